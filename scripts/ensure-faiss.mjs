@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Makes sure faiss-node's native binding loads. Its own install script downloads a
+// prebuild from GitHub or clones faiss, neither of which works offline, so we disable it
+// (package.json allowScripts) and do this instead:
+//   1. if the binding already loads (a previous build, or an upstream prebuild), do nothing;
+//   2. else build node_modules/faiss-node/src/faiss.cc with node-gyp against Debian's
+//      libfaiss-dev (installing it with apt-get when we are root and it is missing).
+// No other vector engine is ever substituted.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const require = createRequire(join(root, 'package.json'));
+const log = (message) => console.log(`[ensure-faiss] ${message}`);
+
+function bindingLoads() {
+  try {
+    execFileSync(process.execPath, ['-e', "require('faiss-node').IndexFlatIP"], { cwd: root, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (!existsSync(join(root, 'node_modules', 'faiss-node', 'package.json'))) {
+  log('faiss-node is not installed yet; nothing to do');
+  process.exit(0);
+}
+if (bindingLoads()) {
+  log('faiss-node binding loads; nothing to build');
+  process.exit(0);
+}
+
+const staticLib = '/usr/lib/x86_64-linux-gnu/libfaiss.a';
+if (!existsSync(staticLib)) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    console.error(`[ensure-faiss] ${staticLib} is missing. Install Debian's faiss first: sudo apt-get install -y libfaiss-dev`);
+    process.exit(1);
+  }
+  log('installing libfaiss-dev with apt-get');
+  try {
+    execFileSync('apt-get', ['install', '-y', '-q', 'libfaiss-dev'], { stdio: 'inherit' });
+  } catch {
+    execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-q', 'libfaiss-dev'], { stdio: 'inherit' });
+  }
+}
+
+const faissDir = join(root, 'node_modules', 'faiss-node');
+copyFileSync(join(here, 'faiss', 'binding.gyp'), join(faissDir, 'binding.gyp'));
+copyFileSync(join(here, 'faiss', 'compat.h'), join(faissDir, 'compat.h'));
+const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
+log('building faiss-node against Debian libfaiss (about 10 s)');
+execFileSync(process.execPath, [nodeGyp, 'rebuild', '--nodedir=/usr'], {
+  cwd: faissDir,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ADDON_API_DIR: dirname(require.resolve('node-addon-api/package.json')) },
+});
+if (!bindingLoads()) {
+  console.error('[ensure-faiss] built faiss-node but it still does not load');
+  process.exit(1);
+}
+log('faiss-node built and loads');

@@ -1,0 +1,115 @@
+import { z } from '@hono/zod-openapi';
+
+/** Limits shared by both tiers. */
+export const QUERY_MIN_LENGTH = 5;
+export const QUERY_MAX_LENGTH = 500;
+/** Request bodies above this many bytes are refused before parsing. */
+export const MAX_BODY_BYTES = 4096;
+
+export const LoanPurposeSchema = z
+  .enum(['purchase', 'refinance', 'cash_out_refinance', 'home_equity', 'auto', 'student', 'personal', 'business', 'other'])
+  .openapi('LoanPurpose');
+
+const money = (description: string) =>
+  z.number().finite().nonnegative().max(1_000_000_000).openapi({ description });
+
+export const BorrowerProfileSchema = z
+  .object({
+    loanAmount: money('Requested loan amount in USD.').optional(),
+    propertyValue: money('Property value or purchase price in USD.').optional(),
+    downPayment: money('Down payment in USD.').optional(),
+    annualIncome: money('Gross annual income in USD.').optional(),
+    monthlyDebt: money('Existing monthly debt payments in USD.').optional(),
+    creditScore: z.number().int().min(300).max(850).optional().openapi({ description: 'FICO-style score, 300–850.' }),
+    loanPurpose: LoanPurposeSchema.optional(),
+    loanTermYears: z.number().int().min(1).max(40).optional(),
+    firstTimeBuyer: z.boolean().optional(),
+    veteran: z.boolean().optional().openapi({ description: 'Eligible for VA benefits (military service is not a protected basis under ECOA).' }),
+    state: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'two-letter US state code')
+      .optional()
+      .openapi({ example: 'TX' }),
+  })
+  .strict()
+  .openapi('BorrowerProfile');
+
+export const AdviceRequestSchema = z
+  .object({
+    query: z
+      .string()
+      .trim()
+      .min(QUERY_MIN_LENGTH, `query must be at least ${QUERY_MIN_LENGTH} characters`)
+      .max(QUERY_MAX_LENGTH, `query must be at most ${QUERY_MAX_LENGTH} characters`)
+      .openapi({ example: 'What are my options for a $200,000 home with a 620 credit score?' }),
+    profile: BorrowerProfileSchema.optional(),
+  })
+  .strict()
+  .openapi('AdviceRequest');
+
+export const AdviceSourceSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    score: z.number(),
+    excerpt: z.string(),
+  })
+  .openapi('AdviceSource');
+
+export const ProtectedCharacteristicSchema = z
+  .enum(['race', 'color', 'religion', 'national_origin', 'sex', 'marital_status', 'age', 'public_assistance'])
+  .openapi('ProtectedCharacteristic');
+
+export const BiasFlagSchema = z
+  .object({
+    characteristic: ProtectedCharacteristicSchema,
+    location: z.enum(['query', 'profile', 'answer']),
+    term: z.string().openapi({ description: 'The matched term (lower-cased).' }),
+    conditionsEligibility: z.boolean().openapi({ description: 'True when the text ties credit terms or eligibility to this characteristic.' }),
+  })
+  .openapi('BiasFlag');
+
+export const BiasReportSchema = z
+  .object({
+    score: z.number().min(0).max(1),
+    flagged: z.boolean(),
+    flags: z.array(BiasFlagSchema),
+  })
+  .openapi('BiasReport');
+
+export const AdviceTimingsSchema = z
+  .object({
+    embedMs: z.number(),
+    searchMs: z.number(),
+    generateMs: z.number(),
+    biasMs: z.number(),
+    totalMs: z.number(),
+  })
+  .openapi('AdviceTimings');
+
+export const AdviceResponseSchema = z
+  .object({
+    advice: z.string(),
+    sources: z.array(AdviceSourceSchema),
+    bias: BiasReportSchema,
+    indexVersion: z.string(),
+    generator: z.string(),
+    cached: z.boolean(),
+    disclaimer: z.string(),
+    timings: AdviceTimingsSchema,
+  })
+  .openapi('AdviceResponse');
+
+export type LoanPurpose = z.infer<typeof LoanPurposeSchema>;
+export type BorrowerProfile = z.infer<typeof BorrowerProfileSchema>;
+export type AdviceRequest = z.infer<typeof AdviceRequestSchema>;
+export type AdviceSource = z.infer<typeof AdviceSourceSchema>;
+export type ProtectedCharacteristic = z.infer<typeof ProtectedCharacteristicSchema>;
+export type BiasFlag = z.infer<typeof BiasFlagSchema>;
+export type BiasReport = z.infer<typeof BiasReportSchema>;
+export type AdviceTimings = z.infer<typeof AdviceTimingsSchema>;
+export type AdviceResponse = z.infer<typeof AdviceResponseSchema>;
+
+export const ADVICE_DISCLAIMER =
+  'This is general educational information, not financial, legal or tax advice, and not an offer or guarantee of credit. ' +
+  'Rates, terms and eligibility depend on the lender and your full application. Consult a licensed loan officer or HUD-approved housing counselor before deciding.';
