@@ -1,0 +1,65 @@
+import type { MiddlewareHandler } from 'hono';
+import { AppError } from '../errors/app-error.ts';
+
+export interface JsonBodyGuardOptions {
+  maxBytes: number;
+  /** Media types accepted; default application/json only. */
+  mediaTypes?: readonly string[];
+}
+
+/**
+ * Refuses, before any parsing, bodies with the wrong media type (415), over the size cap (413,
+ * checked on the bytes actually read, not only Content-Length) or invalid JSON (400). The text
+ * stays cached on the request, so validators read it again for free.
+ */
+export function jsonBodyGuard(options: JsonBodyGuardOptions): MiddlewareHandler {
+  const mediaTypes = options.mediaTypes ?? ['application/json'];
+  return async (c, next) => {
+    const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!mediaTypes.includes(contentType)) {
+      throw new AppError('unsupported-media-type', {
+        detail: `Send the body as ${mediaTypes.join(' or ')} (got ${contentType || 'no content type'}).`,
+      });
+    }
+    const declared = Number(c.req.header('content-length') ?? '0');
+    if (Number.isFinite(declared) && declared > options.maxBytes) {
+      throw new AppError('payload-too-large', { detail: `Bodies are limited to ${options.maxBytes} bytes.` });
+    }
+    const bytes = await readCapped(c.req.raw, options.maxBytes);
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    if (contentType === 'application/json') {
+      try {
+        JSON.parse(text);
+      } catch {
+        throw new AppError('malformed-json', { detail: 'The request body is not valid JSON.' });
+      }
+    }
+    // Replace the consumed stream so downstream readers (validators, proxies) see the same bytes.
+    c.req.raw = new Request(c.req.raw, { body: bytes });
+    await next();
+  };
+}
+
+async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (!request.body) return new Uint8Array(new ArrayBuffer(0));
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new AppError('payload-too-large', { detail: `Bodies are limited to ${maxBytes} bytes.` });
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(new ArrayBuffer(total));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
