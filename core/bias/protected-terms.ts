@@ -1,0 +1,101 @@
+import type { ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
+
+/** A curated term for one prohibited basis under ECOA / Regulation B (12 CFR 1002.2(z)). */
+export interface ProtectedTerm {
+  characteristic: ProtectedCharacteristic;
+  /** Global regex; matched text (lower-cased) becomes the flag's `term`. */
+  pattern: RegExp;
+}
+
+const LETTER_BEFORE = '(?<![\\p{L}\\p{N}])';
+const LETTER_AFTER = '(?![\\p{L}\\p{N}])';
+
+function terms(characteristic: ProtectedCharacteristic, sources: readonly string[], caseSensitive = false): ProtectedTerm[] {
+  return sources.map((source) => ({
+    characteristic,
+    pattern: new RegExp(`${LETTER_BEFORE}(?:${source})${LETTER_AFTER}`, caseSensitive ? 'gu' : 'giu'),
+  }));
+}
+
+const APOSTROPHE = "['’]";
+
+/**
+ * Term lists per prohibited basis. Choices, to keep false positives down in loan text:
+ * - "black"/"white" are matched, but idioms ("in the black", "white paper", "Black Knight") are
+ *   excluded below; "color" only as skin colour; "faith" is left out ("good faith estimate").
+ * - "single" only with a person noun ("single mother", "single applicant") or "being single", so
+ *   "single-family home" and "a single payment" do not match; "separated" only as "legally separated".
+ * - "age" only when it is a person's ("your age", "age 62", "45 years old"), never "age of credit
+ *   history"; "senior" not before lien/loan/debt/note. "retiree" counts as an age proxy.
+ * - SNAP, SSI and WIC are matched case-sensitively (as acronyms), so "snap" the verb does not match.
+ * - "single mother/father" count for both sex and marital status.
+ * Veteran status, disability (except disability benefits as public assistance), and immigration
+ * status beyond national origin are not ECOA bases and are not listed as such.
+ */
+export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
+  ...terms('race', [
+    'races?', 'racial(?:ly)?', 'ethnicity', 'ethnicities', 'ethnic', 'blacks?', 'whites?', 'african[- ]americans?',
+    'asian(?:[- ]americans?)?', 'asians', 'hispanics?', 'latin[oa]s?', 'latinx', 'caucasians?', 'native americans?',
+    'american indians?', 'alaska natives?', 'pacific islanders?', 'native hawaiians?', 'people of colou?r',
+    'persons? of colou?r', 'minorities', 'racial minorit(?:y|ies)',
+    'minority (?:borrowers?|applicants?|neighbou?rhoods?|communit(?:y|ies)|groups?|famil(?:y|ies))',
+  ]),
+  ...terms('color', [
+    'skin colou?rs?', 'skin tones?', 'complexions?', `colou?r of (?:your|their|his|her|one${APOSTROPHE}s) skin`,
+    'colou?rism', 'light[- ]skinned', 'dark[- ]skinned',
+  ]),
+  ...terms('religion', [
+    'religions?', 'religious', 'muslims?', 'islam(?:ic)?', 'christians?', 'christianity', 'catholics?', 'protestants?',
+    'jewish', 'jews?', 'judaism', 'hindus?', 'hinduism', 'buddhists?', 'buddhism', 'sikhs?', 'atheists?', 'mormons?',
+    'evangelicals?', 'church(?:es|goers?)?', 'mosques?', 'synagogues?', 'sharia',
+  ]),
+  ...terms('national_origin', [
+    'national origins?', 'nationality', 'nationalities', 'immigrants?', 'immigration status', 'foreign[- ]born',
+    'foreigners?', 'foreign nationals?', 'non-?citizens?', 'citizenship', 'undocumented', 'green card(?: holders?)?',
+    'permanent residents?', 'visa holders?', 'refugees?', 'asylum seekers?', 'ancestry', 'english proficiency',
+    `(?:does not|doesn${APOSTROPHE}t|do not|don${APOSTROPHE}t|cannot|can${APOSTROPHE}t) speak english`,
+    'mexicans?', 'chinese', '(?<!american )indians?', 'arabs?', 'filipinos?', 'vietnamese', 'koreans?', 'nigerians?',
+    'haitians?', 'cubans?', 'middle eastern',
+  ]),
+  ...terms('sex', [
+    'sex', 'sexes', 'genders?', 'males?', 'females?', 'wom[ae]n', 'm[ae]n', 'girls?', 'boys?', 'lad(?:y|ies)',
+    'pregnant', 'pregnanc(?:y|ies)', 'maternity(?: leave)?', 'paternity(?: leave)?', 'childbearing', 'birth control',
+    'gays?', 'lesbians?', 'bisexuals?', 'transgender', 'trans (?:m[ae]n|wom[ae]n|people|persons?)', 'lgbt[a-z+]*',
+    'queer', 'non-?binary', 'sexual orientation', 'gender identity', 'same-sex', 'homosexuals?', 'heterosexuals?',
+    'single (?:mothers?|moms?|fathers?|dads?)',
+  ]),
+  ...terms('marital_status', [
+    'marital status', 'married', 'marriages?', 'unmarried', 'divorced?', 'divorcees?', 'widow(?:s|ed|ers?)?',
+    'spouses?', 'spousal', 'husbands?', 'wi(?:fe|ves)', 'legally separated', 'domestic partners?(?:hips?)?',
+    'civil unions?', 'newlyweds?',
+    'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?)',
+    `(?:being|are|am|is|you${APOSTROPHE}re|i${APOSTROPHE}m) single(?![-\\p{L}])`,
+  ]),
+  ...terms('age', [
+    `(?:your|their|his|her|my|an? applicant${APOSTROPHE}?s|the applicant${APOSTROPHE}?s|an? borrower${APOSTROPHE}?s|the borrower${APOSTROPHE}?s) age`,
+    'ages? \\d{2}', 'aged \\d{2}', '\\d{2}[- ]years?[- ]old', 'years of age', '(?:over|under) the age of', 'elderly',
+    'senior citizens?', 'seniors?(?! (?:lien|loan|debt|note|lender|underwriter|loan officer|vice|manager))',
+    'older (?:applicants?|borrowers?|people|adults|persons?|americans|homeowners?|workers?)',
+    '(?:younger|young) (?:applicants?|borrowers?|people|adults|persons?|workers?)', 'retirees?', 'millennials?',
+    '(?:baby )?boomers?', 'gen(?:eration)? z', 'too old', 'too young', 'teenagers?',
+  ]),
+  ...terms('public_assistance', [
+    'public assistance', 'welfare', 'food stamps?', 'tanf', 'social security (?:income|benefits?|payments?|checks?|disability)',
+    'ssdi', 'supplemental security income', 'disability (?:income|benefits?|payments?)', 'medicaid', 'section 8',
+    'housing (?:choice )?vouchers?', 'government assistance',
+  ]),
+  ...terms('public_assistance', ['SNAP', 'SSI', 'WIC'], true),
+];
+
+/**
+ * Phrases in which a listed word is not about a person; a match inside one of these spans is ignored.
+ */
+export const NON_PROTECTED_PHRASES: readonly RegExp[] = [
+  /in the black/giu,
+  /black (?:knight|friday|box|hole|market)/giu,
+  /black[- ]?list(?:s|ed)?/giu,
+  /black and white/giu,
+  /white (?:paper|papers|house|glove)/giu,
+  /white[- ]label(?:ed)?/giu,
+  /church (?:st|street|road|rd|avenue|ave|lane)\b/giu,
+];

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 hex digest');
+
+/** Index version ids: the first 16 hex characters of a sha256 (see build-index.ts). */
+export const IndexVersionSchema = z.string().regex(/^[0-9a-f]{16}$/, '16 lower-case hex characters');
+
+/** Describes one stored index version: what was embedded, with what, and checksums of its files. */
+export const IndexManifestSchema = z.object({
+  version: IndexVersionSchema,
+  count: z.number().int().nonnegative(),
+  dimension: z.number().int().positive(),
+  embedder: z.object({
+    id: z.string().min(1),
+    modelHash: z.string().min(1),
+    /** Serialised embedder state when the embedder has one (e.g. the lexical embedder's IDF table). */
+    state: z.unknown().optional(),
+  }),
+  index: z.object({
+    kind: z.literal('Flat'),
+    params: z.object({}),
+  }),
+  created: z.iso.datetime(),
+  source: z.object({
+    name: z.string().min(1),
+    documents: z.number().int().nonnegative(),
+    snapshot: z.string().optional(),
+  }),
+  checksums: z.object({
+    index: sha256Hex,
+    documents: sha256Hex,
+  }),
+});
+
+export type IndexManifest = z.infer<typeof IndexManifestSchema>;

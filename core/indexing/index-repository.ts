@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import type { KnowledgeDocument } from '../ports/document.ts';
+import type { ObjectStore } from '../ports/object-store.ts';
+import { AppError } from '../../shared/errors/app-error.ts';
+import { FaissFlatIndex } from '../index/faiss-flat-index.ts';
+import type { BuiltIndex } from './build-index.ts';
+import { IndexManifestSchema, IndexVersionSchema } from './index-manifest.ts';
+import type { IndexManifest } from './index-manifest.ts';
+import type { LoadedIndex } from './loaded-index.ts';
+import { sha256Hex } from './sha256.ts';
+
+const PREFIX = 'indexes/';
+const LATEST_KEY = `${PREFIX}latest`;
+const LatestPointerSchema = z.object({ version: IndexVersionSchema });
+const DocumentsSchema = z.array(
+  z.object({ id: z.string(), title: z.string(), text: z.string(), url: z.string().optional() }),
+);
+
+/** Versioned index storage over an ObjectStore. */
+export interface IndexRepository {
+  /**
+   * Writes `indexes/<version>/index.faiss`, `documents.json`, `manifest.json`, then — last, so
+   * readers never see a pointer to a half-written version — the pointer `indexes/latest`.
+   */
+  save(built: BuiltIndex): Promise<IndexManifest>;
+  /** Loads and verifies one version; AppError 'not-found' when it does not exist. */
+  load(version: string): Promise<LoadedIndex>;
+  /** Loads the version `indexes/latest` points at, or null when nothing was saved yet. */
+  loadLatest(): Promise<LoadedIndex | null>;
+  latestVersion(): Promise<string | null>;
+  /** Points `indexes/latest` at an existing version (e.g. to roll back). */
+  setLatest(version: string): Promise<void>;
+  /** Stored version ids, oldest first. */
+  listVersions(): Promise<string[]>;
+  /** Stored manifests, oldest first. */
+  listManifests(): Promise<IndexManifest[]>;
+}
+
+/**
+ * Creates the repository. Loading checks both sha256 checksums from the manifest, the FAISS
+ * header against the manifest's count and dimension, and the documents table's length; any
+ * difference is AppError 'internal' (the stored data is corrupt or was tampered with).
+ */
+export function createIndexRepository(store: ObjectStore): IndexRepository {
+  const keys = (version: string) => ({
+    index: `${PREFIX}${version}/index.faiss`,
+    documents: `${PREFIX}${version}/documents.json`,
+    manifest: `${PREFIX}${version}/manifest.json`,
+  });
+
+  async function readManifest(version: string): Promise<IndexManifest | null> {
+    const bytes = await store.get(keys(checkedVersion(version)).manifest);
+    if (bytes === null) return null;
+    return parseStored(IndexManifestSchema, bytes, `manifest of index ${version}`);
+  }
+
+  async function load(version: string): Promise<LoadedIndex> {
+    const manifest = await readManifest(version);
+    if (manifest === null) throw new AppError('not-found', { detail: `index version ${version} does not exist` });
+    const paths = keys(version);
+    const [indexBytes, documentsBytes] = await Promise.all([store.get(paths.index), store.get(paths.documents)]);
+    if (indexBytes === null || documentsBytes === null) {
+      throw corrupt(`index ${version} is missing ${indexBytes === null ? 'index.faiss' : 'documents.json'}`);
+    }
+    if (sha256Hex(indexBytes) !== manifest.checksums.index) throw corrupt(`index.faiss of ${version} does not match its checksum`);
+    if (sha256Hex(documentsBytes) !== manifest.checksums.documents) throw corrupt(`documents.json of ${version} does not match its checksum`);
+    const index = FaissFlatIndex.fromBytes(indexBytes);
+    if (index.size !== manifest.count || index.dimension !== manifest.dimension) {
+      index.close();
+      throw corrupt(`index ${version} holds ${index.size}×${index.dimension}, manifest says ${manifest.count}×${manifest.dimension}`);
+    }
+    const documents: KnowledgeDocument[] = parseStored(DocumentsSchema, documentsBytes, `documents of index ${version}`);
+    if (documents.length !== manifest.count) {
+      index.close();
+      throw corrupt(`index ${version} has ${documents.length} documents for ${manifest.count} vectors`);
+    }
+    return { manifest, index, documents };
+  }
+
+  async function latestVersion(): Promise<string | null> {
+    const bytes = await store.get(LATEST_KEY);
+    return bytes === null ? null : parseStored(LatestPointerSchema, bytes, 'indexes/latest').version;
+  }
+
+  async function setLatest(version: string): Promise<void> {
+    if ((await readManifest(version)) === null) throw new AppError('not-found', { detail: `index version ${version} does not exist` });
+    await store.put(LATEST_KEY, encodeJson({ version }), { contentType: 'application/json' });
+  }
+
+  async function listManifests(): Promise<IndexManifest[]> {
+    const versions = (await store.list(PREFIX))
+      .map((key) => /^indexes\/([0-9a-f]{16})\/manifest\.json$/.exec(key)?.[1])
+      .filter((version): version is string => version !== undefined);
+    const manifests = await Promise.all(versions.map(readManifest));
+    return manifests
+      .filter((manifest): manifest is IndexManifest => manifest !== null)
+      .sort((a, b) => a.created.localeCompare(b.created) || a.version.localeCompare(b.version));
+  }
+
+  return {
+    async save(built) {
+      const manifest = IndexManifestSchema.parse(built.manifest);
+      const paths = keys(manifest.version);
+      const existing = await readManifest(manifest.version).catch(() => null);
+      const unchanged =
+        existing !== null &&
+        existing.checksums.index === manifest.checksums.index &&
+        existing.checksums.documents === manifest.checksums.documents;
+      if (!unchanged) {
+        await store.put(paths.index, built.indexBytes, { contentType: 'application/octet-stream' });
+        await store.put(paths.documents, built.documentsBytes, { contentType: 'application/json' });
+        await store.put(paths.manifest, encodeJson(manifest, 2), { contentType: 'application/json' });
+      }
+      await store.put(LATEST_KEY, encodeJson({ version: manifest.version }), { contentType: 'application/json' });
+      return existing !== null && unchanged ? existing : manifest;
+    },
+    load,
+    async loadLatest() {
+      const version = await latestVersion();
+      return version === null ? null : load(version);
+    },
+    latestVersion,
+    setLatest,
+    async listVersions() {
+      return (await listManifests()).map((manifest) => manifest.version);
+    },
+    listManifests,
+  };
+}
+
+function checkedVersion(version: string): string {
+  if (!IndexVersionSchema.safeParse(version).success) {
+    throw new AppError('validation-failed', { detail: `invalid index version "${version}"` });
+  }
+  return version;
+}
+
+function parseStored<T>(schema: z.ZodType<T>, bytes: Uint8Array, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw corrupt(`${what} is not valid JSON`, error);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw corrupt(`${what} is invalid: ${parsed.error.message}`, parsed.error);
+  return parsed.data;
+}
+
+function corrupt(detail: string, cause?: unknown): AppError {
+  return new AppError('internal', { detail, cause });
+}
+
+function encodeJson(value: unknown, indent?: number): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(value, null, indent));
+}

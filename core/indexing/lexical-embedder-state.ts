@@ -1,0 +1,33 @@
+import type { KnowledgeDocument } from '../ports/document.ts';
+import { AppError } from '../../shared/errors/app-error.ts';
+import { LEXICAL_EMBEDDER_ID, LexicalEmbedder } from '../embedding/lexical-embedder.ts';
+import type { LexicalFitOptions } from '../embedding/lexical-embedder.ts';
+import { documentEmbeddingText } from './document-text.ts';
+import type { IndexManifest } from './index-manifest.ts';
+
+/**
+ * Fits the lexical embedder's IDF table on exactly the text that {@link buildIndexVersion}
+ * embeds. The caller fits first and passes the result to the build, because IDF is part of the
+ * embedder's identity (its modelHash), which the manifest records and queries must match.
+ */
+export function fitLexicalEmbedder(documents: readonly KnowledgeDocument[], options: LexicalFitOptions = {}): LexicalEmbedder {
+  return LexicalEmbedder.fit(documents.map(documentEmbeddingText), options);
+}
+
+/**
+ * Rebuilds the lexical embedder an index was built with from its manifest, so queries are
+ * embedded with the same IDF table. AppError 'index-mismatch' when the manifest is for another
+ * embedder or the restored state does not hash to the recorded modelHash.
+ */
+export function lexicalEmbedderFromManifest(manifest: IndexManifest): LexicalEmbedder {
+  if (manifest.embedder.id !== LEXICAL_EMBEDDER_ID) {
+    throw new AppError('index-mismatch', { detail: `index ${manifest.version} was built with ${manifest.embedder.id}, not ${LEXICAL_EMBEDDER_ID}` });
+  }
+  const embedder = LexicalEmbedder.fromJSON(manifest.embedder.state);
+  if (embedder.modelHash !== manifest.embedder.modelHash) {
+    throw new AppError('index-mismatch', {
+      detail: `lexical state in manifest ${manifest.version} hashes to ${embedder.modelHash}, manifest says ${manifest.embedder.modelHash}`,
+    });
+  }
+  return embedder;
+}

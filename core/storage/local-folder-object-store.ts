@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ObjectStore } from '../ports/object-store.ts';
+import { AppError } from '../../shared/errors/app-error.ts';
+
+/** Top-level folder for writes in progress; never a key, never listed. */
+const STAGING = '.staging';
+
+/**
+ * An ObjectStore over a local folder: key "a/b/c.json" is the file `<root>/a/b/c.json`.
+ * `put` writes to a staging file under the same root and renames it into place, so a reader
+ * sees either the old object or the new one, never a partial write (rename is atomic within one
+ * file system). Keys are relative '/'-separated paths; '..', '.', empty segments, absolute
+ * paths, backslashes and NUL are refused with AppError 'validation-failed'.
+ */
+export class LocalFolderObjectStore implements ObjectStore {
+  readonly kind = 'local-folder';
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  async put(key: string, body: Uint8Array, _options?: { contentType?: string }): Promise<void> {
+    const target = this.#pathOf(key);
+    const staging = path.join(this.root, STAGING);
+    await mkdir(staging, { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true });
+    const temporary = path.join(staging, `${randomUUID()}.tmp`);
+    try {
+      await writeFile(temporary, body);
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | null> {
+    try {
+      const buffer = await readFile(this.#pathOf(key));
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.#pathOf(key))).isFile();
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Keys starting with `prefix` (plain string prefix, '' for all), sorted. */
+  async list(prefix: string): Promise<string[]> {
+    if (prefix.includes('\\') || prefix.includes('\0') || prefix.startsWith('/')) {
+      throw new AppError('validation-failed', { detail: `invalid key prefix "${prefix}"` });
+    }
+    // Only the folder that holds the prefix needs walking.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    if (folder !== '') this.#pathOf(folder);
+    const keys: string[] = [];
+    await this.#walk(folder, keys);
+    return keys.filter((key) => key.startsWith(prefix)).sort();
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.#pathOf(key), { force: true });
+  }
+
+  async #walk(folder: string, keys: string[]): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(folder === '' ? this.root : path.join(this.root, ...folder.split('/')), { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (folder === '' && entry.name === STAGING) continue;
+      const key = folder === '' ? entry.name : `${folder}/${entry.name}`;
+      if (entry.isDirectory()) await this.#walk(key, keys);
+      else if (entry.isFile()) keys.push(key);
+    }
+  }
+
+  #pathOf(key: string): string {
+    const segments = key.split('/');
+    const invalid =
+      key.length === 0 ||
+      key.includes('\\') ||
+      key.includes('\0') ||
+      path.isAbsolute(key) ||
+      segments[0] === STAGING ||
+      segments.some((segment) => segment === '' || segment === '.' || segment === '..');
+    if (invalid) throw new AppError('validation-failed', { detail: `invalid object key "${key}"` });
+    const resolved = path.join(this.root, ...segments);
+    if (!resolved.startsWith(this.root + path.sep)) throw new AppError('validation-failed', { detail: `object key "${key}" escapes the store` });
+    return resolved;
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+}

@@ -1,0 +1,66 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
+import { AppError } from '../../../shared/errors/app-error.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const text = (data: Uint8Array | null) => (data === null ? null : new TextDecoder().decode(data));
+
+describe('LocalFolderObjectStore', () => {
+  let root: string;
+  let store: LocalFolderObjectStore;
+
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'apfa-object-store-'));
+    store = new LocalFolderObjectStore(root);
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('puts, gets, overwrites and deletes objects in sub-folders', async () => {
+    expect(store.kind).toBe('local-folder');
+    await store.put('indexes/v1/manifest.json', bytes('one'));
+    expect(text(await store.get('indexes/v1/manifest.json'))).toBe('one');
+    expect(await readdir(path.join(root, 'indexes', 'v1'))).toEqual(['manifest.json']);
+    await store.put('indexes/v1/manifest.json', bytes('two'));
+    expect(text(await store.get('indexes/v1/manifest.json'))).toBe('two');
+    expect(await store.exists('indexes/v1/manifest.json')).toBe(true);
+    await store.delete('indexes/v1/manifest.json');
+    expect(await store.exists('indexes/v1/manifest.json')).toBe(false);
+    await store.delete('indexes/v1/manifest.json');
+  });
+
+  it('returns null / false for missing keys and for folders', async () => {
+    await store.put('a/b', bytes('x'));
+    expect(await store.get('missing')).toBeNull();
+    expect(await store.get('a')).toBeNull();
+    expect(await store.get('a/b/c')).toBeNull();
+    expect(await store.exists('a')).toBe(false);
+  });
+
+  it('lists keys by prefix, sorted, without staging files', async () => {
+    for (const key of ['indexes/latest', 'indexes/v2/index.faiss', 'indexes/v1/index.faiss', 'other/x', 'indexesque']) {
+      await store.put(key, bytes(key));
+    }
+    expect(await store.list('indexes/')).toEqual(['indexes/latest', 'indexes/v1/index.faiss', 'indexes/v2/index.faiss']);
+    expect(await store.list('indexes')).toEqual(['indexes/latest', 'indexes/v1/index.faiss', 'indexes/v2/index.faiss', 'indexesque']);
+    expect(await store.list('indexes/v1/ind')).toEqual(['indexes/v1/index.faiss']);
+    expect(await store.list('nothing/')).toEqual([]);
+    expect((await store.list('')).length).toBe(5);
+    expect(await readdir(path.join(root, '.staging'))).toEqual([]);
+  });
+
+  it.each(['../escape', 'a/../../b', '/etc/passwd', 'a//b', './a', 'a\\b', '', '.staging/x'])('rejects key %j', async (key) => {
+    await expect(store.put(key, bytes('x'))).rejects.toBeInstanceOf(AppError);
+    await expect(store.get(key)).rejects.toMatchObject({ code: 'validation-failed' });
+  });
+
+  it('stores binary data byte for byte', async () => {
+    const data = Uint8Array.from({ length: 1024 }, (_, i) => (i * 37) % 256);
+    await store.put('blob.bin', data);
+    expect(await store.get('blob.bin')).toEqual(data);
+  });
+});
