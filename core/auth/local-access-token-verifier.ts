@@ -1,0 +1,84 @@
+import { createLocalJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { AccessClaimsSchema, TOKEN_AUDIENCE, TOKEN_ISSUER, type AccessClaims } from '../../shared/contracts/auth.ts';
+import { AppError } from '../../shared/errors/app-error.ts';
+import { SIGNING_ALGORITHMS, type JsonWebKeySet, type SigningKeyStore } from './signing-keys.ts';
+
+export interface AccessTokenVerifier {
+  /** Returns the token's claims; throws AppError 'unauthorized' (with WWW-Authenticate) when it is not valid. */
+  verify(token: string): Promise<AccessClaims>;
+}
+
+export interface LocalAccessTokenVerifierOptions {
+  now?: () => number;
+  /** Least time between JWKS re-reads forced by tokens with an unknown kid (e.g. after another instance rotated). */
+  refreshCooldownSeconds?: number;
+}
+
+const unauthorized = (detail: string) =>
+  new AppError('unauthorized', { detail, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
+
+/** A short reason safe to show the client; never the token or key material. */
+function reason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'The access token has expired.';
+  if (error instanceof errors.JWTClaimValidationFailed) return `The access token's ${error.claim} claim is not valid.`;
+  if (error instanceof errors.JWKSNoMatchingKey) return 'The access token was signed by an unknown key.';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'The access token signature is not valid.';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'The access token uses an algorithm that is not accepted.';
+  return 'The access token is malformed.';
+}
+
+/**
+ * Verifies APFA access tokens in the process that issues them, against the signing-key store's
+ * JWKS (retired keys included during their overlap): signature, typ, issuer, audience, expiry.
+ */
+export function createLocalAccessTokenVerifier(
+  keys: Pick<SigningKeyStore, 'jwks'>,
+  options: LocalAccessTokenVerifierOptions = {},
+): AccessTokenVerifier {
+  const { now = Date.now, refreshCooldownSeconds = 10 } = options;
+  let lastSet: JsonWebKeySet | undefined;
+  let getKey: JWTVerifyGetKey | undefined;
+  let lastForcedRefresh = Number.NEGATIVE_INFINITY;
+
+  const keySet = async (refresh: boolean): Promise<JWTVerifyGetKey> => {
+    const set = await keys.jwks({ refresh });
+    if (set !== lastSet || !getKey) {
+      lastSet = set;
+      getKey = createLocalJWKSet(set);
+    }
+    return getKey;
+  };
+
+  const attempt = async (token: string, refresh: boolean) =>
+    jwtVerify(token, await keySet(refresh), {
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      algorithms: [...SIGNING_ALGORITHMS],
+      typ: 'JWT',
+      requiredClaims: ['sub', 'iat', 'exp', 'jti'],
+      currentDate: new Date(now()),
+    });
+
+  return {
+    async verify(token) {
+      if (typeof token !== 'string' || token.length === 0) throw unauthorized('The access token is missing.');
+      let result: Awaited<ReturnType<typeof attempt>>;
+      try {
+        result = await attempt(token, false);
+      } catch (error) {
+        const mayBeNewKey = error instanceof errors.JWKSNoMatchingKey && now() - lastForcedRefresh >= refreshCooldownSeconds * 1000;
+        if (!mayBeNewKey) throw unauthorized(reason(error));
+        lastForcedRefresh = now();
+        try {
+          result = await attempt(token, true);
+        } catch (retryError) {
+          throw unauthorized(reason(retryError));
+        }
+      }
+      const claims = AccessClaimsSchema.safeParse(result.payload);
+      if (!claims.success) throw unauthorized('The access token claims are not valid.');
+      const { sub, role, username } = claims.data;
+      return username === undefined ? { sub, role } : { sub, role, username };
+    },
+  };
+}

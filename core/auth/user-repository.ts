@@ -1,0 +1,140 @@
+import { AppError } from '../../shared/errors/app-error.ts';
+import type { SqlClient } from '../ports/sql-client.ts';
+import { hashPassword } from './password-hash.ts';
+import { isRole, type Role } from './role.ts';
+
+/** A stored user, without the password hash. */
+export interface User {
+  id: string;
+  /** Always lower-case: usernames are case-insensitive. */
+  username: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+}
+
+export interface UserRepository {
+  /** Throws AppError 'conflict' when the username (in any case) is taken, 'validation-failed' on bad input. */
+  create(input: NewUser): Promise<User>;
+  findByUsername(username: string): Promise<User | null>;
+  findById(id: string): Promise<User | null>;
+  /** The user and their password hash, for the password grant only. */
+  findCredentials(username: string): Promise<{ user: User; passwordHash: string } | null>;
+  count(): Promise<number>;
+  /** These throw AppError 'not-found' for an unknown id. */
+  setDisabled(id: string, disabled: boolean): Promise<User>;
+  setRole(id: string, role: Role): Promise<User>;
+  setPassword(id: string, password: string): Promise<User>;
+}
+
+type UserRow = {
+  id: string;
+  username: string;
+  role: string;
+  disabled: boolean;
+  created_at: Date;
+  updated_at: Date;
+  password_hash?: string;
+};
+
+const COLUMNS = 'id, username, role, disabled, created_at, updated_at';
+const USERNAME = /^[a-z0-9_.@-]{1,64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_PASSWORD_LENGTH = 256;
+
+/** Usernames are compared and stored lower-case (and trimmed). */
+export const normalizeUsername = (username: string): string => username.trim().toLowerCase();
+
+function toUser(row: UserRow): User {
+  if (!isRole(row.role)) throw new Error(`users row ${row.id} has an unknown role`);
+  return { id: row.id, username: row.username, role: row.role, disabled: row.disabled, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+function checkPassword(password: string): void {
+  if (password.length === 0 || password.length > MAX_PASSWORD_LENGTH) {
+    throw new AppError('validation-failed', { detail: `Passwords must be 1 to ${MAX_PASSWORD_LENGTH} characters long.` });
+  }
+}
+
+function checkRole(role: unknown): asserts role is Role {
+  if (!isRole(role)) throw new AppError('validation-failed', { detail: 'Unknown role.' });
+}
+
+const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '23505';
+
+/** Users in the `users` table; passwords are stored only as scrypt hashes. */
+export function createUserRepository(sql: Pick<SqlClient, 'query'>): UserRepository {
+  const updateOne = async (id: string, assignments: string, params: unknown[]): Promise<User> => {
+    if (!UUID.test(id)) throw new AppError('not-found', { detail: 'No such user.' });
+    const { rows } = await sql.query<UserRow>(
+      `UPDATE users SET ${assignments}, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, ...params],
+    );
+    const row = rows[0];
+    if (!row) throw new AppError('not-found', { detail: 'No such user.' });
+    return toUser(row);
+  };
+
+  const findOne = async (where: string, value: string, withHash: boolean): Promise<UserRow | null> => {
+    const { rows } = await sql.query<UserRow>(`SELECT ${COLUMNS}${withHash ? ', password_hash' : ''} FROM users WHERE ${where} = $1`, [value]);
+    return rows[0] ?? null;
+  };
+
+  return {
+    async create({ username, password, role }) {
+      const name = normalizeUsername(username);
+      if (!USERNAME.test(name)) {
+        throw new AppError('validation-failed', { detail: 'Usernames are 1 to 64 letters, digits and _ . @ - characters.' });
+      }
+      checkRole(role);
+      checkPassword(password);
+      const passwordHash = await hashPassword(password);
+      try {
+        const { rows } = await sql.query<UserRow>(
+          `INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
+          [name, passwordHash, role],
+        );
+        const row = rows[0];
+        if (!row) throw new Error('INSERT ... RETURNING gave no row');
+        return toUser(row);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AppError('conflict', { detail: `The username "${name}" is already taken.` });
+        throw error;
+      }
+    },
+    async findByUsername(username) {
+      const row = await findOne('username', normalizeUsername(username), false);
+      return row ? toUser(row) : null;
+    },
+    async findById(id) {
+      if (!UUID.test(id)) return null;
+      const row = await findOne('id', id, false);
+      return row ? toUser(row) : null;
+    },
+    async findCredentials(username) {
+      const row = await findOne('username', normalizeUsername(username), true);
+      if (!row || row.password_hash === undefined) return null;
+      return { user: toUser(row), passwordHash: row.password_hash };
+    },
+    async count() {
+      const { rows } = await sql.query<{ count: number }>('SELECT count(*)::int AS count FROM users');
+      return rows[0]?.count ?? 0;
+    },
+    setDisabled: (id, disabled) => updateOne(id, 'disabled = $2', [disabled]),
+    async setRole(id, role) {
+      checkRole(role);
+      return updateOne(id, 'role = $2', [role]);
+    },
+    async setPassword(id, password) {
+      checkPassword(password);
+      return updateOne(id, 'password_hash = $2', [await hashPassword(password)]);
+    },
+  };
+}
