@@ -1,0 +1,88 @@
+import { ADVICE_DISCLAIMER, type AdviceRequest, type AdviceResponse, type AdviceSource } from '../../shared/contracts/advice.ts';
+import { AppError } from '../../shared/errors/app-error.ts';
+import type { BiasChecker } from '../ports/bias-checker.ts';
+import type { Generator, Passage } from '../ports/generator.ts';
+import type { LiveIndex } from './live-index.ts';
+
+export type PipelineStage = 'embed' | 'search' | 'generate' | 'bias';
+
+export interface AnswerQuestionDeps {
+  live: LiveIndex;
+  generator: Generator;
+  biasChecker: BiasChecker;
+  topK: number;
+  /** Hits scoring at or below this are not shown as sources. */
+  minScore?: number;
+  observeStage?: (stage: PipelineStage, seconds: number) => void;
+  now?: () => number;
+}
+
+const EXCERPT_CHARS = 240;
+
+/** The advice use case: embed → search → generate → bias check, with per-stage timings. */
+export async function answerQuestion(deps: AnswerQuestionDeps, request: AdviceRequest, signal?: AbortSignal): Promise<AdviceResponse> {
+  const now = deps.now ?? (() => performance.now());
+  const serving = deps.live.current();
+  if (!serving) throw new AppError('not-ready', { detail: 'No index is loaded yet. Try again shortly.', headers: { 'Retry-After': '5' } });
+  const { loaded, embedder } = serving;
+  const built = loaded.manifest.embedder;
+  if (built.id !== embedder.id || built.modelHash !== embedder.modelHash) {
+    throw new AppError('index-mismatch', {
+      detail: `Index ${loaded.manifest.version} was built by ${built.id}@${built.modelHash}, but queries are embedded by ${embedder.id}@${embedder.modelHash}.`,
+    });
+  }
+  const started = now();
+  const stage = async <T>(name: PipelineStage, run: () => Promise<T>): Promise<[T, number]> => {
+    const t0 = now();
+    const value = await run();
+    const ms = now() - t0;
+    deps.observeStage?.(name, ms / 1000);
+    return [value, ms];
+  };
+
+  const [vector, embedMs] = await stage('embed', () => embedder.embed([request.query]));
+  const [hits, searchMs] = await stage('search', () => loaded.index.search(vector, deps.topK));
+  const minScore = deps.minScore ?? 0;
+  const passages: Passage[] = [];
+  for (const hit of hits) {
+    const document = loaded.documents[hit.label];
+    if (!document || hit.score <= minScore) continue;
+    passages.push({ citation: passages.length + 1, id: document.id, title: document.title, text: document.text, score: hit.score });
+  }
+  const [generation, generateMs] = await stage('generate', () =>
+    deps.generator.generate({ query: request.query, profile: request.profile, passages, signal }),
+  );
+  const [bias, biasMs] = await stage('bias', () =>
+    deps.biasChecker.check({ query: request.query, profile: request.profile, answer: generation.text }),
+  );
+  const sources: AdviceSource[] = passages.map((passage) => ({
+    id: passage.id,
+    title: passage.title,
+    score: round(passage.score, 4),
+    excerpt: excerpt(passage.text),
+  }));
+  return {
+    advice: generation.text,
+    sources,
+    bias,
+    indexVersion: loaded.manifest.version,
+    generator: generation.generator,
+    cached: false,
+    disclaimer: ADVICE_DISCLAIMER,
+    timings: {
+      embedMs: round(embedMs, 3),
+      searchMs: round(searchMs, 3),
+      generateMs: round(generateMs, 3),
+      biasMs: round(biasMs, 3),
+      totalMs: round(now() - started, 3),
+    },
+  };
+}
+
+function excerpt(text: string): string {
+  if (text.length <= EXCERPT_CHARS) return text;
+  const cut = text.lastIndexOf(' ', EXCERPT_CHARS);
+  return `${text.slice(0, cut > 0 ? cut : EXCERPT_CHARS)}…`;
+}
+
+const round = (value: number, digits: number): number => Number(value.toFixed(digits));

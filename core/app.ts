@@ -1,0 +1,69 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import { MAX_BODY_BYTES } from '../shared/contracts/advice.ts';
+import { createErrorHandler, notFoundHandler } from '../shared/http/error-handler.ts';
+import { validationHook } from '../shared/http/validation-hook.ts';
+import type { AnswerQuestionDeps } from './advice/answer-question.ts';
+import type { LiveIndex } from './advice/live-index.ts';
+import { accessLog } from './http/access-log.ts';
+import { requirePermission, type AccessTokenVerifier, type ActiveUserCheck } from './http/authenticate.ts';
+import { requireEdgeSignature } from './http/edge-signature.ts';
+import { metricsMiddleware, type CoreMetrics } from './http/metrics.ts';
+import { requestId } from './http/request-id.ts';
+import type { Logger } from './logger.ts';
+import { adviceRoutes } from './routes/advice-routes.ts';
+import { authRoutes, type TokenGrants } from './routes/auth-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+
+export interface CoreAppDeps {
+  logger: Logger;
+  metrics: CoreMetrics;
+  live: LiveIndex;
+  pipeline: Omit<AnswerQuestionDeps, 'live' | 'observeStage'>;
+  tokens: TokenGrants;
+  jwks: () => Promise<{ keys: Record<string, unknown>[] }>;
+  verifier: AccessTokenVerifier;
+  isUserActive?: ActiveUserCheck;
+  /** When set, POST routes accept only requests signed by the edge. */
+  edgeSignatureSecret?: string | undefined;
+  describeRuntime: () => Record<string, string>;
+}
+
+/** Builds core's HTTP app from injected dependencies (no I/O at construction). */
+export function createCoreApp(deps: CoreAppDeps) {
+  const app = new OpenAPIHono<{ Variables: { requestId: string } }>({ defaultHook: validationHook });
+  app.onError(createErrorHandler({ onUnexpected: (error, c) => deps.logger.error({ err: error, path: new URL(c.req.url).pathname }, 'unexpected error') }));
+  app.notFound(notFoundHandler);
+  app.use('*', requestId());
+  app.use('*', metricsMiddleware(deps.metrics));
+  app.use('*', accessLog(deps.logger));
+
+  const guard = deps.edgeSignatureSecret ? requireEdgeSignature({ secret: deps.edgeSignatureSecret }) : undefined;
+  app.route('/', healthRoutes({ live: deps.live, metrics: deps.metrics, describeRuntime: deps.describeRuntime }));
+  app.route('/', authRoutes({ tokens: deps.tokens, jwks: deps.jwks, maxBodyBytes: MAX_BODY_BYTES, ...(guard ? { guard } : {}) }));
+  app.route(
+    '/',
+    adviceRoutes({
+      pipeline: {
+        ...deps.pipeline,
+        live: deps.live,
+        observeStage: (stage, seconds) => deps.metrics.pipelineStage.observe({ stage }, seconds),
+      },
+      authorize: requirePermission(deps.verifier, 'advice:generate', deps.isUserActive),
+      ...(guard ? { guard } : {}),
+      onAnswered: ({ flaggedCharacteristics }) => {
+        for (const characteristic of flaggedCharacteristics) deps.metrics.biasFlags.inc({ characteristic });
+      },
+    }),
+  );
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'APFA core', version: '0.1.0', description: 'Grounded loan advice: retrieval, generation, fairness check, auth.' },
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'APFA core API reference' }));
+  return app;
+}
+
+export type CoreApp = ReturnType<typeof createCoreApp>;

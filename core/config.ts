@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const optionalNonEmpty = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+/** Every environment variable core reads, parsed once at process start. */
+export const CoreConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  APFA_DATA_DIR: z.string().default(resolve(repoRoot, '.data')),
+  DATABASE_URL: optionalNonEmpty.pipe(z.string().url().optional()),
+  DATABASE_SCHEMA: optionalNonEmpty.pipe(z.string().regex(/^[a-z_][a-z0-9_]*$/).optional()),
+  REDIS_URL: optionalNonEmpty.pipe(z.string().url().optional()),
+  KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('apfa:'),
+  CORPUS_PATH: z.string().default(resolve(repoRoot, 'data/corpus/lending-guide.jsonl')),
+  EMBEDDER: z.enum(['lexical']).default('lexical'),
+  RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(4),
+  INDEX_POLL_SECONDS: z.coerce.number().min(0.2).max(3600).default(10),
+  APFA_ADMIN_PASSWORD: optionalNonEmpty.pipe(z.string().min(8, 'APFA_ADMIN_PASSWORD must be at least 8 characters').optional()),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 24 * 3600).default(30 * 24 * 3600),
+  EDGE_SHARED_SECRET: optionalNonEmpty.pipe(z.string().min(16, 'EDGE_SHARED_SECRET must be at least 16 characters').optional()),
+  REQUIRE_EDGE_SIGNATURE: booleanFromEnv.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type CoreConfig = z.infer<typeof CoreConfigSchema>;
+
+/** Parses the environment; throws one readable error listing every bad variable. */
+export function parseCoreConfig(env: Record<string, string | undefined>): CoreConfig {
+  const result = CoreConfigSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  if (config.REQUIRE_EDGE_SIGNATURE && !config.EDGE_SHARED_SECRET) {
+    throw new Error('Invalid configuration:\n  REQUIRE_EDGE_SIGNATURE=true needs EDGE_SHARED_SECRET');
+  }
+  return config;
+}
+
+export const REPO_ROOT = repoRoot;

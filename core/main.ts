@@ -1,0 +1,55 @@
+import { serve } from '@hono/node-server';
+import { parseCoreConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { createRuntime, type RunMode } from './composition-root.ts';
+
+/**
+ * Process entry: `tsx core/main.ts [all|api|worker]`.
+ * - all (default, `npm start`): API + in-process indexing on the embedded default.
+ * - api: serves HTTP; loads the latest index version and follows new ones.
+ * - worker: indexes the configured corpus into a new version if it changed, publishes it, exits.
+ */
+async function main(): Promise<void> {
+  const mode = parseMode(process.argv[2]);
+  let config;
+  try {
+    config = parseCoreConfig(process.env);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const runtime = await createRuntime(config, { logger, mode });
+
+  if (mode === 'worker') {
+    await runtime.close();
+    return;
+  }
+  const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    logger.info({ port: info.port, host: config.HOST, mode }, `APFA core listening on http://${config.HOST}:${info.port}`);
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close(() => {
+      void runtime.close().finally(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function parseMode(value: string | undefined): RunMode {
+  if (value === undefined || value === 'all') return 'all';
+  if (value === 'api' || value === 'worker') return value;
+  process.stderr.write(`Unknown mode "${value}". Use all, api or worker.\n`);
+  process.exit(2);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`APFA core failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

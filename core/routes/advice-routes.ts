@@ -1,0 +1,44 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES } from '../../shared/contracts/advice.ts';
+import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
+import { validationHook } from '../../shared/http/validation-hook.ts';
+import { assertQueryAllowed } from '../../shared/policy/text-policy.ts';
+import { answerQuestion, type AnswerQuestionDeps } from '../advice/answer-question.ts';
+import type { AuthVariables } from '../http/authenticate.ts';
+import { pickProblems } from './problem-responses.ts';
+
+export interface AdviceRouteDeps {
+  pipeline: AnswerQuestionDeps;
+  /** Authentication + `advice:generate` permission. */
+  authorize: MiddlewareHandler<{ Variables: AuthVariables }>;
+  guard?: MiddlewareHandler;
+  onAnswered?: (result: { flaggedCharacteristics: string[] }) => void;
+}
+
+export function adviceRoutes(deps: AdviceRouteDeps) {
+  const app = new OpenAPIHono<{ Variables: AuthVariables }>({ defaultHook: validationHook });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/advice',
+      summary: 'Grounded loan advice with cited sources, a fairness check and a disclaimer',
+      tags: ['advice'],
+      security: [{ bearerAuth: [] }],
+      middleware: [jsonBodyGuard({ maxBytes: MAX_BODY_BYTES }), ...(deps.guard ? [deps.guard] : []), deps.authorize] as const,
+      request: { body: { required: true, content: { 'application/json': { schema: AdviceRequestSchema } } } },
+      responses: {
+        200: { description: 'Advice', content: { 'application/json': { schema: AdviceResponseSchema } } },
+        ...pickProblems(400, 401, 403, 413, 415, 422, 429, 503),
+      },
+    }),
+    async (c) => {
+      const request = c.req.valid('json');
+      const query = assertQueryAllowed(request.query);
+      const response = await answerQuestion(deps.pipeline, { ...request, query }, c.req.raw.signal);
+      deps.onAnswered?.({ flaggedCharacteristics: response.bias.flags.filter((flag) => flag.location === 'answer').map((flag) => flag.characteristic) });
+      return c.json(response, 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,67 @@
+import type { Logger } from '../logger.ts';
+import type { IndexRepository } from '../indexing/index-repository.ts';
+import { lexicalEmbedderFromManifest } from '../indexing/lexical-embedder-state.ts';
+import type { LiveIndex, ServingIndex } from '../advice/live-index.ts';
+import type { LiveVersionPublisher } from './live-version-publisher.ts';
+
+/**
+ * Loads a stored version fully (download, checksum verification, FAISS load, embedder
+ * restore), then swaps it in with one reference assignment. A failed load leaves the current
+ * index serving and is reported to the caller.
+ */
+export async function activateVersion(options: {
+  repository: IndexRepository;
+  live: LiveIndex;
+  version: string;
+  publisher: LiveVersionPublisher;
+  logger: Logger;
+}): Promise<ServingIndex> {
+  const started = performance.now();
+  const loaded = await options.repository.load(options.version);
+  const embedder = lexicalEmbedderFromManifest(loaded.manifest);
+  // Warm: one search so the first real query does not pay first-touch costs.
+  await loaded.index.search(await embedder.embed(['mortgage']), 1);
+  const next: ServingIndex = { loaded, embedder };
+  const previous = options.live.swap(next);
+  previous?.loaded.index.close();
+  await options.publisher.publish(loaded.manifest.version).catch((error: unknown) => {
+    options.logger.warn({ err: error, publisher: options.publisher.kind }, 'could not publish the live index version');
+  });
+  options.logger.info(
+    { version: loaded.manifest.version, documents: loaded.manifest.count, ms: Math.round(performance.now() - started) },
+    previous ? 'index swapped' : 'index loaded',
+  );
+  return next;
+}
+
+/**
+ * API mode: polls the `indexes/latest` pointer and activates new versions as workers publish
+ * them. Returns a stop function.
+ */
+export function followLatestVersion(options: {
+  repository: IndexRepository;
+  live: LiveIndex;
+  publisher: LiveVersionPublisher;
+  logger: Logger;
+  intervalMs: number;
+}): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const latest = await options.repository.latestVersion();
+      if (latest !== null && latest !== options.live.current()?.loaded.manifest.version) {
+        await activateVersion({ ...options, version: latest });
+      }
+    } catch (error) {
+      options.logger.error({ err: error }, 'index follow failed; keeping the current index');
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), options.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

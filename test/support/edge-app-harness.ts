@@ -1,0 +1,45 @@
+import { createEdgeApp, type EdgeApp, type EdgeAppDeps } from '../../edge/app.ts';
+import { parseEdgeConfig } from '../../edge/config.ts';
+import { createEdgeDeps } from '../../edge/create-edge-deps.ts';
+import type { ExecutionContextLike } from '../../edge/http/execution-context.ts';
+import { toHonoExecutionContext } from '../../edge/http/execution-context.ts';
+
+/** An edge app built exactly as the Worker builds it, driven through `app.request()`. */
+export interface EdgeAppHarness {
+  app: EdgeApp;
+  deps: EdgeAppDeps;
+  /** Sends a request and waits for its background work (cache writes, counters) to finish. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export function createEdgeAppHarness(bindings: Record<string, string>, overrides: Partial<EdgeAppDeps> = {}): EdgeAppHarness {
+  const deps = { ...createEdgeDeps(parseEdgeConfig(bindings)), ...overrides };
+  const app = createEdgeApp(deps);
+  return {
+    app,
+    deps,
+    async request(path, init) {
+      const pending: Promise<unknown>[] = [];
+      const context: ExecutionContextLike = { waitUntil: (promise) => void pending.push(promise) };
+      const response = await app.request(path, init, bindings, toHonoExecutionContext(context));
+      await Promise.allSettled(pending);
+      return response;
+    },
+  };
+}
+
+/** A JSON POST init. */
+export const jsonPost = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+/** Asserts an RFC 9457 problem with the stable type, and returns it. */
+export async function readProblem(response: Response): Promise<{ type: string; code: string; status: number; title: string; detail?: string; errors?: Array<{ path: string; message: string }> }> {
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!contentType.includes('application/problem+json')) {
+    throw new Error(`expected application/problem+json, got ${contentType} (${response.status}): ${await response.text()}`);
+  }
+  return (await response.json()) as Awaited<ReturnType<typeof readProblem>>;
+}
