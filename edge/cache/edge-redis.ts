@@ -1,0 +1,38 @@
+import { Redis } from '@upstash/redis/cloudflare';
+
+/**
+ * The Upstash commands the edge's answer cache uses. The client must be created with
+ * `automaticDeserialization: false` (see {@link createEdgeRedis}): values are stored as JSON text
+ * the edge parses itself, and the live index version (16 hex characters, e.g. `12e4…`) must not be
+ * turned into a number by the client's JSON guessing.
+ */
+export type EdgeRedis = Pick<Redis, 'get' | 'incr' | 'pipeline'>;
+
+export interface EdgeRedisOptions {
+  url: string;
+  token: string;
+  /** Upper bound for one REST call (including its retry). */
+  timeoutMs: number;
+  /** false for the answer cache; the rate limiter keeps the client's default decoding. */
+  automaticDeserialization: boolean;
+}
+
+/**
+ * An Upstash REST client tuned for the request path: one quick retry instead of five exponential
+ * ones, a per-call timeout, no telemetry headers, and no auto-pipelining — in a Worker the client
+ * lives for the whole isolate, and an automatic batch would mix commands of concurrent requests
+ * into one fetch owned by whichever request started it (workerd forbids sharing I/O across
+ * requests). Batches are explicit (`pipeline()`) and per request instead. Web-standard (fetch
+ * only); runs in workerd, Deno and Node.
+ */
+export function createEdgeRedis(options: EdgeRedisOptions): Redis {
+  return new Redis({
+    url: options.url,
+    token: options.token,
+    automaticDeserialization: options.automaticDeserialization,
+    enableTelemetry: false,
+    enableAutoPipelining: false,
+    retry: { retries: 1, backoff: () => 50 },
+    signal: () => AbortSignal.timeout(options.timeoutMs),
+  });
+}

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdviceResponseSchema } from '../../shared/contracts/advice.ts';
+import { startEdge, type StartedEdge } from '../support/edge-miniflare.ts';
+import { startEdgeUpstash, TEST_REDIS_URL, type EdgeUpstash } from '../support/edge-upstash.ts';
+import { startCore, TEST_ADMIN_PASSWORD, type StartedCore } from '../support/start-core.ts';
+
+/**
+ * The whole request path with real components: the edge Worker inside workerd (miniflare), the
+ * local Upstash REST bridge over the machine's Redis, and a real running core (PGlite, FAISS,
+ * edge signatures required).
+ */
+const SECRET = 'e2e-edge-shared-secret-0123456789abcdef';
+const QUESTION = 'What are my options for a $200,000 home with a 620 credit score?';
+
+async function adviceRequestsServedByCore(core: StartedCore): Promise<number> {
+  const text = await (await core.runtime.app.request('/metrics')).text();
+  const line = text.split('\n').find((row) => row.startsWith('apfa_requests_total{method="POST",route="/v1/advice",status="200"}'));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+async function waitFor<T>(probe: () => Promise<T | null>, label: string, attempts = 50): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = await probe();
+    if (value !== null) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${label}`);
+}
+
+describe('edge (workerd) → core, end to end', () => {
+  let upstash: EdgeUpstash;
+  let core: StartedCore;
+  let edge: StartedEdge;
+  let prefix: string;
+  let token: string;
+
+  beforeAll(async () => {
+    upstash = await startEdgeUpstash();
+    prefix = upstash.uniquePrefix('e2e');
+    core = await startCore({ REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix, EDGE_SHARED_SECRET: SECRET, REQUIRE_EDGE_SIGNATURE: 'true' });
+    edge = await startEdge({
+      bindings: {
+        CORE_URL: core.url,
+        UPSTASH_REDIS_REST_URL: upstash.url,
+        UPSTASH_REDIS_REST_TOKEN: upstash.token,
+        EDGE_SHARED_SECRET: SECRET,
+        KEY_PREFIX: prefix,
+        RATE_LIMIT_REQUESTS: '10',
+        RATE_LIMIT_WINDOW: '1 h',
+        LIVE_VERSION_CACHE_MS: '0',
+      },
+    });
+  });
+  afterAll(async () => {
+    await edge?.dispose();
+    await core?.stop();
+    await upstash?.close();
+  });
+
+  it('core refuses callers that bypass the edge', async () => {
+    const direct = await fetch(`${core.url}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }),
+    });
+    expect(direct.status).toBe(401);
+    expect(((await direct.json()) as { code: string }).code).toBe('bad-signature');
+  });
+
+  it('issues a token through the edge', async () => {
+    const response = await edge.dispatch('/v1/auth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'admin', password: TEST_ADMIN_PASSWORD }).toString(),
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    token = ((await response.json()) as { access_token: string }).access_token;
+    expect(token.split('.')).toHaveLength(3);
+  });
+
+  it('answers a MISS from core, then the same question as a HIT without calling core, then 429 on the 11th request', async () => {
+    const live = await upstash.redis.get(`${prefix}index:live`);
+    expect(live).toMatch(/^[0-9a-f]{16}$/);
+    const ask = (query: string) =>
+      edge.dispatch('/v1/advice', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, profile: { propertyValue: 200000, creditScore: 620 } }),
+      });
+
+    const before = await adviceRequestsServedByCore(core);
+    const miss = await ask(QUESTION);
+    expect(miss.status, await miss.clone().text()).toBe(200);
+    expect(miss.headers.get('x-cache')).toBe('MISS');
+    expect(miss.headers.get('ratelimit-limit')).toBe('10');
+    const first = AdviceResponseSchema.parse(await miss.json());
+    expect(first.cached).toBe(false);
+    expect(first.indexVersion).toBe(live);
+    expect(first.sources.length).toBeGreaterThan(0);
+    expect(await adviceRequestsServedByCore(core)).toBe(before + 1);
+
+    await waitFor(async () => ((await upstash.redis.keys(`${prefix}advice:${live}:*`)).length > 0 ? true : null), 'the cached answer');
+    const hit = await ask(`  what are my options for a $200,000 home with a 620 credit score  `);
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    const second = AdviceResponseSchema.parse(await hit.json());
+    expect(second.cached).toBe(true);
+    expect(second.advice).toBe(first.advice);
+    expect(await adviceRequestsServedByCore(core)).toBe(before + 1);
+
+    for (let i = 3; i <= 10; i++) expect((await ask(QUESTION)).status).toBe(200);
+    const limited = await ask(QUESTION);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('content-type')).toContain('application/problem+json');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    expect(((await limited.json()) as { type: string }).type).toBe('/problems/rate-limited');
+    expect(await adviceRequestsServedByCore(core)).toBe(before + 1);
+
+    const counters = await upstash.redis.mget(`${prefix}metrics:edge_cache:hit`, `${prefix}metrics:edge_cache:miss`);
+    expect(Number(counters[0])).toBeGreaterThanOrEqual(1);
+    expect(Number(counters[1])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses forged tokens and bad bodies with problem+json', async () => {
+    const [header, payload, signature] = token.split('.');
+    const noneHeader = btoa(JSON.stringify({ alg: 'none', typ: 'JWT' })).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    for (const bad of [`${header}.${payload}A.${signature}`, `${noneHeader}.${payload}.`, 'garbage']) {
+      const response = await edge.dispatch('/v1/advice', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bad}` },
+        body: JSON.stringify({ query: QUESTION }),
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+});
+
+describe('edge (workerd) when core goes down', () => {
+  let upstash: EdgeUpstash;
+  let core: StartedCore;
+  let edge: StartedEdge;
+
+  beforeAll(async () => {
+    upstash = await startEdgeUpstash();
+    const prefix = upstash.uniquePrefix('e2e-down');
+    core = await startCore({ REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix });
+    edge = await startEdge({
+      bindings: {
+        CORE_URL: core.url,
+        UPSTASH_REDIS_REST_URL: upstash.url,
+        UPSTASH_REDIS_REST_TOKEN: upstash.token,
+        KEY_PREFIX: prefix,
+        LIVE_VERSION_CACHE_MS: '0',
+        CORE_TIMEOUT_MS: '2000',
+      },
+    });
+  });
+  afterAll(async () => {
+    await edge?.dispose();
+    await upstash?.close();
+  });
+
+  it('serves a stored answer and answers new questions with 503 + Retry-After', async () => {
+    const tokenResponse = await edge.dispatch('/v1/auth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }),
+    });
+    const token = ((await tokenResponse.json()) as { access_token: string }).access_token;
+    const ask = (query: string) =>
+      edge.dispatch('/v1/advice', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    expect((await ask('When can I cancel private mortgage insurance?')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await core.stop();
+
+    const stored = await ask('When can I cancel private mortgage insurance?');
+    expect(stored.status).toBe(200);
+    expect(['HIT', 'STALE']).toContain(stored.headers.get('x-cache'));
+    const fresh = await ask('How is a debt-to-income ratio calculated?');
+    expect(fresh.status).toBe(503);
+    expect(fresh.headers.get('retry-after')).toBeTruthy();
+    expect(fresh.headers.get('content-type')).toContain('application/problem+json');
+  });
+});

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdviceResponseSchema } from '../../shared/contracts/advice.ts';
+import { jsonPost, readProblem } from '../support/edge-app-harness.ts';
+import { closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
+import { createTestSigner, type TestSigner } from '../support/edge-tokens.ts';
+import { startEdgeUpstash, type EdgeUpstash } from '../support/edge-upstash.ts';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+describe('edge under Deno (edge/deno.ts)', () => {
+  let upstash: EdgeUpstash;
+  let signer: TestSigner;
+  let core: FakeCore;
+  let deno: ChildProcess | undefined;
+  let url: string;
+  let output = '';
+
+  beforeAll(async () => {
+    signer = await createTestSigner();
+    core = await startFakeCore({ jwks: signer.jwks });
+    upstash = await startEdgeUpstash();
+    const port = new URL(await closedPortUrl()).port;
+    url = `http://127.0.0.1:${port}`;
+    deno = spawn(
+      resolve(repoRoot, 'node_modules/.bin/deno'),
+      ['run', '--cached-only', '--node-modules-dir=manual', '--allow-net', '--allow-env', '--allow-read', 'edge/deno.ts'],
+      {
+        cwd: repoRoot,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/tmp',
+          DENO_NO_UPDATE_CHECK: '1',
+          NO_COLOR: '1',
+          PORT: port,
+          HOST: '127.0.0.1',
+          CORE_URL: core.url,
+          UPSTASH_REDIS_REST_URL: upstash.url,
+          UPSTASH_REDIS_REST_TOKEN: upstash.token,
+          KEY_PREFIX: upstash.uniquePrefix('deno'),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    deno.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    deno.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitForHealth(`${url}/health`, 20_000, () => deno?.exitCode ?? null, () => output);
+  }, 30_000);
+
+  afterAll(async () => {
+    if (deno && deno.exitCode === null) {
+      const exited = new Promise((done) => deno?.once('exit', done));
+      deno.kill('SIGTERM');
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 3_000))]);
+      if (deno.exitCode === null) deno.kill('SIGKILL');
+    }
+    await upstash?.close();
+    await core?.close();
+  });
+
+  it('answers advice (MISS) through core', async () => {
+    const auth = { authorization: `Bearer ${await signer.mint({ sub: 'deno-user' })}` };
+    const response = await fetch(`${url}/v1/advice`, jsonPost({ query: 'How much house can I afford on a 90000 salary?' }, auth));
+    expect(response.status, `${await response.clone().text()}\n${output}`).toBe(200);
+    expect(response.headers.get('x-cache')).toBe('MISS');
+    expect(AdviceResponseSchema.parse(await response.json()).cached).toBe(false);
+    expect(core.callsTo('/v1/advice')).toHaveLength(1);
+  });
+
+  it('refuses an invalid body with a 422 problem', async () => {
+    const auth = { authorization: `Bearer ${await signer.mint({ sub: 'deno-user' })}` };
+    const response = await fetch(`${url}/v1/advice`, jsonPost({ query: 'What mortgage can I get?', bogus: true }, auth));
+    expect(response.status).toBe(422);
+    expect((await readProblem(response)).type).toBe('/problems/validation-failed');
+  });
+});
+
+async function waitForHealth(url: string, timeoutMs: number, exitCode: () => number | null, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exitCode() !== null) throw new Error(`deno exited with ${exitCode()}:\n${output()}`);
+    try {
+      const response = await fetch(url);
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`edge under Deno did not become healthy within ${timeoutMs} ms:\n${output()}`);
+}

@@ -1,0 +1,367 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { verifyServiceSignature } from '../../shared/auth/service-signature.ts';
+import { adviceCacheKey, liveIndexVersionKey } from '../../shared/cache/advice-cache-key.ts';
+import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES } from '../../shared/contracts/advice.ts';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../shared/contracts/auth.ts';
+import { createEdgeAppHarness, jsonPost, readProblem } from '../support/edge-app-harness.ts';
+import { closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
+import { createTestSigner, tamperedToken, unsignedToken, type TestSigner } from '../support/edge-tokens.ts';
+import { startEdgeUpstash, type EdgeUpstash } from '../support/edge-upstash.ts';
+
+const SHARED_SECRET = 'edge-test-shared-secret-0123456789';
+
+describe('edge app (app.request, real Upstash bridge over Redis, recording core)', () => {
+  let upstash: EdgeUpstash;
+  let signer: TestSigner;
+  let core: FakeCore;
+
+  const bindingsFor = (label: string, extra: Record<string, string> = {}) => ({
+    CORE_URL: core.url,
+    UPSTASH_REDIS_REST_URL: upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: upstash.token,
+    KEY_PREFIX: upstash.uniquePrefix(label),
+    RATE_LIMIT_REQUESTS: '10',
+    ...extra,
+  });
+  const bearer = async (sub?: string) => ({ authorization: `Bearer ${await signer.mint(sub ? { sub } : {})}` });
+  const question = (topic: string) => ({ query: `What mortgage options fit a buyer with ${topic}?`, profile: { creditScore: 640, loanAmount: 250_000 } });
+
+  beforeAll(async () => {
+    signer = await createTestSigner();
+    core = await startFakeCore({ jwks: signer.jwks });
+    upstash = await startEdgeUpstash();
+  });
+  afterAll(async () => {
+    await upstash?.close();
+    await core?.close();
+  });
+  beforeEach(() => {
+    core.mode = 'ok';
+    core.calls.length = 0;
+  });
+
+  it('answers /health, publishes /openapi.json, puts x-request-id on every response and 404s as a problem', async () => {
+    const edge = createEdgeAppHarness(bindingsFor('meta'));
+    const health = await edge.request('/health');
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await edge.request('/health', { headers: { 'x-request-id': 'trace-abc.123' } });
+    expect(kept.headers.get('x-request-id')).toBe('trace-abc.123');
+
+    const doc = (await (await edge.request('/openapi.json')).json()) as { info: { title: string }; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    expect(doc.info.title).toBe('APFA edge');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/v1/advice', '/v1/auth/token']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['AdviceRequest', 'AdviceResponse', 'Problem']));
+
+    const missing = await edge.request('/nope');
+    expect(missing.status).toBe(404);
+    expect((await readProblem(missing)).type).toBe('/problems/not-found');
+    expect(missing.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('answers a MISS from core, then a HIT from the cache without calling core again', async () => {
+    const bindings = bindingsFor('hit');
+    await upstash.redis.set(liveIndexVersionKey(bindings.KEY_PREFIX), core.indexVersion);
+    const edge = createEdgeAppHarness(bindings);
+    const headers = { ...(await bearer()), 'x-request-id': 'req-miss-1' };
+
+    const miss = await edge.request('/v1/advice', jsonPost(question('a 640 score'), headers));
+    expect(miss.status, await miss.clone().text()).toBe(200);
+    expect(miss.headers.get('x-cache')).toBe('MISS');
+    expect(miss.headers.get('x-request-id')).toBe('req-miss-1');
+    const first = AdviceResponseSchema.parse(await miss.json());
+    expect(first.cached).toBe(false);
+
+    const [call] = core.callsTo('/v1/advice');
+    expect(core.callsTo('/v1/advice')).toHaveLength(1);
+    expect(call?.headers.authorization).toBe(headers.authorization);
+    expect(call?.headers['content-type']).toBe('application/json');
+    expect(call?.headers['x-request-id']).toBe('req-miss-1');
+    expect(call?.body).toBe(JSON.stringify(question('a 640 score')));
+    const unsigned = await verifyServiceSignature({ secret: SHARED_SECRET, headers: new Headers(call?.headers), method: 'POST', path: '/v1/advice', body: call?.body ?? '' });
+    expect(unsigned.ok).toBe(false);
+
+    const parsed = AdviceRequestSchema.parse(question('a 640 score'));
+    const key = await adviceCacheKey({ prefix: bindings.KEY_PREFIX, indexVersion: core.indexVersion, query: parsed.query, profile: parsed.profile });
+    expect(await upstash.redis.ttl(key)).toBeGreaterThan(590);
+
+    const hit = await edge.request('/v1/advice', jsonPost(question('a 640 score'), await bearer()));
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    expect(hit.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const second = AdviceResponseSchema.parse(await hit.json());
+    expect(second).toEqual({ ...first, cached: true });
+    expect(core.callsTo('/v1/advice')).toHaveLength(1);
+
+    expect(await upstash.redis.get(`${bindings.KEY_PREFIX}metrics:edge_cache:hit`)).toBe('1');
+    expect(await upstash.redis.get(`${bindings.KEY_PREFIX}metrics:edge_cache:miss`)).toBe('1');
+  });
+
+  it('keys the cache by the live index version: a new version misses', async () => {
+    const bindings = bindingsFor('version', { LIVE_VERSION_CACHE_MS: '0' });
+    await upstash.redis.set(liveIndexVersionKey(bindings.KEY_PREFIX), core.indexVersion);
+    const edge = createEdgeAppHarness(bindings);
+    expect((await edge.request('/v1/advice', jsonPost(question('versions'), await bearer()))).headers.get('x-cache')).toBe('MISS');
+    expect((await edge.request('/v1/advice', jsonPost(question('versions'), await bearer()))).headers.get('x-cache')).toBe('HIT');
+    await upstash.redis.set(liveIndexVersionKey(bindings.KEY_PREFIX), 'fedcba9876543210');
+    expect((await edge.request('/v1/advice', jsonPost(question('versions'), await bearer()))).headers.get('x-cache')).toBe('MISS');
+    expect(core.callsTo('/v1/advice')).toHaveLength(2);
+  });
+
+  it('returns 429 with Retry-After and RateLimit-* on the 11th request in a window', async () => {
+    // A long window: a window boundary crossed mid-test would let the sliding window's weighted
+    // previous count round down and admit one request more.
+    const edge = createEdgeAppHarness(bindingsFor('limit', { RATE_LIMIT_WINDOW: '1 h' }));
+    const headers = await bearer('rate-limited-user');
+    for (let index = 1; index <= 10; index += 1) {
+      const response = await edge.request('/v1/advice', jsonPost(question('rate limits'), headers));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('ratelimit-limit')).toBe('10');
+      expect(response.headers.get('ratelimit-remaining')).toBe(String(10 - index));
+    }
+    const limited = await edge.request('/v1/advice', jsonPost(question('rate limits'), headers));
+    expect(limited.status).toBe(429);
+    const problem = await readProblem(limited);
+    expect(problem.type).toBe('/problems/rate-limited');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
+    expect(limited.headers.get('ratelimit-limit')).toBe('10');
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    expect(Number(limited.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+    expect(limited.headers.get('x-request-id')).toBeTruthy();
+
+    // Another user has their own bucket.
+    expect((await edge.request('/v1/advice', jsonPost(question('rate limits'), await bearer('someone-else')))).status).toBe(200);
+  });
+
+  it.each([
+    ['missing', async () => ({})],
+    ['not a bearer scheme', async () => ({ authorization: 'Basic dXNlcjpwYXNz' })],
+    ['garbage', async () => ({ authorization: 'Bearer not.a.jwt' })],
+    ['expired', async (s: TestSigner) => ({ authorization: `Bearer ${await s.mint({ expiresIn: -120 })}` })],
+    ['tampered', async (s: TestSigner) => ({ authorization: `Bearer ${tamperedToken(await s.mint())}` })],
+    ['wrong audience', async (s: TestSigner) => ({ authorization: `Bearer ${await s.mint({ audience: 'someone-else' })}` })],
+    ['wrong issuer', async (s: TestSigner) => ({ authorization: `Bearer ${await s.mint({ issuer: 'evil' })}` })],
+    ['alg none', async () => ({ authorization: `Bearer ${unsignedToken()}` })],
+  ])('refuses a %s token with a 401 problem, before core', async (_name, headersFor) => {
+    const edge = createEdgeAppHarness(bindingsFor('tokens'));
+    const response = await edge.request('/v1/advice', jsonPost(question('tokens'), await headersFor(signer)));
+    expect(response.status).toBe(401);
+    expect((await readProblem(response)).type).toBe('/problems/unauthorized');
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+    expect(core.calls).toHaveLength(0);
+  });
+
+  describe('request bodies', () => {
+    let edge: ReturnType<typeof createEdgeAppHarness>;
+    let auth: { authorization: string };
+    beforeAll(async () => {
+      edge = createEdgeAppHarness(bindingsFor('bodies', { RATE_LIMIT_REQUESTS: '100' }));
+      auth = await bearer();
+    });
+
+    it('400 on malformed JSON', async () => {
+      const response = await edge.request('/v1/advice', jsonPost('{"query": "What mortgage', auth));
+      expect(response.status).toBe(400);
+      expect((await readProblem(response)).type).toBe('/problems/malformed-json');
+    });
+
+    it('415 on a non-JSON content type', async () => {
+      const response = await edge.request('/v1/advice', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'What mortgage can I get?' });
+      expect(response.status).toBe(415);
+      expect((await readProblem(response)).type).toBe('/problems/unsupported-media-type');
+    });
+
+    it('413 on a body over MAX_BODY_BYTES', async () => {
+      const response = await edge.request('/v1/advice', jsonPost({ query: 'mortgage '.repeat(MAX_BODY_BYTES / 8) }, auth));
+      expect(response.status).toBe(413);
+      expect((await readProblem(response)).type).toBe('/problems/payload-too-large');
+    });
+
+    it('422 with field errors on an unknown field', async () => {
+      const response = await edge.request('/v1/advice', jsonPost({ ...question('extras'), extra: true }, auth));
+      expect(response.status).toBe(422);
+      const problem = await readProblem(response);
+      expect(problem.type).toBe('/problems/validation-failed');
+      expect(problem.errors?.length).toBeGreaterThan(0);
+      expect(JSON.stringify(problem.errors)).toContain('extra');
+    });
+
+    it.each([
+      ['control characters', 'What mortgage rate \u0007\u0000 can I get?', 'unsafe-text'],
+      ['HTML', 'What mortgage <script>alert(1)</script> can I get?', 'unsafe-text'],
+      ['an off-topic question', 'What is the best pizza topping for a party?', 'off-topic'],
+    ])('422 text-policy problem on %s', async (_name, query, code) => {
+      const response = await edge.request('/v1/advice', jsonPost({ query }, auth));
+      expect(response.status).toBe(422);
+      expect((await readProblem(response)).type).toBe(`/problems/${code}`);
+    });
+
+    it('never calls core for a refused body', () => {
+      expect(core.calls).toHaveLength(0);
+    });
+  });
+
+  it('relays core 4xx problems unchanged', async () => {
+    const edge = createEdgeAppHarness(bindingsFor('forbid'));
+    core.mode = 'forbid';
+    const response = await edge.request('/v1/advice', jsonPost(question('forbidden'), await bearer()));
+    expect(response.status).toBe(403);
+    expect(await readProblem(response)).toMatchObject({ type: '/problems/forbidden', detail: 'fake core says forbidden' });
+  });
+
+  it('serves the STALE copy when core fails or is down, else 503 with Retry-After', async () => {
+    const bindings = bindingsFor('stale');
+    const edge = createEdgeAppHarness(bindings);
+    const auth = await bearer();
+    expect((await edge.request('/v1/advice', jsonPost(question('stale answers'), auth))).headers.get('x-cache')).toBe('MISS');
+
+    core.mode = 'fail';
+    const stale = await edge.request('/v1/advice', jsonPost(question('stale answers'), auth));
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('x-cache')).toBe('STALE');
+    expect(AdviceResponseSchema.parse(await stale.json()).cached).toBe(true);
+
+    const failed = await edge.request('/v1/advice', jsonPost(question('never answered'), auth));
+    expect(failed.status).toBe(503);
+    expect((await readProblem(failed)).type).toBe('/problems/upstream-unavailable');
+    expect(failed.headers.get('retry-after')).toBe('5');
+
+    const down = createEdgeAppHarness({ ...bindings, CORE_URL: await closedPortUrl(), JWKS_URL: `${core.url}/.well-known/jwks.json` });
+    const staleWhileDown = await down.request('/v1/advice', jsonPost(question('stale answers'), auth));
+    expect(staleWhileDown.status).toBe(200);
+    expect(staleWhileDown.headers.get('x-cache')).toBe('STALE');
+    const unavailable = await down.request('/v1/advice', jsonPost(question('never answered'), auth));
+    expect(unavailable.status).toBe(503);
+    expect((await readProblem(unavailable)).type).toBe('/problems/upstream-unavailable');
+    expect(unavailable.headers.get('retry-after')).toBe('5');
+  });
+
+  it('504 with Retry-After when core does not answer within CORE_TIMEOUT_MS', async () => {
+    const edge = createEdgeAppHarness(bindingsFor('timeout', { CORE_TIMEOUT_MS: '300' }));
+    core.mode = 'hang';
+    const started = Date.now();
+    const response = await edge.request('/v1/advice', jsonPost(question('slow cores'), await bearer()));
+    expect(response.status).toBe(504);
+    expect((await readProblem(response)).type).toBe('/problems/upstream-timeout');
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('signs requests to core when EDGE_SHARED_SECRET is set', async () => {
+    const edge = createEdgeAppHarness(bindingsFor('signed', { EDGE_SHARED_SECRET: SHARED_SECRET }));
+    expect((await edge.request('/v1/advice', jsonPost(question('signatures'), await bearer()))).status).toBe(200);
+    expect((await edge.request('/v1/auth/token', jsonPost({ username: 'alice', password: 'correct horse' }))).status).toBe(200);
+    expect(core.calls).toHaveLength(2);
+    for (const call of core.calls) {
+      const verdict = await verifyServiceSignature({ secret: SHARED_SECRET, headers: new Headers(call.headers), method: call.method, path: call.path, body: call.body });
+      expect(verdict, call.path).toMatchObject({ ok: true });
+      const forged = await verifyServiceSignature({ secret: SHARED_SECRET, headers: new Headers(call.headers), method: call.method, path: call.path, body: `${call.body} ` });
+      expect(forged.ok).toBe(false);
+    }
+  });
+
+  describe('POST /v1/auth/token', () => {
+    it('relays JSON and form bodies byte for byte with their content type, returning core status and body', async () => {
+      const edge = createEdgeAppHarness(bindingsFor('token'));
+      const json = await edge.request('/v1/auth/token', jsonPost({ username: 'alice', password: 'correct horse' }));
+      expect(json.status).toBe(200);
+      expect(await json.json()).toMatchObject({ access_token: 'issued-by-fake-core', token_type: 'Bearer' });
+      const form = 'grant_type=password&username=alice&password=correct+horse';
+      const formResponse = await edge.request('/v1/auth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+      expect(formResponse.status).toBe(200);
+      expect(core.callsTo('/v1/auth/token').map((call) => [call.headers['content-type'], call.body])).toEqual([
+        ['application/json', JSON.stringify({ username: 'alice', password: 'correct horse' })],
+        ['application/x-www-form-urlencoded', form],
+      ]);
+      core.mode = 'forbid';
+      const refused = await edge.request('/v1/auth/token', jsonPost({ username: 'alice', password: 'wrong' }));
+      expect(refused.status).toBe(403);
+      expect((await readProblem(refused)).detail).toBe('fake core says forbidden');
+    });
+
+    it('415 on other media types, 413 on big bodies', async () => {
+      const edge = createEdgeAppHarness(bindingsFor('token-bodies'));
+      const text = await edge.request('/v1/auth/token', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'alice:secret' });
+      expect(text.status).toBe(415);
+      expect((await readProblem(text)).type).toBe('/problems/unsupported-media-type');
+      const big = await edge.request('/v1/auth/token', jsonPost({ username: 'alice', password: 'x'.repeat(MAX_BODY_BYTES) }));
+      expect(big.status).toBe(413);
+      expect(core.calls).toHaveLength(0);
+    });
+
+    it('rate-limits per client IP (cf-connecting-ip, else first x-forwarded-for)', async () => {
+      const edge = createEdgeAppHarness(bindingsFor('token-limit', { AUTH_RATE_LIMIT_REQUESTS: '2', AUTH_RATE_LIMIT_WINDOW: '1 h' }));
+      const login = (headers: Record<string, string>) => edge.request('/v1/auth/token', jsonPost({ username: 'alice', password: 'pw' }, headers));
+      expect((await login({ 'cf-connecting-ip': '203.0.113.7' })).status).toBe(200);
+      expect((await login({ 'x-forwarded-for': '203.0.113.7, 10.0.0.1' })).status).toBe(200);
+      const limited = await login({ 'cf-connecting-ip': '203.0.113.7' });
+      expect(limited.status).toBe(429);
+      expect((await readProblem(limited)).type).toBe('/problems/rate-limited');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(limited.headers.get('ratelimit-limit')).toBe('2');
+      expect((await login({ 'cf-connecting-ip': '198.51.100.1' })).status).toBe(200);
+    });
+
+    it('503 problem when core is down', async () => {
+      const edge = createEdgeAppHarness({ ...bindingsFor('token-down'), CORE_URL: await closedPortUrl() });
+      const response = await edge.request('/v1/auth/token', jsonPost({ username: 'alice', password: 'pw' }));
+      expect(response.status).toBe(503);
+      expect((await readProblem(response)).type).toBe('/problems/upstream-unavailable');
+      expect(response.headers.get('retry-after')).toBe('5');
+    });
+  });
+
+  describe('token keys', () => {
+    it('verifies against a static JWKS_JSON without fetching core', async () => {
+      const edge = createEdgeAppHarness(bindingsFor('jwks-json', { JWKS_JSON: JSON.stringify(signer.jwks), JWKS_URL: await closedPortUrl() }));
+      const jwksFetches = core.jwksFetches;
+      expect((await edge.request('/v1/advice', jsonPost(question('static keys'), await bearer()))).status).toBe(200);
+      expect(core.jwksFetches).toBe(jwksFetches);
+    });
+
+    it('503 (not 401) when the JWKS cannot be fetched', async () => {
+      const edge = createEdgeAppHarness({ ...bindingsFor('jwks-down'), CORE_URL: await closedPortUrl() });
+      const response = await edge.request('/v1/advice', jsonPost(question('key outages'), await bearer()));
+      expect(response.status).toBe(503);
+      expect((await readProblem(response)).type).toBe('/problems/upstream-unavailable');
+      expect(response.headers.get('retry-after')).toBe('5');
+    });
+
+    it('verifies HS256 tokens when JWT_SECRET is set, and refuses EdDSA ones then', async () => {
+      const secret = 'an-hs256-secret-of-at-least-32-characters';
+      const edge = createEdgeAppHarness(bindingsFor('hs256', { JWT_SECRET: secret }));
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({ role: 'user' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(TOKEN_ISSUER)
+        .setAudience(TOKEN_AUDIENCE)
+        .setSubject('hs-user')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(new TextEncoder().encode(secret));
+      expect((await edge.request('/v1/advice', jsonPost(question('shared secrets'), { authorization: `Bearer ${token}` }))).status).toBe(200);
+      expect((await edge.request('/v1/advice', jsonPost(question('shared secrets'), await bearer()))).status).toBe(401);
+    });
+  });
+
+  describe('when Upstash fails', () => {
+    it('unreachable: skips the cache, fails the rate limit open, still answers from core', async () => {
+      const edge = createEdgeAppHarness({ ...bindingsFor('redis-down'), UPSTASH_REDIS_REST_URL: await closedPortUrl() });
+      const response = await edge.request('/v1/advice', jsonPost(question('redis outages'), await bearer()));
+      expect(response.status, await response.clone().text()).toBe(200);
+      expect(response.headers.get('x-cache')).toBe('MISS');
+      expect(response.headers.get('ratelimit-limit')).toBeNull();
+      expect(core.callsTo('/v1/advice')).toHaveLength(1);
+    });
+
+    it('refusing (bad token): the rate limiter fails closed with 503', async () => {
+      const edge = createEdgeAppHarness({ ...bindingsFor('redis-refuses'), UPSTASH_REDIS_REST_TOKEN: 'wrong-token' });
+      const response = await edge.request('/v1/advice', jsonPost(question('redis errors'), await bearer()));
+      expect(response.status).toBe(503);
+      expect((await readProblem(response)).type).toBe('/problems/upstream-unavailable');
+      expect(core.calls).toHaveLength(0);
+    });
+  });
+});
