@@ -126,11 +126,15 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
       : {}),
   });
 
+  const biasChecker = new LexiconBiasChecker();
+  // Compile the checker's patterns now, not on the first borrower's request.
+  await biasChecker.check({ query: 'warm-up', answer: 'warm-up' });
+
   const app = createCoreApp({
     logger,
     metrics,
     live,
-    pipeline: { generator: new ExtractiveGenerator(), biasChecker: new LexiconBiasChecker(), topK: config.RETRIEVAL_TOP_K, minScore: 0.05 },
+    pipeline: { generator: new ExtractiveGenerator(), biasChecker, topK: config.RETRIEVAL_TOP_K, minScore: 0.05 },
     tokens,
     jwks: () => keys.jwks(),
     verifier,
