@@ -1,6 +1,6 @@
 import { createLocalJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { accessTokenErrorReason as reason, unauthorized } from '../../shared/auth/access-token-verifier.ts';
 import { AccessClaimsSchema, TOKEN_AUDIENCE, TOKEN_ISSUER, type AccessClaims } from '../../shared/contracts/auth.ts';
-import { AppError } from '../../shared/errors/app-error.ts';
 import { SIGNING_ALGORITHMS, type JsonWebKeySet, type SigningKeyStore } from './signing-keys.ts';
 
 export interface AccessTokenVerifier {
@@ -12,19 +12,6 @@ export interface LocalAccessTokenVerifierOptions {
   now?: () => number;
   /** Least time between JWKS re-reads forced by tokens with an unknown kid (e.g. after another instance rotated). */
   refreshCooldownSeconds?: number;
-}
-
-const unauthorized = (detail: string) =>
-  new AppError('unauthorized', { detail, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
-
-/** A short reason safe to show the client; never the token or key material. */
-function reason(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return 'The access token has expired.';
-  if (error instanceof errors.JWTClaimValidationFailed) return `The access token's ${error.claim} claim is not valid.`;
-  if (error instanceof errors.JWKSNoMatchingKey) return 'The access token was signed by an unknown key.';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'The access token signature is not valid.';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'The access token uses an algorithm that is not accepted.';
-  return 'The access token is malformed.';
 }
 
 /**

@@ -4,7 +4,7 @@ import { TOKEN_AUDIENCE, TOKEN_ISSUER, type TokenResponse } from '../../shared/c
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
 import { verifyPassword } from './password-hash.ts';
-import { isRole, type Role } from './role.ts';
+import { isRole, type Role } from '../../shared/rbac/roles.ts';
 import type { SigningKeyStore } from './signing-keys.ts';
 import type { UserRepository } from './user-repository.ts';
 

@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
 import { hashPassword } from './password-hash.ts';
-import { isRole, type Role } from './role.ts';
+import { isRole, type Role } from '../../shared/rbac/roles.ts';
 
 /** A stored user, without the password hash. */
 export interface User {

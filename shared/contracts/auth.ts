@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { RoleSchema } from '../rbac/roles.ts';
 
 export const TokenPasswordRequestSchema = z
   .object({
@@ -37,7 +38,7 @@ export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 /** Claims APFA puts in its access tokens (besides iss/aud/sub/iat/exp/jti). */
 export const AccessClaimsSchema = z.object({
   sub: z.string(),
-  role: z.enum(['user', 'financial_advisor', 'admin', 'super_admin']),
+  role: RoleSchema,
   username: z.string().optional(),
 });
 export type AccessClaims = z.infer<typeof AccessClaimsSchema>;
