@@ -1,6 +1,8 @@
 import { bytesToHex, sha256Hex, toBytes } from '../encoding/hex.ts';
 
+/** `v1=<hex HMAC-SHA256>` over the canonical request. */
 export const SIGNATURE_HEADER = 'x-apfa-signature';
+/** Unix seconds when the edge signed the request. */
 export const TIMESTAMP_HEADER = 'x-apfa-timestamp';
 
 async function hmacHex(secret: string, message: string): Promise<string> {
@@ -35,6 +37,7 @@ function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** Result of a signature check, with the reason for a refusal (for logs, not clients). */
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
 /** Verifies a service signature within ±toleranceSeconds of now. */

@@ -1,5 +1,6 @@
 import type { BorrowerProfile } from '../contracts/advice.ts';
 import { sha256Hex } from '../encoding/hex.ts';
+import { normalizeText } from '../policy/normalize-text.ts';
 
 export { sha256Hex };
 
@@ -9,14 +10,11 @@ export { sha256Hex };
  * share one cache entry.
  */
 export function normalizeQueryForCache(query: string): string {
-  return query
-    .normalize('NFKC')
-    .replace(/[\u2018\u2019\u201A\u201B]/g, "'")
-    .replace(/[\u201C\u201D\u201E\u201F]/g, '"')
-    .replace(/[\u2010-\u2015]/g, '-')
+  return normalizeText(query)
+    .replace(/[\u2018\u2019\u201A\u201B\u2032\u00B4`]/g, "'")
+    .replace(/[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g, '"')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
     .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim()
     .replace(/[\s?!.,;:]+$/u, '');
 }
 

@@ -2,11 +2,9 @@ import { OFF_TOPIC_EXAMPLES, ON_TOPIC_EXAMPLES } from './relevance-examples.ts';
 
 /**
  * A deterministic relevance classifier: multinomial naive Bayes over stemmed word unigrams and
- * bigrams, trained at first use on the labelled examples in relevance-examples.ts. Unlike a
- * keyword list it weighs every word by how it separates the two classes, so "Can I buy a house
- * if I just changed jobs?" passes without the word "loan". A small set of unambiguous lending
- * terms also counts as strong evidence, and ties go to "relevant": refusing a real borrower is
- * worse than answering a stray question from the knowledge base.
+ * bigrams, trained on first use from the labelled examples in relevance-examples.ts. Unlike a
+ * keyword list it weighs every word by how well it separates the two classes, so "Can I buy a
+ * house if I just changed jobs?" passes without the word "loan".
  */
 export interface RelevanceResult {
   relevant: boolean;
@@ -14,85 +12,120 @@ export interface RelevanceResult {
   score: number;
 }
 
-const STOP = new Set(['a', 'an', 'the', 'i', 'me', 'my', 'is', 'are', 'do', 'does', 'to', 'of', 'for', 'in', 'on', 'and', 'or', 'it', 'be', 'can', 'you', 'what', 'how', 'should', 'with', 'about', 'this', 'that', 'at', 'by', 'if', 'when', 'which', 'who', 'why', 'will', 'would', 'there', 'get']);
+const STOP_WORDS = new Set([
+  'a', 'an', 'the', 'i', 'me', 'my', 'we', 'our', 'is', 'am', 'are', 'was', 'do', 'does', 'did', 'to', 'of', 'for',
+  'in', 'on', 'and', 'or', 'it', 'be', 'can', 'could', 'you', 'your', 'what', 'how', 'should', 'with', 'about', 'this',
+  'that', 'at', 'by', 'if', 'when', 'which', 'who', 'why', 'will', 'would', 'there', 'get', 'some', 'from', 'as', 'so',
+]);
 
-const STRONG_TERMS = [
-  'mortgag', 'loan', 'lender', 'lend', 'borrow', 'credit', 'refinanc', 'apr', 'interest rate', 'down payment', 'escrow',
-  'foreclos', 'bankruptc', 'fha', 'usda', 'heloc', 'home equity', 'debt', 'pmi', 'amortiz', 'underwrit', 'preapprov',
-  'prequalif', 'closing cost', 'fico', 'dti', 'cosign', 'collateral', 'lien', 'principal', 'repay', 'financ', 'approv',
-  'afford', 'down-payment', 'bank', 'credit union', 'savings', 'budget',
+/**
+ * Unambiguous lending vocabulary. A hit is strong evidence on its own: a borrower who writes
+ * "mortgage" is asking about borrowing even when the rest of the sentence is unusual.
+ */
+const STRONG_TERMS: readonly RegExp[] = [
+  /\bmortgag/, /\bloans?\b/, /\blend(er|ers|ing)?\b/, /\bborrow/, /\bcredit\b/, /\brefinanc/, /\bapr\b/,
+  /\binterest rates?\b/, /\bdown ?payments?\b/, /\bescrow/, /\bforeclos/, /\bbankrupt/, /\bfha\b/, /\busda\b/,
+  /\bheloc/, /\bhome equity\b/, /\bdebts?\b/, /\bpmi\b/, /\bamortiz/, /\bunderwrit/, /\bpre ?approv/, /\bpre ?qualif/,
+  /\bclosing costs?\b/, /\bfico\b/, /\bdti\b/, /\bco ?sign/, /\bcollateral\b/, /\bliens?\b/, /\brepay/, /\bfinanc(e|ed|ing)\b/,
 ];
+
+const STRONG_TERM_BOOST = 3;
+const MAX_STRONG_HITS = 2;
+/**
+ * Lending vocabulary is a small closed set the examples cover well, while off-topic vocabulary
+ * is open-ended, so a word the model never saw is weak evidence of an off-topic question.
+ */
+const UNKNOWN_WORD_LOG_ODDS = -0.6;
+const MAX_UNKNOWN_WORDS = 3;
+/** Below zero on purpose: refusing a real borrower is worse than answering a stray question. */
+const THRESHOLD = -1.5;
+const SMOOTHING = 0.5;
 
 /** Light stemmer: enough to merge plural and -ing/-ed forms. */
 function stem(word: string): string {
   if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3);
-  if (word.length > 4 && word.endsWith('ied')) return `${word.slice(0, -3)}y`;
-  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.length > 4 && (word.endsWith('ied') || word.endsWith('ies'))) return `${word.slice(0, -3)}y`;
   if (word.length > 4 && word.endsWith('ed')) return word.slice(0, -2);
-  if (word.length > 3 && word.endsWith('es') && /(ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
+  if (word.length > 3 && /(ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
   if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
   return word;
 }
 
-function features(text: string): string[] {
-  const words = text
-    .toLowerCase()
+/** Lower-cased words with money amounts and three-digit numbers (credit scores) as placeholders. */
+function words(text: string): string[] {
+  return text
     .normalize('NFKC')
-    .replace(/\$\s?\d[\d,]*(\.\d+)?/g, ' moneyamount ')
+    .toLowerCase()
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/'s\b|'t\b|'re\b|'ve\b|'ll\b|'d\b|'m\b/g, '')
+    .replace(/\$\s?\d[\d,]*(\.\d+)?k?/g, ' moneyamount ')
+    .replace(/\b\d+(\.\d+)?\s?%/g, ' percentamount ')
     .replace(/\b\d{3}\b/g, ' threedigit ')
     .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 0 && !STOP.has(word))
+    .filter((word) => word.length > 0 && !STOP_WORDS.has(word))
     .map(stem);
-  const out = [...words];
-  for (let i = 0; i + 1 < words.length; i++) out.push(`${words[i]}_${words[i + 1]}`);
-  return out;
 }
 
-interface Model {
-  logLikelihood: Map<string, [number, number]>;
-  unseen: [number, number];
+interface Features {
+  unigrams: string[];
+  bigrams: string[];
 }
+
+function features(text: string): Features {
+  const unigrams = words(text);
+  const bigrams: string[] = [];
+  for (let i = 0; i + 1 < unigrams.length; i++) bigrams.push(`${unigrams[i]}_${unigrams[i + 1]}`);
+  return { unigrams, bigrams };
+}
+
+/** Per-feature log P(feature | on-topic) - log P(feature | off-topic). */
+type Model = Map<string, number>;
 
 let model: Model | undefined;
 
 function train(): Model {
-  const counts = [new Map<string, number>(), new Map<string, number>()];
+  const counts = [new Map<string, number>(), new Map<string, number>()] as const;
   const totals = [0, 0];
   const add = (examples: readonly string[], label: 0 | 1) => {
     for (const example of examples) {
-      for (const feature of features(example)) {
-        counts[label]!.set(feature, (counts[label]!.get(feature) ?? 0) + 1);
+      const { unigrams, bigrams } = features(example);
+      for (const feature of [...unigrams, ...bigrams]) {
+        counts[label].set(feature, (counts[label].get(feature) ?? 0) + 1);
         totals[label]! += 1;
       }
     }
   };
   add(ON_TOPIC_EXAMPLES, 0);
   add(OFF_TOPIC_EXAMPLES, 1);
-  const vocabulary = new Set([...counts[0]!.keys(), ...counts[1]!.keys()]);
-  const alpha = 0.5;
-  const denominator = [totals[0]! + alpha * vocabulary.size, totals[1]! + alpha * vocabulary.size];
-  const logLikelihood = new Map<string, [number, number]>();
+  const vocabulary = new Set([...counts[0].keys(), ...counts[1].keys()]);
+  const onDenominator = totals[0]! + SMOOTHING * vocabulary.size;
+  const offDenominator = totals[1]! + SMOOTHING * vocabulary.size;
+  const logOdds: Model = new Map();
   for (const feature of vocabulary) {
-    logLikelihood.set(feature, [
-      Math.log(((counts[0]!.get(feature) ?? 0) + alpha) / denominator[0]!),
-      Math.log(((counts[1]!.get(feature) ?? 0) + alpha) / denominator[1]!),
-    ]);
+    const on = ((counts[0].get(feature) ?? 0) + SMOOTHING) / onDenominator;
+    const off = ((counts[1].get(feature) ?? 0) + SMOOTHING) / offDenominator;
+    logOdds.set(feature, Math.log(on) - Math.log(off));
   }
-  return { logLikelihood, unseen: [Math.log(alpha / denominator[0]!), Math.log(alpha / denominator[1]!)] };
+  return logOdds;
 }
 
 /** Scores how likely a question is to be about borrowing, credit or lending. */
 export function classifyRelevance(text: string): RelevanceResult {
   model ??= train();
+  const { unigrams, bigrams } = features(text);
   let score = 0;
-  for (const feature of features(text)) {
-    const known = model.logLikelihood.get(feature);
-    if (known) score += known[0] - known[1];
+  let unknownWords = 0;
+  for (const unigram of unigrams) {
+    const logOdds = model.get(unigram);
+    if (logOdds === undefined) unknownWords += 1;
+    else score += logOdds;
   }
-  const lower = text.toLowerCase();
-  const strongHits = STRONG_TERMS.filter((term) => new RegExp(`\\b${term}`).test(lower)).length;
-  score += 3 * Math.min(strongHits, 2);
-  // Uncertain (little or no known vocabulary) counts as relevant: the knowledge base will say
-  // when it does not cover something, which is better than refusing a real borrower.
-  return { relevant: score > -1.0, score: Number(score.toFixed(3)) };
+  // Capped, so a long question in a borrower's own words is not refused for its vocabulary alone.
+  score += UNKNOWN_WORD_LOG_ODDS * Math.min(unknownWords, MAX_UNKNOWN_WORDS);
+  // Unseen bigrams are the norm, so only bigrams seen in training count.
+  for (const bigram of bigrams) score += model.get(bigram) ?? 0;
+  const lower = text.normalize('NFKC').toLowerCase().replace(/[-_]+/g, ' ');
+  const strongHits = STRONG_TERMS.filter((term) => term.test(lower)).length;
+  score += STRONG_TERM_BOOST * Math.min(strongHits, MAX_STRONG_HITS);
+  return { relevant: score > THRESHOLD, score: Math.round(score * 1000) / 1000 };
 }

@@ -4,6 +4,7 @@ import { containsProfanity } from './profanity.ts';
 import { classifyRelevance } from './relevance.ts';
 import { findUnsafeText } from './unsafe-text.ts';
 
+/** The policy's answer: the normalised text, or the problem code and a detail to show the borrower. */
 export type QueryVerdict =
   | { ok: true; text: string }
   | { ok: false; code: 'unsafe-text' | 'profanity' | 'off-topic'; detail: string };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const ROLES = ['user', 'financial_advisor', 'admin', 'super_admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Everything a role may be allowed to do. */
 export const PERMISSIONS = [
   'advice:generate',
   'advice:view_history',
@@ -16,7 +17,9 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** Parses a role name (token claims, user records). */
 export const RoleSchema = z.enum(ROLES);
+/** Parses a permission name. */
 export const PermissionSchema = z.enum(PERMISSIONS);
 
 const USER: readonly Permission[] = ['advice:generate', 'advice:view_history'];
@@ -31,8 +34,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   super_admin: new Set(PERMISSIONS),
 };
 
+/** True for one of the four role names (an exact list match, so `toString` is not a role). */
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
+/** True for one of the permission names. */
 export const isPermission = (value: unknown): value is Permission =>
   typeof value === 'string' && (PERMISSIONS as readonly string[]).includes(value);
 
@@ -42,5 +47,6 @@ export const permissionsOf = (role: Role): Permission[] => PERMISSIONS.filter((p
 /** True when `role` holds `permission`. Unknown roles hold nothing. */
 export const hasPermission = (role: string, permission: Permission): boolean => isRole(role) && ROLE_PERMISSIONS[role].has(permission);
 
+/** True when `role` holds every one of `permissions` (vacuously true for none). Unknown roles hold nothing. */
 export const hasAllPermissions = (role: string, permissions: readonly Permission[]): boolean =>
   permissions.every((permission) => hasPermission(role, permission));
