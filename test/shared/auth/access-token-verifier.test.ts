@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearerToken, createAccessTokenVerifier } from '../../../shared/auth/access-token-verifier.ts';
+import { bearerToken, createAccessTokenVerifier, type AccessTokenVerifier } from '../../../shared/auth/access-token-verifier.ts';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../../shared/contracts/auth.ts';
 import { AppError } from '../../../shared/errors/app-error.ts';
 
@@ -17,6 +17,7 @@ beforeAll(async () => {
 });
 
 const claims = { sub: 'user-1', role: 'user', username: 'alice' };
+const encoder = new TextEncoder();
 
 function token(options: { payload?: JWTPayload; kid?: string; key?: CryptoKey | Uint8Array; alg?: string; expiresIn?: string | number } = {}) {
   return new SignJWT(options.payload ?? claims)
@@ -31,8 +32,9 @@ function token(options: { payload?: JWTPayload; kid?: string; key?: CryptoKey | 
 
 const base64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
+/** Verifies `jwt` expecting a 401 AppError with a WWW-Authenticate header and a detail that does not echo the token. */
+async function rejection(verifier: AccessTokenVerifier, jwt: string): Promise<AppError> {
+  const error = await verifier.verify(jwt).then(
     () => undefined,
     (reason: unknown) => reason,
   );
@@ -41,13 +43,19 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
   expect(appError.code).toBe('unauthorized');
   expect(appError.status).toBe(401);
   expect(appError.headers).toEqual({ 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+  expect(appError.detail).toEqual(expect.any(String));
+  if (jwt.length > 0) {
+    expect(appError.detail).not.toContain(jwt);
+    for (const part of jwt.split('.').filter((segment) => segment.length > 8)) expect(appError.detail).not.toContain(part);
+  }
   return appError;
 }
 
-describe('createAccessTokenVerifier', () => {
+describe('createAccessTokenVerifier with a key set', () => {
   it('returns the claims of a valid EdDSA token', async () => {
     const verified = await createAccessTokenVerifier({ keys: jwks }).verify(await token());
     expect(verified).toEqual({ sub: 'user-1', role: 'user', username: 'alice', jti: 'jti-1', exp: expect.any(Number) });
+    expect(verified.exp).toBeGreaterThan(Date.now() / 1000);
   });
 
   it('accepts a key-lookup function as well as a static key set', async () => {
@@ -57,78 +65,102 @@ describe('createAccessTokenVerifier', () => {
 
   it('refuses an expired token beyond the clock tolerance', async () => {
     const expired = await token({ expiresIn: Math.floor(Date.now() / 1000) - 30 });
-    const error = await rejection(createAccessTokenVerifier({ keys: jwks }).verify(expired));
-    expect(error.detail).toMatch(/expired/);
-    // Within a generous tolerance the same token still passes.
+    expect((await rejection(createAccessTokenVerifier({ keys: jwks }), expired)).detail).toMatch(/expired/);
+    // Within a generous tolerance the same token still passes, so the refusal above is about expiry.
     await expect(createAccessTokenVerifier({ keys: jwks, clockToleranceSeconds: 60 }).verify(expired)).resolves.toMatchObject({ sub: 'user-1' });
   });
 
   it('refuses a tampered payload', async () => {
     const [header, , signature] = (await token()).split('.');
     const forged = `${header}.${base64url({ ...claims, role: 'super_admin', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, exp: 9_999_999_999 })}.${signature}`;
-    const error = await rejection(createAccessTokenVerifier({ keys: jwks }).verify(forged));
-    expect(error.detail).toMatch(/signature/);
-    expect(error.detail).not.toContain(forged);
+    expect((await rejection(createAccessTokenVerifier({ keys: jwks }), forged)).detail).toMatch(/signature/);
   });
 
   it('refuses a token signed by another key under a known kid', async () => {
-    const error = await rejection(createAccessTokenVerifier({ keys: jwks }).verify(await token({ key: otherPrivateKey })));
-    expect(error.detail).toMatch(/signature/);
+    expect((await rejection(createAccessTokenVerifier({ keys: jwks }), await token({ key: otherPrivateKey }))).detail).toMatch(/signature/);
   });
 
   it('refuses a token for another audience', async () => {
-    const error = await rejection(createAccessTokenVerifier({ keys: jwks, audience: 'someone-else' }).verify(await token()));
-    expect(error.detail).toMatch(/audience/);
+    const wrongAudience = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', kid: KID })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience('another-service')
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    expect((await rejection(createAccessTokenVerifier({ keys: jwks }), wrongAudience)).detail).toMatch(/audience/);
+    expect((await rejection(createAccessTokenVerifier({ keys: jwks, audience: 'someone-else' }), await token())).detail).toMatch(/audience/);
   });
 
   it('refuses a token from another issuer', async () => {
-    const error = await rejection(createAccessTokenVerifier({ keys: jwks, issuer: 'evil-issuer' }).verify(await token()));
-    expect(error.detail).toMatch(/issuer/);
-  });
-
-  it('refuses an unsecured alg:none token', async () => {
-    const payload = { ...claims, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 };
-    const unsecured = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(payload)}.`;
-    const error = await rejection(createAccessTokenVerifier({ keys: jwks }).verify(unsecured));
-    expect(error.detail).not.toContain(unsecured);
-  });
-
-  it('refuses an HS256 token when only a key set is configured (algorithm confusion)', async () => {
-    // The classic attack: HMAC-sign with the public key's bytes and hope the verifier uses it as a secret.
-    const publicKeyBytes = new TextEncoder().encode(JSON.stringify(jwks.keys[0]));
-    const confused = await token({ alg: 'HS256', key: publicKeyBytes });
-    const error = await rejection(createAccessTokenVerifier({ keys: jwks }).verify(confused));
-    expect(error.detail).toMatch(/algorithm/);
-  });
-
-  it('refuses a token with an unknown kid', async () => {
-    const error = await rejection(createAccessTokenVerifier({ keys: jwks }).verify(await token({ kid: 'rotated-away' })));
-    expect(error.detail).toMatch(/unknown key/);
+    const wrongIssuer = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', kid: KID })
+      .setIssuer('https://evil.example')
+      .setAudience(TOKEN_AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    expect((await rejection(createAccessTokenVerifier({ keys: jwks }), wrongIssuer)).detail).toMatch(/issuer/);
   });
 
   it('refuses a token without a role, or with an unknown role', async () => {
     const verifier = createAccessTokenVerifier({ keys: jwks });
-    expect((await rejection(verifier.verify(await token({ payload: { sub: 'user-1' } })))).detail).toMatch(/claims/);
-    expect((await rejection(verifier.verify(await token({ payload: { sub: 'user-1', role: 'root' } })))).detail).toMatch(/claims/);
+    expect((await rejection(verifier, await token({ payload: { sub: 'user-1' } }))).detail).toMatch(/claims/);
+    expect((await rejection(verifier, await token({ payload: { sub: 'user-1', role: 'root' } }))).detail).toMatch(/claims/);
+    expect((await rejection(verifier, await token({ payload: { sub: 'user-1', role: 'Admin' } }))).detail).toMatch(/claims/);
+  });
+
+  it('refuses a hand-built alg:none token', async () => {
+    const payload = { ...claims, role: 'super_admin', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 };
+    const unsecured = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(payload)}.`;
+    await rejection(createAccessTokenVerifier({ keys: jwks }), unsecured);
+  });
+
+  it("refuses an HS256 token HMAC-signed with the public key's bytes (algorithm confusion)", async () => {
+    const publicJwk = jwks.keys[0]!;
+    for (const keyBytes of [encoder.encode(JSON.stringify(publicJwk)), encoder.encode(publicJwk.x!)]) {
+      const confused = await token({ alg: 'HS256', key: keyBytes });
+      expect((await rejection(createAccessTokenVerifier({ keys: jwks }), confused)).detail).toMatch(/algorithm/);
+    }
+  });
+
+  it('refuses an HS256 token signed with any secret when only a key set is configured', async () => {
+    const anySecret = await token({ alg: 'HS256', key: encoder.encode('any-shared-secret-at-least-32-bytes!') });
+    expect((await rejection(createAccessTokenVerifier({ keys: jwks }), anySecret)).detail).toMatch(/algorithm/);
+  });
+
+  it('refuses a token with an unknown kid', async () => {
+    expect((await rejection(createAccessTokenVerifier({ keys: jwks }), await token({ kid: 'rotated-away' }))).detail).toMatch(/unknown key/);
   });
 
   it.each(['', 'not-a-token', 'a.b.c', 'eyJhbGciOiJFZERTQSJ9.e30'])('refuses malformed token %j', async (malformed) => {
-    const error = await rejection(createAccessTokenVerifier({ keys: jwks }).verify(malformed));
-    expect(error.detail).toMatch(/malformed|missing/);
-  });
-
-  it('accepts HS256 only when given a secret', async () => {
-    const secret = new TextEncoder().encode('a-test-secret-of-at-least-32-bytes!!');
-    const verifier = createAccessTokenVerifier({ keys: secret });
-    expect(await verifier.verify(await token({ alg: 'HS256', key: secret }))).toMatchObject({ role: 'user' });
-    expect((await rejection(verifier.verify(await token()))).detail).toMatch(/algorithm/);
+    expect((await rejection(createAccessTokenVerifier({ keys: jwks }), malformed)).detail).toMatch(/malformed|missing/);
   });
 
   it('narrows algorithms when asked and refuses options outside the allowed set', async () => {
     const es256Only = createAccessTokenVerifier({ keys: jwks, algorithms: ['ES256'] });
-    expect((await rejection(es256Only.verify(await token()))).detail).toMatch(/algorithm/);
+    expect((await rejection(es256Only, await token())).detail).toMatch(/algorithm/);
     expect(() => createAccessTokenVerifier({ keys: jwks, algorithms: ['HS256'] })).toThrow(/subset of EdDSA, ES256/);
     expect(() => createAccessTokenVerifier({ keys: new Uint8Array(32), algorithms: ['EdDSA'] })).toThrow(/subset of HS256/);
+  });
+});
+
+describe('createAccessTokenVerifier with an HS256 secret', () => {
+  const secret = encoder.encode('a-test-secret-of-at-least-32-bytes!!');
+
+  it('accepts an HS256 token signed with the secret', async () => {
+    expect(await createAccessTokenVerifier({ keys: secret }).verify(await token({ alg: 'HS256', key: secret }))).toEqual({
+      sub: 'user-1',
+      role: 'user',
+      username: 'alice',
+      jti: 'jti-1',
+      exp: expect.any(Number),
+    });
+  });
+
+  it('refuses an HS256 token signed with another secret, and an EdDSA token', async () => {
+    const verifier = createAccessTokenVerifier({ keys: secret });
+    const otherSecret = await token({ alg: 'HS256', key: encoder.encode('another-secret-of-at-least-32-bytes!') });
+    expect((await rejection(verifier, otherSecret)).detail).toMatch(/signature/);
+    expect((await rejection(verifier, await token())).detail).toMatch(/algorithm/);
   });
 });
 
@@ -138,7 +170,7 @@ describe('bearerToken', () => {
     expect(bearerToken('bearer   abc.def-_ghi')).toBe('abc.def-_ghi');
   });
 
-  it.each([null, undefined, '', 'Basic dXNlcjpwYXNz', 'Bearer', 'Bearer ', 'Bearer a b', 'Token abc'])('throws unauthorized for %j', (header) => {
+  it.each([null, undefined, '', 'Basic x', 'Basic dXNlcjpwYXNz', 'Bearer', 'Bearer ', 'Bearer a b', 'Token abc'])('throws unauthorized for %j', (header) => {
     let thrown: unknown;
     try {
       bearerToken(header);

@@ -45,13 +45,31 @@ describe('service signature', () => {
     expect(check).toEqual({ ok: false, reason: 'signature mismatch' });
   });
 
-  it('refuses a signature older than the tolerance (61 s) and one from the future', async () => {
+  it.each([
+    ['59 s old', 59, true],
+    ['59 s in the future', -59, true],
+    ['60 s old (the edge of the window)', 60, true],
+    ['61 s old', 61, false],
+    ['61 s in the future', -61, false],
+    ['an hour old', 3600, false],
+  ])('a signature %s: accepted = %s', async (_name, age, accepted) => {
     const headers = await signed();
-    const options = { secret, headers, method: 'POST', path: '/v1/advice', body };
-    expect(await verifyServiceSignature({ ...options, now: at(timestamp + 60) })).toEqual({ ok: true });
-    expect(await verifyServiceSignature({ ...options, now: at(timestamp + 61) })).toEqual({ ok: false, reason: 'timestamp outside the allowed window' });
-    expect(await verifyServiceSignature({ ...options, now: at(timestamp - 61) })).toEqual({ ok: false, reason: 'timestamp outside the allowed window' });
-    expect(await verifyServiceSignature({ ...options, now: at(timestamp + 100), toleranceSeconds: 120 })).toEqual({ ok: true });
+    const check = await verifyServiceSignature({ secret, headers, method: 'POST', path: '/v1/advice', body, now: at(timestamp + age) });
+    expect(check).toEqual(accepted ? { ok: true } : { ok: false, reason: 'timestamp outside the allowed window' });
+  });
+
+  it('honours a wider tolerance when given one', async () => {
+    const headers = await signed();
+    const options = { secret, headers, method: 'POST', path: '/v1/advice', body, toleranceSeconds: 120 };
+    expect(await verifyServiceSignature({ ...options, now: at(timestamp + 100) })).toEqual({ ok: true });
+    expect(await verifyServiceSignature({ ...options, now: at(timestamp + 121) })).toMatchObject({ ok: false });
+  });
+
+  it('uses the clock when no now() is given', async () => {
+    const headers = new Headers(await signServiceRequest({ secret, method: 'POST', path: '/v1/advice', body }));
+    expect(await verifyServiceSignature({ secret, headers, method: 'POST', path: '/v1/advice', body })).toEqual({ ok: true });
+    const stale = await signed({ timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    expect(await verifyServiceSignature({ secret, headers: stale, method: 'POST', path: '/v1/advice', body })).toMatchObject({ ok: false });
   });
 
   it('refuses a replayed signature with a changed timestamp', async () => {
@@ -68,6 +86,9 @@ describe('service signature', () => {
     ['no signature', new Headers({ 'x-apfa-timestamp': String(timestamp) }), 'missing signature headers'],
     ['no timestamp', new Headers({ 'x-apfa-signature': 'v1=00' }), 'missing signature headers'],
     ['malformed timestamp', new Headers({ 'x-apfa-timestamp': '1e9', 'x-apfa-signature': 'v1=00' }), 'malformed timestamp'],
+    ['negative timestamp', new Headers({ 'x-apfa-timestamp': '-1700000000', 'x-apfa-signature': 'v1=00' }), 'malformed timestamp'],
+    ['fractional timestamp', new Headers({ 'x-apfa-timestamp': '1700000000.5', 'x-apfa-signature': 'v1=00' }), 'malformed timestamp'],
+    ['non-numeric timestamp', new Headers({ 'x-apfa-timestamp': 'yesterday', 'x-apfa-signature': 'v1=00' }), 'malformed timestamp'],
     ['unknown version', new Headers({ 'x-apfa-timestamp': String(timestamp), 'x-apfa-signature': 'v2=00' }), 'unsupported signature version'],
   ])('refuses %s', async (_name, headers, reason) => {
     expect(await verifyServiceSignature({ secret, headers, method: 'POST', path: '/v1/advice', body, now: at(timestamp) })).toEqual({ ok: false, reason });

@@ -44,7 +44,16 @@ describe('adviceCacheKey', () => {
     const key = await adviceCacheKey({ indexVersion: 'v7', query: 'What is APR?' });
     expect(key).toMatch(KEY);
     expect(key).toBe(`apfa:advice:v7:${await sha256Hex(JSON.stringify({ q: 'what is apr', p: {} }))}`);
-    expect(await adviceCacheKey({ prefix: 'test:', indexVersion: 'v7', query: 'What is APR?' })).toMatch(/^test:advice:v7:/);
+    expect(await adviceCacheKey({ prefix: 'test:', indexVersion: 'idx-2024.1', query: 'What is APR?' })).toMatch(
+      /^test:advice:idx-2024\.1:[0-9a-f]{64}$/,
+    );
+  });
+
+  it('gives a different key for a different prefix, with the same hash after it', async () => {
+    const apfa = await adviceCacheKey({ indexVersion: 'v7', query: 'What is APR?', profile });
+    const tenant = await adviceCacheKey({ prefix: 'tenant-b:', indexVersion: 'v7', query: 'What is APR?', profile });
+    expect(tenant).not.toBe(apfa);
+    expect(tenant.slice('tenant-b:'.length)).toBe(apfa.slice('apfa:'.length));
   });
 
   it('gives the same key for the same question with different spacing, case and trailing ?', async () => {
@@ -54,6 +63,14 @@ describe('adviceCacheKey', () => {
       ),
     );
     expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(KEY);
+  });
+
+  it('keeps questions apart that differ in more than spacing, case and trailing punctuation', async () => {
+    const keys = await Promise.all(
+      ['What is APR?', 'What is PMI?', 'What is APR for?', 'What is A PR?'].map((query) => adviceCacheKey({ indexVersion: 'v7', query, profile })),
+    );
+    expect(new Set(keys).size).toBe(4);
   });
 
   it('ignores profile key order and undefined fields', async () => {

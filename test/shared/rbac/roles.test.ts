@@ -62,10 +62,11 @@ describe('RBAC', () => {
     expect(hasAllPermissions('user', [])).toBe(true);
   });
 
-  it('unknown roles hold nothing', () => {
-    expect(hasPermission('root', 'advice:generate')).toBe(false);
-    expect(hasPermission('__proto__', 'advice:generate')).toBe(false);
-    expect(hasAllPermissions('guest', ['advice:generate'])).toBe(false);
+  const unknownRoles = ['root', 'guest', 'Admin', 'SUPER_ADMIN', 'super-admin', '', '__proto__', 'constructor', 'toString'];
+
+  it.each(unknownRoles)('unknown role %j holds no permission at all', (role) => {
+    expect(PERMISSIONS.filter((permission) => hasPermission(role, permission))).toEqual([]);
+    expect(hasAllPermissions(role, ['advice:generate'])).toBe(false);
   });
 
   it('recognises roles and permissions', () => {
