@@ -1,7 +1,9 @@
-import faiss from 'faiss-node';
+import type faiss from 'faiss-node';
 import type { VectorHit, VectorIndex } from '../ports/vector-index.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { readFlatIpHeader, writeFlatIpBytes } from './faiss-flat-bytes.ts';
+import { withFaissStatics } from './faiss-statics.ts';
+import { searchNative, validateQuery } from './native-search.ts';
 
 /**
  * Exact inner-product search over FAISS's IndexFlatIP (cosine for normalised vectors).
@@ -35,7 +37,7 @@ export class FaissFlatIndex implements VectorIndex {
     const header = readFlatIpHeader(bytes);
     let native: faiss.Index;
     try {
-      native = faiss.Index.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      native = withFaissStatics((module) => module.Index.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
     } catch (error) {
       throw new AppError('validation-failed', { detail: 'FAISS could not read the index bytes', cause: error });
     }
@@ -44,24 +46,8 @@ export class FaissFlatIndex implements VectorIndex {
 
   async search(query: Float32Array, k: number): Promise<VectorHit[]> {
     const native = this.#open();
-    if (query.length !== this.dimension) {
-      throw new AppError('index-mismatch', { detail: `query has dimension ${query.length}, index has ${this.dimension}` });
-    }
-    if (!query.every(Number.isFinite)) {
-      throw new AppError('validation-failed', { detail: 'query vector has non-finite values' });
-    }
-    if (!Number.isInteger(k) || k < 0) {
-      throw new AppError('validation-failed', { detail: `k must be a non-negative integer, got ${k}` });
-    }
-    // FAISS aborts the process on k = 0 and the binding throws for k > ntotal, so both are handled here.
-    const limit = Math.min(k, this.size);
-    if (limit === 0) return [];
-    const result = native.search(Array.from(query), limit);
-    const hits: VectorHit[] = [];
-    result.labels.forEach((label, i) => {
-      if (label >= 0) hits.push({ label, score: result.distances[i] ?? Number.NaN });
-    });
-    return hits;
+    validateQuery(query, k, this.dimension);
+    return searchNative(native, query, [k], this.size)[0] ?? [];
   }
 
   toBytes(): Uint8Array {
