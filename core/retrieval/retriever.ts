@@ -1,0 +1,15 @@
+/** One retrieved document: its row in the corpus (0-based, insertion order) and a score, higher is better. */
+export interface RetrievalHit {
+  label: number;
+  score: number;
+}
+
+/**
+ * Ranks the documents of one corpus for a query. Scores are comparable within one call only
+ * (cosine for dense, BM25 for lexical, fused for hybrid); hits come best first, at most `k`.
+ */
+export interface Retriever {
+  /** e.g. 'dense', 'bm25', 'hybrid-rrf(dense+bm25)'. */
+  readonly kind: string;
+  retrieve(query: string, k: number): Promise<RetrievalHit[]>;
+}

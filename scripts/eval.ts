@@ -1,0 +1,121 @@
+/**
+ * Retrieval quality on a BEIR dataset: nDCG@10, Recall@100, MRR@10 over the split's judged queries.
+ *
+ *   npm run eval -- beir <dir> [--json] [--retrieval dense|bm25|hybrid] [--limit N] [--split test]
+ *     [--k1 1.2] [--b 0.75] [--title-boost 2] [--bigram-weight 1] [--dimension 384]
+ *     [--fusion rrf|weighted] [--rrf-k 60] [--weights dense,bm25] [--candidates 100]
+ *
+ * Ingests the corpus the way the service does: dense = the lexical embedder fitted on the corpus
+ * (documents as `title + ' ' + text`) into a FAISS flat index; bm25 = Bm25Retriever over title and
+ * text; hybrid = both, fused. The dataset is read from <dir>; nothing is copied.
+ */
+import { parseArgs } from 'node:util';
+import { basename } from 'node:path';
+import { LexicalEmbedder } from '../core/embedding/lexical-embedder.ts';
+import { FaissFlatIndex } from '../core/index/faiss-flat-index.ts';
+import { beirDocumentText, evaluateRetriever, loadBeirDataset } from '../core/eval/beir.ts';
+import { createRetriever, DEFAULT_HYBRID } from '../core/retrieval/create-retriever.ts';
+import type { RetrievalMode } from '../core/retrieval/create-retriever.ts';
+import { DEFAULT_BM25_OPTIONS } from '../core/retrieval/bm25-retriever.ts';
+import type { FusionMethod } from '../core/retrieval/hybrid-retriever.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean', default: false },
+    retrieval: { type: 'string', default: 'dense' },
+    limit: { type: 'string' },
+    split: { type: 'string', default: 'test' },
+    k1: { type: 'string' },
+    b: { type: 'string' },
+    'title-boost': { type: 'string' },
+    'bigram-weight': { type: 'string' },
+    dimension: { type: 'string' },
+    fusion: { type: 'string' },
+    'rrf-k': { type: 'string' },
+    weights: { type: 'string' },
+    candidates: { type: 'string' },
+  },
+});
+
+const fail = (message: string): never => {
+  console.error(`eval: ${message}\nusage: npm run eval -- beir <dir> [--json] [--retrieval dense|bm25|hybrid] [--limit N]`);
+  process.exit(2);
+};
+const number = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed : fail(`--${name} must be a number, got '${value}'`);
+};
+
+const [command, dir] = positionals;
+if (command !== 'beir' || dir === undefined) fail('expected: beir <dir>');
+const mode = values.retrieval as RetrievalMode;
+if (!['dense', 'bm25', 'hybrid'].includes(mode)) fail(`unknown --retrieval '${values.retrieval}'`);
+const fusion = values.fusion as FusionMethod | undefined;
+if (fusion !== undefined && fusion !== 'rrf' && fusion !== 'weighted') fail(`unknown --fusion '${values.fusion}'`);
+const weightList = values.weights?.split(',').map((weight) => number('weights', weight) ?? 1);
+if (weightList && weightList.length !== 2) fail('--weights takes two numbers: dense,bm25');
+const limit = number('limit', values.limit);
+
+const started = performance.now();
+const dataset = await loadBeirDataset(dir!, values.split).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+const texts = dataset.corpus.map(beirDocumentText);
+const loadedAt = performance.now();
+
+let embedder: LexicalEmbedder | undefined;
+let index: FaissFlatIndex | undefined;
+if (mode !== 'bm25') {
+  embedder = LexicalEmbedder.fit(texts, { dimension: number('dimension', values.dimension), bigramWeight: number('bigram-weight', values['bigram-weight']) });
+  index = FaissFlatIndex.fromVectors(await embedder.embed(texts), embedder.dimension);
+}
+const bm25 = { k1: number('k1', values.k1), b: number('b', values.b), titleBoost: number('title-boost', values['title-boost']) };
+const hybrid = {
+  fusion,
+  rrfK: number('rrf-k', values['rrf-k']),
+  weights: weightList as [number, number] | undefined,
+  candidates: number('candidates', values.candidates),
+};
+const retriever = createRetriever({ mode, embedder, index, documents: dataset.corpus, bm25, hybrid });
+const indexedAt = performance.now();
+
+const result = await evaluateRetriever(retriever, dataset, limit === undefined ? {} : { limit });
+const finishedAt = performance.now();
+index?.close();
+
+const round = (value: number) => Number(value.toFixed(4));
+const parameters = {
+  ...(mode !== 'bm25' ? { dimension: embedder?.dimension, bigramWeight: number('bigram-weight', values['bigram-weight']) ?? 1 } : {}),
+  ...(mode !== 'dense' ? { ...DEFAULT_BM25_OPTIONS, ...Object.fromEntries(Object.entries(bm25).filter(([, value]) => value !== undefined)) } : {}),
+  ...(mode === 'hybrid'
+    ? {
+        fusion: hybrid.fusion ?? DEFAULT_HYBRID.fusion,
+        rrfK: hybrid.rrfK ?? DEFAULT_HYBRID.rrfK,
+        weights: hybrid.weights ?? DEFAULT_HYBRID.weights,
+        candidates: hybrid.candidates ?? DEFAULT_HYBRID.candidates,
+      }
+    : {}),
+};
+const report = {
+  dataset: basename(dir!.replace(/\/+$/, '')),
+  retrieval: mode,
+  'ndcg@10': round(result.ndcgAt10),
+  'recall@100': round(result.recallAt100),
+  'mrr@10': round(result.mrrAt10),
+  queries: result.queries,
+  documents: dataset.corpus.length,
+  seconds: Number(((finishedAt - started) / 1000).toFixed(2)),
+  parameters,
+  timings: {
+    loadSeconds: Number(((loadedAt - started) / 1000).toFixed(2)),
+    indexSeconds: Number(((indexedAt - loadedAt) / 1000).toFixed(2)),
+    querySeconds: Number(((finishedAt - indexedAt) / 1000).toFixed(2)),
+  },
+};
+
+if (values.json) console.log(JSON.stringify(report));
+else {
+  console.log(`${report.dataset} (${report.documents} documents, ${report.queries} queries), retrieval ${retriever.kind} ${JSON.stringify(parameters)}`);
+  console.table({ [mode]: { 'nDCG@10': report['ndcg@10'], 'Recall@100': report['recall@100'], 'MRR@10': report['mrr@10'] } });
+  console.log(`load ${report.timings.loadSeconds}s, index ${report.timings.indexSeconds}s, queries ${report.timings.querySeconds}s, total ${report.seconds}s`);
+}

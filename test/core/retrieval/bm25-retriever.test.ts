@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { Bm25Retriever } from '../../../core/retrieval/bm25-retriever.ts';
+import { AppError } from '../../../shared/errors/app-error.ts';
+
+const documents = [
+  { title: 'FHA loans', text: 'FHA loans allow a down payment as low as 3.5% with a credit score of 580.' },
+  { title: 'VA loans', text: 'VA loans require no down payment for eligible veterans and service members.' },
+  { title: 'Mortgage insurance', text: 'Private mortgage insurance is usually required on conventional loans with less than 20% down.' },
+  { title: 'Escrow', text: 'An escrow account holds property tax and homeowners insurance payments.' },
+  { title: 'Debt to income', text: 'Your debt-to-income ratio compares monthly debt payments with gross monthly income.' },
+];
+
+describe('Bm25Retriever', () => {
+  it('ranks the obviously relevant document first', async () => {
+    const retriever = Bm25Retriever.build(documents);
+    expect((await retriever.retrieve('what is an escrow account for property tax', 3))[0]?.label).toBe(3);
+    expect((await retriever.retrieve('veterans with no down payment', 3))[0]?.label).toBe(1);
+    expect((await retriever.retrieve('debt to income ratio', 3))[0]?.label).toBe(4);
+    const hits = await retriever.retrieve('insurance', 5);
+    expect(hits.map((hit) => hit.label).sort()).toEqual([2, 3]);
+    expect(hits[0]!.score).toBeGreaterThanOrEqual(hits[1]!.score);
+  });
+
+  it('computes the Okapi BM25 score with Lucene IDF', () => {
+    // Query "loan" over ["loan rate", "house price house"] (token lengths 2 and 3, average 2.5), k1 0.9, b 0.4:
+    //   idf = ln(1 + (2 − 1 + 0.5) / (1 + 0.5)) = ln 2 = 0.693147
+    //   norm = 0.9 · (1 − 0.4 + 0.4 · 2 / 2.5) = 0.828; score = 0.693147 · 1 · 1.9 / (1 + 0.828) = 1.316979 / 1.828 = 0.720448
+    const hits = Bm25Retriever.build(['loan rate', 'house price house'], { k1: 0.9, b: 0.4 }).search('loan', 10);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.label).toBe(0);
+    expect(hits[0]!.score).toBeCloseTo(0.720448, 5);
+  });
+
+  it('returns nothing for queries without indexed terms, and respects k', async () => {
+    const retriever = Bm25Retriever.build(documents);
+    expect(await retriever.retrieve('the of and', 5)).toEqual([]);
+    expect(await retriever.retrieve('zzzqqq', 5)).toEqual([]);
+    expect(await retriever.retrieve('loans payment', 2)).toHaveLength(2);
+    expect(await retriever.retrieve('loans', 0)).toEqual([]);
+  });
+
+  it('boosts title matches when titleBoost > 1', () => {
+    const corpus = [
+      { title: 'Refinancing', text: 'Lower your rate by replacing the loan.' },
+      { title: 'Rates', text: 'Refinancing can lower the monthly rate.' },
+    ];
+    const plain = Bm25Retriever.build(corpus, { titleBoost: 0 }).search('refinancing', 2);
+    expect(plain.map((hit) => hit.label)).toEqual([1]);
+    const boosted = Bm25Retriever.build(corpus, { titleBoost: 3 }).search('refinancing', 2);
+    expect(boosted.map((hit) => hit.label)).toEqual([0, 1]);
+  });
+
+  it('round-trips through JSON with identical rankings, and lets load-time options override', () => {
+    const retriever = Bm25Retriever.build(documents, { k1: 1.2, b: 0.75, titleBoost: 2 });
+    const state = JSON.parse(JSON.stringify(retriever.toJSON()));
+    const restored = Bm25Retriever.fromJSON(state);
+    expect([restored.k1, restored.b, restored.titleBoost, restored.size]).toEqual([1.2, 0.75, 2, 5]);
+    for (const query of ['down payment', 'monthly insurance payments', 'loans', 'FHA 580 credit score']) {
+      expect(restored.search(query, 5)).toEqual(retriever.search(query, 5));
+    }
+    expect(Bm25Retriever.fromJSON(state, { k1: 0.9 }).k1).toBe(0.9);
+    expect(restored.toJSON()).toEqual(state);
+  });
+
+  it('rejects corrupt state and bad parameters with AppError', () => {
+    const state = Bm25Retriever.build(documents).toJSON();
+    const cases: unknown[] = [{ ...state, id: 'other' }, { ...state, postings: state.postings.slice(0, 8) }, { ...state, documentCount: 2 }, null];
+    for (const bad of cases) expect(() => Bm25Retriever.fromJSON(bad)).toThrow(AppError);
+    expect(() => Bm25Retriever.build(documents, { b: 2 })).toThrow(AppError);
+    expect(() => Bm25Retriever.build(documents, { k1: -1 })).toThrow(AppError);
+  });
+});
