@@ -11,11 +11,16 @@ import { LexiconBiasChecker } from './bias/lexicon-bias-checker.ts';
 import type { CoreConfig } from './config.ts';
 import { ExtractiveGenerator } from './generation/extractive-generator.ts';
 import { createMetrics } from './http/metrics.ts';
+import { createEmbedderProvider } from './embedding/embedder-provider.ts';
+import { chooseIndexKind } from './index/choose-index-kind.ts';
+import { loadIndex } from './index/load-index.ts';
+import { ThreadedIndex } from './index/threaded-index.ts';
 import { createIndexRepository } from './indexing/index-repository.ts';
 import { syncSource } from './indexing/sync-source.ts';
 import type { Logger } from './logger.ts';
 import type { SqlClient } from './ports/sql-client.ts';
 import { activateVersion, followLatestVersion } from './serving/index-follower.ts';
+import { createServingIndexPreparer } from './serving/prepare-serving-index.ts';
 import { createRedisLiveVersionPublisher, noLiveVersionPublisher, type LiveVersionPublisher } from './serving/live-version-publisher.ts';
 import { createJsonlDocumentSource } from './sources/jsonl-document-source.ts';
 import { migrate } from './storage/migrations/index.ts';
@@ -56,14 +61,33 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   const publisher: LiveVersionPublisher = redis ? createRedisLiveVersionPublisher(redis, config.KEY_PREFIX) : noLiveVersionPublisher;
   const objectsDir = join(config.APFA_DATA_DIR, 'objects');
   const store = new LocalFolderObjectStore(objectsDir);
-  const repository = createIndexRepository(store);
+  const repository = createIndexRepository(store, {
+    // Large indexes are searched on a worker thread so a 40 ms Flat scan never blocks HTTP.
+    loadVectors: (bytes, manifest) =>
+      manifest.count >= config.SEARCH_WORKER_MIN_VECTORS
+        ? ThreadedIndex.load(bytes, { onError: (error) => logger.error({ err: error, version: manifest.version }, 'search worker failed') })
+        : loadIndex(bytes),
+  });
+  const embedders = await createEmbedderProvider({
+    mode: config.EMBEDDER,
+    modelDir: config.MODEL_DIR,
+    batchSize: config.EMBED_BATCH_SIZE,
+    intraOpThreads: config.EMBED_THREADS,
+  });
+  closers.push(() => embedders.close());
+  const plan = (count: number) => chooseIndexKind(count, { threshold: config.INDEX_IVF_THRESHOLD, encoding: config.INDEX_ENCODING });
+  const prepare = createServingIndexPreparer({
+    embedders,
+    retrieval: { mode: config.RETRIEVAL, ...(config.HYBRID_FUSION ? { fusion: config.HYBRID_FUSION } : {}) },
+  });
 
   const runtime: Record<string, string> = {
     mode,
     database: sql.kind === 'pglite' ? `pglite (${join(config.APFA_DATA_DIR, 'pglite')})` : 'postgres',
     objectStore: `${store.kind} (${objectsDir})`,
     jobs: 'in-process',
-    embedder: config.EMBEDDER,
+    embedder: `${embedders.choice.kind} (${embedders.choice.reason})`,
+    retrieval: config.RETRIEVAL,
     generator: 'extractive-v1',
     biasChecker: 'lexicon-v1',
     liveVersionPublisher: publisher.kind,
@@ -95,7 +119,7 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   const live = createLiveIndex();
   if (mode === 'all' || mode === 'worker') {
     const source = createJsonlDocumentSource(config.CORPUS_PATH, 'corpus');
-    const result = await syncSource({ source, repository });
+    const result = await syncSource({ source, repository, embedders, plan, batchSize: config.EMBED_BATCH_SIZE });
     logger.info(
       { version: result.version, built: result.built, documents: result.documents, rejected: result.rejected.length, ms: Math.round(result.ms) },
       result.built ? 'indexed the corpus into a new version' : 'corpus unchanged; reusing the stored index version',
@@ -107,9 +131,9 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
     if (latest) await publisher.publish(latest);
   } else {
     const latest = await repository.latestVersion();
-    if (latest) await activateVersion({ repository, live, version: latest, publisher, logger });
+    if (latest) await activateVersion({ repository, live, version: latest, publisher, logger, prepare });
     else logger.warn('no index version stored yet; /ready answers 503 until a worker publishes one');
-    const stopFollowing = followLatestVersion({ repository, live, publisher, logger, intervalMs: config.INDEX_POLL_SECONDS * 1000 });
+    const stopFollowing = followLatestVersion({ repository, live, publisher, logger, intervalMs: config.INDEX_POLL_SECONDS * 1000, prepare });
     closers.push(stopFollowing);
   }
 

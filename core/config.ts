@@ -23,7 +23,22 @@ export const CoreConfigSchema = z.object({
   REDIS_URL: optionalNonEmpty.pipe(z.string().url().optional()),
   KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('apfa:'),
   CORPUS_PATH: z.string().default(resolve(repoRoot, 'data/corpus/lending-guide.jsonl')),
-  EMBEDDER: z.enum(['lexical']).default('lexical'),
+  /** onnx: all-MiniLM-L6-v2 from MODEL_DIR (refuses to start without it); lexical: hashed TF-IDF, no weights; auto: onnx when the files are there. */
+  EMBEDDER: z.enum(['onnx', 'lexical', 'auto']).default('auto'),
+  /** Default: <APFA_DATA_DIR>/models/all-MiniLM-L6-v2, where `npm run models:fetch` puts the files. */
+  MODEL_DIR: optionalNonEmpty,
+  EMBED_BATCH_SIZE: z.coerce.number().int().min(1).max(1024).default(32),
+  EMBED_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /** bm25, dense (vectors only) or hybrid (both, fused). */
+  RETRIEVAL: z.enum(['hybrid', 'dense', 'bm25']).default('hybrid'),
+  /** Fusion for RETRIEVAL=hybrid; default depends on the embedder (see core/serving/prepare-serving-index.ts). */
+  HYBRID_FUSION: optionalNonEmpty.pipe(z.enum(['rrf', 'weighted']).optional()),
+  /** Vector count from which IVF replaces the exact Flat index. */
+  INDEX_IVF_THRESHOLD: z.coerce.number().int().min(64).default(500_000),
+  /** IVF list encoding: Flat (exact vectors) or SQ8 (1 byte per dimension, ~4x smaller). */
+  INDEX_ENCODING: z.enum(['Flat', 'SQ8']).default('Flat'),
+  /** Indexes with at least this many vectors are searched on a worker thread, off the HTTP event loop. */
+  SEARCH_WORKER_MIN_VECTORS: z.coerce.number().int().min(0).default(20_000),
   RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(4),
   INDEX_POLL_SECONDS: z.coerce.number().min(0.2).max(3600).default(10),
   APFA_ADMIN_PASSWORD: optionalNonEmpty.pipe(z.string().min(8, 'APFA_ADMIN_PASSWORD must be at least 8 characters').optional()),
@@ -34,7 +49,7 @@ export const CoreConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type CoreConfig = z.infer<typeof CoreConfigSchema>;
+export type CoreConfig = Omit<z.infer<typeof CoreConfigSchema>, 'MODEL_DIR'> & { MODEL_DIR: string };
 
 /** Parses the environment; throws one readable error listing every bad variable. */
 export function parseCoreConfig(env: Record<string, string | undefined>): CoreConfig {
@@ -43,7 +58,7 @@ export function parseCoreConfig(env: Record<string, string | undefined>): CoreCo
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const config = result.data;
+  const config: CoreConfig = { ...result.data, MODEL_DIR: result.data.MODEL_DIR ?? resolve(result.data.APFA_DATA_DIR, 'models', 'all-MiniLM-L6-v2') };
   if (config.REQUIRE_EDGE_SIGNATURE && !config.EDGE_SHARED_SECRET) {
     throw new Error('Invalid configuration:\n  REQUIRE_EDGE_SIGNATURE=true needs EDGE_SHARED_SECRET');
   }

@@ -2,7 +2,7 @@ import { ADVICE_DISCLAIMER, type AdviceRequest, type AdviceResponse, type Advice
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { BiasChecker } from '../ports/bias-checker.ts';
 import type { Generator, Passage } from '../ports/generator.ts';
-import type { LiveIndex } from './live-index.ts';
+import type { LiveIndex, ServingIndex } from './live-index.ts';
 
 export type PipelineStage = 'embed' | 'search' | 'generate' | 'bias';
 
@@ -19,12 +19,24 @@ export interface AnswerQuestionDeps {
 
 const EXCERPT_CHARS = 240;
 
-/** The advice use case: embed → search → generate → bias check, with per-stage timings. */
+/**
+ * The advice use case: embed → retrieve (dense, BM25 or hybrid) → generate → bias check, with
+ * per-stage timings. The request holds a lease on the live index, so a hot swap never closes
+ * the index under it.
+ */
 export async function answerQuestion(deps: AnswerQuestionDeps, request: AdviceRequest, signal?: AbortSignal): Promise<AdviceResponse> {
+  const lease = deps.live.acquire();
+  if (!lease) throw new AppError('not-ready', { detail: 'No index is loaded yet. Try again shortly.', headers: { 'Retry-After': '5' } });
+  try {
+    return await answerWith(deps, lease.serving, request, signal);
+  } finally {
+    lease.release();
+  }
+}
+
+async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, request: AdviceRequest, signal?: AbortSignal): Promise<AdviceResponse> {
   const now = deps.now ?? (() => performance.now());
-  const serving = deps.live.current();
-  if (!serving) throw new AppError('not-ready', { detail: 'No index is loaded yet. Try again shortly.', headers: { 'Retry-After': '5' } });
-  const { loaded, embedder } = serving;
+  const { loaded, embedder, retriever } = serving;
   const built = loaded.manifest.embedder;
   if (built.id !== embedder.id || built.modelHash !== embedder.modelHash) {
     throw new AppError('index-mismatch', {
@@ -40,9 +52,12 @@ export async function answerQuestion(deps: AnswerQuestionDeps, request: AdviceRe
     return [value, ms];
   };
 
-  const [vector, embedMs] = await stage('embed', () => embedder.embed([request.query]));
-  const [hits, searchMs] = await stage('search', () => loaded.index.search(vector, deps.topK));
-  const minScore = deps.minScore ?? 0;
+  // BM25-only retrieval needs no query vector; dense and hybrid reuse the one embedded here.
+  const needsVector = retriever.kind !== 'bm25';
+  const [vector, embedMs] = await stage('embed', async () => (needsVector ? embedder.embed([request.query]) : undefined));
+  const [hits, searchMs] = await stage('search', () => retriever.retrieve(request.query, deps.topK, { queryVector: vector }));
+  // A cosine floor only means something for dense scores; BM25 and fused hits already share a query term.
+  const minScore = retriever.kind === 'dense' ? (deps.minScore ?? 0) : 0;
   const passages: Passage[] = [];
   for (const hit of hits) {
     const document = loaded.documents[hit.label];

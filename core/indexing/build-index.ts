@@ -1,8 +1,10 @@
 import type { Embedder } from '../ports/embedder.ts';
 import type { KnowledgeDocument } from '../ports/document.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
-import { FaissFlatIndex } from '../index/faiss-flat-index.ts';
-import { writeFlatIpBytes } from '../index/faiss-flat-bytes.ts';
+import type { VectorIndex } from '../ports/vector-index.ts';
+import { buildIndex } from '../index/build-index.ts';
+import { chooseIndexKind, describePlan, type IndexPlan } from '../index/choose-index-kind.ts';
+import { BM25_STATE_ID, Bm25Retriever } from '../retrieval/bm25-retriever.ts';
 import { documentEmbeddingText } from './document-text.ts';
 import type { IndexManifest } from './index-manifest.ts';
 import { sha256Hex } from './sha256.ts';
@@ -20,6 +22,15 @@ export interface BuildIndexOptions {
   now?: () => Date;
   /** Called after each batch, e.g. to report job progress. */
   onProgress?: (embedded: number, total: number) => void;
+  /** Which FAISS index to build; by default chooseIndexKind(count) (Flat below 500k vectors, IVF above). */
+  plan?: IndexPlan | ((count: number) => IndexPlan);
+  /** Also build and store the BM25 inverted index (default true). */
+  lexical?: boolean;
+  /**
+   * Vectors already computed for some documents (e.g. unchanged since the last build), row-major,
+   * one row per document in `documents` order, or undefined rows to embed. Used by incremental ingest.
+   */
+  precomputed?: (documentIndex: number) => Float32Array | undefined;
 }
 
 /** A built index version, ready to save with an IndexRepository. */
@@ -27,19 +38,23 @@ export interface BuiltIndex {
   manifest: IndexManifest;
   indexBytes: Uint8Array;
   documentsBytes: Uint8Array;
-  index: FaissFlatIndex;
+  /** Serialised BM25 state (JSON), when built. */
+  bm25Bytes?: Uint8Array | undefined;
+  index: VectorIndex;
+  /** The raw vectors, row i = documents[i] (for vector caches; not stored by the repository). */
+  vectors: Float32Array;
 }
 
 /**
- * Embeds every document (title + text) in batches and builds a flat inner-product index whose
- * label i is documents[i]. The version id is the first 16 hex characters of sha256 over the
+ * Embeds every document (title + text) in batches and builds the planned FAISS index (Flat, or
+ * IVF for large corpora) whose label i is documents[i], plus the BM25 inverted index. The version id is the first 16 hex characters of sha256 over the
  * embedder id, its modelHash, the document ids, the vector bytes and the documents table, so
  * identical inputs give the identical version and any change gives a new one. When the embedder
  * has a `toJSON()` (the lexical embedder), its state is stored in the manifest so queries can be
  * embedded identically later.
  */
 export async function buildIndexVersion(options: BuildIndexOptions): Promise<BuiltIndex> {
-  const { documents, embedder, sourceName, snapshot, batchSize = 256, now = () => new Date(), onProgress } = options;
+  const { documents, embedder, sourceName, snapshot, batchSize = 256, now = () => new Date(), onProgress, precomputed } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new AppError('validation-failed', { detail: `batchSize must be a positive integer, got ${batchSize}` });
   }
@@ -48,20 +63,31 @@ export async function buildIndexVersion(options: BuildIndexOptions): Promise<Bui
   const vectors = new Float32Array(documents.length * dimension);
   for (let start = 0; start < documents.length; start += batchSize) {
     const batch = documents.slice(start, start + batchSize);
-    const embedded = await embedder.embed(batch.map(documentEmbeddingText));
-    if (embedded.length !== batch.length * dimension) {
-      throw new AppError('internal', {
-        detail: `embedder ${embedder.id} returned ${embedded.length} values for ${batch.length} texts of dimension ${dimension}`,
-      });
+    const missing: number[] = [];
+    batch.forEach((_, offset) => {
+      const ready = precomputed?.(start + offset);
+      if (ready !== undefined && ready.length === dimension) vectors.set(ready, (start + offset) * dimension);
+      else missing.push(offset);
+    });
+    if (missing.length > 0) {
+      const embedded = await embedder.embed(missing.map((offset) => documentEmbeddingText(batch[offset]!)));
+      if (embedded.length !== missing.length * dimension) {
+        throw new AppError('internal', {
+          detail: `embedder ${embedder.id} returned ${embedded.length} values for ${missing.length} texts of dimension ${dimension}`,
+        });
+      }
+      missing.forEach((offset, row) => vectors.set(embedded.subarray(row * dimension, (row + 1) * dimension), (start + offset) * dimension));
     }
-    vectors.set(embedded, start * dimension);
     onProgress?.(start + batch.length, documents.length);
   }
 
   const table = documents.map(({ id, title, text, url }) => (url === undefined ? { id, title, text } : { id, title, text, url }));
   const documentsBytes = new TextEncoder().encode(JSON.stringify(table));
-  const indexBytes = writeFlatIpBytes(vectors, dimension);
-  const index = FaissFlatIndex.fromBytes(indexBytes);
+  const plan = typeof options.plan === 'function' ? options.plan(documents.length) : (options.plan ?? chooseIndexKind(documents.length));
+  const index = buildIndex(vectors, dimension, plan);
+  const indexBytes = index.toBytes();
+  const bm25Bytes =
+    options.lexical === false ? undefined : new TextEncoder().encode(JSON.stringify(Bm25Retriever.build(documents.map(({ title, text }) => ({ title, text }))).toJSON()));
   const documentsChecksum = sha256Hex(documentsBytes);
   const vectorBytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
   const version = sha256Hex(embedder.id, '\n', embedder.modelHash, '\n', documents.map((document) => document.id).join('\n'), '\n', vectorBytes, documentsChecksum).slice(0, 16);
@@ -72,12 +98,13 @@ export async function buildIndexVersion(options: BuildIndexOptions): Promise<Bui
     count: documents.length,
     dimension,
     embedder: state === undefined ? { id: embedder.id, modelHash: embedder.modelHash } : { id: embedder.id, modelHash: embedder.modelHash, state },
-    index: { kind: 'Flat', params: {} },
+    index: { kind: describePlan(plan), params: plan.kind === 'Flat' ? {} : { nlist: plan.nlist, nprobe: plan.nprobe, encoding: plan.encoding } },
+    ...(bm25Bytes ? { lexical: { id: BM25_STATE_ID } } : {}),
     created: now().toISOString(),
     source: snapshot === undefined ? { name: sourceName, documents: documents.length } : { name: sourceName, documents: documents.length, snapshot },
-    checksums: { index: sha256Hex(indexBytes), documents: documentsChecksum },
+    checksums: { index: sha256Hex(indexBytes), documents: documentsChecksum, ...(bm25Bytes ? { bm25: sha256Hex(bm25Bytes) } : {}) },
   };
-  return { manifest, indexBytes, documentsBytes, index };
+  return { manifest, indexBytes, documentsBytes, bm25Bytes, index, vectors };
 }
 
 function assertUniqueIds(documents: readonly KnowledgeDocument[]): void {

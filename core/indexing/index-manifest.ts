@@ -17,9 +17,13 @@ export const IndexManifestSchema = z.object({
     state: z.unknown().optional(),
   }),
   index: z.object({
-    kind: z.literal('Flat'),
-    params: z.object({}),
+    /** FAISS factory-style name: 'Flat', 'IVF2048,Flat', 'IVF2048,SQ8'. */
+    kind: z.string().regex(/^(Flat|IVF\d+,(Flat|SQ8))$/),
+    /** IVF list count, lists probed per query (patched into the serialization) and encoding. */
+    params: z.object({ nlist: z.number().int().positive().optional(), nprobe: z.number().int().positive().optional(), encoding: z.enum(['Flat', 'SQ8']).optional() }),
   }),
+  /** The lexical (BM25) ranking stored beside the vectors, for hybrid and BM25 retrieval. */
+  lexical: z.object({ id: z.string().min(1) }).optional(),
   created: z.iso.datetime(),
   source: z.object({
     name: z.string().min(1),
@@ -29,6 +33,7 @@ export const IndexManifestSchema = z.object({
   checksums: z.object({
     index: sha256Hex,
     documents: sha256Hex,
+    bm25: sha256Hex.optional(),
   }),
 });
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { KnowledgeDocument } from '../ports/document.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
-import { FaissFlatIndex } from '../index/faiss-flat-index.ts';
+import type { VectorIndex } from '../ports/vector-index.ts';
+import { loadIndex } from '../index/load-index.ts';
 import type { BuiltIndex } from './build-index.ts';
 import { IndexManifestSchema, IndexVersionSchema } from './index-manifest.ts';
 import type { IndexManifest } from './index-manifest.ts';
@@ -19,7 +20,7 @@ const DocumentsSchema = z.array(
 /** Versioned index storage over an ObjectStore. */
 export interface IndexRepository {
   /**
-   * Writes `indexes/<version>/index.faiss`, `documents.json`, `manifest.json`, then — last, so
+   * Writes `indexes/<version>/index.faiss`, `documents.json`, `bm25.json`, `manifest.json`, then — last, so
    * readers never see a pointer to a half-written version — the pointer `indexes/latest`.
    */
   save(built: BuiltIndex): Promise<IndexManifest>;
@@ -36,15 +37,25 @@ export interface IndexRepository {
   listManifests(): Promise<IndexManifest[]>;
 }
 
+export interface IndexRepositoryOptions {
+  /**
+   * Turns verified index bytes into a searchable index (default: in-thread FAISS via loadIndex;
+   * serving passes one that loads into a worker thread for large indexes).
+   */
+  loadVectors?: (bytes: Uint8Array, manifest: IndexManifest) => VectorIndex | Promise<VectorIndex>;
+}
+
 /**
  * Creates the repository. Loading checks both sha256 checksums from the manifest, the FAISS
  * header against the manifest's count and dimension, and the documents table's length; any
  * difference is AppError 'internal' (the stored data is corrupt or was tampered with).
  */
-export function createIndexRepository(store: ObjectStore): IndexRepository {
+export function createIndexRepository(store: ObjectStore, options: IndexRepositoryOptions = {}): IndexRepository {
+  const loadVectors = options.loadVectors ?? ((bytes: Uint8Array) => loadIndex(bytes));
   const keys = (version: string) => ({
     index: `${PREFIX}${version}/index.faiss`,
     documents: `${PREFIX}${version}/documents.json`,
+    bm25: `${PREFIX}${version}/bm25.json`,
     manifest: `${PREFIX}${version}/manifest.json`,
   });
 
@@ -58,13 +69,20 @@ export function createIndexRepository(store: ObjectStore): IndexRepository {
     const manifest = await readManifest(version);
     if (manifest === null) throw new AppError('not-found', { detail: `index version ${version} does not exist` });
     const paths = keys(version);
-    const [indexBytes, documentsBytes] = await Promise.all([store.get(paths.index), store.get(paths.documents)]);
-    if (indexBytes === null || documentsBytes === null) {
-      throw corrupt(`index ${version} is missing ${indexBytes === null ? 'index.faiss' : 'documents.json'}`);
+    const wantsBm25 = manifest.checksums.bm25 !== undefined;
+    const [indexBytes, documentsBytes, bm25Bytes] = await Promise.all([
+      store.get(paths.index),
+      store.get(paths.documents),
+      wantsBm25 ? store.get(paths.bm25) : Promise.resolve(null),
+    ]);
+    if (indexBytes === null || documentsBytes === null || (wantsBm25 && bm25Bytes === null)) {
+      throw corrupt(`index ${version} is missing ${indexBytes === null ? 'index.faiss' : documentsBytes === null ? 'documents.json' : 'bm25.json'}`);
     }
     if (sha256Hex(indexBytes) !== manifest.checksums.index) throw corrupt(`index.faiss of ${version} does not match its checksum`);
     if (sha256Hex(documentsBytes) !== manifest.checksums.documents) throw corrupt(`documents.json of ${version} does not match its checksum`);
-    const index = FaissFlatIndex.fromBytes(indexBytes);
+    if (bm25Bytes !== null && sha256Hex(bm25Bytes) !== manifest.checksums.bm25) throw corrupt(`bm25.json of ${version} does not match its checksum`);
+    const bm25State: unknown = bm25Bytes === null ? undefined : parseStored(z.unknown(), bm25Bytes, `bm25 state of index ${version}`);
+    const index = await loadVectors(indexBytes, manifest);
     if (index.size !== manifest.count || index.dimension !== manifest.dimension) {
       index.close();
       throw corrupt(`index ${version} holds ${index.size}×${index.dimension}, manifest says ${manifest.count}×${manifest.dimension}`);
@@ -74,7 +92,7 @@ export function createIndexRepository(store: ObjectStore): IndexRepository {
       index.close();
       throw corrupt(`index ${version} has ${documents.length} documents for ${manifest.count} vectors`);
     }
-    return { manifest, index, documents };
+    return bm25State === undefined ? { manifest, index, documents } : { manifest, index, documents, bm25State };
   }
 
   async function latestVersion(): Promise<string | null> {
@@ -105,10 +123,12 @@ export function createIndexRepository(store: ObjectStore): IndexRepository {
       const unchanged =
         existing !== null &&
         existing.checksums.index === manifest.checksums.index &&
-        existing.checksums.documents === manifest.checksums.documents;
+        existing.checksums.documents === manifest.checksums.documents &&
+        existing.checksums.bm25 === manifest.checksums.bm25;
       if (!unchanged) {
         await store.put(paths.index, built.indexBytes, { contentType: 'application/octet-stream' });
         await store.put(paths.documents, built.documentsBytes, { contentType: 'application/json' });
+        if (built.bm25Bytes) await store.put(paths.bm25, built.bm25Bytes, { contentType: 'application/json' });
         await store.put(paths.manifest, encodeJson(manifest, 2), { contentType: 'application/json' });
       }
       await store.put(LATEST_KEY, encodeJson({ version: manifest.version }), { contentType: 'application/json' });

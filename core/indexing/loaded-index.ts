@@ -9,6 +9,8 @@ export interface LoadedIndex {
   manifest: IndexManifest;
   index: VectorIndex;
   documents: KnowledgeDocument[];
+  /** The stored BM25 state (see Bm25Retriever.toJSON), when the version has one. */
+  bm25State?: unknown;
 }
 
 export interface DocumentHit {

@@ -1,6 +1,6 @@
 import type { Embedder } from '../ports/embedder.ts';
 import type { VectorIndex } from '../ports/vector-index.ts';
-import type { RetrievalHit, Retriever } from './retriever.ts';
+import type { RetrievalHit, RetrieveOptions, Retriever } from './retriever.ts';
 
 export interface DenseRetrieverOptions {
   embedder: Embedder;
@@ -18,10 +18,10 @@ export class DenseRetriever implements Retriever {
     this.#index = options.index;
   }
 
-  async retrieve(query: string, k: number): Promise<RetrievalHit[]> {
+  async retrieve(query: string, k: number, options: RetrieveOptions = {}): Promise<RetrievalHit[]> {
     const limit = Math.min(k, this.#index.size);
     if (limit <= 0) return [];
-    const vector = await this.#embedder.embed([query]);
+    const vector = options.queryVector ?? (await this.#embedder.embed([query]));
     const hits = await this.#index.search(vector, limit);
     return hits.filter((hit) => hit.label >= 0).map(({ label, score }) => ({ label, score }));
   }

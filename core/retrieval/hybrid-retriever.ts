@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors/app-error.ts';
 import { reciprocalRankFusion, weightedScoreFusion } from './rank-fusion.ts';
-import type { RetrievalHit, Retriever } from './retriever.ts';
+import type { RetrievalHit, RetrieveOptions, Retriever } from './retriever.ts';
 
 export type FusionMethod = 'rrf' | 'weighted';
 
@@ -44,10 +44,10 @@ export class HybridRetriever implements Retriever {
     this.kind = `hybrid-${fusion}(${retrievers.map((retriever) => retriever.kind).join('+')})`;
   }
 
-  async retrieve(query: string, k: number): Promise<RetrievalHit[]> {
+  async retrieve(query: string, k: number, options: RetrieveOptions = {}): Promise<RetrievalHit[]> {
     if (k <= 0) return [];
     const depth = Math.max(k, this.#candidates);
-    const rankings = await Promise.all(this.#retrievers.map((retriever) => retriever.retrieve(query, depth)));
+    const rankings = await Promise.all(this.#retrievers.map((retriever) => retriever.retrieve(query, depth, options)));
     const fused =
       this.#fusion === 'rrf' ? reciprocalRankFusion(rankings, this.#rrfK, this.#weights) : weightedScoreFusion(rankings, this.#weights);
     return fused.slice(0, k);

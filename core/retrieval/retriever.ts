@@ -4,6 +4,11 @@ export interface RetrievalHit {
   score: number;
 }
 
+export interface RetrieveOptions {
+  /** The query already embedded by the index's embedder (saves a second embedding; lets callers time it). */
+  queryVector?: Float32Array | undefined;
+}
+
 /**
  * Ranks the documents of one corpus for a query. Scores are comparable within one call only
  * (cosine for dense, BM25 for lexical, fused for hybrid); hits come best first, at most `k`.
@@ -11,5 +16,5 @@ export interface RetrievalHit {
 export interface Retriever {
   /** e.g. 'dense', 'bm25', 'hybrid-rrf(dense+bm25)'. */
   readonly kind: string;
-  retrieve(query: string, k: number): Promise<RetrievalHit[]>;
+  retrieve(query: string, k: number, options?: RetrieveOptions): Promise<RetrievalHit[]>;
 }

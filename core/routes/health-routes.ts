@@ -18,6 +18,7 @@ const ReadySchema = z
     documents: z.number().int(),
     embedder: z.string(),
     indexKind: z.string(),
+    retrieval: z.string(),
     runtime: z.record(z.string(), z.string()),
   })
   .openapi('Readiness');
@@ -52,6 +53,7 @@ export function healthRoutes(deps: HealthRouteDeps) {
           documents: serving.loaded.documents.length,
           embedder: serving.embedder.id,
           indexKind: serving.loaded.index.kind,
+          retrieval: serving.retriever.kind,
           runtime: deps.describeRuntime(),
         },
         200,

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { IndexRepository } from '../indexing/index-repository.ts';
-import { lexicalEmbedderFromManifest } from '../indexing/lexical-embedder-state.ts';
+import { createServingIndexPreparer, type PrepareServingIndex } from './prepare-serving-index.ts';
 import type { LiveIndex, ServingIndex } from '../advice/live-index.ts';
 import type { LiveVersionPublisher } from './live-version-publisher.ts';
 
@@ -15,15 +15,23 @@ export async function activateVersion(options: {
   version: string;
   publisher: LiveVersionPublisher;
   logger: Logger;
+  /** Builds the query side (embedder + retriever); default: the version's lexical embedder, dense retrieval. */
+  prepare?: PrepareServingIndex | undefined;
 }): Promise<ServingIndex> {
   const started = performance.now();
   const loaded = await options.repository.load(options.version);
-  const embedder = lexicalEmbedderFromManifest(loaded.manifest);
-  // Warm: one search so the first real query does not pay first-touch costs.
-  await loaded.index.search(await embedder.embed(['mortgage']), 1);
-  const next: ServingIndex = { loaded, embedder };
+  const prepare = options.prepare ?? createServingIndexPreparer({ retrieval: { mode: 'dense' } });
+  let next: ServingIndex;
+  try {
+    next = await prepare(loaded);
+    // Warm: one query through the whole ranking so the first borrower does not pay first-touch costs.
+    await next.retriever.retrieve('mortgage down payment', 1);
+  } catch (error) {
+    loaded.index.close();
+    throw error;
+  }
+  // The previous index is closed by the live index once the requests using it have finished.
   const previous = options.live.swap(next);
-  previous?.loaded.index.close();
   await options.publisher.publish(loaded.manifest.version).catch((error: unknown) => {
     options.logger.warn({ err: error, publisher: options.publisher.kind }, 'could not publish the live index version');
   });
@@ -44,6 +52,7 @@ export function followLatestVersion(options: {
   publisher: LiveVersionPublisher;
   logger: Logger;
   intervalMs: number;
+  prepare?: PrepareServingIndex | undefined;
 }): () => void {
   let running = false;
   const tick = async () => {
