@@ -5,13 +5,19 @@
  *     [--k1 1.2] [--b 0.75] [--title-boost 2] [--bigram-weight 1] [--dimension 384]
  *     [--fusion rrf|weighted] [--rrf-k 60] [--weights dense,bm25] [--candidates 100]
  *
- * Ingests the corpus the way the service does: dense = the lexical embedder fitted on the corpus
- * (documents as `title + ' ' + text`) into a FAISS flat index; bm25 = Bm25Retriever over title and
- * text; hybrid = both, fused. The dataset is read from <dir>; nothing is copied.
+ * Ingests the corpus the way the service does, with the service's configuration (EMBEDDER,
+ * MODEL_DIR, RETRIEVAL, HYBRID_FUSION; flags override): dense = the configured embedder (the
+ * lexical one is fitted on the corpus, documents as `title + ' ' + text`) into a FAISS flat index;
+ * bm25 = Bm25Retriever over title and text; hybrid = both, fused with the same defaults core
+ * uses. The dataset is read from <dir>; nothing is copied.
  */
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
+import { createEmbedderProvider } from '../core/embedding/embedder-provider.ts';
 import { LexicalEmbedder } from '../core/embedding/lexical-embedder.ts';
+import type { Embedder } from '../core/ports/embedder.ts';
+import { parseCoreConfig } from '../core/config.ts';
+import { hybridDefaults } from '../core/serving/prepare-serving-index.ts';
 import { FaissFlatIndex } from '../core/index/faiss-flat-index.ts';
 import { beirDocumentText, evaluateRetriever, loadBeirDataset } from '../core/eval/beir.ts';
 import { createRetriever, DEFAULT_HYBRID } from '../core/retrieval/create-retriever.ts';
@@ -23,7 +29,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     json: { type: 'boolean', default: false },
-    retrieval: { type: 'string', default: 'dense' },
+    retrieval: { type: 'string' },
     limit: { type: 'string' },
     split: { type: 'string', default: 'test' },
     k1: { type: 'string' },
@@ -50,9 +56,10 @@ const number = (name: string, value: string | undefined): number | undefined => 
 
 const [command, dir] = positionals;
 if (command !== 'beir' || dir === undefined) fail('expected: beir <dir>');
-const mode = values.retrieval as RetrievalMode;
+const config = parseCoreConfig(process.env);
+const mode = (values.retrieval ?? config.RETRIEVAL) as RetrievalMode;
 if (!['dense', 'bm25', 'hybrid'].includes(mode)) fail(`unknown --retrieval '${values.retrieval}'`);
-const fusion = values.fusion as FusionMethod | undefined;
+const fusion = (values.fusion ?? config.HYBRID_FUSION) as FusionMethod | undefined;
 if (fusion !== undefined && fusion !== 'rrf' && fusion !== 'weighted') fail(`unknown --fusion '${values.fusion}'`);
 const weightList = values.weights?.split(',').map((weight) => number('weights', weight) ?? 1);
 if (weightList && weightList.length !== 2) fail('--weights takes two numbers: dense,bm25');
@@ -63,17 +70,23 @@ const dataset = await loadBeirDataset(dir!, values.split).catch((error: unknown)
 const texts = dataset.corpus.map(beirDocumentText);
 const loadedAt = performance.now();
 
-let embedder: LexicalEmbedder | undefined;
+let embedder: Embedder | undefined;
 let index: FaissFlatIndex | undefined;
-if (mode !== 'bm25') {
-  embedder = LexicalEmbedder.fit(texts, { dimension: number('dimension', values.dimension), bigramWeight: number('bigram-weight', values['bigram-weight']) });
+const embedders = mode === 'bm25' ? undefined : await createEmbedderProvider({ mode: config.EMBEDDER, modelDir: config.MODEL_DIR, batchSize: config.EMBED_BATCH_SIZE, intraOpThreads: config.EMBED_THREADS });
+if (embedders) {
+  if (!values.json) console.log(`embedder: ${embedders.choice.kind} (${embedders.choice.reason})`);
+  embedder =
+    embedders.choice.kind === 'lexical'
+      ? LexicalEmbedder.fit(texts, { dimension: number('dimension', values.dimension), bigramWeight: number('bigram-weight', values['bigram-weight']) })
+      : await embedders.forBuild([]);
   index = FaissFlatIndex.fromVectors(await embedder.embed(texts), embedder.dimension);
 }
 const bm25 = { k1: number('k1', values.k1), b: number('b', values.b), titleBoost: number('title-boost', values['title-boost']) };
+const serviceHybrid = hybridDefaults(embedder?.id ?? '');
 const hybrid = {
-  fusion,
+  fusion: fusion ?? serviceHybrid.fusion,
   rrfK: number('rrf-k', values['rrf-k']),
-  weights: weightList as [number, number] | undefined,
+  weights: (weightList as [number, number] | undefined) ?? (fusion === undefined ? serviceHybrid.weights : undefined),
   candidates: number('candidates', values.candidates),
 };
 const retriever = createRetriever({ mode, embedder, index, documents: dataset.corpus, bm25, hybrid });
@@ -82,10 +95,11 @@ const indexedAt = performance.now();
 const result = await evaluateRetriever(retriever, dataset, limit === undefined ? {} : { limit });
 const finishedAt = performance.now();
 index?.close();
+await embedders?.close();
 
 const round = (value: number) => Number(value.toFixed(4));
 const parameters = {
-  ...(mode !== 'bm25' ? { dimension: embedder?.dimension, bigramWeight: number('bigram-weight', values['bigram-weight']) ?? 1 } : {}),
+  ...(mode !== 'bm25' ? { embedder: embedder?.id, dimension: embedder?.dimension, bigramWeight: number('bigram-weight', values['bigram-weight']) ?? 1 } : {}),
   ...(mode !== 'dense' ? { ...DEFAULT_BM25_OPTIONS, ...Object.fromEntries(Object.entries(bm25).filter(([, value]) => value !== undefined)) } : {}),
   ...(mode === 'hybrid'
     ? {
