@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import { MAX_BODY_BYTES } from '../shared/contracts/advice.ts';
+import { drainUnreadBody } from '../shared/http/drain-unread-body.ts';
 import { createErrorHandler, notFoundHandler } from '../shared/http/error-handler.ts';
 import { validationHook } from '../shared/http/validation-hook.ts';
 import type { AnswerQuestionDeps } from './advice/answer-question.ts';
@@ -35,6 +36,7 @@ export function createCoreApp(deps: CoreAppDeps) {
   app.onError(createErrorHandler({ onUnexpected: (error, c) => deps.logger.error({ err: error, path: new URL(c.req.url).pathname }, 'unexpected error') }));
   app.notFound(notFoundHandler);
   app.use('*', requestId());
+  app.use('*', drainUnreadBody({ maxBytes: MAX_BODY_BYTES }));
   app.use('*', metricsMiddleware(deps.metrics));
   app.use('*', accessLog(deps.logger));
 

@@ -1,4 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { MAX_BODY_BYTES } from '../shared/contracts/advice.ts';
+import { drainUnreadBody } from '../shared/http/drain-unread-body.ts';
 import { createErrorHandler, notFoundHandler } from '../shared/http/error-handler.ts';
 import { validationHook } from '../shared/http/validation-hook.ts';
 import { createAdviceCache } from './cache/advice-cache.ts';
@@ -56,6 +58,7 @@ export function createEdgeApp(deps: EdgeAppDeps) {
   app.onError(createErrorHandler());
   app.notFound(notFoundHandler);
   app.use('*', requestId());
+  app.use('*', drainUnreadBody({ maxBytes: MAX_BODY_BYTES }));
   app.route('/', healthRoutes());
   app.route('/', adviceRoutes({ verifier: deps.verifier, limiter: deps.adviceLimiter, cache, core, now }));
   app.route('/', authRoutes({ limiter: deps.authLimiter, core, now }));
