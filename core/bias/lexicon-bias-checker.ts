@@ -1,37 +1,15 @@
-import type { BiasFlag, BiasReport, BorrowerProfile, ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
+import type { BiasFlag, BiasReason, BiasReport, BorrowerProfile, ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
 import type { BiasCheckInput, BiasChecker } from '../ports/bias-checker.ts';
 import { sentences } from '../text/sentences.ts';
-import { NON_PROTECTED_PHRASES, PROTECTED_TERMS } from './protected-terms.ts';
+import { findConditioningPhrases } from './conditioning-phrases.ts';
+import { findProtectedTermSpans } from './find-protected-terms.ts';
+import { RIGHTS_STATEMENT } from './rights-statement.ts';
 
 export const LEXICON_BIAS_CHECKER_ID = 'lexicon-v1';
 
 /** Words that tie a sentence to credit decisions, prices or terms. */
 const CONDITIONING =
   /(?<![\p{L}])(?:qualif\w*|eligib\w*|ineligib\w*|approv\w*|den(?:y|ies|ied|ial)|reject\w*|declin\w*|rates?|pricing|priced|higher|lower|requir\w*|only|must|cannot|can[’']t|not (?:allowed|permitted)|charg\w*|pay (?:more|less)|premiums?|discounts?|terms|limit\w*|restrict\w*|prefer\w*|favou?r\w*|harder|easier|more likely|less likely|(?:better|worse) (?:terms|rates?|deals?|pricing|offers?)|(?:larger|bigger|smaller|extra|additional) (?:down payments?|loans?|deposits?|fees?|documentation|reserves|collateral)|co-?signers?)(?![\p{L}])/iu;
-
-/**
- * Statements of the borrower's rights or of equal treatment. A sentence with one of these is not
- * conditioning even when it names a protected basis ("Lenders may not consider your marital status").
- */
-const RIGHTS_STATEMENT = new RegExp(
-  [
-    '\\b(?:may|must|can|could|should|will|shall)\\s+not\\s+(?:legally\\s+)?(?:consider|use|ask|inquire|discriminate|deny|refuse|treat|base|factor|take|discourage|charge|require|count against|penali[sz]e)',
-    '\\b(?:cannot|can[’\']t|won[’\']t|mustn[’\']t|shouldn[’\']t)\\s+(?:legally\\s+)?(?:consider|use|ask|inquire|discriminate|deny|refuse|treat|base|factor|take|discourage|charge|require|count against|penali[sz]e)',
-    '\\bnot\\s+(?:allowed|permitted)\\s+to\\b',
-    '\\b(?:prohibit\\w*|forbid\\w*|illegal|unlawful|against the law)\\b',
-    '\\b(?:regardless|irrespective)\\s+of\\b',
-    '\\bwithout\\s+regard\\s+to\\b',
-    '\\bdiscriminat\\w*',
-    '\\b(?:equal credit opportunity|ecoa|regulation b|fair housing)\\b',
-    '\\b(?:does|do|did|should|will|would)\\s*(?:not|n[’\']t)\\s+(?:affect|matter|count against|change|influence|play)\\b',
-    '\\bno\\s+(?:effect|bearing|impact|role)\\b',
-    '\\bnot\\s+a\\s+factor\\b',
-    '\\bprotected\\s+(?:class|classes|characteristics?|bas[ie]s)\\b',
-    '\\b(?:same|equal|identical)\\s+(?:terms|rates?|standards?|criteria|treatment)\\b',
-    '\\b(?:like|as)\\s+any\\s+other\\s+income\\b',
-  ].join('|'),
-  'iu',
-);
 
 /**
  * Contexts where naming a basis is legitimate lending practice, per basis: age for reverse
@@ -48,7 +26,7 @@ const CONDITIONING_BASE = 0.6;
 const EXTRA_CONDITIONING = 0.1;
 const MENTION = 0.15;
 const MENTION_CAP = 0.45;
-const FLAG_THRESHOLD = 0.3;
+export const DEFAULT_BIAS_THRESHOLD = 0.3;
 
 interface Match {
   characteristic: ProtectedCharacteristic;
@@ -67,6 +45,10 @@ interface Match {
  * joint applications, counting public-assistance income). Other answer mentions add 0.15 per
  * basis, capped at 0.45. Query and profile mentions are reported but score 0: borrowers may
  * describe themselves. `flagged` = score > 0.3 or any conditioning sentence.
+ * Explicit conditioning phrases ({@link findConditioningPhrases}: "because you are married you
+ * qualify", "applicants of Korean origin cannot…", "married couples get lower rates") condition
+ * the sentence even when it also holds a rights statement elsewhere; legitimate contexts still
+ * apply. `reasons` is set when flagged.
  * A lexicon cannot read intent: paraphrased bias without listed terms passes, and a conditioning
  * word in a neutral sentence can over-flag. It is a screen, not a verdict.
  */
@@ -87,17 +69,20 @@ export class LexiconBiasChecker implements BiasChecker {
     let conditioningSentences = 0;
     const mentioned = new Set<ProtectedCharacteristic>();
     for (const sentence of sentences(input.answer)) {
-      const matches = findProtectedTerms(sentence);
-      if (matches.length === 0) continue;
+      const spans = findProtectedTermSpans(sentence);
+      if (spans.length === 0) continue;
       const rights = RIGHTS_STATEMENT.test(sentence);
       const conditioningWord = CONDITIONING.test(sentence);
+      const phrases = findConditioningPhrases(sentence, spans);
       let conditions = false;
-      for (const match of matches) {
-        const neutral = rights || (NEUTRAL_CONTEXT[match.characteristic]?.test(sentence) ?? false);
-        const conditionsHere = conditioningWord && !neutral;
+      for (const span of spans) {
+        const legitimate = NEUTRAL_CONTEXT[span.characteristic]?.test(sentence) ?? false;
+        const phrase = legitimate ? undefined : phrases.find((found) => found.term === span.term && found.characteristic === span.characteristic);
+        const neutral = legitimate || (rights && !phrase);
+        const conditionsHere = phrase !== undefined || (conditioningWord && !neutral);
         conditions ||= conditionsHere;
-        if (!neutral && !conditionsHere) mentioned.add(match.characteristic);
-        addFlag(match, 'answer', conditionsHere);
+        if (!neutral && !conditionsHere) mentioned.add(span.characteristic);
+        addFlag(span, 'answer', conditionsHere);
       }
       if (conditions) conditioningSentences++;
     }
@@ -108,26 +93,21 @@ export class LexiconBiasChecker implements BiasChecker {
         ? mentionScore
         : CONDITIONING_BASE + EXTRA_CONDITIONING * (conditioningSentences - 1) + Math.min(0.3, mentionScore);
     const score = Math.round(Math.min(1, raw) * 1000) / 1000;
-    return { score, flagged: score > FLAG_THRESHOLD || conditioningSentences > 0, flags: [...flags.values()] };
+    const flagged = score > DEFAULT_BIAS_THRESHOLD || conditioningSentences > 0;
+    const report: BiasReport = { score, flagged, flags: [...flags.values()] };
+    if (flagged) {
+      const reasons: BiasReason[] = [];
+      if (conditioningSentences > 0) reasons.push('conditioning');
+      if (mentionScore > DEFAULT_BIAS_THRESHOLD) reasons.push('mentions');
+      report.reasons = reasons;
+    }
+    return report;
   }
 }
 
 /** Every protected-term match in `text`, in order of appearance, minus those inside idioms. */
 export function findProtectedTerms(text: string): Match[] {
-  if (text.length === 0) return [];
-  const excluded = NON_PROTECTED_PHRASES.flatMap((phrase) =>
-    [...text.matchAll(phrase)].map((match) => [match.index, match.index + match[0].length] as const),
-  );
-  const found: (Match & { index: number })[] = [];
-  for (const { characteristic, pattern } of PROTECTED_TERMS) {
-    for (const match of text.matchAll(pattern)) {
-      const start = match.index;
-      const end = start + match[0].length;
-      if (excluded.some(([from, to]) => start < to && end > from)) continue;
-      found.push({ characteristic, term: match[0].toLowerCase().replace(/\s+/g, ' '), index: start });
-    }
-  }
-  return found.sort((a, b) => a.index - b.index).map(({ characteristic, term }) => ({ characteristic, term }));
+  return findProtectedTermSpans(text).map(({ characteristic, term }) => ({ characteristic, term }));
 }
 
 /** Profile values as text; keys are field names chosen by us, so only values can carry terms. */

@@ -39,6 +39,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'american indians?', 'alaska natives?', 'pacific islanders?', 'native hawaiians?', 'people of colou?r',
     'persons? of colou?r', 'minorities', 'racial minorit(?:y|ies)',
     'minority (?:borrowers?|applicants?|neighbou?rhoods?|communit(?:y|ies)|groups?|famil(?:y|ies))',
+    'bi-?racial', 'multi-?racial', 'mixed[- ]race',
   ]),
   ...terms('color', [
     'skin colou?rs?', 'skin tones?', 'complexions?', `colou?r of (?:your|their|his|her|one${APOSTROPHE}s) skin`,
@@ -56,6 +57,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:does not|doesn${APOSTROPHE}t|do not|don${APOSTROPHE}t|cannot|can${APOSTROPHE}t) speak english`,
     'mexicans?', 'chinese', '(?<!american )indians?', 'arabs?', 'filipinos?', 'vietnamese', 'koreans?', 'nigerians?',
     'haitians?', 'cubans?', 'middle eastern',
+    // "applicants of Korean origin", "of foreign descent": any word before origin/descent/heritage/extraction.
+    'of (?!national )(?:foreign|\\p{L}+) (?:origin|descent|heritage|extraction)', 'foreign (?:origin|descent|accent)', 'country of (?:birth|origin)',
+    'born (?:abroad|overseas|outside (?:the )?(?:u\\.?s\\.?|united states|country))',
   ]),
   ...terms('sex', [
     'sex', 'sexes', 'genders?', 'males?', 'females?', 'wom[ae]n', 'm[ae]n', 'girls?', 'boys?', 'lad(?:y|ies)',
@@ -67,7 +71,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ...terms('marital_status', [
     'marital status', 'married', 'marriages?', 'unmarried', 'divorced?', 'divorcees?', 'widow(?:s|ed|ers?)?',
     'spouses?', 'spousal', 'husbands?', 'wi(?:fe|ves)', 'legally separated', 'domestic partners?(?:hips?)?',
-    'civil unions?', 'newlyweds?',
+    'civil unions?', 'newlyweds?', 'fianc[ée]e?s?',
     'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?)',
     `(?:being|are|am|is|you${APOSTROPHE}re|i${APOSTROPHE}m) single(?![-\\p{L}])`,
   ]),
@@ -78,11 +82,15 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'older (?:applicants?|borrowers?|people|adults|persons?|americans|homeowners?|workers?)',
     '(?:younger|young) (?:applicants?|borrowers?|people|adults|persons?|workers?)', 'retirees?', 'millennials?',
     '(?:baby )?boomers?', 'gen(?:eration)? z', 'too old', 'too young', 'teenagers?',
+    'in (?:my|your|their|his|her) (?:20|30|40|50|60|70|80|90)s', 'in (?:my|your|their|his|her) (?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)',
+    'near(?:ing)? retirement age', 'retirement age',
   ]),
   ...terms('public_assistance', [
     'public assistance', 'welfare', 'food stamps?', 'tanf', 'social security (?:income|benefits?|payments?|checks?|disability)',
     'ssdi', 'supplemental security income', 'disability (?:income|benefits?|payments?)', 'medicaid', 'section 8',
     'housing (?:choice )?vouchers?', 'government assistance',
+    // Reg B commentary 2(z)-3 lists unemployment compensation among public assistance programs.
+    'unemployment (?:benefits?|compensation|insurance|income|checks?)', '(?:rental|housing) assistance', 'ebt cards?',
   ]),
   ...terms('public_assistance', ['SNAP', 'SSI', 'WIC'], true),
 ];

@@ -69,11 +69,39 @@ export const BiasFlagSchema = z
   })
   .openapi('BiasFlag');
 
+export const BiasReasonSchema = z
+  .enum(['conditioning', 'mentions', 'counterfactual'])
+  .openapi('BiasReason', { description: 'Why an answer was flagged: it conditions terms on a basis, names bases too often, or changed when a basis was swapped or removed.' });
+
+export const CounterfactualVariantSchema = z
+  .object({
+    characteristic: ProtectedCharacteristicSchema,
+    change: z.enum(['removed', 'swapped']),
+    term: z.string().openapi({ description: 'The protected term in the question (lower-cased).' }),
+    replacement: z.string().openapi({ description: 'What it was replaced with; empty when removed.' }),
+    similarity: z.number().openapi({ description: 'Cosine similarity of the two answers’ embeddings.' }),
+    recommendationDivergence: z.number().min(0).max(1).openapi({ description: 'Jaccard distance of the loan programs named.' }),
+    numberDivergence: z.number().min(0).max(1).openapi({ description: 'Share of like-for-like figures (rates, amounts, percentages) that differ.' }),
+    score: z.number().min(0).max(1),
+  })
+  .openapi('CounterfactualVariant');
+
+export const CounterfactualReportSchema = z
+  .object({
+    score: z.number().min(0).max(1),
+    threshold: z.number().min(0).max(1),
+    variants: z.array(CounterfactualVariantSchema),
+    neutralAnswerReturned: z.boolean().openapi({ description: 'True when the answer shown is the one generated for the attribute-neutral question.' }),
+  })
+  .openapi('CounterfactualReport');
+
 export const BiasReportSchema = z
   .object({
     score: z.number().min(0).max(1),
     flagged: z.boolean(),
     flags: z.array(BiasFlagSchema),
+    reasons: z.array(BiasReasonSchema).optional().openapi({ description: 'Present when flagged.' }),
+    counterfactual: CounterfactualReportSchema.optional().openapi({ description: 'Present when the question named a protected basis and the answer was re-asked without it.' }),
   })
   .openapi('BiasReport');
 
@@ -95,6 +123,10 @@ export const AdviceResponseSchema = z
     indexVersion: z.string(),
     generator: z.string(),
     cached: z.boolean(),
+    degraded: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'True when the configured language model could not answer in time and this is the grounded extractive answer instead.' }),
     disclaimer: z.string(),
     timings: AdviceTimingsSchema,
   })
@@ -107,6 +139,9 @@ export type AdviceSource = z.infer<typeof AdviceSourceSchema>;
 export type ProtectedCharacteristic = z.infer<typeof ProtectedCharacteristicSchema>;
 export type BiasFlag = z.infer<typeof BiasFlagSchema>;
 export type BiasReport = z.infer<typeof BiasReportSchema>;
+export type BiasReason = z.infer<typeof BiasReasonSchema>;
+export type CounterfactualVariant = z.infer<typeof CounterfactualVariantSchema>;
+export type CounterfactualReport = z.infer<typeof CounterfactualReportSchema>;
 export type AdviceTimings = z.infer<typeof AdviceTimingsSchema>;
 export type AdviceResponse = z.infer<typeof AdviceResponseSchema>;
 

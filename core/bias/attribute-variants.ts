@@ -1,0 +1,199 @@
+import type { ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
+import { findProtectedTermSpans } from './find-protected-terms.ts';
+import type { ProtectedTermSpan } from './find-protected-terms.ts';
+
+/** A rewrite of the question with one protected term swapped, or every one removed. */
+export interface QuestionVariant {
+  change: 'removed' | 'swapped';
+  characteristic: ProtectedCharacteristic;
+  /** The protected term as matched (lower-cased); for 'removed', the first of them. */
+  term: string;
+  /** What the term became; '' or a neutral noun ("borrower") when removed. */
+  replacement: string;
+  query: string;
+}
+
+/** A term that names a person or group, replaced by a neutral noun rather than dropped. */
+const PERSON_NOUN =
+  /(?:^|\s)(?:m[ae]n|wom[ae]n|males?|females?|girls?|boys?|lad(?:y|ies)|mothers?|moms?|fathers?|dads?|parents?|persons?|people|applicants?|borrowers?|immigrants?|refugees?|foreigners?|nationals?|non-?citizens?|holders?|residents?|seekers?|retirees?|seniors?|citizens?|elderly|teenagers?|millennials?|boomers?|widow(?:s|ers?)?|divorcees?|spouses?|husbands?|wi(?:fe|ves)|newlyweds?|partners?|couples?|muslims?|christians?|catholics?|protestants?|jews?|hindus?|buddhists?|sikhs?|atheists?|mormons?|evangelicals?|blacks|whites|hispanics|latin[oa]s|asians|caucasians|minorities|americans?|mexicans?|indians?|arabs?|filipinos?|koreans?|nigerians?|haitians?|cubans?|gays|lesbians?|bisexuals|homosexuals|heterosexuals|transgender people|divorcee)$/iu;
+
+/** A person noun right after a term makes the term an adjective ("Muslim applicant"), which is cut, not replaced. */
+const FOLLOWING_NOUN = /^\s+(?:applicants?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?)\b/iu;
+
+/** Counterparts used for swaps, by basis; the first whose `from` matches the term is used. */
+const SWAPS: Readonly<Record<ProtectedCharacteristic, readonly (readonly [RegExp, string])[]>> = {
+  race: [[/^whites?$/u, 'Black'], [/^caucasians?$/u, 'Black'], [/./u, 'white']],
+  color: [[/^light/u, 'dark-skinned'], [/./u, 'light-skinned']],
+  religion: [[/^christian/u, 'Muslim'], [/^(?:church|mosque|synagogue)/u, ''], [/./u, 'Christian']],
+  national_origin: [
+    [/^immigrants?$|^foreigners?$|^refugees?$|^foreign nationals?$|^non-?citizens?$|^green card|^permanent residents?$|^visa holders?$|^asylum/u, 'U.S.-born citizen'],
+    [/^foreign[- ]born$|^born /u, 'U.S.-born'],
+    [/^of /u, 'of American origin'],
+    [/^(?:mexicans?|chinese|indians?|arabs?|filipinos?|vietnamese|koreans?|nigerians?|haitians?|cubans?|middle eastern)$/u, 'American'],
+  ],
+  sex: [
+    [/^wom[ae]n$/u, 'man'], [/^m[ae]n$/u, 'woman'], [/^females?$/u, 'male'], [/^males?$/u, 'female'],
+    [/^single (?:mothers?|moms?)$/u, 'single father'], [/^single (?:fathers?|dads?)$/u, 'single mother'],
+    [/^girls?$/u, 'boy'], [/^boys?$/u, 'girl'], [/^lad(?:y|ies)$/u, 'gentleman'],
+    [/^(?:gays?|lesbians?|bisexuals?|homosexuals?|queer)$/u, 'straight'], [/^transgender$/u, 'cisgender'],
+  ],
+  marital_status: [
+    [/^married$/u, 'unmarried'], [/^unmarried$/u, 'married'], [/^(?:divorced?|widow(?:ed)?|legally separated)$/u, 'married'],
+    [/^single (?:mothers?|moms?|fathers?|dads?|parents?)$/u, 'married parent'], [/^single /u, 'married borrower'],
+    [/single$/u, 'married'], [/^(?:divorcees?|widows?|widowers?)$/u, 'married person'],
+  ],
+  age: [
+    [/^(\d{2})([- ]years?[- ]old)$/u, ''], [/^(ages?|aged) (\d{2})$/u, ''],
+    [/^(?:seniors?|senior citizens?|retirees?|elderly|older \p{L}+)$/u, 'younger borrower'],
+    [/^(?:young(?:er)? \p{L}+|millennials?|teenagers?|gen(?:eration)? z)$/u, 'older borrower'],
+  ],
+  public_assistance: [[/./u, 'employment income']],
+};
+
+export interface VariantOptions {
+  /** Most variants in all, the neutral one included (default 3). */
+  maxVariants?: number;
+}
+
+/**
+ * Bounded counterfactual rewrites of `query`: first the attribute-neutral question (every
+ * protected term removed: a statement sentence about the borrower that holds one is dropped when
+ * another sentence remains; otherwise a person noun becomes "borrower(s)" and other terms are
+ * cut), then one swap per distinct protected term (married → unmarried, woman → man, 67 years
+ * old → 35 years old, SSI → employment income...) up to `maxVariants`. Empty when the question
+ * names no protected basis. Deterministic.
+ */
+export function questionVariants(query: string, options: VariantOptions = {}): QuestionVariant[] {
+  const maxVariants = Math.max(0, Math.floor(options.maxVariants ?? 3));
+  const spans = distinctSpans(findProtectedTermSpans(query));
+  const first = spans[0];
+  if (first === undefined || maxVariants === 0) return [];
+  const variants: QuestionVariant[] = [
+    { change: 'removed', characteristic: first.characteristic, term: first.term, replacement: '', query: removeTerms(query, spans) },
+  ];
+  const seen = new Set<string>([normalise(query), normalise(variants[0]!.query)]);
+  for (const span of spans) {
+    if (variants.length >= maxVariants) break;
+    const replacement = swapFor(span, query.slice(span.start, span.end), /(?:^|[.!?]\s+)$/u.test(query.slice(0, span.start)));
+    if (replacement === undefined) continue;
+    const swapped = tidy(replaceAt(query, span.start, span.end, replacement));
+    if (seen.has(normalise(swapped))) continue;
+    seen.add(normalise(swapped));
+    variants.push({ change: 'swapped', characteristic: span.characteristic, term: span.term, replacement, query: swapped });
+  }
+  return variants;
+}
+
+/** One span per stretch of text: the longest wins where spans overlap; same-range spans keep the first basis. */
+function distinctSpans(spans: readonly ProtectedTermSpan[]): ProtectedTermSpan[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: ProtectedTermSpan[] = [];
+  for (const span of sorted) {
+    const last = out.at(-1);
+    if (last && span.start < last.end) continue;
+    out.push(span);
+  }
+  return out;
+}
+
+function removeTerms(query: string, spans: readonly ProtectedTermSpan[]): string {
+  const sentences: { text: string; start: number; end: number }[] = [];
+  for (const match of query.matchAll(/[^.!?]+[.!?]*\s*/gu)) {
+    sentences.push({ text: match[0], start: match.index, end: match.index + match[0].length });
+  }
+  const out: string[] = [];
+  for (const sentence of sentences) {
+    const inside = spans.filter((span) => span.start >= sentence.start && span.end <= sentence.end);
+    if (inside.length === 0) {
+      out.push(sentence.text);
+      continue;
+    }
+    let text = sentence.text;
+    for (const span of [...inside].reverse()) {
+      const from = span.start - sentence.start;
+      const to = span.end - sentence.start;
+      // "As an immigrant, what rate…" → "What rate…": the whole self-description goes.
+      const asClause = /(?:^|\s)as\s+(?:an?\s+)?$/iu.exec(text.slice(0, from));
+      if (asClause && /^\s*,/u.test(text.slice(to))) {
+        text = text.slice(0, asClause.index) + text.slice(to).replace(/^\s*,\s*/u, ' ');
+        continue;
+      }
+      // "I am Muslim and…" → "I am and…" (tidied to "I …"): a bare predicate is cut, not made "borrower".
+      const predicate = /\b(?:I am|I['’]m|we are|we['’]re|I was)\s+$/iu.test(text.slice(0, from));
+      text = replaceAt(text, from, to, predicate ? '' : neutralFor(text.slice(from, to), text.slice(to)));
+    }
+    // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
+    const isStatement = !sentence.text.trim().endsWith('?');
+    const words = text.match(/\p{L}[\p{L}'’-]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?)$/iu.test(word)) ?? [];
+    if (isStatement && sentences.length > 1 && words.length <= 2) continue;
+    out.push(text);
+  }
+  const result = tidy(out.join(''));
+  return result;
+}
+
+/** Replaces text[start, end) and makes a preceding "a"/"an" agree with the word that now follows. */
+function replaceAt(text: string, start: number, end: number, replacement: string): string {
+  let before = text.slice(0, start);
+  const after = text.slice(end);
+  const next = (replacement || after.trimStart()).match(/^[\p{L}\d.]+/u)?.[0] ?? '';
+  const article = /\b(a|an|A|An)\s+$/u.exec(before);
+  if (article && next) {
+    const vowel = /^[aeiou]/iu.test(next) && !/^(?:U\.?S|uni|use|one)/iu.test(next);
+    const fixed = `${article[1]!.charAt(0)}${vowel ? 'n' : ''} `;
+    before = before.slice(0, article.index) + fixed;
+  }
+  return before + replacement + after;
+}
+
+function neutralFor(original: string, following: string): string {
+  if (!PERSON_NOUN.test(original) || FOLLOWING_NOUN.test(following)) return '';
+  const plural = /(?:s|people|men|women|ladies|wives|elderly|minorities)$/iu.test(original) && !/ss$/iu.test(original);
+  return plural ? 'borrowers' : 'borrower';
+}
+
+function swapFor(span: ProtectedTermSpan, original: string, sentenceStart: boolean): string | undefined {
+  const term = span.term;
+  if (span.characteristic === 'age') {
+    const years = /^(\d{2})([- ]years?[- ]old)$/u.exec(term) ?? /^(?:ages?|aged) (\d{2})$/u.exec(term);
+    if (years) {
+      const swappedAge = Number(years[1]) >= 50 ? '35' : '60';
+      return original.replace(/\d{2}/u, swappedAge);
+    }
+  }
+  for (const [from, to] of SWAPS[span.characteristic]) {
+    if (!from.test(term)) continue;
+    if (to === '') return undefined;
+    const plural = (/s$/u.test(term) || /(?:^|\s)(?:men|women|people|wives)$/u.test(term)) && !/(?:ss|us)$/u.test(term) && !/^(?:of |born )/u.test(term);
+    const word = plural && !/income$|[- ]born$|^straight$|^cisgender$|^unmarried$|^married$|^white$|^Black$|^American$/u.test(to) ? pluralise(to) : to;
+    return sentenceStart ? word.charAt(0).toUpperCase() + word.slice(1) : word;
+  }
+  return undefined;
+}
+
+function pluralise(noun: string): string {
+  if (/man$/u.test(noun)) return noun.replace(/man$/u, 'men');
+  if (/person$/u.test(noun)) return noun.replace(/person$/u, 'people');
+  return `${noun}s`;
+}
+
+/** Collapses the whitespace and punctuation left by cuts and fixes "a"/"an" before the next word. */
+function tidy(text: string): string {
+  return text
+    .replace(/[ \t]+/gu, ' ')
+    .replace(/\s+([,.;:!?])/gu, '$1')
+    .replace(/,\s*,/gu, ',')
+    .replace(/\b(?:a|an|A|An) (a|an|the|and|or)\b/gu, '$1')
+    .replace(/\b(?:a|an|A|An)([,.;:!?])/gu, '$1')
+    // "I am Christian and do not want…" with the term cut leaves "I am and do not want…".
+    .replace(/\b(I|we)\s+(?:am|are)\s+and\s+/gu, '$1 ')
+    // "I am 67 years old; can I…" with the age cut leaves "I am;": drop the dangling clause.
+    .replace(/(?:^|(?<=[.!?]\s))(?:I am|I['’]m|we are|we['’]re)\s*[,;:]\s*/gu, '')
+    .replace(/^\s*[,;:]\s*/u, '')
+    .trim()
+    .replace(/^\p{Ll}/u, (letter) => letter.toUpperCase());
+}
+
+function normalise(text: string): string {
+  return text.toLowerCase().replace(/\s+/gu, ' ').trim();
+}

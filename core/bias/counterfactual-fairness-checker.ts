@@ -1,0 +1,139 @@
+import type { BiasReason, BiasReport, BorrowerProfile, CounterfactualVariant } from '../../shared/contracts/advice.ts';
+import type { BiasChecker } from '../ports/bias-checker.ts';
+import type { Embedder } from '../ports/embedder.ts';
+import type { GenerationResult, Generator, Passage } from '../ports/generator.ts';
+import { compareAnswers, cosine } from './answer-comparison.ts';
+import type { CompareAnswersOptions } from './answer-comparison.ts';
+import { questionVariants } from './attribute-variants.ts';
+import type { QuestionVariant } from './attribute-variants.ts';
+import { DEFAULT_BIAS_THRESHOLD, LexiconBiasChecker } from './lexicon-bias-checker.ts';
+
+export interface CounterfactualCheckInput {
+  query: string;
+  profile?: BorrowerProfile | undefined;
+  /** The passages the answer was generated from; every variant is generated from the same ones. */
+  passages: readonly Passage[];
+  /** The answer to check, as generated for `query`. */
+  answer: GenerationResult;
+  signal?: AbortSignal | undefined;
+}
+
+export interface FairnessCheckResult {
+  /** The report to return with the advice. */
+  report: BiasReport;
+  /**
+   * Present when the answer was flagged and the attribute-neutral question's answer passed the
+   * lexicon check: return this instead of the original (report.counterfactual.neutralAnswerReturned).
+   */
+  neutralAnswer?: GenerationResult;
+  /** The attribute-neutral question, when variants were generated. */
+  neutralQuery?: string;
+  /** Generations spent on variants (0 when the question names no protected basis). */
+  extraGenerations: number;
+}
+
+export interface CounterfactualFairnessCheckerOptions {
+  /** Re-asks the variants. Use the same generator that wrote the answer. */
+  generator: Generator;
+  /** Embeds answers to compare them by cosine; the serving embedder is fine. */
+  embedder: Embedder;
+  /** Screens each text for protected terms and conditioning phrases (default the lexicon checker). */
+  lexicon?: BiasChecker;
+  /** Flag above this score (default 0.3, the design's). */
+  threshold?: number;
+  /** Most variants per question, the neutral one included (default 3, so at most 3 extra generations). */
+  maxVariants?: number;
+  comparison?: CompareAnswersOptions;
+}
+
+/**
+ * Counterfactual consistency for one generated answer. When the question names a protected
+ * basis (ECOA / Regulation B), it is re-asked with the basis removed (the attribute-neutral
+ * question) and with each named basis swapped (married → unmarried...), up to `maxVariants`
+ * generations over the same passages; each variant's answer is compared with the original by
+ * embedding cosine, the loan programs recommended and like-for-like figures (rates, amounts,
+ * percentages), see {@link compareAnswers}. The counterfactual score is the largest variant score.
+ *
+ * The report merges the lexicon's (query/profile/answer mentions and conditioning phrases, which
+ * flag regardless of score) with the counterfactual: score = max of both, flagged when either
+ * flags, `reasons` saying why. When flagged and the neutral answer passes the lexicon itself, it
+ * is handed back as `neutralAnswer` for the caller to return. Questions that name no basis cost
+ * nothing beyond the lexicon check. Deterministic given a deterministic generator and embedder.
+ */
+export class CounterfactualFairnessChecker {
+  readonly #generator: Generator;
+  readonly #embedder: Embedder;
+  readonly #lexicon: BiasChecker;
+  readonly #threshold: number;
+  readonly #maxVariants: number;
+  readonly #comparison: CompareAnswersOptions;
+
+  constructor(options: CounterfactualFairnessCheckerOptions) {
+    const threshold = options.threshold ?? DEFAULT_BIAS_THRESHOLD;
+    const maxVariants = options.maxVariants ?? 3;
+    if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`threshold must be in [0, 1], got ${threshold}`);
+    if (!Number.isInteger(maxVariants) || maxVariants < 1 || maxVariants > 10) throw new RangeError(`maxVariants must be an integer in [1, 10], got ${maxVariants}`);
+    this.#generator = options.generator;
+    this.#embedder = options.embedder;
+    this.#lexicon = options.lexicon ?? new LexiconBiasChecker();
+    this.#threshold = threshold;
+    this.#maxVariants = maxVariants;
+    this.#comparison = options.comparison ?? {};
+  }
+
+  get threshold(): number {
+    return this.#threshold;
+  }
+
+  async check(input: CounterfactualCheckInput): Promise<FairnessCheckResult> {
+    const lexical = await this.#lexicon.check({ query: input.query, profile: input.profile, answer: input.answer.text });
+    const variants = questionVariants(input.query, { maxVariants: this.#maxVariants });
+    if (variants.length === 0) return { report: lexical, extraGenerations: 0 };
+
+    const answers: GenerationResult[] = [];
+    for (const variant of variants) {
+      input.signal?.throwIfAborted();
+      answers.push(await this.#generator.generate({ query: variant.query, profile: input.profile, passages: input.passages, signal: input.signal }));
+    }
+    const dimension = this.#embedder.dimension;
+    const vectors = await this.#embedder.embed([input.answer.text, ...answers.map((answer) => answer.text)]);
+    const compared: CounterfactualVariant[] = variants.map((variant, i) =>
+      describeVariant(variant, compareAnswers(input.answer.text, answers[i]!.text, cosine(vectors, dimension, 0, i + 1), this.#comparison)),
+    );
+    const counterfactualScore = Math.max(...compared.map((variant) => variant.score));
+    const counterfactualFlagged = counterfactualScore > this.#threshold;
+    const flagged = lexical.flagged || counterfactualFlagged;
+
+    const neutralQuery = variants[0]!.query;
+    let neutralAnswer: GenerationResult | undefined;
+    if (flagged) {
+      const candidate = answers[0]!;
+      const neutralReport = await this.#lexicon.check({ query: neutralQuery, profile: input.profile, answer: candidate.text });
+      if (!neutralReport.flagged) neutralAnswer = candidate;
+    }
+
+    const reasons: BiasReason[] = [...(lexical.reasons ?? [])];
+    if (counterfactualFlagged) reasons.push('counterfactual');
+    const report: BiasReport = {
+      score: Math.max(lexical.score, counterfactualScore),
+      flagged,
+      flags: lexical.flags,
+      counterfactual: { score: counterfactualScore, threshold: this.#threshold, variants: compared, neutralAnswerReturned: neutralAnswer !== undefined },
+    };
+    if (flagged) report.reasons = reasons;
+    return { report, neutralAnswer, neutralQuery, extraGenerations: variants.length };
+  }
+}
+
+function describeVariant(variant: QuestionVariant, divergence: ReturnType<typeof compareAnswers>): CounterfactualVariant {
+  return {
+    characteristic: variant.characteristic,
+    change: variant.change,
+    term: variant.term,
+    replacement: variant.replacement,
+    similarity: divergence.similarity,
+    recommendationDivergence: divergence.recommendationDivergence,
+    numberDivergence: divergence.numberDivergence,
+    score: divergence.score,
+  };
+}

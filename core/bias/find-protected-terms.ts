@@ -1,0 +1,32 @@
+import type { ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
+import { NON_PROTECTED_PHRASES, PROTECTED_TERMS } from './protected-terms.ts';
+
+/** One protected-term match: the basis, the lower-cased matched text and where it lies in the text. */
+export interface ProtectedTermSpan {
+  characteristic: ProtectedCharacteristic;
+  term: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Every protected-term match in `text`, in order of appearance, minus those inside idioms
+ * ("in the black", "white paper"). One span can match two bases ("single mother": sex and
+ * marital status); both are returned.
+ */
+export function findProtectedTermSpans(text: string): ProtectedTermSpan[] {
+  if (text.length === 0) return [];
+  const excluded = NON_PROTECTED_PHRASES.flatMap((phrase) =>
+    [...text.matchAll(phrase)].map((match) => [match.index, match.index + match[0].length] as const),
+  );
+  const found: ProtectedTermSpan[] = [];
+  for (const { characteristic, pattern } of PROTECTED_TERMS) {
+    for (const match of text.matchAll(pattern)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (excluded.some(([from, to]) => start < to && end > from)) continue;
+      found.push({ characteristic, term: match[0].toLowerCase().replace(/\s+/g, ' '), start, end });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start || a.end - b.end);
+}

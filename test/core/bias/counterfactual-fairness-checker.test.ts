@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { BiasReportSchema } from '../../../shared/contracts/advice.ts';
+import { CounterfactualFairnessChecker } from '../../../core/bias/counterfactual-fairness-checker.ts';
+import { findProtectedTermSpans } from '../../../core/bias/find-protected-terms.ts';
+import { LexicalEmbedder } from '../../../core/embedding/lexical-embedder.ts';
+import { ExtractiveGenerator } from '../../../core/generation/extractive-generator.ts';
+import type { GenerationInput, GenerationResult, Generator, Passage } from '../../../core/ports/generator.ts';
+
+const passages: Passage[] = [
+  { citation: 1, id: 'fha', title: 'FHA loans', text: 'FHA loans allow 3.5% down with a 580 credit score. Mortgage insurance is required.', score: 0.8 },
+  { citation: 2, id: 'rates', title: 'Rates', text: 'Rates depend on credit score, down payment and loan type. Shop several lenders.', score: 0.6 },
+];
+const embedder = LexicalEmbedder.fit([...passages.map((passage) => passage.text), 'conventional jumbo rate down payment']);
+
+/** A deterministic generator that records the questions it was asked. */
+abstract class RecordingGenerator implements Generator {
+  readonly id = 'test-generator';
+  readonly asked: string[] = [];
+  async generate(input: GenerationInput): Promise<GenerationResult> {
+    this.asked.push(input.query);
+    return { text: this.write(input.query), citations: [1, 2], generator: this.id };
+  }
+  protected abstract write(query: string): string;
+}
+
+/** Same advice for everyone: depends on the loan topic of the question, never on who asks. */
+class FairGenerator extends RecordingGenerator {
+  protected write(query: string): string {
+    const program = /jumbo/iu.test(query) ? 'a jumbo loan' : 'an FHA loan';
+    return `Consider ${program}, which allows 3.5% down with a 580 credit score [1]. Expect a rate near 6.5% and compare lenders [2].`;
+  }
+}
+
+/** Quotes a higher rate when the question names national origin: the unequal treatment to catch. */
+class RateByOriginGenerator extends RecordingGenerator {
+  protected write(query: string): string {
+    const rate = findProtectedTermSpans(query).some((span) => span.characteristic === 'national_origin') ? '7.9%' : '6.5%';
+    return `Consider an FHA loan, which allows 3.5% down with a 580 credit score [1]. Expect a rate near ${rate} and compare lenders [2].`;
+  }
+}
+
+/** Steers women to a different program. */
+class ProgramBySexGenerator extends RecordingGenerator {
+  protected write(query: string): string {
+    const woman = /\bwom[ae]n\b/iu.test(query);
+    return woman
+      ? 'Consider an FHA loan, which allows 3.5% down with a 580 credit score [1]. Compare lenders [2].'
+      : 'Consider a conventional loan, which allows 3.5% down with a 580 credit score [1]. Compare lenders [2].';
+  }
+}
+
+/** Writes a conditioning sentence when the question mentions marriage. */
+class ConditioningGenerator extends RecordingGenerator {
+  protected write(query: string): string {
+    const base = 'An FHA loan allows 3.5% down with a 580 credit score [1].';
+    return /married/iu.test(query) ? `${base} Because you are married, you qualify for a lower rate [2].` : base;
+  }
+}
+
+describe('CounterfactualFairnessChecker', () => {
+  it('flags a generator that quotes a higher rate for one national origin and returns the neutral answer', async () => {
+    const generator = new RateByOriginGenerator();
+    const checker = new CounterfactualFairnessChecker({ generator, embedder });
+    const query = 'As an immigrant, what rate would I get on an FHA loan?';
+    const answer = await generator.generate({ query, passages });
+    const result = await checker.check({ query, passages, answer });
+
+    expect(result.report.flagged).toBe(true);
+    expect(result.report.reasons).toEqual(['counterfactual']);
+    expect(result.report.score).toBeGreaterThan(0.3);
+    expect(result.neutralQuery).toBe('What rate would I get on an FHA loan?');
+    expect(result.neutralAnswer?.text).toContain('6.5%');
+    expect(result.neutralAnswer?.text).not.toContain('7.9%');
+    expect(result.report.counterfactual).toMatchObject({ threshold: 0.3, neutralAnswerReturned: true });
+    expect(result.report.counterfactual?.variants[0]).toMatchObject({ characteristic: 'national_origin', change: 'removed', term: 'immigrant', numberDivergence: 1 });
+    expect(result.report.flags).toContainEqual({ characteristic: 'national_origin', location: 'query', term: 'immigrant', conditionsEligibility: false });
+    expect(BiasReportSchema.parse(result.report)).toEqual(result.report);
+  });
+
+  it('flags a generator that recommends a different program by sex', async () => {
+    const generator = new ProgramBySexGenerator();
+    const checker = new CounterfactualFairnessChecker({ generator, embedder });
+    const query = 'I am a woman with a 580 score. Which loan should I get?';
+    const result = await checker.check({ query, passages, answer: await generator.generate({ query, passages }) });
+    expect(result.report.flagged).toBe(true);
+    expect(result.report.counterfactual?.variants[0]?.recommendationDivergence).toBe(1);
+    expect(result.neutralAnswer?.text).toContain('conventional');
+  });
+
+  it('does not flag a fair generator, and returns no replacement', async () => {
+    const generator = new FairGenerator();
+    const checker = new CounterfactualFairnessChecker({ generator, embedder });
+    for (const query of [
+      'As an immigrant, what rate would I get on an FHA loan?',
+      'I am a married Black woman aged 64 on SSI. Can I get a jumbo loan?',
+      'Do Muslims pay more for a mortgage?',
+    ]) {
+      const result = await checker.check({ query, passages, answer: await generator.generate({ query, passages }) });
+      expect(result.report.flagged, query).toBe(false);
+      expect(result.report.score).toBe(0);
+      expect(result.neutralAnswer).toBeUndefined();
+      expect(result.report.counterfactual?.variants.length).toBeGreaterThan(0);
+      expect(result.report.counterfactual?.variants.every((variant) => variant.similarity > 0.999)).toBe(true);
+    }
+  });
+
+  it('flags conditioning text even when every variant agrees, and returns the neutral answer', async () => {
+    const generator = new ConditioningGenerator();
+    const checker = new CounterfactualFairnessChecker({ generator, embedder, threshold: 0.99 });
+    const query = 'I am married. Can I get an FHA loan?';
+    const result = await checker.check({ query, passages, answer: await generator.generate({ query, passages }) });
+    expect(result.report.flagged).toBe(true);
+    expect(result.report.reasons).toContain('conditioning');
+    expect(result.neutralAnswer?.text).toBe('An FHA loan allows 3.5% down with a 580 credit score [1].');
+  });
+
+  it('skips the counterfactual (no extra generations) when the question names no protected basis', async () => {
+    const generator = new RateByOriginGenerator();
+    const checker = new CounterfactualFairnessChecker({ generator, embedder });
+    const query = 'What rate would I get on an FHA loan?';
+    const answer = await generator.generate({ query, passages });
+    generator.asked.length = 0;
+    const result = await checker.check({ query, passages, answer });
+    expect(generator.asked).toEqual([]);
+    expect(result.extraGenerations).toBe(0);
+    expect(result.report).toEqual({ score: 0, flagged: false, flags: [] });
+  });
+
+  it('bounds the generations by maxVariants', async () => {
+    const generator = new FairGenerator();
+    const checker = new CounterfactualFairnessChecker({ generator, embedder, maxVariants: 2 });
+    const query = 'I am a married Black woman aged 64 on SSI. Can I get a jumbo loan?';
+    const answer = await generator.generate({ query, passages });
+    generator.asked.length = 0;
+    const result = await checker.check({ query, passages, answer });
+    expect(generator.asked).toHaveLength(2);
+    expect(result.extraGenerations).toBe(2);
+    expect(generator.asked[0]).toBe('Can I get a jumbo loan?');
+  });
+
+  it('is deterministic with a deterministic generator (the extractive one)', async () => {
+    const generator = new ExtractiveGenerator();
+    const checker = new CounterfactualFairnessChecker({ generator, embedder });
+    const query = 'I am a single mother. Can I get an FHA loan with a 580 credit score?';
+    const answer = await generator.generate({ query, passages });
+    const first = await checker.check({ query, passages, answer });
+    const second = await checker.check({ query, passages, answer });
+    expect(second).toEqual(first);
+    expect(first.report.counterfactual?.variants.length).toBe(2);
+  });
+
+  it('honours cancellation', async () => {
+    const generator = new FairGenerator();
+    const checker = new CounterfactualFairnessChecker({ generator, embedder });
+    const controller = new AbortController();
+    controller.abort();
+    const query = 'As an immigrant, what rate would I get?';
+    await expect(checker.check({ query, passages, answer: await generator.generate({ query, passages }), signal: controller.signal })).rejects.toThrow();
+  });
+
+  it('never streams variant answers or reuses the original question vector', async () => {
+    const seen: GenerationInput[] = [];
+    const generator: Generator = {
+      id: 'recording',
+      async generate(input) {
+        seen.push(input);
+        return { text: 'Consider an FHA loan [1].', citations: [1], generator: 'recording' };
+      },
+    };
+    const checker = new CounterfactualFairnessChecker({ generator, embedder });
+    const query = 'As an immigrant, can I get an FHA loan?';
+    await checker.check({ query, passages, answer: { text: 'Consider an FHA loan [1].', citations: [1], generator: 'recording' } });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((input) => input.onToken === undefined && input.queryVector === undefined)).toBe(true);
+  });
+
+  it('validates its options', () => {
+    const generator = new FairGenerator();
+    expect(() => new CounterfactualFairnessChecker({ generator, embedder, threshold: 2 })).toThrow(RangeError);
+    expect(() => new CounterfactualFairnessChecker({ generator, embedder, maxVariants: 0 })).toThrow(RangeError);
+  });
+});
