@@ -1,0 +1,147 @@
+import { AppError } from '../../../shared/errors/app-error.ts';
+import { documentEmbeddingText } from '../../indexing/document-text.ts';
+import { sha256Hex } from '../../indexing/sha256.ts';
+import type { KnowledgeDocument } from '../../ports/document.ts';
+import type { FlowSpec, ProcessorContext } from '../../ports/job-runner.ts';
+import { describeEmbedder } from '../build-embedders.ts';
+import { JobPayloadSchemas } from '../job-payloads.ts';
+import { jobIds } from '../job-ids.ts';
+import type { EmbedderDescriptor, VectorReuse } from '../run-store.ts';
+import type { ProcessorDependencies } from './processor-dependencies.ts';
+
+export interface IngestResult {
+  source: string;
+  /** True when the source was unchanged since the live version and no run was started. */
+  skipped: boolean;
+  run?: string;
+  version?: string;
+  documents: number;
+  rejected: number;
+  batches?: number;
+  /** Documents whose vectors are reused from the previous run (same text, same embedder). */
+  reused?: number;
+  toEmbed?: number;
+}
+
+/**
+ * Reads a source; unless it is unchanged since the live version (same snapshot and embedder),
+ * starts a run: batch inputs in the object store, each document's content hash looked up in the
+ * previous run so unchanged texts reuse their vectors, then one flow publish ← build-index ←
+ * embed-batch × n. Run and job ids derive from the snapshot and embedder, so a retried ingest
+ * adds the same flow again, which is a no-op.
+ */
+export function createIngestProcessor(deps: ProcessorDependencies) {
+  return async (context: ProcessorContext): Promise<IngestResult> => {
+    const { source: sourceName, force } = JobPayloadSchemas.ingest.parse(context.data);
+    const source = deps.sources(sourceName);
+    if (!source) throw new AppError('not-found', { detail: `unknown document source "${sourceName}"` });
+    const snapshot = await source.read();
+    await context.progress({ stage: 'read', documents: snapshot.documents.length, rejected: snapshot.rejected.length });
+    for (const row of snapshot.rejected.slice(0, 20)) deps.logger.warn({ source: sourceName, row: row.row, reason: row.reason }, 'rejected source row');
+
+    const latest = await deps.repository.latestVersion();
+    if (latest !== null && force !== true) {
+      const manifest = (await deps.repository.listManifests()).find((candidate) => candidate.version === latest);
+      if (manifest && manifest.source.name === snapshot.name && manifest.source.snapshot === snapshot.snapshot && manifest.embedder.id === deps.embedders.buildEmbedderId) {
+        return { source: sourceName, skipped: true, version: latest, documents: manifest.count, rejected: snapshot.rejected.length };
+      }
+    }
+    if (snapshot.documents.length === 0) {
+      throw new AppError('validation-failed', { detail: `source ${snapshot.name} has no valid documents (${snapshot.rejected.length} rejected)` });
+    }
+
+    const hashes = snapshot.documents.map((document) => sha256Hex(documentEmbeddingText(document)));
+    const previous = await previousVectors(deps);
+    const changed = previous ? hashes.filter((hash) => !previous.locations.has(hash)).length : hashes.length;
+    const embedder = await deps.embedders.forRun({
+      documents: snapshot.documents,
+      previous: previous?.embedder ?? null,
+      changedFraction: changed / hashes.length,
+    });
+    const descriptor = describeEmbedder(embedder);
+    const canReuse = previous !== null && previous.embedder.id === descriptor.id && previous.embedder.modelHash === descriptor.modelHash;
+    const run = sha256Hex(
+      snapshot.name, '\n', snapshot.snapshot, '\n', descriptor.id, '\n', descriptor.modelHash, '\n', String(deps.batchSize),
+      // A forced rebuild of an unchanged source is a new run (it still reuses every vector).
+      force === true ? `\nforced:${context.id}` : '',
+    ).slice(0, 16);
+
+    const batches = Math.ceil(snapshot.documents.length / deps.batchSize);
+    let reused = 0;
+    await deps.runs.writeRun({
+      run,
+      source: { name: snapshot.name, snapshot: snapshot.snapshot },
+      embedder: { id: descriptor.id, modelHash: descriptor.modelHash },
+      dimension: embedder.dimension,
+      documents: snapshot.documents.length,
+      batchSize: deps.batchSize,
+      batches,
+      reused: canReuse ? snapshot.documents.length - changed : 0,
+      created: deps.now().toISOString(),
+    });
+    await deps.runs.writeEmbedder(run, descriptor);
+    const batchHashes: string[][] = [];
+    for (let batch = 0; batch < batches; batch++) {
+      const start = batch * deps.batchSize;
+      const documents: KnowledgeDocument[] = snapshot.documents.slice(start, start + deps.batchSize);
+      const slice = hashes.slice(start, start + deps.batchSize);
+      const reuse: (VectorReuse | null)[] = slice.map((hash) => (canReuse ? (previous.locations.get(hash) ?? null) : null));
+      reused += reuse.filter((entry) => entry !== null).length;
+      batchHashes.push(slice);
+      await deps.runs.writeBatchInput(run, batch, { documents, hashes: slice, reuse });
+    }
+    await deps.runs.writeHashes(run, batchHashes);
+
+    await context.addFlow(indexingFlow(run, batches, deps));
+    await context.progress({ stage: 'queued', run, batches, reused, toEmbed: snapshot.documents.length - reused });
+    return {
+      source: sourceName,
+      skipped: false,
+      run,
+      documents: snapshot.documents.length,
+      rejected: snapshot.rejected.length,
+      batches,
+      reused,
+      toEmbed: snapshot.documents.length - reused,
+    };
+  };
+}
+
+/** publish ← build-index ← embed-batch × n, with idempotent ids derived from the run. */
+export function indexingFlow(run: string, batches: number, deps: Pick<ProcessorDependencies, 'attempts' | 'backoffMs'>): FlowSpec {
+  const retry = { attempts: deps.attempts, backoffMs: deps.backoffMs };
+  return {
+    id: jobIds.publish(run),
+    name: 'publish',
+    queue: 'indexing',
+    data: { run },
+    ...retry,
+    children: [
+      {
+        id: jobIds.buildIndex(run),
+        name: 'build-index',
+        queue: 'indexing',
+        data: { run },
+        ...retry,
+        children: Array.from({ length: batches }, (_, batch) => ({
+          id: jobIds.embedBatch(run, batch),
+          name: 'embed-batch',
+          queue: 'embedding' as const,
+          data: { run, batch },
+          ...retry,
+        })),
+      },
+    ],
+  };
+}
+
+/** The content-hash → vector location map of the run named by the cache pointer. */
+async function previousVectors(deps: ProcessorDependencies): Promise<{ embedder: EmbedderDescriptor; locations: Map<string, VectorReuse> } | null> {
+  const pointer = await deps.runs.readCachePointer();
+  if (!pointer) return null;
+  const [hashes, embedder] = await Promise.all([deps.runs.readHashes(pointer.run), deps.runs.requireEmbedder(pointer.run).catch(() => null)]);
+  if (!hashes || !embedder) return null;
+  const locations = new Map<string, VectorReuse>();
+  hashes.forEach((batch, batchIndex) => batch.forEach((hash, row) => locations.set(hash, { run: pointer.run, batch: batchIndex, row })));
+  return { embedder, locations };
+}

@@ -1,0 +1,212 @@
+import { FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker, type FlowJob, type Job, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../logger.ts';
+import type { FlowSpec, JobRunner, JobSpec, JobState, Processor, ProcessorContext, QueueCounts, QueueName, RepeatSpec, RunnerEvent } from '../../ports/job-runner.ts';
+import { errorMessage, isPermanentFailure } from '../permanent-failure.ts';
+import { QUEUE_NAMES } from '../queue-topology.ts';
+
+export interface BullmqJobRunnerOptions {
+  /** A connection made with `maxRetriesPerRequest: null` (BullMQ's requirement); the runner does not close it. */
+  connection: Redis;
+  /** BullMQ key prefix, e.g. 'apfa:bull' → keys 'apfa:bull:embedding:…'. */
+  prefix: string;
+  processors: Record<string, Processor>;
+  concurrency: Record<QueueName, number>;
+  onEvent?: (event: RunnerEvent) => void;
+  logger: Logger;
+  /**
+   * 'local': events of the jobs this process runs (Worker events); 'global': of every worker
+   * anywhere (QueueEvents over Redis streams), for a process that only serves the admin feed.
+   */
+  events?: 'local' | 'global' | 'none';
+  /** Lock of an active job; renewed at half of it while the job runs (BullMQ default 30 s). */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose lock expired (their worker died) (default 30 s). */
+  stalledIntervalMs?: number;
+  /** Times a job may be found stalled and put back before it fails (default 3). */
+  maxStalledCount?: number;
+  /** Finished jobs kept in Redis per queue (for the admin views and idempotent ids). */
+  keepCompleted?: number;
+  keepFailed?: number;
+}
+
+/** BullMQ on Redis: one Queue and one Worker per queue, flows with a FlowProducer, job schedulers for repeats. */
+export class BullmqJobRunner implements JobRunner {
+  readonly kind = 'bullmq';
+  readonly #options: BullmqJobRunnerOptions;
+  readonly #queues: Record<QueueName, Queue>;
+  readonly #flows: FlowProducer;
+  readonly #workers: Worker[] = [];
+  readonly #queueEvents: QueueEvents[] = [];
+  readonly #ownConnections: Redis[] = [];
+
+  constructor(options: BullmqJobRunnerOptions) {
+    this.#options = options;
+    const { connection, prefix } = options;
+    this.#queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })])) as Record<QueueName, Queue>;
+    for (const queue of Object.values(this.#queues)) queue.on('error', (error) => options.logger.error({ err: error, queue: queue.name }, 'job queue error'));
+    this.#flows = new FlowProducer({ connection, prefix });
+    this.#flows.on('error', (error) => options.logger.error({ err: error }, 'flow producer error'));
+  }
+
+  /** The BullMQ queues, e.g. for @bull-board. */
+  get queues(): Readonly<Record<QueueName, Queue>> {
+    return this.#queues;
+  }
+
+  async add(job: JobSpec): Promise<string> {
+    const added = await this.#queues[job.queue].add(job.name, job.data, this.#jobOptions(job));
+    return added.id ?? job.id;
+  }
+
+  async addFlow(flow: FlowSpec): Promise<string> {
+    const node = await this.#flows.add(this.#flowJob(flow, true));
+    return node.job.id ?? flow.id;
+  }
+
+  async schedule(schedulerId: string, repeat: RepeatSpec, job: Omit<JobSpec, 'id'>): Promise<void> {
+    const { jobId: _ignored, ...opts } = this.#jobOptions({ ...job, id: schedulerId });
+    await this.#queues[job.queue].upsertJobScheduler(
+      schedulerId,
+      'every' in repeat ? { every: repeat.every } : { pattern: repeat.pattern, ...(repeat.tz ? { tz: repeat.tz } : {}) },
+      { name: job.name, data: job.data, opts },
+    );
+  }
+
+  async unschedule(schedulerId: string): Promise<void> {
+    await Promise.all(Object.values(this.#queues).map((queue) => queue.removeJobScheduler(schedulerId)));
+  }
+
+  async state(queue: QueueName, id: string): Promise<JobState | null> {
+    const state = await this.#queues[queue].getJobState(id);
+    return state === 'unknown' ? null : (state as JobState);
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const entries = await Promise.all(
+      QUEUE_NAMES.map(async (name) => {
+        const counts = await this.#queues[name].getJobCounts('waiting', 'waiting-children', 'prioritized', 'delayed', 'active', 'completed', 'failed');
+        return [name, counts] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as QueueCounts;
+  }
+
+  async start(): Promise<void> {
+    const { connection, prefix, logger } = this.#options;
+    const events = this.#options.events ?? 'local';
+    for (const name of QUEUE_NAMES) {
+      const worker = new Worker(name, (job, token) => this.#process(name, job, token), {
+        connection,
+        prefix,
+        concurrency: this.#options.concurrency[name],
+        lockDuration: this.#options.lockDurationMs ?? 30_000,
+        stalledInterval: this.#options.stalledIntervalMs ?? 30_000,
+        maxStalledCount: this.#options.maxStalledCount ?? 3,
+      });
+      worker.on('error', (error) => logger.error({ err: error, queue: name }, 'job worker error'));
+      if (events === 'local') this.#listenToWorker(name, worker);
+      this.#workers.push(worker);
+    }
+    if (events === 'global') {
+      for (const name of QUEUE_NAMES) this.#queueEvents.push(this.#listenGlobally(name));
+    }
+    await Promise.all([...this.#workers.map((worker) => worker.waitUntilReady()), ...this.#queueEvents.map((queueEvents) => queueEvents.waitUntilReady())]);
+  }
+
+  /** Starts only the global event listener (a process that serves the admin feed but runs no jobs). */
+  async listen(): Promise<void> {
+    for (const name of QUEUE_NAMES) this.#queueEvents.push(this.#listenGlobally(name));
+    await Promise.all(this.#queueEvents.map((queueEvents) => queueEvents.waitUntilReady()));
+  }
+
+  async close(options: { force?: boolean } = {}): Promise<void> {
+    // worker.close() waits for the jobs in flight; close(true) abandons them to the stalled check.
+    await Promise.all(this.#workers.map((worker) => worker.close(options.force === true)));
+    await Promise.all(this.#queueEvents.map((queueEvents) => queueEvents.close()));
+    await Promise.all(this.#ownConnections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+    await Promise.all([...Object.values(this.#queues).map((queue) => queue.close()), this.#flows.close()]);
+  }
+
+  async #process(queue: QueueName, job: Job, _token: string | undefined): Promise<unknown> {
+    const processor = this.#options.processors[job.name];
+    if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}"`);
+    const context: ProcessorContext = {
+      id: job.id ?? '',
+      name: job.name,
+      queue,
+      data: job.data,
+      attemptsMade: job.attemptsMade,
+      progress: (value) => job.updateProgress(value),
+      childrenValues: async () => Object.values(await job.getChildrenValues()),
+      addFlow: (flow) => this.addFlow(flow),
+    };
+    try {
+      return await processor(context);
+    } catch (error) {
+      if (isPermanentFailure(error)) throw new UnrecoverableError(errorMessage(error));
+      throw error;
+    }
+  }
+
+  #jobOptions(job: JobSpec): JobsOptions {
+    return {
+      jobId: job.id,
+      attempts: job.attempts ?? 1,
+      ...(job.backoffMs ? { backoff: { type: 'exponential', delay: job.backoffMs } } : {}),
+      ...(job.priority ? { priority: job.priority } : {}),
+      removeOnComplete: { count: this.#options.keepCompleted ?? 1000 },
+      removeOnFail: { count: this.#options.keepFailed ?? 5000 },
+    };
+  }
+
+  #flowJob(flow: FlowSpec, root: boolean): FlowJob {
+    const opts: JobsOptions = { ...this.#jobOptions(flow), ...(root ? {} : { failParentOnFailure: true }) };
+    const children = flow.children?.map((child) => this.#flowJob(child, false));
+    return { name: flow.name, queueName: flow.queue, data: flow.data, prefix: this.#options.prefix, opts, ...(children && children.length > 0 ? { children } : {}) };
+  }
+
+  #emit(event: RunnerEvent): void {
+    try {
+      this.#options.onEvent?.(event);
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'job event listener failed');
+    }
+  }
+
+  #listenToWorker(queue: QueueName, worker: Worker): void {
+    worker.on('progress', (job, progress) => {
+      this.#emit({ type: 'progress', queue, jobId: job.id ?? '', name: job.name, progress: progress as number | Record<string, unknown> });
+    });
+    worker.on('completed', (job, result) => this.#emit({ type: 'completed', queue, jobId: job.id ?? '', name: job.name, result }));
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const attempts = job.opts.attempts ?? 1;
+      const willRetry = !(error instanceof UnrecoverableError) && job.attemptsMade < attempts;
+      this.#emit({ type: 'failed', queue, jobId: job.id ?? '', name: job.name, error: error.message, attemptsMade: job.attemptsMade, willRetry });
+    });
+  }
+
+  #listenGlobally(queue: QueueName): QueueEvents {
+    const { connection, prefix, logger } = this.#options;
+    // QueueEvents blocks on XREAD, so it needs its own connection.
+    const own = connection.duplicate();
+    this.#ownConnections.push(own);
+    const queueEvents = new QueueEvents(queue, { connection: own, prefix });
+    queueEvents.on('error', (error) => logger.error({ err: error, queue }, 'queue events error'));
+    const nameOf = async (jobId: string) => (await this.#queues[queue].getJob(jobId))?.name ?? jobId.split('.')[0] ?? 'unknown';
+    queueEvents.on('progress', ({ jobId, data }) => {
+      void nameOf(jobId).then((name) => this.#emit({ type: 'progress', queue, jobId, name, progress: data as number | Record<string, unknown> }));
+    });
+    queueEvents.on('completed', ({ jobId, returnvalue }) => {
+      void nameOf(jobId).then((name) => this.#emit({ type: 'completed', queue, jobId, name, result: returnvalue }));
+    });
+    queueEvents.on('failed', ({ jobId, failedReason }) => {
+      void this.#queues[queue].getJob(jobId).then((job) => {
+        const attemptsMade = job?.attemptsMade ?? 0;
+        this.#emit({ type: 'failed', queue, jobId, name: job?.name ?? jobId.split('.')[0] ?? 'unknown', error: failedReason, attemptsMade, willRetry: false });
+      });
+    });
+    return queueEvents;
+  }
+}

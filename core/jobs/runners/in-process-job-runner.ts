@@ -1,0 +1,256 @@
+import { getNextMillis } from 'bullmq';
+import type { FlowSpec, JobRunner, JobSpec, JobState, Processor, ProcessorContext, QueueCounts, QueueName, RepeatSpec, RunnerEvent } from '../../ports/job-runner.ts';
+import { errorMessage, isPermanentFailure } from '../permanent-failure.ts';
+import { QUEUE_NAMES, QUEUES } from '../queue-topology.ts';
+
+interface InProcessJob {
+  spec: JobSpec;
+  state: JobState;
+  attemptsMade: number;
+  sequence: number;
+  parentId?: string | undefined;
+  pendingChildren: Set<string>;
+  childIds: string[];
+  result?: unknown;
+  failedReason?: string;
+}
+
+export interface InProcessJobRunnerOptions {
+  processors: Record<string, Processor>;
+  concurrency: Record<QueueName, number>;
+  onEvent?: (event: RunnerEvent) => void;
+  /** Finished jobs remembered (for state() and idempotent ids); older ones are forgotten. */
+  keepFinished?: number;
+  now?: () => number;
+}
+
+/**
+ * The embedded default (no Redis): the same processors, job states, events, flows, retries and
+ * schedules as the BullMQ runner, in this process. Waiting jobs are taken from the most urgent
+ * queue first (the design's queue priority), then by job priority, then in order of arrival;
+ * each queue runs at most its concurrency at once. Jobs live in memory: what was still waiting
+ * when the process stops is not kept (the schedules add it again).
+ */
+export class InProcessJobRunner implements JobRunner {
+  readonly kind = 'in-process';
+  readonly #options: InProcessJobRunnerOptions;
+  readonly #jobs = new Map<string, InProcessJob>();
+  readonly #active = new Map<string, Promise<void>>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #schedules = new Map<string, NodeJS.Timeout>();
+  #sequence = 0;
+  #started = false;
+  #closing = false;
+
+  constructor(options: InProcessJobRunnerOptions) {
+    this.#options = options;
+  }
+
+  async add(job: JobSpec): Promise<string> {
+    this.#create(job, undefined);
+    this.#pump();
+    return job.id;
+  }
+
+  async addFlow(flow: FlowSpec): Promise<string> {
+    this.#createFlow(flow, undefined);
+    this.#pump();
+    return flow.id;
+  }
+
+  async schedule(schedulerId: string, repeat: RepeatSpec, job: Omit<JobSpec, 'id'>): Promise<void> {
+    await this.unschedule(schedulerId);
+    const plan = (from: number) => {
+      const next = getNextMillis(from, 'every' in repeat ? { every: repeat.every } : { pattern: repeat.pattern, ...(repeat.tz ? { tz: repeat.tz } : {}) });
+      if (next === undefined || this.#closing) return;
+      // Timers cap at ~24.8 days; hop there and plan again.
+      const delay = Math.min(Math.max(0, next - this.#now()), 2 ** 31 - 1);
+      const timer = setTimeout(() => {
+        if (this.#now() + 5 >= next) void this.add({ ...job, id: `repeat.${schedulerId}.${next}` });
+        plan(Math.max(next, this.#now()));
+      }, delay);
+      timer.unref();
+      this.#schedules.set(schedulerId, timer);
+    };
+    plan(this.#now());
+  }
+
+  async unschedule(schedulerId: string): Promise<void> {
+    const timer = this.#schedules.get(schedulerId);
+    if (timer) clearTimeout(timer);
+    this.#schedules.delete(schedulerId);
+  }
+
+  async state(_queue: QueueName, id: string): Promise<JobState | null> {
+    return this.#jobs.get(id)?.state ?? null;
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const counts = Object.fromEntries(QUEUE_NAMES.map((queue) => [queue, {}])) as QueueCounts;
+    for (const job of this.#jobs.values()) {
+      const queue = counts[job.spec.queue];
+      queue[job.state] = (queue[job.state] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  async start(): Promise<void> {
+    this.#started = true;
+    this.#pump();
+  }
+
+  async close(options: { force?: boolean } = {}): Promise<void> {
+    this.#closing = true;
+    for (const timer of this.#schedules.values()) clearTimeout(timer);
+    this.#schedules.clear();
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    if (!options.force) await Promise.allSettled([...this.#active.values()]);
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
+  #create(spec: JobSpec, parentId: string | undefined): InProcessJob {
+    const existing = this.#jobs.get(spec.id);
+    if (existing) return existing;
+    const job: InProcessJob = { spec, state: 'waiting', attemptsMade: 0, sequence: this.#sequence++, parentId, pendingChildren: new Set(), childIds: [] };
+    this.#jobs.set(spec.id, job);
+    return job;
+  }
+
+  #createFlow(flow: FlowSpec, parentId: string | undefined): InProcessJob {
+    const known = this.#jobs.has(flow.id);
+    const job = this.#create(flow, parentId);
+    if (known) return job;
+    const children = (flow.children ?? []).map((child) => this.#createFlow(child, flow.id));
+    job.childIds = children.map((child) => child.spec.id);
+    for (const child of children) if (child.state !== 'completed') job.pendingChildren.add(child.spec.id);
+    if (job.pendingChildren.size > 0) job.state = 'waiting-children';
+    return job;
+  }
+
+  /** Starts as many waiting jobs as the queues' concurrency allows, most urgent queue first. */
+  #pump(): void {
+    if (!this.#started || this.#closing) return;
+    const running = new Map<QueueName, number>(QUEUE_NAMES.map((queue) => [queue, 0]));
+    for (const id of this.#active.keys()) {
+      const queue = this.#jobs.get(id)?.spec.queue;
+      if (queue) running.set(queue, (running.get(queue) ?? 0) + 1);
+    }
+    const waiting = [...this.#jobs.values()]
+      .filter((job) => job.state === 'waiting')
+      .sort(
+        (a, b) =>
+          QUEUES[b.spec.queue].priority - QUEUES[a.spec.queue].priority ||
+          (a.spec.priority ?? 0) - (b.spec.priority ?? 0) ||
+          a.sequence - b.sequence,
+      );
+    for (const job of waiting) {
+      const queue = job.spec.queue;
+      if ((running.get(queue) ?? 0) >= this.#options.concurrency[queue]) continue;
+      running.set(queue, (running.get(queue) ?? 0) + 1);
+      this.#run(job);
+    }
+  }
+
+  #run(job: InProcessJob): void {
+    job.state = 'active';
+    const id = job.spec.id;
+    const execution = (async () => {
+      const processor = this.#options.processors[job.spec.name];
+      try {
+        if (!processor) throw new Error(`no processor for job "${job.spec.name}"`);
+        const result = await processor(this.#context(job));
+        this.#complete(job, result);
+      } catch (error) {
+        this.#fail(job, error);
+      }
+    })().finally(() => {
+      this.#active.delete(id);
+      this.#forgetOld();
+      this.#pump();
+    });
+    this.#active.set(id, execution);
+  }
+
+  #context(job: InProcessJob): ProcessorContext {
+    return {
+      id: job.spec.id,
+      name: job.spec.name,
+      queue: job.spec.queue,
+      data: job.spec.data,
+      attemptsMade: job.attemptsMade,
+      progress: async (progress) => {
+        this.#emit({ type: 'progress', queue: job.spec.queue, jobId: job.spec.id, name: job.spec.name, progress });
+      },
+      childrenValues: async () => job.childIds.map((childId) => this.#jobs.get(childId)?.result),
+      addFlow: (flow) => this.addFlow(flow),
+    };
+  }
+
+  #complete(job: InProcessJob, result: unknown): void {
+    job.state = 'completed';
+    job.result = result;
+    this.#emit({ type: 'completed', queue: job.spec.queue, jobId: job.spec.id, name: job.spec.name, result });
+    const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
+    if (parent && parent.state === 'waiting-children') {
+      parent.pendingChildren.delete(job.spec.id);
+      if (parent.pendingChildren.size === 0) parent.state = 'waiting';
+    }
+  }
+
+  #fail(job: InProcessJob, error: unknown): void {
+    job.attemptsMade++;
+    const attempts = job.spec.attempts ?? 1;
+    const willRetry = !this.#closing && !isPermanentFailure(error) && job.attemptsMade < attempts;
+    const message = errorMessage(error);
+    this.#emit({ type: 'failed', queue: job.spec.queue, jobId: job.spec.id, name: job.spec.name, error: message, attemptsMade: job.attemptsMade, willRetry });
+    if (willRetry) {
+      job.state = 'delayed';
+      // BullMQ's exponential backoff: delay × 2^(attempts made − 1).
+      const delay = (job.spec.backoffMs ?? 0) * 2 ** (job.attemptsMade - 1);
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        job.state = 'waiting';
+        this.#pump();
+      }, delay);
+      this.#timers.add(timer);
+      return;
+    }
+    this.#failForGood(job, message);
+  }
+
+  #failForGood(job: InProcessJob, reason: string): void {
+    job.state = 'failed';
+    job.failedReason = reason;
+    const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
+    if (parent && parent.state === 'waiting-children') {
+      const parentReason = `child ${job.spec.id} failed: ${reason}`;
+      this.#emit({ type: 'failed', queue: parent.spec.queue, jobId: parent.spec.id, name: parent.spec.name, error: parentReason, attemptsMade: parent.attemptsMade, willRetry: false });
+      this.#failForGood(parent, parentReason);
+    }
+  }
+
+  #emit(event: RunnerEvent): void {
+    try {
+      this.#options.onEvent?.(event);
+    } catch {
+      // A broken listener must not break job processing.
+    }
+  }
+
+  #forgetOld(): void {
+    const keep = this.#options.keepFinished ?? 1000;
+    const finished = [...this.#jobs.values()].filter((job) => job.state === 'completed' || job.state === 'failed');
+    if (finished.length <= keep) return;
+    finished.sort((a, b) => a.sequence - b.sequence);
+    for (const job of finished.slice(0, finished.length - keep)) {
+      // A parent still waiting reads its children's results; keep those.
+      const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
+      if (parent && parent.state !== 'completed' && parent.state !== 'failed') continue;
+      this.#jobs.delete(job.spec.id);
+    }
+  }
+}

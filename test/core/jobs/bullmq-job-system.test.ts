@@ -1,0 +1,3 @@
+import { describeJobSystemBehaviour } from './job-system-behaviour.ts';
+
+describeJobSystemBehaviour('bullmq');
