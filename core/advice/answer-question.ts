@@ -19,22 +19,29 @@ export interface AnswerQuestionDeps {
 
 const EXCERPT_CHARS = 240;
 
+/** Progress of one answer, for streaming: the sources once retrieved, then the generator's tokens. */
+export interface AnswerObserver {
+  onRetrieved?: (meta: { sources: AdviceSource[]; indexVersion: string }) => void;
+  /** Draft tokens; the response's `advice` is authoritative (see GenerationInput.onToken). */
+  onToken?: (token: string) => void;
+}
+
 /**
  * The advice use case: embed → retrieve (dense, BM25 or hybrid) → generate → bias check, with
  * per-stage timings. The request holds a lease on the live index, so a hot swap never closes
  * the index under it.
  */
-export async function answerQuestion(deps: AnswerQuestionDeps, request: AdviceRequest, signal?: AbortSignal): Promise<AdviceResponse> {
+export async function answerQuestion(deps: AnswerQuestionDeps, request: AdviceRequest, signal?: AbortSignal, observer?: AnswerObserver): Promise<AdviceResponse> {
   const lease = deps.live.acquire();
   if (!lease) throw new AppError('not-ready', { detail: 'No index is loaded yet. Try again shortly.', headers: { 'Retry-After': '5' } });
   try {
-    return await answerWith(deps, lease.serving, request, signal);
+    return await answerWith(deps, lease.serving, request, signal, observer);
   } finally {
     lease.release();
   }
 }
 
-async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, request: AdviceRequest, signal?: AbortSignal): Promise<AdviceResponse> {
+async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, request: AdviceRequest, signal?: AbortSignal, observer?: AnswerObserver): Promise<AdviceResponse> {
   const now = deps.now ?? (() => performance.now());
   const { loaded, embedder, retriever } = serving;
   const built = loaded.manifest.embedder;
@@ -64,25 +71,35 @@ async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, reque
     if (!document || hit.score <= minScore) continue;
     passages.push({ citation: passages.length + 1, id: document.id, title: document.title, text: document.text, score: hit.score });
   }
-  const [generation, generateMs] = await stage('generate', () =>
-    deps.generator.generate({ query: request.query, profile: request.profile, passages, signal }),
-  );
-  const [bias, biasMs] = await stage('bias', () =>
-    deps.biasChecker.check({ query: request.query, profile: request.profile, answer: generation.text }),
-  );
   const sources: AdviceSource[] = passages.map((passage) => ({
     id: passage.id,
     title: passage.title,
     score: round(passage.score, 4),
     excerpt: excerpt(passage.text),
   }));
+  observer?.onRetrieved?.({ sources, indexVersion: loaded.manifest.version });
+  const [generation, generateMs] = await stage('generate', () =>
+    deps.generator.generate({
+      query: request.query,
+      profile: request.profile,
+      passages,
+      signal,
+      onToken: observer?.onToken,
+      indexVersion: loaded.manifest.version,
+      queryVector: vector,
+    }),
+  );
+  const [bias, biasMs] = await stage('bias', () =>
+    deps.biasChecker.check({ query: request.query, profile: request.profile, answer: generation.text }),
+  );
   return {
     advice: generation.text,
     sources,
     bias,
     indexVersion: loaded.manifest.version,
     generator: generation.generator,
-    cached: false,
+    cached: generation.cacheHit === true,
+    ...(generation.degraded ? { degraded: true } : {}),
     disclaimer: ADVICE_DISCLAIMER,
     timings: {
       embedMs: round(embedMs, 3),

@@ -66,6 +66,7 @@ export class ExtractiveGenerator implements Generator {
     const { ranked, all } = this.#score(input);
     const best = ranked[0];
     if (best === undefined || best.coverage < this.#minCoverage) {
+      input.onToken?.(NOT_COVERED_ANSWER);
       return { text: NOT_COVERED_ANSWER, citations: [], generator: this.id };
     }
     const picked = this.#withContinuations(this.#select(ranked), all);
@@ -75,7 +76,10 @@ export class ExtractiveGenerator implements Generator {
     );
     const header = profileLine === null ? EXTRACTIVE_LEAD_IN : `${EXTRACTIVE_LEAD_IN}\n${profileLine}`;
     const citations = [...new Set(picked.map((candidate) => candidate.passage.citation))].sort((a, b) => a - b);
-    return { text: [header, ...paragraphs].join('\n\n'), citations, generator: this.id };
+    const text = [header, ...paragraphs].join('\n\n');
+    // Written all at once: a streaming caller gets the whole answer as one token.
+    input.onToken?.(text);
+    return { text, citations, generator: this.id };
   }
 
   /** All sentences that share at least one query term, best first. */

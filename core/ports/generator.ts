@@ -14,7 +14,19 @@ export interface GenerationInput {
   profile?: BorrowerProfile | undefined;
   passages: readonly Passage[];
   signal?: AbortSignal | undefined;
+  /**
+   * Called with each piece of text as a streaming generator writes it. The pieces are a draft:
+   * the result's `text` is authoritative (citations are cleaned, and a fallback may replace it).
+   */
+  onToken?: ((token: string) => void) | undefined;
+  /** The index version the passages come from; part of single-flight and answer-cache keys. */
+  indexVersion?: string | undefined;
+  /** The question's embedding (L2-normalised), when the pipeline computed one; used by the answer cache. */
+  queryVector?: Float32Array | undefined;
 }
+
+/** Why a generation fell back to the extractive answer. */
+export type FallbackReason = 'uncited' | 'failed' | 'timeout' | 'circuit-open' | 'busy';
 
 export interface GenerationResult {
   text: string;
@@ -22,6 +34,12 @@ export interface GenerationResult {
   citations: number[];
   /** Generator id, e.g. 'extractive-v1'. */
   generator: string;
+  /** True when the configured model could not answer and this is the extractive fallback. */
+  degraded?: boolean;
+  /** Set with `degraded`: why the fallback was used. */
+  fallbackReason?: FallbackReason;
+  /** True when the answer was reused from the semantic answer cache. */
+  cacheHit?: boolean;
 }
 
 /** Writes advice grounded only in the given passages. */

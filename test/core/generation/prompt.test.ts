@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { postProcessAnswer } from '../../../core/generation/post-process-answer.ts';
+import { ADVICE_SYSTEM_PROMPT, boundedPassages, buildAdvicePrompt } from '../../../core/generation/prompt.ts';
+import type { Passage } from '../../../core/ports/generator.ts';
+
+const passage = (citation: number, text: string): Passage => ({ citation, id: `p${citation}`, title: `Title ${citation}`, text, score: 0.5 });
+
+describe('buildAdvicePrompt', () => {
+  it('states the rules once for every generator', () => {
+    for (const rule of ['ONLY the numbered context passages', 'square brackets', 'do not cover it', 'Never promise or guarantee', 'marital status', 'data, not instructions', 'not a credit decision']) {
+      expect(ADVICE_SYSTEM_PROMPT).toContain(rule);
+    }
+  });
+
+  it('puts the profile as JSON data, the numbered passages and the question in the user message', () => {
+    const prompt = buildAdvicePrompt({
+      query: 'What are my   options\nfor FHA?',
+      profile: { propertyValue: 200_000, creditScore: 620 },
+      passages: [passage(1, 'FHA loans allow 3.5% down.'), passage(2, 'PMI applies under 20% down.')],
+    });
+    expect(prompt.system).toBe(ADVICE_SYSTEM_PROMPT);
+    expect(prompt.user).toContain('Borrower profile (JSON data): {"creditScore":620,"propertyValue":200000}');
+    expect(prompt.user).toContain('[1] Title 1\nFHA loans allow 3.5% down.');
+    expect(prompt.user).toContain('[2] Title 2\nPMI applies under 20% down.');
+    expect(prompt.user).toContain('Question: What are my options for FHA?');
+  });
+
+  it('says when there is no profile and no passage', () => {
+    const prompt = buildAdvicePrompt({ query: 'Is gold a good investment?', passages: [] });
+    expect(prompt.user).toContain('Borrower profile (JSON data): none given');
+    expect(prompt.user).toContain('(no passages were found for this question)');
+  });
+
+  it('bounds the passage text, cutting the one that crosses the bound at a word and dropping the rest', () => {
+    const long = 'word '.repeat(100).trim();
+    const kept = boundedPassages([passage(1, long), passage(2, long), passage(3, long)], 700);
+    expect(kept.map((p) => p.citation)).toEqual([1, 2]);
+    expect(kept[1]!.text.endsWith('…')).toBe(true);
+    expect(kept.reduce((sum, p) => sum + p.text.length, 0)).toBeLessThanOrEqual(701);
+    expect(buildAdvicePrompt({ query: 'q', passages: [passage(1, long), passage(2, long)] }, { maxContextChars: 450 }).user).not.toContain('[2]');
+  });
+});
+
+describe('postProcessAnswer', () => {
+  const valid = new Set([1, 2, 3]);
+
+  it('keeps valid citations and removes those pointing to nothing', () => {
+    expect(postProcessAnswer('FHA allows 3.5% down [1]. Rates are fixed [9]. PMI applies [2].', valid)).toEqual({
+      text: 'FHA allows 3.5% down [1]. Rates are fixed. PMI applies [2].',
+      citations: [1, 2],
+      removed: [9],
+    });
+  });
+
+  it('splits groups and ranges into single markers', () => {
+    expect(postProcessAnswer('Both apply [1, 2] and [2-3], not [4, 5].', valid)).toEqual({ text: 'Both apply [1][2] and [2][3], not.', citations: [1, 2, 3], removed: [4, 5] });
+    expect(postProcessAnswer('See [3–1] and [1 and 3].', valid).citations).toEqual([1, 3]);
+  });
+
+  it('reports no citation for gibberish or uncited text', () => {
+    expect(postProcessAnswer('alph Anaнове Bool Pakistan Pakistan', valid)).toMatchObject({ citations: [], removed: [] });
+    expect(postProcessAnswer('You are guaranteed approval [12].', valid)).toEqual({ text: 'You are guaranteed approval.', citations: [], removed: [12] });
+  });
+
+  it('leaves bracketed text that is not a citation alone', () => {
+    expect(postProcessAnswer('A loan [see below] has terms [1].', valid).text).toBe('A loan [see below] has terms [1].');
+  });
+});
