@@ -13,6 +13,7 @@ import { metricsMiddleware, type CoreMetrics } from './http/metrics.ts';
 import { requestId } from './http/request-id.ts';
 import type { Logger } from './logger.ts';
 import { adviceRoutes } from './routes/advice-routes.ts';
+import { registerAdviceStreamRoutes } from './routes/advice-stream-routes.ts';
 import { authRoutes, type TokenGrants } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 
@@ -58,6 +59,19 @@ export function createCoreApp(deps: CoreAppDeps) {
       },
     }),
   );
+
+  registerAdviceStreamRoutes(app, {
+    pipeline: {
+      ...deps.pipeline,
+      live: deps.live,
+      observeStage: (stage, seconds) => deps.metrics.pipelineStage.observe({ stage }, seconds),
+    },
+    authorize: requirePermission(deps.verifier, 'advice:generate', deps.isUserActive),
+    ...(guard ? { guard } : {}),
+    onAnswered: ({ flaggedCharacteristics }) => {
+      for (const characteristic of flaggedCharacteristics) deps.metrics.biasFlags.inc({ characteristic });
+    },
+  });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', {

@@ -9,20 +9,33 @@ import { createLocalAccessTokenVerifier, createTokenService } from './auth/token
 import { createUserRepository } from './auth/user-repository.ts';
 import { LexiconBiasChecker } from './bias/lexicon-bias-checker.ts';
 import type { CoreConfig } from './config.ts';
+import { registerFairnessMetrics } from './bias/fairness-metrics.ts';
+import { createGenerator } from './generation/create-generator.ts';
 import { ExtractiveGenerator } from './generation/extractive-generator.ts';
+import { redactPersonalData } from './privacy/personal-data.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createEmbedderProvider } from './embedding/embedder-provider.ts';
 import { chooseIndexKind } from './index/choose-index-kind.ts';
 import { loadIndex } from './index/load-index.ts';
 import { ThreadedIndex } from './index/threaded-index.ts';
 import { createIndexRepository } from './indexing/index-repository.ts';
-import { syncSource } from './indexing/sync-source.ts';
+import { createJobSystem, type JobSystem } from './jobs/create-job-system.ts';
+import { providerBuildEmbedders } from './jobs/build-embedders.ts';
+import type { JobEvent } from './jobs/job-events.ts';
+import { jobSettingsFromEnv } from './jobs/job-settings.ts';
+import { subscribeToIndexSwaps } from './serving/swap-channel.ts';
+import { waitForFirstIndex } from './serving/wait-for-first-index.ts';
 import type { Logger } from './logger.ts';
+import type { JobState, QueueCounts } from './ports/job-runner.ts';
 import type { SqlClient } from './ports/sql-client.ts';
 import { activateVersion, followLatestVersion } from './serving/index-follower.ts';
 import { createServingIndexPreparer } from './serving/prepare-serving-index.ts';
 import { createRedisLiveVersionPublisher, noLiveVersionPublisher, type LiveVersionPublisher } from './serving/live-version-publisher.ts';
-import { createJsonlDocumentSource } from './sources/jsonl-document-source.ts';
+import type { ObjectStore } from './ports/object-store.ts';
+import { combineDocumentSources } from './sources/combined-document-source.ts';
+import { createDocumentSource } from './sources/create-document-source.ts';
+import { createUploadedDocumentStore } from './sources/uploaded-document-store.ts';
+import { createS3ObjectStore } from './storage/s3-object-store.ts';
 import { migrate } from './storage/migrations/index.ts';
 import { createPgliteClient } from './storage/pglite-client.ts';
 import { createPostgresClient } from './storage/postgres-client.ts';
@@ -30,8 +43,15 @@ import { LocalFolderObjectStore } from './storage/local-folder-object-store.ts';
 
 export type RunMode = 'all' | 'api' | 'worker';
 
+/** The name of the configured knowledge-base source in jobs and manifests. */
+const CORPUS_SOURCE = 'corpus';
+
 export interface CoreRuntime {
   app: CoreApp;
+  /** The indexing job system (BullMQ with REDIS_URL, else in-process). */
+  jobs: JobSystem;
+  /** Resolves when no indexing job is waiting, delayed or running (worker mode without Redis exits then). */
+  untilJobsIdle(): Promise<void>;
   /** Adapters in use, as reported by the startup log and /ready. */
   runtime: Record<string, string>;
   close(): Promise<void>;
@@ -60,7 +80,23 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   }
   const publisher: LiveVersionPublisher = redis ? createRedisLiveVersionPublisher(redis, config.KEY_PREFIX) : noLiveVersionPublisher;
   const objectsDir = join(config.APFA_DATA_DIR, 'objects');
-  const store = new LocalFolderObjectStore(objectsDir);
+  const store: ObjectStore = config.S3_ENDPOINT
+    ? createS3ObjectStore({
+        endpoint: config.S3_ENDPOINT,
+        bucket: config.S3_BUCKET,
+        accessKey: config.S3_ACCESS_KEY ?? '',
+        secretKey: config.S3_SECRET_KEY ?? '',
+        region: config.S3_REGION,
+        createBucket: config.S3_CREATE_BUCKET,
+        timeoutMs: config.S3_TIMEOUT_MS,
+      })
+    : new LocalFolderObjectStore(objectsDir);
+  const uploads = createUploadedDocumentStore(store);
+  // Fails fast on a bad DOCUMENT_SOURCE spec; admin uploads join the configured source (later ids win).
+  const corpus = combineDocumentSources(
+    [createDocumentSource(config.DOCUMENT_SOURCE ?? { kind: 'jsonl', path: config.CORPUS_PATH, name: CORPUS_SOURCE }, { store }), uploads.source()],
+    CORPUS_SOURCE,
+  );
   const repository = createIndexRepository(store, {
     // Large indexes are searched on a worker thread so a 40 ms Flat scan never blocks HTTP.
     loadVectors: (bytes, manifest) =>
@@ -84,11 +120,11 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   const runtime: Record<string, string> = {
     mode,
     database: sql.kind === 'pglite' ? `pglite (${join(config.APFA_DATA_DIR, 'pglite')})` : 'postgres',
-    objectStore: `${store.kind} (${objectsDir})`,
-    jobs: 'in-process',
+    objectStore: store instanceof LocalFolderObjectStore ? `${store.kind} (${objectsDir})` : `${store.kind} (${config.S3_ENDPOINT ? new URL(config.S3_ENDPOINT).host : ''}/${config.S3_BUCKET})`,
+    jobs: config.REDIS_URL ? 'bullmq' : 'in-process',
     embedder: `${embedders.choice.kind} (${embedders.choice.reason})`,
     retrieval: config.RETRIEVAL,
-    generator: 'extractive-v1',
+    generator: config.generator.kind,
     biasChecker: 'lexicon-v1',
     liveVersionPublisher: publisher.kind,
   };
@@ -117,24 +153,64 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   const verifier = createLocalAccessTokenVerifier(keys);
 
   const live = createLiveIndex();
-  if (mode === 'all' || mode === 'worker') {
-    const source = createJsonlDocumentSource(config.CORPUS_PATH, 'corpus');
-    const result = await syncSource({ source, repository, embedders, plan, batchSize: config.EMBED_BATCH_SIZE });
-    logger.info(
-      { version: result.version, built: result.built, documents: result.documents, rejected: result.rejected.length, ms: Math.round(result.ms) },
-      result.built ? 'indexed the corpus into a new version' : 'corpus unchanged; reusing the stored index version',
-    );
-    for (const row of result.rejected.slice(0, 20)) logger.warn({ row: row.row, reason: row.reason }, 'rejected corpus row');
+  // One activation at a time (poller, swap channel and in-process jobs all call this); a version already live is skipped.
+  let activations: Promise<void> = Promise.resolve();
+  const activate = (version: string): Promise<void> => {
+    const next = activations.then(async () => {
+      if (live.current()?.loaded.manifest.version === version) return;
+      await activateVersion({ repository, live, version, publisher, logger, prepare });
+    });
+    activations = next.catch(() => undefined);
+    return next;
+  };
+  const serves = mode !== 'worker';
+  if (serves) {
+    const latest = await repository.latestVersion();
+    // Startup never embeds: it loads the stored version, and indexing runs as background jobs.
+    if (latest) await activate(latest).catch((error: unknown) => logger.error({ err: error, version: latest }, 'could not load the latest index version'));
+    else logger.info('no index version stored yet; /ready answers 503 until one is built');
+    closers.push(followLatestVersion({ repository, live, publisher, logger, intervalMs: config.INDEX_POLL_SECONDS * 1000, prepare, activate }));
+    if (redis) {
+      const swaps = await subscribeToIndexSwaps({
+        redis,
+        prefix: config.KEY_PREFIX,
+        activate,
+        current: () => live.current()?.loaded.manifest.version ?? null,
+        latest: () => repository.latestVersion(),
+        logger,
+      });
+      closers.push(() => swaps.close());
+    }
   }
-  if (mode === 'worker') {
-    const latest = await repository.latestVersion();
-    if (latest) await publisher.publish(latest);
-  } else {
-    const latest = await repository.latestVersion();
-    if (latest) await activateVersion({ repository, live, version: latest, publisher, logger, prepare });
-    else logger.warn('no index version stored yet; /ready answers 503 until a worker publishes one');
-    const stopFollowing = followLatestVersion({ repository, live, publisher, logger, intervalMs: config.INDEX_POLL_SECONDS * 1000, prepare });
-    closers.push(stopFollowing);
+
+  const feedListeners = new Set<(event: JobEvent) => void>();
+  const jobs = createJobSystem({
+    redisUrl: config.REDIS_URL,
+    prefix: config.KEY_PREFIX,
+    store,
+    repository,
+    sources: (name) => (name === CORPUS_SOURCE ? corpus : undefined),
+    embedders: providerBuildEmbedders(embedders, { refitFraction: config.LEXICAL_REFIT_FRACTION }),
+    plan,
+    settings: jobSettingsFromEnv(config),
+    resyncSources: [CORPUS_SOURCE],
+    role: mode === 'api' ? 'producer' : 'all',
+    onSwap: (message) => (serves ? activate(message.version) : undefined),
+    onEvent: (event) => {
+      for (const listener of feedListeners) listener(event);
+    },
+    logger,
+  });
+  const started = await jobs.start();
+  for (const warning of started.warnings) logger.warn(warning);
+  closers.push(() => jobs.close());
+  runtime.jobs = jobs.runner.kind;
+  if (mode !== 'api') {
+    const first = live.current() === null && serves ? waitForFirstIndex(live, feedListeners, config.FIRST_INDEX_TIMEOUT_SECONDS * 1000) : null;
+    await jobs.enqueueSync(CORPUS_SOURCE);
+    if (first) {
+      await first.catch((error: unknown) => logger.error({ err: error }, 'the first index build did not finish; /ready answers 503 until one is built'));
+    }
   }
 
   const prefix = config.KEY_PREFIX;
@@ -153,12 +229,36 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   const biasChecker = new LexiconBiasChecker();
   // Compile the checker's patterns now, not on the first borrower's request.
   await biasChecker.check({ query: 'warm-up', answer: 'warm-up' });
+  const fairnessMetrics = registerFairnessMetrics(metrics.registry);
+
+  const extractive = new ExtractiveGenerator();
+  const created = createGenerator(config.generator, {
+    fallback: extractive,
+    redact: (text) => redactPersonalData(text).text,
+    onCircuitStateChange: ({ provider, state }) => logger.warn({ provider, state }, 'generator circuit changed state'),
+    onFallback: ({ provider, reason }) => logger.warn({ provider, reason }, 'generator fell back to the extractive answer'),
+  });
+  closers.push(() => created.close());
+  await created.warmUp().catch((error: unknown) => logger.error({ err: error }, 'could not warm up the generator; answers fall back to extractive until it loads'));
+  runtime.generator = created.description;
 
   const app = createCoreApp({
     logger,
     metrics,
     live,
-    pipeline: { generator: new ExtractiveGenerator(), biasChecker, topK: config.RETRIEVAL_TOP_K, minScore: 0.05 },
+    pipeline: {
+      generator: created.generator,
+      fallbackGenerator: extractive,
+      biasChecker,
+      topK: config.RETRIEVAL_TOP_K,
+      minScore: 0.05,
+      fairness: { mode: config.FAIRNESS_COUNTERFACTUAL, threshold: config.FAIRNESS_THRESHOLD, maxVariants: config.FAIRNESS_MAX_VARIANTS },
+      onBiasReport: (report, context) => {
+        fairnessMetrics.observe(report);
+        // Flagged answers are logged without the question's or answer's text (personal data); the audit trail records them redacted.
+        if (report.flagged) logger.warn({ score: report.score, reasons: report.reasons, neutralAnswerReturned: context.neutralAnswerReturned }, 'answer flagged by the fairness check');
+      },
+    },
     tokens,
     jwks: () => keys.jwks(),
     verifier,
@@ -172,6 +272,12 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
 
   return {
     app,
+    jobs,
+    async untilJobsIdle() {
+      const busy = (counts: QueueCounts) =>
+        Object.values(counts).some((states) => ['waiting', 'waiting-children', 'prioritized', 'delayed', 'active'].some((state) => (states[state as JobState] ?? 0) > 0));
+      while (busy(await jobs.counts())) await new Promise((resolve) => setTimeout(resolve, 100));
+    },
     runtime,
     async close() {
       for (const close of closers.reverse()) await close();

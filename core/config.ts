@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { generatorSpecFromEnv, parseGeneratorSpec, type GeneratorSpec } from './generation/create-generator.ts';
+import { JobEnvSchema } from './jobs/job-settings.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -23,6 +25,16 @@ export const CoreConfigSchema = z.object({
   REDIS_URL: optionalNonEmpty.pipe(z.string().url().optional()),
   KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('apfa:'),
   CORPUS_PATH: z.string().default(resolve(repoRoot, 'data/corpus/lending-guide.jsonl')),
+  /** JSON source spec (jsonl|csv|parquet|delta, a local path or an object-store key); unset: the JSONL file at CORPUS_PATH. */
+  DOCUMENT_SOURCE: optionalNonEmpty,
+  /** Set to use S3/MinIO/R2 for index versions and batches instead of the local folder. */
+  S3_ENDPOINT: optionalNonEmpty.pipe(z.string().url().optional()),
+  S3_BUCKET: z.string().default('apfa'),
+  S3_ACCESS_KEY: optionalNonEmpty,
+  S3_SECRET_KEY: optionalNonEmpty,
+  S3_REGION: z.string().default('us-east-1'),
+  S3_CREATE_BUCKET: booleanFromEnv.default(false),
+  S3_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   /** onnx: all-MiniLM-L6-v2 from MODEL_DIR (refuses to start without it); lexical: hashed TF-IDF, no weights; auto: onnx when the files are there. */
   EMBEDDER: z.enum(['onnx', 'lexical', 'auto']).default('auto'),
   /** Default: <APFA_DATA_DIR>/models/all-MiniLM-L6-v2, where `npm run models:fetch` puts the files. */
@@ -40,16 +52,27 @@ export const CoreConfigSchema = z.object({
   /** Indexes with at least this many vectors are searched on a worker thread, off the HTTP event loop. */
   SEARCH_WORKER_MIN_VECTORS: z.coerce.number().int().min(0).default(20_000),
   RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(4),
+  /** `npm start` on a fresh install waits this long for the first index build before serving. */
+  FIRST_INDEX_TIMEOUT_SECONDS: z.coerce.number().min(0).max(3600).default(300),
   INDEX_POLL_SECONDS: z.coerce.number().min(0.2).max(3600).default(10),
   APFA_ADMIN_PASSWORD: optionalNonEmpty.pipe(z.string().min(8, 'APFA_ADMIN_PASSWORD must be at least 8 characters').optional()),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 24 * 3600).default(30 * 24 * 3600),
   EDGE_SHARED_SECRET: optionalNonEmpty.pipe(z.string().min(16, 'EDGE_SHARED_SECRET must be at least 16 characters').optional()),
   REQUIRE_EDGE_SIGNATURE: booleanFromEnv.default(false),
+  /** Counterfactual fairness: auto (model answers only), always, off. */
+  FAIRNESS_COUNTERFACTUAL: z.enum(['auto', 'always', 'off']).default('auto'),
+  FAIRNESS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
+  FAIRNESS_MAX_VARIANTS: z.coerce.number().int().min(1).max(10).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...JobEnvSchema.shape,
 });
 
-export type CoreConfig = Omit<z.infer<typeof CoreConfigSchema>, 'MODEL_DIR'> & { MODEL_DIR: string };
+export type CoreConfig = Omit<z.infer<typeof CoreConfigSchema>, 'MODEL_DIR'> & {
+  MODEL_DIR: string;
+  /** The answer generator (GENERATOR=extractive|llama-cpp|openai-compatible|bedrock and its LLM_* settings). */
+  generator: GeneratorSpec;
+};
 
 /** Parses the environment; throws one readable error listing every bad variable. */
 export function parseCoreConfig(env: Record<string, string | undefined>): CoreConfig {
@@ -58,7 +81,17 @@ export function parseCoreConfig(env: Record<string, string | undefined>): CoreCo
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const config: CoreConfig = { ...result.data, MODEL_DIR: result.data.MODEL_DIR ?? resolve(result.data.APFA_DATA_DIR, 'models', 'all-MiniLM-L6-v2') };
+  let generator: GeneratorSpec;
+  try {
+    generator = parseGeneratorSpec(generatorSpecFromEnv(env));
+  } catch (error) {
+    throw new Error(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
+  const config: CoreConfig = {
+    ...result.data,
+    MODEL_DIR: result.data.MODEL_DIR ?? resolve(result.data.APFA_DATA_DIR, 'models', 'all-MiniLM-L6-v2'),
+    generator,
+  };
   if (config.REQUIRE_EDGE_SIGNATURE && !config.EDGE_SHARED_SECRET) {
     throw new Error('Invalid configuration:\n  REQUIRE_EDGE_SIGNATURE=true needs EDGE_SHARED_SECRET');
   }

@@ -1,14 +1,17 @@
 import pino, { type Logger } from 'pino';
+import { personalDataLogRedaction } from './privacy/log-redaction.ts';
 
 export type { Logger };
 
 /**
  * Structured JSON logs. Credentials and tokens are redacted by path in case anything ever
- * passes them in; callers must still never log raw personal data (queries are not logged).
+ * passes them in; personal data that slips into a message or field is redacted too (core/privacy); queries are still never logged.
  */
 export function createLogger(options: { level: string; name?: string; destination?: pino.DestinationStream }): Logger {
   return pino(
     {
+      // Emails, phone numbers, SSNs, card and account numbers, addresses: replaced in messages and fields.
+      ...personalDataLogRedaction(),
       name: options.name ?? 'apfa-core',
       level: options.level,
       redact: {

@@ -7,7 +7,8 @@ import { createRuntime, type RunMode } from './composition-root.ts';
  * Process entry: `tsx core/main.ts [all|api|worker]`.
  * - all (default, `npm start`): API + in-process indexing on the embedded default.
  * - api: serves HTTP; loads the latest index version and follows new ones.
- * - worker: indexes the configured corpus into a new version if it changed, publishes it, exits.
+ * - worker: runs the indexing jobs. With REDIS_URL (BullMQ) it stays up, runs scheduled jobs and
+ *   finishes the jobs in flight on SIGTERM; without Redis it syncs the corpus once and exits.
  */
 async function main(): Promise<void> {
   const mode = parseMode(process.argv[2]);
@@ -21,8 +22,22 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL });
   const runtime = await createRuntime(config, { logger, mode });
 
-  if (mode === 'worker') {
+  if (mode === 'worker' && !config.REDIS_URL) {
+    await runtime.untilJobsIdle();
     await runtime.close();
+    return;
+  }
+  if (mode === 'worker') {
+    logger.info({ mode, jobs: runtime.runtime.jobs }, 'APFA worker running; SIGTERM finishes the jobs in flight');
+    let stopping = false;
+    const stopWorker = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'worker shutting down');
+      void runtime.close().finally(() => process.exit(0));
+    };
+    process.on('SIGINT', () => stopWorker('SIGINT'));
+    process.on('SIGTERM', () => stopWorker('SIGTERM'));
     return;
   }
   const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -1,7 +1,11 @@
 import { ADVICE_DISCLAIMER, type AdviceRequest, type AdviceResponse, type AdviceSource } from '../../shared/contracts/advice.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
+import { CounterfactualFairnessChecker } from '../bias/counterfactual-fairness-checker.ts';
+import { EXTRACTIVE_GENERATOR_ID } from '../generation/extractive-generator.ts';
+import type { BiasReport } from '../../shared/contracts/advice.ts';
 import type { BiasChecker } from '../ports/bias-checker.ts';
-import type { Generator, Passage } from '../ports/generator.ts';
+import type { Embedder } from '../ports/embedder.ts';
+import type { Generator, GenerationInput, GenerationResult, Passage } from '../ports/generator.ts';
 import type { LiveIndex, ServingIndex } from './live-index.ts';
 
 export type PipelineStage = 'embed' | 'search' | 'generate' | 'bias';
@@ -15,6 +19,16 @@ export interface AnswerQuestionDeps {
   minScore?: number;
   observeStage?: (stage: PipelineStage, seconds: number) => void;
   now?: () => number;
+  /**
+   * Counterfactual fairness for model-written answers: 'auto' (default) re-asks only when the
+   * answer came from a language model (extractive answers quote sources and are checked by the
+   * lexicon alone), 'always', or 'off'.
+   */
+  fairness?: { mode?: 'auto' | 'always' | 'off'; threshold?: number; maxVariants?: number } | undefined;
+  /** Answers when a flagged model answer has no acceptable attribute-neutral alternative (the extractive generator). */
+  fallbackGenerator?: Generator | undefined;
+  /** Told about every report (metrics, audit of flagged answers). */
+  onBiasReport?: ((report: BiasReport, context: { query: string; answer: string; neutralAnswerReturned: boolean }) => void) | undefined;
 }
 
 const EXCERPT_CHARS = 240;
@@ -89,17 +103,17 @@ async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, reque
       queryVector: vector,
     }),
   );
-  const [bias, biasMs] = await stage('bias', () =>
-    deps.biasChecker.check({ query: request.query, profile: request.profile, answer: generation.text }),
-  );
+  const [checked, biasMs] = await stage('bias', () => checkFairness(deps, embedder, request, passages, generation, signal));
+  const { bias, final } = checked;
+  deps.onBiasReport?.(bias, { query: request.query, answer: final.text, neutralAnswerReturned: final !== generation });
   return {
-    advice: generation.text,
+    advice: final.text,
     sources,
     bias,
     indexVersion: loaded.manifest.version,
-    generator: generation.generator,
-    cached: generation.cacheHit === true,
-    ...(generation.degraded ? { degraded: true } : {}),
+    generator: final.generator,
+    cached: final.cacheHit === true,
+    ...(final.degraded ? { degraded: true } : {}),
     disclaimer: ADVICE_DISCLAIMER,
     timings: {
       embedMs: round(embedMs, 3),
@@ -109,6 +123,42 @@ async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, reque
       totalMs: round(now() - started, 3),
     },
   };
+}
+
+/**
+ * The bias stage. Extractive answers (and degraded ones, which are extractive) get the lexicon
+ * check; model answers in 'auto' mode also get the counterfactual re-ask, and a flagged one is
+ * replaced by the attribute-neutral answer or, failing that, the extractive answer.
+ */
+async function checkFairness(
+  deps: AnswerQuestionDeps,
+  embedder: Embedder,
+  request: AdviceRequest,
+  passages: readonly Passage[],
+  generation: GenerationResult,
+  signal?: AbortSignal,
+): Promise<{ bias: BiasReport; final: GenerationResult }> {
+  const mode = deps.fairness?.mode ?? 'auto';
+  const modelAnswer = generation.generator !== EXTRACTIVE_GENERATOR_ID && generation.degraded !== true;
+  if (mode === 'off' || (mode === 'auto' && !modelAnswer)) {
+    return { bias: await deps.biasChecker.check({ query: request.query, profile: request.profile, answer: generation.text }), final: generation };
+  }
+  const checker = new CounterfactualFairnessChecker({
+    generator: deps.generator,
+    embedder,
+    lexicon: deps.biasChecker,
+    ...(deps.fairness?.threshold !== undefined ? { threshold: deps.fairness.threshold } : {}),
+    ...(deps.fairness?.maxVariants !== undefined ? { maxVariants: deps.fairness.maxVariants } : {}),
+  });
+  const result = await checker.check({ query: request.query, profile: request.profile, passages, answer: generation, signal });
+  if (!result.report.flagged) return { bias: result.report, final: generation };
+  if (result.neutralAnswer) return { bias: result.report, final: result.neutralAnswer };
+  if (deps.fallbackGenerator && modelAnswer) {
+    const input: GenerationInput = { query: request.query, profile: request.profile, passages, signal };
+    const fallback = await deps.fallbackGenerator.generate(input);
+    return { bias: result.report, final: fallback };
+  }
+  return { bias: result.report, final: generation };
 }
 
 function excerpt(text: string): string {

@@ -21,9 +21,10 @@ const DocumentsSchema = z.array(
 export interface IndexRepository {
   /**
    * Writes `indexes/<version>/index.faiss`, `documents.json`, `bm25.json`, `manifest.json`, then — last, so
-   * readers never see a pointer to a half-written version — the pointer `indexes/latest`.
+   * readers never see a pointer to a half-written version — the pointer `indexes/latest`
+   * (unless `setLatest: false`: the job system moves it in its publish step).
    */
-  save(built: BuiltIndex): Promise<IndexManifest>;
+  save(built: BuiltIndex, options?: { setLatest?: boolean }): Promise<IndexManifest>;
   /** Loads and verifies one version; AppError 'not-found' when it does not exist. */
   load(version: string): Promise<LoadedIndex>;
   /** Loads the version `indexes/latest` points at, or null when nothing was saved yet. */
@@ -116,7 +117,7 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
   }
 
   return {
-    async save(built) {
+    async save(built, saveOptions = {}) {
       const manifest = IndexManifestSchema.parse(built.manifest);
       const paths = keys(manifest.version);
       const existing = await readManifest(manifest.version).catch(() => null);
@@ -131,7 +132,7 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
         if (built.bm25Bytes) await store.put(paths.bm25, built.bm25Bytes, { contentType: 'application/json' });
         await store.put(paths.manifest, encodeJson(manifest, 2), { contentType: 'application/json' });
       }
-      await store.put(LATEST_KEY, encodeJson({ version: manifest.version }), { contentType: 'application/json' });
+      if (saveOptions.setLatest !== false) await store.put(LATEST_KEY, encodeJson({ version: manifest.version }), { contentType: 'application/json' });
       return existing !== null && unchanged ? existing : manifest;
     },
     load,

@@ -53,6 +53,8 @@ export function followLatestVersion(options: {
   logger: Logger;
   intervalMs: number;
   prepare?: PrepareServingIndex | undefined;
+  /** Activation to use instead of activateVersion (e.g. one serialised with the swap channel). */
+  activate?: ((version: string) => Promise<void>) | undefined;
 }): () => void {
   let running = false;
   const tick = async () => {
@@ -61,7 +63,8 @@ export function followLatestVersion(options: {
     try {
       const latest = await options.repository.latestVersion();
       if (latest !== null && latest !== options.live.current()?.loaded.manifest.version) {
-        await activateVersion({ ...options, version: latest });
+        if (options.activate) await options.activate(latest);
+        else await activateVersion({ ...options, version: latest });
       }
     } catch (error) {
       options.logger.error({ err: error }, 'index follow failed; keeping the current index');

@@ -48,8 +48,8 @@ export function createBuildIndexProcessor(deps: ProcessorDependencies) {
       ...(deps.plan ? { plan: deps.plan } : {}),
       precomputed: (row) => vectors.subarray(row * dimension, (row + 1) * dimension),
     });
-    // TODO(lead): IndexRepository.save also moves indexes/latest; publish moves it again (idempotent).
-    const manifest = await deps.repository.save(built);
+    // The publish step moves indexes/latest, after everything it points to is stored.
+    const manifest = await deps.repository.save(built, { setLatest: false });
     built.index.close();
     await deps.runs.writeResult(run, { version: manifest.version, previous: previous === manifest.version ? null : previous }, deps.now());
     await deps.runs.writeCachePointer({ run, embedder: descriptor.embedder });
