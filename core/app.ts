@@ -6,8 +6,14 @@ import { createErrorHandler, notFoundHandler } from '../shared/http/error-handle
 import { validationHook } from '../shared/http/validation-hook.ts';
 import type { AnswerQuestionDeps } from './advice/answer-question.ts';
 import type { LiveIndex } from './advice/live-index.ts';
+import { adminRoutes, type AdminRouteDeps } from './admin/admin-routes.ts';
+import { protectRoutes } from './admin/protect-routes.ts';
+import type { AuditLog } from './audit/audit-log.ts';
+import type { AdviceHistory } from './history/advice-history.ts';
+import { historyRoutes } from './history/history-routes.ts';
 import { accessLog } from './http/access-log.ts';
-import { requirePermission, type AccessTokenVerifier, type ActiveUserCheck } from './http/authenticate.ts';
+import type { AccessTokenVerifier, ActiveUserCheck } from './http/authenticate.ts';
+import { requireAuthorized } from './http/authorize-route.ts';
 import { requireEdgeSignature } from './http/edge-signature.ts';
 import { metricsMiddleware, type CoreMetrics } from './http/metrics.ts';
 import { requestId } from './http/request-id.ts';
@@ -29,6 +35,13 @@ export interface CoreAppDeps {
   /** When set, POST routes accept only requests signed by the edge. */
   edgeSignatureSecret?: string | undefined;
   describeRuntime: () => Record<string, string>;
+  /** The management API (users, audit, signing keys, live feed) and borrowers' history. */
+  admin: Omit<AdminRouteDeps, 'audit' | 'maxBodyBytes'> & {
+    audit: AuditLog;
+    history: AdviceHistory;
+    /** Take audit client IPs from X-Forwarded-For (only behind a proxy that sets it). */
+    trustForwardedFor?: boolean;
+  };
 }
 
 /** Builds core's HTTP app from injected dependencies (no I/O at construction). */
@@ -40,6 +53,14 @@ export function createCoreApp(deps: CoreAppDeps) {
   app.use('*', drainUnreadBody({ maxBytes: MAX_BODY_BYTES }));
   app.use('*', metricsMiddleware(deps.metrics));
   app.use('*', accessLog(deps.logger));
+  // Before every route: audit rows for admin mutations, then the one authorisation middleware (core/http/route-permissions.ts).
+  protectRoutes(app, {
+    verifier: deps.verifier,
+    isUserActive: deps.isUserActive,
+    audit: deps.admin.audit,
+    trustForwardedFor: deps.admin.trustForwardedFor ?? false,
+    onAuditWriteError: (error, c) => deps.logger.error({ err: error, requestId: c.get('requestId') }, 'audit write failed'),
+  });
 
   const guard = deps.edgeSignatureSecret ? requireEdgeSignature({ secret: deps.edgeSignatureSecret }) : undefined;
   app.route('/', healthRoutes({ live: deps.live, metrics: deps.metrics, describeRuntime: deps.describeRuntime }));
@@ -52,13 +73,21 @@ export function createCoreApp(deps: CoreAppDeps) {
         live: deps.live,
         observeStage: (stage, seconds) => deps.metrics.pipelineStage.observe({ stage }, seconds),
       },
-      authorize: requirePermission(deps.verifier, 'advice:generate', deps.isUserActive),
+      authorize: requireAuthorized(),
       ...(guard ? { guard } : {}),
       onAnswered: ({ flaggedCharacteristics }) => {
         for (const characteristic of flaggedCharacteristics) deps.metrics.biasFlags.inc({ characteristic });
       },
+      // History must never fail or slow the answer: written after it, failures logged.
+      recordAnswer: ({ userId, query, response }) => {
+        deps.admin.history
+          .recordAdvice({ userId, question: query, response })
+          .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not record advice history'));
+      },
     }),
   );
+  app.route('/', historyRoutes({ history: deps.admin.history }));
+  app.route('/admin', adminRoutes({ ...deps.admin, maxBodyBytes: MAX_BODY_BYTES }));
 
   registerAdviceStreamRoutes(app, {
     pipeline: {
@@ -66,10 +95,15 @@ export function createCoreApp(deps: CoreAppDeps) {
       live: deps.live,
       observeStage: (stage, seconds) => deps.metrics.pipelineStage.observe({ stage }, seconds),
     },
-    authorize: requirePermission(deps.verifier, 'advice:generate', deps.isUserActive),
+    authorize: requireAuthorized(),
     ...(guard ? { guard } : {}),
     onAnswered: ({ flaggedCharacteristics }) => {
       for (const characteristic of flaggedCharacteristics) deps.metrics.biasFlags.inc({ characteristic });
+    },
+    recordAnswer: ({ userId, query, response }) => {
+      deps.admin.history
+        .recordAdvice({ userId, question: query, response })
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not record advice history'));
     },
   });
 

@@ -2,7 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createLiveIndex } from './advice/live-index.ts';
+import { createActiveUserCheck } from './admin/active-user-check.ts';
+import { createUserDirectory } from './admin/user-directory.ts';
 import { createCoreApp, type CoreApp } from './app.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import type { EventFeed } from './feed/event-feed.ts';
+import { createMemoryEventFeed } from './feed/memory-event-feed.ts';
+import { createRedisEventFeed } from './feed/redis-event-feed.ts';
+import { createAdviceHistory } from './history/advice-history.ts';
+import { startHistoryRetention } from './history/history-retention.ts';
 import { ensureBootstrapAdmin } from './auth/bootstrap-admin.ts';
 import { createSigningKeyStore } from './auth/signing-keys.ts';
 import { createLocalAccessTokenVerifier, createTokenService } from './auth/token-service.ts';
@@ -141,7 +149,7 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
       );
     }
   }
-  const keys = createSigningKeyStore(sql);
+  const keys = createSigningKeyStore(sql, { overlapSeconds: config.SIGNING_KEY_OVERLAP_SECONDS });
   await keys.current();
   const tokens = createTokenService({
     sql,
@@ -184,6 +192,16 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   }
 
   const feedListeners = new Set<(event: JobEvent) => void>();
+  // The admin live feed: a Redis stream shared by every process, or in memory on the embedded default.
+  const feed: EventFeed = redis
+    ? createRedisEventFeed({ redis, prefix: config.KEY_PREFIX, maxLength: config.FEED_MAX_EVENTS, onError: (error) => logger.warn({ err: error }, 'live feed reader error') })
+    : createMemoryEventFeed({ capacity: config.FEED_MAX_EVENTS });
+  closers.push(() => feed.close());
+  runtime.liveFeed = feed.kind;
+  // With Redis only processes that run workers publish (an API-only producer would duplicate them).
+  if (!redis || mode !== 'api') {
+    feedListeners.add((event) => void feed.publish(event).catch((error: unknown) => logger.warn({ err: error }, 'could not publish a feed event')));
+  }
   const jobs = createJobSystem({
     redisUrl: config.REDIS_URL,
     prefix: config.KEY_PREFIX,
@@ -242,6 +260,17 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   await created.warmUp().catch((error: unknown) => logger.error({ err: error }, 'could not warm up the generator; answers fall back to extractive until it loads'));
   runtime.generator = created.description;
 
+  const history = createAdviceHistory({ sql, retentionDays: config.HISTORY_RETENTION_DAYS, redact: (text) => redactPersonalData(text).text });
+  if (mode !== 'worker') {
+    closers.push(
+      startHistoryRetention({
+        history,
+        onPurged: (count) => logger.info({ count }, 'purged expired advice history'),
+        onError: (error) => logger.warn({ err: error }, 'advice history purge failed'),
+      }),
+    );
+  }
+
   const app = createCoreApp({
     logger,
     metrics,
@@ -262,12 +291,19 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
     tokens,
     jwks: () => keys.jwks(),
     verifier,
-    isUserActive: async (claims) => {
-      const user = await users.findById(claims.sub);
-      return user !== null && !user.disabled;
-    },
+    isUserActive: createActiveUserCheck(users),
     edgeSignatureSecret: config.REQUIRE_EDGE_SIGNATURE ? config.EDGE_SHARED_SECRET : undefined,
     describeRuntime: () => runtime,
+    admin: {
+      users,
+      directory: createUserDirectory(sql),
+      tokens,
+      keys,
+      audit: createAuditLog(sql),
+      history,
+      feed,
+      trustForwardedFor: config.TRUST_FORWARDED_FOR,
+    },
   });
 
   return {

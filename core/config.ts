@@ -64,6 +64,14 @@ export const CoreConfigSchema = z.object({
   FAIRNESS_COUNTERFACTUAL: z.enum(['auto', 'always', 'off']).default('auto'),
   FAIRNESS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
   FAIRNESS_MAX_VARIANTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Days a borrower's advice history is kept (0: not stored). */
+  HISTORY_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  /** How long a rotated-out signing key stays in the JWKS (at least the access-token lifetime). */
+  SIGNING_KEY_OVERLAP_SECONDS: z.coerce.number().int().min(900).max(30 * 24 * 3600).default(24 * 3600),
+  /** Events the admin live feed keeps for replay (Redis stream MAXLEN ~, or in memory). */
+  FEED_MAX_EVENTS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  /** Audit client IPs from X-Forwarded-For (set only behind a proxy that overwrites it). */
+  TRUST_FORWARDED_FOR: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...JobEnvSchema.shape,
 });

@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { createFeedWebSocketServer } from './feed/feed-websocket-server.ts';
 import { parseCoreConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createRuntime, type RunMode } from './composition-root.ts';
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
     process.on('SIGTERM', () => stopWorker('SIGTERM'));
     return;
   }
-  const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  // /admin/ws: @hono/node-server hands WebSocket upgrades to this ws server (noServer mode).
+  const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST, websocket: { server: createFeedWebSocketServer() } }, (info) => {
     logger.info({ port: info.port, host: config.HOST, mode }, `APFA core listening on http://${config.HOST}:${info.port}`);
   });
   let stopping = false;

@@ -27,8 +27,25 @@ export interface SigningKeyStore {
    * Cached per instance for `cacheSeconds` unless `refresh` is set.
    */
   jwks(options?: { refresh?: boolean }): Promise<JsonWebKeySet>;
-  /** Makes a new current key and retires the old one (still published during the overlap). */
+  /**
+   * Makes a new current key and retires the old one (still published during the overlap); keys
+   * retired longer ago than the overlap are deleted, private halves included.
+   */
   rotate(): Promise<{ kid: string }>;
+  /** Every stored key without key material, current first: what an operator sees before and after rotating. */
+  list(): Promise<SigningKeyInfo[]>;
+  /** Deletes keys retired longer ago than the overlap; returns how many. */
+  pruneRetired(): Promise<number>;
+}
+
+/** A stored key as shown to operators (no key material). */
+export interface SigningKeyInfo {
+  kid: string;
+  algorithm: string;
+  createdAt: Date;
+  retiredAt: Date | null;
+  /** True while tokens it signed still verify: the current key, or retired within the overlap. */
+  published: boolean;
 }
 
 export interface SigningKeyStoreOptions {
@@ -43,9 +60,11 @@ export interface SigningKeyStoreOptions {
 
 type KeyRow = { kid: string; algorithm: string; private_jwk: JWK };
 type PublicRow = { kid: string; algorithm: string; public_jwk: JWK };
+type InfoRow = { kid: string; algorithm: string; created_at: Date; retired_at: Date | null };
 
 // Per schema, like the migration lock, so schemas sharing a database do not contend.
 const ROTATE_LOCK = `SELECT pg_advisory_xact_lock(hashtext('apfa:signing-keys:' || coalesce(current_schema(), '')))`;
+const DELETE_EXPIRED = 'DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at <= $1 RETURNING kid';
 const INSERT_KEY = `INSERT INTO signing_keys (kid, algorithm, public_jwk, private_jwk) VALUES ($1, $2, $3::jsonb, $4::jsonb)`;
 
 const isSigningAlgorithm = (value: string): value is SigningAlgorithm => (SIGNING_ALGORITHMS as readonly string[]).includes(value);
@@ -150,9 +169,30 @@ export function createSigningKeyStore(sql: Pick<SqlClient, 'query' | 'transactio
         await tx.query(ROTATE_LOCK);
         await tx.query('UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL', [new Date(now())]);
         await tx.query(INSERT_KEY, insertParams(key));
+        await tx.query(DELETE_EXPIRED, [new Date(now() - overlapSeconds * 1000)]);
       });
       invalidate();
       return { kid: key.kid };
+    },
+
+    async list() {
+      const cutoff = now() - overlapSeconds * 1000;
+      const { rows } = await sql.query<InfoRow>(
+        'SELECT kid, algorithm, created_at, retired_at FROM signing_keys ORDER BY retired_at DESC NULLS FIRST, created_at DESC',
+      );
+      return rows.map((row) => ({
+        kid: row.kid,
+        algorithm: row.algorithm,
+        createdAt: row.created_at,
+        retiredAt: row.retired_at,
+        published: row.retired_at === null || row.retired_at.getTime() > cutoff,
+      }));
+    },
+
+    async pruneRetired() {
+      const { rows } = await sql.query(DELETE_EXPIRED, [new Date(now() - overlapSeconds * 1000)]);
+      if (rows.length > 0) jwksCache = undefined;
+      return rows.length;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES } from '../../shared/contracts/advice.ts';
+import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES, type AdviceResponse } from '../../shared/contracts/advice.ts';
 import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import { assertQueryAllowed } from '../../shared/policy/text-policy.ts';
@@ -14,6 +14,8 @@ export interface AdviceRouteDeps {
   authorize: MiddlewareHandler<{ Variables: AuthVariables }>;
   guard?: MiddlewareHandler;
   onAnswered?: (result: { flaggedCharacteristics: string[] }) => void;
+  /** Keeps the answered question in the caller's advice history (user id from the verified token). */
+  recordAnswer?: (answered: { userId: string; query: string; response: AdviceResponse }) => void;
 }
 
 export function adviceRoutes(deps: AdviceRouteDeps) {
@@ -37,6 +39,7 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
       const query = assertQueryAllowed(request.query);
       const response = await answerQuestion(deps.pipeline, { ...request, query }, c.req.raw.signal);
       deps.onAnswered?.({ flaggedCharacteristics: response.bias.flags.filter((flag) => flag.location === 'answer').map((flag) => flag.characteristic) });
+      deps.recordAnswer?.({ userId: c.get('user').sub, query, response });
       return c.json(response, 200);
     },
   );

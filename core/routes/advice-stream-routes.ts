@@ -78,6 +78,7 @@ export function adviceStreamRoutes(deps: AdviceStreamRouteDeps) {
             },
           });
           deps.onAnswered?.({ flaggedCharacteristics: response.bias.flags.filter((flag) => flag.location === 'answer').map((flag) => flag.characteristic) });
+          deps.recordAnswer?.({ userId: c.get('user').sub, query, response });
           await send('done', response);
         } catch (error) {
           if (signal.aborted) return;

@@ -23,6 +23,7 @@ export type ProblemCode =
   | 'upstream-unavailable'
   | 'upstream-timeout'
   | 'index-mismatch'
+  | 'upgrade-required'
   | 'internal';
 
 export interface AppErrorOptions {
@@ -54,6 +55,7 @@ const STATUS_BY_CODE: Record<ProblemCode, number> = {
   'upstream-unavailable': 503,
   'upstream-timeout': 504,
   'index-mismatch': 409,
+  'upgrade-required': 426,
   internal: 500,
 };
 
@@ -77,6 +79,7 @@ const TITLE_BY_CODE: Record<ProblemCode, string> = {
   'upstream-unavailable': 'Upstream service unavailable',
   'upstream-timeout': 'Upstream service timed out',
   'index-mismatch': 'Index and embedder do not match',
+  'upgrade-required': 'Upgrade required',
   internal: 'Internal server error',
 };
 

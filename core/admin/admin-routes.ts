@@ -1,0 +1,37 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { validationHook } from '../../shared/http/validation-hook.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { SigningKeyStore } from '../auth/signing-keys.ts';
+import type { UserRepository } from '../auth/user-repository.ts';
+import type { EventFeed } from '../feed/event-feed.ts';
+import { feedRoutes, type FeedRouteDeps } from '../feed/feed-routes.ts';
+import type { AdminEnv } from './admin-variables.ts';
+import { auditRoutes } from './audit-routes.ts';
+import { signingKeyRoutes } from './signing-key-routes.ts';
+import type { UserDirectory } from './user-directory.ts';
+import { userRoutes } from './user-routes.ts';
+
+export interface AdminRouteDeps {
+  users: UserRepository;
+  directory: UserDirectory;
+  tokens: { revokeAllForUser(userId: string): Promise<number> };
+  keys: Pick<SigningKeyStore, 'list' | 'rotate'>;
+  audit: Pick<AuditLog, 'query'>;
+  feed: EventFeed;
+  feedOptions?: Omit<FeedRouteDeps, 'feed'>;
+  maxBodyBytes: number;
+}
+
+/**
+ * The management API, mounted with `app.route('/admin', adminRoutes(deps))` on an app that runs
+ * protectRoutes (authorisation + audit) before its routes. Users, audit log, signing keys and
+ * the live feed; the job, queue and index endpoints mount beside it.
+ */
+export function adminRoutes(deps: AdminRouteDeps) {
+  const app = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+  app.route('/', userRoutes({ users: deps.users, directory: deps.directory, tokens: deps.tokens, maxBodyBytes: deps.maxBodyBytes }));
+  app.route('/', auditRoutes({ audit: deps.audit }));
+  app.route('/', signingKeyRoutes({ keys: deps.keys }));
+  app.route('/', feedRoutes({ feed: deps.feed, ...deps.feedOptions }));
+  return app;
+}
