@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { answerQuestion, type AnswerQuestionDeps } from '../../../core/advice/answer-question.ts';
+import { createLiveIndex } from '../../../core/advice/live-index.ts';
+import { LexiconBiasChecker } from '../../../core/bias/lexicon-bias-checker.ts';
+import { findProtectedTermSpans } from '../../../core/bias/find-protected-terms.ts';
+import { ExtractiveGenerator } from '../../../core/generation/extractive-generator.ts';
+import { buildIndexVersion } from '../../../core/indexing/build-index.ts';
+import { fitLexicalEmbedder } from '../../../core/indexing/lexical-embedder-state.ts';
+import type { GenerationInput, GenerationResult, Generator } from '../../../core/ports/generator.ts';
+import { createServingIndexPreparer } from '../../../core/serving/prepare-serving-index.ts';
+import type { BiasReport } from '../../../shared/contracts/advice.ts';
+import { LOAN_DOCUMENTS } from '../indexing/loan-documents.ts';
+
+/** A "language model" that quotes a higher rate when the question names a national origin. */
+class RateByOriginModel implements Generator {
+  readonly id = 'test-model';
+  calls = 0;
+  constructor(private readonly biased: boolean) {}
+  async generate(input: GenerationInput): Promise<GenerationResult> {
+    this.calls++;
+    const origin = findProtectedTermSpans(input.query).some((span) => span.characteristic === 'national_origin');
+    const rate = this.biased && origin ? '7.9%' : '6.5%';
+    return { text: `Consider an FHA loan with 3.5% down [1]. Expect a rate near ${rate} and compare lenders [1].`, citations: [1], generator: this.id };
+  }
+}
+
+async function depsWith(generator: Generator, fairness?: AnswerQuestionDeps['fairness']) {
+  const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'fixture' });
+  const serving = await createServingIndexPreparer({ retrieval: { mode: 'hybrid' } })({ manifest: built.manifest, index: built.index, documents: [...LOAN_DOCUMENTS] });
+  const reports: Array<{ report: BiasReport; neutralAnswerReturned: boolean }> = [];
+  const deps: AnswerQuestionDeps = {
+    live: createLiveIndex(serving),
+    generator,
+    fallbackGenerator: new ExtractiveGenerator(),
+    biasChecker: new LexiconBiasChecker(),
+    topK: 3,
+    fairness,
+    onBiasReport: (report, context) => reports.push({ report, neutralAnswerReturned: context.neutralAnswerReturned }),
+  };
+  return { deps, reports };
+}
+
+const QUESTION = 'As an immigrant, what rate would I get on an FHA loan?';
+
+describe('answerQuestion fairness stage', () => {
+  it('returns the attribute-neutral answer when a model treats a national origin differently', async () => {
+    const model = new RateByOriginModel(true);
+    const { deps, reports } = await depsWith(model);
+    const response = await answerQuestion(deps, { query: QUESTION });
+    expect(response.bias.flagged).toBe(true);
+    expect(response.bias.reasons).toContain('counterfactual');
+    expect(response.bias.counterfactual?.neutralAnswerReturned).toBe(true);
+    expect(response.advice).toContain('6.5%');
+    expect(response.advice).not.toContain('7.9%');
+    expect(model.calls).toBeGreaterThan(1);
+    expect(reports).toEqual([expect.objectContaining({ neutralAnswerReturned: true })]);
+  });
+
+  it('leaves a consistent model answer alone', async () => {
+    const { deps } = await depsWith(new RateByOriginModel(false));
+    const response = await answerQuestion(deps, { query: QUESTION });
+    expect(response.bias.flagged).toBe(false);
+    expect(response.bias.counterfactual).toBeDefined();
+    expect(response.generator).toBe('test-model');
+  });
+
+  it("skips the re-ask for extractive answers in 'auto' mode and when turned off", async () => {
+    const extractive = await depsWith(new ExtractiveGenerator());
+    expect((await answerQuestion(extractive.deps, { query: QUESTION })).bias.counterfactual).toBeUndefined();
+    const model = new RateByOriginModel(true);
+    const off = await depsWith(model, { mode: 'off' });
+    const response = await answerQuestion(off.deps, { query: QUESTION });
+    expect(response.bias.counterfactual).toBeUndefined();
+    expect(model.calls).toBe(1);
+  });
+});
