@@ -31,6 +31,7 @@ import { createJobSystem, type JobSystem } from './jobs/create-job-system.ts';
 import { providerBuildEmbedders } from './jobs/build-embedders.ts';
 import type { JobEvent } from './jobs/job-events.ts';
 import { jobSettingsFromEnv } from './jobs/job-settings.ts';
+import { createConfiguredSandbox } from './jobs/sandbox/configured-sandbox.ts';
 import { subscribeToIndexSwaps } from './serving/swap-channel.ts';
 import { waitForFirstIndex } from './serving/wait-for-first-index.ts';
 import type { Logger } from './logger.ts';
@@ -125,11 +126,15 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
     retrieval: { mode: config.RETRIEVAL, ...(config.HYBRID_FUSION ? { fusion: config.HYBRID_FUSION } : {}) },
   });
 
+  // CPU-heavy processors (embed-batch, build-index, the lexical fit) run in child processes (started
+  // on first use), so this event loop keeps renewing job locks and answering HTTP; api mode runs none.
+  const sandbox = mode === 'api' ? undefined : createConfiguredSandbox(config, logger);
   const runtime: Record<string, string> = {
     mode,
     database: sql.kind === 'pglite' ? `pglite (${join(config.APFA_DATA_DIR, 'pglite')})` : 'postgres',
     objectStore: store instanceof LocalFolderObjectStore ? `${store.kind} (${objectsDir})` : `${store.kind} (${config.S3_ENDPOINT ? new URL(config.S3_ENDPOINT).host : ''}/${config.S3_BUCKET})`,
     jobs: config.REDIS_URL ? 'bullmq' : 'in-process',
+    jobSandbox: sandbox ? sandbox.kind : mode === 'api' ? 'none (api mode runs no jobs)' : 'inline (JOB_SANDBOX=off)',
     embedder: `${embedders.choice.kind} (${embedders.choice.reason})`,
     retrieval: config.RETRIEVAL,
     generator: config.generator.kind,
@@ -217,6 +222,7 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
     onEvent: (event) => {
       for (const listener of feedListeners) listener(event);
     },
+    sandbox,
     logger,
   });
   const started = await jobs.start();

@@ -9,6 +9,8 @@ import type { BuildEmbedders } from './build-embedders.ts';
 import type { JobEvent } from './job-events.ts';
 import { jobIds } from './job-ids.ts';
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from './job-settings.ts';
+import type { ProcessorSandbox } from './sandbox/process-sandbox.ts';
+import { sandboxBuildEmbedders, sandboxProcessors } from './sandbox/sandboxed-processors.ts';
 import { createProcessors } from './processors/create-processors.ts';
 import type { PublishResult } from './processors/publish.ts';
 import type { StatsResult } from './processors/stats.ts';
@@ -44,6 +46,11 @@ export interface JobSystemOptions {
   /** In-process runner only: called when a version is published (connect it to activateVersion). */
   onSwap?: ((message: SwapMessage) => Promise<void> | void) | undefined;
   onEvent?: ((event: JobEvent) => void) | undefined;
+  /**
+   * Runs embed-batch, build-index and the lexical fit outside this event loop (see
+   * createProcessSandbox); closed with the job system. Without it they run inline.
+   */
+  sandbox?: ProcessorSandbox | undefined;
   logger: Logger;
   now?: () => Date;
 }
@@ -114,12 +121,13 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
   };
 
   let runner: JobRunner;
-  const processors = createProcessors({
+  const { sandbox } = options;
+  const inline = createProcessors({
     store: options.store,
     runs: createRunStore(options.store),
     repository: options.repository,
     sources: options.sources,
-    embedders: options.embedders,
+    embedders: sandbox ? sandboxBuildEmbedders(options.embedders, sandbox, { refitFraction: settings.refitFraction }) : options.embedders,
     announcer,
     plan: options.plan,
     batchSize: settings.batchSize,
@@ -132,6 +140,7 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     now,
     logger: options.logger,
   });
+  const processors = sandbox ? sandboxProcessors(inline, sandbox) : inline;
   runner = redis
     ? new BullmqJobRunner({
         connection: redis,
@@ -187,6 +196,7 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     counts: () => runner.counts(),
     async close(closeOptions = {}) {
       await runner.close(closeOptions);
+      await sandbox?.close(closeOptions);
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -43,6 +43,10 @@ export const JobEnvSchema = z.object({
   SCHEDULE_RESYNC: ScheduleSchema.prefault('0 * * * *'),
   SCHEDULE_CLEANUP: ScheduleSchema.prefault('0 2 * * *'),
   SCHEDULE_STATS: ScheduleSchema.prefault('300000'),
+  /** Where embed-batch, build-index and the lexical fit run: 'process' (sandbox processes, off the event loop) or 'off' (inline). */
+  JOB_SANDBOX: z.enum(['process', 'off']).default('process'),
+  /** Sandbox processes at most (each runs one job at a time). */
+  JOB_SANDBOX_PROCESSES: z.coerce.number().int().min(1).max(64).default(2),
   /** Time zone of the cron schedules (default: the process's). */
   SCHEDULE_TZ: z.string().optional(),
 });

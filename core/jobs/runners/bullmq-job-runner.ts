@@ -191,6 +191,7 @@ export class BullmqJobRunner implements JobRunner {
     const { connection, prefix, logger } = this.#options;
     // QueueEvents blocks on XREAD, so it needs its own connection.
     const own = connection.duplicate();
+    own.on('error', (error: Error) => logger.warn({ err: error, queue }, 'queue events Redis connection error'));
     this.#ownConnections.push(own);
     const queueEvents = new QueueEvents(queue, { connection: own, prefix });
     queueEvents.on('error', (error) => logger.error({ err: error, queue }, 'queue events error'));
