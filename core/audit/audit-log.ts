@@ -1,10 +1,17 @@
 import type { SqlClient } from '../ports/sql-client.ts';
+import { redactPersonalDataDeep } from '../privacy/log-redaction.ts';
+import { redactPersonalData } from '../privacy/personal-data.ts';
 
 /** How an audited action ended: done, refused by authentication/authorisation, or failed otherwise. */
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'denied', 'failure'];
 
-/** One audit row as written. Details must never hold secrets (passwords, tokens) or raw personal data. */
+/**
+ * One audit row as written. Details must never hold secrets (passwords, tokens). Personal data in
+ * the free-text fields — `target` and every string in `details` — is redacted on append
+ * ({@link createAuditLog}); `actorUsername` is the acting account's login name and is kept, so the
+ * `actor` filter works (`actorId` is the stable identity).
+ */
 export interface AuditEntry {
   actorId: string | null;
   actorUsername: string | null;
@@ -86,17 +93,23 @@ function toRecord(row: AuditRow): AuditRecord {
   };
 }
 
-/** The audit log in the `audit_log` table (PostgreSQL or PGlite). */
+/**
+ * The audit log in the `audit_log` table (PostgreSQL or PGlite). Rows cannot be changed or deleted
+ * afterwards, so personal data (emails, phone numbers, SSNs, card and account numbers, street
+ * addresses) is replaced by placeholders in `target` and `details` before the row is written:
+ * the one place every audit writer goes through.
+ */
 export function createAuditLog(sql: Pick<SqlClient, 'query'>): AuditLog {
   return {
     async append(entry) {
       // A malformed actor id (never from a verified token) must not lose the row: keep it as text in details.
       const actorId = entry.actorId !== null && UUID.test(entry.actorId) ? entry.actorId : null;
-      const details = actorId === entry.actorId ? entry.details : { ...entry.details, actorIdText: entry.actorId };
+      const details = redactPersonalDataDeep(actorId === entry.actorId ? entry.details : { ...entry.details, actorIdText: entry.actorId });
+      const target = entry.target === null ? null : redactPersonalData(entry.target).text;
       const { rows } = await sql.query<AuditRow>(
         `INSERT INTO audit_log (actor_id, actor_username, action, target, outcome, client_ip, request_id, details)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING ${COLUMNS}`,
-        [actorId, entry.actorUsername, entry.action, entry.target, entry.outcome, entry.clientIp, entry.requestId, JSON.stringify(details)],
+        [actorId, entry.actorUsername, entry.action, target, entry.outcome, entry.clientIp, entry.requestId, JSON.stringify(details)],
       );
       const row = rows[0];
       if (!row) throw new Error('INSERT ... RETURNING gave no row');

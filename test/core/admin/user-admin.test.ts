@@ -61,6 +61,16 @@ describe.each(sqlAdapters)('admin users and audit on $name', (adapter) => {
     expect(failed.items.some((row) => row.details.problem === 'conflict')).toBe(true);
   });
 
+  it('redacts personal data from audit rows: a username that is an email is kept as [email]', async () => {
+    const response = await request('/admin/users', asRoot(jsonRequest('POST', { username: 'Judy.Borrower@example.com', password: 'a-long-password-1', role: 'user' })));
+    expect(response.status, await response.clone().text()).toBe(201);
+    const user = (await response.json()) as UserJson;
+    expect(user.username).toBe('judy.borrower@example.com');
+    const row = (await auditRows(`action=user.create&target=user:${user.id}`)).items[0];
+    expect(row?.details).toMatchObject({ username: '[email]', role: 'user', status: 201 });
+    expect(JSON.stringify(row)).not.toContain('judy.borrower');
+  });
+
   it('disabling a user stops their access token and refresh token at once; enabling does not revive old sessions', async () => {
     const frank = await harness.signIn('user');
     const history = () => request('/v1/advice/history', { headers: bearer(frank.accessToken) });

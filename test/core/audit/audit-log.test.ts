@@ -35,6 +35,21 @@ describe.each(sqlAdapters)('audit log on $name', (adapter) => {
     expect(malformedActor.details.actorIdText).toBe('not-a-uuid');
   });
 
+  it('redacts personal data from the target and from every string in details, keeping the rest', async () => {
+    const record = await audit.append(
+      entry({
+        action: 'user.note',
+        target: 'user:jane.doe@example.com',
+        details: { reason: 'borrower SSN 123-45-6789 called from (555) 123-4567', nested: { emails: ['jane.doe@example.com', 'ok'] }, status: 201, count: 3, role: 'user' },
+      }),
+    );
+    expect(record.target).toBe('user:[email]');
+    expect(record.details).toEqual({ reason: 'borrower SSN [ssn] called from [phone]', nested: { emails: ['[email]', 'ok'] }, status: 201, count: 3, role: 'user' });
+    const stored = (await audit.query({ action: 'user.note', limit: 5 })).items[0];
+    expect(stored?.details).toEqual(record.details);
+    expect(JSON.stringify(stored)).not.toMatch(/jane\.doe|123-45-6789|555\) 123/);
+  });
+
   it('filters by actor, action, target, outcome and time, newest first, with a cursor', async () => {
     const other = '0d0c7b8e-7a0e-4c55-8f0a-3e4b4c1d2e3f';
     await audit.append(entry({ actorId: other, actorUsername: 'ops', action: 'user.disable', target: 'user:2', outcome: 'denied' }));
