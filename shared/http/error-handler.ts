@@ -28,7 +28,7 @@ export function normalizeError(error: unknown): unknown {
 }
 
 export interface ErrorHandlerOptions {
-  /** Called for errors that become a 5xx, so the entry can log them. */
+  /** Called for errors that are not an AppError or are an internal one (500), so the entry can log them; expected 5xx problems (not ready, upstream down) are not. */
   onUnexpected?: (error: unknown, c: Context) => void;
 }
 
@@ -36,7 +36,7 @@ export interface ErrorHandlerOptions {
 export function createErrorHandler(options: ErrorHandlerOptions = {}) {
   return (error: unknown, c: Context): Response => {
     const normalized = normalizeError(error);
-    if (!(normalized instanceof AppError) || normalized.status >= 500) options.onUnexpected?.(error, c);
+    if (!(normalized instanceof AppError) || normalized.code === 'internal') options.onUnexpected?.(error, c);
     const response = problemResponse(normalized, new URL(c.req.url).pathname);
     const requestId = c.res.headers.get('x-request-id') ?? c.req.header('x-request-id');
     if (requestId) response.headers.set('x-request-id', requestId);

@@ -36,6 +36,12 @@ function testApp() {
   app.get('/forbidden', () => {
     throw new AppError('forbidden', { detail: 'Needs admin:jobs:manage.' });
   });
+  app.get('/not-ready', () => {
+    throw new AppError('not-ready', { detail: 'No index is loaded yet.' });
+  });
+  app.get('/internal', () => {
+    throw new AppError('internal', { detail: 'the search worker crashed' });
+  });
   app.get('/http-exception', () => {
     throw new HTTPException(429, { message: 'Slow down.' });
   });
@@ -160,6 +166,14 @@ describe('http helpers in a Hono app', () => {
     const body = await problem(await app.request('/forbidden'), 403, 'forbidden');
     expect(body.detail).toBe('Needs admin:jobs:manage.');
     expect(unexpected).toEqual([]);
+  });
+
+  it('reports an internal AppError as unexpected, but not an expected 503 such as not-ready', async () => {
+    const { app, unexpected } = testApp();
+    await problem(await app.request('/not-ready'), 503, 'not-ready');
+    expect(unexpected).toEqual([]);
+    await problem(await app.request('/internal'), 500, 'internal');
+    expect(unexpected).toHaveLength(1);
   });
 
   it("maps Hono's HTTPException by status", async () => {
