@@ -82,6 +82,7 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   const applied = await migrate(sql);
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : null;
   if (redis) {
+    redis.on('error', (error: Error) => logger.warn({ err: error }, 'Redis connection error'));
     await redis.connect();
     closers.push(async () => {
       await redis.quit().catch(() => redis.disconnect());

@@ -101,6 +101,8 @@ export function createRedisEventFeed(options: RedisEventFeedOptions): EventFeed 
     starting ??= (async () => {
       const created = new FeedRing(ringCapacity, (await newestId()) ?? FEED_START);
       reader = redis.duplicate();
+      // Connection errors surface through the read loop's onError; without a listener ioredis prints them as unhandled.
+      reader.on('error', () => {});
       ring = created;
       void readLoop(reader, created);
       return created;

@@ -34,7 +34,7 @@ export const JobEnvSchema = z.object({
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2000),
-  /** Lock of an active BullMQ job; a dead worker's jobs are retried once it expires. */
+  /** Lock of an active BullMQ job, also the stalled-check interval: a dead worker's jobs are retried within about twice this. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Index versions kept besides the live one (rollback targets). */
   INDEX_KEEP_VERSIONS: z.coerce.number().int().min(0).max(100).default(2),
@@ -94,6 +94,8 @@ export function jobSettingsFromEnv(env: JobEnv): JobSettings {
     attempts: env.JOB_ATTEMPTS,
     backoffMs: env.JOB_BACKOFF_MS,
     lockDurationMs: env.JOB_LOCK_MS,
+    // A job whose worker died (or lost Redis mid-completion) is found stalled within one lock period.
+    stalledIntervalMs: env.JOB_LOCK_MS,
     keepVersions: env.INDEX_KEEP_VERSIONS,
     refitFraction: env.LEXICAL_REFIT_FRACTION,
     schedules: { resync: zoned(env.SCHEDULE_RESYNC), cleanup: zoned(env.SCHEDULE_CLEANUP), stats: zoned(env.SCHEDULE_STATS) },

@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import pg from 'pg';
+import { createRuntime, type CoreRuntime, type RunMode } from '../../core/composition-root.ts';
+import { parseCoreConfig } from '../../core/config.ts';
+import { createLogger } from '../../core/logger.ts';
+import { closeServer, TEST_ADMIN_PASSWORD } from '../support/start-core.ts';
+
+export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+export const QUESTION = 'What are my options for a $200,000 home with a 620 credit score?';
+
+/** A core process of the cluster: the real composition root behind a loopback HTTP server, its error log kept in memory. */
+export interface ClusterCore {
+  url: string;
+  mode: RunMode;
+  runtime: CoreRuntime;
+  /** Parsed error-level log lines (LOG_LEVEL is ignored: the log goes to memory, never to the console). */
+  errors: Array<{ msg?: string; version?: string }>;
+  stop(): Promise<void>;
+}
+
+/** Starts one core instance (worker or api) with `env`; each instance gets its own data folder. */
+export async function startClusterCore(env: Record<string, string>, mode: RunMode): Promise<ClusterCore> {
+  const dataDir = mkdtempSync(join(tmpdir(), `apfa-e2e-${mode}-`));
+  const config = parseCoreConfig({ APFA_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PORT: '0', ...env, APFA_DATA_DIR: dataDir });
+  const errors: ClusterCore['errors'] = [];
+  const logger = createLogger({
+    level: 'error',
+    destination: {
+      write(line: string) {
+        try {
+          errors.push(JSON.parse(line) as { msg?: string });
+        } catch {
+          errors.push({ msg: line });
+        }
+      },
+    },
+  });
+  const runtime = await createRuntime(config, { logger, mode });
+  const server: ServerType = await new Promise((resolve) => {
+    const started = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
+  });
+  let stopped = false;
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    mode,
+    runtime,
+    errors,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await closeServer(server);
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The index version an instance serves (/ready), or null while it answers 503. */
+export async function servedVersion(core: ClusterCore): Promise<string | null> {
+  const response = await fetch(`${core.url}/ready`);
+  const body = (await response.json()) as { indexVersion?: string };
+  return response.status === 200 ? (body.indexVersion ?? null) : null;
+}
+
+/** Polls until `probe` returns a value that is not null. */
+export async function eventually<T>(probe: () => Promise<T | null>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== null) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+/** Until every instance serves the same version other than `not`; returns it. */
+export function allServeNewVersion(cores: readonly ClusterCore[], not: string | null, timeoutMs?: number): Promise<string> {
+  return eventually(
+    async () => {
+      const versions = await Promise.all(cores.map(servedVersion));
+      const first = versions[0] ?? null;
+      return first !== null && first !== not && versions.every((version) => version === first) ? first : null;
+    },
+    `every instance serving a version other than ${not}`,
+    timeoutMs,
+  );
+}
+
+export async function passwordToken(core: ClusterCore): Promise<string> {
+  const response = await fetch(`${core.url}/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`token request failed: ${response.status}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+export interface TrafficReport {
+  requests: number;
+  /** One line per request that did not answer 200 (status and problem code, or the network error). */
+  failures: string[];
+  /** Index versions the answers reported, in order of arrival. */
+  versions: Set<string>;
+}
+
+/**
+ * Keeps authenticated POST /v1/advice requests flowing: `clients` concurrent loops per target
+ * until `stop()`. Every answer is read to the end; anything but a 200 is a failure.
+ */
+export function startTraffic(targets: readonly ClusterCore[], token: string, clients = 2): { stop(): Promise<TrafficReport>; requests(): number } {
+  const report: TrafficReport = { requests: 0, failures: [], versions: new Set() };
+  let running = true;
+  const loop = async (target: ClusterCore) => {
+    while (running) {
+      try {
+        const response = await fetch(`${target.url}/v1/advice`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: QUESTION }),
+        });
+        const text = await response.text();
+        report.requests++;
+        if (response.status !== 200) {
+          report.failures.push(`${target.mode}@${target.url}: ${response.status} ${text.slice(0, 200)}`);
+        } else {
+          const version = (JSON.parse(text) as { indexVersion?: string }).indexVersion;
+          if (version) report.versions.add(version);
+        }
+      } catch (error) {
+        report.requests++;
+        report.failures.push(`${target.url}: ${String(error)}`);
+      }
+    }
+  };
+  const loops = targets.flatMap((target) => Array.from({ length: clients }, () => loop(target)));
+  return {
+    requests: () => report.requests,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return report;
+    },
+  };
+}
+
+/** The JSONL source the cluster indexes: the lending guide plus `extra` generated documents. */
+export async function writeCorpus(path: string, base: string, extra: ReadonlyArray<{ id: string; title: string; text: string }>): Promise<void> {
+  const lines = (await readFile(base, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+  await writeFile(path, [...lines, ...extra.map((row) => JSON.stringify(row))].join('\n') + '\n');
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
