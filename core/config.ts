@@ -78,7 +78,7 @@ export const CoreConfigSchema = z.object({
 
 export type CoreConfig = Omit<z.infer<typeof CoreConfigSchema>, 'MODEL_DIR'> & {
   MODEL_DIR: string;
-  /** The answer generator (GENERATOR=extractive|llama-cpp|openai-compatible|bedrock and its LLM_* settings). */
+  /** The answer generator (GENERATOR=extractive|llama-cpp|openai-compatible|workers-ai|bedrock and its LLM_* / WORKERS_AI_* settings). */
   generator: GeneratorSpec;
 };
 

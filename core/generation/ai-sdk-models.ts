@@ -25,15 +25,24 @@ export function openAiCompatibleModel(options: OpenAiCompatibleModelOptions): La
   return provider.chatModel(options.model);
 }
 
-/** Cloudflare Workers AI's OpenAI-compatible base URL for an account. */
-export const cloudflareWorkersAiBaseUrl = (accountId: string): string =>
-  `https://api.cloudflare.com/client/v4/accounts/${encodeURIComponent(accountId)}/ai/v1`;
+/** Cloudflare's API root; Workers AI lives under `/accounts/<id>/ai/v1` below it. */
+export const CLOUDFLARE_API_ROOT = 'https://api.cloudflare.com/client/v4';
+
+/**
+ * Cloudflare Workers AI's OpenAI-compatible base URL for an account; the SDK appends
+ * `/chat/completions`. `apiRoot` replaces Cloudflare's API root (a local server in tests).
+ */
+export const cloudflareWorkersAiBaseUrl = (accountId: string, apiRoot: string = CLOUDFLARE_API_ROOT): string =>
+  `${apiRoot.replace(/\/+$/, '')}/accounts/${encodeURIComponent(accountId)}/ai/v1`;
 
 export interface CloudflareWorkersAiModelOptions {
   accountId: string;
+  /** A Cloudflare API token with Workers AI permission, sent as `Authorization: Bearer`. */
   apiToken: string;
   /** e.g. '@cf/meta/llama-3.1-8b-instruct' */
   model: string;
+  /** Replaces https://api.cloudflare.com/client/v4 (a local OpenAI-protocol server in tests). */
+  apiRoot?: string | undefined;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -41,7 +50,7 @@ export interface CloudflareWorkersAiModelOptions {
 export function cloudflareWorkersAiModel(options: CloudflareWorkersAiModelOptions): LanguageModel {
   return openAiCompatibleModel({
     name: 'cloudflare-workers-ai',
-    baseURL: cloudflareWorkersAiBaseUrl(options.accountId),
+    baseURL: cloudflareWorkersAiBaseUrl(options.accountId, options.apiRoot),
     apiKey: options.apiToken,
     model: options.model,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),

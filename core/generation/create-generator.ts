@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { Generator } from '../ports/generator.ts';
 import { AiSdkGenerator } from './ai-sdk-generator.ts';
-import { bedrockModel, openAiCompatibleModel } from './ai-sdk-models.ts';
+import { bedrockModel, cloudflareWorkersAiModel, openAiCompatibleModel } from './ai-sdk-models.ts';
 import { CachedGenerator } from './cached-generator.ts';
 import { ExtractiveGenerator } from './extractive-generator.ts';
 import { LlamaCppGenerator } from './llama-cpp-generator.ts';
@@ -75,6 +75,23 @@ export const GeneratorSpecSchema = z.discriminatedUnion('kind', [
     .strict(),
   z
     .object({
+      kind: z.literal('workers-ai'),
+      /** The Cloudflare account id (32 hex digits, from the dashboard URL or `wrangler whoami`). */
+      accountId: z.string().regex(/^[0-9a-f]{32}$/i, 'a Cloudflare account id is 32 hex digits'),
+      /** A Cloudflare API token with Workers AI permission (a secret: never logged or described). */
+      apiToken: z.string().min(1),
+      /** A Workers AI model, e.g. '@cf/meta/llama-3.1-8b-instruct'. */
+      model: z.string().min(1),
+      /** Replaces Cloudflare's API root https://api.cloudflare.com/client/v4 (a local server in tests). */
+      apiRoot: z.url().optional(),
+      maxOutputTokens: positiveInt.optional(),
+      timeoutMs: positiveInt.optional(),
+      redactPrompts: z.boolean().default(true),
+      ...modelBacked,
+    })
+    .strict(),
+  z
+    .object({
       kind: z.literal('bedrock'),
       model: z.string().min(1),
       region: z.string().min(1).optional(),
@@ -118,7 +135,7 @@ export interface CreatedGenerator {
 
 /**
  * Builds the configured generator: the extractive one alone, or a model-backed provider (local
- * llama.cpp, an OpenAI-compatible endpoint, Amazon Bedrock) behind the resilient wrapper (with the
+ * llama.cpp, an OpenAI-compatible endpoint, Cloudflare Workers AI, Amazon Bedrock) behind the resilient wrapper (with the
  * extractive fallback) and, unless disabled, the semantic answer cache.
  */
 export function createGenerator(specInput: GeneratorSpecInput, deps: CreateGeneratorDeps = {}): CreatedGenerator {
@@ -150,6 +167,15 @@ export function createGenerator(specInput: GeneratorSpecInput, deps: CreateGener
       ...defined({ maxOutputTokens: spec.maxOutputTokens, timeoutMs: spec.timeoutMs, temperature: spec.temperature, maxContextChars: spec.maxContextChars, redact: spec.redactPrompts ? redact : undefined }),
     });
     description = `${spec.name} (${spec.model} at ${new URL(spec.baseURL).origin})`;
+  } else if (spec.kind === 'workers-ai') {
+    const model = cloudflareWorkersAiModel({ accountId: spec.accountId, apiToken: spec.apiToken, model: spec.model, apiRoot: spec.apiRoot, ...defined({ fetch: deps.fetch }) });
+    provider = new AiSdkGenerator({
+      id: `cloudflare-workers-ai:${spec.model}`,
+      model,
+      ...defined({ maxOutputTokens: spec.maxOutputTokens, timeoutMs: spec.timeoutMs, temperature: spec.temperature, maxContextChars: spec.maxContextChars, redact: spec.redactPrompts ? redact : undefined }),
+    });
+    // The account id and token stay out of the description (it reaches the log and /ready).
+    description = `cloudflare-workers-ai (${spec.model}${spec.apiRoot ? ` at ${new URL(spec.apiRoot).origin}` : ''})`;
   } else {
     const model = bedrockModel({ model: spec.model, region: spec.region, baseURL: spec.baseURL, ...deps.bedrockCredentials, ...defined({ fetch: deps.fetch }) });
     provider = new AiSdkGenerator({
@@ -184,8 +210,9 @@ export function createGenerator(specInput: GeneratorSpecInput, deps: CreateGener
 
 /**
  * The generator spec from environment variables (pass `process.env` from the config module):
- * GENERATOR=extractive|llama-cpp|openai-compatible|bedrock (default extractive), LLM_MODEL_PATH,
- * LLM_BASE_URL, LLM_MODEL, LLM_API_KEY, LLM_PROVIDER_NAME, BEDROCK_REGION (else AWS_REGION),
+ * GENERATOR=extractive|llama-cpp|openai-compatible|workers-ai|bedrock (default extractive), LLM_MODEL_PATH,
+ * LLM_BASE_URL, LLM_MODEL, LLM_API_KEY, LLM_PROVIDER_NAME, WORKERS_AI_ACCOUNT_ID, WORKERS_AI_API_TOKEN,
+ * WORKERS_AI_API_ROOT, BEDROCK_REGION (else AWS_REGION),
  * LLM_CONTEXT_SIZE, LLM_MAX_TOKENS, LLM_THREADS, LLM_MAX_CONCURRENT, LLM_TIMEOUT_MS,
  * LLM_BUDGET_MS, LLM_RETRIES, LLM_BREAKER_THRESHOLD, LLM_HALF_OPEN_MS, LLM_BULKHEAD_QUEUE,
  * LLM_REDACT_PROMPTS (default true), ANSWER_CACHE (on|off), ANSWER_CACHE_THRESHOLD,
@@ -217,7 +244,9 @@ export function generatorSpecFromEnv(env: Readonly<Record<string, string | undef
       ? { kind, modelPath: value('LLM_MODEL_PATH'), ...defined({ contextSize: value('LLM_CONTEXT_SIZE'), maxTokens: value('LLM_MAX_TOKENS'), threads: value('LLM_THREADS'), maxConcurrent: value('LLM_MAX_CONCURRENT'), timeoutMs: value('LLM_TIMEOUT_MS') }), ...common }
       : kind === 'openai-compatible'
         ? { kind, baseURL: value('LLM_BASE_URL'), model: value('LLM_MODEL'), redactPrompts, ...defined({ apiKey: value('LLM_API_KEY'), name: value('LLM_PROVIDER_NAME'), maxOutputTokens: value('LLM_MAX_TOKENS'), timeoutMs: value('LLM_TIMEOUT_MS') }), ...common }
-        : { kind, model: value('LLM_MODEL'), redactPrompts, ...defined({ region: value('BEDROCK_REGION') ?? value('AWS_REGION'), baseURL: value('LLM_BASE_URL'), maxOutputTokens: value('LLM_MAX_TOKENS'), timeoutMs: value('LLM_TIMEOUT_MS') }), ...common };
+        : kind === 'workers-ai'
+          ? { kind, accountId: value('WORKERS_AI_ACCOUNT_ID'), apiToken: value('WORKERS_AI_API_TOKEN'), model: value('LLM_MODEL'), redactPrompts, ...defined({ apiRoot: value('WORKERS_AI_API_ROOT'), maxOutputTokens: value('LLM_MAX_TOKENS'), timeoutMs: value('LLM_TIMEOUT_MS') }), ...common }
+          : { kind, model: value('LLM_MODEL'), redactPrompts, ...defined({ region: value('BEDROCK_REGION') ?? value('AWS_REGION'), baseURL: value('LLM_BASE_URL'), maxOutputTokens: value('LLM_MAX_TOKENS'), timeoutMs: value('LLM_TIMEOUT_MS') }), ...common };
   return spec as GeneratorSpecInput;
 }
 

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
@@ -20,6 +20,8 @@ export interface RecordedRequest {
   stream: boolean;
   model: string | undefined;
   authorization: string | undefined;
+  /** Every request header (lower-cased names), for provider contract tests. */
+  headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
   /** True when the client closed the connection before the response ended. */
   clientClosedEarly: boolean;
@@ -28,7 +30,7 @@ export interface RecordedRequest {
 export interface ChatServer {
   /** OpenAI base URL, `http://127.0.0.1:<port>/v1`. */
   baseURL: string;
-  /** Root URL, used as Bedrock's endpoint (`/model/<id>/converse[-stream]`). */
+  /** Root URL, used as Bedrock's endpoint (`/model/<id>/converse[-stream]`) and, with `/client/v4`, as Cloudflare's API root. */
   rootURL: string;
   requests: RecordedRequest[];
   /** Behaviour for requests when the queue is empty (default 'ok'). */
@@ -77,6 +79,7 @@ export async function startChatServer(): Promise<ChatServer> {
       stream: bedrock ? bedrock[2] === 'converse-stream' : body.stream === true,
       model: bedrock ? decodeURIComponent(bedrock[1] ?? '') : typeof body.model === 'string' ? body.model : undefined,
       authorization: request.headers.authorization,
+      headers: request.headers,
       body,
       clientClosedEarly: false,
     };
@@ -86,7 +89,9 @@ export async function startChatServer(): Promise<ChatServer> {
       open.delete(response);
       if (!response.writableEnded) recorded.clientClosedEarly = true;
     });
-    if (request.method !== 'POST' || (path !== '/v1/chat/completions' && !bedrock)) {
+    // Any `…/v1/chat/completions` path: `/v1/…` for plain OpenAI-compatible servers, and the
+    // account-scoped `/client/v4/accounts/<id>/ai/v1/…` of Cloudflare Workers AI (checked by its tests).
+    if (request.method !== 'POST' || (!path.endsWith('/v1/chat/completions') && !bedrock)) {
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
       return;
     }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/errors/app-error.ts';
 import { AiSdkGenerator } from '../../../core/generation/ai-sdk-generator.ts';
-import { bedrockModel, cloudflareWorkersAiBaseUrl, openAiCompatibleModel } from '../../../core/generation/ai-sdk-models.ts';
+import { bedrockModel, cloudflareWorkersAiBaseUrl, cloudflareWorkersAiModel, openAiCompatibleModel } from '../../../core/generation/ai-sdk-models.ts';
 import { ADVICE_SYSTEM_PROMPT } from '../../../core/generation/prompt.ts';
 import type { Generator, Passage } from '../../../core/ports/generator.ts';
 import { startChatServer, type ChatServer } from '../../support/openai-compatible-server.ts';
@@ -24,6 +24,8 @@ afterEach(() => {
   server.reply = () => 'FHA loans allow a down payment of 3.5% with a credit score of 580 or higher [1]. This is general information, not a credit decision.';
 });
 
+const WORKERS_AI_ACCOUNT = '0123456789abcdef0123456789abcdef';
+
 type Adapter = { name: string; make: (timeoutMs?: number) => Generator; messages: (body: Record<string, unknown>) => string };
 
 const adapters: Adapter[] = [
@@ -42,6 +44,16 @@ const adapters: Adapter[] = [
         timeoutMs,
       }),
     messages: (body) => JSON.stringify([body.system, body.messages]),
+  },
+  {
+    name: 'Cloudflare Workers AI',
+    make: (timeoutMs = 5_000) =>
+      new AiSdkGenerator({
+        id: 'cloudflare-workers-ai:test-model',
+        model: cloudflareWorkersAiModel({ accountId: WORKERS_AI_ACCOUNT, apiToken: 'cf-token-test', model: 'test-model', apiRoot: `${server.rootURL}/client/v4` }),
+        timeoutMs,
+      }),
+    messages: (body) => JSON.stringify(body.messages),
   },
 ];
 
@@ -138,6 +150,18 @@ describe('AI SDK models', () => {
 
   it('points Cloudflare Workers AI at its OpenAI-compatible endpoint', () => {
     expect(cloudflareWorkersAiBaseUrl('abc123')).toBe('https://api.cloudflare.com/client/v4/accounts/abc123/ai/v1');
+    expect(cloudflareWorkersAiBaseUrl('abc123', 'http://127.0.0.1:9/client/v4/')).toBe('http://127.0.0.1:9/client/v4/accounts/abc123/ai/v1');
+  });
+
+  it('calls Workers AI at /accounts/<id>/ai/v1/chat/completions with the API token as a bearer, streaming included', async () => {
+    const tokens: string[] = [];
+    await adapters[2]!.make().generate({ query, passages, onToken: (token) => tokens.push(token) });
+    const [request] = server.requests;
+    expect(request?.path).toBe(`/client/v4/accounts/${WORKERS_AI_ACCOUNT}/ai/v1/chat/completions`);
+    expect(request?.authorization).toBe('Bearer cf-token-test');
+    expect(request?.headers['content-type']).toContain('application/json');
+    expect(request).toMatchObject({ stream: true, model: 'test-model' });
+    expect(tokens.join('')).toBe(server.reply(request!));
   });
 
   it('redacts the prompt before it leaves the process when asked to', async () => {

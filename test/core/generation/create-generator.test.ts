@@ -63,6 +63,40 @@ describe('generatorSpecFromEnv + createGenerator', () => {
     expect(() => createGenerator(generatorSpecFromEnv({ GENERATOR: 'gpt-9' }))).toThrow(/invalid generator configuration/);
   });
 
+  it('builds a Workers AI generator from env that streams from the account-scoped endpoint, keeping the token out of descriptions and errors', async () => {
+    const accountId = 'fedcba9876543210fedcba9876543210';
+    const token = 'cf-secret-token-value';
+    server.requests.length = 0;
+    const created = createGenerator(
+      generatorSpecFromEnv({ GENERATOR: 'workers-ai', WORKERS_AI_ACCOUNT_ID: accountId, WORKERS_AI_API_TOKEN: token, LLM_MODEL: '@cf/meta/llama-3.1-8b-instruct', WORKERS_AI_API_ROOT: `${server.rootURL}/client/v4`, ANSWER_CACHE: 'off' }),
+    );
+    expect(created.generator.id).toBe('cloudflare-workers-ai:@cf/meta/llama-3.1-8b-instruct');
+    expect(created.description).toContain('cloudflare-workers-ai (@cf/meta/llama-3.1-8b-instruct at http://127.0.0.1:');
+    expect(created.description).not.toContain(token);
+    expect(created.description).not.toContain(accountId);
+    const tokens: string[] = [];
+    const result = await created.generator.generate({ query, passages, onToken: (text) => tokens.push(text) });
+    expect(result).toMatchObject({ citations: [1], generator: 'cloudflare-workers-ai:@cf/meta/llama-3.1-8b-instruct' });
+    expect(result.degraded).toBeUndefined();
+    expect(tokens.length).toBeGreaterThan(5);
+    expect(server.requests[0]).toMatchObject({ path: `/client/v4/accounts/${accountId}/ai/v1/chat/completions`, authorization: `Bearer ${token}`, stream: true, model: '@cf/meta/llama-3.1-8b-instruct' });
+    // Without the override it targets Cloudflare itself (nothing is sent here).
+    expect(createGenerator(generatorSpecFromEnv({ GENERATOR: 'workers-ai', WORKERS_AI_ACCOUNT_ID: accountId, WORKERS_AI_API_TOKEN: token, LLM_MODEL: 'm' })).description).toMatch(/^cloudflare-workers-ai \(m\), fallback/);
+
+    const invalid = (() => {
+      try {
+        parseGeneratorSpec(generatorSpecFromEnv({ GENERATOR: 'workers-ai', WORKERS_AI_ACCOUNT_ID: 'not-an-account', WORKERS_AI_API_TOKEN: token }));
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(invalid?.message).toMatch(/accountId: a Cloudflare account id is 32 hex digits/);
+    expect(invalid?.message).toMatch(/model/);
+    expect(invalid?.message).not.toContain(token);
+    expect(invalid?.message).not.toContain('not-an-account');
+    expect(() => parseGeneratorSpec(generatorSpecFromEnv({ GENERATOR: 'workers-ai', WORKERS_AI_ACCOUNT_ID: accountId, LLM_MODEL: 'm' }))).toThrow(/apiToken/);
+  });
+
   it('builds a Bedrock generator for a region', () => {
     const created = createGenerator(generatorSpecFromEnv({ GENERATOR: 'bedrock', LLM_MODEL: 'anthropic.claude-3-5-haiku-20241022-v1:0', AWS_REGION: 'eu-west-1' }));
     expect(created.generator.id).toBe('bedrock:anthropic.claude-3-5-haiku-20241022-v1:0');
