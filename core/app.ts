@@ -15,7 +15,7 @@ import { accessLog } from './http/access-log.ts';
 import type { AccessTokenVerifier, ActiveUserCheck } from './http/authenticate.ts';
 import { requireAuthorized } from './http/authorize-route.ts';
 import { requireEdgeSignature } from './http/edge-signature.ts';
-import { metricsMiddleware, type CoreMetrics } from './http/metrics.ts';
+import { adviceStreamObservers, metricsMiddleware, type CoreMetrics } from './http/metrics.ts';
 import { requestId } from './http/request-id.ts';
 import type { Logger } from './logger.ts';
 import { adviceRoutes } from './routes/advice-routes.ts';
@@ -105,6 +105,7 @@ export function createCoreApp(deps: CoreAppDeps) {
         .recordAdvice({ userId, question: query, response })
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not record advice history'));
     },
+    ...adviceStreamObservers(deps.metrics),
   });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

@@ -12,6 +12,10 @@ export interface CoreMetrics {
   indexVectors: Gauge;
   indexMemoryBytes: Gauge;
   biasFlags: Counter<'characteristic'>;
+  /** Seconds from a `POST /v1/advice/stream` request to its first token (retrieval and prompt evaluation included). */
+  generationFirstToken: Histogram;
+  /** Advice streams that ended with an `error` event, by problem code. */
+  adviceStreamErrors: Counter<'code'>;
 }
 
 export interface CreateMetricsOptions {
@@ -87,6 +91,27 @@ export function createMetrics(options: CreateMetricsOptions = {}): CoreMetrics {
       labelNames: ['characteristic'],
       registers: [registry],
     }),
+    generationFirstToken: new Histogram({
+      name: 'apfa_generation_first_token_seconds',
+      help: 'Time to first token of streamed advice: from the request to the first token written (retrieval and prompt evaluation included).',
+      // Extractive answers arrive in milliseconds, a local CPU model in about a second, a slow provider in tens of seconds.
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30],
+      registers: [registry],
+    }),
+    adviceStreamErrors: new Counter({
+      name: 'apfa_advice_stream_errors_total',
+      help: 'Advice streams that ended with an error event after they started, by problem code.',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** The advice stream route's observers (`observeFirstToken`, `onStreamError`), recording into `metrics`. */
+export function adviceStreamObservers(metrics: CoreMetrics): { observeFirstToken: (seconds: number) => void; onStreamError: (code: string) => void } {
+  return {
+    observeFirstToken: (seconds) => metrics.generationFirstToken.observe(seconds),
+    onStreamError: (code) => metrics.adviceStreamErrors.inc({ code }),
   };
 }
 
