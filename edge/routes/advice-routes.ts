@@ -1,11 +1,14 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES } from '../../shared/contracts/advice.ts';
+import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES, type AdviceRequest } from '../../shared/contracts/advice.ts';
 import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import { assertQueryAllowed } from '../../shared/policy/text-policy.ts';
+import { EVENT_STREAM_HEADERS } from '../advice/advice-event-stream.ts';
 import { answerAtEdge } from '../advice/answer-at-edge.ts';
-import type { AdviceCache } from '../cache/advice-cache.ts';
+import type { AnswerAtEdgeDeps, ForwardedRequest } from '../advice/answer-steps.ts';
+import { ADVICE_STREAM_PATH, streamAdviceAtEdge } from '../advice/stream-advice-at-edge.ts';
+import type { AdviceCache, CacheableQuestion } from '../cache/advice-cache.ts';
 import type { CoreClient } from '../core/core-client.ts';
 import { authenticate, type AccessTokenVerifier, type AuthVariables } from '../http/authenticate.ts';
 import { runInBackground } from '../http/execution-context.ts';
@@ -16,6 +19,7 @@ import { pickProblems } from './problem-responses.ts';
 
 export interface AdviceRouteDeps {
   verifier: AccessTokenVerifier;
+  /** One per-user limiter for both advice routes: a request to either counts against the same bucket. */
   limiter: RateLimiter;
   cache: AdviceCache;
   core: CoreClient;
@@ -24,12 +28,31 @@ export interface AdviceRouteDeps {
 
 type AdviceEnv = { Variables: AuthVariables & RequestIdVariables };
 
+const STREAM_DESCRIPTION = [
+  'The advice of `POST /v1/advice` as Server-Sent Events, in the shapes core streams them:',
+  '`meta` — `{ sources, indexVersion }`; `token` — `{ text }` per piece of the draft;',
+  '`done` — the complete AdviceResponse (authoritative: it replaces the draft);',
+  '`error` — problem+json when the answer failed after the stream started (nothing follows it).',
+  'On a MISS core’s events are piped through as they arrive and the `done` answer is stored in the answer cache, the same entry `POST /v1/advice` uses;',
+  'an answer from that cache (`X-Cache: HIT`, or `STALE` while core is down) is sent as `meta`, one `token` holding the whole advice, and `done` with `cached: true`.',
+  'Failures before the stream starts (token, rate limit, body, validation, text policy, core down with no stored answer) are ordinary problem+json responses.',
+].join(' ');
+
 /**
- * POST /v1/advice in the order that keeps work cheapest for abusers: token, per-user rate limit,
- * media type and size, JSON, schema, text policy — then cache, then core.
+ * POST /v1/advice and POST /v1/advice/stream, one pipeline in the order that keeps work cheapest
+ * for abusers: token, per-user rate limit, media type and size, JSON, schema, text policy — then
+ * the answer cache, then core. The routes differ only in how they ask core and write the answer.
  */
 export function adviceRoutes(deps: AdviceRouteDeps) {
   const app = new OpenAPIHono<AdviceEnv>({ defaultHook: validationHook });
+  const middleware = [
+    authenticate(deps.verifier),
+    rateLimit<Context<AdviceEnv>>({ limiter: deps.limiter, identify: (c) => c.var.claims.sub, now: deps.now }),
+    jsonBodyGuard({ maxBytes: MAX_BODY_BYTES }),
+  ] as const;
+  const request = { body: { required: true, content: { 'application/json': { schema: AdviceRequestSchema } } } };
+  const answerDeps = (c: Context<AdviceEnv>): AnswerAtEdgeDeps => ({ cache: deps.cache, core: deps.core, background: (task) => runInBackground(c, task) });
+
   app.openapi(
     createRoute({
       method: 'post',
@@ -37,12 +60,8 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
       summary: 'Loan advice, served from the edge cache when the live index already answered it',
       tags: ['advice'],
       security: [{ bearerAuth: [] }],
-      middleware: [
-        authenticate(deps.verifier),
-        rateLimit<Context<AdviceEnv>>({ limiter: deps.limiter, identify: (c) => c.var.claims.sub, now: deps.now }),
-        jsonBodyGuard({ maxBytes: MAX_BODY_BYTES }),
-      ] as const,
-      request: { body: { required: true, content: { 'application/json': { schema: AdviceRequestSchema } } } },
+      middleware: [...middleware],
+      request,
       responses: {
         200: {
           description: 'Advice; `X-Cache` says HIT, MISS or STALE (core down, last good answer)',
@@ -52,20 +71,49 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
       },
     }),
     async (c) => {
-      const request = c.req.valid('json');
-      const question = { query: assertQueryAllowed(request.query), profile: request.profile };
-      const result = await answerAtEdge(
-        { cache: deps.cache, core: deps.core, background: (task) => runInBackground(c, task) },
-        question,
-        {
-          body: await c.req.text(),
-          headers: { authorization: c.req.header('authorization') ?? '', 'x-request-id': c.var.requestId },
-        },
-      );
+      const { question, forward } = await adviceInput(c, c.req.valid('json'));
+      const result = await answerAtEdge(answerDeps(c), question, forward);
       // Core's own problem+json relayed byte for byte; not one of this route's typed bodies.
       if (result.kind === 'core-refused') return passThrough(result.outcome) as never;
       return c.json(result.response, 200, { 'X-Cache': result.cache });
     },
   );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: ADVICE_STREAM_PATH,
+      summary: 'Loan advice streamed as it is written (Server-Sent Events), cached at the edge once complete',
+      description: STREAM_DESCRIPTION,
+      tags: ['advice'],
+      security: [{ bearerAuth: [] }],
+      middleware: [...middleware],
+      request,
+      responses: {
+        200: {
+          description: `${STREAM_DESCRIPTION} \`X-Cache\` says HIT, MISS or STALE.`,
+          content: { 'text/event-stream': { schema: z.string().openapi({ example: 'event: token\ndata: {"text":"FHA loans"}\n\n' }) } },
+        },
+        ...pickProblems(400, 401, 403, 413, 415, 422, 429, 503, 504),
+      },
+    }),
+    async (c) => {
+      const { question, forward } = await adviceInput(c, c.req.valid('json'));
+      const result = await streamAdviceAtEdge(answerDeps(c), question, forward, { signal: c.req.raw.signal });
+      if (result.kind === 'core-refused') return passThrough(result.outcome) as never;
+      // An event stream is not one of the typed JSON bodies either.
+      return new Response(result.body, { status: 200, headers: { ...EVENT_STREAM_HEADERS, 'X-Cache': result.cache } }) as never;
+    },
+  );
   return app;
+}
+
+/** The validated request after the text policy, and what core is sent: the client's exact body, its token and the request id. */
+async function adviceInput(c: Context<AdviceEnv>, request: AdviceRequest): Promise<{ question: CacheableQuestion; forward: ForwardedRequest }> {
+  const question = { query: assertQueryAllowed(request.query), profile: request.profile };
+  const forward = {
+    body: await c.req.text(),
+    headers: { authorization: c.req.header('authorization') ?? '', 'x-request-id': c.var.requestId },
+  };
+  return { question, forward };
 }

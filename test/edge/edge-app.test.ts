@@ -4,8 +4,8 @@ import { verifyServiceSignature } from '../../shared/auth/service-signature.ts';
 import { adviceCacheKey, liveIndexVersionKey } from '../../shared/cache/advice-cache-key.ts';
 import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES } from '../../shared/contracts/advice.ts';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../shared/contracts/auth.ts';
-import { createEdgeAppHarness, jsonPost, readProblem } from '../support/edge-app-harness.ts';
-import { closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
+import { createEdgeAppHarness, jsonPost, parseEventStream, readProblem } from '../support/edge-app-harness.ts';
+import { adviceTokens, closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
 import { createTestSigner, tamperedToken, unsignedToken, type TestSigner } from '../support/edge-tokens.ts';
 import { startEdgeUpstash, type EdgeUpstash } from '../support/edge-upstash.ts';
 
@@ -51,7 +51,8 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
 
     const doc = (await (await edge.request('/openapi.json')).json()) as { info: { title: string }; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(doc.info.title).toBe('APFA edge');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/v1/advice', '/v1/auth/token']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/v1/advice', '/v1/advice/stream', '/v1/auth/token']));
+    expect(doc.paths['/v1/advice/stream']).toMatchObject({ post: { responses: { 200: { content: { 'text/event-stream': {} } } } } });
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['AdviceRequest', 'AdviceResponse', 'Problem']));
 
     const missing = await edge.request('/nope');
@@ -343,6 +344,210 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
         .sign(new TextEncoder().encode(secret));
       expect((await edge.request('/v1/advice', jsonPost(question('shared secrets'), { authorization: `Bearer ${token}` }))).status).toBe(200);
       expect((await edge.request('/v1/advice', jsonPost(question('shared secrets'), await bearer()))).status).toBe(401);
+    });
+  });
+
+  describe('POST /v1/advice/stream', () => {
+    const stream = (edge: ReturnType<typeof createEdgeAppHarness>, body: unknown, headers: Record<string, string>) =>
+      edge.request('/v1/advice/stream', jsonPost(body, headers));
+    const eventsOf = async (response: Response) => {
+      expect(response.headers.get('content-type')).toBe('text/event-stream');
+      return parseEventStream(await response.text());
+    };
+    const cacheKeyFor = async (prefix: string, body: { query: string; profile?: unknown }) => {
+      const parsed = AdviceRequestSchema.parse(body);
+      return adviceCacheKey({ prefix, indexVersion: core.indexVersion, query: parsed.query, profile: parsed.profile });
+    };
+
+    it('MISS pipes core’s meta/token/done through and caches the answer; the same question is then a HIT on both routes without core', async () => {
+      const bindings = bindingsFor('stream-hit', { EDGE_SHARED_SECRET: SHARED_SECRET });
+      await upstash.redis.set(liveIndexVersionKey(bindings.KEY_PREFIX), core.indexVersion);
+      const edge = createEdgeAppHarness(bindings);
+      const headers = { ...(await bearer()), 'x-request-id': 'req-stream-1' };
+      const body = question('a streamed answer');
+
+      const miss = await stream(edge, body, headers);
+      expect(miss.status).toBe(200);
+      expect(miss.headers.get('x-cache')).toBe('MISS');
+      expect(miss.headers.get('cache-control')).toBe('no-cache');
+      expect(miss.headers.get('ratelimit-limit')).toBe('10');
+      expect(miss.headers.get('x-request-id')).toBe('req-stream-1');
+      const events = await eventsOf(miss);
+      const done = AdviceResponseSchema.parse(events.at(-1)?.data);
+      expect(events.map((event) => event.event)).toEqual(['meta', 'token', 'token', 'token', 'done']);
+      expect(events[0]?.data).toEqual({ sources: done.sources, indexVersion: core.indexVersion });
+      expect(events.slice(1, 4).map((event) => (event.data as { text: string }).text)).toEqual(adviceTokens(done.advice));
+      expect(done).toMatchObject({ cached: false, advice: `Fake core advice for: ${body.query}` });
+
+      const [call] = core.callsTo('/v1/advice/stream');
+      expect(core.calls).toHaveLength(1);
+      expect(call?.body).toBe(JSON.stringify(body));
+      expect(call?.headers).toMatchObject({ authorization: headers.authorization, 'x-request-id': 'req-stream-1', accept: 'text/event-stream', 'content-type': 'application/json' });
+      const signature = await verifyServiceSignature({ secret: SHARED_SECRET, headers: new Headers(call?.headers), method: 'POST', path: '/v1/advice/stream', body: call?.body ?? '' });
+      expect(signature).toEqual({ ok: true });
+
+      const key = await cacheKeyFor(bindings.KEY_PREFIX, body);
+      expect(await upstash.redis.ttl(key)).toBeGreaterThan(590);
+      expect(await upstash.redis.ttl(`${bindings.KEY_PREFIX}advice-stale:${key.split(':').pop()}`)).toBeGreaterThan(86_000);
+
+      const hit = await stream(edge, body, await bearer());
+      expect(hit.status).toBe(200);
+      expect(hit.headers.get('x-cache')).toBe('HIT');
+      const hitEvents = await eventsOf(hit);
+      expect(hitEvents.map((event) => event.event)).toEqual(['meta', 'token', 'done']);
+      expect(hitEvents[0]?.data).toEqual(events[0]?.data);
+      expect(hitEvents[1]?.data).toEqual({ text: done.advice });
+      expect(hitEvents[2]?.data).toEqual({ ...done, cached: true });
+
+      const json = await edge.request('/v1/advice', jsonPost(body, await bearer()));
+      expect(json.headers.get('x-cache')).toBe('HIT');
+      expect(await json.json()).toEqual({ ...done, cached: true });
+      expect(core.calls).toHaveLength(1);
+      expect(await upstash.redis.get(`${bindings.KEY_PREFIX}metrics:edge_cache:hit`)).toBe('2');
+      expect(await upstash.redis.get(`${bindings.KEY_PREFIX}metrics:edge_cache:miss`)).toBe('1');
+    });
+
+    it('an answer cached by POST /v1/advice is a HIT for the stream', async () => {
+      const bindings = bindingsFor('stream-from-json');
+      await upstash.redis.set(liveIndexVersionKey(bindings.KEY_PREFIX), core.indexVersion);
+      const edge = createEdgeAppHarness(bindings);
+      const body = question('answers asked as JSON first');
+      const first = AdviceResponseSchema.parse(await (await edge.request('/v1/advice', jsonPost(body, await bearer()))).json());
+      const hit = await stream(edge, body, await bearer());
+      expect(hit.headers.get('x-cache')).toBe('HIT');
+      expect((await eventsOf(hit)).at(-1)).toEqual({ event: 'done', data: { ...first, cached: true } });
+      expect(core.calls.map((call) => call.path)).toEqual(['/v1/advice']);
+    });
+
+    it.each([
+      ['ends with an error event', 'stream-error', ['meta', 'token', 'error'], 'upstream-unavailable'],
+      ['ends in the middle of the done event', 'stream-truncated', ['meta', 'token', 'token', 'token', 'error'], 'upstream-unavailable'],
+    ] as const)('caches nothing when core’s stream %s', async (_name, mode, expected, code) => {
+      const bindings = bindingsFor(`stream-${mode}`);
+      await upstash.redis.set(liveIndexVersionKey(bindings.KEY_PREFIX), core.indexVersion);
+      const edge = createEdgeAppHarness(bindings);
+      const body = question(`streams that ${mode}`);
+      core.mode = mode;
+      const response = await stream(edge, body, await bearer());
+      expect(response.status).toBe(200);
+      const events = await eventsOf(response);
+      expect(events.map((event) => event.event)).toEqual(expected);
+      expect(events.at(-1)?.data).toMatchObject({ type: `/problems/${code}`, code, status: 503 });
+      expect(await upstash.redis.exists(await cacheKeyFor(bindings.KEY_PREFIX, body))).toBe(0);
+
+      core.mode = 'ok';
+      expect((await stream(edge, body, await bearer())).headers.get('x-cache')).toBe('MISS');
+      expect(core.callsTo('/v1/advice/stream')).toHaveLength(2);
+    });
+
+    it('caches neither a streamed nor a JSON answer that core marked degraded', async () => {
+      const bindings = bindingsFor('stream-degraded');
+      await upstash.redis.set(liveIndexVersionKey(bindings.KEY_PREFIX), core.indexVersion);
+      const edge = createEdgeAppHarness(bindings);
+      core.mode = 'degraded';
+      const body = question('a model outage');
+      const streamed = await eventsOf(await stream(edge, body, await bearer()));
+      expect(streamed.at(-1)).toMatchObject({ event: 'done', data: { degraded: true } });
+      const json = await edge.request('/v1/advice', jsonPost(body, await bearer()));
+      expect(json.headers.get('x-cache')).toBe('MISS');
+      expect(await json.json()).toMatchObject({ degraded: true });
+      expect(await upstash.redis.keys(`${bindings.KEY_PREFIX}advice*`)).toEqual([]);
+
+      core.mode = 'ok';
+      expect((await stream(edge, body, await bearer())).headers.get('x-cache')).toBe('MISS');
+      expect((await stream(edge, body, await bearer())).headers.get('x-cache')).toBe('HIT');
+      expect(core.calls).toHaveLength(3);
+    });
+
+    it('closes with an upstream-timeout error event, caching nothing, when core goes silent mid-stream past CORE_TIMEOUT_MS', async () => {
+      const bindings = bindingsFor('stream-silent', { CORE_TIMEOUT_MS: '300' });
+      await upstash.redis.set(liveIndexVersionKey(bindings.KEY_PREFIX), core.indexVersion);
+      const edge = createEdgeAppHarness(bindings);
+      core.mode = 'stream-stall';
+      const body = question('cores that stall');
+      const started = Date.now();
+      const events = await eventsOf(await stream(edge, body, await bearer()));
+      expect(events.map((event) => event.event)).toEqual(['meta', 'token', 'error']);
+      expect(events.at(-1)?.data).toMatchObject({ type: '/problems/upstream-timeout', status: 504 });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(await upstash.redis.exists(await cacheKeyFor(bindings.KEY_PREFIX, body))).toBe(0);
+      await expect.poll(() => core.callsTo('/v1/advice/stream')[0]?.closedEarly).toBe(true);
+    });
+
+    it('when core fails: the stale answer as events (X-Cache: STALE), else 503 / 504 problem+json with Retry-After', async () => {
+      const bindings = bindingsFor('stream-stale', { CORE_TIMEOUT_MS: '300' });
+      const edge = createEdgeAppHarness(bindings);
+      const auth = await bearer();
+      const body = question('stale streamed answers');
+      const first = AdviceResponseSchema.parse((await eventsOf(await stream(edge, body, auth))).at(-1)?.data);
+
+      core.mode = 'fail';
+      const stale = await stream(edge, body, auth);
+      expect(stale.status).toBe(200);
+      expect(stale.headers.get('x-cache')).toBe('STALE');
+      expect((await eventsOf(stale)).map((event) => [event.event, event.data])).toEqual([
+        ['meta', { sources: first.sources, indexVersion: first.indexVersion }],
+        ['token', { text: first.advice }],
+        ['done', { ...first, cached: true }],
+      ]);
+      const unavailable = await stream(edge, question('never streamed'), auth);
+      expect(unavailable.status).toBe(503);
+      expect((await readProblem(unavailable)).type).toBe('/problems/upstream-unavailable');
+      expect(unavailable.headers.get('retry-after')).toBe('5');
+
+      core.mode = 'hang';
+      const timedOut = await stream(edge, question('never streamed'), auth);
+      expect(timedOut.status).toBe(504);
+      expect((await readProblem(timedOut)).type).toBe('/problems/upstream-timeout');
+      expect(timedOut.headers.get('retry-after')).toBe('5');
+
+      const down = createEdgeAppHarness({ ...bindings, CORE_URL: await closedPortUrl(), JWKS_URL: `${core.url}/.well-known/jwks.json` });
+      expect((await down.request('/v1/advice/stream', jsonPost(body, auth))).headers.get('x-cache')).toBe('STALE');
+      expect((await down.request('/v1/advice/stream', jsonPost(question('never streamed'), auth))).status).toBe(503);
+    });
+
+    it('relays core’s 4xx problem unchanged', async () => {
+      const edge = createEdgeAppHarness(bindingsFor('stream-forbid'));
+      core.mode = 'forbid';
+      const response = await stream(edge, question('forbidden streams'), await bearer());
+      expect(response.status).toBe(403);
+      expect(await readProblem(response)).toMatchObject({ type: '/problems/forbidden', detail: 'fake core says forbidden' });
+    });
+
+    it('refuses like /v1/advice before core: 401 without a token, 415/400/413/422 bodies and text policy', async () => {
+      const edge = createEdgeAppHarness(bindingsFor('stream-refusals', { RATE_LIMIT_REQUESTS: '100' }));
+      const auth = await bearer();
+      const refusals: Array<[RequestInit, number, string]> = [
+        [jsonPost(question('tokens')), 401, 'unauthorized'],
+        [jsonPost(question('tokens'), { authorization: `Bearer ${unsignedToken()}` }), 401, 'unauthorized'],
+        [{ method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'What mortgage can I get?' }, 415, 'unsupported-media-type'],
+        [jsonPost('{"query": "What mortgage', auth), 400, 'malformed-json'],
+        [jsonPost({ query: 'mortgage '.repeat(MAX_BODY_BYTES / 8) }, auth), 413, 'payload-too-large'],
+        [jsonPost({ ...question('extras'), extra: true }, auth), 422, 'validation-failed'],
+        [jsonPost({ query: 'What is the best pizza topping for a party?' }, auth), 422, 'off-topic'],
+      ];
+      for (const [init, status, code] of refusals) {
+        const response = await edge.request('/v1/advice/stream', init);
+        expect(response.status, code).toBe(status);
+        expect((await readProblem(response)).type).toBe(`/problems/${code}`);
+      }
+      expect(core.calls).toHaveLength(0);
+    });
+
+    it('shares the per-user rate limit with /v1/advice: 429 with Retry-After once both together pass the limit', async () => {
+      const edge = createEdgeAppHarness(bindingsFor('stream-limit', { RATE_LIMIT_WINDOW: '1 h' }));
+      const headers = await bearer('stream-limited-user');
+      for (let index = 1; index <= 10; index += 1) {
+        const path = index % 2 === 0 ? '/v1/advice/stream' : '/v1/advice';
+        const response = await edge.request(path, jsonPost(question('stream limits'), headers));
+        expect(response.status).toBe(200);
+        expect(response.headers.get('ratelimit-remaining')).toBe(String(10 - index));
+      }
+      const limited = await edge.request('/v1/advice/stream', jsonPost(question('stream limits'), headers));
+      expect(limited.status).toBe(429);
+      expect((await readProblem(limited)).type).toBe('/problems/rate-limited');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(limited.headers.get('ratelimit-remaining')).toBe('0');
     });
   });
 

@@ -8,7 +8,11 @@ import { toHonoExecutionContext } from '../../edge/http/execution-context.ts';
 export interface EdgeAppHarness {
   app: EdgeApp;
   deps: EdgeAppDeps;
-  /** Sends a request and waits for its background work (cache writes, counters) to finish. */
+  /**
+   * Sends a request and waits for its background work (cache writes, counters) to finish. An
+   * event-stream body is read to its end first (its background work settles only then) and comes
+   * back as a buffered copy.
+   */
   request(path: string, init?: RequestInit): Promise<Response>;
 }
 
@@ -22,8 +26,13 @@ export function createEdgeAppHarness(bindings: Record<string, string>, overrides
       const pending: Promise<unknown>[] = [];
       const context: ExecutionContextLike = { waitUntil: (promise) => void pending.push(promise) };
       const response = await app.request(path, init, bindings, toHonoExecutionContext(context));
+      if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+        await Promise.allSettled(pending);
+        return response;
+      }
+      const body = await response.text();
       await Promise.allSettled(pending);
-      return response;
+      return new Response(body, { status: response.status, headers: response.headers });
     },
   };
 }
@@ -42,4 +51,26 @@ export async function readProblem(response: Response): Promise<{ type: string; c
     throw new Error(`expected application/problem+json, got ${contentType} (${response.status}): ${await response.text()}`);
   }
   return (await response.json()) as Awaited<ReturnType<typeof readProblem>>;
+}
+
+/** One event of a text/event-stream body, its data parsed as JSON. */
+export interface StreamedEvent {
+  event: string;
+  data: unknown;
+}
+
+/** Parses a complete text/event-stream body (events separated by blank lines, JSON data). */
+export function parseEventStream(body: string): StreamedEvent[] {
+  return body
+    .split(/\r?\n\r?\n/)
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const lines = block.split(/\r?\n/);
+      const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message';
+      const data = lines
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).replace(/^ /, ''))
+        .join('\n');
+      return { event, data: JSON.parse(data) as unknown };
+    });
 }

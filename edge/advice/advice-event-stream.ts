@@ -1,0 +1,113 @@
+import type { AdviceResponse } from '../../shared/contracts/advice.ts';
+import { AppError } from '../../shared/errors/app-error.ts';
+import { toProblem } from '../../shared/errors/problem.ts';
+import { createEventStreamSplitter, formatServerSentEvent, parseServerSentEvent } from '../stream/server-sent-events.ts';
+import { parseAnswer } from './answer-steps.ts';
+
+/**
+ * The events of core's `POST /v1/advice/stream` (core/routes/advice-stream-routes.ts): `meta`
+ * `{ sources, indexVersion }`, `token` `{ text }`, `done` (the complete AdviceResponse, whose
+ * `advice` is authoritative), `error` (problem+json; nothing follows it).
+ */
+export const ADVICE_EVENTS = { meta: 'meta', token: 'token', done: 'done', error: 'error' } as const;
+
+/** Response headers of an advice event stream (X-Accel-Buffering: proxies must not hold it back). */
+export const EVENT_STREAM_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } as const;
+
+/**
+ * A stored answer (HIT or STALE) written as the stream core would have sent: `meta`, then ONE
+ * `token` carrying the whole advice, then `done`. One token, not the answer cut into pieces: the
+ * text is already final, so chunking it would only add bytes and events (and faking a typing
+ * delay would only slow the borrower down); it is also exactly what core sends for an extractive
+ * answer, so clients that render tokens and clients that wait for `done` both work unchanged.
+ */
+export function answerAsEventStream(response: AdviceResponse): string {
+  return [
+    formatServerSentEvent(ADVICE_EVENTS.meta, JSON.stringify({ sources: response.sources, indexVersion: response.indexVersion })),
+    formatServerSentEvent(ADVICE_EVENTS.token, JSON.stringify({ text: response.advice })),
+    formatServerSentEvent(ADVICE_EVENTS.done, JSON.stringify(response)),
+  ].join('');
+}
+
+export interface AdviceStreamRelay {
+  /** What the client receives: core's events, verbatim and in order, each as soon as it is complete. */
+  body: ReadableStream<Uint8Array>;
+  /**
+   * Settles once the stream can say no more: the `done` answer when a complete, schema-valid one
+   * arrived before any `error`; null for a stream that ended with `error`, ended early, failed, or
+   * that the client abandoned before `done`.
+   */
+  answer: Promise<AdviceResponse | null>;
+}
+
+/**
+ * Pipes core's advice stream to the client while reading its events on the way through. Whole
+ * events are forwarded the moment their closing blank line arrives (core writes one event per
+ * chunk, so this adds no wait); only a partial event is held. That keeps the stream well formed
+ * when core fails mid-way: the client then gets a closing `error` event (problem+json, like core's
+ * own), never half an event glued to it. Cancelling the body (client gone) cancels `upstream`,
+ * which aborts the request to core.
+ */
+export function relayAdviceStream(upstream: ReadableStream<Uint8Array>, options: { instance: string }): AdviceStreamRelay {
+  const reader = upstream.getReader();
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  const splitter = createEventStreamSplitter();
+  let errored = false;
+  let answer: AdviceResponse | null = null;
+  let settle: (value: AdviceResponse | null) => void = () => undefined;
+  const answered = new Promise<AdviceResponse | null>((resolve) => {
+    settle = resolve;
+  });
+
+  const read = (block: string) => {
+    const event = parseServerSentEvent(block);
+    if (!event || errored || answer) return;
+    if (event.event === ADVICE_EVENTS.error) errored = true;
+    else if (event.event === ADVICE_EVENTS.done) answer = parseAnswer(event.data);
+  };
+  const closingError = (error: AppError) => encoder.encode(formatServerSentEvent(ADVICE_EVENTS.error, JSON.stringify(toProblem(error, options.instance))));
+  const finish = (controller: ReadableStreamDefaultController<Uint8Array>, failure: AppError | null) => {
+    // Core ended (or failed) without saying how the answer ended: tell the client, as core would.
+    if (failure && !errored && !answer) controller.enqueue(closingError(failure));
+    controller.close();
+    settle(errored ? null : answer);
+  };
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          let chunk: ReadableStreamReadResult<Uint8Array>;
+          try {
+            chunk = await reader.read();
+          } catch (error) {
+            return finish(controller, describeBreak(error));
+          }
+          // At the end, text after the last blank line is an unfinished event: dropped, as an EventSource would.
+          const blocks = splitter.push(chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true }));
+          for (const block of blocks) read(block);
+          if (blocks.length > 0) controller.enqueue(encoder.encode(blocks.join('')));
+          if (chunk.done) {
+            return finish(controller, new AppError('upstream-unavailable', { detail: 'Core ended the stream before the answer was complete.' }));
+          }
+          if (answer && !errored) settle(answer);
+          if (blocks.length > 0) return;
+        }
+      },
+      async cancel(reason) {
+        settle(errored ? null : answer);
+        await reader.cancel(reason).catch(() => undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { body, answer: answered };
+}
+
+function describeBreak(error: unknown): AppError {
+  const timedOut = (error instanceof Error || error instanceof DOMException) && error.name === 'TimeoutError';
+  return timedOut
+    ? new AppError('upstream-timeout', { detail: 'Core stopped sending before the answer was complete.' })
+    : new AppError('upstream-unavailable', { detail: 'The stream from core broke before the answer was complete.' });
+}
