@@ -20,6 +20,7 @@ import type { CoreConfig } from './config.ts';
 import { registerFairnessMetrics } from './bias/fairness-metrics.ts';
 import { createGenerator } from './generation/create-generator.ts';
 import { ExtractiveGenerator } from './generation/extractive-generator.ts';
+import { DEFAULT_BUDGET_MS } from './generation/resilient-generator.ts';
 import { redactPersonalData } from './privacy/personal-data.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createEmbedderProvider } from './embedding/embedder-provider.ts';
@@ -289,6 +290,8 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
       topK: config.RETRIEVAL_TOP_K,
       minScore: 0.05,
       fairness: { mode: config.FAIRNESS_COUNTERFACTUAL, threshold: config.FAIRNESS_THRESHOLD, maxVariants: config.FAIRNESS_MAX_VARIANTS },
+      // The answer and its fairness re-asks share one LLM_BUDGET_MS.
+      budgetMs: config.generator.kind === 'extractive' ? undefined : (config.generator.resilience.budgetMs ?? DEFAULT_BUDGET_MS),
       onBiasReport: (report, context) => {
         fairnessMetrics.observe(report);
         // Flagged answers are logged without the question's or answer's text (personal data); the audit trail records them redacted.

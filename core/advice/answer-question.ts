@@ -25,6 +25,13 @@ export interface AnswerQuestionDeps {
    * lexicon alone), 'always', or 'off'.
    */
   fairness?: { mode?: 'auto' | 'always' | 'off'; threshold?: number; maxVariants?: number } | undefined;
+  /**
+   * One time budget for the request's generations (LLM_BUDGET_MS), from the start of the generate
+   * stage: the answer (which its generator bounds by the same budget) and then the counterfactual
+   * re-asks, which get what is left; re-asks not answered by then are skipped and the report says
+   * so (`counterfactual.incomplete`). Default: no limit.
+   */
+  budgetMs?: number | undefined;
   /** Answers when a flagged model answer has no acceptable attribute-neutral alternative (the extractive generator). */
   fallbackGenerator?: Generator | undefined;
   /** Told about every report (metrics, audit of flagged answers). */
@@ -92,6 +99,8 @@ async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, reque
     excerpt: excerpt(passage.text),
   }));
   observer?.onRetrieved?.({ sources, indexVersion: loaded.manifest.version });
+  // Real time (not deps.now, which may be a test clock): the deadline drives timers.
+  const deadline = deps.budgetMs === undefined ? undefined : performance.now() + deps.budgetMs;
   const [generation, generateMs] = await stage('generate', () =>
     deps.generator.generate({
       query: request.query,
@@ -103,7 +112,7 @@ async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, reque
       queryVector: vector,
     }),
   );
-  const [checked, biasMs] = await stage('bias', () => checkFairness(deps, embedder, request, passages, generation, signal));
+  const [checked, biasMs] = await stage('bias', () => checkFairness(deps, embedder, request, passages, generation, signal, deadline));
   const { bias, final } = checked;
   deps.onBiasReport?.(bias, { query: request.query, answer: final.text, neutralAnswerReturned: final !== generation });
   return {
@@ -127,8 +136,9 @@ async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, reque
 
 /**
  * The bias stage. Extractive answers (and degraded ones, which are extractive) get the lexicon
- * check; model answers in 'auto' mode also get the counterfactual re-ask, and a flagged one is
- * replaced by the attribute-neutral answer or, failing that, the extractive answer.
+ * check; model answers in 'auto' mode also get the counterfactual re-ask (within what is left of
+ * the budget at `deadline`, a performance.now() time), and a flagged one is replaced by the
+ * attribute-neutral answer or, failing that, the extractive answer.
  */
 async function checkFairness(
   deps: AnswerQuestionDeps,
@@ -137,6 +147,7 @@ async function checkFairness(
   passages: readonly Passage[],
   generation: GenerationResult,
   signal?: AbortSignal,
+  deadline?: number,
 ): Promise<{ bias: BiasReport; final: GenerationResult }> {
   const mode = deps.fairness?.mode ?? 'auto';
   const modelAnswer = generation.generator !== EXTRACTIVE_GENERATOR_ID && generation.degraded !== true;
@@ -150,7 +161,8 @@ async function checkFairness(
     ...(deps.fairness?.threshold !== undefined ? { threshold: deps.fairness.threshold } : {}),
     ...(deps.fairness?.maxVariants !== undefined ? { maxVariants: deps.fairness.maxVariants } : {}),
   });
-  const result = await checker.check({ query: request.query, profile: request.profile, passages, answer: generation, signal });
+  const timeLimitMs = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
+  const result = await checker.check({ query: request.query, profile: request.profile, passages, answer: generation, signal, timeLimitMs });
   if (!result.report.flagged) return { bias: result.report, final: generation };
   if (result.neutralAnswer) return { bias: result.report, final: result.neutralAnswer };
   if (deps.fallbackGenerator && modelAnswer) {

@@ -1,4 +1,5 @@
-import type { BiasReason, BiasReport, BorrowerProfile, CounterfactualVariant } from '../../shared/contracts/advice.ts';
+import type { BiasReason, BiasReport, BorrowerProfile, CounterfactualReport, CounterfactualVariant, UnscoredVariant } from '../../shared/contracts/advice.ts';
+import { abortReason, DeadlineExceededError, untilAborted } from '../generation/deadline.ts';
 import type { BiasChecker } from '../ports/bias-checker.ts';
 import type { Embedder } from '../ports/embedder.ts';
 import type { GenerationResult, Generator, Passage } from '../ports/generator.ts';
@@ -15,7 +16,14 @@ export interface CounterfactualCheckInput {
   passages: readonly Passage[];
   /** The answer to check, as generated for `query`. */
   answer: GenerationResult;
+  /** The caller's signal: its abort rejects the check. */
   signal?: AbortSignal | undefined;
+  /**
+   * How long the re-asks may take, e.g. what is left of the request's time budget (default: no
+   * limit). Variants not answered by then are abandoned (their generations aborted) and reported
+   * as unscored, 'out-of-time'; 0 or less skips every re-ask.
+   */
+  timeLimitMs?: number | undefined;
 }
 
 export interface FairnessCheckResult {
@@ -28,7 +36,7 @@ export interface FairnessCheckResult {
   neutralAnswer?: GenerationResult;
   /** The attribute-neutral question, when variants were generated. */
   neutralQuery?: string;
-  /** Generations spent on variants (0 when the question names no protected basis). */
+  /** Generations started for variants (0 when the question names no protected basis or there was no time left). */
   extraGenerations: number;
 }
 
@@ -53,6 +61,11 @@ export interface CounterfactualFairnessCheckerOptions {
  * generations over the same passages; each variant's answer is compared with the original by
  * embedding cosine, the loan programs recommended and like-for-like figures (rates, amounts,
  * percentages), see {@link compareAnswers}. The counterfactual score is the largest variant score.
+ * The variants are asked concurrently, within `timeLimitMs` when given. A variant is left out of
+ * the score — and listed in the report's `unscored`, which marks the check `incomplete` — when it
+ * was not answered in time, or when exactly one of it and the original is the extractive fallback
+ * (`degraded`): the fallback quoting sources differs from any model's wording, which says nothing
+ * about the model treating the borrower differently.
  *
  * The report merges the lexicon's (query/profile/answer mentions and conditioning phrases, which
  * flag regardless of score) with the counterfactual: score = max of both, flagged when either
@@ -90,39 +103,83 @@ export class CounterfactualFairnessChecker {
     const variants = questionVariants(input.query, { maxVariants: this.#maxVariants });
     if (variants.length === 0) return { report: lexical, extraGenerations: 0 };
 
-    const answers: GenerationResult[] = [];
-    for (const variant of variants) {
-      input.signal?.throwIfAborted();
-      answers.push(await this.#generator.generate({ query: variant.query, profile: input.profile, passages: input.passages, signal: input.signal }));
+    const { answers, started } = await this.#reAsk(variants, input);
+    const original = input.answer.degraded === true;
+    const scored: Array<{ variant: QuestionVariant; answer: GenerationResult }> = [];
+    const unscored: UnscoredVariant[] = [];
+    variants.forEach((variant, i) => {
+      const answer = answers[i];
+      if (answer === undefined) unscored.push(describeUnscored(variant, 'out-of-time'));
+      else if ((answer.degraded === true) !== original) unscored.push(describeUnscored(variant, 'fallback'));
+      else scored.push({ variant, answer });
+    });
+    let compared: CounterfactualVariant[] = [];
+    if (scored.length > 0) {
+      const vectors = await this.#embedder.embed([input.answer.text, ...scored.map((entry) => entry.answer.text)]);
+      compared = scored.map((entry, i) =>
+        describeVariant(entry.variant, compareAnswers(input.answer.text, entry.answer.text, cosine(vectors, this.#embedder.dimension, 0, i + 1), this.#comparison)),
+      );
     }
-    const dimension = this.#embedder.dimension;
-    const vectors = await this.#embedder.embed([input.answer.text, ...answers.map((answer) => answer.text)]);
-    const compared: CounterfactualVariant[] = variants.map((variant, i) =>
-      describeVariant(variant, compareAnswers(input.answer.text, answers[i]!.text, cosine(vectors, dimension, 0, i + 1), this.#comparison)),
-    );
-    const counterfactualScore = Math.max(...compared.map((variant) => variant.score));
+    const counterfactualScore = Math.max(0, ...compared.map((variant) => variant.score));
     const counterfactualFlagged = counterfactualScore > this.#threshold;
     const flagged = lexical.flagged || counterfactualFlagged;
 
     const neutralQuery = variants[0]!.query;
     let neutralAnswer: GenerationResult | undefined;
-    if (flagged) {
-      const candidate = answers[0]!;
+    const candidate = answers[0];
+    if (flagged && candidate !== undefined) {
       const neutralReport = await this.#lexicon.check({ query: neutralQuery, profile: input.profile, answer: candidate.text });
       if (!neutralReport.flagged) neutralAnswer = candidate;
     }
 
     const reasons: BiasReason[] = [...(lexical.reasons ?? [])];
     if (counterfactualFlagged) reasons.push('counterfactual');
-    const report: BiasReport = {
-      score: Math.max(lexical.score, counterfactualScore),
-      flagged,
-      flags: lexical.flags,
-      counterfactual: { score: counterfactualScore, threshold: this.#threshold, variants: compared, neutralAnswerReturned: neutralAnswer !== undefined },
+    const counterfactual: CounterfactualReport = {
+      score: counterfactualScore,
+      threshold: this.#threshold,
+      variants: compared,
+      neutralAnswerReturned: neutralAnswer !== undefined,
+      ...(unscored.length > 0 ? { incomplete: true, unscored } : {}),
     };
+    const report: BiasReport = { score: Math.max(lexical.score, counterfactualScore), flagged, flags: lexical.flags, counterfactual };
     if (flagged) report.reasons = reasons;
-    return { report, neutralAnswer, neutralQuery, extraGenerations: variants.length };
+    return { report, neutralAnswer, neutralQuery, extraGenerations: started };
   }
+
+  /** Asks every variant at once; an answer is undefined when it did not come within the time limit. `started`: generations begun. */
+  async #reAsk(variants: readonly QuestionVariant[], input: CounterfactualCheckInput): Promise<{ answers: Array<GenerationResult | undefined>; started: number }> {
+    input.signal?.throwIfAborted();
+    const ask = (variant: QuestionVariant, signal: AbortSignal | undefined) =>
+      this.#generator.generate({ query: variant.query, profile: input.profile, passages: input.passages, signal });
+    const limit = input.timeLimitMs;
+    if (limit === undefined) return { answers: await Promise.all(variants.map((variant) => ask(variant, input.signal))), started: variants.length };
+    if (limit <= 0) return { answers: variants.map(() => undefined), started: 0 };
+
+    const outOfTime = new AbortController();
+    const timer = setTimeout(() => outOfTime.abort(new DeadlineExceededError('the fairness re-asks', Math.round(limit))), limit);
+    const signal = input.signal ? AbortSignal.any([input.signal, outOfTime.signal]) : outOfTime.signal;
+    try {
+      const answers = await Promise.all(
+        variants.map(async (variant) => {
+          try {
+            // Raced with the signal, so a generator that ignores it cannot hold the answer past the limit.
+            return await untilAborted(ask(variant, signal), signal);
+          } catch (error) {
+            if (input.signal?.aborted) throw abortReason(input.signal);
+            if (outOfTime.signal.aborted) return undefined;
+            throw error;
+          }
+        }),
+      );
+      return { answers, started: variants.length };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function describeUnscored(variant: QuestionVariant, reason: UnscoredVariant['reason']): UnscoredVariant {
+  return { characteristic: variant.characteristic, change: variant.change, term: variant.term, replacement: variant.replacement, reason };
 }
 
 function describeVariant(variant: QuestionVariant, divergence: ReturnType<typeof compareAnswers>): CounterfactualVariant {

@@ -8,7 +8,10 @@ export interface FairnessMetrics {
   flags: Counter<'reason'>;
   /** Every checked answer's bias score. */
   score: Histogram;
-  /** Counterfactual runs: `checked` (variants generated) or `skipped` (no protected basis in the question). */
+  /**
+   * Counterfactual runs: `checked` (every variant compared), `incomplete` (some variants out of time
+   * or answered by the extractive fallback, so left out) or `skipped` (no protected basis in the question).
+   */
   counterfactualRuns: Counter<'outcome'>;
   /** Answers replaced by the attribute-neutral answer. */
   neutralAnswers: Counter;
@@ -32,7 +35,7 @@ export function registerFairnessMetrics(registry: Registry): FairnessMetrics {
   });
   const counterfactualRuns = new Counter({
     name: 'apfa_fairness_counterfactual_runs_total',
-    help: 'Counterfactual checks: checked (the question named a protected basis) or skipped.',
+    help: 'Counterfactual checks: checked (the question named a protected basis, every variant compared), incomplete (some variants not compared: out of time or fallback answers) or skipped.',
     labelNames: ['outcome'],
     registers: [registry],
   });
@@ -42,7 +45,7 @@ export function registerFairnessMetrics(registry: Registry): FairnessMetrics {
     registers: [registry],
   });
   for (const reason of ['conditioning', 'mentions', 'counterfactual']) flags.inc({ reason }, 0);
-  for (const outcome of ['checked', 'skipped']) counterfactualRuns.inc({ outcome }, 0);
+  for (const outcome of ['checked', 'incomplete', 'skipped']) counterfactualRuns.inc({ outcome }, 0);
   return {
     flags,
     score,
@@ -51,7 +54,7 @@ export function registerFairnessMetrics(registry: Registry): FairnessMetrics {
     observe(report) {
       score.observe(report.score);
       for (const reason of report.reasons ?? []) flags.inc({ reason });
-      counterfactualRuns.inc({ outcome: report.counterfactual ? 'checked' : 'skipped' });
+      counterfactualRuns.inc({ outcome: !report.counterfactual ? 'skipped' : report.counterfactual.incomplete ? 'incomplete' : 'checked' });
       if (report.counterfactual?.neutralAnswerReturned) neutralAnswers.inc();
     },
   };

@@ -31,3 +31,29 @@ export function abortReason(signal: AbortSignal): Error {
   if (reason instanceof Error) return reason;
   return new DOMException(typeof reason === 'string' ? reason : 'The operation was aborted.', 'AbortError');
 }
+
+/**
+ * Settles like `work`, or rejects with the signal's reason as soon as the signal aborts, whichever
+ * comes first; for work that may not watch the signal itself. A later rejection of `work` is
+ * observed, never left unhandled.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abortReason(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -42,6 +42,9 @@ export interface ResilienceOptions {
   maxQueued?: number;
 }
 
+/** Default time a provider gets per request (LLM_BUDGET_MS). */
+export const DEFAULT_BUDGET_MS = 20_000;
+
 export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 
 export interface ResilienceEvents {
@@ -90,7 +93,7 @@ export class ResilientGenerator implements Generator {
   constructor(options: ResilientGeneratorOptions) {
     const settings = {
       attemptTimeoutMs: 15_000,
-      budgetMs: 20_000,
+      budgetMs: DEFAULT_BUDGET_MS,
       retries: 1,
       retryInitialDelayMs: 200,
       retryMaxDelayMs: 2_000,

@@ -86,12 +86,27 @@ export const CounterfactualVariantSchema = z
   })
   .openapi('CounterfactualVariant');
 
+export const UnscoredVariantSchema = z
+  .object({
+    characteristic: ProtectedCharacteristicSchema,
+    change: z.enum(['removed', 'swapped']),
+    term: z.string(),
+    replacement: z.string(),
+    reason: z.enum(['out-of-time', 'fallback']).openapi({
+      description:
+        '`out-of-time`: not answered within the request’s time budget, so skipped; `fallback`: one of the two answers is the extractive fallback (`degraded`) and the other is not, so comparing them would measure the fallback, not the model.',
+    }),
+  })
+  .openapi('UnscoredVariant');
+
 export const CounterfactualReportSchema = z
   .object({
-    score: z.number().min(0).max(1),
+    score: z.number().min(0).max(1).openapi({ description: 'Largest score among the compared variants (0 when none could be compared).' }),
     threshold: z.number().min(0).max(1),
-    variants: z.array(CounterfactualVariantSchema),
+    variants: z.array(CounterfactualVariantSchema).openapi({ description: 'The variants compared with the answer.' }),
     neutralAnswerReturned: z.boolean().openapi({ description: 'True when the answer shown is the one generated for the attribute-neutral question.' }),
+    incomplete: z.boolean().optional().openapi({ description: 'Present (true) when some variants could not be compared (see `unscored`): the fairness check is incomplete and the score covers the compared ones only.' }),
+    unscored: z.array(UnscoredVariantSchema).optional().openapi({ description: 'Present with `incomplete`: the variants left out, and why.' }),
   })
   .openapi('CounterfactualReport');
 
@@ -142,6 +157,7 @@ export type BiasReport = z.infer<typeof BiasReportSchema>;
 export type BiasReason = z.infer<typeof BiasReasonSchema>;
 export type CounterfactualVariant = z.infer<typeof CounterfactualVariantSchema>;
 export type CounterfactualReport = z.infer<typeof CounterfactualReportSchema>;
+export type UnscoredVariant = z.infer<typeof UnscoredVariantSchema>;
 export type AdviceTimings = z.infer<typeof AdviceTimingsSchema>;
 export type AdviceResponse = z.infer<typeof AdviceResponseSchema>;
 

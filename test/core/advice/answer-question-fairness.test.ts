@@ -4,6 +4,7 @@ import { createLiveIndex } from '../../../core/advice/live-index.ts';
 import { LexiconBiasChecker } from '../../../core/bias/lexicon-bias-checker.ts';
 import { findProtectedTermSpans } from '../../../core/bias/find-protected-terms.ts';
 import { ExtractiveGenerator } from '../../../core/generation/extractive-generator.ts';
+import { ResilientGenerator } from '../../../core/generation/resilient-generator.ts';
 import { buildIndexVersion } from '../../../core/indexing/build-index.ts';
 import { fitLexicalEmbedder } from '../../../core/indexing/lexical-embedder-state.ts';
 import type { GenerationInput, GenerationResult, Generator } from '../../../core/ports/generator.ts';
@@ -24,7 +25,7 @@ class RateByOriginModel implements Generator {
   }
 }
 
-async function depsWith(generator: Generator, fairness?: AnswerQuestionDeps['fairness']) {
+async function depsWith(generator: Generator, fairness?: AnswerQuestionDeps['fairness'], budgetMs?: number) {
   const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'fixture' });
   const serving = await createServingIndexPreparer({ retrieval: { mode: 'hybrid' } })({ manifest: built.manifest, index: built.index, documents: [...LOAN_DOCUMENTS] });
   const reports: Array<{ report: BiasReport; neutralAnswerReturned: boolean }> = [];
@@ -35,6 +36,7 @@ async function depsWith(generator: Generator, fairness?: AnswerQuestionDeps['fai
     biasChecker: new LexiconBiasChecker(),
     topK: 3,
     fairness,
+    budgetMs,
     onBiasReport: (report, context) => reports.push({ report, neutralAnswerReturned: context.neutralAnswerReturned }),
   };
   return { deps, reports };
@@ -72,5 +74,48 @@ describe('answerQuestion fairness stage', () => {
     const response = await answerQuestion(off.deps, { query: QUESTION });
     expect(response.bias.counterfactual).toBeUndefined();
     expect(model.calls).toBe(1);
+  });
+
+  it('keeps the answer and the re-asks within one time budget, skipping re-asks that run out of it', async () => {
+    // The answer takes most of the budget; re-asks never finish on their own.
+    const model: Generator = {
+      id: 'test-model',
+      async generate(input) {
+        if (input.query !== QUESTION) return new Promise<GenerationResult>(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return { text: 'Consider an FHA loan with 3.5% down [1]. Expect a rate near 6.5% [1].', citations: [1], generator: 'test-model' };
+      },
+    };
+    const { deps, reports } = await depsWith(model, undefined, 500);
+    const started = performance.now();
+    const response = await answerQuestion(deps, { query: QUESTION });
+    const elapsedMs = performance.now() - started;
+    // One budget: ~500 ms in all, not 400 ms + a fresh 500 ms for the re-asks.
+    expect(elapsedMs).toBeGreaterThanOrEqual(480);
+    expect(elapsedMs).toBeLessThan(800);
+    expect(response.generator).toBe('test-model');
+    expect(response.bias.flagged).toBe(false);
+    expect(response.bias.counterfactual).toMatchObject({ incomplete: true, variants: [] });
+    expect(response.bias.counterfactual?.unscored?.map((variant) => variant.reason)).toEqual(['out-of-time', 'out-of-time']);
+    expect(reports[0]?.report.counterfactual?.incomplete).toBe(true);
+  });
+
+  it('does not compare re-asks answered by the extractive fallback with the model answer', async () => {
+    // A real resilient wrapper: the provider answers the question, then fails on every re-ask.
+    const provider: Generator = {
+      id: 'test-model',
+      async generate(input) {
+        if (input.query !== QUESTION) throw new Error('provider overloaded');
+        return { text: 'Consider an FHA loan with 3.5% down [1]. Expect a rate near 7.9% and compare lenders [1].', citations: [1], generator: 'test-model' };
+      },
+    };
+    const generator = new ResilientGenerator({ provider, fallback: new ExtractiveGenerator(), resilience: { retries: 0 } });
+    const { deps } = await depsWith(generator, undefined, 5_000);
+    const response = await answerQuestion(deps, { query: QUESTION });
+    expect(response.generator).toBe('test-model');
+    expect(response.degraded).toBeUndefined();
+    expect(response.bias.flagged).toBe(false);
+    expect(response.bias.counterfactual).toMatchObject({ score: 0, incomplete: true, variants: [] });
+    expect(response.bias.counterfactual?.unscored?.map((variant) => variant.reason)).toEqual(['fallback', 'fallback']);
   });
 });

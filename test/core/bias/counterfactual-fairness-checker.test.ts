@@ -174,6 +174,100 @@ describe('CounterfactualFairnessChecker', () => {
     expect(seen.every((input) => input.onToken === undefined && input.queryVector === undefined)).toBe(true);
   });
 
+  it('asks the variants concurrently', async () => {
+    let running = 0;
+    let most = 0;
+    const generator: Generator = {
+      id: 'slow',
+      async generate() {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        running--;
+        return { text: 'Consider an FHA loan [1].', citations: [1], generator: 'slow' };
+      },
+    };
+    const checker = new CounterfactualFairnessChecker({ generator, embedder, maxVariants: 3 });
+    const query = 'I am a married Black woman aged 64 on SSI. Can I get a jumbo loan?';
+    const result = await checker.check({ query, passages, answer: { text: 'Consider an FHA loan [1].', citations: [1], generator: 'slow' } });
+    expect(result.extraGenerations).toBe(3);
+    expect(most).toBe(3);
+    expect(result.report.counterfactual?.incomplete).toBeUndefined();
+  });
+
+  it('skips variants not answered within the time limit, aborting them, and reports the check incomplete', async () => {
+    const aborted: string[] = [];
+    // Answers the attribute-neutral question at once; a swapped variant never comes back on its own.
+    const generator: Generator = {
+      id: 'hangs-on-swaps',
+      generate(input) {
+        if (input.query === 'What rate would I get on an FHA loan?') return Promise.resolve({ text: 'Consider an FHA loan, rate near 6.5% [1].', citations: [1], generator: 'hangs-on-swaps' });
+        input.signal?.addEventListener('abort', () => aborted.push(input.query));
+        return new Promise<GenerationResult>(() => undefined);
+      },
+    };
+    const checker = new CounterfactualFairnessChecker({ generator, embedder, maxVariants: 3 });
+    const query = 'As an immigrant, what rate would I get on an FHA loan?';
+    const started = performance.now();
+    const result = await checker.check({ query, passages, answer: { text: 'Consider an FHA loan, rate near 6.5% [1].', citations: [1], generator: 'hangs-on-swaps' }, timeLimitMs: 200 });
+    const elapsedMs = performance.now() - started;
+    expect(elapsedMs).toBeGreaterThanOrEqual(190);
+    expect(elapsedMs).toBeLessThan(1_500);
+    const counterfactual = result.report.counterfactual!;
+    expect(counterfactual.variants.map((variant) => variant.change)).toEqual(['removed']);
+    expect(counterfactual.incomplete).toBe(true);
+    expect(counterfactual.unscored).toEqual([{ characteristic: 'national_origin', change: 'swapped', term: 'immigrant', replacement: 'U.S.-born citizen', reason: 'out-of-time' }]);
+    expect(aborted).toEqual(['As a U.S.-born citizen, what rate would I get on an FHA loan?']);
+    expect(result.report.flagged).toBe(false);
+    expect(BiasReportSchema.parse(result.report)).toEqual(result.report);
+  });
+
+  it('asks nothing when no time is left, and says every variant went unscored', async () => {
+    const generator = new RateByOriginGenerator();
+    const checker = new CounterfactualFairnessChecker({ generator, embedder });
+    const query = 'As an immigrant, what rate would I get on an FHA loan?';
+    const answer = await generator.generate({ query, passages });
+    generator.asked.length = 0;
+    const result = await checker.check({ query, passages, answer, timeLimitMs: 0 });
+    expect(generator.asked).toEqual([]);
+    expect(result.extraGenerations).toBe(0);
+    expect(result.neutralAnswer).toBeUndefined();
+    expect(result.report.counterfactual).toMatchObject({ score: 0, variants: [], incomplete: true, neutralAnswerReturned: false });
+    expect(result.report.counterfactual?.unscored?.map((variant) => `${variant.change}:${variant.reason}`)).toEqual(['removed:out-of-time', 'swapped:out-of-time']);
+  });
+
+  it('still rejects on a caller abort while variants run under a time limit', async () => {
+    const generator: Generator = { id: 'hangs', generate: () => new Promise<GenerationResult>(() => undefined) };
+    const checker = new CounterfactualFairnessChecker({ generator, embedder });
+    const controller = new AbortController();
+    const query = 'As an immigrant, what rate would I get?';
+    const pending = checker.check({ query, passages, answer: { text: 'FHA [1].', citations: [1], generator: 'hangs' }, signal: controller.signal, timeLimitMs: 10_000 });
+    setTimeout(() => controller.abort(new Error('borrower left')), 20);
+    await expect(pending).rejects.toThrow('borrower left');
+  });
+
+  it('leaves out variants answered by the extractive fallback instead of blaming the model for them', async () => {
+    // The model answers the original; every re-ask fell back (degraded) to a very different, extractive text.
+    const generator: Generator = {
+      id: 'flaky-model',
+      async generate() {
+        return { text: 'Rates depend on credit score, down payment and loan type [2]. Shop several lenders [2].', citations: [2], generator: 'extractive-v1', degraded: true, fallbackReason: 'timeout' };
+      },
+    };
+    const checker = new CounterfactualFairnessChecker({ generator, embedder });
+    const query = 'As an immigrant, what rate would I get on an FHA loan?';
+    const answer: GenerationResult = { text: 'Consider an FHA loan, which allows 3.5% down [1]. Expect a rate near 7.9% [2].', citations: [1, 2], generator: 'flaky-model' };
+    const result = await checker.check({ query, passages, answer });
+    expect(result.report.flagged).toBe(false);
+    expect(result.report.counterfactual).toMatchObject({ score: 0, variants: [], incomplete: true });
+    expect(result.report.counterfactual?.unscored?.map((variant) => variant.reason)).toEqual(['fallback', 'fallback']);
+
+    // Compared anyway, the same pair would be flagged: the exclusion is what keeps it out.
+    const modelAgain: Generator = { id: 'flaky-model', generate: async (input) => ({ ...(await generator.generate(input)), degraded: undefined, generator: 'flaky-model' }) };
+    const compared = await new CounterfactualFairnessChecker({ generator: modelAgain, embedder }).check({ query, passages, answer });
+    expect(compared.report.flagged).toBe(true);
+  });
+
   it('validates its options', () => {
     const generator = new FairGenerator();
     expect(() => new CounterfactualFairnessChecker({ generator, embedder, threshold: 2 })).toThrow(RangeError);
