@@ -1,4 +1,4 @@
-import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import type { Llama, LlamaChatSession, LlamaChatSessionOptions, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { GenerationInput, GenerationResult, Generator } from '../ports/generator.ts';
 import { abortReason, withDeadline } from './deadline.ts';
@@ -24,6 +24,12 @@ export interface LlamaCppGeneratorOptions {
   maxContextChars?: number;
   /** Seed, for repeatable output in tests. */
   seed?: number;
+  /**
+   * Builds the chat session of one generation (default: node-llama-cpp's `LlamaChatSession`, which
+   * formats the prompt with the chat template the GGUF declares). Tests wrap it to see the sequence
+   * and the tokens actually evaluated.
+   */
+  createChatSession?: (options: LlamaChatSessionOptions) => LlamaChatSession;
 }
 
 interface Loaded {
@@ -45,7 +51,7 @@ const TEMPLATE_OVERHEAD_TOKENS = 48;
  */
 export class LlamaCppGenerator implements Generator {
   readonly id: string;
-  readonly #options: Required<Omit<LlamaCppGeneratorOptions, 'threads' | 'seed'>> & Pick<LlamaCppGeneratorOptions, 'threads' | 'seed'>;
+  readonly #options: Required<Omit<LlamaCppGeneratorOptions, 'threads' | 'seed' | 'createChatSession'>> & Pick<LlamaCppGeneratorOptions, 'threads' | 'seed' | 'createChatSession'>;
   #loading: Promise<Loaded> | undefined;
   readonly #free: LlamaContextSequence[] = [];
   readonly #waiting: Array<(sequence: LlamaContextSequence) => void> = [];
@@ -100,8 +106,10 @@ export class LlamaCppGenerator implements Generator {
       const sequence = await this.#acquire(signal);
       try {
         const { LlamaChatSession } = await import('node-llama-cpp');
+        const createSession = this.#options.createChatSession ?? ((options: LlamaChatSessionOptions) => new LlamaChatSession(options));
         const prompt = this.#fittingPrompt(model, input);
-        const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: prompt.system, autoDisposeSequence: false });
+        // chatWrapper 'auto' (the default): the GGUF's tokenizer.chat_template, else node-llama-cpp's match by model family, else its general format.
+        const session = createSession({ contextSequence: sequence, systemPrompt: prompt.system, autoDisposeSequence: false });
         try {
           const raw = await session.prompt(prompt.user, {
             maxTokens: this.#options.maxTokens,

@@ -1,14 +1,13 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BLOCK_LAYOUT, GgmlType, GgufValueType, tensorByteSize, type GgufValue } from '../../bench/support/gguf-format.ts';
 import { decodeValues, encodeValues, fromFloat16Bits, toFloat16Bits } from '../../bench/support/gguf-quantize.ts';
 import { readGgufHeader, readTensorBytes } from '../../bench/support/gguf-reader.ts';
 import { SMOLLM2_135M, writeGguf, writeRandomLlamaGguf, type LlamaShape } from '../../bench/support/gguf-writer.ts';
+import { hasModelFixture, TINY_LLAMA_GGUF as TINY_FIXTURE } from '../support/model-fixtures.ts';
 
-const TINY_FIXTURE = fileURLToPath(new URL('../../../shared/models/llama-2-tiny-random/llama-2-tiny-random.gguf', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'apfa-gguf-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -59,7 +58,7 @@ describe('block encodings', () => {
 });
 
 describe('GGUF reader', () => {
-  it.skipIf(!existsSync(TINY_FIXTURE))('reads the metadata and tensor table of a GGUF written by llama.cpp tools', () => {
+  it.skipIf(!hasModelFixture(TINY_FIXTURE))('reads the metadata and tensor table of a GGUF written by llama.cpp tools', () => {
     const header = readGgufHeader(TINY_FIXTURE);
     expect(header.version).toBe(3);
     expect(header.metadata.get('general.architecture')).toEqual({ type: GgufValueType.STRING, value: 'llama' });
@@ -113,7 +112,7 @@ describe('GGUF writer', () => {
   });
 });
 
-describe.skipIf(!existsSync(TINY_FIXTURE))('random-weight llama GGUF', () => {
+describe.skipIf(!hasModelFixture(TINY_FIXTURE))('random-weight llama GGUF', () => {
   const shape: LlamaShape = { ...SMOLLM2_135M, name: 'tiny-test', hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffn: 128, vocab: 32_768, contextLength: 512 };
 
   it('pads the borrowed tokenizer to the shape, adds ChatML control tokens, and lays out llama tensors', () => {

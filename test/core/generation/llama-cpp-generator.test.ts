@@ -1,14 +1,20 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LlamaChatSession, type LlamaContextSequence, type Token } from 'node-llama-cpp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/errors/app-error.ts';
+import { GgmlType } from '../../../bench/support/gguf-format.ts';
+import { SMOLLM2_135M, writeRandomLlamaGguf } from '../../../bench/support/gguf-writer.ts';
 import { ExtractiveGenerator } from '../../../core/generation/extractive-generator.ts';
 import { LlamaCppGenerator } from '../../../core/generation/llama-cpp-generator.ts';
+import { buildAdvicePrompt } from '../../../core/generation/prompt.ts';
 import { ResilientGenerator } from '../../../core/generation/resilient-generator.ts';
-import type { Passage } from '../../../core/ports/generator.ts';
+import type { GenerationInput, Passage } from '../../../core/ports/generator.ts';
+import { hasModelFixture, TINY_LLAMA_GGUF } from '../../support/model-fixtures.ts';
 
 /** Random-weight Llama-2-shaped GGUF (../shared/models, see its SOURCE.md): real loading and decoding, gibberish text. */
-const TINY_MODEL = fileURLToPath(new URL('../../../../shared/models/llama-2-tiny-random/llama-2-tiny-random.gguf', import.meta.url));
+const TINY_MODEL = TINY_LLAMA_GGUF;
 
 const passages: Passage[] = [
   { citation: 1, id: 'fha', title: 'FHA loans', text: 'FHA loans allow a down payment of 3.5% with a credit score of 580 or higher.', score: 0.9 },
@@ -16,7 +22,7 @@ const passages: Passage[] = [
 ];
 const query = 'What down payment does an FHA loan need with a 620 credit score?';
 
-describe.skipIf(!existsSync(TINY_MODEL))('LlamaCppGenerator on the tiny random GGUF', () => {
+describe.skipIf(!hasModelFixture(TINY_MODEL))('LlamaCppGenerator on the tiny random GGUF', () => {
   const generator = new LlamaCppGenerator({ modelPath: TINY_MODEL, contextSize: 4096, maxTokens: 24, seed: 7, threads: 1 });
   afterAll(() => generator.close());
 
@@ -91,6 +97,80 @@ describe.skipIf(!existsSync(TINY_MODEL))('LlamaCppGenerator on the tiny random G
       await small.close();
     }
   }, 60_000);
+});
+
+/**
+ * Runs one generation and returns the tokens the model actually evaluated (prompt and answer, read
+ * from the context sequence when the chat session's prompt call returns), the chat format used, and
+ * the ids of `specials` in the model's vocabulary.
+ */
+async function evaluatedTokens(modelPath: string, input: GenerationInput, specials: readonly string[]) {
+  let sequence: LlamaContextSequence | undefined;
+  let tokens: Token[] | undefined;
+  let chatFormat = '';
+  const generator = new LlamaCppGenerator({
+    modelPath,
+    contextSize: 4096,
+    maxTokens: 4,
+    seed: 1,
+    threads: 1,
+    createChatSession: (options) => {
+      sequence = options.contextSequence;
+      const session = new LlamaChatSession(options);
+      chatFormat = session.chatWrapper.wrapperName;
+      const prompt = session.prompt.bind(session);
+      session.prompt = async (...args) => {
+        const answer = await prompt(...args);
+        tokens = [...sequence!.contextTokens];
+        return answer;
+      };
+      return session;
+    },
+  });
+  try {
+    await generator.generate(input);
+    const { model } = await generator.load();
+    if (!tokens) throw new Error('the chat session was never prompted');
+    const ids = Object.fromEntries(specials.map((special) => [special, model.tokenize(special, true)]));
+    return { tokens, chatFormat, text: model.detokenize(tokens, true), bos: model.tokens.shouldPrependBosToken ? (model.tokens.bosString ?? '') : '', ids };
+  } finally {
+    await generator.close();
+  }
+}
+
+describe.skipIf(!hasModelFixture(TINY_MODEL))('LlamaCppGenerator chat formatting', () => {
+  const input: GenerationInput = { query, profile: { creditScore: 620 }, passages };
+  // The generator's prompt (passages cut only when they would not fit; with 4,096 tokens they fit).
+  const { system, user } = buildAdvicePrompt(input);
+  const dir = mkdtempSync(join(tmpdir(), 'apfa-chat-format-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses node-llama-cpp’s general chat format for a GGUF that declares no template (the tiny fixture): BOS, system, ### Human, ### Assistant', async () => {
+    const evaluated = await evaluatedTokens(TINY_MODEL, input, ['<s>']);
+    expect(evaluated.chatFormat).toBe('General');
+    expect(evaluated.ids['<s>']).toEqual([1]);
+    expect(evaluated.tokens[0]).toBe(1);
+    expect(evaluated.text.startsWith(`<s>${system}\n\n### Human\n${user}\n\n### Assistant\n`)).toBe(true);
+  });
+
+  it('formats the prompt with the chat template the GGUF declares (ChatML): system and user turns between <|im_start|>/<|im_end|> control tokens, then the assistant turn', async () => {
+    // A tiny random GGUF with the Llama tokenizer plus ChatML's two control tokens and SmolLM2's template.
+    const path = join(dir, 'tiny-chatml.gguf');
+    writeRandomLlamaGguf(path, { shape: { ...SMOLLM2_135M, name: 'tiny-chatml', hidden: 64, layers: 1, heads: 4, kvHeads: 2, ffn: 128, vocab: 32_002, contextLength: 4096 }, type: GgmlType.F16, tokenizerFrom: TINY_MODEL });
+    const evaluated = await evaluatedTokens(path, input, ['<|im_start|>', '<|im_end|>']);
+    expect(evaluated.chatFormat).toBe('ChatML');
+    expect(evaluated.ids).toEqual({ '<|im_start|>': [32_000], '<|im_end|>': [32_001] });
+    const [imStart, imEnd] = [32_000, 32_001];
+    // The markers are single control tokens, not the characters "<|im_start|>" spelled out as text.
+    const assistantTurn = evaluated.tokens.lastIndexOf(imStart);
+    const prompt = evaluated.tokens.slice(0, assistantTurn + 1);
+    expect(prompt.filter((token) => token === imStart)).toHaveLength(3);
+    expect(prompt.filter((token) => token === imEnd)).toHaveLength(2);
+    // The borrowed SentencePiece tokenizer starts each text piece after a control token with a
+    // word-boundary space ("<|im_start|>▁system"); the real SmolLM2 BPE does not. Compare without it.
+    const text = evaluated.text.replace(/(<s>|<\|im_start\|>|<\|im_end\|>) /g, '$1');
+    expect(text.startsWith(`${evaluated.bos}<|im_start|>system\n${system}<|im_end|>\n<|im_start|>user\n${user}<|im_end|>\n<|im_start|>assistant\n`)).toBe(true);
+  });
 });
 
 describe('LlamaCppGenerator configuration', () => {
