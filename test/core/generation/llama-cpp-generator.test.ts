@@ -160,7 +160,8 @@ describe.skipIf(!hasModelFixture(TINY_MODEL))('LlamaCppGenerator chat formatting
     const evaluated = await evaluatedTokens(path, input, ['<|im_start|>', '<|im_end|>']);
     expect(evaluated.chatFormat).toBe('ChatML');
     expect(evaluated.ids).toEqual({ '<|im_start|>': [32_000], '<|im_end|>': [32_001] });
-    const [imStart, imEnd] = [32_000, 32_001] as Token[];
+    const imStart = 32_000 as Token;
+    const imEnd = 32_001 as Token;
     // The markers are single control tokens, not the characters "<|im_start|>" spelled out as text.
     const assistantTurn = evaluated.tokens.lastIndexOf(imStart);
     const prompt = evaluated.tokens.slice(0, assistantTurn + 1);
