@@ -170,11 +170,16 @@ export class Bm25Retriever implements Retriever {
     const parsed = StateSchema.safeParse(state);
     if (!parsed.success) throw invalid(`invalid BM25 state: ${parsed.error.message}`, parsed.error);
     const { terms, documentCount, postings } = parsed.data;
-    const reader = new VarintReader(Uint8Array.from(Buffer.from(postings, 'base64')));
+    const bytes = Uint8Array.from(Buffer.from(postings, 'base64'));
+    const reader = new VarintReader(bytes);
     const offsets = new Uint32Array(terms.length + 1);
-    const documents: number[] = [];
-    const body: number[] = [];
-    const title: number[] = [];
+    // Every posting takes at least 3 varint bytes, so this bounds their count: typed arrays filled
+    // in place (no JS arrays of millions of numbers) keep a serving instance's load short.
+    const capacity = Math.floor(bytes.length / 3);
+    const documents = new Uint32Array(capacity);
+    const body = new Uint16Array(capacity);
+    const title = new Uint16Array(capacity);
+    let count = 0;
     for (let t = 0; t < terms.length; t++) {
       const length = reader.read();
       if (length < 0) throw invalid(`BM25 state: postings end before term ${t}`);
@@ -183,22 +188,23 @@ export class Bm25Retriever implements Retriever {
         const gap = reader.read();
         const bodyFrequency = reader.read();
         const titleFrequency = reader.read();
-        if (gap < 1 || bodyFrequency < 0 || titleFrequency < 0) throw invalid(`BM25 state: corrupt postings for term ${t}`);
+        if (gap < 1 || bodyFrequency < 0 || titleFrequency < 0 || count >= capacity) throw invalid(`BM25 state: corrupt postings for term ${t}`);
         document += gap;
         if (document >= documentCount) throw invalid(`BM25 state: document ${document} out of range for term ${t}`);
-        documents.push(document);
-        body.push(bodyFrequency);
-        title.push(titleFrequency);
+        documents[count] = document;
+        body[count] = bodyFrequency;
+        title[count] = titleFrequency;
+        count++;
       }
-      offsets[t + 1] = documents.length;
+      offsets[t + 1] = count;
     }
     if (!reader.done) throw invalid('BM25 state: trailing bytes after the postings');
     const index: InvertedIndex = {
       terms,
       offsets,
-      documents: Uint32Array.from(documents),
-      bodyFrequencies: Uint16Array.from(body),
-      titleFrequencies: Uint16Array.from(title),
+      documents: documents.slice(0, count),
+      bodyFrequencies: body.slice(0, count),
+      titleFrequencies: title.slice(0, count),
       documentCount,
     };
     const { k1, b, titleBoost } = parsed.data;

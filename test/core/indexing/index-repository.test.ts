@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -101,6 +102,22 @@ describe('index build, storage and search', () => {
     const documentsFile = path.join(root, 'indexes', built.manifest.version, 'documents.json');
     await writeFile(documentsFile, (await readFile(documentsFile, 'utf8')).replace('3.5%', '0%'));
     await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'internal', detail: expect.stringMatching(/documents\.json.*checksum/) });
+  });
+
+  it('refuses a documents table whose rows are not { id, title, text } even when its checksum matches', async () => {
+    const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'a' });
+    await repository.save(built);
+    const folder = path.join(root, 'indexes', built.manifest.version);
+    const rows = JSON.parse(await readFile(path.join(folder, 'documents.json'), 'utf8')) as Array<Record<string, unknown>>;
+    rows[3] = { ...rows[3], text: 42 };
+    const bytes = Buffer.from(JSON.stringify(rows));
+    await writeFile(path.join(folder, 'documents.json'), bytes);
+    // A writer that also rewrote the manifest's checksum: the row check still refuses it.
+    const manifestFile = path.join(folder, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { checksums: { documents: string } };
+    manifest.checksums.documents = createHash('sha256').update(bytes).digest('hex');
+    await writeFile(manifestFile, JSON.stringify(manifest));
+    await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'internal', detail: expect.stringMatching(/row 3 is not/) });
   });
 
   it('refuses to search with a different embedder than the index was built with', async () => {
