@@ -19,7 +19,7 @@ export interface EdgeAppDeps {
   config: EdgeConfig;
   /** Answer cache and live-version reads; an Upstash client with `automaticDeserialization: false`. */
   redis: EdgeRedis;
-  /** Per-user limiter for /v1/advice (@upstash/ratelimit). */
+  /** Per-user limiter for /v1/advice and /v1/advice/stream (@upstash/ratelimit). */
   adviceLimiter: RateLimiter;
   /** Per-client-IP limiter for /v1/auth/token. */
   authLimiter: RateLimiter;
@@ -60,7 +60,7 @@ export function createEdgeApp(deps: EdgeAppDeps) {
   app.use('*', requestId());
   app.use('*', drainUnreadBody({ maxBytes: MAX_BODY_BYTES }));
   app.route('/', healthRoutes());
-  app.route('/', adviceRoutes({ verifier: deps.verifier, limiter: deps.adviceLimiter, cache, core, now }));
+  app.route('/', adviceRoutes({ verifier: deps.verifier, limiter: deps.adviceLimiter, cache, core, now, streamHeartbeatMs: config.STREAM_HEARTBEAT_MS }));
   app.route('/', authRoutes({ limiter: deps.authLimiter, core, now }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

@@ -48,7 +48,10 @@ export const EdgeConfigSchema = z
     AUTH_RATE_LIMIT_WINDOW: DurationSchema.default('60 s'),
     CACHE_TTL_SECONDS: positiveInt(600),
     STALE_TTL_SECONDS: positiveInt(86_400),
+    /** Calls to core; for /v1/advice/stream, the longest core may stay silent (before its answer starts, between two events). */
     CORE_TIMEOUT_MS: positiveInt(10_000),
+    /** A `: keep-alive` comment on an advice stream after this long without an event; a client that left is noticed (and core's request cancelled) by then. */
+    STREAM_HEARTBEAT_MS: positiveInt(5_000),
     /** Upper bound for one Upstash REST call; past it the cache is skipped and rate limiting fails open. */
     REDIS_TIMEOUT_MS: positiveInt(2_000),
     KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/, 'letters, digits and : _ - only').default('apfa:'),

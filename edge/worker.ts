@@ -29,6 +29,7 @@ export interface Env {
   CACHE_TTL_SECONDS?: string;
   STALE_TTL_SECONDS?: string;
   CORE_TIMEOUT_MS?: string;
+  STREAM_HEARTBEAT_MS?: string;
   REDIS_TIMEOUT_MS?: string;
   KEY_PREFIX?: string;
   LIVE_VERSION_CACHE_MS?: string;

@@ -40,15 +40,28 @@ export interface AdviceStreamRelay {
   answer: Promise<AdviceResponse | null>;
 }
 
+export interface RelayOptions {
+  /** `instance` of the closing `error` problem the edge writes itself. */
+  instance: string;
+  /** After this long with nothing to forward, a `: keep-alive` comment is sent (EventSource ignores comments). */
+  heartbeatMs: number;
+}
+
+const KEEP_ALIVE = ': keep-alive\n\n';
+
 /**
  * Pipes core's advice stream to the client while reading its events on the way through. Whole
  * events are forwarded the moment their closing blank line arrives (core writes one event per
  * chunk, so this adds no wait); only a partial event is held. That keeps the stream well formed
  * when core fails mid-way: the client then gets a closing `error` event (problem+json, like core's
- * own), never half an event glued to it. Cancelling the body (client gone) cancels `upstream`,
- * which aborts the request to core.
+ * own), never half an event glued to it.
+ *
+ * Cancelling the body (client gone) cancels `upstream`, which aborts the request to core. A
+ * runtime notices a vanished client only when it next writes to it (workerd does), so while core
+ * is silent a keep-alive comment goes out every `heartbeatMs`: a client that left is noticed, and
+ * core's request cancelled, within that time.
  */
-export function relayAdviceStream(upstream: ReadableStream<Uint8Array>, options: { instance: string }): AdviceStreamRelay {
+export function relayAdviceStream(upstream: ReadableStream<Uint8Array>, options: RelayOptions): AdviceStreamRelay {
   const reader = upstream.getReader();
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
@@ -59,6 +72,19 @@ export function relayAdviceStream(upstream: ReadableStream<Uint8Array>, options:
   const answered = new Promise<AdviceResponse | null>((resolve) => {
     settle = resolve;
   });
+  // A read outlives a heartbeat: the next pull awaits the same one, so no chunk is lost or reordered.
+  let pendingRead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  const nextChunk = (): Promise<ReadableStreamReadResult<Uint8Array> | typeof KEEP_ALIVE> => {
+    if (!pendingRead) {
+      pendingRead = reader.read();
+      pendingRead.catch(() => undefined); // observed by the pull that awaits it; never unhandled in between
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const heartbeat = new Promise<typeof KEEP_ALIVE>((resolve) => {
+      timer = setTimeout(() => resolve(KEEP_ALIVE), options.heartbeatMs);
+    });
+    return Promise.race([pendingRead, heartbeat]).finally(() => clearTimeout(timer));
+  };
 
   const read = (block: string) => {
     const event = parseServerSentEvent(block);
@@ -78,12 +104,14 @@ export function relayAdviceStream(upstream: ReadableStream<Uint8Array>, options:
     {
       async pull(controller) {
         for (;;) {
-          let chunk: ReadableStreamReadResult<Uint8Array>;
+          let chunk: ReadableStreamReadResult<Uint8Array> | typeof KEEP_ALIVE;
           try {
-            chunk = await reader.read();
+            chunk = await nextChunk();
           } catch (error) {
             return finish(controller, describeBreak(error));
           }
+          if (chunk === KEEP_ALIVE) return controller.enqueue(encoder.encode(KEEP_ALIVE));
+          pendingRead = undefined;
           // At the end, text after the last blank line is an unfinished event: dropped, as an EventSource would.
           const blocks = splitter.push(chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true }));
           for (const block of blocks) read(block);

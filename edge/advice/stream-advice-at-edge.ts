@@ -8,6 +8,8 @@ export const ADVICE_STREAM_PATH = '/v1/advice/stream';
 export type EdgeAdviceStream = { kind: 'events'; cache: CacheStatus; body: ReadableStream<Uint8Array> | string } | CoreRefusal;
 
 export interface StreamOptions {
+  /** Keep-alive interval while core is silent (see relayAdviceStream). */
+  heartbeatMs: number;
   /** Aborts the request to core when the client goes away before core's stream starts (where the platform signals it). */
   signal?: AbortSignal | undefined;
 }
@@ -22,7 +24,7 @@ export async function streamAdviceAtEdge(
   deps: AnswerAtEdgeDeps,
   question: CacheableQuestion,
   forward: ForwardedRequest,
-  options: StreamOptions = {},
+  options: StreamOptions,
 ): Promise<EdgeAdviceStream> {
   const hit = await freshAnswer(deps, question);
   if (hit) return { kind: 'events', cache: 'HIT', body: answerAsEventStream(hit) };
@@ -34,7 +36,7 @@ export async function streamAdviceAtEdge(
     signal: options.signal,
   });
   if (outcome.kind === 'stream') {
-    const relay = relayAdviceStream(outcome.body, { instance: ADVICE_STREAM_PATH });
+    const relay = relayAdviceStream(outcome.body, { instance: ADVICE_STREAM_PATH, heartbeatMs: options.heartbeatMs });
     // Registered now (waitUntil), settled when the stream ends: an error-ended, truncated or abandoned stream stores nothing.
     deps.background(relay.answer.then((response) => (response ? rememberAnswer(deps, question, response) : undefined)));
     return { kind: 'events', cache: 'MISS', body: relay.body };

@@ -24,6 +24,8 @@ export interface AdviceRouteDeps {
   cache: AdviceCache;
   core: CoreClient;
   now: () => number;
+  /** Keep-alive comment interval on an advice stream while core is silent (STREAM_HEARTBEAT_MS). */
+  streamHeartbeatMs: number;
 }
 
 type AdviceEnv = { Variables: AuthVariables & RequestIdVariables };
@@ -99,7 +101,7 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
     }),
     async (c) => {
       const { question, forward } = await adviceInput(c, c.req.valid('json'));
-      const result = await streamAdviceAtEdge(answerDeps(c), question, forward, { signal: c.req.raw.signal });
+      const result = await streamAdviceAtEdge(answerDeps(c), question, forward, { heartbeatMs: deps.streamHeartbeatMs, signal: c.req.raw.signal });
       if (result.kind === 'core-refused') return passThrough(result.outcome) as never;
       // An event stream is not one of the typed JSON bodies either.
       return new Response(result.body, { status: 200, headers: { ...EVENT_STREAM_HEADERS, 'X-Cache': result.cache } }) as never;

@@ -4,6 +4,7 @@ import { verifyServiceSignature } from '../../shared/auth/service-signature.ts';
 import { adviceCacheKey, liveIndexVersionKey } from '../../shared/cache/advice-cache-key.ts';
 import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES } from '../../shared/contracts/advice.ts';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../shared/contracts/auth.ts';
+import { toHonoExecutionContext } from '../../edge/http/execution-context.ts';
 import { createEdgeAppHarness, jsonPost, parseEventStream, readProblem } from '../support/edge-app-harness.ts';
 import { adviceTokens, closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
 import { createTestSigner, tamperedToken, unsignedToken, type TestSigner } from '../support/edge-tokens.ts';
@@ -459,19 +460,42 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
       expect(core.calls).toHaveLength(3);
     });
 
-    it('closes with an upstream-timeout error event, caching nothing, when core goes silent mid-stream past CORE_TIMEOUT_MS', async () => {
-      const bindings = bindingsFor('stream-silent', { CORE_TIMEOUT_MS: '300' });
+    it('sends keep-alive comments while core is silent, then closes with an upstream-timeout error event past CORE_TIMEOUT_MS, caching nothing', async () => {
+      const bindings = bindingsFor('stream-silent', { CORE_TIMEOUT_MS: '500', STREAM_HEARTBEAT_MS: '100' });
       await upstash.redis.set(liveIndexVersionKey(bindings.KEY_PREFIX), core.indexVersion);
       const edge = createEdgeAppHarness(bindings);
       core.mode = 'stream-stall';
       const body = question('cores that stall');
       const started = Date.now();
-      const events = await eventsOf(await stream(edge, body, await bearer()));
+      const response = await stream(edge, body, await bearer());
+      const text = await response.clone().text();
+      expect(text).toMatch(/^event: meta\n[\s\S]*event: token\n[\s\S]*(: keep-alive\n\n){3,}event: error\n/);
+      const events = await eventsOf(response);
       expect(events.map((event) => event.event)).toEqual(['meta', 'token', 'error']);
       expect(events.at(-1)?.data).toMatchObject({ type: '/problems/upstream-timeout', status: 504 });
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(await upstash.redis.exists(await cacheKeyFor(bindings.KEY_PREFIX, body))).toBe(0);
       await expect.poll(() => core.callsTo('/v1/advice/stream')[0]?.closedEarly).toBe(true);
+    });
+
+    it('cancelling the response body cancels the request to core; the background work settles without caching', async () => {
+      const bindings = bindingsFor('stream-cancel');
+      await upstash.redis.set(liveIndexVersionKey(bindings.KEY_PREFIX), core.indexVersion);
+      const edge = createEdgeAppHarness(bindings);
+      core.mode = 'stream-stall';
+      const body = question('clients that leave');
+      const pending: Promise<unknown>[] = [];
+      const context = toHonoExecutionContext({ waitUntil: (promise) => void pending.push(promise) });
+      const response = await edge.app.request('/v1/advice/stream', jsonPost(body, await bearer()), bindings, context);
+      const reader = response.body!.getReader();
+      let received = '';
+      while (!received.includes('event: token')) received += new TextDecoder().decode((await reader.read()).value);
+      const [call] = core.callsTo('/v1/advice/stream');
+      expect(call?.closedEarly).toBe(false);
+      await reader.cancel();
+      await expect.poll(() => call?.closedEarly, { timeout: 2_000 }).toBe(true);
+      await Promise.all(pending);
+      expect(await upstash.redis.exists(await cacheKeyFor(bindings.KEY_PREFIX, body))).toBe(0);
     });
 
     it('when core fails: the stale answer as events (X-Cache: STALE), else 503 / 504 problem+json with Retry-After', async () => {

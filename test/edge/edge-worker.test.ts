@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adviceCacheKey, liveIndexVersionKey } from '../../shared/cache/advice-cache-key.ts';
 import { AdviceRequestSchema, AdviceResponseSchema } from '../../shared/contracts/advice.ts';
-import { jsonPost, readProblem } from '../support/edge-app-harness.ts';
-import { closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
+import { jsonPost, parseEventStream, readProblem } from '../support/edge-app-harness.ts';
+import { adviceTokens, closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
 import { startEdge, type StartedEdge } from '../support/edge-miniflare.ts';
 import { createTestSigner, unsignedToken, type TestSigner } from '../support/edge-tokens.ts';
 import { startEdgeUpstash, waitForKey, type EdgeUpstash } from '../support/edge-upstash.ts';
@@ -30,6 +30,7 @@ describe('edge Worker bundle in workerd (Miniflare)', () => {
         KEY_PREFIX: prefix,
         RATE_LIMIT_REQUESTS: '10',
         RATE_LIMIT_WINDOW: '1 h', // no window boundary mid-test
+        STREAM_HEARTBEAT_MS: '200',
       },
     });
   });
@@ -93,6 +94,109 @@ describe('edge Worker bundle in workerd (Miniflare)', () => {
     expect(problem.type).toBe('/problems/validation-failed');
     expect(problem.errors?.length).toBeGreaterThan(0);
   });
+
+  describe('POST /v1/advice/stream', () => {
+    const streamed = { query: 'Can I stream advice about a VA loan?', profile: { veteran: true } };
+    const cacheKeyFor = (body: { query: string; profile?: unknown }) => {
+      const parsed = AdviceRequestSchema.parse(body);
+      return adviceCacheKey({ prefix, indexVersion: core.indexVersion, query: parsed.query, profile: parsed.profile });
+    };
+
+    it('MISS pipes meta/token/done from core, then HIT on the stream and on /v1/advice without another core call', async () => {
+      const auth = { authorization: `Bearer ${await signer.mint({ sub: 'workerd-stream' })}` };
+      const miss = await edge.dispatch('/v1/advice/stream', jsonPost(streamed, auth));
+      expect(miss.status, await miss.clone().text()).toBe(200);
+      expect(miss.headers.get('content-type')).toBe('text/event-stream');
+      expect(miss.headers.get('x-cache')).toBe('MISS');
+      const events = parseEventStream(await miss.text());
+      expect(events.map((event) => event.event)).toEqual(['meta', 'token', 'token', 'token', 'done']);
+      const done = AdviceResponseSchema.parse(events.at(-1)?.data);
+      expect(events.slice(1, 4).map((event) => (event.data as { text: string }).text)).toEqual(adviceTokens(done.advice));
+      expect(core.callsTo('/v1/advice/stream')).toHaveLength(1);
+
+      await waitForKey(upstash.redis, await cacheKeyFor(streamed));
+      const hit = await edge.dispatch('/v1/advice/stream', jsonPost(streamed, auth));
+      expect(hit.headers.get('x-cache')).toBe('HIT');
+      expect(parseEventStream(await hit.text())).toEqual([
+        { event: 'meta', data: { sources: done.sources, indexVersion: done.indexVersion } },
+        { event: 'token', data: { text: done.advice } },
+        { event: 'done', data: { ...done, cached: true } },
+      ]);
+      const json = await edge.dispatch('/v1/advice', jsonPost(streamed, auth));
+      expect(json.headers.get('x-cache')).toBe('HIT');
+      expect(await json.json()).toEqual({ ...done, cached: true });
+      expect(core.callsTo('/v1/advice/stream')).toHaveLength(1);
+      expect(core.callsTo('/v1/advice')).toHaveLength(1); // the earlier MISS test's only call
+    });
+
+    it('does not cache a stream that core ended with an error event', async () => {
+      const auth = { authorization: `Bearer ${await signer.mint({ sub: 'workerd-stream-error' })}` };
+      const body = { query: 'Will an error stream be cached for my mortgage?' };
+      core.mode = 'stream-error';
+      try {
+        const events = parseEventStream(await (await edge.dispatch('/v1/advice/stream', jsonPost(body, auth))).text());
+        expect(events.map((event) => event.event)).toEqual(['meta', 'token', 'error']);
+        expect(events.at(-1)?.data).toMatchObject({ type: '/problems/upstream-unavailable' });
+      } finally {
+        core.mode = 'ok';
+      }
+      // Background work finishes with the response; give a wrongly scheduled write time to land anyway.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await upstash.redis.exists(await cacheKeyFor(body))).toBe(0);
+      const again = await edge.dispatch('/v1/advice/stream', jsonPost(body, auth));
+      expect(again.headers.get('x-cache')).toBe('MISS');
+      expect(parseEventStream(await again.text()).at(-1)?.event).toBe('done');
+      expect(core.callsTo('/v1/advice/stream').filter((call) => call.body === JSON.stringify(body))).toHaveLength(2);
+    });
+
+    it('refuses before core: 401 without a token, 422 problem for a bad body', async () => {
+      const calls = core.calls.length;
+      const anonymous = await edge.dispatch('/v1/advice/stream', jsonPost(streamed));
+      expect(anonymous.status).toBe(401);
+      expect((await readProblem(anonymous)).type).toBe('/problems/unauthorized');
+      const auth = { authorization: `Bearer ${await signer.mint({ sub: 'workerd-stream-invalid' })}` };
+      const invalid = await edge.dispatch('/v1/advice/stream', jsonPost({ query: 'hi', profile: { creditScore: 9000 } }, auth));
+      expect(invalid.status).toBe(422);
+      expect((await readProblem(invalid)).errors?.map((error) => error.path)).toEqual(expect.arrayContaining(['query', 'profile.creditScore']));
+      expect(core.calls.length).toBe(calls);
+    });
+
+    it('429 once the stream and /v1/advice together pass the per-user limit', async () => {
+      const auth = { authorization: `Bearer ${await signer.mint({ sub: 'workerd-stream-limit' })}` };
+      for (let index = 0; index < 10; index += 1) {
+        const response = await edge.dispatch(index % 2 ? '/v1/advice/stream' : '/v1/advice', jsonPost(streamed, auth));
+        expect(response.status).toBe(200);
+        await response.arrayBuffer();
+      }
+      const limited = await edge.dispatch('/v1/advice/stream', jsonPost(streamed, auth));
+      expect(limited.status).toBe(429);
+      expect((await readProblem(limited)).type).toBe('/problems/rate-limited');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    });
+
+    it('a client that disconnects mid-stream cancels the request to core (noticed at the next keep-alive while core is silent), and nothing is cached', async () => {
+      const auth = { authorization: `Bearer ${await signer.mint({ sub: 'workerd-stream-gone' })}` };
+      const body = { query: 'What if I hang up during a jumbo loan answer?' };
+      core.mode = 'stream-stall';
+      try {
+        const client = new AbortController();
+        const response = await fetch(`${edge.url}/v1/advice/stream`, { ...jsonPost(body, auth), signal: client.signal });
+        expect(response.headers.get('x-cache')).toBe('MISS');
+        const reader = response.body!.getReader();
+        let received = '';
+        while (!received.includes('event: token')) received += new TextDecoder().decode((await reader.read()).value);
+        const call = core.callsTo('/v1/advice/stream').find((recorded) => recorded.body === JSON.stringify(body));
+        expect(call?.closedEarly).toBe(false);
+        while (!received.includes(': keep-alive')) received += new TextDecoder().decode((await reader.read()).value);
+        client.abort();
+        // Well inside CORE_TIMEOUT_MS (10 s): the close comes from the cancelled stream, not a timeout.
+        await expect.poll(() => call?.closedEarly, { timeout: 5_000 }).toBe(true);
+      } finally {
+        core.mode = 'ok';
+      }
+      expect(await upstash.redis.exists(await cacheKeyFor(body))).toBe(0);
+    });
+  });
 });
 
 describe('edge Worker in workerd when its dependencies fail', () => {
@@ -133,5 +237,20 @@ describe('edge Worker in workerd when its dependencies fail', () => {
     expect(response.status).toBe(504);
     expect((await readProblem(response)).type).toBe('/problems/upstream-timeout');
     expect(response.headers.get('retry-after')).toBe('5');
+    const stream = await edge.dispatch('/v1/advice/stream', jsonPost(question, auth));
+    expect(stream.status).toBe(504);
+    expect((await readProblem(stream)).type).toBe('/problems/upstream-timeout');
+  });
+
+  it('core silent mid-stream past CORE_TIMEOUT_MS: the stream ends with an upstream-timeout error event', async () => {
+    core.mode = 'stream-stall';
+    const auth = { authorization: `Bearer ${await signer.mint()}` };
+    const started = Date.now();
+    const response = await edge.dispatch('/v1/advice/stream', jsonPost(question, auth));
+    expect(response.status).toBe(200);
+    const events = parseEventStream(await response.text());
+    expect(events.map((event) => event.event)).toEqual(['meta', 'token', 'error']);
+    expect(events.at(-1)?.data).toMatchObject({ type: '/problems/upstream-timeout', status: 504 });
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

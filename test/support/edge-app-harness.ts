@@ -59,11 +59,11 @@ export interface StreamedEvent {
   data: unknown;
 }
 
-/** Parses a complete text/event-stream body (events separated by blank lines, JSON data). */
+/** Parses a complete text/event-stream body (events separated by blank lines, JSON data); comments (`: keep-alive`) are skipped. */
 export function parseEventStream(body: string): StreamedEvent[] {
   return body
     .split(/\r?\n\r?\n/)
-    .filter((block) => block.trim() !== '')
+    .filter((block) => block.split(/\r?\n/).some((line) => line.startsWith('data:')))
     .map((block) => {
       const lines = block.split(/\r?\n/);
       const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message';
