@@ -24,6 +24,10 @@ export type ProblemCode =
   | 'upstream-timeout'
   | 'index-mismatch'
   | 'upgrade-required'
+  | 'job-active'
+  | 'job-state-conflict'
+  | 'live-index-version'
+  | 'requires-redis'
   | 'internal';
 
 export interface AppErrorOptions {
@@ -56,6 +60,11 @@ const STATUS_BY_CODE: Record<ProblemCode, number> = {
   'upstream-timeout': 504,
   'index-mismatch': 409,
   'upgrade-required': 426,
+  'job-active': 409,
+  'job-state-conflict': 409,
+  'live-index-version': 409,
+  // Not a temporary outage: this deployment runs without Redis, so the feature does not exist here.
+  'requires-redis': 501,
   internal: 500,
 };
 
@@ -80,6 +89,10 @@ const TITLE_BY_CODE: Record<ProblemCode, string> = {
   'upstream-timeout': 'Upstream service timed out',
   'index-mismatch': 'Index and embedder do not match',
   'upgrade-required': 'Upgrade required',
+  'job-active': 'Job is running',
+  'job-state-conflict': 'Job is not in a state that allows this',
+  'live-index-version': 'Index version is live',
+  'requires-redis': 'Needs the BullMQ job runner (REDIS_URL)',
   internal: 'Internal server error',
 };
 

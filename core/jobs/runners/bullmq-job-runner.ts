@@ -1,7 +1,27 @@
+import { hostname } from 'node:os';
 import { FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker, type FlowJob, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.ts';
-import type { FlowSpec, JobRunner, JobSpec, JobState, Processor, ProcessorContext, QueueCounts, QueueName, RepeatSpec, RunnerEvent } from '../../ports/job-runner.ts';
+import type {
+  CancelOutcome,
+  CleanRequest,
+  FlowSpec,
+  JobInfo,
+  JobListQuery,
+  JobPage,
+  JobRunner,
+  JobSpec,
+  JobState,
+  Processor,
+  ProcessorContext,
+  QueueCounts,
+  QueueName,
+  RepeatSpec,
+  RetryOutcome,
+  RunnerEvent,
+  WorkerInfo,
+} from '../../ports/job-runner.ts';
+import { queryScope, selectJobPage, type JobListEntry } from '../job-listing.ts';
 import { errorMessage, isPermanentFailure } from '../permanent-failure.ts';
 import { QUEUE_NAMES } from '../queue-topology.ts';
 
@@ -28,6 +48,8 @@ export interface BullmqJobRunnerOptions {
   /** Finished jobs kept in Redis per queue (for the admin views and idempotent ids). */
   keepCompleted?: number;
   keepFailed?: number;
+  /** Names this process's workers in Redis (CLIENT LIST, `processedBy`); default `<host>:<pid>`. */
+  workerName?: string;
 }
 
 /** BullMQ on Redis: one Queue and one Worker per queue, flows with a FlowProducer, job schedulers for repeats. */
@@ -92,13 +114,122 @@ export class BullmqJobRunner implements JobRunner {
     return Object.fromEntries(entries) as QueueCounts;
   }
 
+  async list(query: JobListQuery): Promise<JobPage> {
+    const { queues, states } = queryScope(query);
+    const entries = new Map<string, JobListEntry>();
+    for (const queueName of queues) {
+      const queue = this.#queues[queueName];
+      const found: { id: string; state: JobState }[] = [];
+      for (const state of states) {
+        for (const id of await queue.getRanges([state], 0, -1, false)) found.push({ id, state });
+      }
+      if (found.length === 0) continue;
+      // Creation times in one round trip; the full jobs are read for the page only.
+      const pipeline = this.#options.connection.pipeline();
+      for (const { id } of found) pipeline.hget(queue.toKey(id), 'timestamp');
+      const timestamps = (await pipeline.exec()) ?? [];
+      found.forEach(({ id, state }, index) => {
+        const [error, value] = timestamps[index] ?? [null, null];
+        const key = `${queueName}\n${id}`;
+        // A job removed meanwhile has no hash; one seen in two states (it moved between reads) counts once.
+        if (error || typeof value !== 'string' || entries.has(key)) return;
+        entries.set(key, { queue: queueName, id, state, createdAt: Number(value) });
+      });
+    }
+    const { page, next } = selectJobPage(entries.values(), query);
+    const items: JobInfo[] = [];
+    for (const entry of page) {
+      const job = await this.#queues[entry.queue].getJob(entry.id);
+      if (job) items.push(this.#info(entry.queue, job, entry.state));
+    }
+    return { items, next };
+  }
+
+  async get(queue: QueueName, id: string): Promise<JobInfo | null> {
+    const job = await this.#queues[queue].getJob(id);
+    if (!job) return null;
+    const state = await job.getState();
+    return state === 'unknown' ? null : this.#info(queue, job, state as JobState);
+  }
+
+  async cancel(queue: QueueName, id: string): Promise<CancelOutcome> {
+    const job = await this.#queues[queue].getJob(id);
+    const state = job ? await job.getState() : 'unknown';
+    if (!job || state === 'unknown') return { outcome: 'not-found' };
+    if (state === 'active') return { outcome: 'active' };
+    if (state === 'completed' || state === 'failed') return { outcome: 'finished', state };
+    const parent = this.#parentOf(job);
+    if (parent && (await this.#queues[parent.queue].getJobState(parent.id)) !== 'unknown') return { outcome: 'in-flow', parent };
+    try {
+      // Refused (atomically, in Redis) when the job or any of its children holds a lock, i.e. runs.
+      await job.remove({ removeChildren: true });
+    } catch (error) {
+      if (/locked/i.test(errorMessage(error))) return { outcome: 'active' };
+      throw error;
+    }
+    return { outcome: 'removed', state: state as JobState };
+  }
+
+  async retry(queue: QueueName, id: string): Promise<RetryOutcome> {
+    const job = await this.#queues[queue].getJob(id);
+    const state = job ? await job.getState() : 'unknown';
+    if (!job || state === 'unknown') return { outcome: 'not-found' };
+    if (state !== 'failed') return { outcome: 'not-failed', state: state as JobState };
+    try {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } catch (error) {
+      // Retried or removed by someone else between the read and the move.
+      const now = await job.getState();
+      if (now !== 'failed') return now === 'unknown' ? { outcome: 'not-found' } : { outcome: 'not-failed', state: now as JobState };
+      throw error;
+    }
+    return { outcome: 'retried' };
+  }
+
+  async pause(queue: QueueName): Promise<void> {
+    await this.#queues[queue].pause();
+  }
+
+  async resume(queue: QueueName): Promise<void> {
+    await this.#queues[queue].resume();
+  }
+
+  async isPaused(queue: QueueName): Promise<boolean> {
+    return this.#queues[queue].isPaused();
+  }
+
+  async clean(queue: QueueName, request: CleanRequest): Promise<string[]> {
+    return this.#queues[queue].clean(request.olderThanMs, request.limit, request.state);
+  }
+
+  async workers(): Promise<WorkerInfo[]> {
+    const lists = await Promise.all(
+      QUEUE_NAMES.map(async (queue) =>
+        (await this.#queues[queue].getWorkers()).map((client): WorkerInfo => {
+          const raw = client.rawname ?? '';
+          const named = raw.indexOf(':w:');
+          return {
+            queue,
+            name: named >= 0 ? raw.slice(named + 3) : 'unnamed',
+            address: client.addr ?? null,
+            ageSeconds: client.age === undefined ? null : Number(client.age),
+            idleSeconds: client.idle === undefined ? null : Number(client.idle),
+          };
+        }),
+      ),
+    );
+    return lists.flat();
+  }
+
   async start(): Promise<void> {
     const { connection, prefix, logger } = this.#options;
+    const workerName = this.#options.workerName ?? `${hostname()}:${process.pid}`;
     const events = this.#options.events ?? 'local';
     for (const name of QUEUE_NAMES) {
       const worker = new Worker(name, (job, token) => this.#process(name, job, token), {
         connection,
         prefix,
+        name: workerName,
         concurrency: this.#options.concurrency[name],
         lockDuration: this.#options.lockDurationMs ?? 30_000,
         stalledInterval: this.#options.stalledIntervalMs ?? 30_000,
@@ -147,6 +278,34 @@ export class BullmqJobRunner implements JobRunner {
       if (isPermanentFailure(error)) throw new UnrecoverableError(errorMessage(error));
       throw error;
     }
+  }
+
+  #info(queue: QueueName, job: Job, state: JobState): JobInfo {
+    const progress = job.progress;
+    return {
+      id: job.id ?? '',
+      name: job.name,
+      queue,
+      state,
+      data: job.data,
+      progress: typeof progress === 'number' || (typeof progress === 'object' && progress !== null) ? (progress as number | Record<string, unknown>) : 0,
+      attemptsMade: job.attemptsMade,
+      attempts: job.opts.attempts ?? 1,
+      createdAt: job.timestamp,
+      processedAt: job.processedOn ?? null,
+      finishedAt: job.finishedOn ?? null,
+      failedReason: job.failedReason ? job.failedReason : null,
+      result: state === 'completed' ? (job.returnvalue ?? null) : null,
+      parent: this.#parentOf(job),
+    };
+  }
+
+  /** The parent of a flow child: BullMQ keeps its queue as a key, `<prefix>:<queue>`. */
+  #parentOf(job: Job): { queue: QueueName; id: string } | null {
+    const parent = job.parent;
+    if (!parent?.id) return null;
+    const queue = parent.queueKey.slice(this.#options.prefix.length + 1);
+    return (QUEUE_NAMES as string[]).includes(queue) ? { queue: queue as QueueName, id: parent.id } : null;
   }
 
   #jobOptions(job: JobSpec): JobsOptions {

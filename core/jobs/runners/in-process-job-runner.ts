@@ -1,5 +1,24 @@
 import { getNextMillis } from 'bullmq';
-import type { FlowSpec, JobRunner, JobSpec, JobState, Processor, ProcessorContext, QueueCounts, QueueName, RepeatSpec, RunnerEvent } from '../../ports/job-runner.ts';
+import type {
+  CancelOutcome,
+  CleanRequest,
+  FlowSpec,
+  JobInfo,
+  JobListQuery,
+  JobPage,
+  JobRunner,
+  JobSpec,
+  JobState,
+  Processor,
+  ProcessorContext,
+  QueueCounts,
+  QueueName,
+  RepeatSpec,
+  RetryOutcome,
+  RunnerEvent,
+  WorkerInfo,
+} from '../../ports/job-runner.ts';
+import { selectJobPage } from '../job-listing.ts';
 import { errorMessage, isPermanentFailure } from '../permanent-failure.ts';
 import { QUEUE_NAMES, QUEUES } from '../queue-topology.ts';
 
@@ -12,7 +31,13 @@ interface InProcessJob {
   pendingChildren: Set<string>;
   childIds: string[];
   result?: unknown;
-  failedReason?: string;
+  failedReason?: string | undefined;
+  progress: number | Record<string, unknown>;
+  createdAt: number;
+  processedAt?: number | undefined;
+  finishedAt?: number | undefined;
+  /** The backoff timer of a failed attempt waiting to be retried. */
+  retryTimer?: NodeJS.Timeout | undefined;
 }
 
 export interface InProcessJobRunnerOptions {
@@ -38,8 +63,10 @@ export class InProcessJobRunner implements JobRunner {
   readonly #active = new Map<string, Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #schedules = new Map<string, NodeJS.Timeout>();
+  readonly #paused = new Set<QueueName>();
   #sequence = 0;
   #started = false;
+  #startedAt = 0;
   #closing = false;
 
   constructor(options: InProcessJobRunnerOptions) {
@@ -94,8 +121,88 @@ export class InProcessJobRunner implements JobRunner {
     return counts;
   }
 
+  async list(query: JobListQuery): Promise<JobPage> {
+    const entries = [...this.#jobs.values()].map((job) => ({ queue: job.spec.queue, id: job.spec.id, state: job.state, createdAt: job.createdAt, job }));
+    const { page, next } = selectJobPage(entries, query);
+    return { items: page.map((entry) => this.#info(entry.job)), next };
+  }
+
+  async get(queue: QueueName, id: string): Promise<JobInfo | null> {
+    const job = this.#find(queue, id);
+    return job ? this.#info(job) : null;
+  }
+
+  async cancel(queue: QueueName, id: string): Promise<CancelOutcome> {
+    const job = this.#find(queue, id);
+    if (!job) return { outcome: 'not-found' };
+    if (job.state === 'active') return { outcome: 'active' };
+    if (job.state === 'completed' || job.state === 'failed') return { outcome: 'finished', state: job.state };
+    const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
+    if (parent) return { outcome: 'in-flow', parent: { queue: parent.spec.queue, id: parent.spec.id } };
+    const subtree = this.#subtree(job);
+    if (subtree.some((member) => member.state === 'active')) return { outcome: 'active' };
+    for (const member of subtree) {
+      if (member.retryTimer) {
+        clearTimeout(member.retryTimer);
+        this.#timers.delete(member.retryTimer);
+      }
+      this.#jobs.delete(member.spec.id);
+    }
+    return { outcome: 'removed', state: job.state };
+  }
+
+  async retry(queue: QueueName, id: string): Promise<RetryOutcome> {
+    const job = this.#find(queue, id);
+    if (!job) return { outcome: 'not-found' };
+    if (job.state !== 'failed') return { outcome: 'not-failed', state: job.state };
+    job.state = 'waiting';
+    job.attemptsMade = 0;
+    job.failedReason = undefined;
+    job.processedAt = undefined;
+    job.finishedAt = undefined;
+    this.#pump();
+    return { outcome: 'retried' };
+  }
+
+  async pause(queue: QueueName): Promise<void> {
+    this.#paused.add(queue);
+  }
+
+  async resume(queue: QueueName): Promise<void> {
+    this.#paused.delete(queue);
+    this.#pump();
+  }
+
+  async isPaused(queue: QueueName): Promise<boolean> {
+    return this.#paused.has(queue);
+  }
+
+  async clean(queue: QueueName, request: CleanRequest): Promise<string[]> {
+    const cutoff = this.#now() - request.olderThanMs;
+    const candidates = [...this.#jobs.values()]
+      .filter((job) => job.spec.queue === queue && job.state === request.state && (job.finishedAt ?? 0) <= cutoff)
+      .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0) || a.sequence - b.sequence);
+    const removed: string[] = [];
+    for (const job of candidates) {
+      if (removed.length >= request.limit) break;
+      // A parent still waiting reads its children's results; keep those.
+      const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
+      if (parent && parent.state !== 'completed' && parent.state !== 'failed') continue;
+      this.#jobs.delete(job.spec.id);
+      removed.push(job.spec.id);
+    }
+    return removed;
+  }
+
+  async workers(): Promise<WorkerInfo[]> {
+    if (!this.#started || this.#closing) return [];
+    const ageSeconds = Math.max(0, Math.floor((this.#now() - this.#startedAt) / 1000));
+    return QUEUE_NAMES.map((queue) => ({ queue, name: `in-process (pid ${process.pid})`, address: null, ageSeconds, idleSeconds: null }));
+  }
+
   async start(): Promise<void> {
     this.#started = true;
+    this.#startedAt = this.#now();
     this.#pump();
   }
 
@@ -115,7 +222,17 @@ export class InProcessJobRunner implements JobRunner {
   #create(spec: JobSpec, parentId: string | undefined): InProcessJob {
     const existing = this.#jobs.get(spec.id);
     if (existing) return existing;
-    const job: InProcessJob = { spec, state: 'waiting', attemptsMade: 0, sequence: this.#sequence++, parentId, pendingChildren: new Set(), childIds: [] };
+    const job: InProcessJob = {
+      spec,
+      state: 'waiting',
+      attemptsMade: 0,
+      sequence: this.#sequence++,
+      parentId,
+      pendingChildren: new Set(),
+      childIds: [],
+      progress: 0,
+      createdAt: this.#now(),
+    };
     this.#jobs.set(spec.id, job);
     return job;
   }
@@ -140,7 +257,7 @@ export class InProcessJobRunner implements JobRunner {
       if (queue) running.set(queue, (running.get(queue) ?? 0) + 1);
     }
     const waiting = [...this.#jobs.values()]
-      .filter((job) => job.state === 'waiting')
+      .filter((job) => job.state === 'waiting' && !this.#paused.has(job.spec.queue))
       .sort(
         (a, b) =>
           QUEUES[b.spec.queue].priority - QUEUES[a.spec.queue].priority ||
@@ -157,6 +274,7 @@ export class InProcessJobRunner implements JobRunner {
 
   #run(job: InProcessJob): void {
     job.state = 'active';
+    job.processedAt = this.#now();
     const id = job.spec.id;
     const execution = (async () => {
       const processor = this.#options.processors[job.spec.name];
@@ -183,6 +301,7 @@ export class InProcessJobRunner implements JobRunner {
       data: job.spec.data,
       attemptsMade: job.attemptsMade,
       progress: async (progress) => {
+        job.progress = progress;
         this.#emit({ type: 'progress', queue: job.spec.queue, jobId: job.spec.id, name: job.spec.name, progress });
       },
       childrenValues: async () => job.childIds.map((childId) => this.#jobs.get(childId)?.result),
@@ -193,6 +312,7 @@ export class InProcessJobRunner implements JobRunner {
   #complete(job: InProcessJob, result: unknown): void {
     job.state = 'completed';
     job.result = result;
+    job.finishedAt = this.#now();
     this.#emit({ type: 'completed', queue: job.spec.queue, jobId: job.spec.id, name: job.spec.name, result });
     const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
     if (parent && parent.state === 'waiting-children') {
@@ -213,10 +333,12 @@ export class InProcessJobRunner implements JobRunner {
       const delay = (job.spec.backoffMs ?? 0) * 2 ** (job.attemptsMade - 1);
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
+        job.retryTimer = undefined;
         job.state = 'waiting';
         this.#pump();
       }, delay);
       this.#timers.add(timer);
+      job.retryTimer = timer;
       return;
     }
     this.#failForGood(job, message);
@@ -225,12 +347,53 @@ export class InProcessJobRunner implements JobRunner {
   #failForGood(job: InProcessJob, reason: string): void {
     job.state = 'failed';
     job.failedReason = reason;
+    job.finishedAt = this.#now();
     const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
     if (parent && parent.state === 'waiting-children') {
       const parentReason = `child ${job.spec.id} failed: ${reason}`;
       this.#emit({ type: 'failed', queue: parent.spec.queue, jobId: parent.spec.id, name: parent.spec.name, error: parentReason, attemptsMade: parent.attemptsMade, willRetry: false });
       this.#failForGood(parent, parentReason);
     }
+  }
+
+  /** The job with this id on this queue (ids are unique across queues here). */
+  #find(queue: QueueName, id: string): InProcessJob | undefined {
+    const job = this.#jobs.get(id);
+    return job?.spec.queue === queue ? job : undefined;
+  }
+
+  /** The job and every job below it in its flow. */
+  #subtree(job: InProcessJob): InProcessJob[] {
+    const members: InProcessJob[] = [];
+    const visit = (member: InProcessJob) => {
+      members.push(member);
+      for (const childId of member.childIds) {
+        const child = this.#jobs.get(childId);
+        if (child && child.parentId === member.spec.id) visit(child);
+      }
+    };
+    visit(job);
+    return members;
+  }
+
+  #info(job: InProcessJob): JobInfo {
+    const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
+    return {
+      id: job.spec.id,
+      name: job.spec.name,
+      queue: job.spec.queue,
+      state: job.state,
+      data: job.spec.data,
+      progress: job.progress,
+      attemptsMade: job.attemptsMade,
+      attempts: job.spec.attempts ?? 1,
+      createdAt: job.createdAt,
+      processedAt: job.processedAt ?? null,
+      finishedAt: job.finishedAt ?? null,
+      failedReason: job.failedReason ?? null,
+      result: job.state === 'completed' ? (job.result ?? null) : null,
+      parent: parent ? { queue: parent.spec.queue, id: parent.spec.id } : null,
+    };
   }
 
   #emit(event: RunnerEvent): void {

@@ -1,0 +1,3 @@
+import { describeJobControlBehaviour } from './job-control-behaviour.ts';
+
+describeJobControlBehaviour('bullmq');
