@@ -56,6 +56,15 @@ export const EdgeConfigSchema = z
     REDIS_TIMEOUT_MS: positiveInt(2_000),
     KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/, 'letters, digits and : _ - only').default('apfa:'),
     LIVE_VERSION_CACHE_MS: z.coerce.number().int().min(0).default(1_000),
+    /**
+     * Least time between two JWKS fetches triggered by a token whose `kid` is not in the cached
+     * set. Short, so a token signed by a key core has just rotated to is accepted at once (jose's
+     * default, 30 s, would refuse it for up to that long after the last fetch); not zero, so
+     * tokens with made-up kids cannot turn every request into a JWKS fetch.
+     */
+    JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(1_000),
+    /** How long the fetched JWKS is used before it is fetched again anyway (a removed key stops verifying after this). */
+    JWKS_CACHE_MAX_AGE_MS: z.coerce.number().int().positive().default(300_000),
   })
   .superRefine((config, context) => {
     if (config.JWKS_JSON && config.JWT_SECRET) {

@@ -10,7 +10,8 @@ import type { AccessTokenVerifier } from './http/authenticate.ts';
 /**
  * Wires the edge's dependencies from its parsed config — the one factory both entries
  * (worker.ts, deno.ts) and the tests use. Opens nothing: Upstash is plain HTTP and the JWKS is
- * fetched on first use (jose caches it and refetches when a token names an unknown `kid`).
+ * fetched on first use (jose caches it for JWKS_CACHE_MAX_AGE_MS and refetches when a token names
+ * an unknown `kid`, at most once per JWKS_COOLDOWN_MS — so keys core rotates to verify at once).
  */
 export function createEdgeDeps(config: EdgeConfig): EdgeAppDeps {
   const connection = { url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN, timeoutMs: config.REDIS_TIMEOUT_MS };
@@ -40,6 +41,6 @@ function createVerifier(config: EdgeConfig): AccessTokenVerifier {
     ? config.JWKS_JSON
     : config.JWT_SECRET
       ? new TextEncoder().encode(config.JWT_SECRET)
-      : createRemoteJWKSet(new URL(config.JWKS_URL));
+      : createRemoteJWKSet(new URL(config.JWKS_URL), { cooldownDuration: config.JWKS_COOLDOWN_MS, cacheMaxAge: config.JWKS_CACHE_MAX_AGE_MS });
   return createAccessTokenVerifier({ keys, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE });
 }

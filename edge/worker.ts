@@ -33,6 +33,8 @@ export interface Env {
   REDIS_TIMEOUT_MS?: string;
   KEY_PREFIX?: string;
   LIVE_VERSION_CACHE_MS?: string;
+  JWKS_COOLDOWN_MS?: string;
+  JWKS_CACHE_MAX_AGE_MS?: string;
 }
 
 const apps = new WeakMap<Env, EdgeApp>();

@@ -17,6 +17,8 @@ describe('parseEdgeConfig', () => {
       CORE_TIMEOUT_MS: 10_000,
       KEY_PREFIX: 'apfa:',
       LIVE_VERSION_CACHE_MS: 1_000,
+      JWKS_COOLDOWN_MS: 1_000,
+      JWKS_CACHE_MAX_AGE_MS: 300_000,
     });
     const config = parseEdgeConfig(required);
     expect([config.JWKS_JSON, config.JWT_SECRET, config.EDGE_SHARED_SECRET]).toEqual([undefined, undefined, undefined]);
