@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,4 +117,32 @@ describe('evaluateRetriever', () => {
     expect(result.recallAt100).toBeCloseTo(0.75, 10);
     expect(result.mrrAt10).toBeCloseTo(1, 10);
   });
+});
+
+describe('npm run eval -- beir <dir> --json', () => {
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/eval.ts', 'beir', dir, ...args], {
+      env: { ...process.env, EMBEDDER: 'lexical', LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
+
+  it('prints the same hand-computed BM25 scores as one JSON line', async () => {
+    const { stdout } = await run(['--json', '--retrieval', 'bm25']);
+    const report = JSON.parse(stdout.trim()) as Record<string, unknown>;
+    // As above: q1 finds only d1 (0.380093), q2 finds d2 first (1).
+    expect(report).toMatchObject({ retrieval: 'bm25', queries: 2, documents: 3 });
+    expect(report['ndcg@10']).toBeCloseTo((1 + 1 / 2.63093) / 2, 4);
+    expect(report['recall@100']).toBe(0.75);
+    expect(report['mrr@10']).toBe(1);
+  }, 60_000);
+
+  it('runs the configured hybrid pipeline and refuses an unknown retrieval mode with exit code 2', async () => {
+    const { stdout } = await run(['--json']);
+    const report = JSON.parse(stdout.trim()) as { retrieval: string; parameters: { embedder?: string; fusion?: string } };
+    expect(report.retrieval).toBe('hybrid');
+    expect(report.parameters).toMatchObject({ embedder: 'lexical-hash-v1', fusion: 'weighted' });
+    const failure = await run(['--retrieval', 'sparse']).catch((error: { code?: number; stderr?: string }) => error);
+    expect(failure).toMatchObject({ code: 2 });
+    expect((failure as { stderr: string }).stderr).toContain("unknown --retrieval 'sparse'");
+  }, 60_000);
 });
