@@ -2,10 +2,14 @@
  * Retrieval index comparison on clustered synthetic 384-d vectors: Flat vs IVF-Flat vs IVF-SQ8
  * (build, serialise, load, bytes per vector, single-query latency, recall@10 against exact
  * search), and event-loop delay while 8 concurrent clients search in-thread vs via ThreadedIndex.
- * `npm run bench:retrieval [-- --max 1000000]` (sizes 100k and 1M, those ≤ --max; default 100k).
+ * `npm run bench:retrieval [-- --max 1000000] [--skip-embedding]` (sizes 100k and 1M, those ≤ --max;
+ * default 100k). It first runs bench/embedding.ts (ONNX MiniLM-architecture docs/s and query
+ * latency, fp32 and int8, 1 and 2 threads) and includes its numbers under `embedding`.
  * Goals: Flat 100k build < 1 s, load < 300 ms; approximate p50 < 2 ms at recall@10 ≥ 0.95 (100k),
  * < 10 ms at 1M; no event-loop block > 5 ms from search.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { bytesPerVector, chooseIndexKind } from '../core/index/choose-index-kind.ts';
 import { FaissFlatIndex } from '../core/index/faiss-flat-index.ts';
@@ -94,6 +98,12 @@ async function eventLoopUnderLoad(index: VectorIndex, queries: Float32Array, per
 }
 
 const results: Record<string, unknown> = {};
+if (!process.argv.includes('--skip-embedding')) {
+  // Its own process: onnxruntime's threads and memory stay out of the index measurements.
+  const embedding = spawnSync(process.execPath, ['--import', 'tsx', 'bench/embedding.ts'], { stdio: 'inherit' });
+  if (embedding.status !== 0) throw new Error('bench/embedding.ts failed');
+  results.embedding = (JSON.parse(readFileSync('bench/results/embedding.json', 'utf8')) as { results: unknown }).results;
+}
 for (const count of sizes) {
   const log = (message: string) => console.error(`[${count}] ${message}`);
   // One stream so queries come from the same clusters as the corpus; they are not in the index.
