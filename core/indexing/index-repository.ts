@@ -35,6 +35,12 @@ export interface IndexRepository {
   listVersions(): Promise<string[]>;
   /** Stored manifests, oldest first. */
   listManifests(): Promise<IndexManifest[]>;
+  /**
+   * Deletes a stored version, its manifest first (so it is no longer listed or loadable even if
+   * a later delete fails). AppError 'live-index-version' for the version `indexes/latest` points
+   * at. Returns the objects deleted: 0 when the version did not exist.
+   */
+  deleteVersion(version: string): Promise<number>;
 }
 
 export interface IndexRepositoryOptions {
@@ -160,6 +166,16 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
       return (await listManifests()).map((manifest) => manifest.version);
     },
     listManifests,
+    async deleteVersion(version) {
+      const paths = keys(checkedVersion(version));
+      if ((await latestVersion()) === version) {
+        throw new AppError('live-index-version', { detail: `index version ${version} is live; activate another version first` });
+      }
+      const stored = await store.list(`${PREFIX}${version}/`);
+      const ordered = [...stored.filter((key) => key === paths.manifest), ...stored.filter((key) => key !== paths.manifest)];
+      for (const key of ordered) await store.delete(key);
+      return ordered.length;
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import { createProcessors } from './processors/create-processors.ts';
 import type { PublishResult } from './processors/publish.ts';
 import type { StatsResult } from './processors/stats.ts';
 import { JOB_QUEUE, QUEUE_NAMES } from './queue-topology.ts';
+import { createQueueDepthReporter, numericCounts } from './queue-depth-reporter.ts';
 import { checkRedisEvictionPolicy, type EvictionPolicyCheck } from './redis-eviction-policy.ts';
 import { createRunStore } from './run-store.ts';
 import { BullmqJobRunner } from './runners/bullmq-job-runner.ts';
@@ -47,6 +48,11 @@ export interface JobSystemOptions {
   onSwap?: ((message: SwapMessage) => Promise<void> | void) | undefined;
   onEvent?: ((event: JobEvent) => void) | undefined;
   /**
+   * When set, a `queue.depth` event follows jobs finishing or failing (and jobs added here), at
+   * most one counts read per this many milliseconds. Off by default.
+   */
+  queueDepthIntervalMs?: number | undefined;
+  /**
    * Runs embed-batch, build-index and the lexical fit outside this event loop (see
    * createProcessSandbox); closed with the job system. Without it they run inline.
    */
@@ -61,8 +67,12 @@ export interface JobSystem {
   readonly settings: JobSettings;
   /** Checks Redis (noeviction), installs the schedules and starts the workers. Warnings are for the operator's log. */
   start(): Promise<{ warnings: string[]; evictionPolicy: EvictionPolicyCheck | null }>;
-  /** Reads the source and, if it changed, embeds, builds and publishes a new version. Returns the ingest job id. */
-  enqueueSync(source: string, options?: { force?: boolean }): Promise<string>;
+  /**
+   * Reads the source and, if it changed, embeds, builds and publishes a new version. `force`
+   * builds even when unchanged (stored vectors reused); `reembed` also embeds every document
+   * again. Returns the ingest job id.
+   */
+  enqueueSync(source: string, options?: { force?: boolean; reembed?: boolean }): Promise<string>;
   /** Makes an existing version live again (rollback). */
   enqueuePublish(version: string): Promise<string>;
   enqueueCleanup(keep?: number): Promise<string>;
@@ -100,8 +110,18 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
       options.logger.warn({ err: error }, 'job event listener failed');
     }
   };
+  const depths =
+    options.queueDepthIntervalMs === undefined
+      ? null
+      : createQueueDepthReporter({
+          counts: () => runner.counts(),
+          intervalMs: options.queueDepthIntervalMs,
+          report: (queue, counts) => emit({ type: 'queue.depth', queue, counts, at: now().toISOString() }),
+          onError: (error) => options.logger.warn({ err: error }, 'could not read queue depths'),
+        });
   const onRunnerEvent = (event: RunnerEvent) => {
     const at = now().toISOString();
+    if (event.type !== 'progress') depths?.touch(event.queue);
     if (event.type === 'progress') emit({ type: 'job.progress', queue: event.queue, jobId: event.jobId, name: event.name, progress: event.progress, at });
     if (event.type === 'failed') {
       options.logger.warn({ jobId: event.jobId, job: event.name, attemptsMade: event.attemptsMade, willRetry: event.willRetry, error: event.error }, 'job failed');
@@ -157,6 +177,11 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     : new InProcessJobRunner({ processors, concurrency: settings.concurrency, onEvent: onRunnerEvent });
 
   const retry = { attempts: settings.attempts, backoffMs: settings.backoffMs };
+  const add = async (job: Parameters<JobRunner['add']>[0]) => {
+    const id = await runner.add(job);
+    depths?.touch(job.queue);
+    return id;
+  };
   return {
     runner,
     announcer,
@@ -188,20 +213,23 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
       return { warnings, evictionPolicy };
     },
     enqueueSync: (source, syncOptions = {}) =>
-      runner.add({ id: jobIds.ingest(source, now().getTime()), name: 'ingest', queue: JOB_QUEUE.ingest, data: { source, ...(syncOptions.force ? { force: true } : {}) }, ...retry }),
-    enqueuePublish: (version) => runner.add({ id: jobIds.rollback(version, now().getTime()), name: 'publish', queue: JOB_QUEUE.publish, data: { version }, ...retry }),
+      add({
+        id: jobIds.ingest(source, now().getTime()),
+        name: 'ingest',
+        queue: JOB_QUEUE.ingest,
+        data: { source, ...(syncOptions.force ? { force: true } : {}), ...(syncOptions.reembed ? { reembed: true } : {}) },
+        ...retry,
+      }),
+    enqueuePublish: (version) => add({ id: jobIds.rollback(version, now().getTime()), name: 'publish', queue: JOB_QUEUE.publish, data: { version }, ...retry }),
     enqueueCleanup: (keep) =>
-      runner.add({ id: jobIds.cleanup(now().getTime()), name: 'cleanup', queue: JOB_QUEUE.cleanup, data: keep === undefined ? {} : { keep }, ...retry }),
-    enqueueStats: () => runner.add({ id: jobIds.stats(now().getTime()), name: 'stats', queue: JOB_QUEUE.stats, data: {}, attempts: 1 }),
+      add({ id: jobIds.cleanup(now().getTime()), name: 'cleanup', queue: JOB_QUEUE.cleanup, data: keep === undefined ? {} : { keep }, ...retry }),
+    enqueueStats: () => add({ id: jobIds.stats(now().getTime()), name: 'stats', queue: JOB_QUEUE.stats, data: {}, attempts: 1 }),
     counts: () => runner.counts(),
     async close(closeOptions = {}) {
+      depths?.close();
       await runner.close(closeOptions);
       await sandbox?.close(closeOptions);
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
-}
-
-function numericCounts(counts: Partial<Record<string, number>> | undefined): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts ?? {}).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
 }

@@ -5,7 +5,8 @@ const SourceNameSchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9._/-]+$/, 
 
 /** Payload of each job, validated when a processor starts. */
 export const JobPayloadSchemas = {
-  ingest: z.object({ source: SourceNameSchema, force: z.boolean().optional() }),
+  /** `force`: build a new version even when the source is unchanged (vectors reused); `reembed`: and embed every document again. */
+  ingest: z.object({ source: SourceNameSchema, force: z.boolean().optional(), reembed: z.boolean().optional() }),
   'embed-batch': z.object({ run: RunIdSchema, batch: z.number().int().nonnegative() }),
   'build-index': z.object({ run: RunIdSchema }),
   /** After a build: `run` (the version comes from the build-index child); for a rollback: `version`. */

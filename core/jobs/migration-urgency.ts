@@ -33,13 +33,29 @@ export function migrationUrgency(
  * the oldest and the newest stored version; null when not growing (or already past it).
  */
 export function daysUntilCritical(history: readonly { created: string; count: number }[], critical: number = MIGRATION_THRESHOLDS.critical): number | null {
+  const newest = newestOf(history);
+  if (!newest || history.length < 2) return null;
+  if (newest.count >= critical) return 0;
+  const perDay = vectorGrowthPerDay(history);
+  if (perDay === null || perDay <= 0) return null;
+  return Math.round(((critical - newest.count) / perDay) * 10) / 10;
+}
+
+/**
+ * Vectors added per day between the oldest and the newest stored version (negative when the
+ * index shrank); null with fewer than two versions or no time between them.
+ */
+export function vectorGrowthPerDay(history: readonly { created: string; count: number }[]): number | null {
   if (history.length < 2) return null;
   const sorted = [...history].sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
   const first = sorted[0]!;
   const last = sorted[sorted.length - 1]!;
-  if (last.count >= critical) return 0;
   const days = (Date.parse(last.created) - Date.parse(first.created)) / 86_400_000;
-  const perDay = days > 0 ? (last.count - first.count) / days : 0;
-  if (perDay <= 0) return null;
-  return Math.round(((critical - last.count) / perDay) * 10) / 10;
+  return days > 0 ? (last.count - first.count) / days : null;
+}
+
+function newestOf(history: readonly { created: string; count: number }[]): { created: string; count: number } | undefined {
+  let newest: { created: string; count: number } | undefined;
+  for (const entry of history) if (!newest || Date.parse(entry.created) >= Date.parse(newest.created)) newest = entry;
+  return newest;
 }

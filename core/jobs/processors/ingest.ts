@@ -32,7 +32,7 @@ export interface IngestResult {
  */
 export function createIngestProcessor(deps: ProcessorDependencies) {
   return async (context: ProcessorContext): Promise<IngestResult> => {
-    const { source: sourceName, force } = JobPayloadSchemas.ingest.parse(context.data);
+    const { source: sourceName, force, reembed } = JobPayloadSchemas.ingest.parse(context.data);
     const source = deps.sources(sourceName);
     if (!source) throw new AppError('not-found', { detail: `unknown document source "${sourceName}"` });
     const snapshot = await source.read();
@@ -40,7 +40,7 @@ export function createIngestProcessor(deps: ProcessorDependencies) {
     for (const row of snapshot.rejected.slice(0, 20)) deps.logger.warn({ source: sourceName, row: row.row, reason: row.reason }, 'rejected source row');
 
     const latest = await deps.repository.latestVersion();
-    if (latest !== null && force !== true) {
+    if (latest !== null && force !== true && reembed !== true) {
       const manifest = (await deps.repository.listManifests()).find((candidate) => candidate.version === latest);
       if (manifest && manifest.source.name === snapshot.name && manifest.source.snapshot === snapshot.snapshot && manifest.embedder.id === deps.embedders.buildEmbedderId) {
         return { source: sourceName, skipped: true, version: latest, documents: manifest.count, rejected: snapshot.rejected.length };
@@ -51,7 +51,8 @@ export function createIngestProcessor(deps: ProcessorDependencies) {
     }
 
     const hashes = snapshot.documents.map((document) => sha256Hex(documentEmbeddingText(document)));
-    const previous = await previousVectors(deps);
+    // A re-embed ignores the stored vectors (and, for the lexical embedder, refits its IDF table).
+    const previous = reembed === true ? null : await previousVectors(deps);
     const changed = previous ? hashes.filter((hash) => !previous.locations.has(hash)).length : hashes.length;
     const embedder = await deps.embedders.forRun({
       documents: snapshot.documents,
@@ -64,6 +65,7 @@ export function createIngestProcessor(deps: ProcessorDependencies) {
       snapshot.name, '\n', snapshot.snapshot, '\n', descriptor.id, '\n', descriptor.modelHash, '\n', String(deps.batchSize),
       // A forced rebuild of an unchanged source is a new run (it still reuses every vector).
       force === true ? `\nforced:${context.id}` : '',
+      reembed === true ? `\nreembed:${context.id}` : '',
     ).slice(0, 16);
 
     const batches = Math.ceil(snapshot.documents.length / deps.batchSize);

@@ -127,6 +127,21 @@ describe('index build, storage and search', () => {
     await expect(searchDocuments(loaded, new LexicalEmbedder(), 'FHA', 3)).rejects.toMatchObject({ code: 'index-mismatch' });
   });
 
+  it('deletes a stored version that is not live, and refuses the live one', async () => {
+    const embedder = fitLexicalEmbedder(LOAN_DOCUMENTS);
+    const older = await buildIndexVersion({ documents: LOAN_DOCUMENTS.slice(0, 10), embedder, sourceName: 'test-fixture', now: fixedNow });
+    const newer = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder, sourceName: 'test-fixture', now: fixedNow });
+    await repository.save(older);
+    await repository.save(newer);
+    await expect(repository.deleteVersion(newer.manifest.version)).rejects.toMatchObject({ code: 'live-index-version' });
+    expect(await repository.deleteVersion(older.manifest.version)).toBe(4);
+    expect(await repository.listVersions()).toEqual([newer.manifest.version]);
+    await expect(repository.load(older.manifest.version)).rejects.toMatchObject({ code: 'not-found' });
+    expect(await repository.deleteVersion(older.manifest.version)).toBe(0);
+    await expect(repository.deleteVersion('not-a-version')).rejects.toMatchObject({ code: 'validation-failed' });
+    (await repository.load(newer.manifest.version)).index.close();
+  });
+
   it('reports unknown and malformed versions', async () => {
     await expect(repository.load('0123456789abcdef')).rejects.toMatchObject({ code: 'not-found' });
     await expect(repository.load('../../etc')).rejects.toMatchObject({ code: 'validation-failed' });

@@ -108,6 +108,19 @@ export function describeJobSystemBehaviour(kind: RunnerKind): void {
       expect(forced.swap.version).toBe(first.swap.version);
     });
 
+    it('a re-embed embeds every document again though nothing changed', async () => {
+      const first = await sync();
+      harness.embedded.length = 0;
+      const swapped = harness.nextSwap();
+      const jobId = await harness.system.enqueueSync('corpus', { reembed: true });
+      const swap = await swapped;
+      expect(completedResult(harness.events, jobId)).toMatchObject({ skipped: false, documents: 55, reused: 0, toEmbed: 55 });
+      expect(harness.embedded).toHaveLength(55);
+      // Same texts, same (refitted) embedder state: the same vectors, so the same content-addressed version.
+      expect(swap.version).toBe(first.swap.version);
+      expect(await harness.repository.latestVersion()).toBe(swap.version);
+    });
+
     it('re-embeds only the document whose text changed', async () => {
       const first = await sync();
       harness.embedded.length = 0;
@@ -179,6 +192,25 @@ export function describeJobSystemBehaviour(kind: RunnerKind): void {
       expect(stats.queues.embedding.completed).toBeGreaterThanOrEqual(7);
       const depths = harness.events.filter((event) => event.type === 'queue.depth');
       expect(depths.map((event) => (event.type === 'queue.depth' ? event.queue : '')).sort()).toEqual(['embedding', 'indexing', 'maintenance']);
+    });
+
+    it('reports queue depths as jobs finish, throttled to one counts read per interval', async () => {
+      const reporting = await createHarness({ redisUrl: kind === 'bullmq' ? SHARED_REDIS_URL : undefined, queueDepthIntervalMs: 100 });
+      try {
+        const swapped = reporting.nextSwap();
+        await reporting.system.enqueueSync('corpus');
+        await swapped;
+        const depthOf = (queue: string) =>
+          reporting.events.filter((event): event is Extract<JobEvent, { type: 'queue.depth' }> => event.type === 'queue.depth' && event.queue === queue);
+        // ingest + 6 embed batches finished on the embedding queue; the last report shows them all.
+        await expect.poll(() => depthOf('embedding').at(-1)?.counts.completed ?? 0).toBe(7);
+        await expect.poll(() => depthOf('indexing').at(-1)?.counts.completed ?? 0).toBe(2);
+        const finished = reporting.events.filter((event) => event.type === 'job.completed' || event.type === 'job.failed').length;
+        expect(depthOf('embedding').length).toBeLessThan(finished);
+        expect(depthOf('maintenance')).toEqual([]);
+      } finally {
+        await reporting.close();
+      }
     });
 
     it('a rollback publishes an older version again', async () => {

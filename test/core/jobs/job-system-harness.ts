@@ -75,6 +75,7 @@ export interface HarnessOptions {
   start?: boolean;
   events?: JobSystemOptions['events'];
   resyncSources?: string[];
+  queueDepthIntervalMs?: number;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -113,6 +114,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     },
     ...(options.events ? { events: options.events } : {}),
     ...(options.resyncSources ? { resyncSources: options.resyncSources } : {}),
+    ...(options.queueDepthIntervalMs === undefined ? {} : { queueDepthIntervalMs: options.queueDepthIntervalMs }),
     logger: silentLogger,
   });
   if (options.start !== false) await system.start();
