@@ -35,7 +35,7 @@ const configurations = CONFIGURATIONS.map(([label, flags]) => {
   });
   const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
   console.log(`${label}: nDCG@10 ${report['ndcg@10']}, Recall@100 ${report['recall@100']}, MRR@10 ${report['mrr@10']} (${report.seconds} s)`);
-  return { label, ...report };
+  return { label, ...report } as Record<string, unknown> & { label: string };
 });
 
 saveResults('retrieval-quality', {
