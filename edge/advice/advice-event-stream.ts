@@ -67,6 +67,7 @@ export function relayAdviceStream(upstream: ReadableStream<Uint8Array>, options:
   const encoder = new TextEncoder();
   const splitter = createEventStreamSplitter();
   let errored = false;
+  let closed = false;
   let answer: AdviceResponse | null = null;
   let settle: (value: AdviceResponse | null) => void = () => undefined;
   const answered = new Promise<AdviceResponse | null>((resolve) => {
@@ -93,9 +94,10 @@ export function relayAdviceStream(upstream: ReadableStream<Uint8Array>, options:
     else if (event.event === ADVICE_EVENTS.done) answer = parseAnswer(event.data);
   };
   const closingError = (error: AppError) => encoder.encode(formatServerSentEvent(ADVICE_EVENTS.error, JSON.stringify(toProblem(error, options.instance))));
-  const finish = (controller: ReadableStreamDefaultController<Uint8Array>, failure: AppError | null) => {
+  const finish = (controller: ReadableStreamDefaultController<Uint8Array>, failure: AppError) => {
+    closed = true;
     // Core ended (or failed) without saying how the answer ended: tell the client, as core would.
-    if (failure && !errored && !answer) controller.enqueue(closingError(failure));
+    if (!errored && !answer) controller.enqueue(closingError(failure));
     controller.close();
     settle(errored ? null : answer);
   };
@@ -108,8 +110,9 @@ export function relayAdviceStream(upstream: ReadableStream<Uint8Array>, options:
           try {
             chunk = await nextChunk();
           } catch (error) {
-            return finish(controller, describeBreak(error));
+            return closed ? undefined : finish(controller, describeBreak(error));
           }
+          if (closed) return; // cancelled while this pull waited
           if (chunk === KEEP_ALIVE) return controller.enqueue(encoder.encode(KEEP_ALIVE));
           pendingRead = undefined;
           // At the end, text after the last blank line is an unfinished event: dropped, as an EventSource would.
@@ -124,6 +127,7 @@ export function relayAdviceStream(upstream: ReadableStream<Uint8Array>, options:
         }
       },
       async cancel(reason) {
+        closed = true;
         settle(errored ? null : answer);
         await reader.cancel(reason).catch(() => undefined);
       },

@@ -102,6 +102,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       }
       silence.stop();
       const upstream = response.body.getReader();
+      let cancelled = false;
       const body = new ReadableStream<Uint8Array>(
         {
           async pull(controller) {
@@ -109,6 +110,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
             try {
               const { done, value } = await upstream.read();
               silence.stop();
+              if (cancelled) return; // the consumer left while this read waited
               if (done) {
                 forgetClient();
                 controller.close();
@@ -118,10 +120,11 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
             } catch (error) {
               silence.stop();
               forgetClient();
-              controller.error(silence.timedOut() ? silence.reason : error);
+              if (!cancelled) controller.error(silence.timedOut() ? silence.reason : error);
             }
           },
           async cancel(reason) {
+            cancelled = true;
             silence.stop();
             forgetClient();
             silence.controller.abort(reason);
