@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdviceResponseSchema } from '../../shared/contracts/advice.ts';
-import { jsonPost, readProblem } from '../support/edge-app-harness.ts';
+import { jsonPost, parseEventStream, readProblem } from '../support/edge-app-harness.ts';
 import { closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
 import { createTestSigner, type TestSigner } from '../support/edge-tokens.ts';
 import { startEdgeUpstash, type EdgeUpstash } from '../support/edge-upstash.ts';
@@ -67,6 +67,18 @@ describe('edge under Deno (edge/deno.ts)', () => {
     expect(response.headers.get('x-cache')).toBe('MISS');
     expect(AdviceResponseSchema.parse(await response.json()).cached).toBe(false);
     expect(core.callsTo('/v1/advice')).toHaveLength(1);
+  });
+
+  it('streams advice (MISS) through core as Server-Sent Events', async () => {
+    const auth = { authorization: `Bearer ${await signer.mint({ sub: 'deno-user' })}` };
+    const response = await fetch(`${url}/v1/advice/stream`, jsonPost({ query: 'Can I stream advice on a 90000 salary mortgage?' }, auth));
+    expect(response.status, `${await response.clone().text()}\n${output}`).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(response.headers.get('x-cache')).toBe('MISS');
+    const events = parseEventStream(await response.text());
+    expect(events.map((event) => event.event)).toEqual(['meta', 'token', 'token', 'token', 'done']);
+    expect(AdviceResponseSchema.parse(events.at(-1)?.data).cached).toBe(false);
+    expect(core.callsTo('/v1/advice/stream')).toHaveLength(1);
   });
 
   it('refuses an invalid body with a 422 problem', async () => {
