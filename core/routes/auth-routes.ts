@@ -64,7 +64,8 @@ export function authRoutes(deps: AuthRouteDeps) {
       tags: ['auth'],
       responses: { 200: { description: 'JWKS', content: { 'application/json': { schema: JwksSchema } } } },
     }),
-    async (c) => c.json(await deps.jwks(), 200, { 'cache-control': 'public, max-age=300' }),
+    // Verifiers cache the set themselves (the edge per isolate, refetching on an unknown kid); an HTTP cache in between would hide a rotation.
+    async (c) => c.json(await deps.jwks(), 200, { 'cache-control': 'no-cache' }),
   );
   return app;
 }

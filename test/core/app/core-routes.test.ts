@@ -76,7 +76,10 @@ describe.each(backends)('core routes on $name', (backend) => {
   });
 
   it('publishes public signing keys only', async () => {
-    const jwks = (await (await request('/.well-known/jwks.json')).json()) as { keys: Array<Record<string, unknown>> };
+    const response = await request('/.well-known/jwks.json');
+    // No shared HTTP cache may hold the set past a key rotation.
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    const jwks = (await response.json()) as { keys: Array<Record<string, unknown>> };
     expect(jwks.keys.length).toBeGreaterThan(0);
     for (const key of jwks.keys) {
       expect(key.kid).toBeTruthy();
