@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createLiveIndex } from './advice/live-index.ts';
 import { createActiveUserCheck } from './admin/active-user-check.ts';
+import { createIndexControl } from './admin/index-control.ts';
 import { createUserDirectory } from './admin/user-directory.ts';
 import { createCoreApp, type CoreApp } from './app.ts';
 import { createAuditLog } from './audit/audit-log.ts';
@@ -224,6 +225,8 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
     onEvent: (event) => {
       for (const listener of feedListeners) listener(event);
     },
+    // queue.depth on the live feed as jobs finish: at most one counts read a second.
+    queueDepthIntervalMs: 1000,
     sandbox,
     logger,
   });
@@ -313,6 +316,19 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
       history,
       feed,
       trustForwardedFor: config.TRUST_FORWARDED_FOR,
+      operations: {
+        jobs,
+        sources: [CORPUS_SOURCE],
+        uploads,
+        index: createIndexControl({
+          repository,
+          announcer: jobs.announcer,
+          activate: serves ? activate : undefined,
+          servingVersion: () => live.current()?.loaded.manifest.version ?? null,
+          publish: (event) => feed.publish(event),
+          onPublishError: (error) => logger.warn({ err: error }, 'could not publish a feed event'),
+        }),
+      },
     },
   });
 

@@ -7,6 +7,12 @@ import type { EventFeed } from '../feed/event-feed.ts';
 import { feedRoutes, type FeedRouteDeps } from '../feed/feed-routes.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import { auditRoutes } from './audit-routes.ts';
+import { mountDashboard } from './dashboard-routes.ts';
+import { indexRoutes } from './index-routes.ts';
+import { jobRoutes } from './job-routes.ts';
+import type { OperationsDeps } from './operations-deps.ts';
+import { queueRoutes } from './queue-routes.ts';
+import { statsRoutes } from './stats-routes.ts';
 import { signingKeyRoutes } from './signing-key-routes.ts';
 import type { UserDirectory } from './user-directory.ts';
 import { userRoutes } from './user-routes.ts';
@@ -19,13 +25,15 @@ export interface AdminRouteDeps {
   audit: Pick<AuditLog, 'query'>;
   feed: EventFeed;
   feedOptions?: Omit<FeedRouteDeps, 'feed'>;
+  /** Jobs, queues and workers, index versions, stats and the BullMQ dashboard. */
+  operations: OperationsDeps;
   maxBodyBytes: number;
 }
 
 /**
  * The management API, mounted with `app.route('/admin', adminRoutes(deps))` on an app that runs
- * protectRoutes (authorisation + audit) before its routes. Users, audit log, signing keys and
- * the live feed; the job, queue and index endpoints mount beside it.
+ * protectRoutes (authorisation + audit) before its routes. Users, audit log, signing keys, the
+ * live feed, jobs, queues and workers, index versions, stats and the BullMQ dashboard.
  */
 export function adminRoutes(deps: AdminRouteDeps) {
   const app = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
@@ -33,5 +41,10 @@ export function adminRoutes(deps: AdminRouteDeps) {
   app.route('/', auditRoutes({ audit: deps.audit }));
   app.route('/', signingKeyRoutes({ keys: deps.keys }));
   app.route('/', feedRoutes({ feed: deps.feed, ...deps.feedOptions }));
+  app.route('/', jobRoutes({ ...deps.operations, maxBodyBytes: deps.maxBodyBytes }));
+  app.route('/', queueRoutes({ runner: deps.operations.jobs.runner, maxBodyBytes: deps.maxBodyBytes }));
+  app.route('/', indexRoutes(deps.operations));
+  app.route('/', statsRoutes({ runner: deps.operations.jobs.runner, index: deps.operations.index }));
+  mountDashboard(app, { runner: deps.operations.jobs.runner });
   return app;
 }

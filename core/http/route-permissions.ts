@@ -60,6 +60,36 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
 
   'GET /admin/ws': need('admin:jobs:view', { websocket: true }),
   'GET /admin/events': need('admin:jobs:view'),
+
+  'GET /admin/jobs': need('admin:jobs:view'),
+  'POST /admin/jobs/sync': need('admin:jobs:manage', { audit: 'job.sync' }),
+  'GET /admin/jobs/:queue/:id': need('admin:jobs:view'),
+  'POST /admin/jobs/:queue/:id/cancel': need('admin:jobs:manage', { audit: 'job.cancel' }),
+  'POST /admin/jobs/:queue/:id/retry': need('admin:jobs:manage', { audit: 'job.retry' }),
+  // Uploads change what the index answers from: index management, like building and activating.
+  'POST /admin/documents': need('admin:index:manage', { audit: 'document.upload' }),
+
+  'GET /admin/queues': need('admin:jobs:view'),
+  'POST /admin/queues/:queue/pause': need('admin:jobs:manage', { audit: 'queue.pause' }),
+  'POST /admin/queues/:queue/resume': need('admin:jobs:manage', { audit: 'queue.resume' }),
+  'POST /admin/queues/:queue/clean': need('admin:jobs:manage', { audit: 'queue.clean' }),
+  'GET /admin/workers': need('admin:jobs:view'),
+
+  'GET /admin/index': need('admin:jobs:view'),
+  'GET /admin/index/versions': need('admin:jobs:view'),
+  'POST /admin/index/build': need('admin:index:manage', { audit: 'index.build' }),
+  'POST /admin/index/versions/:version/activate': need('admin:index:manage', { audit: 'index.activate' }),
+  'DELETE /admin/index/versions/:version': need('admin:index:manage', { audit: 'index.version.delete' }),
+
+  'GET /admin/stats': need('admin:metrics:view'),
+
+  // The BullMQ dashboard (bull-board's page, assets and JSON API): its actions (retry, clean,
+  // pause, remove …) are job management, so viewing it needs that too; changes are audited.
+  'GET /admin/dashboard/*': need('admin:jobs:manage'),
+  'POST /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action' }),
+  'PUT /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action' }),
+  'PATCH /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action' }),
+  'DELETE /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action' }),
 };
 
 /** The rule for a registered route (method upper-case, Hono path), or undefined when it has none. */

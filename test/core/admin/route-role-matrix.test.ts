@@ -64,6 +64,27 @@ describe('route × role matrix on the full core app', () => {
   it('registers the admin API and every route has a permission rule; every admin mutation is audited', () => {
     const keys = routes.map((route) => `${route.method} ${route.path}`);
     expect(keys).toEqual(expect.arrayContaining(['GET /admin/users', 'POST /admin/users', 'GET /admin/audit', 'GET /admin/ws', 'GET /admin/events', 'GET /v1/advice/history']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'GET /admin/jobs',
+        'POST /admin/jobs/sync',
+        'GET /admin/jobs/:queue/:id',
+        'POST /admin/jobs/:queue/:id/cancel',
+        'POST /admin/jobs/:queue/:id/retry',
+        'POST /admin/documents',
+        'GET /admin/queues',
+        'POST /admin/queues/:queue/clean',
+        'GET /admin/workers',
+        'GET /admin/index',
+        'GET /admin/index/versions',
+        'POST /admin/index/build',
+        'POST /admin/index/versions/:version/activate',
+        'DELETE /admin/index/versions/:version',
+        'GET /admin/stats',
+        'GET /admin/dashboard',
+        'PUT /admin/dashboard/*',
+      ]),
+    );
     const missing = routes.filter((route) => ruleFor(route.method, route.path) === undefined).map((route) => `${route.method} ${route.path}`);
     expect(missing, 'routes without a rule in core/http/route-permissions.ts').toEqual([]);
     const unaudited = routes

@@ -70,6 +70,33 @@ describe.each(backends)('core routes on $name', (backend) => {
     const doc = (await (await request('/openapi.json')).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/advice', '/v1/auth/token', '/.well-known/jwks.json', '/health', '/ready', '/metrics']));
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['AdviceRequest', 'AdviceResponse', 'Problem', 'TokenResponse']));
+    // The management API is documented too (OpenAPI path syntax).
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/admin/users',
+        '/admin/audit',
+        '/admin/jobs',
+        '/admin/jobs/sync',
+        '/admin/jobs/{queue}/{id}',
+        '/admin/jobs/{queue}/{id}/cancel',
+        '/admin/jobs/{queue}/{id}/retry',
+        '/admin/documents',
+        '/admin/queues',
+        '/admin/queues/{queue}/pause',
+        '/admin/queues/{queue}/clean',
+        '/admin/workers',
+        '/admin/index',
+        '/admin/index/versions',
+        '/admin/index/build',
+        '/admin/index/versions/{version}/activate',
+        '/admin/index/versions/{version}',
+        '/admin/stats',
+        '/admin/dashboard',
+      ]),
+    );
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Job', 'JobPage', 'QueueList', 'IndexVersionList', 'AdminStats', 'UploadDocumentsResult']));
+    const cancel = (doc.paths['/admin/jobs/{queue}/{id}/cancel'] as { post: { responses: Record<string, unknown> } }).post;
+    expect(Object.keys(cancel.responses)).toEqual(expect.arrayContaining(['200', '404', '409']));
     const page = await request('/docs');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('/openapi.json');

@@ -1,9 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { Redis } from 'ioredis';
 import { MAX_BODY_BYTES } from '../../../../shared/contracts/advice.ts';
 import { createErrorHandler, notFoundHandler } from '../../../../shared/http/error-handler.ts';
 import { validationHook } from '../../../../shared/http/validation-hook.ts';
 import type { Role } from '../../../../shared/rbac/roles.ts';
+import { createLiveIndex, type LiveIndex } from '../../../../core/advice/live-index.ts';
 import { createActiveUserCheck } from '../../../../core/admin/active-user-check.ts';
+import { createIndexControl } from '../../../../core/admin/index-control.ts';
 import { adminRoutes } from '../../../../core/admin/admin-routes.ts';
 import { protectRoutes } from '../../../../core/admin/protect-routes.ts';
 import { createUserDirectory } from '../../../../core/admin/user-directory.ts';
@@ -17,6 +24,17 @@ import { createMemoryEventFeed } from '../../../../core/feed/memory-event-feed.t
 import { createAdviceHistory, type AdviceHistory } from '../../../../core/history/advice-history.ts';
 import { historyRoutes } from '../../../../core/history/history-routes.ts';
 import { requestId } from '../../../../core/http/request-id.ts';
+import { createIndexRepository, type IndexRepository } from '../../../../core/indexing/index-repository.ts';
+import { createJobSystem, type JobSystem } from '../../../../core/jobs/create-job-system.ts';
+import type { JobEvent } from '../../../../core/jobs/job-events.ts';
+import { activateVersion } from '../../../../core/serving/index-follower.ts';
+import { noLiveVersionPublisher } from '../../../../core/serving/live-version-publisher.ts';
+import { subscribeToIndexSwaps } from '../../../../core/serving/swap-channel.ts';
+import { combineDocumentSources } from '../../../../core/sources/combined-document-source.ts';
+import { createJsonlDocumentSource } from '../../../../core/sources/jsonl-document-source.ts';
+import { createUploadedDocumentStore } from '../../../../core/sources/uploaded-document-store.ts';
+import { LocalFolderObjectStore } from '../../../../core/storage/local-folder-object-store.ts';
+import { CORPUS, recordingEmbedders, removeRedisKeys, silentLogger } from '../../jobs/job-system-harness.ts';
 import { authRoutes } from '../../../../core/routes/auth-routes.ts';
 import { openMigrated, type OpenedDatabase, type SqlAdapter } from '../../storage/sql-adapters.ts';
 
@@ -26,6 +44,24 @@ export interface HarnessOptions {
   redact?: (text: string) => string;
   now?: () => number;
   overlapSeconds?: number;
+  /** Run the job system on BullMQ at this Redis (unique key prefix, removed on close); default in process. */
+  redisUrl?: string;
+  /** Take audit client IPs from X-Forwarded-For. */
+  trustForwardedFor?: boolean;
+}
+
+/** The indexing side the operations routes drive: a real job system over a temporary folder and a copy of the corpus. */
+export interface OperationsHarness {
+  jobs: JobSystem;
+  repository: IndexRepository;
+  store: LocalFolderObjectStore;
+  live: LiveIndex;
+  /** Every job event, in order. */
+  events: JobEvent[];
+  /** Resolves with the first event matching after the ones seen so far. */
+  waitFor(predicate: (event: JobEvent) => boolean, what: string, timeoutMs?: number): Promise<JobEvent>;
+  /** Every embed call waits until the returned release is called (to hold embed-batch jobs active). */
+  holdEmbedding(): () => void;
 }
 
 export interface SignedIn {
@@ -48,6 +84,7 @@ export interface AdminHarness {
   audit: AuditLog;
   history: AdviceHistory;
   feed: EventFeed;
+  operations: OperationsHarness;
   /** Creates a user with the role and signs them in. */
   signIn(role: Role, username?: string): Promise<SignedIn>;
   close(): Promise<void>;
@@ -66,16 +103,27 @@ export async function createAdminHarness(adapter: SqlAdapter, options: HarnessOp
   const audit = createAuditLog(sql);
   const history = createAdviceHistory({ sql, now, ...(options.redact ? { redact: options.redact } : {}) });
   const feed = options.feed ?? createMemoryEventFeed();
+  const operations = await createOperations(feed, options.redisUrl);
 
   const app = new OpenAPIHono<{ Variables: { requestId: string } }>({ defaultHook: validationHook });
   app.onError(createErrorHandler());
   app.notFound(notFoundHandler);
   app.use('*', requestId());
-  protectRoutes(app, { verifier, isUserActive: createActiveUserCheck(users), audit });
+  protectRoutes(app, { verifier, isUserActive: createActiveUserCheck(users), audit, trustForwardedFor: options.trustForwardedFor ?? false });
   app.route('/', authRoutes({ tokens, jwks: () => keys.jwks(), maxBodyBytes: MAX_BODY_BYTES }));
   app.route(
     '/admin',
-    adminRoutes({ users, directory: createUserDirectory(sql), tokens, keys, audit, feed, maxBodyBytes: MAX_BODY_BYTES, ...(options.feedOptions ? { feedOptions: options.feedOptions } : {}) }),
+    adminRoutes({
+      users,
+      directory: createUserDirectory(sql),
+      tokens,
+      keys,
+      audit,
+      feed,
+      operations: operations.deps,
+      maxBodyBytes: MAX_BODY_BYTES,
+      ...(options.feedOptions ? { feedOptions: options.feedOptions } : {}),
+    }),
   );
   app.route('/', historyRoutes({ history }));
 
@@ -88,6 +136,7 @@ export async function createAdminHarness(adapter: SqlAdapter, options: HarnessOp
     audit,
     history,
     feed,
+    operations: operations.harness,
     async signIn(role, username) {
       counter += 1;
       const name = username ?? `${role.replace('_', '-')}-${counter}-${Math.random().toString(36).slice(2, 7)}`;
@@ -97,8 +146,109 @@ export async function createAdminHarness(adapter: SqlAdapter, options: HarnessOp
       return { user, password, accessToken: granted.access_token, refreshToken: granted.refresh_token };
     },
     async close() {
+      await operations.close();
       await feed.close();
       await database.close();
+    },
+  };
+}
+
+/** Wired like the composition root: uploads join the corpus, activation swaps the live index, events reach the feed. */
+async function createOperations(feed: EventFeed, redisUrl: string | undefined) {
+  const root = await mkdtemp(path.join(tmpdir(), 'apfa-admin-ops-'));
+  const corpusPath = path.join(root, 'corpus.jsonl');
+  await copyFile(CORPUS, corpusPath);
+  const store = new LocalFolderObjectStore(path.join(root, 'objects'));
+  const repository = createIndexRepository(store);
+  const uploads = createUploadedDocumentStore(store);
+  const corpus = combineDocumentSources([createJsonlDocumentSource(corpusPath, 'corpus'), uploads.source()], 'corpus');
+  const live = createLiveIndex();
+  let activations: Promise<void> = Promise.resolve();
+  const activate = (version: string): Promise<void> => {
+    const next = activations.then(async () => {
+      if (live.current()?.loaded.manifest.version === version) return;
+      await activateVersion({ repository, live, version, publisher: noLiveVersionPublisher, logger: silentLogger });
+    });
+    activations = next.catch(() => undefined);
+    return next;
+  };
+  const events: JobEvent[] = [];
+  const listeners = new Set<() => void>();
+  const prefix = `test:${randomBytes(6).toString('hex')}:`;
+  let held: Promise<void> | null = null;
+  const { embedders } = recordingEmbedders(async () => {
+    if (held) await held;
+  });
+  const jobs = createJobSystem({
+    redisUrl,
+    prefix,
+    store,
+    repository,
+    sources: (name) => (name === 'corpus' ? corpus : undefined),
+    embedders,
+    settings: { batchSize: 20, backoffMs: 50, lockDurationMs: 2000, stalledIntervalMs: 500, schedules: { resync: null, cleanup: null, stats: null } },
+    onSwap: (message) => activate(message.version),
+    onEvent: (event) => {
+      events.push(event);
+      void feed.publish(event).catch(() => {});
+      for (const listener of listeners) listener();
+    },
+    logger: silentLogger,
+  });
+  await jobs.start();
+  // Under BullMQ the swap is announced on Redis: this "API instance" listens like the composition root does.
+  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  const swaps = redis
+    ? await subscribeToIndexSwaps({ redis, prefix, activate, current: () => live.current()?.loaded.manifest.version ?? null, logger: silentLogger })
+    : null;
+  const index = createIndexControl({
+    repository,
+    announcer: jobs.announcer,
+    activate,
+    servingVersion: () => live.current()?.loaded.manifest.version ?? null,
+    publish: (event) => feed.publish(event),
+  });
+  const waitFor = (predicate: (event: JobEvent) => boolean, what: string, timeoutMs = 30_000) =>
+    new Promise<JobEvent>((resolve, reject) => {
+      const from = events.length;
+      const check = () => {
+        const found = events.slice(from).find(predicate);
+        if (!found) return;
+        listeners.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`timed out waiting for ${what}; events: ${JSON.stringify(events.slice(-6))}`));
+      }, timeoutMs);
+      listeners.add(check);
+    });
+  return {
+    deps: { jobs, sources: ['corpus'] as [string], uploads, index },
+    harness: {
+      jobs,
+      repository,
+      store,
+      live,
+      events,
+      waitFor,
+      holdEmbedding() {
+        let release = () => {};
+        held = new Promise<void>((resolve) => (release = resolve));
+        return () => {
+          held = null;
+          release();
+        };
+      },
+    } satisfies OperationsHarness,
+    async close() {
+      await jobs.close({ force: true }).catch(() => {});
+      await swaps?.close();
+      redis?.disconnect();
+      live.current()?.loaded.index.close();
+      if (redisUrl) await removeRedisKeys(redisUrl, prefix);
+      await rm(root, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,226 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { AppError } from '../../shared/errors/app-error.ts';
+import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
+import { validationHook, zodIssuesToErrors } from '../../shared/http/validation-hook.ts';
+import { noteAudit } from '../audit/audit-mutations.ts';
+import type { JobInfo, QueueName } from '../ports/job-runner.ts';
+import type { KnowledgeDocument } from '../ports/document.ts';
+import { pickProblems } from '../routes/problem-responses.ts';
+import { KnowledgeDocumentSchema } from '../sources/document-schema.ts';
+import { problem } from './admin-problems.ts';
+import type { AdminEnv } from './admin-variables.ts';
+import type { OperationsDeps } from './operations-deps.ts';
+import {
+  encodeJobCursor,
+  JobAcceptedSchema,
+  JobListQuerySchema,
+  JobPageSchema,
+  JobParamsSchema,
+  JobSchema,
+  MAX_UPLOAD_BODY_BYTES,
+  SyncRequestSchema,
+  UploadDocumentsRequestSchema,
+  UploadDocumentsResultSchema,
+} from './operations-schemas.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A job for the API: times as ISO 8601. */
+export const jobToJson = (job: JobInfo) => ({
+  ...job,
+  createdAt: new Date(job.createdAt).toISOString(),
+  processedAt: iso(job.processedAt),
+  finishedAt: iso(job.finishedAt),
+  result: job.result ?? null,
+  data: job.data ?? null,
+});
+
+const security = [{ bearerAuth: [] }];
+const tags = ['admin: jobs'];
+const jobResponse = (description: string) => ({ description, content: { 'application/json': { schema: JobSchema } } });
+const accepted = (description: string) => ({ description, content: { 'application/json': { schema: JobAcceptedSchema } } });
+export const jobHref = (queue: QueueName, id: string) => `/admin/jobs/${queue}/${encodeURIComponent(id)}`;
+
+/** Indexing jobs: start a sync or re-embed, upload documents, list, inspect, cancel and retry jobs. */
+export function jobRoutes(deps: OperationsDeps & { maxBodyBytes: number }) {
+  const app = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+  const body = jsonBodyGuard({ maxBytes: deps.maxBodyBytes });
+  const uploadBody = jsonBodyGuard({ maxBytes: MAX_UPLOAD_BODY_BYTES });
+  const runner = deps.jobs.runner;
+
+  const findJob = async (queue: QueueName, id: string): Promise<JobInfo> => {
+    const job = await runner.get(queue, id);
+    if (!job) throw new AppError('not-found', { detail: `No job ${id} on the ${queue} queue (never added, or cleaned since).` });
+    return job;
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/jobs/sync',
+      summary: 'Start a sync of a source: build a new index version if it changed, always (force), or embedding every document again (reembed)',
+      tags,
+      security,
+      middleware: [body] as const,
+      request: { body: { required: true, content: { 'application/json': { schema: SyncRequestSchema } } } },
+      responses: { 202: accepted('Ingest job queued'), ...pickProblems(400, 401, 403, 413, 415, 422) },
+    }),
+    async (c) => {
+      const { source, mode } = c.req.valid('json');
+      noteAudit(c, { target: `source:${source}`, details: { mode } });
+      if (!deps.sources.includes(source)) {
+        throw new AppError('validation-failed', {
+          detail: `Invalid body: source: unknown source "${source}"`,
+          extensions: { errors: [{ path: 'source', message: `known sources: ${deps.sources.join(', ')}` }] },
+        });
+      }
+      const jobId = await deps.jobs.enqueueSync(source, { force: mode === 'force', reembed: mode === 'reembed' });
+      noteAudit(c, { details: { jobId } });
+      return c.json({ jobId, queue: 'embedding' as const, name: 'ingest', href: jobHref('embedding', jobId) }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/documents',
+      summary: 'Upload documents into the knowledge base (each validated on its own; invalid ones are reported, the rest stored), then sync',
+      tags,
+      security,
+      middleware: [uploadBody] as const,
+      request: { body: { required: true, content: { 'application/json': { schema: UploadDocumentsRequestSchema } } } },
+      responses: {
+        200: { description: 'Stored (and rejected) documents', content: { 'application/json': { schema: UploadDocumentsResultSchema } } },
+        ...pickProblems(400, 401, 403, 413, 415),
+        422: problem('Malformed request, or not one document valid (the `rejected` member lists why)'),
+      },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const valid: KnowledgeDocument[] = [];
+      const rejected: { index: number; id: string | null; errors: { path: string; message: string }[] }[] = [];
+      const seen = new Set<string>();
+      input.documents.forEach((candidate, index) => {
+        const rawId = typeof candidate === 'object' && candidate !== null && typeof (candidate as { id?: unknown }).id === 'string' ? (candidate as { id: string }).id.slice(0, 200) : null;
+        const parsed = KnowledgeDocumentSchema.safeParse(candidate);
+        if (!parsed.success) return rejected.push({ index, id: rawId, errors: zodIssuesToErrors(parsed.error) });
+        if (seen.has(parsed.data.id)) return rejected.push({ index, id: parsed.data.id, errors: [{ path: 'id', message: 'the same id appears earlier in this upload' }] });
+        seen.add(parsed.data.id);
+        valid.push(parsed.data);
+      });
+      noteAudit(c, { target: `source:${deps.sources[0]}`, details: { received: input.documents.length, accepted: valid.length, rejected: rejected.length } });
+      if (valid.length === 0) {
+        throw new AppError('validation-failed', { detail: 'No document in the upload is valid.', extensions: { rejected } });
+      }
+      for (const document of valid) await deps.uploads.put(document);
+      const syncJobId = input.sync ? await deps.jobs.enqueueSync(deps.sources[0]) : null;
+      noteAudit(c, { details: { syncJobId } });
+      return c.json({ accepted: valid.map((document) => ({ id: document.id })), rejected, syncJobId }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/jobs',
+      summary: 'List jobs, newest first, by queue, state and creation time (paged)',
+      tags,
+      security,
+      request: { query: JobListQuerySchema },
+      responses: { 200: { description: 'Jobs', content: { 'application/json': { schema: JobPageSchema } } }, ...pickProblems(401, 403, 422) },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const page = await runner.list({
+        ...(query.queue ? { queues: [query.queue] } : {}),
+        ...(query.state ? { states: [query.state] } : {}),
+        ...(query.from ? { from: Date.parse(query.from) } : {}),
+        ...(query.to ? { to: Date.parse(query.to) } : {}),
+        ...(query.cursor ? { after: query.cursor } : {}),
+        limit: query.limit,
+      });
+      return c.json({ items: page.items.map(jobToJson), nextCursor: page.next ? encodeJobCursor(page.next) : null }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/jobs/{queue}/{id}',
+      summary: 'One job with its progress, attempts, result or failure',
+      tags,
+      security,
+      request: { params: JobParamsSchema },
+      responses: { 200: jobResponse('The job'), ...pickProblems(401, 403, 422), 404: problem('No such job') },
+    }),
+    async (c) => {
+      const { queue, id } = c.req.valid('param');
+      return c.json(jobToJson(await findJob(queue, id)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/jobs/{queue}/{id}/cancel',
+      summary:
+        'Cancel a job that has not started (waiting, delayed, or a flow waiting for its children, which go with it). A running job is not interrupted: 409 job-active.',
+      tags,
+      security,
+      request: { params: JobParamsSchema },
+      responses: {
+        200: jobResponse('Removed (the job as it was)'),
+        ...pickProblems(401, 403, 422),
+        404: problem('No such job'),
+        409: problem('Running (job-active), finished, or a child of a flow (job-state-conflict)'),
+      },
+    }),
+    async (c) => {
+      const { queue, id } = c.req.valid('param');
+      noteAudit(c, { target: `job:${queue}/${id}` });
+      const job = await findJob(queue, id);
+      const result = await runner.cancel(queue, id);
+      noteAudit(c, { details: { outcome: result.outcome } });
+      switch (result.outcome) {
+        case 'removed':
+          return c.json(jobToJson({ ...job, state: result.state }), 200);
+        case 'not-found':
+          throw new AppError('not-found', { detail: `No job ${id} on the ${queue} queue.` });
+        case 'active':
+          throw new AppError('job-active', {
+            detail: 'The job (or one of its children) is running and is not interrupted; it finishes or fails on its own. Pause the queue to stop new jobs starting.',
+          });
+        case 'finished':
+          throw new AppError('job-state-conflict', { detail: `The job already ${result.state === 'completed' ? 'completed' : 'failed'}.` });
+        case 'in-flow':
+          throw new AppError('job-state-conflict', {
+            detail: `The job is part of the flow ${result.parent.queue}/${result.parent.id}; cancel that job (its children go with it).`,
+            extensions: { parent: result.parent },
+          });
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/jobs/{queue}/{id}/retry',
+      summary: 'Retry a failed job (its attempts start again)',
+      tags,
+      security,
+      request: { params: JobParamsSchema },
+      responses: { 200: jobResponse('Back to waiting'), ...pickProblems(401, 403, 422), 404: problem('No such job'), 409: problem('The job has not failed') },
+    }),
+    async (c) => {
+      const { queue, id } = c.req.valid('param');
+      noteAudit(c, { target: `job:${queue}/${id}` });
+      const result = await runner.retry(queue, id);
+      noteAudit(c, { details: { outcome: result.outcome } });
+      if (result.outcome === 'not-found') throw new AppError('not-found', { detail: `No job ${id} on the ${queue} queue.` });
+      if (result.outcome === 'not-failed') throw new AppError('job-state-conflict', { detail: `Only failed jobs are retried; this one is ${result.state}.` });
+      return c.json(jobToJson(await findJob(queue, id)), 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,35 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { validationHook } from '../../shared/http/validation-hook.ts';
+import { numericCounts } from '../jobs/queue-depth-reporter.ts';
+import { QUEUE_NAMES } from '../jobs/queue-topology.ts';
+import type { JobRunner, QueueName } from '../ports/job-runner.ts';
+import { pickProblems } from '../routes/problem-responses.ts';
+import type { AdminEnv } from './admin-variables.ts';
+import type { IndexControl } from './index-control.ts';
+import { AdminStatsSchema } from './operations-schemas.ts';
+
+const UNFINISHED = ['waiting', 'waiting-children', 'prioritized', 'delayed', 'active'] as const;
+
+/** The dashboard numbers: vectors, index memory, queue depths, migration urgency and days to the 500k threshold. */
+export function statsRoutes(deps: { runner: JobRunner; index: IndexControl }) {
+  const app = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/stats',
+      summary: 'Vector count, index memory, queue depths, the migration-urgency score and days until the critical threshold at the current growth rate',
+      tags: ['admin: stats'],
+      security: [{ bearerAuth: [] }],
+      responses: { 200: { description: 'Stats', content: { 'application/json': { schema: AdminStatsSchema } } }, ...pickProblems(401, 403) },
+    }),
+    async (c) => {
+      const [stats, counts] = await Promise.all([deps.index.stats(), deps.runner.counts()]);
+      const queues = Object.fromEntries(QUEUE_NAMES.map((queue) => [queue, numericCounts(counts[queue])])) as Record<QueueName, Record<string, number>>;
+      const depth = Object.fromEntries(
+        QUEUE_NAMES.map((queue) => [queue, UNFINISHED.reduce((sum, state) => sum + (counts[queue][state] ?? 0), 0)]),
+      ) as Record<QueueName, number>;
+      return c.json({ ...stats, serving: deps.index.servingVersion(), queues, depth }, 200);
+    },
+  );
+  return app;
+}
