@@ -7,6 +7,7 @@ import { createIndexControl } from './admin/index-control.ts';
 import { createUserDirectory } from './admin/user-directory.ts';
 import { createCoreApp, type CoreApp } from './app.ts';
 import { createAuditLog } from './audit/audit-log.ts';
+import { flaggedAnswerAuditEntry } from './audit/fairness-audit.ts';
 import type { EventFeed } from './feed/event-feed.ts';
 import { createMemoryEventFeed } from './feed/memory-event-feed.ts';
 import { createRedisEventFeed } from './feed/redis-event-feed.ts';
@@ -282,6 +283,7 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
     );
   }
 
+  const audit = createAuditLog(sql);
   const app = createCoreApp({
     logger,
     metrics,
@@ -297,8 +299,12 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
       budgetMs: config.generator.kind === 'extractive' ? undefined : (config.generator.resilience.budgetMs ?? DEFAULT_BUDGET_MS),
       onBiasReport: (report, context) => {
         fairnessMetrics.observe(report);
-        // Flagged answers are logged without the question's or answer's text (personal data); the audit trail records them redacted.
-        if (report.flagged) logger.warn({ score: report.score, reasons: report.reasons, neutralAnswerReturned: context.neutralAnswerReturned }, 'answer flagged by the fairness check');
+        // Flagged answers are logged and audited without the question's or answer's text (personal data); the audit write never holds up the answer.
+        if (report.flagged) {
+          const requestId = context.caller?.requestId;
+          logger.warn({ requestId, score: report.score, reasons: report.reasons, neutralAnswerReturned: context.neutralAnswerReturned }, 'answer flagged by the fairness check');
+          audit.append(flaggedAnswerAuditEntry(report, context)).catch((error: unknown) => logger.error({ err: error, requestId }, 'could not audit a flagged answer'));
+        }
       },
     },
     tokens,
@@ -312,7 +318,7 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
       directory: createUserDirectory(sql),
       tokens,
       keys,
-      audit: createAuditLog(sql),
+      audit,
       history,
       feed,
       trustForwardedFor: config.TRUST_FORWARDED_FOR,

@@ -35,7 +35,30 @@ export interface AnswerQuestionDeps {
   /** Answers when a flagged model answer has no acceptable attribute-neutral alternative (the extractive generator). */
   fallbackGenerator?: Generator | undefined;
   /** Told about every report (metrics, audit of flagged answers). */
-  onBiasReport?: ((report: BiasReport, context: { query: string; answer: string; neutralAnswerReturned: boolean }) => void) | undefined;
+  onBiasReport?: ((report: BiasReport, context: BiasReportContext) => void) | undefined;
+}
+
+/** Who asked, from the verified token and the request (for the audit of flagged answers). */
+export interface AnswerCaller {
+  userId: string;
+  username?: string | undefined;
+  requestId?: string | undefined;
+}
+
+/** What `onBiasReport` is told besides the report. `query` and `answer` are raw text: never log or store them unredacted. */
+export interface BiasReportContext {
+  query: string;
+  /** The answer returned to the borrower. */
+  answer: string;
+  /** The returned answer is the one written for the attribute-neutral question. */
+  neutralAnswerReturned: boolean;
+  /** The returned answer is not the checked one (the neutral answer or the extractive fallback replaced it). */
+  answerReplaced: boolean;
+  /** The generator whose answer was checked, and the one whose answer is returned. */
+  checkedGenerator: string;
+  returnedGenerator: string;
+  indexVersion: string;
+  caller?: AnswerCaller | undefined;
 }
 
 const EXCERPT_CHARS = 240;
@@ -50,19 +73,32 @@ export interface AnswerObserver {
 /**
  * The advice use case: embed → retrieve (dense, BM25 or hybrid) → generate → bias check, with
  * per-stage timings. The request holds a lease on the live index, so a hot swap never closes
- * the index under it.
+ * the index under it. `caller` is passed on to `onBiasReport`.
  */
-export async function answerQuestion(deps: AnswerQuestionDeps, request: AdviceRequest, signal?: AbortSignal, observer?: AnswerObserver): Promise<AdviceResponse> {
+export async function answerQuestion(
+  deps: AnswerQuestionDeps,
+  request: AdviceRequest,
+  signal?: AbortSignal,
+  observer?: AnswerObserver,
+  caller?: AnswerCaller,
+): Promise<AdviceResponse> {
   const lease = deps.live.acquire();
   if (!lease) throw new AppError('not-ready', { detail: 'No index is loaded yet. Try again shortly.', headers: { 'Retry-After': '5' } });
   try {
-    return await answerWith(deps, lease.serving, request, signal, observer);
+    return await answerWith(deps, lease.serving, request, signal, observer, caller);
   } finally {
     lease.release();
   }
 }
 
-async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, request: AdviceRequest, signal?: AbortSignal, observer?: AnswerObserver): Promise<AdviceResponse> {
+async function answerWith(
+  deps: AnswerQuestionDeps,
+  serving: ServingIndex,
+  request: AdviceRequest,
+  signal?: AbortSignal,
+  observer?: AnswerObserver,
+  caller?: AnswerCaller,
+): Promise<AdviceResponse> {
   const now = deps.now ?? (() => performance.now());
   const { loaded, embedder, retriever } = serving;
   const built = loaded.manifest.embedder;
@@ -114,7 +150,16 @@ async function answerWith(deps: AnswerQuestionDeps, serving: ServingIndex, reque
   );
   const [checked, biasMs] = await stage('bias', () => checkFairness(deps, embedder, request, passages, generation, signal, deadline));
   const { bias, final } = checked;
-  deps.onBiasReport?.(bias, { query: request.query, answer: final.text, neutralAnswerReturned: final !== generation });
+  deps.onBiasReport?.(bias, {
+    query: request.query,
+    answer: final.text,
+    neutralAnswerReturned: bias.counterfactual?.neutralAnswerReturned === true,
+    answerReplaced: final !== generation,
+    checkedGenerator: generation.generator,
+    returnedGenerator: final.generator,
+    indexVersion: loaded.manifest.version,
+    caller,
+  });
   return {
     advice: final.text,
     sources,

@@ -37,7 +37,8 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
     async (c) => {
       const request = c.req.valid('json');
       const query = assertQueryAllowed(request.query);
-      const response = await answerQuestion(deps.pipeline, { ...request, query }, c.req.raw.signal);
+      const user = c.get('user');
+      const response = await answerQuestion(deps.pipeline, { ...request, query }, c.req.raw.signal, undefined, { userId: user.sub, username: user.username, requestId: c.get('requestId') });
       deps.onAnswered?.({ flaggedCharacteristics: response.bias.flags.filter((flag) => flag.location === 'answer').map((flag) => flag.characteristic) });
       deps.recordAnswer?.({ userId: c.get('user').sub, query, response });
       return c.json(response, 200);

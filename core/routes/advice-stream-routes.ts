@@ -66,6 +66,7 @@ export function adviceStreamRoutes(deps: AdviceStreamRouteDeps) {
           return writing;
         };
         let firstToken = true;
+        const user = c.get('user');
         try {
           const response = await answerQuestion(deps.pipeline, { ...request, query }, signal, {
             onRetrieved: (meta) => void send('meta', meta),
@@ -76,7 +77,7 @@ export function adviceStreamRoutes(deps: AdviceStreamRouteDeps) {
               }
               void send('token', { text });
             },
-          });
+          }, { userId: user.sub, username: user.username, requestId: c.get('requestId') });
           deps.onAnswered?.({ flaggedCharacteristics: response.bias.flags.filter((flag) => flag.location === 'answer').map((flag) => flag.characteristic) });
           deps.recordAnswer?.({ userId: c.get('user').sub, query, response });
           await send('done', response);

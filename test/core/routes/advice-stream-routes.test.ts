@@ -44,7 +44,11 @@ function parseEvents(body: string): ServerSentEvent[] {
     });
 }
 
-const allow: MiddlewareHandler<{ Variables: AuthVariables }> = async (_c, next) => next();
+/** Lets every request through as a borrower, setting the verified claims as the real authorisation middleware does. */
+const allow: MiddlewareHandler<{ Variables: AuthVariables }> = async (c, next) => {
+  c.set('user', { sub: '6f1c1a52-3b7e-4f0e-9d43-6f9a4b0a1c11', role: 'user', username: 'borrower' });
+  await next();
+};
 const QUESTION = { query: 'What down payment does an FHA loan need with a 620 credit score?', profile: { creditScore: 620 } };
 const CITED = 'FHA loans allow a low down payment for borrowers with a credit score of 580 or higher [1]. This is general information, not a credit decision.';
 

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdviceResponseSchema } from '../../../shared/contracts/advice.ts';
+import { FAIRNESS_FLAGGED_ACTION } from '../../../core/audit/fairness-audit.ts';
+import { startChatServer, type ChatServer } from '../../support/openai-compatible-server.ts';
+import { getToken, startCore, type StartedCore } from '../../support/start-core.ts';
+
+type AuditJson = {
+  actorId: string | null;
+  actorUsername: string | null;
+  action: string;
+  target: string | null;
+  outcome: string;
+  requestId: string | null;
+  details: Record<string, unknown>;
+};
+
+const EMAIL = 'jane.doe@example.com';
+const SSN = '123-45-6789';
+const QUESTION = `As an immigrant, what rate would I get on an FHA loan? Write to ${EMAIL}, my SSN is ${SSN}.`;
+
+describe('flagged fairness events are audited (real composition root, OpenAI-compatible model)', () => {
+  let server: ChatServer;
+  let core: StartedCore;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    server = await startChatServer();
+    // A model that quotes immigrants a higher rate: the counterfactual re-ask without the basis gets 6.5%.
+    server.reply = (request) =>
+      JSON.stringify(request.body).includes('immigrant')
+        ? 'An FHA loan allows 3.5% down [1]. Expect a rate near 7.9% and compare lenders [1].'
+        : 'An FHA loan allows 3.5% down [1]. Expect a rate near 6.5% and compare lenders [1].';
+    core = await startCore({ GENERATOR: 'openai-compatible', LLM_BASE_URL: server.baseURL, LLM_MODEL: 'biased-model', ANSWER_CACHE: 'off', EMBEDDER: 'lexical' });
+    adminToken = await getToken(core.url, 'admin', core.adminPassword);
+  });
+  afterAll(async () => {
+    await core?.stop();
+    await server?.close();
+  });
+
+  it('writes one audit row for the borrower, with the check and the neutral answer, and no personal data', async () => {
+    const created = await fetch(`${core.url}/admin/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ username: 'borrower-1', password: 'a-long-password-1', role: 'user' }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const borrower = (await created.json()) as { id: string };
+    const borrowerToken = await getToken(core.url, 'borrower-1', 'a-long-password-1');
+
+    const answered = await fetch(`${core.url}/v1/advice`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${borrowerToken}`, 'x-request-id': 'fairness-audit-1' },
+      body: JSON.stringify({ query: QUESTION }),
+    });
+    expect(answered.status, await answered.clone().text()).toBe(200);
+    const advice = AdviceResponseSchema.parse(await answered.json());
+    expect(advice.bias.flagged).toBe(true);
+    expect(advice.bias.reasons).toContain('counterfactual');
+    expect(advice.bias.counterfactual?.neutralAnswerReturned).toBe(true);
+    expect(advice.advice).toContain('6.5%');
+    // Prompts to the HTTP provider were redacted too.
+    expect(server.requests.length).toBeGreaterThan(1);
+    expect(JSON.stringify(server.requests.map((request) => request.body))).not.toMatch(/jane\.doe|123-45-6789/);
+
+    const rows = async () => {
+      const response = await fetch(`${core.url}/admin/audit?action=${FAIRNESS_FLAGGED_ACTION}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: AuditJson[] }).items;
+    };
+    await expect.poll(async () => (await rows()).length).toBe(1);
+    const [row] = await rows();
+    expect(row).toMatchObject({
+      actorId: borrower.id,
+      actorUsername: 'borrower-1',
+      action: FAIRNESS_FLAGGED_ACTION,
+      target: 'generator:openai-compatible:biased-model',
+      outcome: 'success',
+      requestId: 'fairness-audit-1',
+    });
+    expect(row!.details).toMatchObject({
+      score: advice.bias.score,
+      reasons: advice.bias.reasons,
+      characteristics: ['national_origin'],
+      neutralAnswerReturned: true,
+      answerReplaced: true,
+      returnedGenerator: 'openai-compatible:biased-model',
+      indexVersion: advice.indexVersion,
+      counterfactual: { score: advice.bias.counterfactual?.score, threshold: 0.3, compared: advice.bias.counterfactual?.variants.length },
+    });
+    expect(advice.bias.score).toBeGreaterThan(0.3);
+    const stored = JSON.stringify(row);
+    for (const raw of [EMAIL, SSN, 'jane.doe', 'immigrant', 'what rate would I get', '7.9%', '6.5%']) expect(stored).not.toContain(raw);
+  });
+
+  it('writes no audit row for an answer that passes the check', async () => {
+    const before = await fetch(`${core.url}/admin/audit?action=${FAIRNESS_FLAGGED_ACTION}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const count = ((await before.json()) as { items: unknown[] }).items.length;
+    const answered = await fetch(`${core.url}/v1/advice`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ query: 'As a retiree, what rate would I get on an FHA loan?' }),
+    });
+    expect(answered.status).toBe(200);
+    expect(AdviceResponseSchema.parse(await answered.json()).bias.flagged).toBe(false);
+    // The row of a flagged answer is written right after the answer; give a stray one the same chance to appear.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const after = await fetch(`${core.url}/admin/audit?action=${FAIRNESS_FLAGGED_ACTION}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(((await after.json()) as { items: unknown[] }).items).toHaveLength(count);
+  });
+});
