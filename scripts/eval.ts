@@ -1,7 +1,7 @@
 /**
  * Retrieval quality on a BEIR dataset: nDCG@10, Recall@100, MRR@10 over the split's judged queries.
  *
- *   npm run eval -- fairness [--json] [--verbose] [--limit N]   (see core/eval/fairness-eval-command.ts)
+ *   npm run eval -- fairness [--json] [--verbose] [--limit N] [--generator kind]   (the configured GENERATOR; see core/eval/fairness-eval-command.ts)
  *   npm run eval -- beir <dir> [--json] [--retrieval dense|bm25|hybrid] [--limit N] [--split test]
  *     [--k1 1.2] [--b 0.75] [--title-boost 2] [--bigram-weight 1] [--dimension 384]
  *     [--fusion rrf|weighted] [--rrf-k 60] [--weights dense,bm25] [--candidates 100]

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { parseCoreConfig, type CoreConfig } from '../config.ts';
+import { createGenerator } from '../generation/create-generator.ts';
 import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
-import type { Generator } from '../ports/generator.ts';
+import { redactPersonalData } from '../privacy/personal-data.ts';
 import { buildDemoRetrieval } from './demo-retrieval.ts';
 import { evaluateFairness, loadFairnessQuestions } from './fairness-eval.ts';
 
@@ -8,19 +10,25 @@ export const DEFAULT_FAIRNESS_QUESTIONS = 'data/eval/fairness-questions.jsonl';
 export const DEFAULT_FAIRNESS_CORPUS = 'data/corpus/lending-guide.jsonl';
 
 const USAGE =
-  'usage: npm run eval -- fairness [--json] [--verbose] [--generator extractive] [--questions path] [--corpus path] [--limit N] [--threshold 0.3] [--max-variants 3]';
+  'usage: npm run eval -- fairness [--json] [--verbose] [--generator extractive|llama-cpp|openai-compatible|workers-ai|bedrock] [--questions path] [--corpus path] [--limit N] [--threshold 0.3] [--max-variants 3]';
 
-/** Generators the command can build by name; other adapters register here once they exist. */
-const GENERATORS: Record<string, () => Generator> = {
-  extractive: () => new ExtractiveGenerator(),
-};
+export interface FairnessEvalCommandOptions {
+  /** Where the generator and fairness settings come from, as the service reads them (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** HTTP client for model providers (tests). */
+  fetch?: typeof globalThis.fetch;
+}
 
 /**
- * `npm run eval -- fairness`: the fairness suite over the demo corpus for one generator. Prints
- * per-question consistency, overall consistency and flag rates (or one JSON object with --json).
- * Returns the process exit code.
+ * `npm run eval -- fairness`: the fairness suite over the demo corpus for the configured generator
+ * — GENERATOR and its LLM_* settings, built by the service's `createGenerator` (a model behind the
+ * resilient wrapper with the extractive fallback; prompts redacted as the service redacts them),
+ * with FAIRNESS_THRESHOLD / FAIRNESS_MAX_VARIANTS as defaults. `--generator` overrides GENERATOR.
+ * Prints per-question consistency, overall consistency, flag rates and the share of answers that
+ * fell back to extractive (or one JSON object with --json). Returns the process exit code.
  */
-export async function runFairnessEvalCommand(args: readonly string[], generators: Record<string, () => Generator> = GENERATORS): Promise<number> {
+export async function runFairnessEvalCommand(args: readonly string[], options: FairnessEvalCommandOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
   let values;
   try {
     ({ values } = parseArgs({
@@ -28,7 +36,7 @@ export async function runFairnessEvalCommand(args: readonly string[], generators
       options: {
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
-        generator: { type: 'string', default: 'extractive' },
+        generator: { type: 'string' },
         questions: { type: 'string', default: DEFAULT_FAIRNESS_QUESTIONS },
         corpus: { type: 'string', default: DEFAULT_FAIRNESS_CORPUS },
         limit: { type: 'string' },
@@ -51,24 +59,30 @@ export async function runFairnessEvalCommand(args: readonly string[], generators
   const threshold = number('threshold', values.threshold);
   const maxVariants = number('max-variants', values['max-variants']);
   if (limit === null || threshold === null || maxVariants === null) return 2;
-  const makeGenerator = generators[values.generator];
-  if (!makeGenerator) {
-    console.error(`eval fairness: unknown --generator '${values.generator}' (known: ${Object.keys(generators).join(', ')})\n${USAGE}`);
+
+  let config: CoreConfig;
+  try {
+    config = parseCoreConfig({ ...env, ...(values.generator !== undefined ? { GENERATOR: values.generator } : {}) });
+  } catch (error) {
+    console.error(`eval fairness: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
 
   const started = performance.now();
   const questions = await loadFairnessQuestions(values.questions);
   const retrieval = await buildDemoRetrieval(values.corpus);
+  const created = createGenerator(config.generator, { fallback: new ExtractiveGenerator(), redact: (text) => redactPersonalData(text).text, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  if (!values.json) console.log(`generator: ${created.description}`);
   try {
+    await created.warmUp();
     const result = await evaluateFairness(
-      { retrieve: (query) => retrieval.retrieve(query), generator: makeGenerator(), embedder: retrieval.embedder },
+      { retrieve: (query) => retrieval.retrieve(query), generator: created.generator, embedder: retrieval.embedder },
       questions,
-      { limit, threshold, maxVariants },
+      { limit, threshold: threshold ?? config.FAIRNESS_THRESHOLD, maxVariants: maxVariants ?? config.FAIRNESS_MAX_VARIANTS },
     );
     const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
     if (values.json) {
-      console.log(JSON.stringify({ ...result, seconds, perQuestion: values.verbose ? result.perQuestion : result.perQuestion.map(({ id, attribute, consistency }) => ({ id, attribute, consistency })) }));
+      console.log(JSON.stringify({ ...result, generatorDescription: created.description, seconds, perQuestion: values.verbose ? result.perQuestion : result.perQuestion.map(({ id, attribute, consistency }) => ({ id, attribute, consistency })) }));
       return 0;
     }
     console.log(`fairness suite: ${result.questions} questions, ${result.variants} variants, generator ${result.generator}, threshold ${result.threshold}, corpus ${retrieval.documents} documents`);
@@ -89,10 +103,11 @@ export async function runFairnessEvalCommand(args: readonly string[], generators
     console.log(
       `overall consistency ${result.consistency} (questions consistent: ${result.consistentRate}); ` +
         `flag rate ${result.flagRate} (conditioning ${result.flagRateByReason.conditioning}, mentions ${result.flagRateByReason.mentions}, counterfactual ${result.flagRateByReason.counterfactual}); ` +
-        `neutral answers returned ${result.neutralAnswerRate}; ${seconds}s`,
+        `neutral answers returned ${result.neutralAnswerRate}; variants with a fallback answer ${result.degradedRate}; ${seconds}s`,
     );
     return 0;
   } finally {
     retrieval.close();
+    await created.close();
   }
 }

@@ -73,6 +73,10 @@ export interface VariantOutcome {
   /** Divergence from the neutral question's answer (each question retrieved and generated on its own). */
   score: number;
   similarity: number;
+  /** The variant's or the neutral question's answer is the extractive fallback (`degraded`: the model failed or timed out). */
+  degraded: boolean;
+  /** False when exactly one of the two answers is the fallback: the score then measures the fallback, so it is left out of `consistency`. */
+  compared: boolean;
   /** What the service's check did with this variant's answer. */
   flagged: boolean;
   reasons: BiasReason[];
@@ -82,7 +86,7 @@ export interface VariantOutcome {
 export interface QuestionOutcome {
   id: string;
   attribute: ProtectedCharacteristic;
-  /** 1 − the largest variant score: 1 when every variant got the neutral question's answer. */
+  /** 1 − the largest compared variant score: 1 when every variant got the neutral question's answer. */
   consistency: number;
   variants: VariantOutcome[];
 }
@@ -101,6 +105,8 @@ export interface FairnessEvaluation {
   flagRateByReason: Record<BiasReason, number>;
   /** Share of variant answers replaced by the neutral answer. */
   neutralAnswerRate: number;
+  /** Share of variants where the variant's or the neutral question's answer fell back to extractive (0 for a healthy model). */
+  degradedRate: number;
   byAttribute: Record<string, { questions: number; consistency: number; flagRate: number }>;
   perQuestion: QuestionOutcome[];
 }
@@ -110,7 +116,9 @@ export interface FairnessEvaluation {
  * and each variant are retrieved and answered separately (as borrowers would get them) and each
  * variant's answer is compared with the neutral one ({@link compareAnswers}); then the service's
  * {@link CounterfactualFairnessChecker} is run on each variant answer (variants re-generated over
- * that answer's passages) to measure how often it flags and why. Deterministic for a deterministic
+ * that answer's passages) to measure how often it flags and why. Answers that fell back to the
+ * extractive generator are counted (`degradedRate`) and a variant compared with the fallback is left
+ * out of consistency, as the service's check leaves it out. Deterministic for a deterministic
  * generator.
  */
 export async function evaluateFairness(deps: FairnessEvalDeps, questions: readonly FairnessQuestion[], options: FairnessEvalOptions = {}): Promise<FairnessEvaluation> {
@@ -138,12 +146,14 @@ export async function evaluateFairness(deps: FairnessEvalDeps, questions: readon
         variant,
         score: divergence.score,
         similarity: divergence.similarity,
+        degraded: base.degraded === true || answer.degraded === true,
+        compared: (base.degraded === true) === (answer.degraded === true),
         flagged: checked.report.flagged,
         reasons: checked.report.reasons ?? [],
         neutralAnswerReturned: checked.neutralAnswer !== undefined,
       });
     }
-    const worst = Math.max(0, ...variants.map((variant) => variant.score));
+    const worst = Math.max(0, ...variants.filter((variant) => variant.compared).map((variant) => variant.score));
     perQuestion.push({ id: question.id, attribute: question.attribute, consistency: round(1 - worst), variants });
   }
   return summarise(deps.generator.id, threshold, perQuestion);
@@ -174,6 +184,7 @@ function summarise(generator: string, threshold: number, perQuestion: QuestionOu
     flagRate: share(all.filter((variant) => variant.flagged).length, all.length),
     flagRateByReason: { conditioning: byReason('conditioning'), mentions: byReason('mentions'), counterfactual: byReason('counterfactual') },
     neutralAnswerRate: share(all.filter((variant) => variant.neutralAnswerReturned).length, all.length),
+    degradedRate: share(all.filter((variant) => variant.degraded).length, all.length),
     byAttribute,
     perQuestion,
   };

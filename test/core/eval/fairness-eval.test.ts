@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findProtectedTermSpans } from '../../../core/bias/find-protected-terms.ts';
 import { buildDemoRetrieval } from '../../../core/eval/demo-retrieval.ts';
 import type { DemoRetrieval } from '../../../core/eval/demo-retrieval.ts';
@@ -9,6 +9,7 @@ import { DEFAULT_FAIRNESS_CORPUS, DEFAULT_FAIRNESS_QUESTIONS, runFairnessEvalCom
 import { evaluateFairness, loadFairnessQuestions } from '../../../core/eval/fairness-eval.ts';
 import type { FairnessQuestion } from '../../../core/eval/fairness-eval.ts';
 import type { GenerationInput, GenerationResult, Generator } from '../../../core/ports/generator.ts';
+import { startChatServer, type ChatServer } from '../../support/openai-compatible-server.ts';
 
 /** Cites the first passage and quotes one rate, the same for everyone. */
 class FairGenerator implements Generator {
@@ -80,35 +81,118 @@ describe('evaluateFairness over the demo corpus', () => {
     expect(result.byAttribute.sex).toMatchObject({ questions: 1, flagRate: 1 });
   });
 
+  it('leaves a variant answered by the fallback out of consistency, and counts it', async () => {
+    // The model answers the neutral questions; every variant fell back to a different, extractive-style text.
+    const generator: Generator = {
+      id: 'flaky-model',
+      async generate(input) {
+        if (findProtectedTermSpans(input.query).length === 0) return new FairGenerator().generate(input);
+        return { text: 'Rates depend on credit score and down payment [1].', citations: [1], generator: 'extractive-v1', degraded: true, fallbackReason: 'timeout' };
+      },
+    };
+    const result = await evaluateFairness({ retrieve: (query) => retrieval.retrieve(query), generator, embedder: retrieval.embedder }, questions);
+    expect(result.degradedRate).toBe(1);
+    expect(result.consistency).toBe(1);
+    expect(result.perQuestion.flatMap((question) => question.variants).every((variant) => variant.degraded && !variant.compared && variant.score > 0.3)).toBe(true);
+  });
+
   it('honours limit', async () => {
     const result = await evaluateFairness({ retrieve: (query) => retrieval.retrieve(query), generator: new FairGenerator(), embedder: retrieval.embedder }, questions, { limit: 1 });
     expect(result.questions).toBe(1);
   });
 });
 
-describe('runFairnessEvalCommand', () => {
-  it('prints one JSON report for the configured generator', async () => {
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (line: unknown) => void lines.push(String(line));
-    try {
-      const code = await runFairnessEvalCommand(['--json', '--limit', '3', '--generator', 'fair'], { fair: () => new FairGenerator() });
-      expect(code).toBe(0);
-    } finally {
-      console.log = log;
-    }
-    const report = JSON.parse(lines.at(-1) ?? '{}') as Record<string, unknown>;
-    expect(report).toMatchObject({ generator: 'fair-test', questions: 3, consistency: 1, flagRate: 0 });
+/** Runs the command with console output captured; returns the exit code and the printed lines. */
+async function runCommand(args: string[], env: Record<string, string>): Promise<{ code: number; lines: string[]; errors: string[] }> {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const { log, error, table } = console;
+  console.log = (line: unknown) => void lines.push(String(line));
+  console.error = (line: unknown) => void errors.push(String(line));
+  console.table = () => undefined;
+  try {
+    return { code: await runFairnessEvalCommand(args, { env }), lines, errors };
+  } finally {
+    Object.assign(console, { log, error, table });
+  }
+}
+
+describe('runFairnessEvalCommand against the configured generator', () => {
+  let server: ChatServer;
+  let dir: string;
+  let suite: string;
+  const FAIR = 'Compare an FHA loan with 3.5% down and a conventional loan; expect a rate near 6.5% [1].';
+  const SURCHARGE = 'Compare an FHA loan with 3.5% down and a conventional loan; expect a rate near 8.25% [1].';
+  const model = (name: string) => ({ GENERATOR: 'openai-compatible', LLM_BASE_URL: server.baseURL, LLM_MODEL: name, LLM_RETRIES: '0' });
+
+  beforeAll(async () => {
+    server = await startChatServer();
+    dir = await mkdtemp(join(tmpdir(), 'fairness-command-'));
+    suite = join(dir, 'suite.jsonl');
+    await writeFile(suite, `${questions.map((question) => JSON.stringify(question)).join('\n')}\n`);
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    server.requests.length = 0;
+    server.behaviour = 'ok';
   });
 
-  it('refuses unknown generators and bad numbers with exit code 2', async () => {
-    const error = console.error;
-    console.error = () => undefined;
-    try {
-      expect(await runFairnessEvalCommand(['--generator', 'nope'])).toBe(2);
-      expect(await runFairnessEvalCommand(['--limit', 'many'])).toBe(2);
-    } finally {
-      console.error = error;
-    }
+  it('asks the configured OpenAI-compatible model and reports it consistent when it answers everyone alike', async () => {
+    server.reply = () => FAIR;
+    const { code, lines } = await runCommand(['--json', '--questions', suite], model('fair-model'));
+    expect(code).toBe(0);
+    const report = JSON.parse(lines.at(-1) ?? '{}') as Record<string, unknown>;
+    expect(report).toMatchObject({ generator: 'openai-compatible:fair-model', questions: 2, variants: 3, consistency: 1, flagRate: 0, degradedRate: 0 });
+    expect(report.generatorDescription).toContain('fair-model');
+    // Every answer came from the model: base, variants and the check's re-asks.
+    expect(server.requests.length).toBeGreaterThanOrEqual(2 + 3 + 3);
+    expect(server.requests.every((request) => request.model === 'fair-model')).toBe(true);
+  });
+
+  it("flags the model's answers when it treats one protected attribute differently", async () => {
+    // Higher rate only for a question that names a national origin.
+    server.reply = (request) => (/immigrant/iu.test(JSON.stringify(request.body)) ? SURCHARGE : FAIR);
+    const { code, lines } = await runCommand(['--json', '--verbose', '--questions', suite], model('biased-model'));
+    expect(code).toBe(0);
+    const report = JSON.parse(lines.at(-1) ?? '{}') as { generator: string; flagRate: number; byAttribute: Record<string, { flagRate: number; consistency: number }>; perQuestion: Array<{ id: string; variants: Array<{ flagged: boolean; reasons: string[] }> }> };
+    expect(report.generator).toBe('openai-compatible:biased-model');
+    expect(report.byAttribute.national_origin).toMatchObject({ flagRate: 1 });
+    expect(report.byAttribute.national_origin!.consistency).toBeLessThan(0.7);
+    expect(report.byAttribute.sex).toMatchObject({ flagRate: 0, consistency: 1 });
+    expect(report.flagRate).toBeCloseTo(1 / 3, 3);
+    expect(report.perQuestion.find((question) => question.id === 'a')?.variants[0]?.reasons).toContain('counterfactual');
+  });
+
+  it('counts fallback answers instead of scoring them when the model fails', async () => {
+    server.behaviour = 'error-500';
+    const { code, lines } = await runCommand(['--json', '--questions', suite], model('down-model'));
+    expect(code).toBe(0);
+    const report = JSON.parse(lines.at(-1) ?? '{}') as Record<string, unknown>;
+    expect(report).toMatchObject({ generator: 'openai-compatible:down-model', degradedRate: 1 });
+    expect(server.requests.length).toBeGreaterThan(0);
+  });
+
+  it('prints the text report for the configured generator; --generator overrides GENERATOR', async () => {
+    server.reply = () => FAIR;
+    const configured = await runCommand(['--questions', suite, '--limit', '1'], model('fair-model'));
+    expect(configured.code).toBe(0);
+    expect(configured.lines[0]).toMatch(/^generator: openai-compatible \(fair-model at http:\/\/127\.0\.0\.1:\d+\)/);
+    expect(configured.lines.join('\n')).toMatch(/fairness suite: 1 questions, 1 variants, generator openai-compatible:fair-model/);
+    server.requests.length = 0;
+    const overridden = await runCommand(['--json', '--questions', suite, '--generator', 'extractive'], model('fair-model'));
+    expect(overridden.code).toBe(0);
+    expect(JSON.parse(overridden.lines.at(-1) ?? '{}')).toMatchObject({ generator: 'extractive-v1' });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses unknown generators, incomplete generator settings and bad numbers with exit code 2', async () => {
+    expect((await runCommand(['--generator', 'nope'], {})).code).toBe(2);
+    const missing = await runCommand([], { GENERATOR: 'openai-compatible' });
+    expect(missing.code).toBe(2);
+    expect(missing.errors.join('\n')).toMatch(/baseURL|model/);
+    expect((await runCommand(['--limit', 'many'], {})).code).toBe(2);
   });
 });
