@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { getToken, startCore } from '../test/support/start-core.ts';
+import { ADVICE_QUESTIONS } from './support/advice-questions.ts';
 import { percentile, round, saveResults } from './support/results.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
 
@@ -19,14 +20,6 @@ const syntheticDocs = argument('docs', 100_000);
 const seconds = argument('seconds', 10);
 const sequential = argument('requests', 300);
 
-const QUESTIONS = [
-  'What are my options for a $200,000 home with a 620 credit score?',
-  'How much do I need for a down payment on an FHA loan?',
-  'When can I cancel private mortgage insurance?',
-  'Is it worth refinancing to save half a percent?',
-  'How is my debt-to-income ratio calculated?',
-  'What is the difference between APR and the interest rate?',
-];
 
 async function measure(label: string, env: Record<string, string>) {
   const startedAt = performance.now();
@@ -37,7 +30,7 @@ async function measure(label: string, env: Record<string, string>) {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const latencies: number[] = [];
     for (let i = 0; i < sequential; i++) {
-      const body = JSON.stringify({ query: QUESTIONS[i % QUESTIONS.length] });
+      const body = JSON.stringify({ query: ADVICE_QUESTIONS[i % ADVICE_QUESTIONS.length] });
       const t0 = performance.now();
       const response = await fetch(`${core.url}/v1/advice`, { method: 'POST', headers, body });
       await response.arrayBuffer();
@@ -49,7 +42,7 @@ async function measure(label: string, env: Record<string, string>) {
       url: `${core.url}/v1/advice`,
       connections: 8,
       duration: seconds,
-      requests: QUESTIONS.map((query) => ({ method: 'POST', headers, body: JSON.stringify({ query }) })),
+      requests: ADVICE_QUESTIONS.map((query) => ({ method: 'POST', headers, body: JSON.stringify({ query }) })),
     });
     return {
       corpus: label,

@@ -15,7 +15,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { rm } from 'node:fs/promises';
@@ -30,7 +29,6 @@ import { createIndexRepository, type IndexRepository } from '../core/indexing/in
 import { lexicalBuildEmbedders, providerBuildEmbedders } from '../core/jobs/build-embedders.ts';
 import { createJobSystem } from '../core/jobs/create-job-system.ts';
 import type { JobEvent } from '../core/jobs/job-events.ts';
-import { QUEUE_NAMES } from '../core/jobs/queue-topology.ts';
 import { createProcessSandbox } from '../core/jobs/sandbox/process-sandbox.ts';
 import type { SwapMessage } from '../core/jobs/swap-message.ts';
 import { activateVersion } from '../core/serving/index-follower.ts';
@@ -39,6 +37,7 @@ import { noLiveVersionPublisher } from '../core/serving/live-version-publisher.t
 import { createJsonlDocumentSource } from '../core/sources/jsonl-document-source.ts';
 import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
 import { round, saveResults } from './support/results.ts';
+import { removeBenchKeys } from './support/remove-bench-keys.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
 
 const argument = (name: string, fallback: string) => {
@@ -167,7 +166,7 @@ async function runOnce(count: number, runner: 'in-process' | 'bullmq', sandboxed
     await instance.channel?.close();
     instance.live.current()?.loaded.index.close();
   }
-  if (useRedis) await obliterate(prefix);
+  if (useRedis) await removeBenchKeys(redisUrl, prefix);
   rmSync(root, { recursive: true, force: true });
   return {
     documents: count,
@@ -182,17 +181,6 @@ async function runOnce(count: number, runner: 'in-process' | 'bullmq', sandboxed
   };
 }
 
-async function obliterate(prefix: string): Promise<void> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  for (const name of QUEUE_NAMES) {
-    const queue = new Queue(name, { connection, prefix: `${prefix}bull` });
-    await queue.obliterate({ force: true }).catch(() => {});
-    await queue.close();
-  }
-  const keys = await connection.keys(`${prefix}*`);
-  if (keys.length > 0) await connection.del(...keys);
-  connection.disconnect();
-}
 
 const results = [];
 for (const count of sizes) {

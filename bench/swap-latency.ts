@@ -19,18 +19,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createIndexRepository } from '../core/indexing/index-repository.ts';
 import { lexicalBuildEmbedders } from '../core/jobs/build-embedders.ts';
 import { createJobSystem } from '../core/jobs/create-job-system.ts';
 import type { JobEvent } from '../core/jobs/job-events.ts';
-import { QUEUE_NAMES } from '../core/jobs/queue-topology.ts';
 import { createProcessSandbox } from '../core/jobs/sandbox/process-sandbox.ts';
 import { createJsonlDocumentSource } from '../core/sources/jsonl-document-source.ts';
 import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
+import { ADVICE_QUESTIONS } from './support/advice-questions.ts';
 import { percentile, round, saveResults } from './support/results.ts';
+import { removeBenchKeys } from './support/remove-bench-keys.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
 
 const argument = (name: string, fallback: number) => {
@@ -43,14 +42,6 @@ const clients = argument('clients', 4);
 const steadySeconds = argument('steady-seconds', 8);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PASSWORD = 'bench-admin-password-123';
-const QUESTIONS = [
-  'What are my options for a $200,000 home with a 620 credit score?',
-  'How much do I need for a down payment on an FHA loan?',
-  'When can I cancel private mortgage insurance?',
-  'Is it worth refinancing to save half a percent?',
-  'How is my debt-to-income ratio calculated?',
-  'What is the difference between APR and the interest rate?',
-];
 
 type Phase = 'steady' | 'rebuild' | 'swap';
 let phase: Phase = 'steady';
@@ -124,7 +115,7 @@ function startTraffic(url: string, token: string) {
         const response = await fetch(`${url}/v1/advice`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query: QUESTIONS[i % QUESTIONS.length] }),
+          body: JSON.stringify({ query: ADVICE_QUESTIONS[i % ADVICE_QUESTIONS.length] }),
         });
         const text = await response.text();
         if (response.status !== 200) failures.push(`${response.status} ${text.slice(0, 160)}`);
@@ -174,15 +165,7 @@ const api = startApi();
 const cleanup = async () => {
   api.child.kill('SIGTERM');
   await system.close({ force: true }).catch(() => {});
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  for (const name of QUEUE_NAMES) {
-    const queue = new Queue(name, { connection, prefix: `${prefix}bull` });
-    await queue.obliterate({ force: true }).catch(() => {});
-    await queue.close();
-  }
-  const keys = await connection.keys(`${prefix}*`);
-  if (keys.length > 0) await connection.del(...keys);
-  connection.disconnect();
+  await removeBenchKeys(redisUrl, prefix);
   rmSync(root, { recursive: true, force: true });
 };
 

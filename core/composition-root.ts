@@ -48,6 +48,7 @@ import { combineDocumentSources } from './sources/combined-document-source.ts';
 import { createDocumentSource } from './sources/create-document-source.ts';
 import { createUploadedDocumentStore } from './sources/uploaded-document-store.ts';
 import { createS3ObjectStore } from './storage/s3-object-store.ts';
+import { s3ConfigFromEnv } from './storage/s3-object-store-config.ts';
 import { migrate } from './storage/migrations/index.ts';
 import { createPgliteClient } from './storage/pglite-client.ts';
 import { createPostgresClient } from './storage/postgres-client.ts';
@@ -93,17 +94,8 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   }
   const publisher: LiveVersionPublisher = redis ? createRedisLiveVersionPublisher(redis, config.KEY_PREFIX) : noLiveVersionPublisher;
   const objectsDir = join(config.APFA_DATA_DIR, 'objects');
-  const store: ObjectStore = config.S3_ENDPOINT
-    ? createS3ObjectStore({
-        endpoint: config.S3_ENDPOINT,
-        bucket: config.S3_BUCKET,
-        accessKey: config.S3_ACCESS_KEY ?? '',
-        secretKey: config.S3_SECRET_KEY ?? '',
-        region: config.S3_REGION,
-        createBucket: config.S3_CREATE_BUCKET,
-        timeoutMs: config.S3_TIMEOUT_MS,
-      })
-    : new LocalFolderObjectStore(objectsDir);
+  const s3 = s3ConfigFromEnv(config);
+  const store: ObjectStore = s3 ? createS3ObjectStore(s3) : new LocalFolderObjectStore(objectsDir);
   const uploads = createUploadedDocumentStore(store);
   // Fails fast on a bad DOCUMENT_SOURCE spec; admin uploads join the configured source (later ids win).
   const corpus = combineDocumentSources(

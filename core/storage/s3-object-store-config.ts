@@ -34,3 +34,28 @@ export const S3ObjectStoreConfigSchema = z.object({
 
 export type S3ObjectStoreConfig = z.input<typeof S3ObjectStoreConfigSchema>;
 export type ParsedS3ObjectStoreConfig = z.output<typeof S3ObjectStoreConfigSchema>;
+
+/** The S3_* settings of the core config (structurally CoreConfig). */
+export interface S3EnvSettings {
+  S3_ENDPOINT?: string | undefined;
+  S3_BUCKET: string;
+  S3_ACCESS_KEY?: string | undefined;
+  S3_SECRET_KEY?: string | undefined;
+  S3_REGION: string;
+  S3_CREATE_BUCKET: boolean;
+  S3_TIMEOUT_MS: number;
+}
+
+/** The S3 adapter's settings from the config, or null when S3_ENDPOINT is unset (local folder). */
+export function s3ConfigFromEnv(env: S3EnvSettings): S3ObjectStoreConfig | null {
+  if (!env.S3_ENDPOINT) return null;
+  return {
+    endpoint: env.S3_ENDPOINT,
+    bucket: env.S3_BUCKET,
+    accessKey: env.S3_ACCESS_KEY ?? '',
+    secretKey: env.S3_SECRET_KEY ?? '',
+    region: env.S3_REGION,
+    createBucket: env.S3_CREATE_BUCKET,
+    timeoutMs: env.S3_TIMEOUT_MS,
+  };
+}

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { s3ConfigFromEnv, type S3EnvSettings } from '../../storage/s3-object-store-config.ts';
 
 /**
  * How a sandbox process rebuilds what the CPU-heavy processors need (object store, build
@@ -43,15 +44,8 @@ export const SandboxSpecSchema = z.object({
 export type SandboxSpec = z.infer<typeof SandboxSpecSchema>;
 
 /** The subset of the core config a sandbox spec is made from (structurally CoreConfig). */
-export interface SandboxConfigSource {
+export interface SandboxConfigSource extends S3EnvSettings {
   APFA_DATA_DIR: string;
-  S3_ENDPOINT?: string | undefined;
-  S3_BUCKET: string;
-  S3_ACCESS_KEY?: string | undefined;
-  S3_SECRET_KEY?: string | undefined;
-  S3_REGION: string;
-  S3_CREATE_BUCKET: boolean;
-  S3_TIMEOUT_MS: number;
   EMBEDDER: 'onnx' | 'lexical' | 'auto';
   MODEL_DIR: string;
   EMBED_BATCH_SIZE: number;
@@ -64,21 +58,9 @@ export interface SandboxConfigSource {
 
 /** The spec matching what the composition root wires from the same config (same store, embedder and plan). */
 export function sandboxSpecFromConfig(config: SandboxConfigSource): SandboxSpec {
+  const s3 = s3ConfigFromEnv(config);
   return {
-    store: config.S3_ENDPOINT
-      ? {
-          kind: 's3',
-          config: {
-            endpoint: config.S3_ENDPOINT,
-            bucket: config.S3_BUCKET,
-            accessKey: config.S3_ACCESS_KEY ?? '',
-            secretKey: config.S3_SECRET_KEY ?? '',
-            region: config.S3_REGION,
-            createBucket: config.S3_CREATE_BUCKET,
-            timeoutMs: config.S3_TIMEOUT_MS,
-          },
-        }
-      : { kind: 'local-folder', root: join(config.APFA_DATA_DIR, 'objects') },
+    store: s3 ? { kind: 's3', config: s3 } : { kind: 'local-folder', root: join(config.APFA_DATA_DIR, 'objects') },
     embedders: {
       kind: 'provider',
       mode: config.EMBEDDER,
