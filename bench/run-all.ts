@@ -20,7 +20,9 @@ const benchmarks: Benchmark[] = [
   { name: 'embedding', script: 'bench/embedding.ts' },
   // bench:retrieval runs the embedding benchmark first by itself; here it has its own step above.
   { name: 'retrieval', script: 'bench/retrieval.ts', node: ['--expose-gc'], args: ['--skip-embedding'] },
+  { name: 'quality', script: 'bench/retrieval-quality.ts' },
   { name: 'indexing', script: 'bench/indexing-pipeline.ts' },
+  { name: 'swap', script: 'bench/swap-latency.ts' },
   { name: 'generation', script: 'bench/generation.ts' },
 ];
 
