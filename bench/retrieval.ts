@@ -32,8 +32,18 @@ const time = <T>(run: () => T): [T, number] => {
   return [value, performance.now() - started];
 };
 
-/** Runs a full GC when started with --expose-gc (npm run bench:retrieval does not; use `node --expose-gc --import tsx`). */
-const collect = () => (globalThis as { gc?: () => void }).gc?.();
+/**
+ * Frees closed FAISS indexes: a full GC (npm run bench:retrieval starts node with --expose-gc),
+ * then a turn of the event loop, where the native finalisers run (searches that resolve in
+ * microtasks never give them one: at 1M vectors five reloads piled up past 24 GiB), then again.
+ */
+const collect = async () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let pass = 0; pass < 2; pass++) {
+    gc?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
 
 const row = (matrix: Float32Array, index: number) => matrix.subarray(index * dimension, (index + 1) * dimension);
 
@@ -117,7 +127,7 @@ for (const count of sizes) {
   const [flat, flatBuildMs] = time(() => FaissFlatIndex.fromVectors(vectors, dimension));
   const [flatBytes, flatSerializeMs] = time(() => flat.toBytes());
   flat.close();
-  collect();
+  await collect();
   const [flatLoaded, flatLoadMs] = time(() => FaissFlatIndex.fromBytes(flatBytes));
   const flatEntry: Record<string, unknown> = {
     buildMs: round(flatBuildMs),
@@ -130,7 +140,7 @@ for (const count of sizes) {
   const perClient = count >= 1_000_000 ? 2 : 10;
   const inThreadLoop = await eventLoopUnderLoad(flatLoaded, queries, perClient);
   flatLoaded.close();
-  collect();
+  await collect();
   // The bytes are transferred to the worker (no copy); it also gives the ground truth in one batched search.
   const threadedFlat = await ThreadedIndex.load(flatBytes);
   const truth = (await Promise.all(Array.from({ length: queryCount }, (_, q) => threadedFlat.search(row(queries, q), k)))).map((hits) =>
@@ -151,11 +161,11 @@ for (const count of sizes) {
     const [ivf, buildMs] = time(() => FaissIvfIndex.fromVectors(vectors, dimension, { nlist: plan.nlist, nprobe: plan.nprobe, encoding }));
     const [bytes, serializeMs] = time(() => ivf.toBytes());
     ivf.close();
-    collect();
+    await collect();
     const [loaded, loadMs] = time(() => FaissIvfIndex.fromBytes(bytes));
     const kind = loaded.kind;
     loaded.close();
-    collect();
+    await collect();
     const byProbe: Record<string, unknown> = {};
     for (const nprobe of [4, 8, 16, 32, 64]) {
       setIvfProbeCount(bytes, nprobe);
@@ -164,7 +174,7 @@ for (const count of sizes) {
       const last = nprobe === plan.nprobe && encoding === 'Flat';
       if (last) byProbe.eventLoopInThread = await eventLoopUnderLoad(probed, queries, 50);
       probed.close();
-      collect();
+      await collect();
     }
     const ivfEntry: Record<string, unknown> = {
       kind,

@@ -5,11 +5,15 @@
 //   1. if the binding already loads (a previous build, or an upstream prebuild), do nothing;
 //   2. else build node_modules/faiss-node/src/faiss.cc with node-gyp against Debian's
 //      libfaiss-dev (installing it with apt-get when we are root and it is missing).
+// The build patches faiss-node 0.5.1's fromBuffer/toBuffer, which `new` a VectorIOReader/Writer
+// and never delete it: every load and every serialisation leaked a full copy of the index (a
+// hot swap of a 1M-vector index leaked 1.5 GB). The patched build also skips fromBuffer's extra
+// copy of the input. A marker file says the binding in node_modules was built patched.
 // Either way it makes sure an optimised BLAS (OpenBLAS) backs libblas.so.3: with Debian's
 // reference BLAS, FAISS's k-means (IVF training) and batched searches are ~18x slower.
 // No other vector engine is ever substituted.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,9 +62,44 @@ function ensureOpenBlas() {
   }
 }
 
+const faissDir = join(root, 'node_modules', 'faiss-node');
+const PATCH_MARKER = join(faissDir, '.apfa-io-leak-patch-v1');
+
+/** [upstream text, replacement]: each must match exactly once, or the build stops (a new faiss-node needs a look). */
+const SOURCE_PATCHES = [
+  [
+    `    auto buffer = Napi::Buffer<uint8_t>::Copy(env, info[0].As<Napi::Buffer<uint8_t>>().Data(), info[0].As<Napi::Buffer<uint8_t>>().Length());
+    faiss::VectorIOReader *reader = new faiss::VectorIOReader();
+    reader->data = std::vector<uint8_t>(buffer.Data(), buffer.Data() + buffer.Length());`,
+    `    auto input = info[0].As<Napi::Buffer<uint8_t>>();
+    faiss::VectorIOReader readerStorage;
+    faiss::VectorIOReader *reader = &readerStorage;
+    reader->data.assign(input.Data(), input.Data() + input.Length());`,
+  ],
+  [
+    `    faiss::VectorIOWriter *writer = new faiss::VectorIOWriter();`,
+    `    faiss::VectorIOWriter writerStorage;
+    faiss::VectorIOWriter *writer = &writerStorage;`,
+  ],
+];
+
+function patchSource() {
+  const file = join(faissDir, 'src', 'faiss.cc');
+  let source = readFileSync(file, 'utf8');
+  for (const [upstream, replacement] of SOURCE_PATCHES) {
+    if (source.includes(replacement)) continue;
+    if (source.split(upstream).length !== 2) {
+      console.error(`[ensure-faiss] faiss-node's src/faiss.cc no longer matches the leak patch; check the new version before building`);
+      process.exit(1);
+    }
+    source = source.replace(upstream, replacement);
+  }
+  writeFileSync(file, source);
+}
+
 ensureOpenBlas();
-if (bindingLoads()) {
-  log('faiss-node binding loads; nothing to build');
+if (bindingLoads() && existsSync(PATCH_MARKER)) {
+  log('faiss-node binding (patched) loads; nothing to build');
   process.exit(0);
 }
 
@@ -74,9 +113,9 @@ if (!existsSync(staticLib)) {
   aptInstall(['libfaiss-dev']);
 }
 
-const faissDir = join(root, 'node_modules', 'faiss-node');
 copyFileSync(join(here, 'faiss', 'binding.gyp'), join(faissDir, 'binding.gyp'));
 copyFileSync(join(here, 'faiss', 'compat.h'), join(faissDir, 'compat.h'));
+patchSource();
 const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
 log('building faiss-node against Debian libfaiss (about 10 s)');
 execFileSync(process.execPath, [nodeGyp, 'rebuild', '--nodedir=/usr'], {
@@ -88,4 +127,5 @@ if (!bindingLoads()) {
   console.error('[ensure-faiss] built faiss-node but it still does not load');
   process.exit(1);
 }
+writeFileSync(PATCH_MARKER, 'faiss-node built from src/faiss.cc with the VectorIOReader/Writer leak fix (scripts/ensure-faiss.mjs)\n');
 log('faiss-node built and loads');
