@@ -104,7 +104,7 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
     await yieldToEventLoop();
     let documents: KnowledgeDocument[];
     try {
-      documents = parseDocumentsTable(documentsBytes, `documents of index ${version}`);
+      documents = await parseDocumentsTable(documentsBytes, `documents of index ${version}`);
     } catch (error) {
       index.close();
       throw error;
@@ -198,14 +198,49 @@ function parseStored<T>(schema: z.ZodType<T>, bytes: Uint8Array, what: string): 
   return parsed.data;
 }
 
+/** Rows per JSON.parse call when the documents table is read in slices. */
+const ROWS_PER_SLICE = 2_000;
 /**
- * The documents table: a JSON array of { id, title, text, url? }. Checked with a plain loop
- * rather than a zod array schema: at 100k rows that is ~10× faster, and this runs on a serving
- * instance's event loop.
+ * Where one row of the table ends and the next begins, as build-index writes it
+ * (`JSON.stringify` of `{ id, title, text, url? }` rows). A `"` inside a JSON string is always
+ * escaped, so this sequence can only occur between rows.
  */
-function parseDocumentsTable(bytes: Uint8Array, what: string): KnowledgeDocument[] {
-  const rows = parseStored(z.unknown(), bytes, what);
-  if (!Array.isArray(rows)) throw corrupt(`${what} is not an array`);
+const ROW_BOUNDARY = '},{"id":';
+
+/**
+ * The documents table: a JSON array of { id, title, text, url? }. A 100k-row table is ~70 MB of
+ * JSON; one JSON.parse of it would block a serving instance's event loop for a few hundred ms,
+ * so it is parsed in slices of rows with a yield between them (a table not in the writer's
+ * layout is parsed in one go). Rows are checked with a plain loop rather than a zod array
+ * schema, ~10× faster at this size.
+ */
+async function parseDocumentsTable(bytes: Uint8Array, what: string): Promise<KnowledgeDocument[]> {
+  const text = new TextDecoder().decode(bytes);
+  let rows: unknown[];
+  if (text.startsWith('[{"id":') && text.endsWith('}]')) {
+    rows = [];
+    let start = 1;
+    while (start < text.length - 1) {
+      let end = start;
+      for (let row = 0; row < ROWS_PER_SLICE; row++) {
+        const next = text.indexOf(ROW_BOUNDARY, end + 1);
+        if (next === -1) {
+          end = text.length - 1;
+          break;
+        }
+        end = next + 1;
+      }
+      const slice = parseJson(`[${text.slice(start, end)}]`, what);
+      if (!Array.isArray(slice)) throw corrupt(`${what} is not an array`);
+      for (const row of slice) rows.push(row);
+      start = end + 1;
+      if (start < text.length - 1) await yieldToEventLoop();
+    }
+  } else {
+    const parsed = parseJson(text, what);
+    if (!Array.isArray(parsed)) throw corrupt(`${what} is not an array`);
+    rows = parsed;
+  }
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Record<string, unknown> | null;
     if (
@@ -220,6 +255,14 @@ function parseDocumentsTable(bytes: Uint8Array, what: string): KnowledgeDocument
     }
   }
   return rows as KnowledgeDocument[];
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw corrupt(`${what} is not valid JSON`, error);
+  }
 }
 
 function corrupt(detail: string, cause?: unknown): AppError {

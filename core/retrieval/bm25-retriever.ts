@@ -167,6 +167,28 @@ export class Bm25Retriever implements Retriever {
    * k1/b/titleBoost (they apply at load, so changing them needs no re-index).
    */
   static fromJSON(state: unknown, options: Bm25Options = {}): Bm25Retriever {
+    const decoding = Bm25Retriever.#decode(state, options);
+    for (;;) {
+      const step = decoding.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * {@link fromJSON} for a serving instance loading a new version while it answers requests:
+   * the postings are decoded in slices with a turn of the event loop between them.
+   */
+  static async restore(state: unknown, options: Bm25Options = {}): Promise<Bm25Retriever> {
+    const decoding = Bm25Retriever.#decode(state, options);
+    for (;;) {
+      const step = decoding.next();
+      if (step.done) return step.value;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Decodes a saved state; yields after every ~200k postings so a caller can pause there. */
+  static *#decode(state: unknown, options: Bm25Options): Generator<void, Bm25Retriever> {
     const parsed = StateSchema.safeParse(state);
     if (!parsed.success) throw invalid(`invalid BM25 state: ${parsed.error.message}`, parsed.error);
     const { terms, documentCount, postings } = parsed.data;
@@ -180,6 +202,7 @@ export class Bm25Retriever implements Retriever {
     const body = new Uint16Array(capacity);
     const title = new Uint16Array(capacity);
     let count = 0;
+    let sinceYield = 0;
     for (let t = 0; t < terms.length; t++) {
       const length = reader.read();
       if (length < 0) throw invalid(`BM25 state: postings end before term ${t}`);
@@ -197,6 +220,11 @@ export class Bm25Retriever implements Retriever {
         count++;
       }
       offsets[t + 1] = count;
+      sinceYield += length + 1;
+      if (sinceYield >= 200_000) {
+        sinceYield = 0;
+        yield;
+      }
     }
     if (!reader.done) throw invalid('BM25 state: trailing bytes after the postings');
     const index: InvertedIndex = {
@@ -207,6 +235,7 @@ export class Bm25Retriever implements Retriever {
       titleFrequencies: title.slice(0, count),
       documentCount,
     };
+    yield;
     const { k1, b, titleBoost } = parsed.data;
     return new Bm25Retriever(index, { k1, b, titleBoost, ...definedOnly(options) });
   }

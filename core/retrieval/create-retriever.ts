@@ -33,6 +33,8 @@ export interface CreateRetrieverOptions {
   documents: readonly { title: string; text: string }[];
   /** A saved {@link Bm25Retriever.toJSON} for these documents; without it BM25 is rebuilt from `documents`. */
   bm25State?: unknown;
+  /** BM25 already restored from that state (e.g. with {@link Bm25Retriever.restore}); wins over `bm25State`. */
+  bm25Retriever?: Bm25Retriever | undefined;
   bm25?: Bm25Options | undefined;
   hybrid?: { fusion?: FusionMethod; rrfK?: number; weights?: readonly [dense: number, bm25: number]; candidates?: number } | undefined;
 }
@@ -53,8 +55,8 @@ export function createRetriever(options: CreateRetrieverOptions): Retriever {
     return new DenseRetriever({ embedder, index });
   };
   const bm25 = (): Retriever => {
-    if (options.bm25State === undefined) return Bm25Retriever.build(documents, options.bm25);
-    const retriever = Bm25Retriever.fromJSON(options.bm25State, options.bm25);
+    if (options.bm25Retriever === undefined && options.bm25State === undefined) return Bm25Retriever.build(documents, options.bm25);
+    const retriever = options.bm25Retriever ?? Bm25Retriever.fromJSON(options.bm25State, options.bm25);
     if (retriever.size !== documents.length) {
       throw new AppError('index-mismatch', { detail: `BM25 state covers ${retriever.size} documents, not ${documents.length}` });
     }

@@ -3,6 +3,7 @@ import type { EmbedderProvider } from '../embedding/embedder-provider.ts';
 import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
 import type { LoadedIndex } from '../indexing/loaded-index.ts';
 import { lexicalEmbedderFromManifest } from '../indexing/lexical-embedder-state.ts';
+import { Bm25Retriever } from '../retrieval/bm25-retriever.ts';
 import { createRetriever, type RetrievalMode } from '../retrieval/create-retriever.ts';
 import type { FusionMethod } from '../retrieval/hybrid-retriever.ts';
 
@@ -38,12 +39,16 @@ export function createServingIndexPreparer(options: {
   return async (loaded) => {
     const embedder = options.embedders ? await options.embedders.forManifest(loaded.manifest) : lexicalEmbedderFromManifest(loaded.manifest);
     const defaults = hybridDefaults(embedder.id);
+    // Restored in slices: this runs on a serving instance's event loop while it answers requests.
+    const bm25Retriever =
+      options.retrieval.mode !== 'dense' && loaded.bm25State !== undefined ? await Bm25Retriever.restore(loaded.bm25State) : undefined;
     const retriever = createRetriever({
       mode: options.retrieval.mode,
       embedder,
       index: loaded.index,
       documents: loaded.documents,
       bm25State: loaded.bm25State,
+      bm25Retriever,
       hybrid: { fusion: options.retrieval.fusion ?? defaults.fusion, weights: options.retrieval.weights ?? defaults.weights },
     });
     return { loaded, embedder, retriever };

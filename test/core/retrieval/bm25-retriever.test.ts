@@ -69,4 +69,19 @@ describe('Bm25Retriever', () => {
     expect(() => Bm25Retriever.build(documents, { b: 2 })).toThrow(AppError);
     expect(() => Bm25Retriever.build(documents, { k1: -1 })).toThrow(AppError);
   });
+
+  it('restores the same retriever in slices (restore) as in one go (fromJSON), and refuses the same corrupt states', async () => {
+    const many = Array.from({ length: 4000 }, (_, i) => ({ title: `Note ${i}`, text: `${documents[i % 5]!.text} reference ${i} batch ${i % 97} ${'term'.repeat(1 + (i % 7))}` }));
+    const built = Bm25Retriever.build(many);
+    const state = JSON.parse(JSON.stringify(built.toJSON()));
+    const restored = await Bm25Retriever.restore(state);
+    expect(restored.toJSON()).toEqual(state);
+    for (const query of ['down payment reference 17', 'monthly insurance', 'termterm batch 5']) {
+      expect(restored.search(query, 10)).toEqual(Bm25Retriever.fromJSON(state).search(query, 10));
+    }
+    const small = Bm25Retriever.build(documents).toJSON();
+    for (const bad of [{ ...small, postings: small.postings.slice(0, 8) }, { ...small, documentCount: 2 }]) {
+      await expect(Bm25Retriever.restore(bad)).rejects.toThrow(AppError);
+    }
+  });
 });
