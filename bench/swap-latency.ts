@@ -1,32 +1,30 @@
 /**
- * Advice latency while the index is rebuilt and hot-swapped, against a real API-mode core process.
- *
- * The bench process runs the indexing jobs (BullMQ on REDIS_URL, CPU-heavy processors in the
- * job sandbox) into a local-folder object store; a separate `core/main.ts api` process serves
- * from the same folder and swaps on the Redis channel, as a production API instance would.
- * Concurrent clients keep POST /v1/advice flowing; every answer is timed and tagged with the
+ * Advice latency while the index is rebuilt and hot-swapped, with the production process layout:
+ * a worker-mode core (BullMQ jobs, CPU-heavy processors in its job sandbox) and an API-mode core,
+ * each its own process, sharing Redis (queues, swap channel), PostgreSQL (users, a throwaway
+ * schema) and one local-folder object store. This process only generates load and watches:
+ * concurrent clients keep POST /v1/advice flowing and every answer is timed and tagged with the
  * phase it started in:
  *   steady   — nothing is being built;
- *   rebuild  — enqueueSync → the publish announcement (workers busy on the same 2 cores);
- *   swap     — the announcement → the API has loaded, verified, warmed and swapped the version.
+ *   rebuild  — the sync request → the publish announcement on the swap channel (the worker busy
+ *              on the same 2 cores as the API);
+ *   swap     — the announcement → the API serves the new version (download, verify, load, warm,
+ *              swap, while answering).
  * Reports p50/p99/max per phase, failed requests (must be 0), and the API's own load+swap time.
+ * Needs Redis (REDIS_URL) and PostgreSQL (BENCH_DATABASE_URL, default the local `test` database).
  *
  * `npm run bench:swap [-- --docs 100000 --swaps 3 --clients 4 --steady-seconds 8]`
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import pino from 'pino';
-import { createIndexRepository } from '../core/indexing/index-repository.ts';
-import { lexicalBuildEmbedders } from '../core/jobs/build-embedders.ts';
-import { createJobSystem } from '../core/jobs/create-job-system.ts';
-import type { JobEvent } from '../core/jobs/job-events.ts';
-import { createProcessSandbox } from '../core/jobs/sandbox/process-sandbox.ts';
-import { createJsonlDocumentSource } from '../core/sources/jsonl-document-source.ts';
-import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { indexSwapChannel, parseSwapMessage } from '../core/jobs/swap-message.ts';
 import { ADVICE_QUESTIONS } from './support/advice-questions.ts';
 import { percentile, round, saveResults } from './support/results.ts';
 import { removeBenchKeys } from './support/remove-bench-keys.ts';
@@ -41,6 +39,7 @@ const swaps = argument('swaps', 3);
 const clients = argument('clients', 4);
 const steadySeconds = argument('steady-seconds', 8);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'bench-admin-password-123';
 
 type Phase = 'steady' | 'rebuild' | 'swap';
@@ -49,31 +48,36 @@ const samples: Record<Phase, number[]> = { steady: [], rebuild: [], swap: [] };
 const failures: string[] = [];
 const versionsAnswered = new Set<string>();
 
+const id = randomBytes(4).toString('hex');
 const root = mkdtempSync(join(tmpdir(), 'apfa-bench-swap-'));
 const corpusPath = join(root, 'corpus.jsonl');
-const objects = join(root, 'objects');
-const prefix = `bench:swap-${randomBytes(4).toString('hex')}:`;
-const logger = pino({ level: 'silent' });
+const prefix = `bench:swap-${id}:`;
+const schema = `bench_swap_${id}`;
+const env = {
+  ...process.env,
+  APFA_DATA_DIR: root,
+  APFA_ADMIN_PASSWORD: PASSWORD,
+  DATABASE_URL: databaseUrl,
+  DATABASE_SCHEMA: schema,
+  REDIS_URL: redisUrl,
+  KEY_PREFIX: prefix,
+  CORPUS_PATH: corpusPath,
+  EMBEDDER: 'lexical',
+  INDEX_POLL_SECONDS: '60',
+  SCHEDULE_RESYNC: 'off',
+  SCHEDULE_CLEANUP: 'off',
+  SCHEDULE_STATS: 'off',
+  HISTORY_RETENTION_DAYS: '0',
+  PORT: '0',
+  LOG_LEVEL: 'info',
+};
 
-/** The API process; its JSON log is read for 'index loaded' / 'index swapped' with their durations. */
-function startApi(): { child: ChildProcess; url: Promise<string>; swapMs: Map<string, number> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'core/main.ts', 'api'], {
-    env: {
-      ...process.env,
-      APFA_DATA_DIR: root,
-      APFA_ADMIN_PASSWORD: PASSWORD,
-      PORT: '0',
-      REDIS_URL: redisUrl,
-      KEY_PREFIX: prefix,
-      EMBEDDER: 'lexical',
-      INDEX_POLL_SECONDS: '60',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** A core process; its JSON log is read for the listening port and 'index loaded' / 'index swapped' durations. */
+function startCore(mode: 'api' | 'worker') {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'core/main.ts', mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const swapMs = new Map<string, number>();
-  const url = new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the API process exited with ${code}`)));
+  const ready = new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the ${mode} process exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       let entry: { msg?: string; port?: number; version?: string; ms?: number };
       try {
@@ -82,10 +86,11 @@ function startApi(): { child: ChildProcess; url: Promise<string>; swapMs: Map<st
         return;
       }
       if (entry.msg?.startsWith('APFA core listening') && entry.port) resolve(`http://127.0.0.1:${entry.port}`);
+      if (entry.msg?.startsWith('APFA worker running')) resolve('');
       if ((entry.msg === 'index swapped' || entry.msg === 'index loaded') && entry.version && entry.ms !== undefined) swapMs.set(entry.version, entry.ms);
     });
   });
-  return { child, url, swapMs };
+  return { child, ready, swapMs };
 }
 
 async function servedVersion(url: string): Promise<string | null> {
@@ -106,7 +111,6 @@ async function until<T>(probe: () => Promise<T | null>, what: string, timeoutMs 
 
 function startTraffic(url: string, token: string) {
   let running = true;
-  let count = 0;
   const loop = async (client: number) => {
     for (let i = client; running; i += clients) {
       const started = performance.now();
@@ -124,12 +128,10 @@ function startTraffic(url: string, token: string) {
         failures.push(String(error));
       }
       samples[at].push(performance.now() - started);
-      count++;
     }
   };
   const loops = Array.from({ length: clients }, (_, client) => loop(client));
   return {
-    count: () => count,
     stop: async () => {
       running = false;
       await Promise.all(loops);
@@ -142,38 +144,49 @@ function summary(values: number[]) {
   return { requests: sorted.length, p50Ms: round(percentile(sorted, 50), 1), p99Ms: round(percentile(sorted, 99), 1), maxMs: round(sorted.at(-1) ?? Number.NaN, 1) };
 }
 
+// Every corpus version is written before any timing: writing 100k documents blocks this process for seconds.
 writeSyntheticCorpus(corpusPath, documents);
-const store = new LocalFolderObjectStore(objects);
-const sandbox = createProcessSandbox({ spec: { store: { kind: 'local-folder', root: objects }, embedders: { kind: 'lexical' } }, size: 2, logger });
-let announced: (version: string) => void = () => {};
-const system = createJobSystem({
-  redisUrl,
-  prefix,
-  store,
-  repository: createIndexRepository(store),
-  sources: (name) => (name === 'corpus' ? createJsonlDocumentSource(corpusPath, 'corpus') : undefined),
-  embedders: lexicalBuildEmbedders(),
-  sandbox,
-  settings: { batchSize: 1000, schedules: { resync: null, cleanup: null, stats: null } },
-  onEvent: (event: JobEvent) => {
-    if (event.type === 'index.swapped') announced(event.version);
-  },
-  logger,
+const rounds = Array.from({ length: swaps }, (_, i) => {
+  // New documents flow in: the same corpus plus 100 more per round (same seed, so the first ones are unchanged and reuse their vectors).
+  const path = join(root, `corpus-round-${i + 1}.jsonl`);
+  writeSyntheticCorpus(path, documents + (i + 1) * 100);
+  return path;
 });
-await system.start();
-const api = startApi();
+
+const subscriber = new Redis(redisUrl);
+const announcements: string[] = [];
+let announced: (version: string) => void = () => {};
+subscriber.on('message', (_channel, raw: string) => {
+  const message = parseSwapMessage(raw);
+  if (message) {
+    announcements.push(message.version);
+    announced(message.version);
+  }
+});
+await subscriber.subscribe(indexSwapChannel(prefix));
+
+// The API first (it applies the database migrations), then the worker, which syncs the corpus as it starts.
+const api = startCore('api');
+const processes: ChildProcess[] = [api.child];
 const cleanup = async () => {
-  api.child.kill('SIGTERM');
-  await system.close({ force: true }).catch(() => {});
+  for (const child of processes) child.kill('SIGTERM');
+  await Promise.all(processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)));
+  subscriber.disconnect();
   await removeBenchKeys(redisUrl, prefix);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
   rmSync(root, { recursive: true, force: true });
 };
 
 try {
-  const url = await api.url;
-  console.log(`API at ${url}; building the first version of ${documents} documents`);
+  const url = await api.ready;
   const firstStarted = performance.now();
-  await system.enqueueSync('corpus');
+  const worker = startCore('worker');
+  processes.push(worker.child);
+  await worker.ready;
+  console.log(`API at ${url}, worker running; building the first version of ${documents} documents`);
   let current = await until(() => servedVersion(url), 'the first version');
   const firstBuildS = round((performance.now() - firstStarted) / 1000, 1);
   const tokenResponse = await fetch(`${url}/v1/auth/token`, {
@@ -187,13 +200,17 @@ try {
   const swapRuns: Array<{ version: string; rebuildS: number; announceToServedMs: number; apiLoadAndSwapMs: number | null }> = [];
   try {
     await new Promise((resolve) => setTimeout(resolve, steadySeconds * 1000));
-    for (let round_ = 1; round_ <= swaps; round_++) {
-      // New documents flow in: the same corpus plus 100 more per round (same seed, so the first ones are unchanged and reuse their vectors).
-      writeSyntheticCorpus(corpusPath, documents + round_ * 100);
+    for (const path of rounds) {
+      await rename(path, corpusPath);
       const announcement = new Promise<string>((resolve) => (announced = resolve));
       const enqueuedAt = performance.now();
       phase = 'rebuild';
-      await system.enqueueSync('corpus');
+      const sync = await fetch(`${url}/admin/jobs/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ source: 'corpus' }),
+      });
+      if (sync.status !== 202) throw new Error(`sync request failed: ${sync.status} ${await sync.text()}`);
       const version = await announcement;
       const announcedAt = performance.now();
       phase = 'swap';
@@ -215,12 +232,12 @@ try {
   } finally {
     await traffic.stop();
   }
-  const results = {
+  saveResults('swap-latency', {
     documents,
     clients,
     embedder: 'lexical-hash-v1',
-    index: 'Flat + BM25 (hybrid)',
-    runner: 'bullmq, sandbox process x2; API in its own process',
+    index: 'Flat + BM25 (hybrid), Flat searched on a worker thread',
+    processes: 'API core and worker core (BullMQ, job sandbox x2) as separate processes; Postgres, Redis, local-folder object store',
     firstBuildS,
     swaps: swapRuns,
     finalVersion: current,
@@ -229,11 +246,10 @@ try {
     failureSamples: failures.slice(0, 5),
     latency: { steady: summary(samples.steady), rebuild: summary(samples.rebuild), swap: summary(samples.swap) },
     notes: [
-      'steady: no build running; rebuild: enqueueSync → publish announcement, with the workers on the same 2 cores as the API; swap: announcement → the API serves the version.',
+      'steady: no build running; rebuild: sync request → publish announcement, with the worker on the same 2 cores as the API; swap: announcement → the API serves the version.',
       'apiLoadAndSwapMs: what the API logged for download + checksum verification + FAISS/BM25 load + warm-up + swap of that version.',
     ],
-  };
-  saveResults('swap-latency', results);
+  });
 } finally {
   await cleanup();
 }
