@@ -37,6 +37,7 @@ import { getToken, startCore } from '../test/support/start-core.ts';
 import { GgmlType } from './support/gguf-format.ts';
 import { SMOLLM2_135M, SMOLLM2_360M, writeRandomLlamaGguf, type LlamaShape, type RandomLlamaInfo } from './support/gguf-writer.ts';
 import { percentile, round, saveResults } from './support/results.ts';
+import { ADVICE_QUESTIONS } from './support/advice-questions.ts';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -74,12 +75,7 @@ const PROFILE: BorrowerProfile = BorrowerProfileSchema.parse({ propertyValue: 20
 const DEMO_PASSAGE_IDS = ['buying-200k-home-with-620-credit-score', 'fha-loans-credit-down-payment-mip', 'conventional-loans-conforming-limits', 'private-mortgage-insurance-pmi'];
 
 const E2E_QUESTIONS = [
-  'What are my options for a $200,000 home with a 620 credit score?',
-  'How much do I need for a down payment on an FHA loan?',
-  'When can I cancel private mortgage insurance?',
-  'Is it worth refinancing to save half a percent?',
-  'How is my debt-to-income ratio calculated?',
-  'What is the difference between APR and the interest rate?',
+  ...ADVICE_QUESTIONS,
   'Should I choose a fixed or an adjustable rate mortgage?',
   'What does a VA loan funding fee cost?',
   'Can I use gift funds for my down payment?',

@@ -22,6 +22,7 @@ import { dirname } from 'node:path';
 import { createLiveIndex, type LiveIndex } from '../core/advice/live-index.ts';
 import { createEmbedderProvider, type EmbedderProvider } from '../core/embedding/embedder-provider.ts';
 import { createServingIndexPreparer, type PrepareServingIndex } from '../core/serving/prepare-serving-index.ts';
+import { watchEventLoop } from '../test/support/event-loop-watch.ts';
 import { miniLmArchitectureGraph, writeModelDirectory } from '../test/support/onnx-graphs.ts';
 import { ThreadedIndex } from '../core/index/threaded-index.ts';
 import { loadIndex } from '../core/index/load-index.ts';
@@ -54,21 +55,6 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = pino({ level: 'silent' });
 const BATCH = 1000;
 const INSTANCES = 2;
-
-/** Longest gap between 20 ms ticks: the longest time the event loop was blocked. */
-function watchEventLoop() {
-  let last = performance.now();
-  let worst = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last);
-    last = now;
-  }, 20);
-  return {
-    worst: () => worst,
-    stop: () => clearInterval(timer),
-  };
-}
 
 interface Instance {
   live: LiveIndex;

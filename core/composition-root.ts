@@ -128,7 +128,7 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
   const runtime: Record<string, string> = {
     mode,
     database: sql.kind === 'pglite' ? `pglite (${join(config.APFA_DATA_DIR, 'pglite')})` : 'postgres',
-    objectStore: store instanceof LocalFolderObjectStore ? `${store.kind} (${objectsDir})` : `${store.kind} (${config.S3_ENDPOINT ? new URL(config.S3_ENDPOINT).host : ''}/${config.S3_BUCKET})`,
+    objectStore: s3 ? `${store.kind} (${new URL(s3.endpoint).host}/${s3.bucket})` : `${store.kind} (${objectsDir})`,
     jobs: config.REDIS_URL ? 'bullmq' : 'in-process',
     jobSandbox: sandbox ? sandbox.kind : mode === 'api' ? 'none (api mode runs no jobs)' : 'inline (JOB_SANDBOX=off)',
     embedder: `${embedders.choice.kind} (${embedders.choice.reason})`,

@@ -4,13 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import pg from 'pg';
 import { createRuntime, type CoreRuntime, type RunMode } from '../../core/composition-root.ts';
 import { parseCoreConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { closeServer, TEST_ADMIN_PASSWORD } from '../support/start-core.ts';
 
-export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+export { dropSchema, TEST_DATABASE_URL } from '../core/storage/sql-adapters.ts';
 export const QUESTION = 'What are my options for a $200,000 home with a 620 credit score?';
 
 /** A core process of the cluster: the real composition root behind a loopback HTTP server, its error log kept in memory. */
@@ -158,14 +157,4 @@ export function startTraffic(targets: readonly ClusterCore[], token: string, cli
 export async function writeCorpus(path: string, base: string, extra: ReadonlyArray<{ id: string; title: string; text: string }>): Promise<void> {
   const lines = (await readFile(base, 'utf8')).split('\n').filter((line) => line.trim() !== '');
   await writeFile(path, [...lines, ...extra.map((row) => JSON.stringify(row))].join('\n') + '\n');
-}
-
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
 }

@@ -13,6 +13,7 @@ import { createIndexRepository } from '../../../core/indexing/index-repository.t
 import { createJsonlDocumentSource } from '../../../core/sources/jsonl-document-source.ts';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
 import { removeRedisKeys, SHARED_REDIS_URL, silentLogger } from './job-system-harness.ts';
+import { watchEventLoop } from '../../support/event-loop-watch.ts';
 
 /**
  * CPU-heavy processors (the lexical fit over the whole source, embed-batch, build-index with
@@ -35,23 +36,6 @@ async function writeCorpus(file: string, count: number): Promise<void> {
     lines.push(JSON.stringify({ id: `doc-${i}`, title: `Note ${i} term${i}`, text: `${words.join(' ')} term${i}.` }));
   }
   await writeFile(file, `${lines.join('\n')}\n`);
-}
-
-/** Largest delay between 20 ms ticks of a timer: how long the event loop was blocked at most. */
-function watchEventLoop() {
-  let last = performance.now();
-  let worst = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last);
-    last = now;
-  }, 20);
-  return {
-    stop() {
-      clearInterval(timer);
-      return worst;
-    },
-  };
 }
 
 describe.each(['in-process', 'bullmq'] as const)('sandboxed processors (%s runner)', (runnerKind) => {
