@@ -113,6 +113,8 @@ describe('route × role matrix on the full core app', () => {
         const status = await call(route, tokens.get(role));
         const allowed = hasPermission(role, rule.permission);
         if (allowed && (status === 401 || status === 403)) mismatches.push(`${label} ${role} → ${status} (want allowed: ${rule.permission})`);
+        // Allowed callers with these empty or random inputs must get a problem (4xx), never an internal error.
+        if (allowed && status === 500) mismatches.push(`${label} ${role} → 500 (bad input must be a 4xx problem)`);
         if (!allowed && status !== 403) mismatches.push(`${label} ${role} → ${status} (want 403: lacks ${rule.permission})`);
       }
     }
