@@ -1,6 +1,6 @@
 import type { BiasFlag, BiasReason, BiasReport, BorrowerProfile, ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
 import type { BiasCheckInput, BiasChecker } from '../ports/bias-checker.ts';
-import { sentences } from '../text/sentences.ts';
+import { sentences } from '../../shared/text/sentences.ts';
 import { findConditioningPhrases } from './conditioning-phrases.ts';
 import { findProtectedTermSpans } from './find-protected-terms.ts';
 import { RIGHTS_STATEMENT } from './rights-statement.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Embedder } from '../ports/embedder.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
-import { tokenize } from '../text/tokenize.ts';
+import { tokenize } from '../../shared/text/tokenize.ts';
 import { fmix32, fnv1a32 } from './feature-hash.ts';
 
 export const LEXICAL_EMBEDDER_ID = 'lexical-hash-v1';

@@ -1,6 +1,6 @@
 import type { GenerationInput, GenerationResult, Generator, Passage } from '../ports/generator.ts';
-import { sentences } from '../text/sentences.ts';
-import { tokenize } from '../text/tokenize.ts';
+import { sentences } from '../../shared/text/sentences.ts';
+import { tokenize } from '../../shared/text/tokenize.ts';
 import { describeProfile, profileTerms } from './profile-summary.ts';
 
 export const EXTRACTIVE_GENERATOR_ID = 'extractive-v1';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors/app-error.ts';
-import { tokenize } from '../text/tokenize.ts';
+import { tokenize } from '../../shared/text/tokenize.ts';
 import type { RetrievalHit, Retriever } from './retriever.ts';
 import { topK } from './top-k.ts';
 import { VarintReader, VarintWriter } from './varint.ts';
@@ -53,7 +53,7 @@ interface InvertedIndex {
 
 /**
  * Okapi BM25 over an in-memory inverted index in typed arrays, with the tokens of
- * core/text/tokenize.ts (stemmed, stoplisted). IDF is Lucene's ln(1 + (N − df + 0.5)/(df + 0.5)),
+ * shared/text/tokenize.ts (stemmed, stoplisted). IDF is Lucene's ln(1 + (N − df + 0.5)/(df + 0.5)),
  * so no term scores negative; repeated query terms count once per occurrence, as in Lucene.
  * Scoring touches only the postings of the query's terms, then keeps the best k in a heap.
  */

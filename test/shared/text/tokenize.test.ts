@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stem } from '../../../core/text/stem.ts';
-import { tokenize } from '../../../core/text/tokenize.ts';
+import { stem } from '../../../shared/text/stem.ts';
+import { tokenize } from '../../../shared/text/tokenize.ts';
 
 describe('tokenize', () => {
   it('lower-cases, drops stopwords and single letters, and stems', () => {

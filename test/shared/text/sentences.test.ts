@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sentences } from '../../../core/text/sentences.ts';
+import { sentences } from '../../../shared/text/sentences.ts';
 
 describe('sentences', () => {
   it('splits on terminal punctuation followed by whitespace', () => {
