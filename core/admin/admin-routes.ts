@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { SigningKeyStore } from '../auth/signing-keys.ts';
 import type { UserRepository } from '../auth/user-repository.ts';
 import type { EventFeed } from '../feed/event-feed.ts';
-import { feedRoutes, type FeedRouteDeps } from '../feed/feed-routes.ts';
+import { feedRoutes, type FeedRouteDeps } from './feed-routes.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { mountDashboard } from './dashboard-routes.ts';

@@ -1,8 +1,8 @@
 import type { Embedder } from '../ports/embedder.ts';
 import type { KnowledgeDocument } from '../ports/document.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
-import type { IndexManifest } from '../indexing/index-manifest.ts';
-import { fitLexicalEmbedder, lexicalEmbedderFromManifest } from '../indexing/lexical-embedder-state.ts';
+import type { EmbeddedVersion } from './embedded-version.ts';
+import { fitLexicalEmbedder, lexicalEmbedderFromManifest } from './lexical-embedder-state.ts';
 import { LEXICAL_EMBEDDER_ID } from './lexical-embedder.ts';
 import { OnnxEmbedder } from './onnx-embedder.ts';
 import { resolveEmbedderChoice, type EmbedderChoice, type EmbedderMode } from './select-embedder.ts';
@@ -20,7 +20,7 @@ export interface EmbedderProvider {
   /** The embedder to build a version of `documents` with (the lexical one is fitted on them). */
   forBuild(documents: readonly KnowledgeDocument[]): Promise<Embedder>;
   /** The query embedder for a stored version. */
-  forManifest(manifest: IndexManifest): Promise<Embedder>;
+  forManifest(manifest: EmbeddedVersion): Promise<Embedder>;
   close(): Promise<void>;
 }
 

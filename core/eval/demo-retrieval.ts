@@ -1,7 +1,7 @@
 import type { Passage } from '../ports/generator.ts';
 import type { LexicalEmbedder } from '../embedding/lexical-embedder.ts';
 import { buildIndexVersion } from '../indexing/build-index.ts';
-import { fitLexicalEmbedder } from '../indexing/lexical-embedder-state.ts';
+import { fitLexicalEmbedder } from '../embedding/lexical-embedder-state.ts';
 import { createJsonlDocumentSource } from '../sources/jsonl-document-source.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 

@@ -5,7 +5,7 @@ import type { VectorIndex } from '../ports/vector-index.ts';
 import { buildIndex } from '../index/build-index.ts';
 import { chooseIndexKind, describePlan, type IndexPlan } from '../index/choose-index-kind.ts';
 import { BM25_STATE_ID, Bm25Retriever } from '../retrieval/bm25-retriever.ts';
-import { documentEmbeddingText } from './document-text.ts';
+import { documentEmbeddingText } from '../embedding/document-text.ts';
 import type { IndexManifest } from './index-manifest.ts';
 import { sha256Hex } from './sha256.ts';
 

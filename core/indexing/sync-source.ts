@@ -5,7 +5,7 @@ import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
 import type { IndexPlan } from '../index/choose-index-kind.ts';
 import { buildIndexVersion } from './build-index.ts';
 import type { IndexRepository } from './index-repository.ts';
-import { fitLexicalEmbedder } from './lexical-embedder-state.ts';
+import { fitLexicalEmbedder } from '../embedding/lexical-embedder-state.ts';
 
 export interface SyncSourceResult {
   version: string;

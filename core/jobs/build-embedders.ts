@@ -3,7 +3,7 @@ import type { KnowledgeDocument } from '../ports/document.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { EmbedderProvider } from '../embedding/embedder-provider.ts';
 import { LEXICAL_EMBEDDER_ID, LexicalEmbedder } from '../embedding/lexical-embedder.ts';
-import { fitLexicalEmbedder } from '../indexing/lexical-embedder-state.ts';
+import { fitLexicalEmbedder } from '../embedding/lexical-embedder-state.ts';
 import type { EmbedderDescriptor } from './run-store.ts';
 
 /** What the ingest job knows when it chooses the embedder of a new run. */

@@ -2,7 +2,7 @@ import type { ServingIndex } from '../advice/live-index.ts';
 import type { EmbedderProvider } from '../embedding/embedder-provider.ts';
 import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
 import type { LoadedIndex } from '../indexing/loaded-index.ts';
-import { lexicalEmbedderFromManifest } from '../indexing/lexical-embedder-state.ts';
+import { lexicalEmbedderFromManifest } from '../embedding/lexical-embedder-state.ts';
 import { Bm25Retriever } from '../retrieval/bm25-retriever.ts';
 import { createRetriever, type RetrievalMode } from '../retrieval/create-retriever.ts';
 import type { FusionMethod } from '../retrieval/hybrid-retriever.ts';

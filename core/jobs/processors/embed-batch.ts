@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError } from '../../../shared/errors/app-error.ts';
-import { documentEmbeddingText } from '../../indexing/document-text.ts';
+import { documentEmbeddingText } from '../../embedding/document-text.ts';
 import type { Embedder } from '../../ports/embedder.ts';
 import type { ProcessorContext } from '../../ports/job-runner.ts';
 import { JobPayloadSchemas } from '../job-payloads.ts';

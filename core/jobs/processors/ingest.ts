@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors/app-error.ts';
-import { documentEmbeddingText } from '../../indexing/document-text.ts';
+import { documentEmbeddingText } from '../../embedding/document-text.ts';
 import { sha256Hex } from '../../indexing/sha256.ts';
 import type { KnowledgeDocument } from '../../ports/document.ts';
 import type { FlowSpec, ProcessorContext } from '../../ports/job-runner.ts';

@@ -6,7 +6,7 @@ import { findProtectedTermSpans } from '../../../core/bias/find-protected-terms.
 import { ExtractiveGenerator } from '../../../core/generation/extractive-generator.ts';
 import { ResilientGenerator } from '../../../core/generation/resilient-generator.ts';
 import { buildIndexVersion } from '../../../core/indexing/build-index.ts';
-import { fitLexicalEmbedder } from '../../../core/indexing/lexical-embedder-state.ts';
+import { fitLexicalEmbedder } from '../../../core/embedding/lexical-embedder-state.ts';
 import type { GenerationInput, GenerationResult, Generator } from '../../../core/ports/generator.ts';
 import { createServingIndexPreparer } from '../../../core/serving/prepare-serving-index.ts';
 import type { BiasReport } from '../../../shared/contracts/advice.ts';

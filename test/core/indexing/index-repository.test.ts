@@ -8,7 +8,7 @@ import { buildIndexVersion } from '../../../core/indexing/build-index.ts';
 import { createIndexRepository } from '../../../core/indexing/index-repository.ts';
 import type { IndexRepository } from '../../../core/indexing/index-repository.ts';
 import { IndexManifestSchema } from '../../../core/indexing/index-manifest.ts';
-import { fitLexicalEmbedder, lexicalEmbedderFromManifest } from '../../../core/indexing/lexical-embedder-state.ts';
+import { fitLexicalEmbedder, lexicalEmbedderFromManifest } from '../../../core/embedding/lexical-embedder-state.ts';
 import { searchDocuments } from '../../../core/indexing/loaded-index.ts';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
 import { LOAN_DOCUMENTS } from './loan-documents.ts';

@@ -119,7 +119,7 @@ describe.each(['in-process', 'bullmq'] as const)('sandboxed processors (%s runne
     expect(loaded.manifest.count).toBe(DOCUMENTS);
     expect(new Set(loaded.documents.map((document) => document.id)).size).toBe(DOCUMENTS);
     // The sandbox built the same index the inline processors would: queries find their document.
-    const lexical = (await import('../../../core/indexing/lexical-embedder-state.ts')).lexicalEmbedderFromManifest(loaded.manifest);
+    const lexical = (await import('../../../core/embedding/lexical-embedder-state.ts')).lexicalEmbedderFromManifest(loaded.manifest);
     const [hit] = await loaded.index.search(await lexical.embed(['Note 4321 term4321']), 1);
     expect(loaded.documents[hit!.label]?.id).toBe('doc-4321');
     loaded.index.close();

@@ -18,7 +18,7 @@ import { ResilientGenerator } from '../../../core/generation/resilient-generator
 import type { AuthVariables } from '../../../core/http/authenticate.ts';
 import { buildIndexVersion } from '../../../core/indexing/build-index.ts';
 import { createIndexRepository } from '../../../core/indexing/index-repository.ts';
-import { fitLexicalEmbedder } from '../../../core/indexing/lexical-embedder-state.ts';
+import { fitLexicalEmbedder } from '../../../core/embedding/lexical-embedder-state.ts';
 import type { Generator } from '../../../core/ports/generator.ts';
 import { registerAdviceStreamRoutes, type AdviceStreamRouteDeps } from '../../../core/routes/advice-stream-routes.ts';
 import { createServingIndexPreparer } from '../../../core/serving/prepare-serving-index.ts';

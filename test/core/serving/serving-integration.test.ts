@@ -6,7 +6,7 @@ import { createLiveIndex } from '../../../core/advice/live-index.ts';
 import { createEmbedderProvider } from '../../../core/embedding/embedder-provider.ts';
 import { buildIndexVersion } from '../../../core/indexing/build-index.ts';
 import { createIndexRepository, type IndexRepository } from '../../../core/indexing/index-repository.ts';
-import { fitLexicalEmbedder } from '../../../core/indexing/lexical-embedder-state.ts';
+import { fitLexicalEmbedder } from '../../../core/embedding/lexical-embedder-state.ts';
 import { syncSource } from '../../../core/indexing/sync-source.ts';
 import type { DocumentSource } from '../../../core/ports/document-source.ts';
 import { createServingIndexPreparer } from '../../../core/serving/prepare-serving-index.ts';

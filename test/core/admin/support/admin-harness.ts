@@ -19,7 +19,7 @@ import { createSigningKeyStore, type SigningKeyStore } from '../../../../core/au
 import { createLocalAccessTokenVerifier, createTokenService, type TokenService } from '../../../../core/auth/token-service.ts';
 import { createUserRepository, type User, type UserRepository } from '../../../../core/auth/user-repository.ts';
 import type { EventFeed } from '../../../../core/feed/event-feed.ts';
-import type { FeedRouteDeps } from '../../../../core/feed/feed-routes.ts';
+import type { FeedRouteDeps } from '../../../../core/admin/feed-routes.ts';
 import { createMemoryEventFeed } from '../../../../core/feed/memory-event-feed.ts';
 import { createAdviceHistory, type AdviceHistory } from '../../../../core/history/advice-history.ts';
 import { historyRoutes } from '../../../../core/history/history-routes.ts';

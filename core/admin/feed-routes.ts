@@ -5,14 +5,14 @@ import { streamSSE } from 'hono/streaming';
 import { decodeJwt } from 'jose';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { validationError, validationHook } from '../../shared/http/validation-hook.ts';
-import { problem } from '../admin/admin-problems.ts';
-import type { AdminEnv } from '../admin/admin-variables.ts';
+import { problem } from './admin-problems.ts';
+import type { AdminEnv } from './admin-variables.ts';
 import { requestToken } from '../http/authorize-route.ts';
 import { pickProblems } from '../routes/problem-responses.ts';
-import type { EventFeed } from './event-feed.ts';
-import { FeedIdSchema, laterFeedId, type FeedEntry } from './feed-event.ts';
-import { FEED_PROTOCOL } from './feed-websocket-server.ts';
-import { ProgressCoalescer } from './progress-coalescer.ts';
+import type { EventFeed } from '../feed/event-feed.ts';
+import { FeedIdSchema, laterFeedId, type FeedEntry } from '../feed/feed-event.ts';
+import { FEED_PROTOCOL } from '../feed/feed-websocket-server.ts';
+import { ProgressCoalescer } from '../feed/progress-coalescer.ts';
 
 export interface FeedRouteDeps {
   feed: EventFeed;

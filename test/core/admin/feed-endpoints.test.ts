@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { createFeedWebSocketServer, FEED_PROTOCOL } from '../../../core/feed/feed-websocket-server.ts';
 import type { FeedEvent } from '../../../core/feed/feed-event.ts';
 import { closeServer } from '../../support/start-core.ts';
-import { createAdminHarness, type AdminHarness, type SignedIn } from '../admin/support/admin-harness.ts';
+import { createAdminHarness, type AdminHarness, type SignedIn } from './support/admin-harness.ts';
 import { sqlAdapters } from '../storage/sql-adapters.ts';
 
 type Message = { type: string; id?: string; event?: FeedEvent; protocol?: string; resumedAfter?: string | null };

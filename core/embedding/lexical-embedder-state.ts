@@ -1,9 +1,9 @@
 import type { KnowledgeDocument } from '../ports/document.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
-import { LEXICAL_EMBEDDER_ID, LexicalEmbedder } from '../embedding/lexical-embedder.ts';
-import type { LexicalFitOptions } from '../embedding/lexical-embedder.ts';
+import { LEXICAL_EMBEDDER_ID, LexicalEmbedder } from './lexical-embedder.ts';
+import type { LexicalFitOptions } from './lexical-embedder.ts';
 import { documentEmbeddingText } from './document-text.ts';
-import type { IndexManifest } from './index-manifest.ts';
+import type { EmbeddedVersion } from './embedded-version.ts';
 
 /**
  * Fits the lexical embedder's IDF table on exactly the text that {@link buildIndexVersion}
@@ -19,7 +19,7 @@ export function fitLexicalEmbedder(documents: readonly KnowledgeDocument[], opti
  * embedded with the same IDF table. AppError 'index-mismatch' when the manifest is for another
  * embedder or the restored state does not hash to the recorded modelHash.
  */
-export function lexicalEmbedderFromManifest(manifest: IndexManifest): LexicalEmbedder {
+export function lexicalEmbedderFromManifest(manifest: EmbeddedVersion): LexicalEmbedder {
   if (manifest.embedder.id !== LEXICAL_EMBEDDER_ID) {
     throw new AppError('index-mismatch', { detail: `index ${manifest.version} was built with ${manifest.embedder.id}, not ${LEXICAL_EMBEDDER_ID}` });
   }
