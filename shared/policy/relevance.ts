@@ -1,22 +1,18 @@
+import { tokenize } from '../text/tokenize.ts';
 import { OFF_TOPIC_EXAMPLES, ON_TOPIC_EXAMPLES } from './relevance-examples.ts';
 
 /**
- * A deterministic relevance classifier: multinomial naive Bayes over stemmed word unigrams and
- * bigrams, trained on first use from the labelled examples in relevance-examples.ts. Unlike a
- * keyword list it weighs every word by how well it separates the two classes, so "Can I buy a
- * house if I just changed jobs?" passes without the word "loan".
+ * A deterministic relevance classifier: multinomial naive Bayes over word unigrams and bigrams
+ * (the retrieval tokenizer's stemmed, stoplisted terms), trained on first use from the labelled
+ * examples in relevance-examples.ts. Unlike a keyword list it weighs every word by how well it
+ * separates the two classes, so "Can I buy a house if I just changed jobs?" passes without the
+ * word "loan".
  */
 export interface RelevanceResult {
   relevant: boolean;
   /** Log-odds of on-topic vs off-topic (positive = on-topic), strong-term boost included. */
   score: number;
 }
-
-const STOP_WORDS = new Set([
-  'a', 'an', 'the', 'i', 'me', 'my', 'we', 'our', 'is', 'am', 'are', 'was', 'do', 'does', 'did', 'to', 'of', 'for',
-  'in', 'on', 'and', 'or', 'it', 'be', 'can', 'could', 'you', 'your', 'what', 'how', 'should', 'with', 'about', 'this',
-  'that', 'at', 'by', 'if', 'when', 'which', 'who', 'why', 'will', 'would', 'there', 'get', 'some', 'from', 'as', 'so',
-]);
 
 /**
  * Unambiguous lending vocabulary. A hit is strong evidence on its own: a borrower who writes
@@ -46,29 +42,19 @@ const MAX_UNKNOWN_WORDS = 3;
 const THRESHOLD = -0.5;
 const SMOOTHING = 0.5;
 
-/** Light stemmer: enough to merge plural and -ing/-ed forms. */
-function stem(word: string): string {
-  if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3);
-  if (word.length > 4 && (word.endsWith('ied') || word.endsWith('ies'))) return `${word.slice(0, -3)}y`;
-  if (word.length > 4 && word.endsWith('ed')) return word.slice(0, -2);
-  if (word.length > 3 && /(ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  return word;
-}
-
-/** Lower-cased words with money amounts and three-digit numbers (credit scores) as placeholders. */
+/**
+ * The shared retrieval terms (tokenize: stoplist, Porter stemmer), after money amounts,
+ * percentages and three-digit numbers (credit scores) are replaced by placeholder words, so
+ * "$200,000" and "$350k" are one feature.
+ */
 function words(text: string): string[] {
-  return text
+  const marked = text
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/'s\b|'t\b|'re\b|'ve\b|'ll\b|'d\b|'m\b/g, '')
     .replace(/\$\s?\d[\d,]*(\.\d+)?k?/g, ' moneyamount ')
     .replace(/\b\d+(\.\d+)?\s?%/g, ' percentamount ')
-    .replace(/\b\d{3}\b/g, ' threedigit ')
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 0 && !STOP_WORDS.has(word))
-    .map(stem);
+    .replace(/\b\d{3}\b/g, ' threedigit ');
+  return tokenize(marked);
 }
 
 interface Features {
