@@ -1,4 +1,5 @@
 import { adviceCacheKey } from '../../shared/cache/advice-cache-key.ts';
+import { edgeCacheCounterKeys, type EdgeCacheCounterKeys } from '../../shared/cache/edge-cache-counter-keys.ts';
 import { AdviceResponseSchema, type AdviceResponse, type BorrowerProfile } from '../../shared/contracts/advice.ts';
 import type { EdgeRedis } from './edge-redis.ts';
 import { createLiveIndexVersionReader } from './live-index-version.ts';
@@ -10,7 +11,7 @@ export interface CacheableQuestion {
   profile?: BorrowerProfile | undefined;
 }
 
-export type CacheOutcome = 'hit' | 'miss';
+export type CacheOutcome = keyof EdgeCacheCounterKeys;
 
 export interface AdviceCache {
   /** The answer stored for the live index version, or null (no version announced, absent, unreadable). */
@@ -39,6 +40,7 @@ export interface AdviceCacheOptions {
  */
 export function createAdviceCache(options: AdviceCacheOptions): AdviceCache {
   const { redis, prefix } = options;
+  const counters = edgeCacheCounterKeys(prefix);
   const liveVersion = createLiveIndexVersionReader({ redis, prefix, cacheMs: options.liveVersionCacheMs, now: options.now });
   const freshKey = (question: CacheableQuestion, indexVersion: string) =>
     adviceCacheKey({ prefix, indexVersion, query: question.query, profile: question.profile });
@@ -66,7 +68,7 @@ export function createAdviceCache(options: AdviceCacheOptions): AdviceCache {
       await redis.pipeline().set(fresh, text, { ex: options.ttlSeconds }).set(stale, text, { ex: options.staleTtlSeconds }).exec();
     },
     async count(outcome) {
-      await redis.incr(`${prefix}metrics:edge_cache:${outcome}`);
+      await redis.incr(counters[outcome]);
     },
   };
 }
