@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import type { AuditLog, AuditRecord } from '../audit/audit-log.ts';
-import { pickProblems } from '../routes/problem-responses.ts';
+import { pickProblems } from '../../shared/http/problem-responses.ts';
 import { AuditPageSchema, AuditQuerySchema } from './admin-schemas.ts';
 import type { AdminEnv } from './admin-variables.ts';
 

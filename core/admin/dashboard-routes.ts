@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { BullmqJobRunner } from '../jobs/runners/bullmq-job-runner.ts';
 import type { JobRunner } from '../ports/job-runner.ts';
-import { problem } from './admin-problems.ts';
+import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';
 import type { AdminEnv } from './admin-variables.ts';
 
 /** Where the dashboard lives under the admin app, and its full path (bull-board builds its links from it). */
@@ -30,9 +30,8 @@ export function mountDashboard(app: OpenAPIHono<AdminEnv>, deps: { runner: JobRu
     security: [{ bearerAuth: [] }],
     responses: {
       200: { description: 'The dashboard page', content: { 'text/html': { schema: { type: 'string' } } } },
-      401: problem('Missing, invalid or expired token'),
-      403: problem('The role lacks the required permission'),
-      501: problem('This deployment runs the in-process job runner (no REDIS_URL): there is no BullMQ to show'),
+      ...pickProblems(401, 403),
+      501: problemResponse('This deployment runs the in-process job runner (no REDIS_URL): there is no BullMQ to show'),
     },
   });
 

@@ -5,10 +5,9 @@ import { streamSSE } from 'hono/streaming';
 import { decodeJwt } from 'jose';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { validationError, validationHook } from '../../shared/http/validation-hook.ts';
-import { problem } from './admin-problems.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import { requestToken } from '../http/authorize-route.ts';
-import { pickProblems } from '../routes/problem-responses.ts';
+import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';
 import type { EventFeed } from '../feed/event-feed.ts';
 import { FeedIdSchema, laterFeedId, type FeedEntry } from '../feed/feed-event.ts';
 import { FEED_PROTOCOL } from '../feed/feed-websocket-server.ts';
@@ -143,7 +142,7 @@ export function feedRoutes(deps: FeedRouteDeps) {
       security,
       middleware: [resumePosition, websocket] as const,
       request: { query: ResumeQuerySchema },
-      responses: { 101: { description: 'Switching protocols' }, ...pickProblems(401, 403, 422), 426: problem('Not a WebSocket upgrade') },
+      responses: { 101: { description: 'Switching protocols' }, ...pickProblems(401, 403, 422), 426: problemResponse('Not a WebSocket upgrade') },
     }),
     () => {
       throw new AppError('upgrade-required', { detail: 'Connect with a WebSocket client.', headers: { Upgrade: 'websocket' } });

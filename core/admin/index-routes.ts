@@ -1,8 +1,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import { noteAudit } from '../audit/audit-mutations.ts';
-import { pickProblems } from '../routes/problem-responses.ts';
-import { problem } from './admin-problems.ts';
+import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import { jobHref } from './job-routes.ts';
 import type { OperationsDeps } from './operations-deps.ts';
@@ -79,8 +78,8 @@ export function indexRoutes(deps: OperationsDeps) {
       responses: {
         200: { description: 'Live', content: { 'application/json': { schema: IndexActivationSchema } } },
         ...pickProblems(401, 403, 422),
-        404: problem('No such version'),
-        409: problem('Built with another embedder than this process serves with (index-mismatch)'),
+        404: problemResponse('No such version'),
+        409: problemResponse('Built with another embedder than this process serves with (index-mismatch)'),
       },
     }),
     async (c) => {
@@ -103,8 +102,8 @@ export function indexRoutes(deps: OperationsDeps) {
       responses: {
         200: { description: 'Deleted', content: { 'application/json': { schema: IndexDeletionSchema } } },
         ...pickProblems(401, 403, 422),
-        404: problem('No such version'),
-        409: problem('The version is live (live-index-version)'),
+        404: problemResponse('No such version'),
+        409: problemResponse('The version is live (live-index-version)'),
       },
     }),
     async (c) => {

@@ -5,9 +5,8 @@ import { validationHook, zodIssuesToErrors } from '../../shared/http/validation-
 import { noteAudit } from '../audit/audit-mutations.ts';
 import type { JobInfo, QueueName } from '../ports/job-runner.ts';
 import type { KnowledgeDocument } from '../ports/document.ts';
-import { pickProblems } from '../routes/problem-responses.ts';
+import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';
 import { KnowledgeDocumentSchema } from '../sources/document-schema.ts';
-import { problem } from './admin-problems.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import type { OperationsDeps } from './operations-deps.ts';
 import {
@@ -92,7 +91,7 @@ export function jobRoutes(deps: OperationsDeps & { maxBodyBytes: number }) {
       responses: {
         200: { description: 'Stored (and rejected) documents', content: { 'application/json': { schema: UploadDocumentsResultSchema } } },
         ...pickProblems(400, 401, 403, 413, 415),
-        422: problem('Malformed request, or not one document valid (the `rejected` member lists why)'),
+        422: problemResponse('Malformed request, or not one document valid (the `rejected` member lists why)'),
       },
     }),
     async (c) => {
@@ -151,7 +150,7 @@ export function jobRoutes(deps: OperationsDeps & { maxBodyBytes: number }) {
       tags,
       security,
       request: { params: JobParamsSchema },
-      responses: { 200: jobResponse('The job'), ...pickProblems(401, 403, 422), 404: problem('No such job') },
+      responses: { 200: jobResponse('The job'), ...pickProblems(401, 403, 422), 404: problemResponse('No such job') },
     }),
     async (c) => {
       const { queue, id } = c.req.valid('param');
@@ -171,8 +170,8 @@ export function jobRoutes(deps: OperationsDeps & { maxBodyBytes: number }) {
       responses: {
         200: jobResponse('Removed (the job as it was)'),
         ...pickProblems(401, 403, 422),
-        404: problem('No such job'),
-        409: problem('Running (job-active), finished, or a child of a flow (job-state-conflict)'),
+        404: problemResponse('No such job'),
+        409: problemResponse('Running (job-active), finished, or a child of a flow (job-state-conflict)'),
       },
     }),
     async (c) => {
@@ -209,7 +208,7 @@ export function jobRoutes(deps: OperationsDeps & { maxBodyBytes: number }) {
       tags,
       security,
       request: { params: JobParamsSchema },
-      responses: { 200: jobResponse('Back to waiting'), ...pickProblems(401, 403, 422), 404: problem('No such job'), 409: problem('The job has not failed') },
+      responses: { 200: jobResponse('Back to waiting'), ...pickProblems(401, 403, 422), 404: problemResponse('No such job'), 409: problemResponse('The job has not failed') },
     }),
     async (c) => {
       const { queue, id } = c.req.valid('param');

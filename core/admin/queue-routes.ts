@@ -5,7 +5,7 @@ import { noteAudit } from '../audit/audit-mutations.ts';
 import { numericCounts } from '../jobs/queue-depth-reporter.ts';
 import { QUEUE_NAMES } from '../jobs/queue-topology.ts';
 import type { JobRunner, QueueName } from '../ports/job-runner.ts';
-import { pickProblems } from '../routes/problem-responses.ts';
+import { pickProblems } from '../../shared/http/problem-responses.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import { CleanQueueRequestSchema, CleanQueueResultSchema, QueueListSchema, QueueParamsSchema, QueueStatusSchema, WorkerListSchema } from './operations-schemas.ts';
 

@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import { noteAudit } from '../audit/audit-mutations.ts';
 import type { SigningKeyInfo, SigningKeyStore } from '../auth/signing-keys.ts';
-import { pickProblems } from '../routes/problem-responses.ts';
+import { pickProblems } from '../../shared/http/problem-responses.ts';
 import { RotatedKeySchema, SigningKeyListSchema } from './admin-schemas.ts';
 import type { AdminEnv } from './admin-variables.ts';
 

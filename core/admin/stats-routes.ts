@@ -3,7 +3,7 @@ import { validationHook } from '../../shared/http/validation-hook.ts';
 import { numericCounts } from '../jobs/queue-depth-reporter.ts';
 import { QUEUE_NAMES } from '../jobs/queue-topology.ts';
 import type { JobRunner, QueueName } from '../ports/job-runner.ts';
-import { pickProblems } from '../routes/problem-responses.ts';
+import { pickProblems } from '../../shared/http/problem-responses.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import type { IndexControl } from './index-control.ts';
 import { AdminStatsSchema } from './operations-schemas.ts';

@@ -4,8 +4,7 @@ import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import { noteAudit } from '../audit/audit-mutations.ts';
 import type { User, UserRepository } from '../auth/user-repository.ts';
-import { pickProblems } from '../routes/problem-responses.ts';
-import { problem } from './admin-problems.ts';
+import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';
 import {
   ChangeRoleRequestSchema,
   CreateUserRequestSchema,
@@ -65,7 +64,7 @@ export function userRoutes(deps: UserRouteDeps) {
       security,
       middleware: [body] as const,
       request: { body: { required: true, content: { 'application/json': { schema: CreateUserRequestSchema } } } },
-      responses: { 201: userResponse('Created'), ...pickProblems(400, 401, 403, 413, 415, 422), 409: problem('Username taken') },
+      responses: { 201: userResponse('Created'), ...pickProblems(400, 401, 403, 413, 415, 422), 409: problemResponse('Username taken') },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -101,7 +100,7 @@ export function userRoutes(deps: UserRouteDeps) {
       tags,
       security,
       request: { params: UserIdParamsSchema },
-      responses: { 200: userResponse('The user'), ...pickProblems(401, 403, 422), 404: problem('No such user') },
+      responses: { 200: userResponse('The user'), ...pickProblems(401, 403, 422), 404: problemResponse('No such user') },
     }),
     async (c) => c.json(toJson(await findUser(c.req.valid('param').id)), 200),
   );
@@ -115,7 +114,7 @@ export function userRoutes(deps: UserRouteDeps) {
       security,
       middleware: [body] as const,
       request: { params: UserIdParamsSchema, body: { required: true, content: { 'application/json': { schema: ChangeRoleRequestSchema } } } },
-      responses: { 200: userResponse('Updated'), ...pickProblems(400, 401, 403, 413, 415, 422), 404: problem('No such user'), 409: problem('Last super_admin') },
+      responses: { 200: userResponse('Updated'), ...pickProblems(400, 401, 403, 413, 415, 422), 404: problemResponse('No such user'), 409: problemResponse('Last super_admin') },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -136,7 +135,7 @@ export function userRoutes(deps: UserRouteDeps) {
       tags,
       security,
       request: { params: UserIdParamsSchema },
-      responses: { 200: userResponse('Disabled'), ...pickProblems(401, 403, 422), 404: problem('No such user'), 409: problem('Own account') },
+      responses: { 200: userResponse('Disabled'), ...pickProblems(401, 403, 422), 404: problemResponse('No such user'), 409: problemResponse('Own account') },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -158,7 +157,7 @@ export function userRoutes(deps: UserRouteDeps) {
       tags,
       security,
       request: { params: UserIdParamsSchema },
-      responses: { 200: userResponse('Enabled'), ...pickProblems(401, 403, 422), 404: problem('No such user') },
+      responses: { 200: userResponse('Enabled'), ...pickProblems(401, 403, 422), 404: problemResponse('No such user') },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -176,7 +175,7 @@ export function userRoutes(deps: UserRouteDeps) {
       security,
       middleware: [body] as const,
       request: { params: UserIdParamsSchema, body: { required: true, content: { 'application/json': { schema: ResetPasswordRequestSchema } } } },
-      responses: { 204: { description: 'Password changed' }, ...pickProblems(400, 401, 403, 413, 415, 422), 404: problem('No such user') },
+      responses: { 204: { description: 'Password changed' }, ...pickProblems(400, 401, 403, 413, 415, 422), 404: problemResponse('No such user') },
     }),
     async (c) => {
       const { id } = c.req.valid('param');

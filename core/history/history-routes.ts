@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import type { AuthVariables } from '../http/authenticate.ts';
-import { pickProblems } from '../routes/problem-responses.ts';
+import { pickProblems } from '../../shared/http/problem-responses.ts';
 import type { AdviceHistory, AdviceHistoryEntry } from './advice-history.ts';
 
 const HistoryEntrySchema = z

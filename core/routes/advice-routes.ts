@@ -6,7 +6,7 @@ import { validationHook } from '../../shared/http/validation-hook.ts';
 import { assertQueryAllowed } from '../../shared/policy/text-policy.ts';
 import { answerQuestion, type AnswerQuestionDeps } from '../advice/answer-question.ts';
 import type { AuthVariables } from '../http/authenticate.ts';
-import { pickProblems } from './problem-responses.ts';
+import { pickProblems } from '../../shared/http/problem-responses.ts';
 
 export interface AdviceRouteDeps {
   pipeline: AnswerQuestionDeps;

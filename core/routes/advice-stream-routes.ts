@@ -10,7 +10,7 @@ import { assertQueryAllowed } from '../../shared/policy/text-policy.ts';
 import { answerQuestion } from '../advice/answer-question.ts';
 import type { AuthVariables } from '../http/authenticate.ts';
 import type { AdviceRouteDeps } from './advice-routes.ts';
-import { pickProblems } from './problem-responses.ts';
+import { pickProblems } from '../../shared/http/problem-responses.ts';
 
 export interface AdviceStreamRouteDeps extends AdviceRouteDeps {
   /** Seconds from the request to the first token written (time to first token). */

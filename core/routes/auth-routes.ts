@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { TokenRequestSchema, TokenResponseSchema, type TokenRequest, type TokenResponse } from '../../shared/contracts/auth.ts';
 import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook } from '../../shared/http/validation-hook.ts';
-import { pickProblems } from './problem-responses.ts';
+import { pickProblems } from '../../shared/http/problem-responses.ts';
 
 export interface TokenGrants {
   passwordGrant(username: string, password: string): Promise<TokenResponse>;

@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { LiveIndex } from '../advice/live-index.ts';
 import type { CoreMetrics } from '../http/metrics.ts';
-import { pickProblems } from './problem-responses.ts';
+import { pickProblems } from '../../shared/http/problem-responses.ts';
 
 export interface HealthRouteDeps {
   live: LiveIndex;

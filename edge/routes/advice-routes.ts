@@ -15,7 +15,7 @@ import { runInBackground } from '../http/execution-context.ts';
 import { passThrough } from '../http/pass-through.ts';
 import { rateLimit, type RateLimiter } from '../http/rate-limit.ts';
 import type { RequestIdVariables } from '../http/request-id.ts';
-import { pickProblems } from './problem-responses.ts';
+import { pickEdgeProblems } from './edge-problem-responses.ts';
 
 export interface AdviceRouteDeps {
   verifier: AccessTokenVerifier;
@@ -69,7 +69,7 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
           description: 'Advice; `X-Cache` says HIT, MISS or STALE (core down, last good answer)',
           content: { 'application/json': { schema: AdviceResponseSchema } },
         },
-        ...pickProblems(400, 401, 403, 413, 415, 422, 429, 503, 504),
+        ...pickEdgeProblems(400, 401, 403, 413, 415, 422, 429, 503, 504),
       },
     }),
     async (c) => {
@@ -96,7 +96,7 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
           description: `${STREAM_DESCRIPTION} \`X-Cache\` says HIT, MISS or STALE.`,
           content: { 'text/event-stream': { schema: z.string().openapi({ example: 'event: token\ndata: {"text":"FHA loans"}\n\n' }) } },
         },
-        ...pickProblems(400, 401, 403, 413, 415, 422, 429, 503, 504),
+        ...pickEdgeProblems(400, 401, 403, 413, 415, 422, 429, 503, 504),
       },
     }),
     async (c) => {

@@ -9,7 +9,7 @@ import { clientIp } from '../http/client-ip.ts';
 import { passThrough } from '../http/pass-through.ts';
 import { rateLimit, type RateLimiter } from '../http/rate-limit.ts';
 import type { RequestIdVariables } from '../http/request-id.ts';
-import { pickProblems } from './problem-responses.ts';
+import { pickEdgeProblems } from './edge-problem-responses.ts';
 
 export interface AuthRouteDeps {
   limiter: RateLimiter;
@@ -45,7 +45,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       },
       responses: {
         200: { description: 'Tokens (from core)', content: { 'application/json': { schema: TokenResponseSchema } } },
-        ...pickProblems(400, 401, 413, 415, 422, 429, 503, 504),
+        ...pickEdgeProblems(400, 401, 413, 415, 422, 429, 503, 504),
       },
     }),
     async (c) => {
