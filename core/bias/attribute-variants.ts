@@ -85,9 +85,9 @@ export function questionVariants(query: string, options: VariantOptions = {}): Q
 }
 
 /** One span per stretch of text: the longest wins where spans overlap; same-range spans keep the first basis. */
-function distinctSpans(spans: readonly ProtectedTermSpan[]): ProtectedTermSpan[] {
+export function distinctSpans<T extends { start: number; end: number }>(spans: readonly T[]): T[] {
   const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
-  const out: ProtectedTermSpan[] = [];
+  const out: T[] = [];
   for (const span of sorted) {
     const last = out.at(-1);
     if (last && span.start < last.end) continue;
@@ -96,7 +96,13 @@ function distinctSpans(spans: readonly ProtectedTermSpan[]): ProtectedTermSpan[]
   return out;
 }
 
-function removeTerms(query: string, spans: readonly ProtectedTermSpan[]): string {
+/**
+ * `query` with the text of `spans` (offsets into it, non-overlapping) removed: a statement sentence
+ * left with almost nothing is dropped when another sentence remains, "As a …," self-descriptions
+ * go, a person noun becomes "borrower(s)", other terms are cut. Shared by the neutral variant here
+ * and by {@link neutralizeQuestion}.
+ */
+export function removeTerms(query: string, spans: readonly { start: number; end: number }[]): string {
   const sentences: { text: string; start: number; end: number }[] = [];
   for (const match of query.matchAll(/[^.!?]+[.!?]*\s*/gu)) {
     sentences.push({ text: match[0], start: match.index, end: match.index + match[0].length });
@@ -124,7 +130,8 @@ function removeTerms(query: string, spans: readonly ProtectedTermSpan[]): string
     }
     // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
     const isStatement = !sentence.text.trim().endsWith('?');
-    const words = text.match(/\p{L}[\p{L}'’-]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?)$/iu.test(word)) ?? [];
+    // Numbers count as content ("I am a woman with a 580 credit score." keeps the 580).
+    const words = text.match(/\p{L}[\p{L}'’-]*|\d[\d,.%]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?)$/iu.test(word)) ?? [];
     if (isStatement && sentences.length > 1 && words.length <= 2) continue;
     out.push(text);
   }

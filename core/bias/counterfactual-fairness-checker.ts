@@ -52,6 +52,11 @@ export interface CounterfactualFairnessCheckerOptions {
   /** Most variants per question, the neutral one included (default 3, so at most 3 extra generations). */
   maxVariants?: number;
   comparison?: CompareAnswersOptions;
+  /**
+   * What the pipeline does to a question before generating (e.g. the text of
+   * `neutralizeQuestion`, core/bias/neutralize-question.ts): each variant is re-asked as the service would answer it. Default: the variant as is.
+   */
+  prepareQuery?: ((query: string) => string) | undefined;
 }
 
 /**
@@ -80,6 +85,7 @@ export class CounterfactualFairnessChecker {
   readonly #threshold: number;
   readonly #maxVariants: number;
   readonly #comparison: CompareAnswersOptions;
+  readonly #prepareQuery: (query: string) => string;
 
   constructor(options: CounterfactualFairnessCheckerOptions) {
     const threshold = options.threshold ?? DEFAULT_BIAS_THRESHOLD;
@@ -92,6 +98,7 @@ export class CounterfactualFairnessChecker {
     this.#threshold = threshold;
     this.#maxVariants = maxVariants;
     this.#comparison = options.comparison ?? {};
+    this.#prepareQuery = options.prepareQuery ?? ((query) => query);
   }
 
   get threshold(): number {
@@ -150,7 +157,7 @@ export class CounterfactualFairnessChecker {
   async #reAsk(variants: readonly QuestionVariant[], input: CounterfactualCheckInput): Promise<{ answers: Array<GenerationResult | undefined>; started: number }> {
     input.signal?.throwIfAborted();
     const ask = (variant: QuestionVariant, signal: AbortSignal | undefined) =>
-      this.#generator.generate({ query: variant.query, profile: input.profile, passages: input.passages, signal });
+      this.#generator.generate({ query: this.#prepareQuery(variant.query), profile: input.profile, passages: input.passages, signal });
     const limit = input.timeLimitMs;
     if (limit === undefined) return { answers: await Promise.all(variants.map((variant) => ask(variant, input.signal))), started: variants.length };
     if (limit <= 0) return { answers: variants.map(() => undefined), started: 0 };

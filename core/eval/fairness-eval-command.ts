@@ -4,13 +4,15 @@ import { createGenerator } from '../generation/create-generator.ts';
 import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
 import { redactPersonalData } from '../privacy/personal-data.ts';
 import { buildDemoRetrieval } from './demo-retrieval.ts';
+import { neutralizeQuestion } from '../bias/neutralize-question.ts';
 import { evaluateFairness, loadFairnessQuestions } from './fairness-eval.ts';
+import type { FairnessSplit } from './fairness-eval.ts';
 
 export const DEFAULT_FAIRNESS_QUESTIONS = 'data/eval/fairness-questions.jsonl';
 export const DEFAULT_FAIRNESS_CORPUS = 'data/corpus/lending-guide.jsonl';
 
 const USAGE =
-  'usage: npm run eval -- fairness [--json] [--verbose] [--generator extractive|llama-cpp|openai-compatible|workers-ai|bedrock] [--questions path] [--corpus path] [--limit N] [--threshold 0.3] [--max-variants 3]';
+  'usage: npm run eval -- fairness [--json] [--verbose] [--generator extractive|llama-cpp|openai-compatible|workers-ai|bedrock] [--questions path] [--corpus path] [--limit N] [--split dev|test] [--raw] [--threshold 0.3] [--max-variants 3]';
 
 export interface FairnessEvalCommandOptions {
   /** Where the generator and fairness settings come from, as the service reads them (default process.env). */
@@ -40,6 +42,8 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
         questions: { type: 'string', default: DEFAULT_FAIRNESS_QUESTIONS },
         corpus: { type: 'string', default: DEFAULT_FAIRNESS_CORPUS },
         limit: { type: 'string' },
+        split: { type: 'string' },
+        raw: { type: 'boolean', default: false },
         threshold: { type: 'string' },
         'max-variants': { type: 'string' },
       },
@@ -59,6 +63,11 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
   const threshold = number('threshold', values.threshold);
   const maxVariants = number('max-variants', values['max-variants']);
   if (limit === null || threshold === null || maxVariants === null) return 2;
+  if (values.split !== undefined && values.split !== 'dev' && values.split !== 'test') {
+    console.error(`eval fairness: --split must be dev or test, got '${values.split}'\n${USAGE}`);
+    return 2;
+  }
+  const split = values.split as FairnessSplit | undefined;
 
   let config: CoreConfig;
   try {
@@ -76,16 +85,22 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
   try {
     await created.warmUp();
     const result = await evaluateFairness(
-      { retrieve: (query) => retrieval.retrieve(query), generator: created.generator, embedder: retrieval.embedder },
+      {
+        retrieve: (query) => retrieval.retrieve(query),
+        generator: created.generator,
+        embedder: retrieval.embedder,
+        // As the advice pipeline does (core/advice/answer-question.ts); --raw measures without it.
+        ...(values.raw ? {} : { prepareQuery: (query: string) => neutralizeQuestion(query).text }),
+      },
       questions,
-      { limit, threshold: threshold ?? config.FAIRNESS_THRESHOLD, maxVariants: maxVariants ?? config.FAIRNESS_MAX_VARIANTS },
+      { limit, split, threshold: threshold ?? config.FAIRNESS_THRESHOLD, maxVariants: maxVariants ?? config.FAIRNESS_MAX_VARIANTS },
     );
     const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
     if (values.json) {
-      console.log(JSON.stringify({ ...result, generatorDescription: created.description, seconds, perQuestion: values.verbose ? result.perQuestion : result.perQuestion.map(({ id, attribute, consistency }) => ({ id, attribute, consistency })) }));
+      console.log(JSON.stringify({ ...result, split: split ?? 'all', neutralized: !values.raw, generatorDescription: created.description, seconds, perQuestion: values.verbose ? result.perQuestion : result.perQuestion.map(({ id, attribute, consistency }) => ({ id, attribute, consistency })) }));
       return 0;
     }
-    console.log(`fairness suite: ${result.questions} questions, ${result.variants} variants, generator ${result.generator}, threshold ${result.threshold}, corpus ${retrieval.documents} documents`);
+    console.log(`fairness suite${split ? ` (${split} split)` : ''}${values.raw ? ' without neutralisation' : ''}: ${result.questions} questions, ${result.variants} variants, generator ${result.generator}, threshold ${result.threshold}, corpus ${retrieval.documents} documents`);
     console.table(
       Object.fromEntries(
         result.perQuestion.map((question) => [

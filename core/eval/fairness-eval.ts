@@ -14,14 +14,19 @@ import type { Generator, Passage } from '../ports/generator.ts';
 export interface FairnessQuestion {
   id: string;
   attribute: ProtectedCharacteristic;
+  /** Held-out split: tune on 'dev', report 'test'. */
+  split?: FairnessSplit | undefined;
   question: string;
   variants: string[];
 }
+
+export type FairnessSplit = 'dev' | 'test';
 
 const FairnessQuestionSchema = z
   .object({
     id: z.string().min(1),
     attribute: ProtectedCharacteristicSchema,
+    split: z.enum(['dev', 'test']).optional(),
     question: z.string().min(5),
     variants: z.array(z.string().min(5)).min(1),
   })
@@ -58,6 +63,12 @@ export interface FairnessEvalDeps {
   generator: Generator;
   /** Embeds answers for the cosine comparison. */
   embedder: Embedder;
+  /**
+   * What the advice pipeline does to a question before retrieval and generation (it neutralises
+   * protected-attribute mentions, core/bias/neutralize-question.ts), so the suite measures the
+   * answers borrowers get. Default: the question as is.
+   */
+  prepareQuery?: ((query: string) => string) | undefined;
 }
 
 export interface FairnessEvalOptions {
@@ -65,6 +76,8 @@ export interface FairnessEvalOptions {
   /** The service check's variant budget (default 3). */
   maxVariants?: number;
   limit?: number;
+  /** Only the questions of this split (default: all). */
+  split?: FairnessSplit | undefined;
   comparison?: CompareAnswersOptions;
 }
 
@@ -129,16 +142,21 @@ export async function evaluateFairness(deps: FairnessEvalDeps, questions: readon
     threshold,
     maxVariants: options.maxVariants ?? 3,
     comparison: options.comparison,
+    prepareQuery: deps.prepareQuery,
   });
-  const selected = options.limit === undefined ? questions : questions.slice(0, options.limit);
+  const prepare = deps.prepareQuery ?? ((query: string) => query);
+  const inSplit = options.split === undefined ? questions : questions.filter((question) => question.split === options.split);
+  const selected = options.limit === undefined ? inSplit : inSplit.slice(0, options.limit);
   const perQuestion: QuestionOutcome[] = [];
   for (const question of selected) {
-    const basePassages = await deps.retrieve(question.question);
-    const base = await deps.generator.generate({ query: question.question, passages: basePassages });
+    const baseQuery = prepare(question.question);
+    const basePassages = await deps.retrieve(baseQuery);
+    const base = await deps.generator.generate({ query: baseQuery, passages: basePassages });
     const variants: VariantOutcome[] = [];
     for (const variant of question.variants) {
-      const passages = await deps.retrieve(variant);
-      const answer = await deps.generator.generate({ query: variant, passages });
+      const prepared = prepare(variant);
+      const passages = await deps.retrieve(prepared);
+      const answer = await deps.generator.generate({ query: prepared, passages });
       const vectors = await deps.embedder.embed([base.text, answer.text]);
       const divergence = compareAnswers(base.text, answer.text, cosine(vectors, deps.embedder.dimension, 0, 1), options.comparison);
       const checked = await checker.check({ query: variant, passages, answer });

@@ -1,0 +1,227 @@
+import type { ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
+import { distinctSpans, removeTerms } from './attribute-variants.ts';
+import { findProtectedTermSpans } from './find-protected-terms.ts';
+
+/**
+ * A basis the neutraliser removes: the ECOA / Regulation B ones the lexicon flags, plus the Fair
+ * Housing Act's familial status and disability, and the good-faith exercise of consumer credit
+ * rights (Reg B 1002.2(z)). Sexual orientation and gender identity count as sex.
+ */
+export type NeutralizedCategory = ProtectedCharacteristic | 'familial_status' | 'disability' | 'credit_rights';
+
+/** Why a mention was kept: it bears on a lending rule the answer should state. */
+export type RuleBearingReason = 'hecm-age' | 'public-assistance-income' | 'service-connected-disability' | 'household-size';
+
+export interface NeutralizedQuestion {
+  /** The text for retrieval, sentence selection and generation. */
+  text: string;
+  /** True when `text` differs from the question. */
+  changed: boolean;
+  /** Bases whose mentions were removed, distinct, in order of first appearance. */
+  removed: NeutralizedCategory[];
+  /** Mentions kept (in neutral form) because they bear on a lending rule. */
+  kept: { category: NeutralizedCategory; term: string; reason: RuleBearingReason }[];
+}
+
+interface Span {
+  category: NeutralizedCategory;
+  term: string;
+  start: number;
+  end: number;
+}
+
+const BEFORE = '(?<![\\p{L}\\p{N}])';
+const AFTER = '(?![\\p{L}\\p{N}])';
+const pattern = (source: string) => new RegExp(`${BEFORE}(?:${source})${AFTER}`, 'giu');
+
+/**
+ * Fair Housing and credit-rights mentions the lexicon does not list (they are not ECOA bases, or
+ * are topics as often as traits). Kept small and about the asker: "disability income" is public
+ * assistance (the longer span wins), "child support" is income, not family status.
+ */
+const EXTRA_TERMS: readonly (readonly [NeutralizedCategory, RegExp])[] = [
+  ['disability', pattern('disabled|disabilit(?:y|ies)|handicapped|handicap|wheelchair(?: users?)?|blind|deaf|autistic|autism|mental(?:ly)? ill(?:ness)?|chronic(?:ally)? ill(?:ness)?|service[- ]connected disabilit(?:y|ies)')],
+  [
+    'familial_status',
+    pattern(
+      'familial status|(?:have|having|with|raising|expecting) (?:(?:a|an|one|two|three|four|five|six|\\d+|small|young|little|several|many|my) )?(?:kids?|children|child(?! support)|bab(?:y|ies)|newborns?|toddlers?|dependents?)|expecting a baby|(?:family|household) of (?:\\d+|two|three|four|five|six|seven|eight)|(?:\\d+|two|three|four|five|six|seven|eight)[- ]person household|(?:large|big|growing) family',
+    ),
+  ],
+  [
+    'credit_rights',
+    pattern(
+      '(?:filed|made|submitted|lodged) (?:an? |my )?(?:complaints?|disputes?)(?: (?:with|against) (?:the |my |a )?(?:CFPB|lender|bank|servicer|credit bureau|regulator)s?)?|disputed (?:my |an? |the |some )?(?:credit report|errors?|items?|charges?|debts?|accounts?)|(?:sued|am suing|took legal action against) (?:my |a |the )?(?:lender|bank|servicer|credit bureau)s?|exercised my (?:consumer )?rights',
+    ),
+  ],
+];
+
+/** The question is about a reverse mortgage, where the youngest borrower's age (62) is the rule. */
+const HECM_CONTEXT = /\b(?:reverse mortgages?|HECMs?|home equity conversion)\b/iu;
+/** The question is about income being counted (Reg B: public assistance counts like any income). */
+const INCOME_CONTEXT = /\b(?:income|count(?:s|ed)?|afford|qualify|borrow|debt-to-income|DTI|salary|earn(?:ings)?)\b/iu;
+/** VA and service-member rules where a service-connected disability changes the terms (funding fee). */
+const SERVICE_CONTEXT = /\b(?:VA|veterans?|service ?members?|military|active[- ]duty|funding fee|SCRA|MLA)\b/u;
+/** USDA and other programs with household-size income limits. */
+const HOUSEHOLD_CONTEXT = /\b(?:USDA|income (?:limits?|caps?)|household income|rural)\b/iu;
+
+/** Rewrites that keep a mention's meaning without the basis (applied before removal). */
+const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
+  // "maternity leave" is parental leave: the leave bears on income, the sex does not.
+  ['sex', pattern('(?:maternity|paternity)(?= leave)'), 'parental'],
+  ['sex', pattern('maternity|paternity'), 'parental leave'],
+  // "My spouse and I" — a second applicant, whoever they are.
+  ['marital_status', pattern('(?:my|our) (?:spouse|husband|wife|domestic partner|fianc[ée]e?|partner)'), 'my co-borrower'],
+  // "Does my skin color change…" — the trait as a subject becomes "it".
+  [
+    'color',
+    pattern('(?:my|our) (?:skin colou?r|skin tone|complexion)'),
+    'it',
+  ],
+  ['race', pattern('(?:my|our) (?:race|ethnicity)'), 'it'],
+  ['religion', pattern('(?:my|our) (?:religion|faith)'), 'it'],
+  ['national_origin', pattern('(?:my|our) (?:national origin|nationality|citizenship|immigration status)'), 'it'],
+  ['sex', pattern('(?:my|our) (?:sex|gender|gender identity|sexual orientation)'), 'it'],
+  ['marital_status', pattern('(?:my|our) marital status'), 'it'],
+];
+
+const SELF_NOUN = '(?:borrower|applicant|buyer|homebuyer|homeowner|person|individual|customer|client)s?';
+
+/**
+ * Removes mentions of protected characteristics that do not bear on a lending rule from a
+ * borrower's question, so retrieval, sentence selection and generation see the same text whoever
+ * asks: "As a Black borrower, what credit score do I need for an FHA loan?" → "What credit score do
+ * I need for an FHA loan?"; "As a 35-year-old Catholic woman, can I…" → "Can I…". Mentions that
+ * bear on a rule stay, in neutral form, so the answer can state the rule: an age in a reverse-
+ * mortgage question (the youngest borrower must be 62), public-assistance income in a question
+ * about income ("I receive SSI" → "I receive public assistance income": Reg B requires it to be
+ * counted like other income), a service-connected disability in a VA question, household size
+ * in a USDA question. Military and veteran status are not protected bases and are never removed.
+ * Consumer-rights mentions ("I disputed my credit report") are removed only from statements about
+ * the borrower, never from the question itself, where they are the topic.
+ *
+ * Deterministic and never empty: when nothing but protected terms was asked, the question is
+ * returned unchanged (there is nothing else to answer).
+ */
+export function neutralizeQuestion(question: string): NeutralizedQuestion {
+  const kept: NeutralizedQuestion['kept'] = [];
+  const removed = new Set<NeutralizedCategory>();
+  let text = question;
+
+  // 1. Rule-bearing mentions, rewritten to one neutral form.
+  if (INCOME_CONTEXT.test(text)) text = canonicalPublicAssistance(text, kept);
+  for (const [category, regex, replacement] of REWRITES) {
+    text = text.replace(regex, () => {
+      removed.add(category);
+      return replacement;
+    });
+  }
+
+  // 2. Every other protected mention goes.
+  const spans = distinctSpans(findSpans(text)).filter((span) => {
+    const reason = ruleBearing(span, text);
+    if (reason === undefined) return true;
+    if (!kept.some((entry) => entry.term === span.term)) kept.push({ category: span.category, term: span.term, reason });
+    return false;
+  });
+  for (const span of spans) removed.add(span.category);
+  if (spans.length > 0) text = firstPerson(removeTerms(text, spans), text);
+  text = tidySelfDescription(text);
+
+  if (!/\p{L}{2,}/u.test(text.replace(/\b(?:I|am|are|is|we|a|an|the|it)\b/giu, ''))) text = question.trim();
+  return { text, changed: text !== question, removed: [...removed], kept };
+}
+
+function findSpans(text: string): Span[] {
+  const spans: Span[] = findProtectedTermSpans(text).map(({ characteristic, term, start, end }) => ({ category: characteristic, term, start, end }));
+  for (const [category, regex] of EXTRA_TERMS) {
+    for (const match of text.matchAll(regex)) {
+      spans.push({ category, term: match[0].toLowerCase(), start: match.index, end: match.index + match[0].length });
+    }
+  }
+  // Consumer-rights mentions inside the question sentence are its topic ("How do I dispute…?").
+  return spans.filter((span) => span.category !== 'credit_rights' || !sentenceAt(text, span.start).trim().endsWith('?'));
+}
+
+function ruleBearing(span: Span, text: string): RuleBearingReason | undefined {
+  if (span.category === 'age' && HECM_CONTEXT.test(text)) return 'hecm-age';
+  if (span.category === 'public_assistance' && /^public assistance income$/u.test(span.term)) return 'public-assistance-income';
+  if (span.category === 'public_assistance' && span.term === 'public assistance' && /^ income/u.test(text.slice(span.end))) return 'public-assistance-income';
+  if (span.category === 'disability' && (/service[- ]connected/u.test(span.term) || SERVICE_CONTEXT.test(text))) return 'service-connected-disability';
+  if (span.category === 'familial_status' && /(?:family|household|person)/u.test(span.term) && HOUSEHOLD_CONTEXT.test(text)) return 'household-size';
+  return undefined;
+}
+
+/**
+ * In a question about income, each statement naming public-assistance programs ("I receive SSI and
+ * SNAP.") becomes "I receive public assistance income.", and a program named inside the question
+ * becomes "public assistance income", whichever program it was.
+ */
+function canonicalPublicAssistance(text: string, kept: NeutralizedQuestion['kept']): string {
+  const spans = findProtectedTermSpans(text).filter((span) => span.characteristic === 'public_assistance');
+  if (spans.length === 0) return text;
+  for (const span of spans) {
+    if (!kept.some((entry) => entry.term === span.term)) kept.push({ category: 'public_assistance', term: span.term, reason: 'public-assistance-income' });
+  }
+  const sentences = [...text.matchAll(/[^.!?]+[.!?]*\s*/gu)].map((match) => ({ text: match[0], start: match.index, end: match.index + match[0].length }));
+  return sentences
+    .map((sentence) => {
+      const inside = spans.filter((span) => span.start >= sentence.start && span.end <= sentence.end);
+      if (inside.length === 0) return sentence.text;
+      const trailing = /\s*$/u.exec(sentence.text)?.[0] ?? '';
+      if (!sentence.text.trim().endsWith('?')) return `I receive public assistance income.${trailing}`;
+      let out = sentence.text;
+      for (const span of [...inside].reverse()) {
+        const from = span.start - sentence.start;
+        const to = span.end - sentence.start;
+        // "my SSI income" → "my public assistance income", not "… income income".
+        const rest = out.slice(to).replace(/^\s+(?:income|benefits?|payments?|checks?)\b/iu, '');
+        out = `${out.slice(0, from)}public assistance income${rest}`;
+      }
+      return out.replace(/public assistance income(?:\s*(?:,|and|or|&)\s*public assistance income)+/gu, 'public assistance income');
+    })
+    .join('');
+}
+
+const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|may|is|are|for|to)\\s+(?:(?:an?|the)\\s+)?(${SELF_NOUN}|couples?|seniors|immigrants)\\b`, 'giu');
+
+/**
+ * "What rate can an elderly borrower get?" is the asker's question: once the attribute is cut,
+ * the bare "a borrower" it leaves after an auxiliary becomes "I" ("a couple" becomes "we"), so the
+ * question reads as the plain first-person one. Only noun phrases the cut created are rewritten
+ * (a question that said "Can a buyer…" to begin with keeps it).
+ */
+function firstPerson(neutral: string, before: string): string {
+  const count = (text: string, phrase: string) => [...text.matchAll(GENERIC_ASKER)].filter((match) => match[0].toLowerCase() === phrase).length;
+  return neutral.replace(GENERIC_ASKER, (match: string, auxiliary: string, noun: string) => {
+    if (count(neutral, match.toLowerCase()) <= count(before, match.toLowerCase())) return match;
+    const verb = auxiliary.toLowerCase();
+    const object = verb === 'for' || verb === 'to';
+    const pronoun = /^couples?$/iu.test(noun) ? (object ? 'us' : 'we') : object ? 'me' : 'I';
+    const agreed = verb === 'does' ? 'do' : verb === 'is' || verb === 'are' ? (pronoun === 'I' ? 'am' : 'are') : auxiliary;
+    const cased = /^\p{Lu}/u.test(auxiliary) ? agreed.charAt(0).toUpperCase() + agreed.slice(1) : agreed;
+    return `${cased} ${pronoun}`;
+  });
+}
+
+/** Cleans what removal leaves around a self-description: "As a borrower, can I…" → "Can I…". */
+function tidySelfDescription(text: string): string {
+  return (
+    text
+      .replace(new RegExp(`(^|[.!?]\\s+)(?:As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+${SELF_NOUN})?\\s*,\\s*`, 'gu'), '$1')
+      .replace(new RegExp(`,\\s*as (?:an? )?${SELF_NOUN},\\s*`, 'giu'), ' ')
+      .replace(new RegExp(`\\s+as (?:an? )?${SELF_NOUN}(?=\\s*[?.!]|$)`, 'giu'), '')
+      // "…my income if I am?" / "…a USDA loan if I receive?": the condition lost its object.
+      .replace(/\s*,?\s*\b(?:if|when|because|since|while)\s+(?:I|we)\s+(?:am|are|was|were|receive|get|use|have|collect)\s*(?=[?.!]|$)/giu, '')
+      // "I am a borrower with a 580 credit score." → "I have a 580 credit score."
+      .replace(new RegExp(`\\b(?:I am|I['’]m) (?:an? )?${SELF_NOUN} with\\b`, 'gu'), 'I have')
+      .replace(/\s{2,}/gu, ' ')
+      .trim()
+      .replace(/(^|[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+  );
+}
+
+function sentenceAt(text: string, index: number): string {
+  const start = Math.max(text.lastIndexOf('.', index - 1), text.lastIndexOf('!', index - 1), text.lastIndexOf('?', index - 1)) + 1;
+  const end = text.slice(index).search(/[.!?]/u);
+  return text.slice(start, end === -1 ? text.length : index + end + 1);
+}
