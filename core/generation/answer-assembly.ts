@@ -1,0 +1,120 @@
+import type { Passage } from '../ports/generator.ts';
+import { CONTINUATION, type ScoredSentence, type SourceSentence } from './sentence-scoring.ts';
+
+/** A computed figure shown in the answer: a sentence with its inputs and result, and the passage id of its rule. */
+export interface FigureLine {
+  text: string;
+  sourceDocumentId?: string | undefined;
+}
+
+export interface SelectionOptions {
+  /** Most quoted sentences (default 5). */
+  maxSentences: number;
+  /** Sentences always taken when relevant ones exist (default 3); more only when nearly as good as the best. */
+  minSentences: number;
+  /** Token-set Jaccard similarity at or above which two sentences count as one (the better one is kept). */
+  duplicateThreshold: number;
+  /** Sentences scoring below this share of the best are never taken. */
+  relevanceFloor: number;
+  /** Beyond `minSentences`, sentences scoring below this share of the best are not taken. */
+  extraFloor: number;
+}
+
+/** The answer's sentences: the lead (with the sentence it leans on, if any) and the rest in reading order. */
+export interface SelectedSentences {
+  lead: SourceSentence[];
+  rest: SourceSentence[];
+}
+
+/**
+ * Picks the answer's sentences: the best first (the lead), then the next best that say something
+ * new (of two near-duplicates the better is kept), stopping early when the rest fall well below
+ * the lead. A pronoun-led sentence ("It…") brings the sentence it leans on, and a picked sentence
+ * brings a pronoun-led one that follows it while there is room. The rest are ordered to read as
+ * one answer: the lead's passage in its own order, then the other passages, best first.
+ */
+export function selectSentences(ranked: readonly ScoredSentence[], all: readonly SourceSentence[], options: SelectionOptions): SelectedSentences {
+  const best = ranked[0];
+  if (best === undefined) return { lead: [], rest: [] };
+  const picked: SourceSentence[] = [];
+  const has = (sentence: SourceSentence) => picked.some((other) => same(other, sentence));
+  const neighbour = (sentence: SourceSentence, offset: number) =>
+    all.find((other) => other.passage === sentence.passage && other.position === sentence.position + offset);
+  const take = (sentence: SourceSentence): void => {
+    if (has(sentence)) return;
+    const before = CONTINUATION.test(sentence.text) ? neighbour(sentence, -1) : undefined;
+    if (before && !has(before) && picked.length + 2 <= options.maxSentences) picked.push(before);
+    picked.push(sentence);
+  };
+  take(best);
+  const lead = [...picked];
+  for (const candidate of ranked.slice(1)) {
+    if (picked.length >= options.maxSentences) break;
+    if (candidate.score < options.relevanceFloor * best.score) break;
+    if (picked.length >= options.minSentences && candidate.score < options.extraFloor * best.score) break;
+    if (has(candidate) || picked.some((other) => jaccard(other.terms, candidate.terms) >= options.duplicateThreshold)) continue;
+    take(candidate);
+  }
+  for (const sentence of [...picked]) {
+    if (picked.length >= options.maxSentences) break;
+    const next = neighbour(sentence, 1);
+    if (next && CONTINUATION.test(next.text) && !has(next)) picked.push(next);
+  }
+  const rest = picked.filter((sentence) => !lead.includes(sentence));
+  const passageRank = new Map<Passage, number>([[best.passage, 0]]);
+  for (const sentence of rest) if (!passageRank.has(sentence.passage)) passageRank.set(sentence.passage, passageRank.size);
+  rest.sort((a, b) => passageRank.get(a.passage)! - passageRank.get(b.passage)! || a.position - b.position);
+  return { lead, rest };
+}
+
+/**
+ * Writes the answer: the lead, the worked figures (first instead, when `figuresFirst`), the
+ * figure problems stated plainly, then the remaining sentences. Every quoted sentence and
+ * every figure whose rule's passage was retrieved carries that passage's citation marker.
+ */
+export function assembleAnswer(
+  selected: SelectedSentences,
+  figures: readonly FigureLine[],
+  figureProblems: readonly string[],
+  passages: readonly Passage[],
+  figuresFirst: boolean,
+): { text: string; citations: number[] } {
+  const citations = new Set<number>();
+  const cite = (text: string, citation: number | undefined): string => {
+    if (citation === undefined) return text;
+    citations.add(citation);
+    return withCitation(text, citation);
+  };
+  const quote = (sentences: readonly SourceSentence[]) => sentences.map((sentence) => cite(sentence.text, sentence.passage.citation));
+  const figureLines = [
+    ...figures.map((figure) => cite(figure.text.trim(), passages.find((passage) => passage.id === figure.sourceDocumentId)?.citation)),
+    ...figureProblems.map((problem) => problem.trim()),
+  ].filter((line) => line.length > 0);
+  const lead = quote(selected.lead);
+  const rest = quote(selected.rest);
+  const paragraphs =
+    figureLines.length === 0 ? [[...lead, ...rest]] : figuresFirst ? [figureLines, [...lead, ...rest]] : [lead, figureLines, rest];
+  const text = paragraphs
+    .filter((paragraph) => paragraph.length > 0)
+    .map((paragraph) => paragraph.join(' '))
+    .join('\n\n');
+  return { text, citations: [...citations].sort((a, b) => a - b) };
+}
+
+/** Puts " [n]" before the sentence's closing punctuation, or at its end when it has none. */
+export function withCitation(sentence: string, citation: number): string {
+  const closing = /[.!?]+["'”’)\]]*$/.exec(sentence);
+  if (!closing) return `${sentence} [${citation}]`;
+  return `${sentence.slice(0, closing.index)} [${citation}]${closing[0]}`;
+}
+
+function same(a: SourceSentence, b: SourceSentence): boolean {
+  return a.passage === b.passage && a.position === b.position;
+}
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const term of a) if (b.has(term)) shared++;
+  const union = a.size + b.size - shared;
+  return union === 0 ? 1 : shared / union;
+}

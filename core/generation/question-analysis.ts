@@ -1,0 +1,59 @@
+import { stem } from '../../shared/text/stem.ts';
+import { tokenize } from '../../shared/text/tokenize.ts';
+import { findLendingEntities, type LendingEntities } from './lending-entities.ts';
+
+/**
+ * What a question asks for, which decides what its answer's first sentence must hold:
+ * - `threshold`: a number, limit, minimum, cost or rate ("What credit score do I need…?");
+ * - `deadline`: a time span or a point in time ("How long…?", "When can I…?");
+ * - `comparison`: two or more things side by side ("… vs …", "difference between", "options");
+ * - `eligibility`: yes or no about the borrower ("Can I…?", "Do I qualify…?");
+ * - `how-to`: steps ("How do I dispute…?");
+ * - `definition`: what something is ("What is LTV?");
+ * - `general`: none of these.
+ */
+export type QuestionIntent = 'threshold' | 'deadline' | 'comparison' | 'eligibility' | 'how-to' | 'definition' | 'general';
+
+export interface QuestionAnalysis {
+  intent: QuestionIntent;
+  entities: LendingEntities;
+  /** Stemmed content terms (question words such as "need" or "much" left out), in order, repeats removed. */
+  terms: readonly string[];
+  /** Adjacent content-term pairs ("credit score", "draw period"). */
+  pairs: readonly string[];
+  /** Numbers the question states ("620", "200000", "28"). */
+  numbers: readonly string[];
+}
+
+/** Words that shape a question but say nothing about its subject. */
+const QUESTION_WORDS: ReadonlySet<string> = new Set(
+  [
+    'need', 'needs', 'want', 'know', 'tell', 'much', 'many', 'long', 'good', 'best', 'like', 'way', 'ways', 'thing',
+    'things', 'take', 'make', 'let', 'go', 'work', 'works', 'happen', 'happens', 'really', 'actually', 'possible',
+    'able', 'okay', 'ok', 'please', 'help', 'mean', 'means', 'exactly', 'typical', 'typically', 'usually', 'generally',
+    'normally', 'someone', 'anyone', 'one', 'us', 'wonder', 'wondering', 'option', 'options', 'kind', 'kinds', 'type',
+    'types', 'difference', 'different', 'between', 'versus', 'vs', 'compare', 'compared', 'explain', 'whether', 'still',
+    'ever', 'allowed', 'required', 'require', 'requirement', 'requirements', 'old', 'right', 'now', 'currently', 'today',
+  ].map(stem),
+);
+
+/** First matching rule wins, so "How long…" is a deadline even though it starts with "how". */
+const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
+  ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?)\b|\bor\b.*\?$/],
+  ['deadline', /\bhow (?:long|soon|quickly|many (?:days|months|years))\b|\bwhen\b|\bdeadline\b|\bwait\b|\bwithin\b/],
+  ['threshold', /\bhow (?:much|many|high|low|big)\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],
+  ['eligibility', /^(?:can|could|do|does|am|is|are|will|may|would|should|must)\b|\bqualify\b|\beligib/],
+  ['how-to', /\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bsteps?\b|\bwhat should (?:i|we) do\b/],
+  ['definition', /^what (?:is|are|does)\b|\bwhat does .* mean\b|\bmeaning of\b|\bdefin/],
+];
+
+/** Reads a question's intent, the lending subjects it names, its content terms and its numbers. */
+export function analyzeQuestion(question: string): QuestionAnalysis {
+  const lower = question.normalize('NFKC').toLowerCase().trim();
+  const intent = INTENT_RULES.find(([, pattern]) => pattern.test(lower))?.[0] ?? 'general';
+  const tokens = tokenize(question).filter((term) => !QUESTION_WORDS.has(term));
+  const terms = [...new Set(tokens)];
+  const pairs = [...new Set(tokens.slice(1).map((token, i) => `${tokens[i]} ${token}`))];
+  const numbers = terms.filter((term) => /^\d+(?:\.\d+)?$/.test(term));
+  return { intent, entities: findLendingEntities(question), terms, pairs, numbers };
+}

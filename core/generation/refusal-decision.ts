@@ -1,0 +1,72 @@
+import { classifyRelevance } from '../../shared/policy/relevance.ts';
+import type { QuestionAnalysis } from './question-analysis.ts';
+import type { SentenceScores } from './sentence-scoring.ts';
+
+/** The evidence that the retrieved passages answer the question. */
+export interface RefusalFeatures {
+  /** Best IDF-weighted share of the question's content terms found in one sentence (0–1). */
+  sentenceCoverage: number;
+  /** Best IDF-weighted share of the question's content terms found in one passage, title included (0–1). */
+  passageCoverage: number;
+  /** The question names a loan program or lending concept that some passage names too. */
+  entityFound: boolean;
+  /** The question names a program or concept and no passage names any of them. */
+  entityMissing: boolean;
+  /** Log-odds that the question is about borrowing (shared/policy/relevance.ts). */
+  relevance: number;
+}
+
+/** Thresholds of the decision; the defaults were chosen on the answer eval's dev split. */
+export interface RefusalThresholds {
+  /** Below this sentence coverage the question is never answered. */
+  minSentenceCoverage: number;
+  /** Below this passage coverage the question is never answered. */
+  minPassageCoverage: number;
+  /**
+   * A question that is not clearly about lending (relevance below `clearRelevance`, no lending
+   * program or concept found in the passages) is answered only when one passage covers at least
+   * this share of its terms.
+   */
+  unclearPassageCoverage: number;
+  /** Relevance log-odds at or above which the question is clearly about lending. */
+  clearRelevance: number;
+}
+
+export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
+  minSentenceCoverage: 0.3,
+  minPassageCoverage: 0.5,
+  unclearPassageCoverage: 0.85,
+  clearRelevance: 8,
+};
+
+/** Measures the evidence for answering from the scored sentences. */
+export function refusalFeatures(query: string, question: QuestionAnalysis, scores: SentenceScores): RefusalFeatures {
+  const asked = [...question.entities.programs, ...question.entities.concepts] as string[];
+  const named = new Set<string>();
+  for (const sentence of scores.all) {
+    for (const program of sentence.entities.programs) named.add(program);
+    for (const concept of sentence.entities.concepts) named.add(concept);
+  }
+  const entityFound = asked.some((entity) => named.has(entity));
+  return {
+    sentenceCoverage: scores.ranked.reduce((best, sentence) => Math.max(best, sentence.coverage), 0),
+    passageCoverage: scores.passageCoverage.reduce((best, coverage) => Math.max(best, coverage), 0),
+    entityFound,
+    entityMissing: asked.length > 0 && !entityFound,
+    relevance: classifyRelevance(query).score,
+  };
+}
+
+/**
+ * Answer or refuse. Refuses when no sentence or passage covers enough of the question's content
+ * terms, when the question names a program or concept none of the passages mention, and when a
+ * question not clearly about lending is only partly covered: the near-domain questions that go
+ * wrong ("car insurance", "bitcoin taxes") share everyday words with the corpus but never all of them.
+ */
+export function shouldAnswer(features: RefusalFeatures, thresholds: RefusalThresholds = DEFAULT_REFUSAL_THRESHOLDS): boolean {
+  if (features.sentenceCoverage < thresholds.minSentenceCoverage) return false;
+  if (features.passageCoverage < thresholds.minPassageCoverage) return false;
+  if (features.entityMissing) return false;
+  const clearlyLending = features.entityFound || features.relevance >= thresholds.clearRelevance;
+  return clearlyLending || features.passageCoverage >= thresholds.unclearPassageCoverage;
+}

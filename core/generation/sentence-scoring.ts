@@ -1,0 +1,163 @@
+import { sentences } from '../../shared/text/sentences.ts';
+import { tokenize } from '../../shared/text/tokenize.ts';
+import type { Passage } from '../ports/generator.ts';
+import { findLendingEntities, type LendingEntities, type LendingProgram } from './lending-entities.ts';
+import type { QuestionAnalysis, QuestionIntent } from './question-analysis.ts';
+
+/** One sentence of a retrieved passage, quoted verbatim. */
+export interface SourceSentence {
+  text: string;
+  passage: Passage;
+  passageOrder: number;
+  position: number;
+  terms: ReadonlySet<string>;
+  pairs: ReadonlySet<string>;
+  entities: LendingEntities;
+}
+
+/** A sentence with its evidence of answering the question. */
+export interface ScoredSentence extends SourceSentence {
+  /** IDF-weighted share of the question's content terms the sentence contains (0–1). */
+  coverage: number;
+  /** Everything together; ranks sentences. */
+  score: number;
+}
+
+/** What sentence scoring found, for answer assembly and the refusal decision. */
+export interface SentenceScores {
+  /** Sentences sharing a content term with the question (or holding a profile term), best first. */
+  ranked: ScoredSentence[];
+  /** Every sentence of every passage, in passage order. */
+  all: SourceSentence[];
+  /** Per passage (by passage order): IDF-weighted share of the question's content terms found in its title or text. */
+  passageCoverage: number[];
+}
+
+/** Weights of the score's parts; the defaults were chosen on the answer eval's dev split. */
+export interface ScoringWeights {
+  /** Per matched question phrase, as a share of its terms' weight. */
+  phrase: number;
+  /** For a sentence showing what the intent asks for (a number, a time span…). */
+  intentCue: number;
+  /** For a sentence naming a program or concept the question names. */
+  entity: number;
+  /** For a sentence from a passage whose title covers the question (times that coverage). */
+  title: number;
+  /** For a sentence matching the borrower profile's terms (times that share). */
+  profile: number;
+  /** Multiplier for a sentence about another program than the one asked about. */
+  tangent: number;
+  /** Multiplier for a sentence that leans on the one before it ("It…", "This…"). */
+  continuation: number;
+}
+
+export const DEFAULT_SCORING_WEIGHTS: ScoringWeights = {
+  phrase: 0.25,
+  intentCue: 0.2,
+  entity: 0.2,
+  title: 0.3,
+  profile: 0.25,
+  tangent: 0.35,
+  continuation: 0.8,
+};
+
+/** A sentence that only makes sense after the one before it ("It can be cancelled once…"). */
+export const CONTINUATION = /^(?:it|this|that|these|those|they|such|both|either|neither)\b/i;
+
+const INTENT_CUES: Record<QuestionIntent, RegExp | null> = {
+  threshold: /\d/,
+  deadline: /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\bwithin\b|\buntil\b/i,
+  comparison: /\bwhile\b|\bwhereas\b|\bunlike\b|\bthan\b|\bboth\b|\beither\b|\binstead\b|\bcompar/i,
+  eligibility: /\beligib|\bqualif|\brequire|\bmust\b|\bnot\b|\bno\b|\bonly\b|\ballow/i,
+  'how-to': /^(?:to |contact|ask|pay|request|file|call|start|check|compare|get|keep|send|submit)\b|\byou can\b|\byou may\b/i,
+  definition: /\b(?:is|are|means|refers to|works)\b/i,
+  general: null,
+};
+
+/**
+ * Scores every sentence of the passages against the question: the IDF-weighted share of its
+ * content terms (IDF over the retrieved sentences, so a term found in few sentences says more),
+ * its phrases found as phrases, a cue for what the intent asks for, the programs and concepts it
+ * names, the borrower profile's terms and how well the sentence's passage title covers the question.
+ * A sentence about another program is damped unless the question compares programs. The
+ * passage's retrieval rank is used only to break ties.
+ */
+export function scoreSentences(
+  question: QuestionAnalysis,
+  passages: readonly Passage[],
+  profileTerms: readonly string[],
+  weights: ScoringWeights = DEFAULT_SCORING_WEIGHTS,
+): SentenceScores {
+  const all: SourceSentence[] = passages.flatMap((passage, passageOrder) => {
+    const titleEntities = findLendingEntities(passage.title);
+    return sentences(passage.text).map((text, position) => {
+      const tokens = tokenize(text);
+      const own = findLendingEntities(text);
+      // A sentence that names no program is about its passage's program(s).
+      const entities = own.programs.size > 0 ? own : { programs: titleEntities.programs, concepts: own.concepts };
+      return { text, passage, passageOrder, position, terms: new Set(tokens), pairs: new Set(adjacent(tokens)), entities };
+    });
+  });
+  const frequency = new Map<string, number>();
+  for (const sentence of all) for (const term of sentence.terms) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  const weight = (term: string) => 1 + Math.log((all.length + 1) / ((frequency.get(term) ?? 0) + 1));
+  const total = (terms: Iterable<string>) => {
+    let sum = 0;
+    for (const term of terms) sum += weight(term);
+    return sum;
+  };
+  const questionWeight = total(question.terms);
+  const share = (has: (term: string) => boolean) => (questionWeight === 0 ? 0 : total(question.terms.filter(has)) / questionWeight);
+
+  const passageCoverage = passages.map((passage) => {
+    const terms = new Set(tokenize(`${passage.title} ${passage.text}`));
+    return share((term) => terms.has(term));
+  });
+  const titleCoverage = passages.map((passage) => {
+    const terms = new Set(tokenize(passage.title));
+    return share((term) => terms.has(term));
+  });
+  const extra = [...new Set(profileTerms)].filter((term) => !question.terms.includes(term));
+  const extraWeight = total(extra);
+  const askedPrograms = question.entities.programs;
+  const askedConcepts = question.entities.concepts;
+  const cue = INTENT_CUES[question.intent];
+
+  const ranked: ScoredSentence[] = [];
+  for (const sentence of all) {
+    const coverage = share((term) => sentence.terms.has(term));
+    const profileMatch = extraWeight === 0 ? 0 : total(extra.filter((term) => sentence.terms.has(term))) / extraWeight;
+    if (coverage === 0 && profileMatch === 0) continue;
+    const phrases = question.pairs.filter((pair) => sentence.pairs.has(pair)).reduce((sum, pair) => sum + total(pair.split(' ')), 0);
+    const namesAsked =
+      [...askedPrograms].some((program) => sentence.entities.programs.has(program)) ||
+      [...askedConcepts].some((concept) => sentence.entities.concepts.has(concept));
+    let score =
+      coverage +
+      (questionWeight === 0 ? 0 : (weights.phrase * phrases) / questionWeight) +
+      (cue !== null && cue.test(sentence.text) && coverage > 0 ? weights.intentCue : 0) +
+      (namesAsked ? weights.entity : 0) +
+      weights.title * (titleCoverage[sentence.passageOrder] ?? 0) +
+      weights.profile * profileMatch;
+    if (isTangent(askedPrograms, sentence.entities.programs)) score *= weights.tangent;
+    if (CONTINUATION.test(sentence.text)) score *= weights.continuation;
+    // Fragments such as headings ("FHA loans") match well but read badly as an answer.
+    if (sentence.terms.size < 4) score *= 0.8;
+    ranked.push({ ...sentence, coverage, score });
+  }
+  ranked.sort((a, b) => b.score - a.score || a.passageOrder - b.passageOrder || a.position - b.position);
+  return { ranked, all, passageCoverage };
+}
+
+/**
+ * About other programs only, when the question names programs. A question comparing programs
+ * names each of them, so a sentence about any one of those is not a tangent.
+ */
+export function isTangent(asked: ReadonlySet<LendingProgram>, named: ReadonlySet<LendingProgram>): boolean {
+  if (asked.size === 0 || named.size === 0) return false;
+  return ![...named].some((program) => asked.has(program));
+}
+
+function adjacent(tokens: readonly string[]): string[] {
+  return tokens.slice(1).map((token, i) => `${tokens[i]} ${token}`);
+}
