@@ -1,10 +1,8 @@
 import type faiss from 'faiss-node';
-import type { VectorHit, VectorIndex } from '../ports/vector-index.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { IVF_FLAT_MAGIC, readIvfHeader, setIvfProbeCount, writeIvfFlatBytes } from './faiss-ivf-bytes.ts';
+import { assertFiniteVectors, FaissNativeIndex, readNativeIndex } from './faiss-native-index.ts';
 import { addInBatches, assignToCentroids, sampleRows, trainIvf, trainIvfCentroids } from './ivf-clustering.ts';
-import { withFaissStatics } from './faiss-statics.ts';
-import { searchNative, validateQuery } from './native-search.ts';
 
 /** How IVF lists store vectors: raw float32 ('Flat', exact scores) or 8-bit scalar quantized ('SQ8', 4× smaller). */
 export type IvfEncoding = 'Flat' | 'SQ8';
@@ -27,19 +25,14 @@ export interface IvfBuildOptions {
  * assigned with a batched centroid search, and the serialisation is written directly
  * ({@link writeIvfFlatBytes}). SQ8 codes are FAISS's own (train, then add in batches).
  */
-export class FaissIvfIndex implements VectorIndex {
+export class FaissIvfIndex extends FaissNativeIndex {
   readonly kind: string;
-  readonly dimension: number;
-  readonly size: number;
   readonly nlist: number;
   readonly nprobe: number;
-  #native: faiss.Index | null;
 
   private constructor(native: faiss.Index, kind: string, dimension: number, size: number, nlist: number, nprobe: number) {
-    this.#native = native;
+    super(native, dimension, size);
     this.kind = kind;
-    this.dimension = dimension;
-    this.size = size;
     this.nlist = nlist;
     this.nprobe = nprobe;
   }
@@ -53,11 +46,7 @@ export class FaissIvfIndex implements VectorIndex {
     if (!Number.isInteger(nprobe) || nprobe < 1) {
       throw new AppError('validation-failed', { detail: `nprobe must be a positive integer, got ${nprobe}` });
     }
-    for (let i = 0; i < vectors.length; i++) {
-      if (!Number.isFinite(vectors[i]!)) {
-        throw new AppError('validation-failed', { detail: `vector value ${i} is not finite` });
-      }
-    }
+    assertFiniteVectors(vectors);
     const sample = sampleRows(vectors, dimension, Math.max(nlist, trainingSampleSize));
     let bytes: Uint8Array;
     if (encoding === 'Flat') {
@@ -77,12 +66,7 @@ export class FaissIvfIndex implements VectorIndex {
   /** Loads a serialised IVF index (from {@link FaissIvfIndex.toBytes} or FAISS's `write_index`). */
   static fromBytes(bytes: Uint8Array): FaissIvfIndex {
     const header = readIvfHeader(bytes);
-    let native: faiss.Index;
-    try {
-      native = withFaissStatics((module) => module.Index.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
-    } catch (error) {
-      throw new AppError('validation-failed', { detail: 'FAISS could not read the index bytes', cause: error });
-    }
+    const native = readNativeIndex(bytes);
     const encoding = header.magic === IVF_FLAT_MAGIC ? 'Flat' : 'SQ8';
     return new FaissIvfIndex(native, `IVF${header.nlist},${encoding}`, header.dimension, header.count, header.nlist, header.nprobe);
   }
@@ -92,26 +76,5 @@ export class FaissIvfIndex implements VectorIndex {
     const bytes = this.toBytes().slice();
     setIvfProbeCount(bytes, nprobe);
     return FaissIvfIndex.fromBytes(bytes);
-  }
-
-  async search(query: Float32Array, k: number): Promise<VectorHit[]> {
-    const native = this.#open();
-    validateQuery(query, k, this.dimension);
-    return searchNative(native, query, [k], this.size)[0] ?? [];
-  }
-
-  toBytes(): Uint8Array {
-    const buffer = this.#open().toBuffer();
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  }
-
-  /** The binding has no explicit free; dropping the last reference lets its finaliser release the memory. */
-  close(): void {
-    this.#native = null;
-  }
-
-  #open(): faiss.Index {
-    if (this.#native === null) throw new AppError('not-ready', { detail: 'the index has been closed' });
-    return this.#native;
   }
 }
