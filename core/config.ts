@@ -105,5 +105,3 @@ export function parseCoreConfig(env: Record<string, string | undefined>): CoreCo
   }
   return config;
 }
-
-export const REPO_ROOT = repoRoot;

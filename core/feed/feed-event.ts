@@ -19,8 +19,6 @@ const STREAM_ID = /^(\d{1,15})-(\d{1,15})$/;
 /** A feed position as clients send it back (Last-Event-ID, lastEventId). */
 export const FeedIdSchema = z.string().regex(STREAM_ID, 'a feed event id like 1700000000000-0');
 
-export const isFeedId = (value: string): boolean => STREAM_ID.test(value);
-
 function parts(id: string): [number, number] {
   const match = STREAM_ID.exec(id);
   if (!match) throw new Error(`Not a feed id: ${id}`);

@@ -147,7 +147,6 @@ export const AdviceResponseSchema = z
   })
   .openapi('AdviceResponse');
 
-export type LoanPurpose = z.infer<typeof LoanPurposeSchema>;
 export type BorrowerProfile = z.infer<typeof BorrowerProfileSchema>;
 export type AdviceRequest = z.infer<typeof AdviceRequestSchema>;
 export type AdviceSource = z.infer<typeof AdviceSourceSchema>;
@@ -158,7 +157,6 @@ export type BiasReason = z.infer<typeof BiasReasonSchema>;
 export type CounterfactualVariant = z.infer<typeof CounterfactualVariantSchema>;
 export type CounterfactualReport = z.infer<typeof CounterfactualReportSchema>;
 export type UnscoredVariant = z.infer<typeof UnscoredVariantSchema>;
-export type AdviceTimings = z.infer<typeof AdviceTimingsSchema>;
 export type AdviceResponse = z.infer<typeof AdviceResponseSchema>;
 
 export const ADVICE_DISCLAIMER =

@@ -30,8 +30,6 @@ export const TokenResponseSchema = z
   })
   .openapi('TokenResponse');
 
-export type TokenPasswordRequest = z.infer<typeof TokenPasswordRequestSchema>;
-export type TokenRefreshRequest = z.infer<typeof TokenRefreshRequestSchema>;
 export type TokenRequest = z.infer<typeof TokenRequestSchema>;
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
