@@ -2,6 +2,7 @@
  * Retrieval quality on a BEIR dataset: nDCG@10, Recall@100, MRR@10 over the split's judged queries.
  *
  *   npm run eval -- fairness [--json] [--verbose] [--limit N] [--generator kind]   (the configured GENERATOR; see core/eval/fairness-eval-command.ts)
+ *   npm run eval -- answers [--split dev|test|all] [--json] [--verbose] [--limit N] [--generator kind]   (answer quality; see core/eval/answer-quality-eval-command.ts)
  *   npm run eval -- beir <dir> [--json] [--retrieval dense|bm25|hybrid] [--limit N] [--split test]
  *     [--k1 1.2] [--b 0.75] [--title-boost 2] [--bigram-weight 1] [--dimension 384]
  *     [--fusion rrf|weighted] [--rrf-k 60] [--weights dense,bm25] [--candidates 100]
@@ -29,6 +30,10 @@ import type { FusionMethod } from '../core/retrieval/hybrid-retriever.ts';
 if (process.argv[2] === 'fairness') {
   const { runFairnessEvalCommand } = await import('../core/eval/fairness-eval-command.ts');
   process.exit(await runFairnessEvalCommand(process.argv.slice(3)));
+}
+if (process.argv[2] === 'answers') {
+  const { runAnswerQualityEvalCommand } = await import('../core/eval/answer-quality-eval-command.ts');
+  process.exit(await runAnswerQualityEvalCommand(process.argv.slice(3)));
 }
 
 const { values, positionals } = parseArgs({

@@ -1,0 +1,74 @@
+import type { AnswerQuestionDeps } from '../advice/answer-question.ts';
+import { createLiveIndex } from '../advice/live-index.ts';
+import { LexiconBiasChecker } from '../bias/lexicon-bias-checker.ts';
+import type { CoreConfig } from '../config.ts';
+import { createEmbedderProvider } from '../embedding/embedder-provider.ts';
+import { DEFAULT_BUDGET_MS } from '../generation/resilient-generator.ts';
+import { buildIndexVersion } from '../indexing/build-index.ts';
+import type { Generator } from '../ports/generator.ts';
+import { createServingIndexPreparer } from '../serving/prepare-serving-index.ts';
+import { createDocumentSource } from '../sources/create-document-source.ts';
+import { AppError } from '../../shared/errors/app-error.ts';
+
+export interface DemoPipeline {
+  /** The advice use case's dependencies, as the service wires them (see core/composition-root.ts). */
+  deps: AnswerQuestionDeps;
+  documents: number;
+  /** Document ids in the indexed corpus. */
+  documentIds: ReadonlySet<string>;
+  /** The embedder chosen (EMBEDDER), in words. */
+  embedder: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The advice pipeline over a JSONL corpus, built the way the service builds it: the configured
+ * embedder (EMBEDDER; the lexical one fitted on the documents), one index version with its BM25
+ * state, the configured retrieval (RETRIEVAL, HYBRID_FUSION) prepared by the service's preparer,
+ * and the pipeline settings of the composition root (RETRIEVAL_TOP_K, the 0.05 dense floor, the
+ * lexicon bias checker, FAIRNESS_* and the generation budget). Evals run `answerQuestion` over it.
+ */
+export async function buildDemoPipeline(options: {
+  corpusPath: string;
+  config: CoreConfig;
+  generator: Generator;
+  fallbackGenerator?: Generator | undefined;
+}): Promise<DemoPipeline> {
+  const { config } = options;
+  const snapshot = await createDocumentSource({ kind: 'jsonl', path: options.corpusPath }).read();
+  if (snapshot.documents.length === 0) throw new AppError('validation-failed', { detail: `${options.corpusPath} has no valid documents` });
+  const embedders = await createEmbedderProvider({ mode: config.EMBEDDER, modelDir: config.MODEL_DIR, batchSize: config.EMBED_BATCH_SIZE, intraOpThreads: config.EMBED_THREADS });
+  try {
+    const embedder = await embedders.forBuild(snapshot.documents);
+    const built = await buildIndexVersion({ documents: snapshot.documents, embedder, sourceName: 'eval' });
+    const bm25State = built.bm25Bytes ? (JSON.parse(new TextDecoder().decode(built.bm25Bytes)) as unknown) : undefined;
+    const prepare = createServingIndexPreparer({
+      embedders,
+      retrieval: { mode: config.RETRIEVAL, ...(config.HYBRID_FUSION ? { fusion: config.HYBRID_FUSION } : {}) },
+    });
+    const serving = await prepare({ manifest: built.manifest, index: built.index, documents: [...snapshot.documents], bm25State });
+    const deps: AnswerQuestionDeps = {
+      live: createLiveIndex(serving),
+      generator: options.generator,
+      fallbackGenerator: options.fallbackGenerator,
+      biasChecker: new LexiconBiasChecker(),
+      topK: config.RETRIEVAL_TOP_K,
+      minScore: 0.05,
+      fairness: { mode: config.FAIRNESS_COUNTERFACTUAL, threshold: config.FAIRNESS_THRESHOLD, maxVariants: config.FAIRNESS_MAX_VARIANTS },
+      budgetMs: config.generator.kind === 'extractive' ? undefined : (config.generator.resilience.budgetMs ?? DEFAULT_BUDGET_MS),
+    };
+    return {
+      deps,
+      documents: snapshot.documents.length,
+      documentIds: new Set(snapshot.documents.map((document) => document.id)),
+      embedder: `${embedders.choice.kind} (${embedders.choice.reason})`,
+      close: async () => {
+        built.index.close();
+        await embedders.close();
+      },
+    };
+  } catch (error) {
+    await embedders.close();
+    throw error;
+  }
+}
