@@ -40,9 +40,9 @@ export function selectSentences(ranked: readonly ScoredSentence[], all: readonly
   const has = (sentence: SourceSentence) => picked.some((other) => same(other, sentence));
   const neighbour = (sentence: SourceSentence, offset: number) =>
     all.find((other) => other.passage === sentence.passage && other.position === sentence.position + offset);
-  const take = (sentence: SourceSentence): void => {
+  const take = (sentence: ScoredSentence): void => {
     if (has(sentence)) return;
-    const before = CONTINUATION.test(sentence.text) ? neighbour(sentence, -1) : undefined;
+    const before = CONTINUATION.test(sentence.text) || sentence.leansOnPrevious ? neighbour(sentence, -1) : undefined;
     if (before && !has(before) && picked.length + 2 <= options.maxSentences) picked.push(before);
     picked.push(sentence);
   };

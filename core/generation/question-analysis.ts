@@ -23,7 +23,23 @@ export interface QuestionAnalysis {
   pairs: readonly string[];
   /** Numbers the question states ("620", "200000", "28"). */
   numbers: readonly string[];
+  /** What a sentence answering the question shows (a number, a time span…), or null when nothing in particular. */
+  cue: RegExp | null;
 }
+
+const CUES: Record<QuestionIntent, RegExp | null> = {
+  threshold: /\d/,
+  deadline: /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\bwithin\b|\buntil\b/i,
+  comparison: /\bwhile\b|\bwhereas\b|\bunlike\b|\bthan\b|\bboth\b|\beither\b|\binstead\b|\bcompar/i,
+  eligibility: /\beligib|\bqualif|\brequire|\bmust\b|\bnot\b|\bno\b|\bonly\b|\ballow/i,
+  'how-to': /^(?:to |contact|ask|pay|request|file|call|start|check|compare|get|keep|send|submit)\b|\byou can\b|\byou may\b/i,
+  definition: /\b(?:is|are|means|refers to|works)\b/i,
+  general: null,
+};
+
+/** An age question is answered by an age ("at least 62"), not by any number. */
+const AGE_QUESTION = /\bhow old\b|\bages?\b|\bminimum age\b/;
+const AGE_CUE = /\bages?\b|\baged\b|\bolder\b|\byounger\b|\bat least \d{2}\b/i;
 
 /** Words that shape a question but say nothing about its subject. */
 const QUESTION_WORDS: ReadonlySet<string> = new Set(
@@ -41,7 +57,7 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
 const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?)\b|\bor\b.*\?$/],
   ['deadline', /\bhow (?:long|soon|quickly|many (?:days|months|years))\b|\bwhen\b|\bdeadline\b|\bwait\b|\bwithin\b/],
-  ['threshold', /\bhow (?:much|many|high|low|big)\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],
+  ['threshold', /\bhow (?:much|many|high|low|big|old)\b|\bage\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],
   ['eligibility', /^(?:can|could|do|does|am|is|are|will|may|would|should|must)\b|\bqualify\b|\beligib/],
   ['how-to', /\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bsteps?\b|\bwhat should (?:i|we) do\b/],
   ['definition', /^what (?:is|are|does)\b|\bwhat does .* mean\b|\bmeaning of\b|\bdefin/],
@@ -55,5 +71,6 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const terms = [...new Set(tokens)];
   const pairs = [...new Set(tokens.slice(1).map((token, i) => `${tokens[i]} ${token}`))];
   const numbers = terms.filter((term) => /^\d+(?:\.\d+)?$/.test(term));
-  return { intent, entities: findLendingEntities(question), terms, pairs, numbers };
+  const cue = AGE_QUESTION.test(lower) ? AGE_CUE : CUES[intent];
+  return { intent, entities: findLendingEntities(question), terms, pairs, numbers, cue };
 }

@@ -2,7 +2,7 @@ import { sentences } from '../../shared/text/sentences.ts';
 import { tokenize } from '../../shared/text/tokenize.ts';
 import type { Passage } from '../ports/generator.ts';
 import { findLendingEntities, type LendingEntities, type LendingProgram } from './lending-entities.ts';
-import type { QuestionAnalysis, QuestionIntent } from './question-analysis.ts';
+import type { QuestionAnalysis } from './question-analysis.ts';
 
 /** One sentence of a retrieved passage, quoted verbatim. */
 export interface SourceSentence {
@@ -19,6 +19,8 @@ export interface SourceSentence {
 export interface ScoredSentence extends SourceSentence {
   /** IDF-weighted share of the question's content terms the sentence contains (0–1). */
   coverage: number;
+  /** The sentence gets most of its match from the one before it, which it refers back to. */
+  leansOnPrevious: boolean;
   /** Everything together; ranks sentences. */
   score: number;
 }
@@ -37,8 +39,12 @@ export interface SentenceScores {
 export interface ScoringWeights {
   /** Per matched question phrase, as a share of its terms' weight. */
   phrase: number;
-  /** For a sentence showing what the intent asks for (a number, a time span…). */
+  /** Share of the score a sentence loses when it lacks what the intent asks for (a number, a time span…). */
   intentCue: number;
+  /** Per question term found only in the sentence before (which this one does not refer back to), as a share of its weight. */
+  context: number;
+  /** Per question term found only in the sentence's passage title, as a share of its weight. */
+  titleContext: number;
   /** For a sentence naming a program or concept the question names. */
   entity: number;
   /** For a sentence from a passage whose title covers the question (times that coverage). */
@@ -53,9 +59,11 @@ export interface ScoringWeights {
 
 export const DEFAULT_SCORING_WEIGHTS: ScoringWeights = {
   phrase: 0.25,
-  intentCue: 0.2,
+  intentCue: 0.3,
+  context: 0.4,
+  titleContext: 0.5,
   entity: 0.2,
-  title: 0.3,
+  title: 0.15,
   profile: 0.25,
   tangent: 0.35,
   continuation: 0.8,
@@ -64,15 +72,8 @@ export const DEFAULT_SCORING_WEIGHTS: ScoringWeights = {
 /** A sentence that only makes sense after the one before it ("It can be cancelled once…"). */
 export const CONTINUATION = /^(?:it|this|that|these|those|they|such|both|either|neither)\b/i;
 
-const INTENT_CUES: Record<QuestionIntent, RegExp | null> = {
-  threshold: /\d/,
-  deadline: /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\bwithin\b|\buntil\b/i,
-  comparison: /\bwhile\b|\bwhereas\b|\bunlike\b|\bthan\b|\bboth\b|\beither\b|\binstead\b|\bcompar/i,
-  eligibility: /\beligib|\bqualif|\brequire|\bmust\b|\bnot\b|\bno\b|\bonly\b|\ballow/i,
-  'how-to': /^(?:to |contact|ask|pay|request|file|call|start|check|compare|get|keep|send|submit)\b|\byou can\b|\byou may\b/i,
-  definition: /\b(?:is|are|means|refers to|works)\b/i,
-  general: null,
-};
+/** A pronoun that may point at the sentence before. */
+const REFERS_BACK = /\b(?:it|its|this|these|they|them|their)\b/i;
 
 /**
  * Scores every sentence of the passages against the question: the IDF-weighted share of its
@@ -108,42 +109,56 @@ export function scoreSentences(
   };
   const questionWeight = total(question.terms);
   const share = (has: (term: string) => boolean) => (questionWeight === 0 ? 0 : total(question.terms.filter(has)) / questionWeight);
+  const weightedShare = (part: (term: string) => number) =>
+    questionWeight === 0 ? 0 : question.terms.reduce((sum, term) => sum + part(term) * weight(term), 0) / questionWeight;
 
   const passageCoverage = passages.map((passage) => {
     const terms = new Set(tokenize(`${passage.title} ${passage.text}`));
     return share((term) => terms.has(term));
   });
-  const titleCoverage = passages.map((passage) => {
-    const terms = new Set(tokenize(passage.title));
-    return share((term) => terms.has(term));
-  });
+  const titleTerms = passages.map((passage) => new Set(tokenize(passage.title)));
+  const titleCoverage = titleTerms.map((terms) => share((term) => terms.has(term)));
   const extra = [...new Set(profileTerms)].filter((term) => !question.terms.includes(term));
   const extraWeight = total(extra);
   const askedPrograms = question.entities.programs;
   const askedConcepts = question.entities.concepts;
-  const cue = INTENT_CUES[question.intent];
+  const cue = question.cue;
 
   const ranked: ScoredSentence[] = [];
   for (const sentence of all) {
+    const previous = sentence.position === 0 ? undefined : all[all.indexOf(sentence) - 1];
+    const title = titleTerms[sentence.passageOrder]!;
     const coverage = share((term) => sentence.terms.has(term));
+    // A sentence is read in its passage, after the one before it: a question term named only by
+    // the passage title or the previous sentence counts for part of its weight, and fully when the
+    // sentence refers back ("…a one-time VA funding fee. As of 2025, for a first-use purchase it is 2.15%…").
+    const refersBack = REFERS_BACK.test(sentence.text);
+    const fromPrevious = previous === undefined ? 0 : share((term) => !sentence.terms.has(term) && previous.terms.has(term));
+    const previousWeight = refersBack ? 1 : weights.context;
+    const inContext = weightedShare((term) =>
+      sentence.terms.has(term) ? 0 : Math.max(title.has(term) ? weights.titleContext : 0, previous?.terms.has(term) ? previousWeight : 0),
+    );
+    const leansOnPrevious = refersBack && fromPrevious > coverage;
     const profileMatch = extraWeight === 0 ? 0 : total(extra.filter((term) => sentence.terms.has(term))) / extraWeight;
-    if (coverage === 0 && profileMatch === 0) continue;
+    if (coverage === 0 && profileMatch === 0 && inContext === 0) continue;
     const phrases = question.pairs.filter((pair) => sentence.pairs.has(pair)).reduce((sum, pair) => sum + total(pair.split(' ')), 0);
     const namesAsked =
       [...askedPrograms].some((program) => sentence.entities.programs.has(program)) ||
       [...askedConcepts].some((concept) => sentence.entities.concepts.has(concept));
     let score =
       coverage +
+      inContext +
       (questionWeight === 0 ? 0 : (weights.phrase * phrases) / questionWeight) +
-      (cue !== null && cue.test(sentence.text) && coverage > 0 ? weights.intentCue : 0) +
       (namesAsked ? weights.entity : 0) +
       weights.title * (titleCoverage[sentence.passageOrder] ?? 0) +
       weights.profile * profileMatch;
+    // A sentence without what the question asks for (a number, a time span…) answers it less.
+    if (cue !== null && !cue.test(sentence.text)) score *= 1 - weights.intentCue;
     if (isTangent(askedPrograms, sentence.entities.programs)) score *= weights.tangent;
     if (CONTINUATION.test(sentence.text)) score *= weights.continuation;
     // Fragments such as headings ("FHA loans") match well but read badly as an answer.
     if (sentence.terms.size < 4) score *= 0.8;
-    ranked.push({ ...sentence, coverage, score });
+    ranked.push({ ...sentence, coverage, leansOnPrevious, score });
   }
   ranked.sort((a, b) => b.score - a.score || a.passageOrder - b.passageOrder || a.position - b.position);
   return { ranked, all, passageCoverage };
