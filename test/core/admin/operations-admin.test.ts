@@ -236,6 +236,7 @@ describe('admin jobs, queues, index, stats and dashboard (in-process runner)', (
     const cleaned = await call('/admin/queues/indexing/clean', admin, jsonRequest('POST', { state: 'completed', graceSeconds: 0, limit: 2 }));
     const result = await json<{ removed: number; ids: string[] }>(cleaned);
     expect(result.removed).toBe(2);
+    expect(result.ids).toHaveLength(2);
     for (const id of result.ids) expect(await harness.operations.jobs.runner.get('indexing', id)).toBeNull();
     expect(await auditRow(cleaned, 'queue.clean')).toMatchObject({ target: 'queue:indexing', outcome: 'success', details: { state: 'completed', graceSeconds: 0, limit: 2, removed: 2 } });
 

@@ -217,6 +217,7 @@ describe('problem details', () => {
     expect(result.success).toBe(false);
     if (!result.success) expect(zodIssuesToErrors(result.error)).toEqual([{ path: 'a.b', message: expect.any(String) }]);
     const root = z.string().safeParse(1);
+    expect(root.success).toBe(false);
     if (!root.success) expect(zodIssuesToErrors(root.error)).toEqual([{ path: '(body)', message: expect.any(String) }]);
   });
 });
