@@ -35,7 +35,7 @@ import type { SwapMessage } from '../core/jobs/swap-message.ts';
 import { activateVersion } from '../core/serving/index-follower.ts';
 import { subscribeToIndexSwaps, type SwapChannel } from '../core/serving/swap-channel.ts';
 import { noLiveVersionPublisher } from '../core/serving/live-version-publisher.ts';
-import { createJsonlDocumentSource } from '../core/sources/jsonl-document-source.ts';
+import { createDocumentSource } from '../core/sources/create-document-source.ts';
 import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
 import { round, saveResults } from './support/results.ts';
 import { removeBenchKeys } from './support/remove-bench-keys.ts';
@@ -120,7 +120,7 @@ async function runOnce(count: number, runner: 'in-process' | 'bullmq', sandboxed
     prefix,
     store,
     repository: createIndexRepository(store),
-    sources: (name) => (name === 'corpus' ? createJsonlDocumentSource(corpus, 'corpus') : undefined),
+    sources: (name) => (name === 'corpus' ? createDocumentSource({ kind: 'jsonl', path: corpus, name: 'corpus' }) : undefined),
     embedders: embedder.kind === 'onnx' ? providerBuildEmbedders(embedder.provider) : lexicalBuildEmbedders(),
     sandbox,
     settings: { batchSize, schedules: { resync: null, cleanup: null, stats: null } },

@@ -2,7 +2,7 @@ import type { Passage } from '../ports/generator.ts';
 import type { LexicalEmbedder } from '../embedding/lexical-embedder.ts';
 import { buildIndexVersion } from '../indexing/build-index.ts';
 import { fitLexicalEmbedder } from '../embedding/lexical-embedder-state.ts';
-import { createJsonlDocumentSource } from '../sources/jsonl-document-source.ts';
+import { createDocumentSource } from '../sources/create-document-source.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 
 export interface DemoRetrieval {
@@ -19,7 +19,7 @@ export interface DemoRetrieval {
  */
 export async function buildDemoRetrieval(corpusPath: string, options: { topK?: number; minScore?: number } = {}): Promise<DemoRetrieval> {
   const { topK = 4, minScore = 0.05 } = options;
-  const snapshot = await createJsonlDocumentSource(corpusPath).read();
+  const snapshot = await createDocumentSource({ kind: 'jsonl', path: corpusPath }).read();
   if (snapshot.documents.length === 0) throw new AppError('validation-failed', { detail: `${corpusPath} has no valid documents` });
   const embedder = fitLexicalEmbedder(snapshot.documents);
   const built = await buildIndexVersion({ documents: snapshot.documents, embedder, sourceName: 'fairness-eval' });

@@ -14,7 +14,7 @@ import { QUEUE_NAMES } from '../../../core/jobs/queue-topology.ts';
 import type { SwapMessage } from '../../../core/jobs/swap-message.ts';
 import { createIndexRepository, type IndexRepository } from '../../../core/indexing/index-repository.ts';
 import type { Embedder } from '../../../core/ports/embedder.ts';
-import { createJsonlDocumentSource } from '../../../core/sources/jsonl-document-source.ts';
+import { createDocumentSource } from '../../../core/sources/create-document-source.ts';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
 
 export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -95,7 +95,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     prefix,
     store,
     repository,
-    sources: (name) => (name === 'corpus' ? createJsonlDocumentSource(corpusPath, 'corpus') : undefined),
+    sources: (name) => (name === 'corpus' ? createDocumentSource({ kind: 'jsonl', path: corpusPath, name: 'corpus' }) : undefined),
     embedders,
     settings: {
       batchSize: 10,

@@ -10,7 +10,7 @@ import { createJobSystem } from '../../../core/jobs/create-job-system.ts';
 import type { JobEvent } from '../../../core/jobs/job-events.ts';
 import { createProcessSandbox } from '../../../core/jobs/sandbox/process-sandbox.ts';
 import { createIndexRepository } from '../../../core/indexing/index-repository.ts';
-import { createJsonlDocumentSource } from '../../../core/sources/jsonl-document-source.ts';
+import { createDocumentSource } from '../../../core/sources/create-document-source.ts';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
 import { removeRedisKeys, SHARED_REDIS_URL, silentLogger } from './job-system-harness.ts';
 import { watchEventLoop } from '../../support/event-loop-watch.ts';
@@ -64,7 +64,7 @@ describe.each(['in-process', 'bullmq'] as const)('sandboxed processors (%s runne
       prefix,
       store,
       repository,
-      sources: (name) => (name === 'corpus' ? createJsonlDocumentSource(corpus, 'corpus') : undefined),
+      sources: (name) => (name === 'corpus' ? createDocumentSource({ kind: 'jsonl', path: corpus, name: 'corpus' }) : undefined),
       embedders: lexicalBuildEmbedders(),
       sandbox,
       // One stall is one too many: a job found stalled fails at once.

@@ -31,7 +31,7 @@ import { activateVersion } from '../../../../core/serving/index-follower.ts';
 import { noLiveVersionPublisher } from '../../../../core/serving/live-version-publisher.ts';
 import { subscribeToIndexSwaps } from '../../../../core/serving/swap-channel.ts';
 import { combineDocumentSources } from '../../../../core/sources/combined-document-source.ts';
-import { createJsonlDocumentSource } from '../../../../core/sources/jsonl-document-source.ts';
+import { createDocumentSource } from '../../../../core/sources/create-document-source.ts';
 import { createUploadedDocumentStore } from '../../../../core/sources/uploaded-document-store.ts';
 import { LocalFolderObjectStore } from '../../../../core/storage/local-folder-object-store.ts';
 import { CORPUS, recordingEmbedders, removeRedisKeys, silentLogger } from '../../jobs/job-system-harness.ts';
@@ -161,7 +161,7 @@ async function createOperations(feed: EventFeed, redisUrl: string | undefined) {
   const store = new LocalFolderObjectStore(path.join(root, 'objects'));
   const repository = createIndexRepository(store);
   const uploads = createUploadedDocumentStore(store);
-  const corpus = combineDocumentSources([createJsonlDocumentSource(corpusPath, 'corpus'), uploads.source()], 'corpus');
+  const corpus = combineDocumentSources([createDocumentSource({ kind: 'jsonl', path: corpusPath, name: 'corpus' }), uploads.source()], 'corpus');
   const live = createLiveIndex();
   let activations: Promise<void> = Promise.resolve();
   const activate = (version: string): Promise<void> => {
