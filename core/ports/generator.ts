@@ -1,4 +1,7 @@
 import type { BorrowerProfile } from '../../shared/contracts/advice.ts';
+import type { WorkedFigure } from './worked-figure.ts';
+
+export type { WorkedFigure } from './worked-figure.ts';
 
 export interface Passage {
   /** 1-based citation number as shown to the reader: [1], [2]... */
@@ -23,6 +26,14 @@ export interface GenerationInput {
   indexVersion?: string | undefined;
   /** The question's embedding (L2-normalised), when the pipeline computed one; used by the answer cache. */
   queryVector?: Float32Array | undefined;
+  /**
+   * The borrower's numbers worked out by the service (core/lending/work-out-numbers.ts) from the
+   * question and the profile. Render or quote them; never recompute. Each names the document that
+   * states its rule (`sourceDocumentId`), which is among `passages` when the pipeline could add it.
+   */
+  figures?: readonly WorkedFigure[] | undefined;
+  /** Sentences naming figures in the question that could not be read or are implausible (never guessed). */
+  figureProblems?: readonly string[] | undefined;
 }
 
 /** Why a generation fell back to the extractive answer. */
