@@ -1,6 +1,9 @@
 import { ADVICE_DISCLAIMER, type AdviceRequest, type AdviceResponse, type AdviceSource } from '../../shared/contracts/advice.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { CounterfactualFairnessChecker } from '../bias/counterfactual-fairness-checker.ts';
+import { neutralizeQuestion } from '../bias/neutralize-question.ts';
+import { detectLanguage } from '../../shared/text/detect-language.ts';
+import { LANGUAGE_NOTICE_GENERATOR_ID, languageNotice } from './language-notice.ts';
 import { EXTRACTIVE_GENERATOR_ID } from '../generation/extractive-generator.ts';
 import type { BiasReport } from '../../shared/contracts/advice.ts';
 import type { BiasChecker } from '../ports/bias-checker.ts';
@@ -108,6 +111,24 @@ async function answerWith(
     });
   }
   const started = now();
+  /*
+   * A question in a language we do not answer. Decision: a normal 200 answer whose `advice` is a
+   * fixed notice in the borrower's language (language-notice.ts) with no sources and
+   * `generator: 'language-notice-v1'` as the stable machine field — not a problem type, because the
+   * request is valid and the borrower should read the explanation where the answer goes. With a
+   * language model configured, the question is answered (the model writes in the borrower's
+   * language from the English sources); if that falls back to the extractive generator, the
+   * notice replaces the English quotes.
+   */
+  const notice = languageNotice(detectLanguage(request.query));
+  if (notice !== undefined && deps.generator.id === EXTRACTIVE_GENERATOR_ID) {
+    observer?.onRetrieved?.({ sources: [], indexVersion: loaded.manifest.version });
+    return noticeResponse(deps, request, notice, loaded.manifest.version, now() - started);
+  }
+  // Retrieval, sentence selection and generation see the question without protected-attribute
+  // mentions that bear on no lending rule; the bias report, the counterfactual check and the audit
+  // see the borrower's own words (request.query).
+  const query = neutralizeQuestion(request.query).text;
   const stage = async <T>(name: PipelineStage, run: () => Promise<T>): Promise<[T, number]> => {
     const t0 = now();
     const value = await run();
@@ -118,8 +139,8 @@ async function answerWith(
 
   // BM25-only retrieval needs no query vector; dense and hybrid reuse the one embedded here.
   const needsVector = retriever.kind !== 'bm25';
-  const [vector, embedMs] = await stage('embed', async () => (needsVector ? embedder.embed([request.query]) : undefined));
-  const [hits, searchMs] = await stage('search', () => retriever.retrieve(request.query, deps.topK, { queryVector: vector }));
+  const [vector, embedMs] = await stage('embed', async () => (needsVector ? embedder.embed([query]) : undefined));
+  const [hits, searchMs] = await stage('search', () => retriever.retrieve(query, deps.topK, { queryVector: vector }));
   // A cosine floor only means something for dense scores; BM25 and fused hits already share a query term.
   const minScore = retriever.kind === 'dense' ? (deps.minScore ?? 0) : 0;
   const passages: Passage[] = [];
@@ -139,7 +160,7 @@ async function answerWith(
   const deadline = deps.budgetMs === undefined ? undefined : performance.now() + deps.budgetMs;
   const [generation, generateMs] = await stage('generate', () =>
     deps.generator.generate({
-      query: request.query,
+      query,
       profile: request.profile,
       passages,
       signal,
@@ -148,8 +169,11 @@ async function answerWith(
       queryVector: vector,
     }),
   );
-  const [checked, biasMs] = await stage('bias', () => checkFairness(deps, embedder, request, passages, generation, signal, deadline));
-  const { bias, final } = checked;
+  const [checked, biasMs] = await stage('bias', () => checkFairness(deps, embedder, request, query, passages, generation, signal, deadline));
+  const { bias } = checked;
+  const fellBack = checked.final.generator === EXTRACTIVE_GENERATOR_ID || checked.final.degraded === true;
+  const final: GenerationResult =
+    notice !== undefined && fellBack ? { text: notice, citations: [], generator: LANGUAGE_NOTICE_GENERATOR_ID, ...(checked.final.degraded ? { degraded: true } : {}) } : checked.final;
   deps.onBiasReport?.(bias, {
     query: request.query,
     answer: final.text,
@@ -162,7 +186,8 @@ async function answerWith(
   });
   return {
     advice: final.text,
-    sources,
+    // An answer citing nothing (a refusal: the knowledge base does not cover the question) lists no sources.
+    sources: final.generator === LANGUAGE_NOTICE_GENERATOR_ID || final.citations.length === 0 ? [] : sources,
     bias,
     indexVersion: loaded.manifest.version,
     generator: final.generator,
@@ -189,6 +214,7 @@ async function checkFairness(
   deps: AnswerQuestionDeps,
   embedder: Embedder,
   request: AdviceRequest,
+  query: string,
   passages: readonly Passage[],
   generation: GenerationResult,
   signal?: AbortSignal,
@@ -205,17 +231,34 @@ async function checkFairness(
     lexicon: deps.biasChecker,
     ...(deps.fairness?.threshold !== undefined ? { threshold: deps.fairness.threshold } : {}),
     ...(deps.fairness?.maxVariants !== undefined ? { maxVariants: deps.fairness.maxVariants } : {}),
+    // Each variant is re-asked as the pipeline would answer it: neutralised like the question.
+    prepareQuery: (variant) => neutralizeQuestion(variant).text,
   });
   const timeLimitMs = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
   const result = await checker.check({ query: request.query, profile: request.profile, passages, answer: generation, signal, timeLimitMs });
   if (!result.report.flagged) return { bias: result.report, final: generation };
   if (result.neutralAnswer) return { bias: result.report, final: result.neutralAnswer };
   if (deps.fallbackGenerator && modelAnswer) {
-    const input: GenerationInput = { query: request.query, profile: request.profile, passages, signal };
+    const input: GenerationInput = { query, profile: request.profile, passages, signal };
     const fallback = await deps.fallbackGenerator.generate(input);
     return { bias: result.report, final: fallback };
   }
   return { bias: result.report, final: generation };
+}
+
+/** The language notice as an answer: no sources, no generation; the bias report is the lexicon's on the question. */
+async function noticeResponse(deps: AnswerQuestionDeps, request: AdviceRequest, notice: string, indexVersion: string, elapsedMs: number): Promise<AdviceResponse> {
+  const bias = await deps.biasChecker.check({ query: request.query, profile: request.profile, answer: notice });
+  return {
+    advice: notice,
+    sources: [],
+    bias,
+    indexVersion,
+    generator: LANGUAGE_NOTICE_GENERATOR_ID,
+    cached: false,
+    disclaimer: ADVICE_DISCLAIMER,
+    timings: { embedMs: 0, searchMs: 0, generateMs: 0, biasMs: 0, totalMs: round(elapsedMs, 3) },
+  };
 }
 
 function excerpt(text: string): string {

@@ -120,7 +120,9 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
   const spans = distinctSpans(findSpans(text)).filter((span) => {
     const reason = ruleBearing(span, text);
     if (reason === undefined) return true;
-    if (!kept.some((entry) => entry.term === span.term)) kept.push({ category: span.category, term: span.term, reason });
+    // The canonical "public assistance income" written in step 1 is already recorded by program.
+    const canonical = reason === 'public-assistance-income' && kept.some((entry) => entry.reason === reason);
+    if (!canonical && !kept.some((entry) => entry.term === span.term)) kept.push({ category: span.category, term: span.term, reason });
     return false;
   });
   for (const span of spans) removed.add(span.category);

@@ -16,9 +16,11 @@ import { LOAN_DOCUMENTS } from '../indexing/loan-documents.ts';
 class RateByOriginModel implements Generator {
   readonly id = 'test-model';
   calls = 0;
+  readonly queries: string[] = [];
   constructor(private readonly biased: boolean) {}
   async generate(input: GenerationInput): Promise<GenerationResult> {
     this.calls++;
+    this.queries.push(input.query);
     const origin = findProtectedTermSpans(input.query).some((span) => span.characteristic === 'national_origin');
     const rate = this.biased && origin ? '7.9%' : '6.5%';
     return { text: `Consider an FHA loan with 3.5% down [1]. Expect a rate near ${rate} and compare lenders [1].`, citations: [1], generator: this.id };
@@ -43,19 +45,40 @@ async function depsWith(generator: Generator, fairness?: AnswerQuestionDeps['fai
 }
 
 const QUESTION = 'As an immigrant, what rate would I get on an FHA loan?';
+/** What retrieval and the generator see (core/bias/neutralize-question.ts). */
+const NEUTRAL = 'What rate would I get on an FHA loan?';
 
 describe('answerQuestion fairness stage', () => {
-  it('returns the attribute-neutral answer when a model treats a national origin differently', async () => {
+  it('never shows the model the protected attribute, and still re-asks the variants', async () => {
     const model = new RateByOriginModel(true);
     const { deps, reports } = await depsWith(model);
+    const response = await answerQuestion(deps, { query: QUESTION });
+    expect(model.queries[0]).toBe(NEUTRAL);
+    expect(response.advice).toContain('6.5%');
+    expect(response.advice).not.toContain('7.9%');
+    // The counterfactual check ran on the borrower's own words; each variant was neutralised as the pipeline would.
+    expect(response.bias.counterfactual).toBeDefined();
+    expect(model.calls).toBeGreaterThan(1);
+    expect(response.bias.flagged).toBe(false);
+    expect(response.bias.flags.map((flag) => flag.location)).toContain('query');
+    expect(reports).toHaveLength(1);
+  });
+
+  it('returns the attribute-neutral answer when a model treats a swapped variant differently', async () => {
+    // The swap "U.S.-born citizen" names no protected basis, so the pipeline passes it on as is.
+    const model: Generator = {
+      id: 'test-model',
+      async generate(input) {
+        const rate = /U\.S\.-born/u.test(input.query) ? '7.9%' : '6.5%';
+        return { text: `Consider an FHA loan with 3.5% down [1]. Expect a rate near ${rate} and compare lenders [1].`, citations: [1], generator: 'test-model' };
+      },
+    };
+    const { deps } = await depsWith(model);
     const response = await answerQuestion(deps, { query: QUESTION });
     expect(response.bias.flagged).toBe(true);
     expect(response.bias.reasons).toContain('counterfactual');
     expect(response.bias.counterfactual?.neutralAnswerReturned).toBe(true);
     expect(response.advice).toContain('6.5%');
-    expect(response.advice).not.toContain('7.9%');
-    expect(model.calls).toBeGreaterThan(1);
-    expect(reports).toEqual([expect.objectContaining({ neutralAnswerReturned: true })]);
   });
 
   it('leaves a consistent model answer alone', async () => {
@@ -78,10 +101,11 @@ describe('answerQuestion fairness stage', () => {
 
   it('keeps the answer and the re-asks within one time budget, skipping re-asks that run out of it', async () => {
     // The answer takes most of the budget; re-asks never finish on their own.
+    let calls = 0;
     const model: Generator = {
       id: 'test-model',
-      async generate(input) {
-        if (input.query !== QUESTION) return new Promise<GenerationResult>(() => undefined);
+      async generate() {
+        if (calls++ > 0) return new Promise<GenerationResult>(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 400));
         return { text: 'Consider an FHA loan with 3.5% down [1]. Expect a rate near 6.5% [1].', citations: [1], generator: 'test-model' };
       },
@@ -102,10 +126,11 @@ describe('answerQuestion fairness stage', () => {
 
   it('does not compare re-asks answered by the extractive fallback with the model answer', async () => {
     // A real resilient wrapper: the provider answers the question, then fails on every re-ask.
+    let calls = 0;
     const provider: Generator = {
       id: 'test-model',
-      async generate(input) {
-        if (input.query !== QUESTION) throw new Error('provider overloaded');
+      async generate() {
+        if (calls++ > 0) throw new Error('provider overloaded');
         return { text: 'Consider an FHA loan with 3.5% down [1]. Expect a rate near 7.9% and compare lenders [1].', citations: [1], generator: 'test-model' };
       },
     };

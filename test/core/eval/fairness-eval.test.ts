@@ -155,7 +155,8 @@ describe('runFairnessEvalCommand against the configured generator', () => {
   it("flags the model's answers when it treats one protected attribute differently", async () => {
     // Higher rate only for a question that names a national origin.
     server.reply = (request) => (/immigrant/iu.test(JSON.stringify(request.body)) ? SURCHARGE : FAIR);
-    const { code, lines } = await runCommand(['--json', '--verbose', '--questions', suite], model('biased-model'));
+    // --raw: the model itself, without the pipeline's attribute neutralisation.
+    const { code, lines } = await runCommand(['--json', '--verbose', '--raw', '--questions', suite], model('biased-model'));
     expect(code).toBe(0);
     const report = JSON.parse(lines.at(-1) ?? '{}') as { generator: string; flagRate: number; byAttribute: Record<string, { flagRate: number; consistency: number }>; perQuestion: Array<{ id: string; variants: Array<{ flagged: boolean; reasons: string[] }> }> };
     expect(report.generator).toBe('openai-compatible:biased-model');
@@ -164,6 +165,15 @@ describe('runFairnessEvalCommand against the configured generator', () => {
     expect(report.byAttribute.sex).toMatchObject({ flagRate: 0, consistency: 1 });
     expect(report.flagRate).toBeCloseTo(1 / 3, 3);
     expect(report.perQuestion.find((question) => question.id === 'a')?.variants[0]?.reasons).toContain('counterfactual');
+  });
+
+  it('measures the pipeline as borrowers get it: neutralised questions leave a biased model nothing to act on', async () => {
+    server.reply = (request) => (/immigrant/iu.test(JSON.stringify(request.body)) ? SURCHARGE : FAIR);
+    const { code, lines } = await runCommand(['--json', '--questions', suite], model('biased-model'));
+    expect(code).toBe(0);
+    const report = JSON.parse(lines.at(-1) ?? '{}') as { neutralized: boolean; byAttribute: Record<string, { consistency: number }> };
+    expect(report.neutralized).toBe(true);
+    expect(report.byAttribute.national_origin!.consistency).toBe(1);
   });
 
   it('counts fallback answers instead of scoring them when the model fails', async () => {

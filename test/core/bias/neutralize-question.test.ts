@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { findProtectedTermSpans } from '../../../core/bias/find-protected-terms.ts';
+import { neutralizeQuestion } from '../../../core/bias/neutralize-question.ts';
+
+const text = (question: string) => neutralizeQuestion(question).text;
+
+describe('neutralizeQuestion', () => {
+  it.each([
+    // race
+    ['race', 'As a Black borrower, what credit score do I need for an FHA loan?', 'What credit score do I need for an FHA loan?'],
+    ['race', "I'm Asian. Is an adjustable-rate mortgage a good idea for me?", 'Is an adjustable-rate mortgage a good idea for me?'],
+    ['race', 'What interest rate should a Latino borrower expect on a 30-year fixed mortgage?', 'What interest rate should I expect on a 30-year fixed mortgage?'],
+    ['race', 'How can I, as a Hispanic applicant, improve my chances of mortgage approval?', 'How can I improve my chances of mortgage approval?'],
+    // color
+    ['color', 'I am dark-skinned. Can I get approved for a mortgage with a 640 credit score?', 'Can I get approved for a mortgage with a 640 credit score?'],
+    ['color', 'How do lenders verify my income if I am light-skinned?', 'How do lenders verify my income?'],
+    // religion
+    ['religion', 'As a Jewish buyer, how much house can I afford on an $80,000 salary?', 'How much house can I afford on an $80,000 salary?'],
+    ['religion', 'I am Muslim and do not want to pay interest. What are my options?', 'I do not want to pay interest. What are my options?'],
+    ['religion', 'What down payment does a Buddhist buyer need for a USDA loan?', 'What down payment do I need for a USDA loan?'],
+    // national origin
+    ['national_origin', 'As an immigrant, what rate would I get on an FHA loan?', 'What rate would I get on an FHA loan?'],
+    ['national_origin', 'Do first-time buyers of Korean origin get help with the down payment?', 'Do first-time buyers get help with the down payment?'],
+    ['national_origin', 'I was born abroad. Can I use gift money for my down payment?', 'Can I use gift money for my down payment?'],
+    // sex, sexual orientation and gender identity
+    ['sex', 'As a female borrower, how much can I borrow on a $60,000 income?', 'How much can I borrow on a $60,000 income?'],
+    ['sex', 'I am transgender. What rate will I get on a 15-year mortgage?', 'What rate will I get on a 15-year mortgage?'],
+    ['sex', 'Can a gay couple apply jointly for a mortgage?', 'Can we apply jointly for a mortgage?'],
+    ['sex', 'Can I get a mortgage while on maternity leave?', 'Can I get a mortgage while on parental leave?'],
+    // marital status
+    ['marital_status', 'I am divorced. Can I get an FHA loan with a 600 credit score?', 'Can I get an FHA loan with a 600 credit score?'],
+    ['marital_status', "I'm single. How much do I need for closing costs?", 'How much do I need for closing costs?'],
+    ['marital_status', 'My spouse and I have an FHA loan. Can we remove mortgage insurance?', 'My co-borrower and I have an FHA loan. Can we remove mortgage insurance?'],
+    // age
+    ['age', 'I am 67 years old; can I still get a 30-year mortgage?', 'Can I still get a 30-year mortgage?'],
+    ['age', 'At age 61, can I refinance into a 15-year loan?', 'Can I refinance into a 15-year loan?'],
+    ['age', 'What mortgage rate can an elderly borrower get with excellent credit?', 'What mortgage rate can I get with excellent credit?'],
+    // receipt of public assistance, where income is not the question
+    ['public_assistance', 'I get SSDI. What credit score do I need to buy a home?', 'What credit score do I need to buy a home?'],
+    ['public_assistance', 'What rate would I get on a USDA loan if I receive Medicaid?', 'What rate would I get on a USDA loan?'],
+    ['public_assistance', 'I am on welfare. Can I get an FHA loan with 3.5% down?', 'Can I get an FHA loan with 3.5% down?'],
+    // Fair Housing: familial status and disability; good-faith exercise of consumer credit rights
+    ['familial_status', 'I have three kids. What credit score do I need for an FHA loan?', 'What credit score do I need for an FHA loan?'],
+    ['familial_status', 'We are expecting a baby. Should we refinance now?', 'Should we refinance now?'],
+    ['disability', 'I am disabled. Can I get a conventional loan with 5% down?', 'Can I get a conventional loan with 5% down?'],
+    ['disability', 'I use a wheelchair. How much are closing costs?', 'How much are closing costs?'],
+    ['credit_rights', 'I filed a complaint with the CFPB last year. Can I still get an FHA loan?', 'Can I still get an FHA loan?'],
+    ['credit_rights', 'I disputed my credit report. What rate can I get?', 'What rate can I get?'],
+  ])('removes %s: %s', (category, question, neutral) => {
+    const result = neutralizeQuestion(question);
+    expect(result.text).toBe(neutral);
+    expect(result.changed).toBe(true);
+    expect(result.removed).toContain(category);
+    expect(findProtectedTermSpans(result.text)).toEqual([]);
+  });
+
+  it('turns "As a 35-year-old Catholic woman, can I…" into "Can I…"', () => {
+    const result = neutralizeQuestion('As a 35-year-old Catholic woman, can I get a jumbo loan?');
+    expect(result.text).toBe('Can I get a jumbo loan?');
+    expect(result.removed).toEqual(expect.arrayContaining(['age', 'religion', 'sex']));
+  });
+
+  it('gives every variant of a question the same text', () => {
+    const variants = [
+      'As a Black borrower, what credit score do I need for an FHA loan?',
+      'As a white borrower, what credit score do I need for an FHA loan?',
+      'As a Hispanic borrower, what credit score do I need for an FHA loan?',
+    ];
+    expect(new Set(variants.map(text)).size).toBe(1);
+  });
+
+  describe('keeps what bears on a lending rule, in neutral form', () => {
+    it('an age in a reverse-mortgage question (the youngest borrower must be 62)', () => {
+      expect(text("I'm 64, can I get a reverse mortgage?")).toBe("I'm 64, can I get a reverse mortgage?");
+      const result = neutralizeQuestion('I am 70 years old. How does a reverse mortgage work?');
+      expect(result.text).toBe('I am 70 years old. How does a reverse mortgage work?');
+      expect(result.kept).toEqual([{ category: 'age', term: '70 years old', reason: 'hecm-age' }]);
+      expect(text('As a senior, am I eligible for a HECM?')).toContain('senior');
+    });
+
+    it('public-assistance income in a question about income, whichever program it is', () => {
+      const ssi = neutralizeQuestion('I receive SSI and SNAP. How much house can I afford?');
+      const disability = neutralizeQuestion('I receive Social Security disability income. How much house can I afford?');
+      expect(ssi.text).toBe('I receive public assistance income. How much house can I afford?');
+      expect(disability.text).toBe(ssi.text);
+      expect(ssi.kept.map((entry) => entry.reason)).toEqual(['public-assistance-income', 'public-assistance-income']);
+      expect(text('Will lenders count my SSI income?')).toBe('Will lenders count my public assistance income?');
+    });
+
+    it('a service-connected disability in a VA question, household size in a USDA question', () => {
+      expect(text('I am a disabled veteran. Do I pay the VA funding fee?')).toBe('I am a disabled veteran. Do I pay the VA funding fee?');
+      expect(neutralizeQuestion('We are a family of five. What is the USDA income limit?').kept).toEqual([
+        { category: 'familial_status', term: 'family of five', reason: 'household-size' },
+      ]);
+    });
+
+    it('military and veteran status, which are not protected bases', () => {
+      expect(text('I am an active-duty service member. Does the SCRA cap my rate?')).toBe('I am an active-duty service member. Does the SCRA cap my rate?');
+    });
+
+    it('a consumer-rights question, where the right is the topic', () => {
+      expect(text('How do I file a dispute with the credit bureau?')).toBe('How do I file a dispute with the credit bureau?');
+    });
+  });
+
+  it.each([
+    'What credit score do I need for an FHA loan?',
+    'Can I use gift money for my down payment?',
+    'Is a single-family home eligible for a USDA loan?',
+    'What does being in the black mean for my credit?',
+    'How long does it take to close on a home?',
+    'What is the age of my credit history worth?',
+  ])('leaves a question with no protected attribute unchanged: %s', (question) => {
+    expect(neutralizeQuestion(question)).toEqual({ text: question, changed: false, removed: [], kept: [] });
+  });
+
+  it.each(['Muslim', 'I am Black.', 'As a woman?', 'immigrants'])('never returns an empty question: %s', (question) => {
+    expect(text(question).trim().length).toBeGreaterThan(0);
+  });
+
+  it('is deterministic', () => {
+    const question = 'As a 35-year-old Catholic woman on SSI, how much can I borrow?';
+    expect(neutralizeQuestion(question)).toEqual(neutralizeQuestion(question));
+  });
+});
