@@ -30,7 +30,7 @@ export interface SelectedSentences {
  * Picks the answer's sentences: the best first (the lead), then the next best that say something
  * new (of two near-duplicates the better is kept), stopping early when the rest fall well below
  * the lead. A pronoun-led sentence ("It…") brings the sentence it leans on, and a picked sentence
- * brings a pronoun-led one that follows it while there is room. The rest are ordered to read as
+ * other than the lead brings a pronoun-led one that follows it while there is room. The rest are ordered to read as
  * one answer: the lead's passage in its own order, then the other passages, best first.
  */
 export function selectSentences(ranked: readonly ScoredSentence[], all: readonly SourceSentence[], options: SelectionOptions): SelectedSentences {
@@ -55,7 +55,8 @@ export function selectSentences(ranked: readonly ScoredSentence[], all: readonly
     if (has(candidate) || picked.some((other) => jaccard(other.terms, candidate.terms) >= options.duplicateThreshold)) continue;
     take(candidate);
   }
-  for (const sentence of [...picked]) {
+  // Not after the lead: the sentences that answer best come next, in their passage's order.
+  for (const sentence of picked.filter((sentence) => !lead.includes(sentence))) {
     if (picked.length >= options.maxSentences) break;
     const next = neighbour(sentence, 1);
     if (next && CONTINUATION.test(next.text) && !has(next)) picked.push(next);

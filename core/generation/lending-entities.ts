@@ -40,7 +40,15 @@ export type LendingConcept =
   | 'refinance'
   | 'funding-fee'
   | 'gift-funds'
-  | 'credit-report';
+  | 'credit-report'
+  | 'condo'
+  | 'hoa'
+  | 'cfpb'
+  | 'loan-estimate'
+  | 'adverse-action'
+  | 'servicer'
+  | 'amortization'
+  | 'forbearance';
 
 const PROGRAMS: readonly (readonly [LendingProgram, RegExp])[] = [
   ['fha', /\bfha\b|federal housing administration/],
@@ -81,19 +89,37 @@ const CONCEPTS: readonly (readonly [LendingConcept, RegExp])[] = [
   ['funding-fee', /\bfunding fee\b/],
   ['gift-funds', /\bgifts?\b|\bgifted\b/],
   ['credit-report', /\bcredit reports?\b|\bcredit bureaus?\b|\bdisput/],
+  ['condo', /\bcondo(?:minium)?s?\b/],
+  ['hoa', /\bhoa\b|homeowners(?:'|’)? association/],
+  ['cfpb', /\bcfpb\b|consumer financial protection bureau/],
+  ['loan-estimate', /\bloan estimate\b|\bclosing disclosure\b|\btrid\b/],
+  ['adverse-action', /\badverse action\b|\b(?:turned|turn) (?:me |us )?down\b|\bdenied\b|\bdenial\b/],
+  ['servicer', /\bservic(?:er|ers|ing)\b/],
+  ['amortization', /\bamortiz/],
+  ['forbearance', /\bforbearance\b|\bloan modification\b/],
 ];
 
 /** The programs and concepts a text names. */
 export interface LendingEntities {
   programs: ReadonlySet<LendingProgram>;
   concepts: ReadonlySet<LendingConcept>;
+  /** The words naming each one, as written ("private mortgage insurance", "PMI"). */
+  mentions: ReadonlyMap<LendingProgram | LendingConcept, string>;
 }
 
 /** Finds the programs and concepts named in `text` (case-insensitive; abbreviations and full names alike). */
 export function findLendingEntities(text: string): LendingEntities {
   const lower = text.normalize('NFKC').toLowerCase().replace(/[\u2010-\u2013]/g, '-');
-  return {
-    programs: new Set(PROGRAMS.filter(([, pattern]) => pattern.test(lower)).map(([name]) => name)),
-    concepts: new Set(CONCEPTS.filter(([, pattern]) => pattern.test(lower)).map(([name]) => name)),
+  const mentions = new Map<LendingProgram | LendingConcept, string>();
+  const found = <T extends LendingProgram | LendingConcept>(lexicon: readonly (readonly [T, RegExp])[]): Set<T> => {
+    const names = new Set<T>();
+    for (const [name, pattern] of lexicon) {
+      const match = pattern.exec(lower);
+      if (match === null) continue;
+      names.add(name);
+      mentions.set(name, match[0]);
+    }
+    return names;
   };
+  return { programs: found(PROGRAMS), concepts: found(CONCEPTS), mentions };
 }

@@ -17,7 +17,11 @@ export type QuestionIntent = 'threshold' | 'deadline' | 'comparison' | 'eligibil
 export interface QuestionAnalysis {
   intent: QuestionIntent;
   entities: LendingEntities;
-  /** Stemmed content terms (question words such as "need" or "much" left out), in order, repeats removed. */
+  /**
+   * Stemmed content terms (question words such as "need" or "much" and numbers left out), in
+   * order, repeats removed. Numbers are the borrower's inputs ("$4,800", "$160 a month"), which
+   * the sources rarely repeat, so they count separately.
+   */
   terms: readonly string[];
   /** Adjacent content-term pairs ("credit score", "draw period"). */
   pairs: readonly string[];
@@ -25,6 +29,8 @@ export interface QuestionAnalysis {
   numbers: readonly string[];
   /** What a sentence answering the question shows (a number, a time span…), or null when nothing in particular. */
   cue: RegExp | null;
+  /** The cue names one kind of fact (an age), so a sentence without it hardly answers. */
+  specificCue: boolean;
 }
 
 const CUES: Record<QuestionIntent, RegExp | null> = {
@@ -39,7 +45,7 @@ const CUES: Record<QuestionIntent, RegExp | null> = {
 
 /** An age question is answered by an age ("at least 62"), not by any number. */
 const AGE_QUESTION = /\bhow old\b|\bages?\b|\bminimum age\b/;
-const AGE_CUE = /\bages?\b|\baged\b|\bolder\b|\byounger\b|\bat least \d{2}\b/i;
+const AGE_CUE = /\bages?\b|\baged\b|\bolder\b|\byoung(?:er|est)\b|\bat least \d{2}\b/i;
 
 /** Words that shape a question but say nothing about its subject. */
 const QUESTION_WORDS: ReadonlySet<string> = new Set(
@@ -57,7 +63,7 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
 const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?)\b|\bor\b.*\?$/],
   ['deadline', /\bhow (?:long|soon|quickly|many (?:days|months|years))\b|\bwhen\b|\bdeadline\b|\bwait\b|\bwithin\b/],
-  ['threshold', /\bhow (?:much|many|high|low|big|old)\b|\bage\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],
+  ['threshold', /\bhow (?:much|many|high|low|big|old)\b|\bage\b|\b(?:lowest|highest|least|most)\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],
   ['eligibility', /^(?:can|could|do|does|am|is|are|will|may|would|should|must)\b|\bqualify\b|\beligib/],
   ['how-to', /\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bsteps?\b|\bwhat should (?:i|we) do\b/],
   ['definition', /^what (?:is|are|does)\b|\bwhat does .* mean\b|\bmeaning of\b|\bdefin/],
@@ -68,9 +74,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.normalize('NFKC').toLowerCase().trim();
   const intent = INTENT_RULES.find(([, pattern]) => pattern.test(lower))?.[0] ?? 'general';
   const tokens = tokenize(question).filter((term) => !QUESTION_WORDS.has(term));
-  const terms = [...new Set(tokens)];
+  const isNumber = (term: string) => /^\d+(?:\.\d+)?$/.test(term);
+  const terms = [...new Set(tokens.filter((term) => !isNumber(term)))];
   const pairs = [...new Set(tokens.slice(1).map((token, i) => `${tokens[i]} ${token}`))];
-  const numbers = terms.filter((term) => /^\d+(?:\.\d+)?$/.test(term));
-  const cue = AGE_QUESTION.test(lower) ? AGE_CUE : CUES[intent];
-  return { intent, entities: findLendingEntities(question), terms, pairs, numbers, cue };
+  const numbers = [...new Set(tokens.filter(isNumber))];
+  const age = AGE_QUESTION.test(lower);
+  return { intent, entities: findLendingEntities(question), terms, pairs, numbers, cue: age ? AGE_CUE : CUES[intent], specificCue: age };
 }

@@ -33,10 +33,10 @@ export interface RefusalThresholds {
 }
 
 export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
-  minSentenceCoverage: 0.3,
-  minPassageCoverage: 0.5,
-  unclearPassageCoverage: 0.85,
-  clearRelevance: 8,
+  minSentenceCoverage: 0.25,
+  minPassageCoverage: 0.4,
+  unclearPassageCoverage: 0.8,
+  clearRelevance: 7,
 };
 
 /** Measures the evidence for answering from the scored sentences. */

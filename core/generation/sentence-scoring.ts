@@ -41,6 +41,8 @@ export interface ScoringWeights {
   phrase: number;
   /** Share of the score a sentence loses when it lacks what the intent asks for (a number, a time span…). */
   intentCue: number;
+  /** The same, for a question whose cue is specific (an age question wants an age). */
+  specificCue: number;
   /** Per question term found only in the sentence before (which this one does not refer back to), as a share of its weight. */
   context: number;
   /** Per question term found only in the sentence's passage title, as a share of its weight. */
@@ -51,6 +53,8 @@ export interface ScoringWeights {
   title: number;
   /** For a sentence matching the borrower profile's terms (times that share). */
   profile: number;
+  /** For a sentence repeating the question's numbers (times the share repeated). */
+  number: number;
   /** Multiplier for a sentence about another program than the one asked about. */
   tangent: number;
   /** Multiplier for a sentence that leans on the one before it ("It…", "This…"). */
@@ -60,11 +64,13 @@ export interface ScoringWeights {
 export const DEFAULT_SCORING_WEIGHTS: ScoringWeights = {
   phrase: 0.25,
   intentCue: 0.3,
+  specificCue: 0.5,
   context: 0.4,
   titleContext: 0.5,
   entity: 0.2,
   title: 0.15,
   profile: 0.25,
+  number: 0.2,
   tangent: 0.35,
   continuation: 0.8,
 };
@@ -95,7 +101,7 @@ export function scoreSentences(
       const tokens = tokenize(text);
       const own = findLendingEntities(text);
       // A sentence that names no program is about its passage's program(s).
-      const entities = own.programs.size > 0 ? own : { programs: titleEntities.programs, concepts: own.concepts };
+      const entities: LendingEntities = own.programs.size > 0 ? own : { ...own, programs: titleEntities.programs };
       return { text, passage, passageOrder, position, terms: new Set(tokens), pairs: new Set(adjacent(tokens)), entities };
     });
   });
@@ -108,6 +114,8 @@ export function scoreSentences(
     return sum;
   };
   const questionWeight = total(question.terms);
+  // A phrase weighs what its content terms weigh (numbers in it count for nothing here).
+  const pairWeight = (pair: string) => total(pair.split(' ').filter((term) => question.terms.includes(term)));
   const share = (has: (term: string) => boolean) => (questionWeight === 0 ? 0 : total(question.terms.filter(has)) / questionWeight);
   const weightedShare = (part: (term: string) => number) =>
     questionWeight === 0 ? 0 : question.terms.reduce((sum, term) => sum + part(term) * weight(term), 0) / questionWeight;
@@ -125,23 +133,34 @@ export function scoreSentences(
   const cue = question.cue;
 
   const ranked: ScoredSentence[] = [];
+  // A question term that is part of a program's or concept's name counts as present in a
+  // sentence naming that program or concept another way ("private mortgage insurance" ~ "PMI").
+  const aliasTerms = new Map<string, string[]>();
+  for (const [entity, mention] of question.entities.mentions) aliasTerms.set(entity, tokenize(mention));
   for (const sentence of all) {
+    const aliased = new Set<string>();
+    for (const [entity, terms] of aliasTerms) {
+      if ((sentence.entities.programs as ReadonlySet<string>).has(entity) || (sentence.entities.concepts as ReadonlySet<string>).has(entity)) {
+        for (const term of terms) aliased.add(term);
+      }
+    }
+    const present = (term: string) => sentence.terms.has(term) || aliased.has(term);
     const previous = sentence.position === 0 ? undefined : all[all.indexOf(sentence) - 1];
     const title = titleTerms[sentence.passageOrder]!;
-    const coverage = share((term) => sentence.terms.has(term));
+    const coverage = share(present);
     // A sentence is read in its passage, after the one before it: a question term named only by
     // the passage title or the previous sentence counts for part of its weight, and fully when the
     // sentence refers back ("…a one-time VA funding fee. As of 2025, for a first-use purchase it is 2.15%…").
     const refersBack = REFERS_BACK.test(sentence.text);
-    const fromPrevious = previous === undefined ? 0 : share((term) => !sentence.terms.has(term) && previous.terms.has(term));
+    const fromPrevious = previous === undefined ? 0 : share((term) => !present(term) && previous.terms.has(term));
     const previousWeight = refersBack ? 1 : weights.context;
     const inContext = weightedShare((term) =>
-      sentence.terms.has(term) ? 0 : Math.max(title.has(term) ? weights.titleContext : 0, previous?.terms.has(term) ? previousWeight : 0),
+      present(term) ? 0 : Math.max(title.has(term) ? weights.titleContext : 0, previous?.terms.has(term) ? previousWeight : 0),
     );
     const leansOnPrevious = refersBack && fromPrevious > coverage;
     const profileMatch = extraWeight === 0 ? 0 : total(extra.filter((term) => sentence.terms.has(term))) / extraWeight;
     if (coverage === 0 && profileMatch === 0 && inContext === 0) continue;
-    const phrases = question.pairs.filter((pair) => sentence.pairs.has(pair)).reduce((sum, pair) => sum + total(pair.split(' ')), 0);
+    const phrases = question.pairs.filter((pair) => sentence.pairs.has(pair)).reduce((sum, pair) => sum + pairWeight(pair), 0);
     const namesAsked =
       [...askedPrograms].some((program) => sentence.entities.programs.has(program)) ||
       [...askedConcepts].some((concept) => sentence.entities.concepts.has(concept));
@@ -151,9 +170,10 @@ export function scoreSentences(
       (questionWeight === 0 ? 0 : (weights.phrase * phrases) / questionWeight) +
       (namesAsked ? weights.entity : 0) +
       weights.title * (titleCoverage[sentence.passageOrder] ?? 0) +
-      weights.profile * profileMatch;
+      weights.profile * profileMatch +
+      (question.numbers.length === 0 ? 0 : (weights.number * question.numbers.filter((number) => sentence.terms.has(number)).length) / question.numbers.length);
     // A sentence without what the question asks for (a number, a time span…) answers it less.
-    if (cue !== null && !cue.test(sentence.text)) score *= 1 - weights.intentCue;
+    if (cue !== null && !cue.test(sentence.text)) score *= 1 - (question.specificCue ? weights.specificCue : weights.intentCue);
     if (isTangent(askedPrograms, sentence.entities.programs)) score *= weights.tangent;
     if (CONTINUATION.test(sentence.text)) score *= weights.continuation;
     // Fragments such as headings ("FHA loans") match well but read badly as an answer.
