@@ -18,7 +18,7 @@ import { requireEdgeSignature } from './http/edge-signature.ts';
 import { adviceStreamObservers, metricsMiddleware, type CoreMetrics } from './http/metrics.ts';
 import { requestId } from './http/request-id.ts';
 import type { Logger } from './logger.ts';
-import { adviceRoutes } from './routes/advice-routes.ts';
+import { adviceRoutes, type AdviceRouteDeps } from './routes/advice-routes.ts';
 import { registerAdviceStreamRoutes } from './routes/advice-stream-routes.ts';
 import { authRoutes, type TokenGrants } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -63,33 +63,8 @@ export function createCoreApp(deps: CoreAppDeps) {
   });
 
   const guard = deps.edgeSignatureSecret ? requireEdgeSignature({ secret: deps.edgeSignatureSecret }) : undefined;
-  app.route('/', healthRoutes({ live: deps.live, metrics: deps.metrics, describeRuntime: deps.describeRuntime }));
-  app.route('/', authRoutes({ tokens: deps.tokens, jwks: deps.jwks, maxBodyBytes: MAX_BODY_BYTES, ...(guard ? { guard } : {}) }));
-  app.route(
-    '/',
-    adviceRoutes({
-      pipeline: {
-        ...deps.pipeline,
-        live: deps.live,
-        observeStage: (stage, seconds) => deps.metrics.pipelineStage.observe({ stage }, seconds),
-      },
-      authorize: requireAuthorized(),
-      ...(guard ? { guard } : {}),
-      onAnswered: ({ flaggedCharacteristics }) => {
-        for (const characteristic of flaggedCharacteristics) deps.metrics.biasFlags.inc({ characteristic });
-      },
-      // History must never fail or slow the answer: written after it, failures logged.
-      recordAnswer: ({ userId, query, response }) => {
-        deps.admin.history
-          .recordAdvice({ userId, question: query, response })
-          .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not record advice history'));
-      },
-    }),
-  );
-  app.route('/', historyRoutes({ history: deps.admin.history }));
-  app.route('/admin', adminRoutes({ ...deps.admin, maxBodyBytes: MAX_BODY_BYTES }));
-
-  registerAdviceStreamRoutes(app, {
+  // One advice pipeline and its observers, shared by /v1/advice and /v1/advice/stream.
+  const advice: AdviceRouteDeps = {
     pipeline: {
       ...deps.pipeline,
       live: deps.live,
@@ -100,13 +75,20 @@ export function createCoreApp(deps: CoreAppDeps) {
     onAnswered: ({ flaggedCharacteristics }) => {
       for (const characteristic of flaggedCharacteristics) deps.metrics.biasFlags.inc({ characteristic });
     },
+    // History must never fail or slow the answer: written after it, failures logged.
     recordAnswer: ({ userId, query, response }) => {
       deps.admin.history
         .recordAdvice({ userId, question: query, response })
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not record advice history'));
     },
-    ...adviceStreamObservers(deps.metrics),
-  });
+  };
+  app.route('/', healthRoutes({ live: deps.live, metrics: deps.metrics, describeRuntime: deps.describeRuntime }));
+  app.route('/', authRoutes({ tokens: deps.tokens, jwks: deps.jwks, maxBodyBytes: MAX_BODY_BYTES, ...(guard ? { guard } : {}) }));
+  app.route('/', adviceRoutes(advice));
+  app.route('/', historyRoutes({ history: deps.admin.history }));
+  app.route('/admin', adminRoutes({ ...deps.admin, maxBodyBytes: MAX_BODY_BYTES }));
+
+  registerAdviceStreamRoutes(app, { ...advice, ...adviceStreamObservers(deps.metrics) });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', {
