@@ -10,6 +10,8 @@ import type { BiasChecker } from '../ports/bias-checker.ts';
 import type { Embedder } from '../ports/embedder.ts';
 import type { Generator, GenerationInput, GenerationResult, Passage } from '../ports/generator.ts';
 import type { LiveIndex, ServingIndex } from './live-index.ts';
+import { addRulePassages } from './rule-passages.ts';
+import { workOutNumbers, type WorkedNumbers } from '../lending/work-out-numbers.ts';
 
 export type PipelineStage = 'embed' | 'search' | 'generate' | 'bias';
 
@@ -149,6 +151,9 @@ async function answerWith(
     if (!document || hit.score <= minScore) continue;
     passages.push({ citation: passages.length + 1, id: document.id, title: document.title, text: document.text, score: hit.score });
   }
+  // The borrower's numbers worked out from the question and the profile; each figure's rule document is cited.
+  const numbers = workOutNumbers(query, request.profile);
+  addRulePassages(passages, loaded.documents, numbers.figures);
   const sources: AdviceSource[] = passages.map((passage) => ({
     id: passage.id,
     title: passage.title,
@@ -167,9 +172,11 @@ async function answerWith(
       onToken: observer?.onToken,
       indexVersion: loaded.manifest.version,
       queryVector: vector,
+      figures: numbers.figures,
+      figureProblems: numbers.problems,
     }),
   );
-  const [checked, biasMs] = await stage('bias', () => checkFairness(deps, embedder, request, query, passages, generation, signal, deadline));
+  const [checked, biasMs] = await stage('bias', () => checkFairness(deps, embedder, request, query, passages, generation, signal, deadline, numbers));
   const { bias } = checked;
   const fellBack = checked.final.generator === EXTRACTIVE_GENERATOR_ID || checked.final.degraded === true;
   const final: GenerationResult =
@@ -219,6 +226,7 @@ async function checkFairness(
   generation: GenerationResult,
   signal?: AbortSignal,
   deadline?: number,
+  numbers?: WorkedNumbers,
 ): Promise<{ bias: BiasReport; final: GenerationResult }> {
   const mode = deps.fairness?.mode ?? 'auto';
   const modelAnswer = generation.generator !== EXTRACTIVE_GENERATOR_ID && generation.degraded !== true;
@@ -239,7 +247,7 @@ async function checkFairness(
   if (!result.report.flagged) return { bias: result.report, final: generation };
   if (result.neutralAnswer) return { bias: result.report, final: result.neutralAnswer };
   if (deps.fallbackGenerator && modelAnswer) {
-    const input: GenerationInput = { query, profile: request.profile, passages, signal };
+    const input: GenerationInput = { query, profile: request.profile, passages, signal, figures: numbers?.figures, figureProblems: numbers?.problems };
     const fallback = await deps.fallbackGenerator.generate(input);
     return { bias: result.report, final: fallback };
   }

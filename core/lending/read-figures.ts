@@ -1,0 +1,252 @@
+import type { BorrowerProfile } from '../../shared/contracts/advice.ts';
+import { formatMoney, MAX_AMOUNT, MAX_RATE_PERCENT, MAX_TERM_YEARS } from './calculation.ts';
+import { MAX_POINTS } from './discount-points.ts';
+
+/** What a figure in the question is about. */
+export type FigureRole =
+  | 'monthlyIncome'
+  | 'annualIncome'
+  | 'monthlyDebt'
+  | 'housingPayment'
+  | 'loanAmount'
+  | 'propertyValue'
+  | 'downPayment'
+  | 'secondLien'
+  | 'closingCosts'
+  | 'monthlySavings'
+  | 'rate'
+  | 'downPaymentPercent'
+  | 'points'
+  | 'termYears'
+  | 'creditScore'
+  /** A dollar amount or percentage whose role the words around it do not say (not used in calculations). */
+  | 'amount'
+  | 'percent';
+
+export interface Figure {
+  role: FigureRole;
+  value: number;
+  /** As written in the question ("9k/month", "$1.2 million"), or the profile field. */
+  text: string;
+  source: 'question' | 'profile';
+}
+
+export interface FigureProblem {
+  /** As written. */
+  text: string;
+  reason: 'negative' | 'implausible' | 'ambiguous';
+  /** One plain sentence for the borrower. */
+  message: string;
+}
+
+/** The borrower's figures, merged from the question and the profile. */
+export interface BorrowerFigures {
+  monthlyIncome?: number;
+  /** Sum of the monthly debt payments named. */
+  monthlyDebts?: number;
+  housingPayment?: number;
+  loanAmount?: number;
+  propertyValue?: number;
+  downPayment?: number;
+  downPaymentPercent?: number;
+  secondLiens?: number[];
+  closingCosts?: number;
+  monthlySavings?: number;
+  /** Interest rates in the order written (the current one first, then a new one, in a refinance question). */
+  rates?: number[];
+  points?: number;
+  termYears?: number;
+  creditScore?: number;
+  veteran?: boolean;
+}
+
+export interface ReadFiguresResult {
+  figures: Figure[];
+  problems: FigureProblem[];
+  merged: BorrowerFigures;
+}
+
+const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, million: 1e6, b: 1e9, billion: 1e9 };
+const NUMBER_WORDS: Record<string, number> = { a: 1, one: 1, half: 0.5, two: 2, three: 3, four: 4, five: 5 };
+
+// One pass over the question finds every figure; the order of alternatives matters (scores and terms before plain numbers).
+const FIGURE = new RegExp(
+  [
+    String.raw`(?<score>(?:credit |fico )?score (?:of |is |is only |around |about )?(?<scoreValue>-?\d{2,5})|(?<scoreValue2>-?\d{2,5}) (?:credit |fico )?score)`,
+    String.raw`(?<term>(?<termValue>-?\d{1,3})[- ](?:year|yr)s?\b|(?:over|for) (?<termValue2>-?\d{1,3}) years)`,
+    String.raw`(?<points>(?<pointsValue>-?\d+(?:\.\d+)?|one|two|three|four|five|half a|a) (?:discount )?points?\b)`,
+    String.raw`(?<percent>(?<percentValue>-?\d+(?:\.\d+)?)\s?(?:%|percent\b))`,
+    String.raw`(?<money>(?<minus1>-)?\$\s?(?<minus2>-)?(?<moneyValue>\d[\d,]*(?:\.\d+)?)(?:\s?(?<moneyScale>k|mm|m|million|thousand|b|billion)\b)?|\b(?<kValue>\d+(?:\.\d+)?)\s?(?<kScale>k)\b)`,
+  ].join('|'),
+  'gi',
+);
+
+const MONTHLY = /^\s*(?:a|per|\/|each|every|\bin\b)?\s*(?:month|mo)\b|^\s*monthly\b/i;
+const YEARLY = /^\s*(?:a|per|\/|each|every)\s*(?:year|yr)\b|^\s*(?:annually|yearly)\b/i;
+
+/** Role from the words right after the amount (the noun it qualifies), in order. */
+const AFTER: ReadonlyArray<[RegExp, FigureRole]> = [
+  [/^(?:#\s*)*(?:down\b|as (?:a|my|the) down payment)/, 'downPayment'],
+  [/^(?:#\s*)*(?:in |of )?(?:closing costs?|to close|in fees)/, 'closingCosts'],
+  [/^(?:#\s*)*(?:(?:on|in) (?:a|the|my|our) )?(?:home equity loan|heloc|home equity line|second mortgage|second lien)/, 'secondLien'],
+  [/^(?:#\s*)*(?:(?:a|per) month |monthly |\/month |\/mo )?(?:in |on )?(?:a |my |our )?(?:car|auto|truck|student|credit card|card|personal loan|child support|alimony)\b/, 'monthlyDebt'],
+  [/^(?:#\s*)*(?:(?:a|per) month |monthly )?(?:in )?(?:other )?(?:debts?|minimums|debt payments)\b/, 'monthlyDebt'],
+  [/^(?:#\s*)*(?:(?:a|per) month )?(?:(?:house|housing|mortgage) payment|rent)\b/, 'housingPayment'],
+  [/^(?:#\s*)*(?:(?:fha|va|usda|conventional|jumbo|fixed|adjustable|arm|home|refinance|cash-out) )*(?:loan|mortgage|balance|heloc)\b/, 'loanAmount'],
+  [/^(?:#\s*)*(?:(?:fha|va|usda|new|starter|first) )?(?:home|house|condo|townhouse|property|place)\b/, 'propertyValue'],
+];
+
+/** Role from the words before the amount (the verb or phrase that introduces it), in order. */
+const BEFORE: ReadonlyArray<[RegExp, FigureRole]> = [
+  [/(?:down payment (?:of|is|would be)|put(?:ting)? down|putting|put)\s*$/, 'downPayment'],
+  [/(?:closing costs? (?:of|are|is|would be)|cost(?:s)?(?: me| us)?(?: about| around)?|fees? of|to close)\s*$/, 'closingCosts'],
+  [/(?:sav(?:e|es|ing)(?: me| us)?(?: about| around)?|savings of|(?:lower|lowers|cut|cuts|drop|drops|reduce|reduces) (?:my|our|the) payment by|by)\s*$/, 'monthlySavings'],
+  [/(?:(?:mortgage|house|housing|new) payment (?:would be|will be|is|of)|mortgage would be|mortgage will be|rent is|rent of)\s*$/, 'housingPayment'],
+  [/(?:make|makes|making|earn|earns|earning|income (?:is|of)|gross(?: pay| income)? (?:is|of)|gross|salary (?:is|of)|paid|bring in|take home|pay is)(?: about| around| roughly)?\s*$/, 'monthlyIncome'],
+  [/(?:owe|owes|borrow|borrowing|loan (?:of|amount of|is)|balance (?:of|is)|mortgage (?:of|for)|take out|taking(?: out)?|financ\w*|refinanc\w*)(?: a| an| about| around)?\s*$/, 'loanAmount'],
+  [/(?:worth|valued at|appraised at|apprais\w* for|price (?:of|is)|priced at|bought (?:it |my house |the house |my home |our home |our house )?for|buy(?:ing)?(?: a| an)?|purchas\w*(?: a| an)?|sells? for|costs)\s*$/, 'propertyValue'],
+];
+
+/**
+ * Reads the figures in a question — "$9,000 a month", "9k/month", "$275k loan", "$1.2 million",
+ * "2 points", "6.5%", "30-year", "620 credit score", "$400 car payment" — with the role the words
+ * around each give it, and merges them with the request's profile.
+ *
+ * The question wins over the profile when both give the same figure: the question is the
+ * scenario the borrower is asking about now ("what if I put 10% down?"), the profile their
+ * standing data. Negative, implausible (a 900% rate, a 1200 credit score) or ambiguous figures
+ * (an income under $20,000 without "a month" or "a year") are returned as problems and left out.
+ */
+export function readFigures(query: string, profile?: BorrowerProfile): ReadFiguresResult {
+  const figures: Figure[] = [];
+  const problems: FigureProblem[] = [];
+  const lower = query.toLowerCase();
+  const matches = [...lower.matchAll(FIGURE)];
+  const spans = matches.map((match) => [match.index, match.index + match[0].length] as const);
+
+  matches.forEach((match, i) => {
+    const groups = match.groups ?? {};
+    const text = query.slice(match.index, match.index + match[0].length);
+    const { before, after } = context(lower, spans, i);
+    if (groups.score !== undefined) {
+      const value = Number(groups.scoreValue ?? groups.scoreValue2);
+      if (!Number.isInteger(value) || value < 300 || value > 850) problems.push({ text, reason: 'implausible', message: `“${text}” is not a credit score (scores run from 300 to 850).` });
+      else figures.push({ role: 'creditScore', value, text, source: 'question' });
+    } else if (groups.term !== undefined) {
+      const value = Number(groups.termValue ?? groups.termValue2);
+      if (!(value > 0) || value > MAX_TERM_YEARS) problems.push({ text, reason: 'implausible', message: `“${text}” is not a loan term I can use (1 to ${MAX_TERM_YEARS} years).` });
+      else figures.push({ role: 'termYears', value, text, source: 'question' });
+    } else if (groups.points !== undefined) {
+      const word = groups.pointsValue!.replace(/ a$/, '');
+      const value = NUMBER_WORDS[word] ?? Number(word);
+      if (!(value > 0) || value > MAX_POINTS) problems.push({ text, reason: 'implausible', message: `“${text}” is not a number of points I can use (above 0, at most ${MAX_POINTS}).` });
+      else figures.push({ role: 'points', value, text, source: 'question' });
+    } else if (groups.percent !== undefined) {
+      readPercent(Number(groups.percentValue), text, before, after, figures, problems);
+    } else if (groups.money !== undefined) {
+      readMoney(groups, text, before, after, figures, problems);
+    }
+  });
+  if (/\b(?:zero|no|nothing|\$0) (?:money )?down\b/.test(lower) && !figures.some((figure) => figure.role === 'downPayment')) {
+    figures.push({ role: 'downPaymentPercent', value: 0, text: 'zero down', source: 'question' });
+  }
+  return { figures, problems, merged: merge(figures, profile) };
+}
+
+function readPercent(value: number, text: string, before: string, after: string, figures: Figure[], problems: FigureProblem[]): void {
+  if (value < 0) {
+    problems.push({ text, reason: 'negative', message: `“${text}” is negative, which I cannot use.` });
+    return;
+  }
+  let role: FigureRole = 'percent';
+  if (/^\s*(?:down\b|as (?:a|the) down payment)/.test(after)) role = 'downPaymentPercent';
+  else if (/(?:\bat|rate (?:of|is)|interest (?:of|rate of|rate is)?|apr (?:of|is)|from|to)\s*$/.test(before) || /^\s*(?:(?:interest |mortgage )?rate|interest|apr|fixed)\b/.test(after)) role = 'rate';
+  if (role === 'rate' && value > MAX_RATE_PERCENT) {
+    problems.push({ text, reason: 'implausible', message: `A ${text} interest rate is implausible (above ${MAX_RATE_PERCENT}%), so I did not use it.` });
+    return;
+  }
+  if (value > 100) {
+    problems.push({ text, reason: 'implausible', message: `“${text}” is above 100%, which I cannot use.` });
+    return;
+  }
+  figures.push({ role, value, text, source: 'question' });
+}
+
+function readMoney(groups: Record<string, string | undefined>, text: string, before: string, after: string, figures: Figure[], problems: FigureProblem[]): void {
+  if (groups.minus1 !== undefined || groups.minus2 !== undefined || /-\s*$/.test(before)) {
+    problems.push({ text, reason: 'negative', message: `“${text}” is a negative amount, which I cannot use.` });
+    return;
+  }
+  const digits = (groups.moneyValue ?? groups.kValue ?? '').replace(/,/g, '');
+  const scale = MULTIPLIERS[(groups.moneyScale ?? groups.kScale ?? '').toLowerCase()] ?? 1;
+  const value = Number(digits) * scale;
+  if (!Number.isFinite(value) || digits === '') {
+    problems.push({ text, reason: 'implausible', message: `I could not read the amount “${text}”.` });
+    return;
+  }
+  if (value > MAX_AMOUNT) {
+    problems.push({ text, reason: 'implausible', message: `${text} is implausibly large, so I did not use it.` });
+    return;
+  }
+  const monthly = MONTHLY.test(after);
+  const yearly = YEARLY.test(after) || /(?:annual|yearly|a year)\s+(?:\w+\s+){0,2}$/.test(before) || /salary/.test(before);
+  const noun = after.replace(/^\s*(?:(?:a|per|\/)\s*month|monthly|\/mo)\b/, '').trimStart();
+  let role: FigureRole = AFTER.find(([pattern]) => pattern.test(noun))?.[1] ?? 'amount';
+  if (role === 'amount') role = BEFORE.find(([pattern]) => pattern.test(before))?.[1] ?? 'amount';
+  if (role === 'monthlyIncome') {
+    if (yearly && !monthly) role = 'annualIncome';
+    else if (!monthly && !yearly) {
+      if (value >= 20_000) role = 'annualIncome';
+      else {
+        problems.push({ text, reason: 'ambiguous', message: `I could not tell whether an income of ${formatMoney(value)} is per month or per year; say “a month” or “a year”.` });
+        return;
+      }
+    }
+  }
+  figures.push({ role, value, text, source: 'question' });
+}
+
+/** Words between the previous figure (or a clause break) and this one, and from this one to the next; other figures masked as '#'. */
+function context(lower: string, spans: ReadonlyArray<readonly [number, number]>, i: number): { before: string; after: string } {
+  const [start, end] = spans[i]!;
+  const mask = (from: number, to: number) => {
+    let text = lower.slice(from, to);
+    for (const [s, e] of spans) if (s >= from && e <= to) text = text.slice(0, s - from) + '#'.padEnd(e - s, ' ') + text.slice(e - from);
+    return text;
+  };
+  const clauseStart = Math.max(lower.lastIndexOf('. ', start), lower.lastIndexOf('? ', start), lower.lastIndexOf('; ', start), lower.lastIndexOf(', ', start - 1), -1) + 1;
+  const nextBreak = lower.slice(end).search(/[.?;!](?:\s|$)|,\s/);
+  const clauseEnd = nextBreak === -1 ? lower.length : end + nextBreak;
+  return { before: mask(clauseStart, start).slice(-60).replace(/\s+/g, ' '), after: mask(end, clauseEnd).slice(0, 60).replace(/\s+/g, ' ') };
+}
+
+function merge(figures: readonly Figure[], profile: BorrowerProfile | undefined): BorrowerFigures {
+  const merged: BorrowerFigures = {};
+  const first = (role: FigureRole) => figures.find((figure) => figure.role === role)?.value;
+  const all = (role: FigureRole) => figures.filter((figure) => figure.role === role).map((figure) => figure.value);
+
+  const monthlyIncome = first('monthlyIncome') ?? (first('annualIncome') !== undefined ? first('annualIncome')! / 12 : undefined);
+  const debts = all('monthlyDebt');
+  const rates = all('rate');
+  const liens = all('secondLien');
+  assign(merged, 'monthlyIncome', monthlyIncome ?? (profile?.annualIncome !== undefined ? profile.annualIncome / 12 : undefined));
+  assign(merged, 'monthlyDebts', debts.length > 0 ? debts.reduce((sum, debt) => sum + debt, 0) : profile?.monthlyDebt);
+  assign(merged, 'housingPayment', first('housingPayment'));
+  assign(merged, 'loanAmount', first('loanAmount') ?? profile?.loanAmount);
+  assign(merged, 'propertyValue', first('propertyValue') ?? profile?.propertyValue);
+  assign(merged, 'downPayment', first('downPayment') ?? (first('downPaymentPercent') === undefined ? profile?.downPayment : undefined));
+  assign(merged, 'downPaymentPercent', first('downPaymentPercent'));
+  if (liens.length > 0) merged.secondLiens = liens;
+  assign(merged, 'closingCosts', first('closingCosts'));
+  assign(merged, 'monthlySavings', first('monthlySavings'));
+  if (rates.length > 0) merged.rates = rates;
+  assign(merged, 'points', first('points'));
+  assign(merged, 'termYears', first('termYears') ?? profile?.loanTermYears);
+  assign(merged, 'creditScore', first('creditScore') ?? profile?.creditScore);
+  if (profile?.veteran !== undefined) merged.veteran = profile.veteran;
+  return merged;
+}
+
+function assign<K extends keyof BorrowerFigures>(target: BorrowerFigures, key: K, value: BorrowerFigures[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}

@@ -1,0 +1,212 @@
+import type { BorrowerProfile } from '../../shared/contracts/advice.ts';
+import type { WorkedFigure } from '../ports/worked-figure.ts';
+import { formatMoney, formatPercent, type Calculation } from './calculation.ts';
+import { debtToIncome } from './debt-to-income.ts';
+import { discountPoints } from './discount-points.ts';
+import { downPayment } from './down-payment.ts';
+import { fhaMinimumDownPayment, fhaMortgageInsurance, FHA_RULE, FHA_UPFRONT_PERCENT } from './fha-mortgage-insurance.ts';
+import { loanToValue } from './loan-to-value.ts';
+import { monthlyPayment } from './monthly-payment.ts';
+import { pmiCancellation } from './pmi-cancellation.ts';
+import { readFigures, type BorrowerFigures } from './read-figures.ts';
+import { refinanceBreakEven } from './refinance-break-even.ts';
+import { rule2836 } from './rule-28-36.ts';
+import { vaFundingFee } from './va-funding-fee.ts';
+
+export interface WorkedNumbers {
+  figures: WorkedFigure[];
+  /** Sentences naming what could not be read or worked out (never guessed). */
+  problems: string[];
+}
+
+const CONVENTIONAL_RULE = 'conventional-loans-conforming-limits';
+
+/**
+ * Works out the numbers a question asks for. The calculations come from its words ("28/36",
+ * "afford", "DTI", "LTV", "payment", "break even", "points", "PMI", "FHA … premium", "VA funding
+ * fee", "options" with a price and a score); the figures from the question and the profile
+ * (see readFigures: the question wins). A calculation the question asks for whose figures are
+ * missing or unusable is named in `problems`; nothing is assumed.
+ */
+export function workOutNumbers(query: string, profile?: BorrowerProfile): WorkedNumbers {
+  const text = query.toLowerCase();
+  const read = readFigures(query, profile);
+  const figures: WorkedFigure[] = [];
+  const problems = read.problems.map((problem) => problem.message);
+  const numbers = withDerived(read.merged);
+  const add = <I, R>(id: string, label: string, calculation: Calculation<I, R>, describe: (inputs: I, result: R) => string) => {
+    if (!calculation.ok) {
+      problems.push(calculation.message);
+      return;
+    }
+    figures.push({
+      id,
+      label,
+      text: describe(calculation.inputs, calculation.result),
+      inputs: calculation.inputs as Record<string, unknown>,
+      result: calculation.result as Record<string, unknown>,
+      sourceDocumentId: calculation.rule,
+    });
+  };
+  const need = (what: string, label: string) => problems.push(`To work out ${label} I need ${what}.`);
+  const { monthlyIncome, monthlyDebts, housingPayment, loanAmount, propertyValue, rates = [], termYears } = numbers;
+
+  const wantsPoints = /\bpoints?\b/.test(text);
+  const wantsBreakEven = /break[- ]?even|pays? (?:for )?itself|pays? off|pay for themselves|worth (?:it|refinancing)|how long (?:until|before)/.test(text);
+  const wantsFha = /\bfha\b/.test(text);
+  const wantsFhaInsurance = wantsFha && /mortgage insurance|\bmip\b|premium|upfront/.test(text);
+
+  if (/28\s*\/\s*36|\bafford\b|how much (?:house|home)|(?:house|housing) payment (?:can|should)|spend on housing/.test(text)) {
+    if (monthlyIncome === undefined) need('your gross monthly income', 'the 28/36 rule');
+    else
+      add('rule-28-36', '28/36 rule', rule2836({ grossMonthlyIncome: monthlyIncome, monthlyDebts }), (inputs, result) => {
+        const base = `By the 28/36 rule, on ${formatMoney(inputs.grossMonthlyIncome)} a month: housing up to ${formatMoney(result.housingMax)} (28%), all debts up to ${formatMoney(result.totalDebtMax)} (36%).`;
+        return result.housingMaxWithDebts === undefined || inputs.monthlyDebts === undefined || inputs.monthlyDebts === 0
+          ? base
+          : `${base} With ${formatMoney(inputs.monthlyDebts)} a month of existing debts, a housing payment up to ${formatMoney(result.housingMaxWithDebts)} keeps within both.`;
+      });
+  }
+  if (/\bdti\b|debt[- ]to[- ]income/.test(text)) {
+    if (monthlyIncome === undefined) need('your gross monthly income', 'your debt-to-income ratio');
+    else if (monthlyDebts === undefined && housingPayment === undefined) need('your monthly debt payments', 'your debt-to-income ratio');
+    else
+      add('debt-to-income', 'Debt-to-income ratio', debtToIncome({ grossMonthlyIncome: monthlyIncome, housingPayment, otherMonthlyDebts: monthlyDebts ?? 0 }), (inputs, result) =>
+        result.frontEndPercent === undefined
+          ? `On ${formatMoney(inputs.grossMonthlyIncome)} a month of gross income, ${formatMoney(result.totalMonthlyDebts)} of monthly debt payments is a debt-to-income ratio of ${formatPercent(result.backEndPercent)}.`
+          : `On ${formatMoney(inputs.grossMonthlyIncome)} a month of gross income, a ${formatMoney(inputs.housingPayment!)} housing payment is a front-end DTI of ${formatPercent(result.frontEndPercent)}, and ${formatMoney(result.totalMonthlyDebts)} of monthly debts in all a back-end DTI of ${formatPercent(result.backEndPercent)}.`,
+      );
+  }
+  if (/\bc?ltv\b|loan[- ]to[- ]value/.test(text)) {
+    if (loanAmount === undefined || propertyValue === undefined) need('the loan amount (or the down payment) and the home’s value', 'the loan-to-value ratio');
+    else
+      add('loan-to-value', 'Loan-to-value ratio', loanToValue({ loanAmount, propertyValue, otherLiens: numbers.secondLiens }), (inputs, result) => {
+        const ltv = `A ${formatMoney(inputs.loanAmount)} loan on a ${formatMoney(inputs.propertyValue)} home is an LTV of ${formatPercent(result.ltvPercent)}.`;
+        return result.cltvPercent === undefined ? ltv : `${ltv} With ${formatMoney((inputs.otherLiens ?? []).reduce((sum, lien) => sum + lien, 0))} in other liens, the combined LTV (CLTV) is ${formatPercent(result.cltvPercent)}.`;
+      });
+  }
+  if (/monthly payment|payment (?:be|would be|will be)|pay (?:each|every|per|a) month|\bp&i\b|principal and interest/.test(text) && !wantsBreakEven) {
+    if (loanAmount === undefined || rates.length === 0 || termYears === undefined) need('the loan amount, the interest rate and the term', 'the monthly payment');
+    else
+      add('monthly-payment', 'Monthly payment', monthlyPayment({ principal: loanAmount, annualRatePercent: rates[0]!, termYears }), (inputs, result) =>
+        `A ${formatMoney(inputs.principal)} loan at ${formatPercent(inputs.annualRatePercent)} over ${inputs.termYears} years costs ${formatMoney(result.payment)} a month in principal and interest (${formatMoney(result.totalInterest)} of interest over the term).`,
+      );
+  }
+  if (wantsPoints && numbers.points !== undefined) {
+    if (loanAmount === undefined) need('the loan amount', 'the cost of the points');
+    else
+      add('discount-points', 'Discount points', discountPoints({ loanAmount, points: numbers.points, monthlySavings: numbers.monthlySavings }), (inputs, result) => {
+        const cost = `${inputs.points} ${inputs.points === 1 ? 'point' : 'points'} on a ${formatMoney(inputs.loanAmount)} loan cost ${formatMoney(result.cost)} (1% of the loan each).`;
+        return result.breakEven === undefined ? cost : `${cost} Saving ${formatMoney(inputs.monthlySavings!)} a month, they pay for themselves after ${months(result.breakEven.months)}.`;
+      });
+  } else if (wantsBreakEven) {
+    workOutBreakEven(numbers, add, need);
+  }
+  if (/\bpmi\b|private mortgage insurance|(?:drop|cancel|remove|get rid of) (?:the |my )?(?:pmi|mortgage insurance)/.test(text) && !wantsFha) {
+    if (loanAmount === undefined || propertyValue === undefined || rates.length === 0 || termYears === undefined) need('the original loan amount, the home’s original value, the interest rate and the term', 'when PMI can be cancelled');
+    else
+      add('pmi-cancellation', 'PMI cancellation', pmiCancellation({ principal: loanAmount, annualRatePercent: rates[0]!, termYears, originalValue: propertyValue }), (inputs, result) =>
+        `On a ${formatMoney(inputs.principal)} loan at ${formatPercent(inputs.annualRatePercent)} over ${inputs.termYears} years on a home originally worth ${formatMoney(inputs.originalValue)}, you can ask to cancel PMI when the balance reaches ${formatMoney(result.requestBalance)} (80%)${result.requestMonth === 0 ? ', which it already is' : `, scheduled after payment ${result.requestMonth}`}, and it ends automatically ${result.endsAtMidpoint ? `at the term’s midpoint, after payment ${result.automaticMonth}` : `at ${formatMoney(result.automaticBalance)} (78%), after payment ${result.automaticMonth}`}.`,
+      );
+  }
+  if (wantsFhaInsurance) workOutFhaInsurance(numbers, add, need);
+  else if ((wantsFha || /\boptions\b/.test(text)) && propertyValue !== undefined && numbers.creditScore !== undefined && loanAmount === undefined) workOutOptions(numbers, add);
+  if (/funding fee/.test(text) || (/\bva\b/.test(text) && /\bfee\b/.test(text))) workOutVaFee(text, numbers, add, need);
+  if (figures.length === 0 && numbers.downPaymentPercent !== undefined && propertyValue !== undefined && /\bdown\b/.test(text)) {
+    add('down-payment', 'Down payment', downPayment({ price: propertyValue, percent: numbers.downPaymentPercent }), (inputs, result) =>
+      `${formatPercent(inputs.percent)} down on a ${formatMoney(inputs.price)} home is ${formatMoney(result.amount)}, leaving a ${formatMoney(result.loanAmount)} loan.`,
+    );
+  }
+  return { figures, problems };
+}
+
+type Add = <I, R>(id: string, label: string, calculation: Calculation<I, R>, describe: (inputs: I, result: R) => string) => void;
+type Need = (what: string, label: string) => void;
+
+/** The loan from value and down payment, and the down payment percent, when only the others are given. */
+function withDerived(figures: BorrowerFigures): BorrowerFigures {
+  const derived = { ...figures };
+  if (derived.downPayment === undefined && derived.downPaymentPercent !== undefined && derived.propertyValue !== undefined && derived.loanAmount === undefined) {
+    derived.downPayment = (derived.propertyValue * derived.downPaymentPercent) / 100;
+  }
+  if (derived.loanAmount === undefined && derived.propertyValue !== undefined && derived.downPayment !== undefined && derived.downPayment < derived.propertyValue) {
+    derived.loanAmount = derived.propertyValue - derived.downPayment;
+  }
+  if (derived.downPaymentPercent === undefined && derived.downPayment !== undefined && derived.propertyValue !== undefined && derived.propertyValue > 0) {
+    derived.downPaymentPercent = (derived.downPayment / derived.propertyValue) * 100;
+  }
+  return derived;
+}
+
+function workOutBreakEven(numbers: BorrowerFigures, add: Add, need: Need): void {
+  const { closingCosts, monthlySavings, loanAmount, rates = [], termYears } = numbers;
+  if (closingCosts !== undefined && monthlySavings !== undefined) {
+    add('refinance-break-even', 'Break-even', refinanceBreakEven({ closingCosts, monthlySavings }), (inputs, result) =>
+      `Costs of ${formatMoney(inputs.closingCosts)} recovered at ${formatMoney(inputs.monthlySavings)} a month break even after ${months(result.months)} (${result.years} years).`,
+    );
+    return;
+  }
+  if (closingCosts !== undefined && loanAmount !== undefined && rates.length >= 2 && termYears !== undefined) {
+    const current = monthlyPayment({ principal: loanAmount, annualRatePercent: rates[0]!, termYears });
+    const next = monthlyPayment({ principal: loanAmount, annualRatePercent: rates[1]!, termYears });
+    if (!current.ok) return add('refinance-break-even', 'Break-even', current, () => '');
+    if (!next.ok) return add('refinance-break-even', 'Break-even', next, () => '');
+    const saving = Math.round((current.result.payment - next.result.payment) * 100) / 100;
+    add('refinance-break-even', 'Break-even', refinanceBreakEven({ closingCosts, monthlySavings: Math.max(0, saving) }), (inputs, result) =>
+      `At ${formatPercent(rates[0]!)} over ${termYears} years, ${formatMoney(loanAmount)} costs ${formatMoney(current.result.payment)} a month; at ${formatPercent(rates[1]!)} it costs ${formatMoney(next.result.payment)}, saving ${formatMoney(inputs.monthlySavings)} a month, so ${formatMoney(inputs.closingCosts)} of closing costs break even after ${months(result.months)}.`,
+    );
+    return;
+  }
+  need('the closing costs and the monthly saving (or the balance, both rates and the term)', 'the break-even point');
+}
+
+function workOutFhaInsurance(numbers: BorrowerFigures, add: Add, need: Need): void {
+  const { loanAmount, downPaymentPercent, termYears } = numbers;
+  if (loanAmount === undefined) return need('the loan amount', 'FHA mortgage insurance');
+  if (downPaymentPercent === undefined) {
+    // The upfront premium needs only the loan; the annual rate depends on the down payment, which is not guessed.
+    const upfront = Math.round(loanAmount * FHA_UPFRONT_PERCENT) / 100;
+    add('fha-mortgage-insurance', 'FHA mortgage insurance', { ok: true, inputs: { baseLoanAmount: loanAmount }, result: { upfrontPremium: upfront }, rule: FHA_RULE }, (inputs, result) =>
+      `On a ${formatMoney(inputs.baseLoanAmount)} FHA base loan, the upfront mortgage insurance premium (1.75%) is ${formatMoney(result.upfrontPremium)}; the annual premium depends on your down payment.`,
+    );
+    return;
+  }
+  add('fha-mortgage-insurance', 'FHA mortgage insurance', fhaMortgageInsurance({ baseLoanAmount: loanAmount, downPaymentPercent, termYears }), (inputs, result) =>
+    `On a ${formatMoney(inputs.baseLoanAmount)} FHA base loan with ${formatPercent(inputs.downPaymentPercent)} down, the upfront premium (1.75%) is ${formatMoney(result.upfrontPremium)} and the annual premium (${formatPercent(result.annualRatePercent)}) is about ${formatMoney(result.annualPremium)} in the first year (${formatMoney(result.monthlyPremium)} a month), for ${result.duration === 'life of loan' ? 'the life of the loan' : '11 years'}.`,
+  );
+}
+
+/** A price and a score: FHA's minimum down payment and premiums for them, and the conventional minimum. */
+function workOutOptions(numbers: BorrowerFigures, add: Add): void {
+  const price = numbers.propertyValue!;
+  const score = numbers.creditScore!;
+  const fha = fhaMinimumDownPayment({ price, creditScore: score });
+  add('fha-down-payment', 'FHA down payment', fha, (inputs, result) =>
+    result.eligible
+      ? `FHA: with a ${inputs.creditScore} score the minimum down payment is ${formatPercent(result.minimumPercent!)}, ${formatMoney(result.minimumAmount!)} on ${formatMoney(inputs.price)}, leaving a ${formatMoney(result.baseLoanAmount!)} base loan.`
+      : `FHA: a ${inputs.creditScore} score is below FHA's 500 minimum.`,
+  );
+  if (fha.ok && fha.result.eligible) {
+    workOutFhaInsurance({ loanAmount: fha.result.baseLoanAmount!, downPaymentPercent: fha.result.minimumPercent!, termYears: numbers.termYears }, add, () => {});
+  }
+  if (score >= 620) {
+    const conventional = downPayment({ price, percent: 3 });
+    add('conventional-down-payment', 'Conventional down payment', conventional.ok ? { ...conventional, rule: CONVENTIONAL_RULE } : conventional, (inputs, result) =>
+      `Conventional: a ${score} score meets the usual 620 minimum; the lowest down payment, 3%, is ${formatMoney(result.amount)} on ${formatMoney(inputs.price)} (a ${formatMoney(result.loanAmount)} loan), and with less than 20% down you pay private mortgage insurance.`,
+    );
+  }
+}
+
+function workOutVaFee(text: string, numbers: BorrowerFigures, add: Add, need: Need): void {
+  const { loanAmount, downPaymentPercent } = numbers;
+  if (loanAmount === undefined) return need('the loan amount', 'the VA funding fee');
+  if (downPaymentPercent === undefined) return need('your down payment', 'the VA funding fee');
+  const subsequent = /\bsecond\b|\bsubsequent\b|\bagain\b|\banother va\b|used (?:my|the) (?:va )?(?:benefit|entitlement|loan)/.test(text);
+  const stated = subsequent || /\bfirst\b/.test(text);
+  add('va-funding-fee', 'VA funding fee', vaFundingFee({ loanAmount, downPaymentPercent, use: subsequent ? 'subsequent' : 'first' }), (inputs, result) =>
+    `For a ${inputs.use === 'first' ? 'first' : 'later'} use with ${formatPercent(inputs.downPaymentPercent)} down, the VA funding fee is ${formatPercent(result.ratePercent)} of the ${formatMoney(inputs.loanAmount)} loan: ${formatMoney(result.fee)}${stated ? '' : ' (a later use with less than 5% down costs 3.3%)'}.`,
+  );
+}
+
+function months(value: number): string {
+  return Number.isInteger(value) ? `${value} months` : `about ${value} months`;
+}
