@@ -6,7 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { BullmqJobRunner } from '../jobs/runners/bullmq-job-runner.ts';
-import type { JobRunner } from '../ports/job-runner.ts';
+import type { JobAdministration } from '../ports/job-admin.ts';
 import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';
 import type { AdminEnv } from './admin-variables.ts';
 
@@ -20,7 +20,7 @@ export const DASHBOARD_BASE_PATH = `/admin${DASHBOARD_PATH}`;
  * (`* /admin/dashboard/*` rules: admin:jobs:manage, mutations audited). With the in-process
  * runner there are no BullMQ queues to show: every dashboard path answers 501 requires-redis.
  */
-export function mountDashboard(app: OpenAPIHono<AdminEnv>, deps: { runner: JobRunner; basePath?: string }): void {
+export function mountDashboard(app: OpenAPIHono<AdminEnv>, deps: { runner: JobAdministration; basePath?: string }): void {
   const basePath = deps.basePath ?? DASHBOARD_BASE_PATH;
   app.openAPIRegistry.registerPath({
     method: 'get',

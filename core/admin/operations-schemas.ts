@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { JOB_STATES } from '../jobs/job-listing.ts';
 import { QUEUE_NAMES } from '../jobs/queue-topology.ts';
-import type { JobCursor, JobState, QueueName } from '../ports/job-runner.ts';
+import type { QueueName } from '../jobs/job-payloads.ts';
+import type { JobCursor } from '../ports/job-admin.ts';
+import type { JobState } from '../ports/job-spec.ts';
 
 /** Documents one upload request may carry. */
 export const MAX_UPLOAD_DOCUMENTS = 500;

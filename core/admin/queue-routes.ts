@@ -4,7 +4,8 @@ import { validationHook } from '../../shared/http/validation-hook.ts';
 import { noteAudit } from '../audit/audit-mutations.ts';
 import { numericCounts } from '../jobs/queue-depth-reporter.ts';
 import { QUEUE_NAMES } from '../jobs/queue-topology.ts';
-import type { JobRunner, QueueName } from '../ports/job-runner.ts';
+import type { QueueName } from '../jobs/job-payloads.ts';
+import type { JobAdministration } from '../ports/job-admin.ts';
 import { pickProblems } from '../../shared/http/problem-responses.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import { CleanQueueRequestSchema, CleanQueueResultSchema, QueueListSchema, QueueParamsSchema, QueueStatusSchema, WorkerListSchema } from './operations-schemas.ts';
@@ -13,7 +14,7 @@ const security = [{ bearerAuth: [] }];
 const tags = ['admin: queues'];
 
 /** Counts per state, paused flag and live workers of each queue. */
-async function queueStatuses(runner: JobRunner, only?: QueueName) {
+async function queueStatuses(runner: JobAdministration, only?: QueueName) {
   const [counts, workers] = await Promise.all([runner.counts(), runner.workers()]);
   const names = only ? [only] : QUEUE_NAMES;
   return Promise.all(
@@ -27,7 +28,7 @@ async function queueStatuses(runner: JobRunner, only?: QueueName) {
 }
 
 /** Queues and workers: counts per state, pause/resume, clean finished jobs, workers alive. */
-export function queueRoutes(deps: { runner: JobRunner; maxBodyBytes: number }) {
+export function queueRoutes(deps: { runner: JobAdministration; maxBodyBytes: number }) {
   const app = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
   const { runner } = deps;
   const body = jsonBodyGuard({ maxBytes: deps.maxBodyBytes });

@@ -2,7 +2,8 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import { numericCounts } from '../jobs/queue-depth-reporter.ts';
 import { QUEUE_NAMES } from '../jobs/queue-topology.ts';
-import type { JobRunner, QueueName } from '../ports/job-runner.ts';
+import type { QueueName } from '../jobs/job-payloads.ts';
+import type { JobAdministration } from '../ports/job-admin.ts';
 import { pickProblems } from '../../shared/http/problem-responses.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import type { IndexControl } from './index-control.ts';
@@ -11,7 +12,7 @@ import { AdminStatsSchema } from './operations-schemas.ts';
 const UNFINISHED = ['waiting', 'waiting-children', 'prioritized', 'delayed', 'active'] as const;
 
 /** The dashboard numbers: vectors, index memory, queue depths, migration urgency and days to the 500k threshold. */
-export function statsRoutes(deps: { runner: JobRunner; index: IndexControl }) {
+export function statsRoutes(deps: { runner: JobAdministration; index: IndexControl }) {
   const app = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
   app.openapi(
     createRoute({

@@ -1,33 +1,33 @@
-import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import type { IndexPlan } from '../index/choose-index-kind.ts';
 import type { IndexRepository } from '../indexing/index-repository.ts';
 import type { DocumentSource } from '../ports/document-source.ts';
-import type { JobRunner, QueueCounts, RunnerEvent } from '../ports/job-runner.ts';
+import type { JobRunner } from '../ports/job-runner.ts';
+import type { AnyJobSpec, QueueCounts } from '../ports/job-spec.ts';
+import type { RunnerEvent } from '../ports/job-workers.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { BuildEmbedders } from './build-embedders.ts';
+import type { ConfiguredJobRunner } from './create-job-runner.ts';
 import type { JobEvent } from './job-events.ts';
 import { jobIds } from './job-ids.ts';
-import { DEFAULT_JOB_SETTINGS, type JobSettings } from './job-settings.ts';
+import { JOB_QUEUE } from './job-payloads.ts';
+import { resultOf } from './job-results.ts';
+import { resolveJobSettings, type JobSettings } from './job-settings.ts';
 import type { ProcessorSandbox } from './sandbox/process-sandbox.ts';
 import { sandboxBuildEmbedders, sandboxProcessors } from './sandbox/sandboxed-processors.ts';
 import { createProcessors } from './processors/create-processors.ts';
-import type { PublishResult } from './processors/publish.ts';
-import type { StatsResult } from './processors/stats.ts';
-import { JOB_QUEUE, QUEUE_NAMES } from './queue-topology.ts';
+import { QUEUE_NAMES } from './queue-topology.ts';
 import { createQueueDepthReporter, numericCounts } from './queue-depth-reporter.ts';
-import { checkRedisEvictionPolicy, type EvictionPolicyCheck } from './redis-eviction-policy.ts';
+import type { EvictionPolicyCheck } from './redis-eviction-policy.ts';
+import { retryPolicy } from './retry-policy.ts';
 import { createRunStore } from './run-store.ts';
-import { BullmqJobRunner } from './runners/bullmq-job-runner.ts';
-import { InProcessJobRunner } from './runners/in-process-job-runner.ts';
-import { createCallbackSwapAnnouncer, createRedisSwapAnnouncer, noSwapAnnouncer, type SwapAnnouncer } from './swap-announcer.ts';
+import { whenIdle } from './when-idle.ts';
+import { createCallbackSwapAnnouncer, noSwapAnnouncer, type SwapAnnouncer } from './swap-announcer.ts';
 import type { SwapMessage } from './swap-message.ts';
 
 export interface JobSystemOptions {
-  /** BullMQ on this Redis when set (REDIS_URL); otherwise the in-process runner. */
-  redisUrl?: string | undefined;
-  /** KEY_PREFIX: BullMQ keys go under `<prefix>bull:`, the swap channel is `<prefix>index:swap`. */
-  prefix: string;
+  /** The runner chosen by the composition root (createJobRunner); its role says whether workers run here. The caller closes it. */
+  runner: ConfiguredJobRunner;
   store: ObjectStore;
   repository: IndexRepository;
   /** Resolves the source named in an ingest job (e.g. 'corpus'). */
@@ -37,14 +37,7 @@ export interface JobSystemOptions {
   settings?: Partial<JobSettings> | undefined;
   /** Sources re-synced on the resync schedule. */
   resyncSources?: readonly string[] | undefined;
-  /**
-   * 'all' (default): run the workers and the schedules here. 'producer': only add jobs (an
-   * API process with separate worker processes); with `events: 'global'` it still sees every job's events.
-   */
-  role?: 'all' | 'producer';
-  /** Which job events reach onEvent under BullMQ (see BullmqJobRunner); default 'local' for 'all', 'global' for 'producer'. */
-  events?: 'local' | 'global' | 'none';
-  /** In-process runner only: called when a version is published (connect it to activateVersion). */
+  /** Without a runner announcer (in process): called when a version is published (connect it to activateVersion). */
   onSwap?: ((message: SwapMessage) => Promise<void> | void) | undefined;
   onEvent?: ((event: JobEvent) => void) | undefined;
   /**
@@ -65,7 +58,10 @@ export interface JobSystem {
   readonly runner: JobRunner;
   readonly announcer: SwapAnnouncer;
   readonly settings: JobSettings;
-  /** Checks Redis (noeviction), installs the schedules and starts the workers. Warnings are for the operator's log. */
+  /**
+   * Checks Redis (noeviction); with role 'all' installs the schedules and starts the workers,
+   * with role 'producer' listens to every worker's events (BullMQ, events 'global'). Warnings are for the operator's log.
+   */
   start(): Promise<{ warnings: string[]; evictionPolicy: EvictionPolicyCheck | null }>;
   /**
    * Reads the source and, if it changed, embeds, builds and publishes a new version. `force`
@@ -78,27 +74,26 @@ export interface JobSystem {
   enqueueCleanup(keep?: number): Promise<string>;
   enqueueStats(): Promise<string>;
   counts(): Promise<QueueCounts>;
-  /** Without force, waits for the jobs in flight. */
+  /**
+   * Resolves once no job is waiting, delayed, active, waiting for children or prioritized: one
+   * counts read now and one after each job completes or fails (runner events, no polling).
+   * Only the jobs whose events this process hears count as finishing (in process: all of them).
+   */
+  whenIdle(): Promise<void>;
+  /** Stops the workers and the sandbox; without force, waits for the jobs in flight. The runner is closed by its creator. */
   close(options?: { force?: boolean }): Promise<void>;
 }
 
 /**
- * The job system: queues, processors, schedules and the swap announcement, over BullMQ when
- * REDIS_URL is set and the in-process runner otherwise.
+ * The job system: processors, schedules, the swap announcement and the admin feed's events,
+ * over the runner the composition root chose (createJobRunner).
  */
 export function createJobSystem(options: JobSystemOptions): JobSystem {
-  const settings: JobSettings = {
-    ...DEFAULT_JOB_SETTINGS,
-    ...options.settings,
-    concurrency: { ...DEFAULT_JOB_SETTINGS.concurrency, ...options.settings?.concurrency },
-    schedules: { ...DEFAULT_JOB_SETTINGS.schedules, ...options.settings?.schedules },
-  };
+  const settings: JobSettings = resolveJobSettings(options.settings);
   const now = options.now ?? (() => new Date());
-  const role = options.role ?? 'all';
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true }) : null;
-  redis?.on('error', (error: Error) => options.logger.warn({ err: error }, 'job system Redis connection error'));
-  const announcer: SwapAnnouncer = redis
-    ? createRedisSwapAnnouncer(redis, options.prefix)
+  const { runner, role } = options.runner;
+  const announcer: SwapAnnouncer = options.runner.announcer
+    ? options.runner.announcer
     : options.onSwap
       ? createCallbackSwapAnnouncer(options.onSwap)
       : noSwapAnnouncer;
@@ -130,17 +125,17 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     if (event.type === 'completed') {
       emit({ type: 'job.completed', queue: event.queue, jobId: event.jobId, name: event.name, result: event.result, at });
       if (event.name === 'publish') {
-        const result = event.result as PublishResult;
+        const result = resultOf('publish', event.result);
         emit({ type: 'index.swapped', version: result.version, previous: result.previous, receivers: result.receivers, at });
       }
       if (event.name === 'stats') {
-        const result = event.result as StatsResult;
+        const result = resultOf('stats', event.result);
         for (const queue of QUEUE_NAMES) emit({ type: 'queue.depth', queue, counts: numericCounts(result.queues[queue]), at });
       }
     }
   };
 
-  let runner: JobRunner;
+  runner.subscribe(onRunnerEvent);
   const { sandbox } = options;
   const inline = createProcessors({
     store: options.store,
@@ -161,25 +156,11 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     logger: options.logger,
   });
   const processors = sandbox ? sandboxProcessors(inline, sandbox) : inline;
-  runner = redis
-    ? new BullmqJobRunner({
-        connection: redis,
-        prefix: `${options.prefix}bull`,
-        processors,
-        concurrency: settings.concurrency,
-        onEvent: onRunnerEvent,
-        logger: options.logger,
-        events: options.events ?? (role === 'all' ? 'local' : 'global'),
-        lockDurationMs: settings.lockDurationMs,
-        stalledIntervalMs: settings.stalledIntervalMs,
-        maxStalledCount: settings.maxStalledCount,
-      })
-    : new InProcessJobRunner({ processors, concurrency: settings.concurrency, onEvent: onRunnerEvent });
 
-  const retry = { attempts: settings.attempts, backoffMs: settings.backoffMs };
-  const add = async (job: Parameters<JobRunner['add']>[0]) => {
+  const retry = retryPolicy(settings);
+  const add = async (job: AnyJobSpec) => {
     const id = await runner.add(job);
-    depths?.touch(job.queue);
+    depths?.touch(JOB_QUEUE[job.name]);
     return id;
   };
   return {
@@ -188,25 +169,21 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     settings,
     async start() {
       const warnings: string[] = [];
-      let evictionPolicy: EvictionPolicyCheck | null = null;
-      if (redis) {
-        if (redis.status === 'wait') await redis.connect();
-        evictionPolicy = await checkRedisEvictionPolicy(redis);
-        if (evictionPolicy.warning) warnings.push(evictionPolicy.warning);
-      }
+      const evictionPolicy: EvictionPolicyCheck | null = await options.runner.check();
+      if (evictionPolicy?.warning) warnings.push(evictionPolicy.warning);
       if (role === 'all') {
         const { resync, cleanup, stats } = settings.schedules;
         for (const source of options.resyncSources ?? []) {
           const id = `resync.${source.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-          if (resync) await runner.schedule(id, resync, { name: 'ingest', queue: JOB_QUEUE.ingest, data: { source }, ...retry });
+          if (resync) await runner.schedule(id, resync, { name: 'ingest', data: { source }, ...retry });
           else await runner.unschedule(id);
         }
-        if (cleanup) await runner.schedule('cleanup', cleanup, { name: 'cleanup', queue: JOB_QUEUE.cleanup, data: {}, ...retry });
+        if (cleanup) await runner.schedule('cleanup', cleanup, { name: 'cleanup', data: {}, ...retry });
         else await runner.unschedule('cleanup');
-        if (stats) await runner.schedule('stats', stats, { name: 'stats', queue: JOB_QUEUE.stats, data: {}, attempts: 1 });
+        if (stats) await runner.schedule('stats', stats, { name: 'stats', data: {}, attempts: 1 });
         else await runner.unschedule('stats');
-        await runner.start();
-      } else if (runner instanceof BullmqJobRunner && (options.events ?? 'global') === 'global') {
+        await runner.start(processors);
+      } else if (options.runner.events === 'global') {
         await runner.listen();
       }
       for (const warning of warnings) options.logger.warn({ jobs: runner.kind }, warning);
@@ -216,20 +193,20 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
       add({
         id: jobIds.ingest(source, now().getTime()),
         name: 'ingest',
-        queue: JOB_QUEUE.ingest,
         data: { source, ...(syncOptions.force ? { force: true } : {}), ...(syncOptions.reembed ? { reembed: true } : {}) },
         ...retry,
       }),
-    enqueuePublish: (version) => add({ id: jobIds.rollback(version, now().getTime()), name: 'publish', queue: JOB_QUEUE.publish, data: { version }, ...retry }),
+    enqueuePublish: (version) => add({ id: jobIds.rollback(version, now().getTime()), name: 'publish', data: { version }, ...retry }),
     enqueueCleanup: (keep) =>
-      add({ id: jobIds.cleanup(now().getTime()), name: 'cleanup', queue: JOB_QUEUE.cleanup, data: keep === undefined ? {} : { keep }, ...retry }),
-    enqueueStats: () => add({ id: jobIds.stats(now().getTime()), name: 'stats', queue: JOB_QUEUE.stats, data: {}, attempts: 1 }),
+      add({ id: jobIds.cleanup(now().getTime()), name: 'cleanup', data: keep === undefined ? {} : { keep }, ...retry }),
+    enqueueStats: () => add({ id: jobIds.stats(now().getTime()), name: 'stats', data: {}, attempts: 1 }),
     counts: () => runner.counts(),
+    whenIdle: () => whenIdle(runner),
     async close(closeOptions = {}) {
       depths?.close();
       await runner.close(closeOptions);
       await sandbox?.close(closeOptions);
-      if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
+

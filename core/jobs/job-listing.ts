@@ -1,4 +1,6 @@
-import type { JobCursor, JobListQuery, JobState, QueueName } from '../ports/job-runner.ts';
+import type { JobCursor, JobListQuery } from '../ports/job-admin.ts';
+import type { JobState } from '../ports/job-spec.ts';
+import type { QueueName } from './job-payloads.ts';
 import { QUEUE_NAMES } from './queue-topology.ts';
 
 /** Every job state, in the order the admin views list them. */

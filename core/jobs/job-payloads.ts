@@ -15,4 +15,21 @@ export const JobPayloadSchemas = {
   stats: z.object({}),
 } as const;
 
-export type JobPayloads = { [Name in keyof typeof JobPayloadSchemas]: z.infer<(typeof JobPayloadSchemas)[Name]> };
+/** The three job queues of the design, most urgent first. */
+export type QueueName = 'embedding' | 'indexing' | 'maintenance';
+
+/** The queue each job runs on: a job spec names its job, and its queue follows from here. */
+export const JOB_QUEUE = {
+  ingest: 'embedding',
+  'embed-batch': 'embedding',
+  'build-index': 'indexing',
+  publish: 'indexing',
+  cleanup: 'maintenance',
+  stats: 'maintenance',
+} as const satisfies Record<keyof typeof JobPayloadSchemas, QueueName>;
+
+/** Every job there is. */
+export type JobName = keyof typeof JobPayloadSchemas;
+
+/** The payload of each job, by name: what producers add and what its processor receives. */
+export type JobPayloads = { [Name in JobName]: z.infer<(typeof JobPayloadSchemas)[Name]> };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { QueueName, RepeatSpec } from '../ports/job-runner.ts';
+import type { RepeatSpec } from '../ports/job-spec.ts';
+import type { QueueName } from './job-payloads.ts';
 import { DEFAULT_CONCURRENCY } from './queue-topology.ts';
 
 /**
@@ -82,6 +83,16 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   maxStalledCount: 3,
   schedules: { resync: { pattern: '0 * * * *' }, cleanup: { pattern: '0 2 * * *' }, stats: { every: 300_000 } },
 };
+
+/** Settings given in part, completed with the defaults (concurrency and schedules per entry). */
+export function resolveJobSettings(settings: Partial<JobSettings> = {}): JobSettings {
+  return {
+    ...DEFAULT_JOB_SETTINGS,
+    ...settings,
+    concurrency: { ...DEFAULT_JOB_SETTINGS.concurrency, ...settings.concurrency },
+    schedules: { ...DEFAULT_JOB_SETTINGS.schedules, ...settings.schedules },
+  };
+}
 
 /** Settings from the parsed environment. */
 export function jobSettingsFromEnv(env: JobEnv): JobSettings {

@@ -1,4 +1,5 @@
-import type { QueueCounts, QueueName } from '../ports/job-runner.ts';
+import type { QueueCounts } from '../ports/job-spec.ts';
+import type { QueueName } from './job-payloads.ts';
 
 export interface QueueDepthReporterOptions {
   counts: () => Promise<QueueCounts>;

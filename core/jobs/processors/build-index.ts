@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/errors/app-error.ts';
 import { buildIndexVersion } from '../../indexing/build-index.ts';
 import type { KnowledgeDocument } from '../../ports/document.ts';
-import type { ProcessorContext } from '../../ports/job-runner.ts';
+import type { ProcessorContext } from '../../ports/job-workers.ts';
 import { JobPayloadSchemas } from '../job-payloads.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
 
@@ -20,7 +20,7 @@ export interface BuildIndexResult {
  * The same run always builds the same version id, so a retry rewrites identical files.
  */
 export function createBuildIndexProcessor(deps: ProcessorDependencies) {
-  return async (context: ProcessorContext): Promise<BuildIndexResult> => {
+  return async (context: ProcessorContext<'build-index'>): Promise<BuildIndexResult> => {
     const { run } = JobPayloadSchemas['build-index'].parse(context.data);
     const descriptor = await deps.runs.requireRun(run);
     const embedder = await deps.embedders.restore(await deps.runs.requireEmbedder(run));

@@ -1,4 +1,4 @@
-import type { ProcessorContext } from '../../ports/job-runner.ts';
+import type { ProcessorContext } from '../../ports/job-workers.ts';
 import { JobPayloadSchemas } from '../job-payloads.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
 
@@ -16,7 +16,7 @@ export interface CleanupResult {
  * vector cache and runs still in progress (no result yet, younger than the grace period) stay.
  */
 export function createCleanupProcessor(deps: ProcessorDependencies) {
-  return async (context: ProcessorContext): Promise<CleanupResult> => {
+  return async (context: ProcessorContext<'cleanup'>): Promise<CleanupResult> => {
     const keep = JobPayloadSchemas.cleanup.parse(context.data).keep ?? deps.keepVersions;
     const live = await deps.repository.latestVersion();
     const manifests = await deps.repository.listManifests();

@@ -1,5 +1,4 @@
-import type { Processor } from '../../ports/job-runner.ts';
-import type { JobName } from '../queue-topology.ts';
+import type { TypedProcessors } from '../job-results.ts';
 import { createBuildIndexProcessor } from './build-index.ts';
 import { createCleanupProcessor } from './cleanup.ts';
 import { createEmbedBatchProcessor } from './embed-batch.ts';
@@ -9,7 +8,7 @@ import { createPublishProcessor } from './publish.ts';
 import { createStatsProcessor } from './stats.ts';
 
 /** Every job's processor, registered in one place; both runners call these. */
-export function createProcessors(deps: ProcessorDependencies): Record<JobName, Processor> {
+export function createProcessors(deps: ProcessorDependencies): TypedProcessors {
   return {
     ingest: createIngestProcessor(deps),
     'embed-batch': createEmbedBatchProcessor(deps),

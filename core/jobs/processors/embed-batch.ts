@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError } from '../../../shared/errors/app-error.ts';
 import { documentEmbeddingText } from '../../embedding/document-text.ts';
 import type { Embedder } from '../../ports/embedder.ts';
-import type { ProcessorContext } from '../../ports/job-runner.ts';
+import type { ProcessorContext } from '../../ports/job-workers.ts';
 import { JobPayloadSchemas } from '../job-payloads.ts';
 import type { VectorReuse } from '../run-store.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
@@ -38,7 +38,7 @@ export function createEmbedBatchProcessor(deps: ProcessorDependencies) {
     return embedder;
   };
 
-  return async (context: ProcessorContext): Promise<EmbedBatchResult> => {
+  return async (context: ProcessorContext<'embed-batch'>): Promise<EmbedBatchResult> => {
     const { run, batch } = JobPayloadSchemas['embed-batch'].parse(context.data);
     const descriptor = await deps.runs.requireRun(run);
     const input = await deps.runs.requireBatchInput(run, batch);

@@ -2,10 +2,12 @@ import { AppError } from '../../../shared/errors/app-error.ts';
 import { documentEmbeddingText } from '../../embedding/document-text.ts';
 import { sha256Hex } from '../../indexing/sha256.ts';
 import type { KnowledgeDocument } from '../../ports/document.ts';
-import type { FlowSpec, ProcessorContext } from '../../ports/job-runner.ts';
+import type { FlowSpec } from '../../ports/job-spec.ts';
+import type { ProcessorContext } from '../../ports/job-workers.ts';
 import { describeEmbedder } from '../build-embedders.ts';
 import { JobPayloadSchemas } from '../job-payloads.ts';
 import { jobIds } from '../job-ids.ts';
+import { retryPolicy } from '../retry-policy.ts';
 import type { EmbedderDescriptor, VectorReuse } from '../run-store.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
 
@@ -31,7 +33,7 @@ export interface IngestResult {
  * adds the same flow again, which is a no-op.
  */
 export function createIngestProcessor(deps: ProcessorDependencies) {
-  return async (context: ProcessorContext): Promise<IngestResult> => {
+  return async (context: ProcessorContext<'ingest'>): Promise<IngestResult> => {
     const { source: sourceName, force, reembed } = JobPayloadSchemas.ingest.parse(context.data);
     const source = deps.sources(sourceName);
     if (!source) throw new AppError('not-found', { detail: `unknown document source "${sourceName}"` });
@@ -111,24 +113,21 @@ export function createIngestProcessor(deps: ProcessorDependencies) {
 
 /** publish ← build-index ← embed-batch × n, with idempotent ids derived from the run. */
 export function indexingFlow(run: string, batches: number, deps: Pick<ProcessorDependencies, 'attempts' | 'backoffMs'>): FlowSpec {
-  const retry = { attempts: deps.attempts, backoffMs: deps.backoffMs };
+  const retry = retryPolicy(deps);
   return {
     id: jobIds.publish(run),
     name: 'publish',
-    queue: 'indexing',
     data: { run },
     ...retry,
     children: [
       {
         id: jobIds.buildIndex(run),
         name: 'build-index',
-        queue: 'indexing',
         data: { run },
         ...retry,
         children: Array.from({ length: batches }, (_, batch) => ({
           id: jobIds.embedBatch(run, batch),
-          name: 'embed-batch',
-          queue: 'embedding' as const,
+          name: 'embed-batch' as const,
           data: { run, batch },
           ...retry,
         })),

@@ -2,7 +2,7 @@ import type { Logger } from '../../logger.ts';
 import type { IndexPlan } from '../../index/choose-index-kind.ts';
 import type { IndexRepository } from '../../indexing/index-repository.ts';
 import type { DocumentSource } from '../../ports/document-source.ts';
-import type { QueueCounts } from '../../ports/job-runner.ts';
+import type { QueueCounts } from '../../ports/job-spec.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import type { BuildEmbedders } from '../build-embedders.ts';
 import type { RunStore } from '../run-store.ts';

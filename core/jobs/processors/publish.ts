@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors/app-error.ts';
-import type { ProcessorContext } from '../../ports/job-runner.ts';
+import type { ProcessorContext } from '../../ports/job-workers.ts';
 import { JobPayloadSchemas } from '../job-payloads.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
 
@@ -16,7 +16,7 @@ export interface PublishResult {
  * the version comes from the run; for a rollback it is given.
  */
 export function createPublishProcessor(deps: ProcessorDependencies) {
-  return async (context: ProcessorContext): Promise<PublishResult> => {
+  return async (context: ProcessorContext<'publish'>): Promise<PublishResult> => {
     const data = JobPayloadSchemas.publish.parse(context.data);
     let version = data.version;
     let previous: string | null = null;

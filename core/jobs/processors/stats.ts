@@ -1,5 +1,5 @@
-import type { QueueCounts } from '../../ports/job-runner.ts';
-import type { ProcessorContext } from '../../ports/job-runner.ts';
+import type { QueueCounts } from '../../ports/job-spec.ts';
+import type { ProcessorContext } from '../../ports/job-workers.ts';
 import { readIndexStats, type IndexStats } from '../index-stats.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
 
@@ -9,5 +9,5 @@ export interface StatsResult extends IndexStats {
 
 /** Index statistics for the dashboards: vector count, memory, the migration-urgency score, queue depths. */
 export function createStatsProcessor(deps: ProcessorDependencies) {
-  return async (_context: ProcessorContext): Promise<StatsResult> => ({ ...(await readIndexStats(deps.repository)), queues: await deps.queueCounts() });
+  return async (_context: ProcessorContext<'stats'>): Promise<StatsResult> => ({ ...(await readIndexStats(deps.repository)), queues: await deps.queueCounts() });
 }

@@ -2,41 +2,29 @@ import { hostname } from 'node:os';
 import { FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker, type FlowJob, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.ts';
-import type {
-  CancelOutcome,
-  CleanRequest,
-  FlowSpec,
-  JobInfo,
-  JobListQuery,
-  JobPage,
-  JobRunner,
-  JobSpec,
-  JobState,
-  Processor,
-  ProcessorContext,
-  QueueCounts,
-  QueueName,
-  RepeatSpec,
-  RetryOutcome,
-  RunnerEvent,
-  WorkerInfo,
-} from '../../ports/job-runner.ts';
+import type { CancelOutcome, CleanRequest, JobInfo, JobListQuery, JobPage, RetryOutcome, WorkerInfo } from '../../ports/job-admin.ts';
+import type { JobRunner } from '../../ports/job-runner.ts';
+import type { FlowSpec, JobSpec, JobState, QueueCounts, RepeatSpec } from '../../ports/job-spec.ts';
+import type { ProcessorContext, Processors, RunnerEvent } from '../../ports/job-workers.ts';
+import { JOB_QUEUE, type JobName, type QueueName } from '../job-payloads.ts';
 import { queryScope, selectJobPage, type JobListEntry } from '../job-listing.ts';
 import { errorMessage, isPermanentFailure } from '../permanent-failure.ts';
 import { QUEUE_NAMES } from '../queue-topology.ts';
+import { repeatOptions } from '../repeat-options.ts';
+import { bullmqBackoff } from '../retry-policy.ts';
+import { createRunnerEventEmitter } from './runner-event-emitter.ts';
 
 export interface BullmqJobRunnerOptions {
   /** A connection made with `maxRetriesPerRequest: null` (BullMQ's requirement); the runner does not close it. */
   connection: Redis;
   /** BullMQ key prefix, e.g. 'apfa:bull' → keys 'apfa:bull:embedding:…'. */
   prefix: string;
-  processors: Record<string, Processor>;
   concurrency: Record<QueueName, number>;
-  onEvent?: (event: RunnerEvent) => void;
   logger: Logger;
   /**
    * 'local': events of the jobs this process runs (Worker events); 'global': of every worker
-   * anywhere (QueueEvents over Redis streams), for a process that only serves the admin feed.
+   * anywhere (QueueEvents over Redis streams), for a process that only serves the admin feed
+   * (then `listen()` starts them without workers). Default 'local'.
    */
   events?: 'local' | 'global' | 'none';
   /** Lock of an active job; renewed at half of it while the job runs (BullMQ default 30 s). */
@@ -61,9 +49,14 @@ export class BullmqJobRunner implements JobRunner {
   readonly #workers: Worker[] = [];
   readonly #queueEvents: QueueEvents[] = [];
   readonly #ownConnections: Redis[] = [];
+  readonly #events;
+  #processors: Processors | null = null;
+  #listening = false;
+  #closed: Promise<void> | null = null;
 
   constructor(options: BullmqJobRunnerOptions) {
     this.#options = options;
+    this.#events = createRunnerEventEmitter(options.logger);
     const { connection, prefix } = options;
     this.#queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })])) as Record<QueueName, Queue>;
     for (const queue of Object.values(this.#queues)) queue.on('error', (error) => options.logger.error({ err: error, queue: queue.name }, 'job queue error'));
@@ -71,13 +64,13 @@ export class BullmqJobRunner implements JobRunner {
     this.#flows.on('error', (error) => options.logger.error({ err: error }, 'flow producer error'));
   }
 
-  /** The BullMQ queues, e.g. for @bull-board. */
+  /** The BullMQ queues, e.g. for @bull-board (BullMQ only: not part of the ports). */
   get queues(): Readonly<Record<QueueName, Queue>> {
     return this.#queues;
   }
 
-  async add(job: JobSpec): Promise<string> {
-    const added = await this.#queues[job.queue].add(job.name, job.data, this.#jobOptions(job));
+  async add<N extends JobName>(job: JobSpec<N>): Promise<string> {
+    const added = await this.#queues[JOB_QUEUE[job.name]].add(job.name, job.data, this.#jobOptions(job));
     return added.id ?? job.id;
   }
 
@@ -86,13 +79,9 @@ export class BullmqJobRunner implements JobRunner {
     return node.job.id ?? flow.id;
   }
 
-  async schedule(schedulerId: string, repeat: RepeatSpec, job: Omit<JobSpec, 'id'>): Promise<void> {
+  async schedule<N extends JobName>(schedulerId: string, repeat: RepeatSpec, job: Omit<JobSpec<N>, 'id'>): Promise<void> {
     const { jobId: _ignored, ...opts } = this.#jobOptions({ ...job, id: schedulerId });
-    await this.#queues[job.queue].upsertJobScheduler(
-      schedulerId,
-      'every' in repeat ? { every: repeat.every } : { pattern: repeat.pattern, ...(repeat.tz ? { tz: repeat.tz } : {}) },
-      { name: job.name, data: job.data, opts },
-    );
+    await this.#queues[JOB_QUEUE[job.name]].upsertJobScheduler(schedulerId, repeatOptions(repeat), { name: job.name, data: job.data, opts });
   }
 
   async unschedule(schedulerId: string): Promise<void> {
@@ -221,12 +210,17 @@ export class BullmqJobRunner implements JobRunner {
     return lists.flat();
   }
 
-  async start(): Promise<void> {
+  subscribe(listener: (event: RunnerEvent) => void): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  async start(processors: Processors): Promise<void> {
     const { connection, prefix, logger } = this.#options;
+    this.#processors = processors;
     const workerName = this.#options.workerName ?? `${hostname()}:${process.pid}`;
     const events = this.#options.events ?? 'local';
     for (const name of QUEUE_NAMES) {
-      const worker = new Worker(name, (job, token) => this.#process(name, job, token), {
+      const worker = new Worker(name, (job) => this.#process(name, job), {
         connection,
         prefix,
         name: workerName,
@@ -239,39 +233,44 @@ export class BullmqJobRunner implements JobRunner {
       if (events === 'local') this.#listenToWorker(name, worker);
       this.#workers.push(worker);
     }
-    if (events === 'global') {
-      for (const name of QUEUE_NAMES) this.#queueEvents.push(this.#listenGlobally(name));
-    }
-    await Promise.all([...this.#workers.map((worker) => worker.waitUntilReady()), ...this.#queueEvents.map((queueEvents) => queueEvents.waitUntilReady())]);
+    await Promise.all(this.#workers.map((worker) => worker.waitUntilReady()));
+    if (events === 'global') await this.listen();
   }
 
-  /** Starts only the global event listener (a process that serves the admin feed but runs no jobs). */
+  /** Starts the global event listener (QueueEvents): the events of every worker anywhere. Once only. */
   async listen(): Promise<void> {
+    if (this.#listening) return;
+    this.#listening = true;
     for (const name of QUEUE_NAMES) this.#queueEvents.push(this.#listenGlobally(name));
     await Promise.all(this.#queueEvents.map((queueEvents) => queueEvents.waitUntilReady()));
   }
 
-  async close(options: { force?: boolean } = {}): Promise<void> {
-    // worker.close() waits for the jobs in flight; close(true) abandons them to the stalled check.
-    await Promise.all(this.#workers.map((worker) => worker.close(options.force === true)));
-    await Promise.all(this.#queueEvents.map((queueEvents) => queueEvents.close()));
-    await Promise.all(this.#ownConnections.map((connection) => connection.quit().catch(() => connection.disconnect())));
-    await Promise.all([...Object.values(this.#queues).map((queue) => queue.close()), this.#flows.close()]);
+  /** Closes workers, listeners, queues and the connections it opened; the first call's options count. */
+  close(options: { force?: boolean } = {}): Promise<void> {
+    this.#closed ??= (async () => {
+      // worker.close() waits for the jobs in flight; close(true) abandons them to the stalled check.
+      await Promise.all(this.#workers.map((worker) => worker.close(options.force === true)));
+      await Promise.all(this.#queueEvents.map((queueEvents) => queueEvents.close()));
+      await Promise.all(this.#ownConnections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+      await Promise.all([...Object.values(this.#queues).map((queue) => queue.close()), this.#flows.close()]);
+    })();
+    return this.#closed;
   }
 
-  async #process(queue: QueueName, job: Job, _token: string | undefined): Promise<unknown> {
-    const processor = this.#options.processors[job.name];
+  async #process(queue: QueueName, job: Job): Promise<unknown> {
+    const name = job.name as JobName;
+    const processor = this.#processors && Object.hasOwn(this.#processors, name) ? (this.#processors[name] as (context: ProcessorContext) => Promise<unknown>) : null;
     if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}"`);
-    const context: ProcessorContext = {
+    const context = {
       id: job.id ?? '',
-      name: job.name,
+      name,
       queue,
       data: job.data,
       attemptsMade: job.attemptsMade,
-      progress: (value) => job.updateProgress(value),
+      progress: (value: number | Record<string, unknown>) => job.updateProgress(value),
       childrenValues: async () => Object.values(await job.getChildrenValues()),
-      addFlow: (flow) => this.addFlow(flow),
-    };
+      addFlow: (flow: FlowSpec) => this.addFlow(flow),
+    } as ProcessorContext;
     try {
       return await processor(context);
     } catch (error) {
@@ -282,9 +281,10 @@ export class BullmqJobRunner implements JobRunner {
 
   #info(queue: QueueName, job: Job, state: JobState): JobInfo {
     const progress = job.progress;
+    // Jobs on these queues are added through the typed producer port only.
     return {
       id: job.id ?? '',
-      name: job.name,
+      name: job.name as JobName,
       queue,
       state,
       data: job.data,
@@ -297,7 +297,7 @@ export class BullmqJobRunner implements JobRunner {
       failedReason: job.failedReason ? job.failedReason : null,
       result: state === 'completed' ? (job.returnvalue ?? null) : null,
       parent: this.#parentOf(job),
-    };
+    } as JobInfo;
   }
 
   /** The parent of a flow child: BullMQ keeps its queue as a key, `<prefix>:<queue>`. */
@@ -308,11 +308,11 @@ export class BullmqJobRunner implements JobRunner {
     return (QUEUE_NAMES as string[]).includes(queue) ? { queue: queue as QueueName, id: parent.id } : null;
   }
 
-  #jobOptions(job: JobSpec): JobsOptions {
+  #jobOptions(job: Pick<JobSpec, 'id' | 'attempts' | 'backoffMs' | 'priority'>): JobsOptions {
     return {
       jobId: job.id,
       attempts: job.attempts ?? 1,
-      ...(job.backoffMs ? { backoff: { type: 'exponential', delay: job.backoffMs } } : {}),
+      ...bullmqBackoff(job.backoffMs),
       ...(job.priority ? { priority: job.priority } : {}),
       removeOnComplete: { count: this.#options.keepCompleted ?? 1000 },
       removeOnFail: { count: this.#options.keepFailed ?? 5000 },
@@ -322,15 +322,11 @@ export class BullmqJobRunner implements JobRunner {
   #flowJob(flow: FlowSpec, root: boolean): FlowJob {
     const opts: JobsOptions = { ...this.#jobOptions(flow), ...(root ? {} : { failParentOnFailure: true }) };
     const children = flow.children?.map((child) => this.#flowJob(child, false));
-    return { name: flow.name, queueName: flow.queue, data: flow.data, prefix: this.#options.prefix, opts, ...(children && children.length > 0 ? { children } : {}) };
+    return { name: flow.name, queueName: JOB_QUEUE[flow.name], data: flow.data, prefix: this.#options.prefix, opts, ...(children && children.length > 0 ? { children } : {}) };
   }
 
   #emit(event: RunnerEvent): void {
-    try {
-      this.#options.onEvent?.(event);
-    } catch (error) {
-      this.#options.logger.warn({ err: error }, 'job event listener failed');
-    }
+    this.#events.emit(event);
   }
 
   #listenToWorker(queue: QueueName, worker: Worker): void {

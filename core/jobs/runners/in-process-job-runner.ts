@@ -1,29 +1,20 @@
 import { getNextMillis } from 'bullmq';
-import type {
-  CancelOutcome,
-  CleanRequest,
-  FlowSpec,
-  JobInfo,
-  JobListQuery,
-  JobPage,
-  JobRunner,
-  JobSpec,
-  JobState,
-  Processor,
-  ProcessorContext,
-  QueueCounts,
-  QueueName,
-  RepeatSpec,
-  RetryOutcome,
-  RunnerEvent,
-  WorkerInfo,
-} from '../../ports/job-runner.ts';
+import type { Logger } from '../../logger.ts';
+import type { CancelOutcome, CleanRequest, JobInfo, JobListQuery, JobPage, RetryOutcome, WorkerInfo } from '../../ports/job-admin.ts';
+import type { JobRunner } from '../../ports/job-runner.ts';
+import type { AnyJobSpec, FlowSpec, JobSpec, JobState, QueueCounts, RepeatSpec } from '../../ports/job-spec.ts';
+import type { ProcessorContext, Processors, RunnerEvent } from '../../ports/job-workers.ts';
+import { JOB_QUEUE, type JobName, type QueueName } from '../job-payloads.ts';
 import { selectJobPage } from '../job-listing.ts';
 import { errorMessage, isPermanentFailure } from '../permanent-failure.ts';
 import { QUEUE_NAMES, QUEUES } from '../queue-topology.ts';
+import { repeatOptions } from '../repeat-options.ts';
+import { backoffDelayMs } from '../retry-policy.ts';
+import { createRunnerEventEmitter } from './runner-event-emitter.ts';
 
 interface InProcessJob {
-  spec: JobSpec;
+  spec: AnyJobSpec;
+  queue: QueueName;
   state: JobState;
   attemptsMade: number;
   sequence: number;
@@ -41,9 +32,9 @@ interface InProcessJob {
 }
 
 export interface InProcessJobRunnerOptions {
-  processors: Record<string, Processor>;
   concurrency: Record<QueueName, number>;
-  onEvent?: (event: RunnerEvent) => void;
+  /** Where listener failures are reported. */
+  logger: Logger;
   /** Finished jobs remembered (for state() and idempotent ids); older ones are forgotten. */
   keepFinished?: number;
   now?: () => number;
@@ -68,13 +59,16 @@ export class InProcessJobRunner implements JobRunner {
   #started = false;
   #startedAt = 0;
   #closing = false;
+  #processors: Processors | null = null;
+  readonly #events;
 
   constructor(options: InProcessJobRunnerOptions) {
     this.#options = options;
+    this.#events = createRunnerEventEmitter(options.logger);
   }
 
-  async add(job: JobSpec): Promise<string> {
-    this.#create(job, undefined);
+  async add<N extends JobName>(job: JobSpec<N>): Promise<string> {
+    this.#create(job as AnyJobSpec, undefined);
     this.#pump();
     return job.id;
   }
@@ -85,15 +79,15 @@ export class InProcessJobRunner implements JobRunner {
     return flow.id;
   }
 
-  async schedule(schedulerId: string, repeat: RepeatSpec, job: Omit<JobSpec, 'id'>): Promise<void> {
+  async schedule<N extends JobName>(schedulerId: string, repeat: RepeatSpec, job: Omit<JobSpec<N>, 'id'>): Promise<void> {
     await this.unschedule(schedulerId);
     const plan = (from: number) => {
-      const next = getNextMillis(from, 'every' in repeat ? { every: repeat.every } : { pattern: repeat.pattern, ...(repeat.tz ? { tz: repeat.tz } : {}) });
+      const next = getNextMillis(from, repeatOptions(repeat));
       if (next === undefined || this.#closing) return;
       // Timers cap at ~24.8 days; hop there and plan again.
       const delay = Math.min(Math.max(0, next - this.#now()), 2 ** 31 - 1);
       const timer = setTimeout(() => {
-        if (this.#now() + 5 >= next) void this.add({ ...job, id: `repeat.${schedulerId}.${next}` });
+        if (this.#now() + 5 >= next) void this.add({ ...job, id: `repeat.${schedulerId}.${next}` } as JobSpec<N>);
         plan(Math.max(next, this.#now()));
       }, delay);
       timer.unref();
@@ -115,14 +109,14 @@ export class InProcessJobRunner implements JobRunner {
   async counts(): Promise<QueueCounts> {
     const counts = Object.fromEntries(QUEUE_NAMES.map((queue) => [queue, {}])) as QueueCounts;
     for (const job of this.#jobs.values()) {
-      const queue = counts[job.spec.queue];
+      const queue = counts[job.queue];
       queue[job.state] = (queue[job.state] ?? 0) + 1;
     }
     return counts;
   }
 
   async list(query: JobListQuery): Promise<JobPage> {
-    const entries = [...this.#jobs.values()].map((job) => ({ queue: job.spec.queue, id: job.spec.id, state: job.state, createdAt: job.createdAt, job }));
+    const entries = [...this.#jobs.values()].map((job) => ({ queue: job.queue, id: job.spec.id, state: job.state, createdAt: job.createdAt, job }));
     const { page, next } = selectJobPage(entries, query);
     return { items: page.map((entry) => this.#info(entry.job)), next };
   }
@@ -138,7 +132,7 @@ export class InProcessJobRunner implements JobRunner {
     if (job.state === 'active') return { outcome: 'active' };
     if (job.state === 'completed' || job.state === 'failed') return { outcome: 'finished', state: job.state };
     const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
-    if (parent) return { outcome: 'in-flow', parent: { queue: parent.spec.queue, id: parent.spec.id } };
+    if (parent) return { outcome: 'in-flow', parent: { queue: parent.queue, id: parent.spec.id } };
     const subtree = this.#subtree(job);
     if (subtree.some((member) => member.state === 'active')) return { outcome: 'active' };
     for (const member of subtree) {
@@ -180,7 +174,7 @@ export class InProcessJobRunner implements JobRunner {
   async clean(queue: QueueName, request: CleanRequest): Promise<string[]> {
     const cutoff = this.#now() - request.olderThanMs;
     const candidates = [...this.#jobs.values()]
-      .filter((job) => job.spec.queue === queue && job.state === request.state && (job.finishedAt ?? 0) <= cutoff)
+      .filter((job) => job.queue === queue && job.state === request.state && (job.finishedAt ?? 0) <= cutoff)
       .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0) || a.sequence - b.sequence);
     const removed: string[] = [];
     for (const job of candidates) {
@@ -200,7 +194,15 @@ export class InProcessJobRunner implements JobRunner {
     return QUEUE_NAMES.map((queue) => ({ queue, name: `in-process (pid ${process.pid})`, address: null, ageSeconds, idleSeconds: null }));
   }
 
-  async start(): Promise<void> {
+  subscribe(listener: (event: RunnerEvent) => void): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  /** Every job runs in this process, so its events are all heard already. */
+  async listen(): Promise<void> {}
+
+  async start(processors: Processors): Promise<void> {
+    this.#processors = processors;
     this.#started = true;
     this.#startedAt = this.#now();
     this.#pump();
@@ -219,11 +221,12 @@ export class InProcessJobRunner implements JobRunner {
     return (this.#options.now ?? Date.now)();
   }
 
-  #create(spec: JobSpec, parentId: string | undefined): InProcessJob {
+  #create(spec: AnyJobSpec, parentId: string | undefined): InProcessJob {
     const existing = this.#jobs.get(spec.id);
     if (existing) return existing;
     const job: InProcessJob = {
       spec,
+      queue: JOB_QUEUE[spec.name],
       state: 'waiting',
       attemptsMade: 0,
       sequence: this.#sequence++,
@@ -253,19 +256,19 @@ export class InProcessJobRunner implements JobRunner {
     if (!this.#started || this.#closing) return;
     const running = new Map<QueueName, number>(QUEUE_NAMES.map((queue) => [queue, 0]));
     for (const id of this.#active.keys()) {
-      const queue = this.#jobs.get(id)?.spec.queue;
+      const queue = this.#jobs.get(id)?.queue;
       if (queue) running.set(queue, (running.get(queue) ?? 0) + 1);
     }
     const waiting = [...this.#jobs.values()]
-      .filter((job) => job.state === 'waiting' && !this.#paused.has(job.spec.queue))
+      .filter((job) => job.state === 'waiting' && !this.#paused.has(job.queue))
       .sort(
         (a, b) =>
-          QUEUES[b.spec.queue].priority - QUEUES[a.spec.queue].priority ||
+          QUEUES[b.queue].priority - QUEUES[a.queue].priority ||
           (a.spec.priority ?? 0) - (b.spec.priority ?? 0) ||
           a.sequence - b.sequence,
       );
     for (const job of waiting) {
-      const queue = job.spec.queue;
+      const queue = job.queue;
       if ((running.get(queue) ?? 0) >= this.#options.concurrency[queue]) continue;
       running.set(queue, (running.get(queue) ?? 0) + 1);
       this.#run(job);
@@ -277,7 +280,7 @@ export class InProcessJobRunner implements JobRunner {
     job.processedAt = this.#now();
     const id = job.spec.id;
     const execution = (async () => {
-      const processor = this.#options.processors[job.spec.name];
+      const processor = this.#processors?.[job.spec.name] as ((context: ProcessorContext) => Promise<unknown>) | undefined;
       try {
         if (!processor) throw new Error(`no processor for job "${job.spec.name}"`);
         const result = await processor(this.#context(job));
@@ -297,12 +300,12 @@ export class InProcessJobRunner implements JobRunner {
     return {
       id: job.spec.id,
       name: job.spec.name,
-      queue: job.spec.queue,
+      queue: job.queue,
       data: job.spec.data,
       attemptsMade: job.attemptsMade,
       progress: async (progress) => {
         job.progress = progress;
-        this.#emit({ type: 'progress', queue: job.spec.queue, jobId: job.spec.id, name: job.spec.name, progress });
+        this.#emit({ type: 'progress', queue: job.queue, jobId: job.spec.id, name: job.spec.name, progress });
       },
       childrenValues: async () => job.childIds.map((childId) => this.#jobs.get(childId)?.result),
       addFlow: (flow) => this.addFlow(flow),
@@ -313,12 +316,12 @@ export class InProcessJobRunner implements JobRunner {
     job.state = 'completed';
     job.result = result;
     job.finishedAt = this.#now();
-    this.#emit({ type: 'completed', queue: job.spec.queue, jobId: job.spec.id, name: job.spec.name, result });
     const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
     if (parent && parent.state === 'waiting-children') {
       parent.pendingChildren.delete(job.spec.id);
       if (parent.pendingChildren.size === 0) parent.state = 'waiting';
     }
+    this.#emit({ type: 'completed', queue: job.queue, jobId: job.spec.id, name: job.spec.name, result });
   }
 
   #fail(job: InProcessJob, error: unknown): void {
@@ -326,40 +329,44 @@ export class InProcessJobRunner implements JobRunner {
     const attempts = job.spec.attempts ?? 1;
     const willRetry = !this.#closing && !isPermanentFailure(error) && job.attemptsMade < attempts;
     const message = errorMessage(error);
-    this.#emit({ type: 'failed', queue: job.spec.queue, jobId: job.spec.id, name: job.spec.name, error: message, attemptsMade: job.attemptsMade, willRetry });
     if (willRetry) {
       job.state = 'delayed';
-      // BullMQ's exponential backoff: delay × 2^(attempts made − 1).
-      const delay = (job.spec.backoffMs ?? 0) * 2 ** (job.attemptsMade - 1);
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
         job.retryTimer = undefined;
         job.state = 'waiting';
         this.#pump();
-      }, delay);
+      }, backoffDelayMs(job.spec.backoffMs ?? 0, job.attemptsMade));
       this.#timers.add(timer);
       job.retryTimer = timer;
-      return;
+    } else {
+      this.#markFailed(job, message);
     }
-    this.#failForGood(job, message);
+    // Reported once the job's state says what happened, as BullMQ does; then its parents fail.
+    this.#emit({ type: 'failed', queue: job.queue, jobId: job.spec.id, name: job.spec.name, error: message, attemptsMade: job.attemptsMade, willRetry });
+    if (!willRetry) this.#failParent(job, message);
   }
 
-  #failForGood(job: InProcessJob, reason: string): void {
+  #markFailed(job: InProcessJob, reason: string): void {
     job.state = 'failed';
     job.failedReason = reason;
     job.finishedAt = this.#now();
+  }
+
+  /** A child failing for good fails the parent waiting for it (and so on up the flow). */
+  #failParent(job: InProcessJob, reason: string): void {
     const parent = job.parentId === undefined ? undefined : this.#jobs.get(job.parentId);
-    if (parent && parent.state === 'waiting-children') {
-      const parentReason = `child ${job.spec.id} failed: ${reason}`;
-      this.#emit({ type: 'failed', queue: parent.spec.queue, jobId: parent.spec.id, name: parent.spec.name, error: parentReason, attemptsMade: parent.attemptsMade, willRetry: false });
-      this.#failForGood(parent, parentReason);
-    }
+    if (!parent || parent.state !== 'waiting-children') return;
+    const parentReason = `child ${job.spec.id} failed: ${reason}`;
+    this.#markFailed(parent, parentReason);
+    this.#emit({ type: 'failed', queue: parent.queue, jobId: parent.spec.id, name: parent.spec.name, error: parentReason, attemptsMade: parent.attemptsMade, willRetry: false });
+    this.#failParent(parent, parentReason);
   }
 
   /** The job with this id on this queue (ids are unique across queues here). */
   #find(queue: QueueName, id: string): InProcessJob | undefined {
     const job = this.#jobs.get(id);
-    return job?.spec.queue === queue ? job : undefined;
+    return job?.queue === queue ? job : undefined;
   }
 
   /** The job and every job below it in its flow. */
@@ -381,7 +388,7 @@ export class InProcessJobRunner implements JobRunner {
     return {
       id: job.spec.id,
       name: job.spec.name,
-      queue: job.spec.queue,
+      queue: job.queue,
       state: job.state,
       data: job.spec.data,
       progress: job.progress,
@@ -392,16 +399,12 @@ export class InProcessJobRunner implements JobRunner {
       finishedAt: job.finishedAt ?? null,
       failedReason: job.failedReason ?? null,
       result: job.state === 'completed' ? (job.result ?? null) : null,
-      parent: parent ? { queue: parent.spec.queue, id: parent.spec.id } : null,
-    };
+      parent: parent ? { queue: parent.queue, id: parent.spec.id } : null,
+    } as JobInfo;
   }
 
   #emit(event: RunnerEvent): void {
-    try {
-      this.#options.onEvent?.(event);
-    } catch {
-      // A broken listener must not break job processing.
-    }
+    this.#events.emit(event);
   }
 
   #forgetOld(): void {

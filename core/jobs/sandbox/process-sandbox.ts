@@ -2,16 +2,16 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { AppError, type ProblemCode } from '../../../shared/errors/app-error.ts';
 import type { Logger } from '../../logger.ts';
-import type { Processor, ProcessorContext } from '../../ports/job-runner.ts';
+import type { Processor, ProcessorContext } from '../../ports/job-workers.ts';
 import type { EmbedderDescriptor } from '../run-store.ts';
-import type { FitTask, FromSandbox, SandboxedJob, SandboxFailure, ToSandbox } from './sandbox-protocol.ts';
+import type { FitTask, FromSandbox, SandboxedJob, SandboxFailure, SandboxJobMessage, ToSandbox } from './sandbox-protocol.ts';
 import type { SandboxSpec } from './sandbox-spec.ts';
 
 /** Runs CPU-heavy processors outside this process's event loop. */
 export interface ProcessorSandbox {
   readonly kind: string;
   /** A processor that runs `name` in the sandbox, with progress relayed to the job. */
-  processor(name: SandboxedJob): Processor;
+  processor<N extends SandboxedJob>(name: N): Processor<N>;
   /** Fits a build embedder there (the lexical IDF pass over every document); returns its descriptor. */
   fit(task: FitTask): Promise<EmbedderDescriptor>;
   /** Ids of the sandbox processes running now (for operators and tests). */
@@ -140,9 +140,9 @@ export function createProcessSandbox(options: ProcessSandboxOptions): ProcessorS
 
   return {
     kind: `process x${size}`,
-    processor: (name) => (context: ProcessorContext) =>
+    processor: <N extends SandboxedJob>(name: N) => (context: ProcessorContext<N>) =>
       submit(
-        { type: 'job', id: nextId++, name, job: { id: context.id, queue: context.queue, data: context.data, attemptsMade: context.attemptsMade } },
+        { type: 'job', id: nextId++, name, job: { id: context.id, queue: context.queue, data: context.data, attemptsMade: context.attemptsMade } } as SandboxJobMessage,
         (progress) => context.progress(progress),
       ),
     pids: () => slots.flatMap((slot) => (slot.child?.pid === undefined ? [] : [slot.child.pid])),

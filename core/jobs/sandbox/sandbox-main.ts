@@ -1,12 +1,12 @@
 import { isAppError } from '../../../shared/errors/app-error.ts';
 import type { KnowledgeDocument } from '../../ports/document.ts';
-import type { Processor } from '../../ports/job-runner.ts';
+import type { ProcessorContext } from '../../ports/job-workers.ts';
 import { describeEmbedder } from '../build-embedders.ts';
 import { createBuildIndexProcessor } from '../processors/build-index.ts';
 import { createEmbedBatchProcessor } from '../processors/embed-batch.ts';
 import type { ProcessorDependencies } from '../processors/processor-dependencies.ts';
 import { sandboxDependencies } from './sandbox-dependencies.ts';
-import type { FromSandbox, SandboxedJob, SandboxFailure, ToSandbox } from './sandbox-protocol.ts';
+import type { FromSandbox, SandboxFailure, SandboxJobMessage, ToSandbox } from './sandbox-protocol.ts';
 import { SandboxSpecSchema } from './sandbox-spec.ts';
 
 /**
@@ -16,7 +16,30 @@ import { SandboxSpecSchema } from './sandbox-spec.ts';
  */
 const send = (message: FromSandbox) => process.send?.(message);
 
-let ready: Promise<{ deps: ProcessorDependencies; processors: Record<SandboxedJob, Processor> }> | null = null;
+interface SandboxProcessors {
+  'embed-batch': ReturnType<typeof createEmbedBatchProcessor>;
+  'build-index': ReturnType<typeof createBuildIndexProcessor>;
+}
+
+let ready: Promise<{ deps: ProcessorDependencies; processors: SandboxProcessors }> | null = null;
+
+/** What the processor sees of the parent's job: progress goes back over IPC; no flows from here. */
+function contextOf<M extends SandboxJobMessage>(message: M): ProcessorContext<M['name']> {
+  return {
+    id: message.job.id,
+    name: message.name,
+    queue: message.job.queue,
+    data: message.job.data,
+    attemptsMade: message.job.attemptsMade,
+    progress: async (progress) => {
+      send({ type: 'progress', id: message.id, progress });
+    },
+    childrenValues: async () => [],
+    addFlow: async () => {
+      throw new Error(`${message.name} cannot add flows from a job sandbox`);
+    },
+  } as ProcessorContext<M['name']>;
+}
 
 function failure(error: unknown): SandboxFailure {
   if (isAppError(error)) return { message: error.message, code: error.code, detail: error.detail };
@@ -45,20 +68,7 @@ async function handle(message: ToSandbox): Promise<void> {
       send({ type: 'done', id, result: describeEmbedder(embedder) });
       return;
     }
-    const result = await processors[message.name]({
-      id: message.job.id,
-      name: message.name,
-      queue: message.job.queue,
-      data: message.job.data,
-      attemptsMade: message.job.attemptsMade,
-      progress: async (progress) => {
-        send({ type: 'progress', id, progress });
-      },
-      childrenValues: async () => [],
-      addFlow: async () => {
-        throw new Error(`${message.name} cannot add flows from a job sandbox`);
-      },
-    });
+    const result = message.name === 'embed-batch' ? await processors['embed-batch'](contextOf(message)) : await processors['build-index'](contextOf(message));
     send({ type: 'done', id, result });
   } catch (error) {
     send({ type: 'failed', id, error: failure(error) });

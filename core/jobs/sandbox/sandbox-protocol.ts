@@ -1,5 +1,4 @@
-import type { QueueName } from '../../ports/job-runner.ts';
-import type { JobName } from '../queue-topology.ts';
+import type { JobName, JobPayloads, QueueName } from '../job-payloads.ts';
 import type { SandboxSpec } from './sandbox-spec.ts';
 
 /** Jobs whose processors run in a sandbox process. */
@@ -13,10 +12,15 @@ export interface FitTask {
   changedFraction: number;
 }
 
+/** A job to run there, typed by its name. */
+export type SandboxJobMessage = {
+  [N in SandboxedJob]: { type: 'job'; id: number; name: N; job: { id: string; queue: QueueName; data: JobPayloads[N]; attemptsMade: number } };
+}[SandboxedJob];
+
 /** Parent → sandbox. */
 export type ToSandbox =
   | { type: 'init'; spec: SandboxSpec }
-  | { type: 'job'; id: number; name: SandboxedJob; job: { id: string; queue: QueueName; data: unknown; attemptsMade: number } }
+  | SandboxJobMessage
   | { type: 'fit'; id: number; task: FitTask };
 
 /** A failure as plain data; an AppError keeps its code so permanent failures stay permanent. */

@@ -1,15 +1,13 @@
 import { LEXICAL_EMBEDDER_ID } from '../../embedding/lexical-embedder.ts';
-import type { Processor } from '../../ports/job-runner.ts';
+import type { Processors } from '../../ports/job-workers.ts';
 import type { BuildEmbedders } from '../build-embedders.ts';
-import type { JobName } from '../queue-topology.ts';
 import type { ProcessorSandbox } from './process-sandbox.ts';
-import { SANDBOXED_JOBS } from './sandbox-protocol.ts';
+import type { SandboxedJob } from './sandbox-protocol.ts';
 
-/** The processors with embed-batch and build-index replaced by their sandboxed runs. */
-export function sandboxProcessors(processors: Record<JobName, Processor>, sandbox: ProcessorSandbox): Record<JobName, Processor> {
-  const sandboxed = { ...processors };
-  for (const name of SANDBOXED_JOBS) sandboxed[name] = sandbox.processor(name);
-  return sandboxed;
+/** The processors with embed-batch and build-index (SANDBOXED_JOBS) replaced by their sandboxed runs. */
+export function sandboxProcessors(processors: Processors, sandbox: ProcessorSandbox): Processors {
+  const sandboxed: Pick<Processors, SandboxedJob> = { 'embed-batch': sandbox.processor('embed-batch'), 'build-index': sandbox.processor('build-index') };
+  return { ...processors, ...sandboxed };
 }
 
 /**

@@ -1,73 +1,101 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BullmqJobRunner } from '../../../core/jobs/runners/bullmq-job-runner.ts';
-import { InProcessJobRunner } from '../../../core/jobs/runners/in-process-job-runner.ts';
-import type { JobRunner, JobSpec, Processor, RunnerEvent } from '../../../core/ports/job-runner.ts';
-import { removeRedisKeys, SHARED_REDIS_URL, silentLogger } from './job-system-harness.ts';
+import pino from 'pino';
+import { createJobRunner, type ConfiguredJobRunner } from '../../../core/jobs/create-job-runner.ts';
+import { whenIdle } from '../../../core/jobs/when-idle.ts';
+import type { QueueName } from '../../../core/jobs/job-payloads.ts';
+import type { JobAdministration } from '../../../core/ports/job-admin.ts';
+import type { AnyJobSpec } from '../../../core/ports/job-spec.ts';
+import type { ProcessorContext, Processors, RunnerEvent } from '../../../core/ports/job-workers.ts';
+import { removeRedisKeys, SHARED_REDIS_URL } from './job-system-harness.ts';
 import type { RunnerKind } from './job-system-behaviour.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type Behaviour = 'ok' | 'hold' | 'flaky';
+
 /**
- * The admin operations of the JobRunner port (list, get, cancel, retry, pause/resume, clean,
- * workers), asserted the same way for BullMQ on real Redis and for the in-process runner.
+ * The admin operations of the runner ports (list, get, cancel, retry, pause/resume, clean,
+ * workers), asserted the same way for BullMQ on real Redis and for the in-process runner, both
+ * made by createJobRunner. Real job names pick the queue (cleanup: maintenance, ingest:
+ * embedding, publish: indexing); what a job does in the test is chosen by its id.
  */
 export function describeJobControlBehaviour(kind: RunnerKind): void {
   describe(`job control (${kind} runner)`, () => {
-    let runner: JobRunner;
-    let connection: Redis | null;
+    let configured: ConfiguredJobRunner;
+    let runner: ConfiguredJobRunner['runner'];
     let prefix: string;
     let events: RunnerEvent[];
     let gate: { open: () => void; opened: Promise<void> };
     let flaky: Map<string, number>;
+    let behaviours: Map<string, Behaviour>;
+    let sent: Map<string, AnyJobSpec['data']>;
+    let logged: Array<{ level: number; msg: string; err?: { message: string } }>;
 
     const newGate = () => {
       let open = () => {};
       const opened = new Promise<void>((resolve) => (open = resolve));
       return { open, opened };
     };
-    const processors: Record<string, Processor> = {
-      ok: async (context) => {
+    const behave = async (context: ProcessorContext) => {
+      const behaviour = behaviours.get(context.id);
+      if (behaviour === 'ok') {
         await context.progress({ step: 'half', done: 1 });
         return { echoed: context.data };
-      },
-      hold: async () => {
+      }
+      if (behaviour === 'hold') {
         await gate.opened;
         return 'released';
-      },
-      // Fails the first time it runs for a job id, then succeeds.
-      flaky: async (context) => {
-        const runs = (flaky.get(context.id) ?? 0) + 1;
-        flaky.set(context.id, runs);
-        if (runs === 1) throw new Error('first run fails');
-        return { runs };
-      },
+      }
+      // flaky: fails the first time it runs for a job id, then succeeds.
+      const runs = (flaky.get(context.id) ?? 0) + 1;
+      flaky.set(context.id, runs);
+      if (runs === 1) throw new Error('first run fails');
+      return { runs };
     };
-    const job = (id: string, name: string, overrides: Partial<JobSpec> = {}): JobSpec => ({ id, name, queue: 'maintenance', data: { id }, attempts: 1, ...overrides });
-    const stateOf = (id: string, queue: JobSpec['queue'] = 'maintenance') => () => runner.state(queue, id);
+    const processors: Processors = {
+      ingest: behave,
+      'embed-batch': behave,
+      'build-index': behave,
+      publish: behave,
+      cleanup: behave,
+      stats: behave,
+    };
+    let keep = 0;
+    const job = (id: string, behaviour: Behaviour, options: { queue?: QueueName; attempts?: number; backoffMs?: number } = {}): AnyJobSpec => {
+      behaviours.set(id, behaviour);
+      const retry = { attempts: options.attempts ?? 1, ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }) };
+      const queue = options.queue ?? 'maintenance';
+      const spec: AnyJobSpec =
+        queue === 'maintenance'
+          ? { id, name: 'cleanup', data: { keep: keep++ }, ...retry }
+          : queue === 'embedding'
+            ? { id, name: 'ingest', data: { source: id }, ...retry }
+            : { id, name: 'publish', data: {}, ...retry };
+      sent.set(id, spec.data);
+      return spec;
+    };
+    const stateOf = (id: string, queue: QueueName = 'maintenance') => () => runner.state(queue, id);
 
     beforeEach(async () => {
       events = [];
       gate = newGate();
       flaky = new Map();
+      behaviours = new Map();
+      sent = new Map();
       prefix = `test:${randomBytes(6).toString('hex')}:`;
       const concurrency = { embedding: 1, indexing: 1, maintenance: 1 };
-      if (kind === 'bullmq') {
-        connection = new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null });
-        runner = new BullmqJobRunner({ connection, prefix: `${prefix}bull`, processors, concurrency, onEvent: (event) => events.push(event), logger: silentLogger, workerName: `control-test:${process.pid}` });
-      } else {
-        connection = null;
-        runner = new InProcessJobRunner({ processors, concurrency, onEvent: (event) => events.push(event) });
-      }
+      logged = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+      configured = createJobRunner({ redis: kind === 'bullmq' ? SHARED_REDIS_URL : null, prefix, settings: { concurrency }, logger, role: 'all' });
+      runner = configured.runner;
+      runner.subscribe((event) => events.push(event));
     });
     afterEach(async () => {
       gate.open();
-      await runner.close({ force: true });
-      if (connection) {
-        connection.disconnect();
-        await removeRedisKeys(SHARED_REDIS_URL, prefix);
-      }
+      await configured.close({ force: true });
+      if (kind === 'bullmq') await removeRedisKeys(SHARED_REDIS_URL, prefix);
     });
 
     it('lists jobs newest first, filtered by queue, state and creation time, in pages that never overlap', async () => {
@@ -81,10 +109,10 @@ export function describeJobControlBehaviour(kind: RunnerKind): void {
       const all = await runner.list({ queues: ['maintenance'], limit: 50 });
       expect(all.items.map((item) => item.id)).toEqual([...ids].reverse());
       expect(all.next).toBeNull();
-      expect(all.items[0]).toMatchObject({ name: 'ok', queue: 'maintenance', state: 'waiting', data: { id: 'list.4' }, attemptsMade: 0, attempts: 1, parent: null, result: null });
+      expect(all.items[0]).toMatchObject({ name: 'cleanup', queue: 'maintenance', state: 'waiting', data: sent.get('list.4'), attemptsMade: 0, attempts: 1, parent: null, result: null });
 
       const seen: string[] = [];
-      let after = undefined as Awaited<ReturnType<JobRunner['list']>>['next'] | undefined;
+      let after = undefined as Awaited<ReturnType<JobAdministration['list']>>['next'] | undefined;
       let pages = 0;
       do {
         const page = await runner.list({ queues: ['maintenance'], limit: 2, ...(after ? { after } : {}) });
@@ -111,10 +139,10 @@ export function describeJobControlBehaviour(kind: RunnerKind): void {
       await runner.add(job('detail', 'ok'));
       expect(await runner.get('maintenance', 'missing')).toBeNull();
       expect(await runner.get('embedding', 'detail')).toBeNull();
-      await runner.start();
+      await runner.start(processors);
       await expect.poll(stateOf('detail')).toBe('completed');
       const detail = await runner.get('maintenance', 'detail');
-      expect(detail).toMatchObject({ id: 'detail', state: 'completed', progress: { step: 'half', done: 1 }, result: { echoed: { id: 'detail' } }, failedReason: null });
+      expect(detail).toMatchObject({ id: 'detail', state: 'completed', progress: { step: 'half', done: 1 }, result: { echoed: sent.get('detail') }, failedReason: null });
       expect(detail!.processedAt).toBeGreaterThanOrEqual(detail!.createdAt);
       expect(detail!.finishedAt).toBeGreaterThanOrEqual(detail!.processedAt!);
       expect((await runner.list({ states: ['completed'], limit: 10 })).items.map((item) => item.id)).toEqual(['detail']);
@@ -126,7 +154,7 @@ export function describeJobControlBehaviour(kind: RunnerKind): void {
       expect(await runner.get('indexing', 'waiting')).toBeNull();
       expect(await runner.cancel('indexing', 'waiting')).toEqual({ outcome: 'not-found' });
 
-      await runner.start();
+      await runner.start(processors);
       await runner.add(job('held', 'hold'));
       await expect.poll(stateOf('held')).toBe('active');
       expect(await runner.cancel('maintenance', 'held')).toEqual({ outcome: 'active' });
@@ -144,7 +172,7 @@ export function describeJobControlBehaviour(kind: RunnerKind): void {
 
     it('cancels a flow from its root (children with it) but not from a child, nor while a child runs', async () => {
       await runner.pause('embedding');
-      await runner.start();
+      await runner.start(processors);
       await runner.addFlow({ ...job('root', 'ok', { queue: 'indexing' }), children: [job('child', 'ok', { queue: 'embedding' })] });
       expect(await runner.state('indexing', 'root')).toBe('waiting-children');
       expect(await runner.cancel('embedding', 'child')).toEqual({ outcome: 'in-flow', parent: { queue: 'indexing', id: 'root' } });
@@ -161,7 +189,7 @@ export function describeJobControlBehaviour(kind: RunnerKind): void {
     });
 
     it('retries a failed job with its attempts reset, and refuses jobs that did not fail', async () => {
-      await runner.start();
+      await runner.start(processors);
       await runner.add(job('retry-me', 'flaky'));
       await expect.poll(stateOf('retry-me')).toBe('failed');
       const failed = await runner.get('maintenance', 'retry-me');
@@ -178,7 +206,7 @@ export function describeJobControlBehaviour(kind: RunnerKind): void {
       await runner.pause('maintenance');
       expect(await runner.isPaused('maintenance')).toBe(true);
       expect(await runner.isPaused('embedding')).toBe(false);
-      await runner.start();
+      await runner.start(processors);
       await runner.add(job('held.back', 'ok'));
       await runner.add(job('unpaused', 'ok', { queue: 'embedding' }));
       await expect.poll(stateOf('unpaused', 'embedding')).toBe('completed');
@@ -190,7 +218,7 @@ export function describeJobControlBehaviour(kind: RunnerKind): void {
     });
 
     it('cleans finished jobs older than the grace period, at most `limit` at a time', async () => {
-      await runner.start();
+      await runner.start(processors);
       for (const id of ['clean.0', 'clean.1', 'clean.2']) await runner.add(job(id, 'ok'));
       await runner.add(job('clean.failed', 'flaky'));
       await expect.poll(async () => (await runner.list({ queues: ['maintenance'], states: ['completed'], limit: 10 })).items.length).toBe(3);
@@ -209,7 +237,7 @@ export function describeJobControlBehaviour(kind: RunnerKind): void {
 
     it('reports the workers alive on every queue once started', async () => {
       expect(await runner.workers()).toEqual([]);
-      await runner.start();
+      await runner.start(processors);
       const workers = await runner.workers();
       expect(workers.map((worker) => worker.queue).sort()).toEqual(['embedding', 'indexing', 'maintenance']);
       for (const worker of workers) {
@@ -218,6 +246,39 @@ export function describeJobControlBehaviour(kind: RunnerKind): void {
         if (kind === 'bullmq') expect(worker.address).toMatch(/^127\.0\.0\.1:\d+$/);
         else expect(worker.address).toBeNull();
       }
+    });
+
+    it('logs a listener that throws, and the other listeners still hear the event', async () => {
+      runner.subscribe(() => {
+        throw new Error('listener broke');
+      });
+      const heard: RunnerEvent[] = [];
+      runner.subscribe((event) => heard.push(event));
+      await runner.start(processors);
+      await runner.add(job('noisy', 'ok'));
+      await expect.poll(() => heard.some((event) => event.type === 'completed' && event.jobId === 'noisy')).toBe(true);
+      expect(events.some((event) => event.type === 'completed' && event.jobId === 'noisy')).toBe(true);
+      expect(logged.filter((entry) => entry.msg === 'job event listener failed').map((entry) => entry.err?.message)).toContain('listener broke');
+    });
+
+    it('whenIdle resolves at once with nothing queued, and once the last job of a flow finishes or fails', async () => {
+      await whenIdle(runner);
+      await runner.start(processors);
+      await runner.addFlow({ ...job('idle-root', 'ok', { queue: 'indexing' }), children: [job('idle-child', 'hold', { queue: 'embedding' })] });
+      await runner.add(job('idle-retry', 'flaky', { attempts: 2, backoffMs: 50 }));
+      let idle = false;
+      const waiting = whenIdle(runner).then(() => (idle = true));
+      await expect.poll(stateOf('idle-retry')).toBe('completed');
+      await sleep(100);
+      expect(idle).toBe(false);
+      gate.open();
+      await waiting;
+      expect(await runner.state('indexing', 'idle-root')).toBe('completed');
+
+      // A failure for good ends the wait as well.
+      await runner.add(job('idle-fails', 'flaky'));
+      await whenIdle(runner);
+      expect(await runner.state('maintenance', 'idle-fails')).toBe('failed');
     });
   });
 }

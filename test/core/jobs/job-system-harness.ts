@@ -8,6 +8,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { lexicalBuildEmbedders, type BuildEmbedders } from '../../../core/jobs/build-embedders.ts';
+import { createJobRunner, type ConfiguredJobRunner, type JobRunnerOptions } from '../../../core/jobs/create-job-runner.ts';
 import { createJobSystem, type JobSystem, type JobSystemOptions } from '../../../core/jobs/create-job-system.ts';
 import type { JobEvent } from '../../../core/jobs/job-events.ts';
 import { QUEUE_NAMES } from '../../../core/jobs/queue-topology.ts';
@@ -51,6 +52,7 @@ export function recordingEmbedders(hook?: EmbedHook): { embedders: BuildEmbedder
 
 export interface Harness {
   system: JobSystem;
+  runner: ConfiguredJobRunner;
   repository: IndexRepository;
   store: LocalFolderObjectStore;
   corpusPath: string;
@@ -73,7 +75,8 @@ export interface HarnessOptions {
   /** Share a data folder (and corpus) with another harness. */
   root?: string;
   start?: boolean;
-  events?: JobSystemOptions['events'];
+  events?: JobRunnerOptions['events'];
+  role?: JobRunnerOptions['role'];
   resyncSources?: string[];
   queueDepthIntervalMs?: number;
 }
@@ -90,21 +93,29 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const swaps: SwapMessage[] = [];
   const listeners = new Set<() => void>();
   const { embedders, embedded } = recordingEmbedders(options.embedHook);
-  const system = createJobSystem({
-    redisUrl: options.redisUrl,
+  const settings: JobSystemOptions['settings'] = {
+    batchSize: 10,
+    backoffMs: 50,
+    lockDurationMs: 2000,
+    stalledIntervalMs: 500,
+    schedules: { resync: null, cleanup: null, stats: null },
+    ...options.settings,
+  };
+  const runner = createJobRunner({
+    redis: options.redisUrl ?? null,
     prefix,
+    settings,
+    logger: silentLogger,
+    role: options.role ?? 'all',
+    ...(options.events ? { events: options.events } : {}),
+  });
+  const system = createJobSystem({
+    runner,
     store,
     repository,
     sources: (name) => (name === 'corpus' ? createDocumentSource({ kind: 'jsonl', path: corpusPath, name: 'corpus' }) : undefined),
     embedders,
-    settings: {
-      batchSize: 10,
-      backoffMs: 50,
-      lockDurationMs: 2000,
-      stalledIntervalMs: 500,
-      schedules: { resync: null, cleanup: null, stats: null },
-      ...options.settings,
-    },
+    settings,
     onSwap: (message) => {
       swaps.push(message);
     },
@@ -112,7 +123,6 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       events.push(event);
       for (const listener of listeners) listener();
     },
-    ...(options.events ? { events: options.events } : {}),
     ...(options.resyncSources ? { resyncSources: options.resyncSources } : {}),
     ...(options.queueDepthIntervalMs === undefined ? {} : { queueDepthIntervalMs: options.queueDepthIntervalMs }),
     logger: silentLogger,
@@ -139,6 +149,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 
   return {
     system,
+    runner,
     repository,
     store,
     corpusPath,
@@ -160,6 +171,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     },
     async close() {
       await system.close({ force: true }).catch(() => {});
+      await runner.close({ force: true }).catch(() => {});
       if (options.redisUrl) await removeRedisKeys(options.redisUrl, prefix);
       if (ownRoot) await rm(root, { recursive: true, force: true });
     },

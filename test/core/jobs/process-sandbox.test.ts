@@ -7,7 +7,9 @@ import { describeEmbedder, lexicalBuildEmbedders } from '../../../core/jobs/buil
 import { createRunStore } from '../../../core/jobs/run-store.ts';
 import { createProcessSandbox, type ProcessorSandbox } from '../../../core/jobs/sandbox/process-sandbox.ts';
 import { isPermanentFailure } from '../../../core/jobs/permanent-failure.ts';
-import type { ProcessorContext } from '../../../core/ports/job-runner.ts';
+import type { JobPayloads } from '../../../core/jobs/job-payloads.ts';
+import type { SandboxedJob } from '../../../core/jobs/sandbox/sandbox-protocol.ts';
+import type { ProcessorContext } from '../../../core/ports/job-workers.ts';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
 import { silentLogger } from './job-system-harness.ts';
 
@@ -17,7 +19,7 @@ const documents = Array.from({ length: 40 }, (_, i) => ({
   text: `An escrow account holds property tax number ${i} and homeowners insurance; lenders review it every year.`,
 }));
 
-function context(name: string, data: unknown, progress: unknown[] = []): ProcessorContext {
+function context<N extends SandboxedJob>(name: N, data: JobPayloads[N], progress: unknown[] = []): ProcessorContext<N> {
   return {
     id: `${name}.test`,
     name,

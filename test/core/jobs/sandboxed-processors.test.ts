@@ -6,6 +6,7 @@ import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lexicalBuildEmbedders } from '../../../core/jobs/build-embedders.ts';
+import { createJobRunner } from '../../../core/jobs/create-job-runner.ts';
 import { createJobSystem } from '../../../core/jobs/create-job-system.ts';
 import type { JobEvent } from '../../../core/jobs/job-events.ts';
 import { createProcessSandbox } from '../../../core/jobs/sandbox/process-sandbox.ts';
@@ -59,16 +60,17 @@ describe.each(['in-process', 'bullmq'] as const)('sandboxed processors (%s runne
     const events: JobEvent[] = [];
     let swapped: (version: string) => void;
     const published = new Promise<string>((resolve) => (swapped = resolve));
+    // One stall is one too many: a job found stalled fails at once.
+    const settings = { batchSize: 3000, lockDurationMs: LOCK_MS, stalledIntervalMs: 250, maxStalledCount: 0, attempts: 1, schedules: { resync: null, cleanup: null, stats: null } };
+    const runner = createJobRunner({ redis: redisUrl ?? null, prefix, settings, logger: silentLogger, role: 'all' });
     const system = createJobSystem({
-      redisUrl,
-      prefix,
+      runner,
       store,
       repository,
       sources: (name) => (name === 'corpus' ? createDocumentSource({ kind: 'jsonl', path: corpus, name: 'corpus' }) : undefined),
       embedders: lexicalBuildEmbedders(),
       sandbox,
-      // One stall is one too many: a job found stalled fails at once.
-      settings: { batchSize: 3000, lockDurationMs: LOCK_MS, stalledIntervalMs: 250, maxStalledCount: 0, attempts: 1, schedules: { resync: null, cleanup: null, stats: null } },
+      settings,
       onEvent: (event) => {
         events.push(event);
         if (event.type === 'index.swapped') swapped(event.version);
@@ -77,6 +79,7 @@ describe.each(['in-process', 'bullmq'] as const)('sandboxed processors (%s runne
     });
     cleanups.push(async () => {
       await system.close({ force: true });
+      await runner.close({ force: true });
       if (redisUrl) await removeRedisKeys(redisUrl, prefix);
     });
 
