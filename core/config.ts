@@ -41,8 +41,11 @@ export const CoreConfigSchema = z.object({
   MODEL_DIR: optionalNonEmpty,
   EMBED_BATCH_SIZE: z.coerce.number().int().min(1).max(1024).default(32),
   EMBED_THREADS: z.coerce.number().int().min(1).max(64).default(1),
-  /** bm25, dense (vectors only) or hybrid (both, fused). */
-  RETRIEVAL: z.enum(['hybrid', 'dense', 'bm25']).default('hybrid'),
+  /**
+   * bm25, dense (vectors only), hybrid (both, fused) or auto (default): BM25 alone with the
+   * lexical-hash embedder, hybrid with a neural (ONNX) one (core/serving/prepare-serving-index.ts).
+   */
+  RETRIEVAL: z.enum(['auto', 'hybrid', 'dense', 'bm25']).default('auto'),
   /** Fusion for RETRIEVAL=hybrid; default depends on the embedder (see core/serving/prepare-serving-index.ts). */
   HYBRID_FUSION: optionalNonEmpty.pipe(z.enum(['rrf', 'weighted']).optional()),
   /** Vector count from which IVF replaces the exact Flat index. */

@@ -3,7 +3,7 @@
  *
  *   npm run eval -- fairness [--json] [--verbose] [--limit N] [--generator kind]   (the configured GENERATOR; see core/eval/fairness-eval-command.ts)
  *   npm run eval -- answers [--split dev|test|all] [--json] [--verbose] [--limit N] [--generator kind]   (answer quality; see core/eval/answer-quality-eval-command.ts)
- *   npm run eval -- beir <dir> [--json] [--retrieval dense|bm25|hybrid] [--limit N] [--split test]
+ *   npm run eval -- beir <dir> [--json] [--retrieval auto|dense|bm25|hybrid] [--limit N] [--split test]
  *     [--k1 1.2] [--b 0.75] [--title-boost 2] [--bigram-weight 1] [--dimension 384]
  *     [--fusion rrf|weighted] [--rrf-k 60] [--weights dense,bm25] [--candidates 100]
  *
@@ -20,6 +20,7 @@ import { LexicalEmbedder } from '../core/embedding/lexical-embedder.ts';
 import type { Embedder } from '../core/ports/embedder.ts';
 import { parseCoreConfig } from '../core/config.ts';
 import { hybridDefaults } from '../core/serving/prepare-serving-index.ts';
+import type { RetrievalSetting } from '../core/serving/prepare-serving-index.ts';
 import { FaissFlatIndex } from '../core/index/faiss-flat-index.ts';
 import { beirDocumentText, evaluateRetriever, loadBeirDataset } from '../core/eval/beir.ts';
 import { createRetriever, DEFAULT_HYBRID } from '../core/retrieval/create-retriever.ts';
@@ -56,7 +57,7 @@ const { values, positionals } = parseArgs({
 });
 
 const fail = (message: string): never => {
-  console.error(`eval: ${message}\nusage: npm run eval -- beir <dir> [--json] [--retrieval dense|bm25|hybrid] [--limit N]`);
+  console.error(`eval: ${message}\nusage: npm run eval -- beir <dir> [--json] [--retrieval auto|dense|bm25|hybrid] [--limit N]`);
   process.exit(2);
 };
 const number = (name: string, value: string | undefined): number | undefined => {
@@ -68,8 +69,8 @@ const number = (name: string, value: string | undefined): number | undefined => 
 const [command, dir] = positionals;
 if (command !== 'beir' || dir === undefined) fail('expected: beir <dir>');
 const config = parseCoreConfig(process.env);
-const mode = (values.retrieval ?? config.RETRIEVAL) as RetrievalMode;
-if (!['dense', 'bm25', 'hybrid'].includes(mode)) fail(`unknown --retrieval '${values.retrieval}'`);
+const setting = (values.retrieval ?? config.RETRIEVAL) as RetrievalSetting;
+if (!['auto', 'dense', 'bm25', 'hybrid'].includes(setting)) fail(`unknown --retrieval '${values.retrieval}'`);
 const fusion = (values.fusion ?? config.HYBRID_FUSION) as FusionMethod | undefined;
 if (fusion !== undefined && fusion !== 'rrf' && fusion !== 'weighted') fail(`unknown --fusion '${values.fusion}'`);
 const weightList = values.weights?.split(',').map((weight) => number('weights', weight) ?? 1);
@@ -83,8 +84,10 @@ const loadedAt = performance.now();
 
 let embedder: Embedder | undefined;
 let index: FaissFlatIndex | undefined;
-const embedders = mode === 'bm25' ? undefined : await createEmbedderProvider({ mode: config.EMBEDDER, modelDir: config.MODEL_DIR, batchSize: config.EMBED_BATCH_SIZE, intraOpThreads: config.EMBED_THREADS });
-if (embedders) {
+const embedders = setting === 'bm25' ? undefined : await createEmbedderProvider({ mode: config.EMBEDDER, modelDir: config.MODEL_DIR, batchSize: config.EMBED_BATCH_SIZE, intraOpThreads: config.EMBED_THREADS });
+// 'auto' as the service resolves it: BM25 alone with the lexical embedder, hybrid with ONNX.
+const mode: RetrievalMode = setting === 'auto' ? (embedders?.choice.kind === 'lexical' ? 'bm25' : 'hybrid') : setting;
+if (embedders && mode !== 'bm25') {
   if (!values.json) console.log(`embedder: ${embedders.choice.kind} (${embedders.choice.reason})`);
   embedder =
     embedders.choice.kind === 'lexical'

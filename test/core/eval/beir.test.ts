@@ -136,8 +136,11 @@ describe('npm run eval -- beir <dir> --json', () => {
     expect(report['mrr@10']).toBe(1);
   }, 60_000);
 
-  it('runs the configured hybrid pipeline and refuses an unknown retrieval mode with exit code 2', async () => {
-    const { stdout } = await run(['--json']);
+  it('runs the default (BM25 alone with the lexical embedder), the hybrid pipeline, and refuses an unknown retrieval mode with exit code 2', async () => {
+    const byDefault = JSON.parse((await run(['--json'])).stdout.trim()) as { retrieval: string; parameters: { embedder?: string } };
+    expect(byDefault.retrieval).toBe('bm25');
+    expect(byDefault.parameters.embedder).toBeUndefined();
+    const { stdout } = await run(['--json', '--retrieval', 'hybrid']);
     const report = JSON.parse(stdout.trim()) as { retrieval: string; parameters: { embedder?: string; fusion?: string } };
     expect(report.retrieval).toBe('hybrid');
     expect(report.parameters).toMatchObject({ embedder: 'lexical-hash-v1', fusion: 'weighted' });
