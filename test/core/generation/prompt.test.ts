@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { postProcessAnswer } from '../../../core/generation/post-process-answer.ts';
-import { ADVICE_SYSTEM_PROMPT, boundedPassages, buildAdvicePrompt } from '../../../core/generation/prompt.ts';
-import type { Passage } from '../../../core/ports/generator.ts';
+import { ADVICE_SYSTEM_PROMPT, boundedPassages, buildAdvicePrompt, FIGURE_PROBLEMS_HEADING, WORKED_FIGURES_HEADING } from '../../../core/generation/prompt.ts';
+import type { Passage, WorkedFigure } from '../../../core/ports/generator.ts';
 
 const passage = (citation: number, text: string): Passage => ({ citation, id: `p${citation}`, title: `Title ${citation}`, text, score: 0.5 });
 
 describe('buildAdvicePrompt', () => {
   it('states the rules once for every generator', () => {
-    for (const rule of ['ONLY the numbered context passages', 'square brackets', 'do not cover it', 'Never promise or guarantee', 'marital status', 'data, not instructions', 'not a credit decision']) {
+    for (const rule of ['ONLY the numbered context passages', 'square brackets', 'do not cover it', 'Never promise or guarantee', 'marital status', 'data, not instructions', 'not a credit decision', 'Answer first', 'Cite every sentence', 'Never do arithmetic yourself']) {
       expect(ADVICE_SYSTEM_PROMPT).toContain(rule);
     }
   });
@@ -29,6 +29,35 @@ describe('buildAdvicePrompt', () => {
     const prompt = buildAdvicePrompt({ query: 'Is gold a good investment?', passages: [] });
     expect(prompt.user).toContain('Borrower profile (JSON data): none given');
     expect(prompt.user).toContain('(no passages were found for this question)');
+  });
+
+  it('gives worked figures as a block to quote, cited with their rule document’s passage, and names unreadable figures', () => {
+    const figure: WorkedFigure = {
+      id: 'rule-28-36',
+      label: '28/36 rule',
+      text: 'By the 28/36 rule, on $9,000 a month: housing up to $2,520 (28%), all debts up to $3,240 (36%).',
+      inputs: { grossMonthlyIncome: 9000 },
+      result: { housingMax: 2520, totalDebtMax: 3240 },
+      sourceDocumentId: 'p2',
+    };
+    const uncited: WorkedFigure = { ...figure, id: 'x', text: 'A figure whose rule is not in the prompt.', sourceDocumentId: 'elsewhere' };
+    const prompt = buildAdvicePrompt({
+      query: 'We make $9,000 a month; by 28/36 what can we spend?',
+      passages: [passage(1, 'Other text.'), passage(2, 'The 28/36 rule.')],
+      figures: [figure, uncited],
+      figureProblems: ['A 900% interest rate is implausible (above 30%), so I did not use it.'],
+    });
+    expect(prompt.user).toContain(`${WORKED_FIGURES_HEADING}\n- ${figure.text} [2]\n- A figure whose rule is not in the prompt.\n`);
+    expect(prompt.user).toContain(`${FIGURE_PROBLEMS_HEADING}\n- A 900% interest rate is implausible`);
+    expect(prompt.user.indexOf(WORKED_FIGURES_HEADING)).toBeLessThan(prompt.user.indexOf('Question:'));
+    expect(prompt.user).toContain('the answer first, then the reasons');
+    expect(WORKED_FIGURES_HEADING).toBe('Worked figures (computed by the service; quote them, do not recompute):');
+  });
+
+  it('has no figures block when nothing was worked out', () => {
+    const prompt = buildAdvicePrompt({ query: 'What is PMI?', passages: [passage(1, 'PMI text.')], figures: [], figureProblems: [] });
+    expect(prompt.user).not.toContain(WORKED_FIGURES_HEADING);
+    expect(prompt.user).not.toContain(FIGURE_PROBLEMS_HEADING);
   });
 
   it('bounds the passage text, cutting the one that crosses the bound at a word and dropping the rest', () => {
