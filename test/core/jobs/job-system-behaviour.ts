@@ -93,6 +93,17 @@ export function describeJobSystemBehaviour(kind: RunnerKind): void {
       expect(await harness.system.runner.state('indexing', `publish.${ingest.run}`)).toBe('completed');
     });
 
+    it('whenIdle resolves once the whole sync (ingest, every batch, build, publish) is done', async () => {
+      await harness.system.whenIdle();
+      const jobId = await harness.system.enqueueSync('corpus');
+      await harness.system.whenIdle();
+      const ingest = completedResult(harness.events, jobId) as IngestResult;
+      expect(await harness.system.runner.state('indexing', `publish.${ingest.run}`)).toBe('completed');
+      expect(harness.events.filter((event) => event.type === 'index.swapped')).toHaveLength(1);
+      const counts = await harness.system.counts();
+      for (const queue of Object.values(counts)) expect((queue.waiting ?? 0) + (queue.active ?? 0) + (queue.delayed ?? 0) + (queue['waiting-children'] ?? 0)).toBe(0);
+    });
+
     it('skips an unchanged source, and a forced rebuild reuses every stored vector (embedder not called)', async () => {
       const first = await sync();
       harness.embedded.length = 0;
