@@ -74,7 +74,7 @@ const vectorsByVariant: Record<string, Float32Array> = {};
 for (const variant of ['fp32', 'int8'] as const) {
   const started = performance.now();
   const graph = miniLmArchitectureGraph({ seed: 1, weights: variant });
-  const modelDir = await writeModelDirectory(graph, { name: `all-MiniLM-L6-v2-${variant}` });
+  const modelDir = await writeModelDirectory(graph, { name: `all-MiniLM-L6-v2-${variant}`, tokenizerDir: MINILM_TOKENIZER_DIR });
   results[`${variant}GraphMiB`] = round(graph.byteLength / 2 ** 20, 1);
   results[`${variant}BuildMs`] = round(performance.now() - started);
   for (const threads of [1, 2]) {

@@ -6,8 +6,10 @@ import { BLOCK_LAYOUT, GgmlType, GgufValueType, tensorByteSize, type GgufValue }
 import { decodeValues, encodeValues, fromFloat16Bits, toFloat16Bits } from '../../bench/support/gguf-quantize.ts';
 import { readGgufHeader, readTensorBytes } from '../../bench/support/gguf-reader.ts';
 import { SMOLLM2_135M, writeGguf, writeRandomLlamaGguf, type LlamaShape } from '../../bench/support/gguf-writer.ts';
-import { hasModelFixture, TINY_LLAMA_GGUF as TINY_FIXTURE } from '../support/model-fixtures.ts';
+import { tinyLlamaGguf } from '../support/fixtures.ts';
 
+const TINY = tinyLlamaGguf();
+const TINY_FIXTURE = TINY.path;
 const dir = mkdtempSync(join(tmpdir(), 'apfa-gguf-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -58,7 +60,7 @@ describe('block encodings', () => {
 });
 
 describe('GGUF reader', () => {
-  it.skipIf(!hasModelFixture(TINY_FIXTURE))('reads the metadata and tensor table of a GGUF written by llama.cpp tools', () => {
+  it.skipIf(!TINY.present)('reads the metadata and tensor table of a GGUF written by llama.cpp tools', () => {
     const header = readGgufHeader(TINY_FIXTURE);
     expect(header.version).toBe(3);
     expect(header.metadata.get('general.architecture')).toEqual({ type: GgufValueType.STRING, value: 'llama' });
@@ -112,7 +114,7 @@ describe('GGUF writer', () => {
   });
 });
 
-describe.skipIf(!hasModelFixture(TINY_FIXTURE))('random-weight llama GGUF', () => {
+describe.skipIf(!TINY.present)('random-weight llama GGUF', () => {
   const shape: LlamaShape = { ...SMOLLM2_135M, name: 'tiny-test', hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffn: 128, vocab: 32_768, contextLength: 512 };
 
   it('pads the borrowed tokenizer to the shape, adds ChatML control tokens, and lays out llama tensors', () => {

@@ -4,19 +4,23 @@
  * inputs input_ids / attention_mask / token_type_ids, int64 [batch, sequence], and output
  * last_hidden_state, float [batch, sequence, hidden].
  */
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { onnx as proto } from 'onnx-proto';
+import { FIXTURES_DIR } from './fixtures.ts';
+import { writeTinyTokenizer } from './tiny-wordpiece-tokenizer.ts';
 
 // onnx-proto is CommonJS: Node's ESM loader exposes it only as a default export.
 const { onnx } = onnxProto;
 type NodeAttribute = number | number[] | string;
 
-/** The real tokenizer files of all-MiniLM-L6-v2 (no weights), beside the repository. */
-export const MINILM_TOKENIZER_DIR = fileURLToPath(new URL('../../../shared/models/all-MiniLM-L6-v2-tokenizer/', import.meta.url));
+/**
+ * The real tokenizer files of all-MiniLM-L6-v2 (no weights), in the fixtures folder outside the
+ * repository (test/support/fixtures.ts): the benchmarks use them for realistic token counts.
+ */
+export const MINILM_TOKENIZER_DIR = join(FIXTURES_DIR, 'models', 'all-MiniLM-L6-v2-tokenizer');
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
@@ -242,21 +246,31 @@ export interface ModelDirectoryOptions {
   modelFile?: string;
   /** Writes config.json with this hidden_size; `false` writes none (the embedder then probes the width). */
   hidden?: number | false;
+  /**
+   * A folder whose tokenizer.json and tokenizer_config.json are copied (the benchmarks pass
+   * {@link MINILM_TOKENIZER_DIR}); by default the small WordPiece tokenizer of
+   * test/support/tiny-wordpiece-tokenizer.ts is written, so tests need nothing from outside.
+   */
+  tokenizerDir?: string;
 }
 
 /**
- * Writes `graph` into a fresh temporary directory next to copies of the real MiniLM tokenizer
- * files (tokenizer.json, tokenizer_config.json) and a config.json, and returns the directory.
+ * Writes `graph` into a fresh temporary directory (`apfa-onnx-*`) next to tokenizer files and a
+ * config.json, and returns the model directory; the caller removes `dirname(result)`. Nothing is
+ * left behind when writing fails.
  */
 export async function writeModelDirectory(graph: Uint8Array, options: ModelDirectoryOptions = {}): Promise<string> {
-  const { name = 'test-model', modelFile = 'model.onnx', hidden = 384 } = options;
+  const { name = 'test-model', modelFile = 'model.onnx', hidden = 384, tokenizerDir } = options;
   const dir = join(await mkdtemp(join(tmpdir(), 'apfa-onnx-')), name);
-  await mkdir(dir);
-  await writeFile(join(dir, modelFile), graph);
-  for (const file of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(join(MINILM_TOKENIZER_DIR, file), join(dir, file));
-  if (hidden !== false) {
-    const config = JSON.parse(await readFile(join(MINILM_TOKENIZER_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, hidden_size: hidden }, null, 2));
+  try {
+    await mkdir(dir);
+    await writeFile(join(dir, modelFile), graph);
+    if (tokenizerDir === undefined) await writeTinyTokenizer(dir);
+    else for (const file of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(join(tokenizerDir, file), join(dir, file));
+    if (hidden !== false) await writeFile(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', architectures: ['BertModel'], hidden_size: hidden }, null, 2));
+    return dir;
+  } catch (error) {
+    await rm(dirname(dir), { recursive: true, force: true });
+    throw error;
   }
-  return dir;
 }

@@ -10,10 +10,10 @@ import {
   knownTypeRow,
   knownWeightsGraph,
   knownWordRow,
-  MINILM_TOKENIZER_DIR,
   miniLmArchitectureGraph,
   writeModelDirectory,
 } from '../../support/onnx-graphs.ts';
+import { tinyTokenizerConfig, tinyTokenizerJson } from '../../support/tiny-wordpiece-tokenizer.ts';
 
 const HIDDEN = 8;
 const VOCAB = 30522;
@@ -55,7 +55,8 @@ describe('OnnxEmbedder on a graph with known weights', () => {
   let tokenizer: WordPieceTokenizer;
   beforeAll(async () => {
     knownDir = await modelDirectory(knownWeightsGraph(VOCAB, HIDDEN), { name: 'known-weights', hidden: HIDDEN });
-    tokenizer = await WordPieceTokenizer.fromDirectory(MINILM_TOKENIZER_DIR);
+    // The same tokenizer files writeModelDirectory puts beside the graph.
+    tokenizer = new WordPieceTokenizer(tinyTokenizerJson(), tinyTokenizerConfig());
   });
 
   it('implements the port: id, 16-hex modelHash, dimension from config.json, empty input', async () => {
@@ -178,6 +179,6 @@ describe('OnnxEmbedder.load failures', () => {
   });
 
   it('rejects invalid options', async () => {
-    await expect(OnnxEmbedder.load({ modelDir: MINILM_TOKENIZER_DIR, batchSize: 0 })).rejects.toMatchObject({ code: 'validation-failed' });
+    await expect(OnnxEmbedder.load({ modelDir: join(tmpdir(), 'apfa-no-such-model-dir'), batchSize: 0 })).rejects.toMatchObject({ code: 'validation-failed' });
   });
 });

@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/errors/app-error.ts';
 import { createGenerator, generatorSpecFromEnv, parseGeneratorSpec } from '../../../core/generation/create-generator.ts';
 import type { Passage } from '../../../core/ports/generator.ts';
-import { hasModelFixture, TINY_LLAMA_GGUF as TINY_MODEL } from '../../support/model-fixtures.ts';
+import { tinyLlamaGguf } from '../../support/fixtures.ts';
 import { startChatServer, type ChatServer } from '../../support/openai-compatible-server.ts';
 
 const passages: Passage[] = [{ citation: 1, id: 'fha', title: 'FHA loans', text: 'FHA loans allow a down payment of 3.5% with a credit score of 580 or higher.', score: 0.9 }];
 const query = 'What down payment does an FHA loan need?';
+const TINY = tinyLlamaGguf();
+const TINY_MODEL = TINY.path;
 
 let server: ChatServer;
 beforeAll(async () => {
@@ -101,7 +103,7 @@ describe('generatorSpecFromEnv + createGenerator', () => {
     expect(created.description).toContain('in eu-west-1');
   });
 
-  it.skipIf(!hasModelFixture(TINY_MODEL))('builds a llama.cpp generator that warms up and falls back on uncited gibberish', async () => {
+  it.skipIf(!TINY.present)('builds a llama.cpp generator that warms up and falls back on uncited gibberish', async () => {
     const created = createGenerator(generatorSpecFromEnv({ GENERATOR: 'llama-cpp', LLM_MODEL_PATH: TINY_MODEL, LLM_MAX_TOKENS: '16', LLM_THREADS: '1' }));
     try {
       await created.warmUp();

@@ -11,10 +11,11 @@ import { LlamaCppGenerator } from '../../../core/generation/llama-cpp-generator.
 import { buildAdvicePrompt } from '../../../core/generation/prompt.ts';
 import { ResilientGenerator } from '../../../core/generation/resilient-generator.ts';
 import type { GenerationInput, Passage } from '../../../core/ports/generator.ts';
-import { hasModelFixture, TINY_LLAMA_GGUF } from '../../support/model-fixtures.ts';
+import { tinyLlamaGguf } from '../../support/fixtures.ts';
 
 /** Random-weight Llama-2-shaped GGUF (../shared/models, see its SOURCE.md): real loading and decoding, gibberish text. */
-const TINY_MODEL = TINY_LLAMA_GGUF;
+const TINY = tinyLlamaGguf();
+const TINY_MODEL = TINY.path;
 
 const passages: Passage[] = [
   { citation: 1, id: 'fha', title: 'FHA loans', text: 'FHA loans allow a down payment of 3.5% with a credit score of 580 or higher.', score: 0.9 },
@@ -22,7 +23,7 @@ const passages: Passage[] = [
 ];
 const query = 'What down payment does an FHA loan need with a 620 credit score?';
 
-describe.skipIf(!hasModelFixture(TINY_MODEL))('LlamaCppGenerator on the tiny random GGUF', () => {
+describe.skipIf(!TINY.present)('LlamaCppGenerator on the tiny random GGUF', () => {
   const generator = new LlamaCppGenerator({ modelPath: TINY_MODEL, contextSize: 4096, maxTokens: 24, seed: 7, threads: 1 });
   afterAll(() => generator.close());
 
@@ -138,7 +139,7 @@ async function evaluatedTokens(modelPath: string, input: GenerationInput, specia
   }
 }
 
-describe.skipIf(!hasModelFixture(TINY_MODEL))('LlamaCppGenerator chat formatting', () => {
+describe.skipIf(!TINY.present)('LlamaCppGenerator chat formatting', () => {
   const input: GenerationInput = { query, profile: { creditScore: 620 }, passages };
   // The generator's prompt (passages cut only when they would not fit; with 4,096 tokens they fit).
   const { system, user } = buildAdvicePrompt(input);
