@@ -18,6 +18,8 @@ export interface SelectionOptions {
   relevanceFloor: number;
   /** Beyond `minSentences`, sentences scoring below this share of the best are not taken. */
   extraFloor: number;
+  /** Multiplier for sentences of the lead's passage when choosing the rest. */
+  samePassageBoost: number;
 }
 
 /** The answer's sentences: the lead (with the sentence it leans on, if any) and the rest in reading order. */
@@ -48,10 +50,13 @@ export function selectSentences(ranked: readonly ScoredSentence[], all: readonly
   };
   take(best);
   const lead = [...picked];
-  for (const candidate of ranked.slice(1)) {
+  // The lead's passage usually holds the rest of the answer, and one source reads as one answer.
+  const worth = (candidate: ScoredSentence) => candidate.score * (candidate.passage === best.passage ? options.samePassageBoost : 1);
+  const rest = ranked.slice(1).sort((a, b) => worth(b) - worth(a));
+  for (const candidate of rest) {
     if (picked.length >= options.maxSentences) break;
-    if (candidate.score < options.relevanceFloor * best.score) break;
-    if (picked.length >= options.minSentences && candidate.score < options.extraFloor * best.score) break;
+    if (worth(candidate) < options.relevanceFloor * best.score) break;
+    if (picked.length >= options.minSentences && worth(candidate) < options.extraFloor * best.score) break;
     if (has(candidate) || picked.some((other) => jaccard(other.terms, candidate.terms) >= options.duplicateThreshold)) continue;
     take(candidate);
   }
@@ -61,11 +66,27 @@ export function selectSentences(ranked: readonly ScoredSentence[], all: readonly
     const next = neighbour(sentence, 1);
     if (next && CONTINUATION.test(next.text) && !has(next)) picked.push(next);
   }
-  const rest = picked.filter((sentence) => !lead.includes(sentence));
-  const passageRank = new Map<Passage, number>([[best.passage, 0]]);
-  for (const sentence of rest) if (!passageRank.has(sentence.passage)) passageRank.set(sentence.passage, passageRank.size);
-  rest.sort((a, b) => passageRank.get(a.passage)! - passageRank.get(b.passage)! || a.position - b.position);
-  return { lead, rest };
+  // Best first, so what answers the question comes early; a sentence that leans on the one before
+  // it ("It…") stays right after it.
+  const value = (sentence: SourceSentence) => {
+    const scored = ranked.find((candidate) => same(candidate, sentence));
+    return scored === undefined ? 0 : worth(scored);
+  };
+  const others: SourceSentence[] = [];
+  const remaining = picked.filter((sentence) => !lead.includes(sentence)).sort((a, b) => value(b) - value(a));
+  const leansOn = (sentence: SourceSentence) =>
+    CONTINUATION.test(sentence.text) || ranked.find((candidate) => same(candidate, sentence))?.leansOnPrevious === true
+      ? remaining.find((other) => other.passage === sentence.passage && other.position === sentence.position - 1)
+      : undefined;
+  for (const sentence of remaining) {
+    if (others.includes(sentence)) continue;
+    const antecedent = leansOn(sentence);
+    if (antecedent && !others.includes(antecedent)) others.push(antecedent);
+    others.push(sentence);
+    const next = remaining.find((other) => other.passage === sentence.passage && other.position === sentence.position + 1 && leansOn(other) === sentence);
+    if (next && !others.includes(next)) others.push(next);
+  }
+  return { lead, rest: others };
 }
 
 /**

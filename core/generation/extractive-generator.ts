@@ -1,6 +1,5 @@
 import type { GenerationInput, GenerationResult, Generator } from '../ports/generator.ts';
-import { tokenize } from '../../shared/text/tokenize.ts';
-import { assembleAnswer, selectSentences, type FigureLine, type SelectionOptions } from './answer-assembly.ts';
+import { assembleAnswer, selectSentences, type SelectionOptions } from './answer-assembly.ts';
 import { profileTerms } from './profile-summary.ts';
 import { analyzeQuestion } from './question-analysis.ts';
 import { DEFAULT_REFUSAL_THRESHOLDS, refusalFeatures, shouldAnswer, type RefusalThresholds } from './refusal-decision.ts';
@@ -23,9 +22,6 @@ export interface ExtractiveGeneratorOptions {
   /** Overrides of the sentence-scoring weights. */
   weights?: Partial<ScoringWeights>;
 }
-
-/** Worked figures as the lending calculators pass them (see GenerationInput). */
-type FigureInput = GenerationInput & { figures?: readonly FigureLine[] | undefined; figureProblems?: readonly string[] | undefined };
 
 /**
  * Composes answers only from sentences of the retrieved passages: no model, no invented facts.
@@ -52,6 +48,7 @@ export class ExtractiveGenerator implements Generator {
       duplicateThreshold: options.duplicateThreshold ?? 0.6,
       relevanceFloor: 0.35,
       extraFloor: 0.6,
+      samePassageBoost: 1.4,
     };
     this.#refusal = { ...DEFAULT_REFUSAL_THRESHOLDS, ...options.refusal };
     this.#weights = { ...DEFAULT_SCORING_WEIGHTS, ...options.weights };
@@ -59,9 +56,9 @@ export class ExtractiveGenerator implements Generator {
 
   async generate(input: GenerationInput): Promise<GenerationResult> {
     input.signal?.throwIfAborted();
-    const { figures = [], figureProblems = [] } = input as FigureInput;
+    const { figures = [], figureProblems = [] } = input;
     const question = analyzeQuestion(input.query);
-    const scores = scoreSentences(question, input.passages, tokenize(profileTerms(input.profile)), this.#weights);
+    const scores = scoreSentences(question, input.passages, profileTerms(input.profile), this.#weights);
     if (!shouldAnswer(refusalFeatures(input.query, question, scores), this.#refusal)) {
       input.onToken?.(NOT_COVERED_ANSWER);
       return { text: NOT_COVERED_ANSWER, citations: [], generator: this.id };

@@ -35,7 +35,7 @@ export interface QuestionAnalysis {
 
 const CUES: Record<QuestionIntent, RegExp | null> = {
   threshold: /\d/,
-  deadline: /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\bwithin\b|\buntil\b/i,
+  deadline: /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\bwithin\b|\buntil\b|\bonce\b|\bafter\b/i,
   comparison: /\bwhile\b|\bwhereas\b|\bunlike\b|\bthan\b|\bboth\b|\beither\b|\binstead\b|\bcompar/i,
   eligibility: /\beligib|\bqualif|\brequire|\bmust\b|\bnot\b|\bno\b|\bonly\b|\ballow/i,
   'how-to': /^(?:to |contact|ask|pay|request|file|call|start|check|compare|get|keep|send|submit)\b|\byou can\b|\byou may\b/i,

@@ -92,9 +92,10 @@ const REFERS_BACK = /\b(?:it|its|this|these|they|them|their)\b/i;
 export function scoreSentences(
   question: QuestionAnalysis,
   passages: readonly Passage[],
-  profileTerms: readonly string[],
+  profileText: string,
   weights: ScoringWeights = DEFAULT_SCORING_WEIGHTS,
 ): SentenceScores {
+  const profileTerms = tokenize(profileText);
   const all: SourceSentence[] = passages.flatMap((passage, passageOrder) => {
     const titleEntities = findLendingEntities(passage.title);
     return sentences(passage.text).map((text, position) => {
@@ -128,7 +129,8 @@ export function scoreSentences(
   const titleCoverage = titleTerms.map((terms) => share((term) => terms.has(term)));
   const extra = [...new Set(profileTerms)].filter((term) => !question.terms.includes(term));
   const extraWeight = total(extra);
-  const askedPrograms = question.entities.programs;
+  // A question naming no program ("What are my options…?") is about the programs the profile suggests.
+  const askedPrograms = question.entities.programs.size > 0 ? question.entities.programs : findLendingEntities(profileText).programs;
   const askedConcepts = question.entities.concepts;
   const cue = question.cue;
 
@@ -174,7 +176,7 @@ export function scoreSentences(
       (question.numbers.length === 0 ? 0 : (weights.number * question.numbers.filter((number) => sentence.terms.has(number)).length) / question.numbers.length);
     // A sentence without what the question asks for (a number, a time span…) answers it less.
     if (cue !== null && !cue.test(sentence.text)) score *= 1 - (question.specificCue ? weights.specificCue : weights.intentCue);
-    if (isTangent(askedPrograms, sentence.entities.programs)) score *= weights.tangent;
+    if (isTangent(question.entities.programs, sentence.entities.programs)) score *= weights.tangent;
     if (CONTINUATION.test(sentence.text)) score *= weights.continuation;
     // Fragments such as headings ("FHA loans") match well but read badly as an answer.
     if (sentence.terms.size < 4) score *= 0.8;

@@ -1,102 +1,143 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Passage } from '../../../core/ports/generator.ts';
-import {
-  EXTRACTIVE_LEAD_IN,
-  ExtractiveGenerator,
-  NOT_COVERED_ANSWER,
-} from '../../../core/generation/extractive-generator.ts';
+import type { GenerationInput, Passage, WorkedFigure } from '../../../core/ports/generator.ts';
+import { ExtractiveGenerator, NOT_COVERED_ANSWER } from '../../../core/generation/extractive-generator.ts';
+import { analyzeQuestion } from '../../../core/generation/question-analysis.ts';
 
-const passages: Passage[] = [
-  {
-    citation: 1,
-    id: 'fha',
-    title: 'FHA loans',
-    score: 0.62,
-    text:
-      'FHA loans are insured by the Federal Housing Administration. Borrowers with a credit score of 580 or higher can put down as little as 3.5%. ' +
-      'Scores between 500 and 579 require 10% down. FHA loans also carry an upfront and annual mortgage insurance premium.',
-  },
-  {
-    citation: 2,
-    id: 'conventional',
-    title: 'Conventional loans',
-    score: 0.48,
-    text:
-      'Conventional loans usually need a credit score of at least 620. A down payment below 20% means paying private mortgage insurance (PMI). ' +
-      'Some programs, e.g. HomeReady, allow 3% down for a $200,000 home.',
-  },
-  {
-    citation: 3,
-    id: 'closing',
-    title: 'Closing costs',
-    score: 0.2,
-    text: 'Closing costs typically run 2% to 5% of the loan amount. They are paid at signing.',
-  },
-];
+const corpus = new Map(
+  readFileSync(new URL('../../../data/corpus/lending-guide.jsonl', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as { id: string; title: string; text: string })
+    .map((document) => [document.id, document]),
+);
 
-/** Splits an answer body into quoted sentences with their citation numbers. */
-function quotedSentences(text: string): { sentence: string; citation: number }[] {
-  const body = text.split('\n\n').slice(1).join(' ');
-  return [...body.matchAll(/(.+?) \[(\d+)\]([.!?]*["'”’)\]]*)(?=\s|$)/g)].map((match) => ({
-    sentence: `${match[1]!.trim()}${match[3]}`,
-    citation: Number(match[2]),
-  }));
+/** Real corpus documents as retrieved passages, numbered in the given (retrieval) order. */
+function retrieved(...ids: string[]): Passage[] {
+  return ids.map((id, index) => {
+    const document = corpus.get(id);
+    if (!document) throw new Error(`no corpus document ${id}`);
+    return { citation: index + 1, id, title: document.title, text: document.text, score: 1 - index * 0.1 };
+  });
 }
 
-describe('ExtractiveGenerator', () => {
-  const generator = new ExtractiveGenerator();
-
-  it('quotes only sentences of the cited passages, from at least two passages', async () => {
-    const result = await generator.generate({
-      query: 'What are my options for a $200,000 home with a 620 credit score and a small down payment?',
-      passages,
+/** The answer's sentences (figures included) with the citation each carries, if any. */
+function answerSentences(text: string): { sentence: string; citation: number | null }[] {
+  return text
+    .split(/(?<=[.!?]["'”’)\]]*)\s+(?=[A-Z$(])/)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => sentence.length > 0)
+    .map((sentence) => {
+      const marker = / \[(\d+)\]([.!?]*["'”’)\]]*)$/.exec(sentence);
+      return marker ? { sentence: `${sentence.slice(0, marker.index)}${marker[2]}`, citation: Number(marker[1]) } : { sentence, citation: null };
     });
-    expect(result.generator).toBe('extractive-v1');
-    expect(result.text.startsWith(EXTRACTIVE_LEAD_IN)).toBe(true);
-    const quoted = quotedSentences(result.text);
-    expect(quoted.length).toBeGreaterThanOrEqual(3);
-    expect(quoted.length).toBeLessThanOrEqual(5);
-    for (const { sentence, citation } of quoted) {
-      const passage = passages.find((candidate) => candidate.citation === citation);
-      expect(passage, `citation ${citation}`).toBeDefined();
-      expect(passage!.text).toContain(sentence);
-    }
-    const cited = [...new Set(quoted.map((entry) => entry.citation))].sort();
-    expect(result.citations).toEqual(cited);
-    expect(cited.length).toBeGreaterThanOrEqual(2);
-    expect(result.text).not.toContain('Closing costs typically');
+}
+
+const generator = new ExtractiveGenerator();
+const answer = (input: Omit<GenerationInput, 'passages'> & { passages: Passage[] }) => generator.generate(input);
+
+describe('question analysis', () => {
+  it.each([
+    ['What credit score do I need for an FHA loan?', 'threshold'],
+    ['How long is the draw period on a HELOC?', 'deadline'],
+    ['When can I cancel PMI?', 'deadline'],
+    ['What are my options for a $200,000 home with a 620 credit score?', 'comparison'],
+    ['What is the difference between APR and interest rate?', 'comparison'],
+    ['Can I use gift money for my down payment?', 'eligibility'],
+    ['How do I dispute an error on my credit report?', 'how-to'],
+    ['What is loan-to-value ratio?', 'definition'],
+  ] as const)('%s → %s', (question, intent) => {
+    expect(analyzeQuestion(question).intent).toBe(intent);
   });
 
-  it('echoes the profile numbers in one neutral line', async () => {
-    const result = await generator.generate({
-      query: 'What are my options with a 620 credit score?',
+  it('reads the programs and concepts named, abbreviated or spelled out, and keeps numbers apart from terms', () => {
+    const analysis = analyzeQuestion('Does a $300,000 FHA loan need private mortgage insurance or MIP?');
+    expect([...analysis.entities.programs]).toEqual(['fha']);
+    expect([...analysis.entities.concepts]).toEqual(expect.arrayContaining(['pmi', 'mortgage-insurance-premium']));
+    expect(analysis.numbers).toEqual(['300000']);
+    expect(analysis.terms).not.toContain('300000');
+    expect(analyzeQuestion('Is my DTI too high?').entities.concepts).toEqual(analyzeQuestion('Is my debt-to-income ratio too high?').entities.concepts);
+  });
+});
+
+describe('ExtractiveGenerator: the answer first', () => {
+  it('opens an FHA credit-score question with the 580 and 500 tiers, not USDA underwriting', async () => {
+    const passages = retrieved('usda-guaranteed-rural-loans', 'down-payment-options-and-assistance', 'loan-to-value-ratio', 'fha-loans-credit-down-payment-mip');
+    const result = await answer({ query: 'What credit score do I need for an FHA loan?', passages });
+    const sentences = answerSentences(result.text);
+    expect(sentences[0]!.sentence).toContain('580');
+    expect(sentences[0]!.citation).toBe(4);
+    expect(sentences.slice(0, 3).some(({ sentence }) => sentence.includes('500 to 579'))).toBe(true);
+    expect(result.text).not.toContain('USDA sets no official minimum credit score');
+  });
+
+  it("answers the README's example with the FHA-vs-conventional comparison at 620, not cash-out refinancing", async () => {
+    const passages = retrieved('buying-200k-home-with-620-credit-score', 'cash-out-refinance', 'conventional-loans-conforming-limits', 'fha-loans-credit-down-payment-mip');
+    const result = await answer({
+      query: 'What are my options for a $200,000 home with a 620 credit score?',
       profile: { propertyValue: 200_000, creditScore: 620 },
       passages,
     });
-    const [header] = result.text.split('\n\n');
-    expect(header).toBe(`${EXTRACTIVE_LEAD_IN}\nYou mentioned a $200,000 home and a 620 credit score.`);
+    const lead = answerSentences(result.text).slice(0, 3);
+    expect(lead[0]!.citation).toBe(1);
+    expect(lead.some(({ sentence }) => /FHA/.test(sentence))).toBe(true);
+    expect(lead.some(({ sentence }) => /[Cc]onventional/.test(sentence))).toBe(true);
+    expect(result.text).toMatch(/minimum down payment is 3\.5%/);
+    expect(result.text).not.toMatch(/^Cash-out/);
+    expect(result.citations).not.toContain(2);
   });
 
-  it('lets the profile pull in sentences about nearby score cut-offs', async () => {
-    const pool: Passage[] = [
-      {
-        citation: 1,
-        id: 'options',
-        title: 'Loan options',
-        score: 0.5,
-        text: 'Loan options include fixed and adjustable rates. Loan options for a 580 credit score are mostly FHA loans.',
-      },
+  it('does not lead a debt-to-income question with adverse-action notices', async () => {
+    const passages = retrieved('fair-housing-act-adverse-action-notices', 'ability-to-repay-and-qualified-mortgages', 'debt-to-income-ratio');
+    const result = await answer({ query: 'How is my debt-to-income ratio calculated?', passages });
+    const [first] = answerSentences(result.text);
+    expect(first!.citation).toBe(3);
+    expect(first!.sentence).toMatch(/DTI|income/);
+    expect(result.text).not.toMatch(/^[^\n]*adverse action/i);
+  });
+
+  it('damps a sentence about another program unless it is the one asked about', async () => {
+    const passages: Passage[] = [
+      { citation: 1, id: 'usda', title: 'USDA loans', score: 0.9, text: 'USDA loans need no down payment for a rural home and a credit score near 640.' },
+      { citation: 2, id: 'va', title: 'VA loans', score: 0.5, text: 'VA loans need no down payment for an eligible veteran with any credit score.' },
     ];
     const single = new ExtractiveGenerator({ maxSentences: 1, minSentences: 1 });
-    const query = 'Which loan options exist?';
-    const plain = await single.generate({ query, passages: pool });
-    expect(plain.text).toContain('Loan options include fixed and adjustable rates [1].');
-    const withProfile = await single.generate({ query, passages: pool, profile: { creditScore: 600 } });
-    expect(withProfile.text).toContain('Loan options for a 580 credit score are mostly FHA loans [1].');
-    expect(withProfile.text).not.toContain('fixed and adjustable');
+    const va = await single.generate({ query: 'Do VA loans need a down payment?', passages });
+    expect(va.citations).toEqual([2]);
+    const usda = await single.generate({ query: 'Do USDA loans need a down payment?', passages });
+    expect(usda.citations).toEqual([1]);
   });
 
-  it('keeps a pronoun-led sentence with the sentence it depends on', async () => {
+  it('keeps one of two near-duplicate sentences, cites every sentence and quotes only the sources', async () => {
+    const sentence = 'VA loans require no down payment for eligible veterans.';
+    const passages: Passage[] = [
+      { citation: 1, id: 'va1', title: 'VA', score: 0.7, text: sentence },
+      { citation: 2, id: 'va2', title: 'VA again', score: 0.6, text: `${sentence} VA loans also have no monthly mortgage insurance.` },
+    ];
+    const result = await answer({ query: 'VA loan down payment', passages });
+    expect(result.text.split(sentence.slice(0, -1)).length - 1).toBe(1);
+    expect(result.text).toContain('VA loans also have no monthly mortgage insurance [2].');
+    for (const { sentence: quoted, citation } of answerSentences(result.text)) {
+      expect(citation, quoted).not.toBeNull();
+      expect(passages[citation! - 1]!.text).toContain(quoted);
+    }
+  });
+
+  it('answers in 3–5 cited sentences quoted verbatim from a real passage set', async () => {
+    const passages = retrieved('private-mortgage-insurance-pmi', 'buying-200k-home-with-620-credit-score', 'conventional-loans-conforming-limits');
+    const result = await answer({ query: 'When can I cancel PMI?', passages });
+    const sentences = answerSentences(result.text);
+    expect(sentences.length).toBeGreaterThanOrEqual(3);
+    expect(sentences.length).toBeLessThanOrEqual(5);
+    for (const { sentence, citation } of sentences) {
+      expect(citation, sentence).not.toBeNull();
+      expect(passages[citation! - 1]!.text).toContain(sentence);
+    }
+    expect(sentences.slice(0, 2).some(({ sentence }) => sentence.includes('80%'))).toBe(true);
+    expect(result.citations).toEqual([...new Set(sentences.map(({ citation }) => citation!))].sort((a, b) => a - b));
+  });
+
+  it('brings the sentence a pronoun-led sentence leans on', async () => {
     const pmi: Passage[] = [
       {
         citation: 1,
@@ -106,43 +147,83 @@ describe('ExtractiveGenerator', () => {
         text: 'Private mortgage insurance (PMI) is usually required with less than 20% equity. It can be cancelled once the loan-to-value ratio reaches 80%. Appraisals cost extra.',
       },
     ];
-    const result = await generator.generate({ query: 'Can I get rid of PMI?', passages: pmi });
+    const result = await answer({ query: 'When can PMI be cancelled?', passages: pmi });
     expect(result.text).toContain('equity [1]. It can be cancelled once the loan-to-value ratio reaches 80% [1].');
-    expect(result.text).not.toContain('Appraisals');
+  });
+});
+
+describe('ExtractiveGenerator: worked figures', () => {
+  const passages = retrieved('buying-200k-home-with-620-credit-score', 'fha-loans-credit-down-payment-mip', 'budgeting-for-homeownership-28-36-rule');
+  const figure = (text: string, sourceDocumentId: string): WorkedFigure => ({ id: 'test', label: 'test', text, inputs: {}, result: {}, sourceDocumentId });
+  const figures = [
+    figure('FHA: 3.5% down on $200,000 is $7,000, leaving a base loan of $193,000.', 'fha-loans-credit-down-payment-mip'),
+    figure('Conventional: 5% down on $200,000 is $10,000.', 'not-retrieved'),
+  ];
+
+  it('puts the figures right after the lead, each cited to its rule when that passage was retrieved', async () => {
+    const input: GenerationInput = {
+      query: 'What are my options for a $200,000 home with a 620 credit score?',
+      profile: { propertyValue: 200_000, creditScore: 620 },
+      passages,
+      figures,
+      figureProblems: ['The down payment of $500,000 is more than the home price, so it was not used.'],
+    };
+    const result = await generator.generate(input);
+    const paragraphs = result.text.split('\n\n');
+    expect(paragraphs).toHaveLength(3);
+    expect(answerSentences(paragraphs[0]!)).toHaveLength(1);
+    expect(paragraphs[1]).toBe(
+      'FHA: 3.5% down on $200,000 is $7,000, leaving a base loan of $193,000 [2]. Conventional: 5% down on $200,000 is $10,000. ' +
+        'The down payment of $500,000 is more than the home price, so it was not used.',
+    );
+    expect(result.citations).toContain(2);
   });
 
-  it('prefers sentences that contain a query phrase over scattered terms', async () => {
-    const pool: Passage[] = [
-      { citation: 1, id: 'heloc', title: 'HELOC', score: 0.5, text: 'A HELOC is a line of credit; its rate cap depends on your score.' },
-      { citation: 2, id: 'score', title: 'Scores', score: 0.5, text: 'Your credit score sets the rate cap.' },
-    ];
-    const single = new ExtractiveGenerator({ maxSentences: 1, minSentences: 1 });
-    const result = await single.generate({ query: 'credit score rate cap', passages: pool });
-    expect(result.citations).toEqual([2]);
+  it('puts the figures first for a numbers question', async () => {
+    const result = await generator.generate({
+      query: 'We make $9,000 a month; by the 28/36 rule how much can we spend on housing?',
+      passages,
+      figures: [figure('28% of $9,000 is $2,520 for housing; 36% is $3,240 for all debts.', 'budgeting-for-homeownership-28-36-rule')],
+    });
+    expect(result.text.startsWith('28% of $9,000 is $2,520 for housing; 36% is $3,240 for all debts [3].\n\n')).toBe(true);
+  });
+});
+
+describe('ExtractiveGenerator: answer or refuse', () => {
+  it.each([
+    ['How much should car insurance cost for a new driver in Texas?', ['payday-and-title-loans', 'debt-to-income-ratio', 'closing-costs-loan-estimate-closing-disclosure', 'auto-loans-term-cost-dealer-markup']],
+    ['How are bitcoin gains taxed?', ['private-mortgage-insurance-pmi', 'escrow-property-taxes-homeowners-insurance', 'self-employed-borrower-documentation']],
+    ["What's the most I can put into a Roth IRA this year?", ['conventional-loans-conforming-limits', 'private-mortgage-insurance-pmi', 'fha-loans-credit-down-payment-mip', 'cash-out-refinance']],
+    ['Can my landlord raise the rent in the middle of my lease?', ['manufactured-home-financing', 'improving-credit-before-applying', 'fifteen-vs-thirty-year-mortgage', 'cosigners-and-coborrowers']],
+    ['What is the capital of France?', ['fha-loans-credit-down-payment-mip']],
+  ])('refuses "%s" with no citations', async (query, ids) => {
+    const result = await answer({ query, passages: retrieved(...ids) });
+    expect(result).toEqual({ text: NOT_COVERED_ANSWER, citations: [], generator: 'extractive-v1' });
   });
 
-  it('says the knowledge base does not cover unrelated questions or empty passages', async () => {
-    const unrelated = await generator.generate({ query: 'What is the capital of France?', passages });
-    expect(unrelated).toEqual({ text: NOT_COVERED_ANSWER, citations: [], generator: 'extractive-v1' });
-    const empty = await generator.generate({ query: 'FHA down payment?', passages: [] });
-    expect(empty.citations).toEqual([]);
-    expect(empty.text).toBe(NOT_COVERED_ANSWER);
+  it.each([
+    ['Is there an income limit for USDA loans?', 'usda-guaranteed-rural-loans', '115%'],
+    ['How long does the credit bureau have to investigate my dispute?', 'credit-reports-and-disputes', '30 days'],
+    ['How long is the draw period on a HELOC?', 'home-equity-loans-vs-helocs', '10 years'],
+    ['What are cheaper alternatives to a payday loan?', 'payday-and-title-loans', 'Payday Alternative Loans'],
+  ])('answers the covered "%s" from its document', async (query, id, fact) => {
+    const passages = retrieved(id, 'conventional-loans-conforming-limits', 'debt-to-income-ratio');
+    const result = await answer({ query, passages });
+    expect(result.citations).toContain(1);
+    expect(answerSentences(result.text).slice(0, 2).map(({ sentence }) => sentence).join(' ')).toContain(fact);
   });
 
-  it('skips near-duplicate sentences across passages', async () => {
-    const sentence = 'VA loans require no down payment for eligible veterans.';
-    const duplicated: Passage[] = [
-      { citation: 1, id: 'va1', title: 'VA', score: 0.7, text: sentence },
-      { citation: 2, id: 'va2', title: 'VA again', score: 0.6, text: `${sentence} VA loans also have no monthly mortgage insurance.` },
-    ];
-    const result = await generator.generate({ query: 'VA loan down payment', passages: duplicated });
-    expect(result.text.split(sentence.slice(0, -1)).length - 1).toBe(1);
-    expect(result.text).toContain('VA loans also have no monthly mortgage insurance [2].');
+  it('refuses when nothing was retrieved', async () => {
+    const result = await answer({ query: 'FHA down payment?', passages: [] });
+    expect(result).toEqual({ text: NOT_COVERED_ANSWER, citations: [], generator: 'extractive-v1' });
   });
+});
 
-  it('is deterministic and honours an aborted signal', async () => {
-    const input = { query: 'FHA credit score and down payment', passages };
-    expect(await generator.generate(input)).toEqual(await generator.generate(input));
+describe('ExtractiveGenerator: determinism', () => {
+  it('gives the same answer for the same input and honours an aborted signal', async () => {
+    const input = { query: 'What credit score do I need for an FHA loan?', passages: retrieved('fha-loans-credit-down-payment-mip', 'usda-guaranteed-rural-loans') };
+    const first = await generator.generate(input);
+    expect(await new ExtractiveGenerator().generate(input)).toEqual(first);
     await expect(generator.generate({ ...input, signal: AbortSignal.abort() })).rejects.toThrow();
   });
 });
