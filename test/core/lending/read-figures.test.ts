@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { readFigures } from '../../../core/lending/read-figures.ts';
+
+describe('readFigures', () => {
+  it.each([
+    ['We make $9,000 a month together.', { monthlyIncome: 9000 }],
+    ['I make 9k/month.', { monthlyIncome: 9000 }],
+    ['My salary is $120,000 a year.', { monthlyIncome: 10_000 }],
+    ['What do 2 points cost on a $275k loan?', { loanAmount: 275_000, points: 2 }],
+    ['Can I buy a $1.2 million house?', { propertyValue: 1_200_000 }],
+    ['A $250,000 30-year mortgage at 6.5%', { loanAmount: 250_000, termYears: 30, rates: [6.5] }],
+    ['I have a 620 credit score', { creditScore: 620 }],
+    ['my score is only 540', { creditScore: 540 }],
+    ['plus a $400 car payment and $100 in credit card minimums', { monthlyDebts: 500 }],
+    ['We owe $300,000 on the mortgage and $50,000 on a home equity loan', { loanAmount: 300_000, secondLiens: [50_000] }],
+    ['Refinancing would cost me $4,800 and save $160 a month.', { closingCosts: 4800, monthlySavings: 160 }],
+    ['I owe $300,000 at 7%. A new loan at 6% would cost $6,000 to close.', { loanAmount: 300_000, rates: [7, 6], closingCosts: 6000 }],
+    ['buying a $350,000 house and putting $35,000 down', { propertyValue: 350_000, downPayment: 35_000 }],
+    ['putting 5% down on a $400,000 loan over 15 years', { downPaymentPercent: 5, loanAmount: 400_000, termYears: 15 }],
+    ['second VA loan, zero down', { downPaymentPercent: 0 }],
+    ['one point lowers my payment by $65 a month', { points: 1, monthlySavings: 65 }],
+  ])('%s', (query, expected) => {
+    const read = readFigures(query);
+    expect(read.problems).toEqual([]);
+    expect(read.merged).toEqual(expected);
+  });
+
+  it.each([
+    ['I have $-5 for a down payment', 'negative', '$-5'],
+    ['Can I get a loan at a 900% rate?', 'implausible', '900%'],
+    ['My credit score 1200 is great', 'implausible', 'credit score 1200'],
+    ['a 90-year mortgage', 'implausible', '90-year'],
+    ['I make $8,000', 'ambiguous', '$8,000'],
+    ['what do 25 points cost on a $100k loan', 'implausible', '25 points'],
+    ['a $5 billion house', 'implausible', '$5 billion'],
+  ])('names the problem in “%s” and leaves the figure out', (query, reason, text) => {
+    const read = readFigures(query);
+    expect(read.problems).toEqual([expect.objectContaining({ reason, text })]);
+    expect(read.problems[0]!.message).toContain(text.replace(/^credit score /, ''));
+    expect(read.figures.some((figure) => figure.text === text)).toBe(false);
+  });
+
+  it('an amount whose role the words do not give is kept as an unassigned amount, not guessed', () => {
+    const read = readFigures('I need $600 before my next paycheck.');
+    expect(read.figures).toEqual([{ role: 'amount', value: 600, text: '$600', source: 'question' }]);
+    expect(read.merged).toEqual({});
+  });
+
+  it('merges the profile, the question winning where both give a figure', () => {
+    const profile = { annualIncome: 96_000, monthlyDebt: 1200, loanAmount: 250_000, propertyValue: 300_000, creditScore: 700, loanTermYears: 30, veteran: true };
+    expect(readFigures('What is my DTI?', profile).merged).toEqual({ monthlyIncome: 8000, monthlyDebts: 1200, loanAmount: 250_000, propertyValue: 300_000, creditScore: 700, termYears: 30, veteran: true });
+    const merged = readFigures('What if I borrow $200,000 over 15 years with a 640 credit score?', profile).merged;
+    expect(merged).toMatchObject({ loanAmount: 200_000, termYears: 15, creditScore: 640, propertyValue: 300_000 });
+  });
+});
