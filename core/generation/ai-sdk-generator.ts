@@ -14,7 +14,10 @@ export interface AiSdkGeneratorOptions {
   maxOutputTokens?: number;
   /** Sampling temperature (default 0.2). */
   temperature?: number;
-  /** Deadline of one call (default 15 s). */
+  /**
+   * Deadline of one call when the generator is used on its own (default none). Behind the
+   * resilient wrapper leave it unset: the wrapper's attempt timeout (LLM_TIMEOUT_MS) is the one timer.
+   */
   timeoutMs?: number;
   /** Upper bound on passage characters in the prompt (default 6,000). */
   maxContextChars?: number;
@@ -39,7 +42,7 @@ export class AiSdkGenerator implements Generator {
   }
 
   async generate(input: GenerationInput): Promise<GenerationResult> {
-    const { model, maxOutputTokens = 400, temperature = 0.2, timeoutMs = 15_000, maxContextChars = DEFAULT_MAX_CONTEXT_CHARS, redact } = this.#options;
+    const { model, maxOutputTokens = 400, temperature = 0.2, timeoutMs, maxContextChars = DEFAULT_MAX_CONTEXT_CHARS, redact } = this.#options;
     const prompt = buildAdvicePrompt(input, { maxContextChars });
     const user = redact ? redact(prompt.user) : prompt.user;
     const call = { model, system: prompt.system, prompt: user, maxOutputTokens, temperature, maxRetries: 0 };

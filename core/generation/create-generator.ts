@@ -1,3 +1,4 @@
+import type { LanguageModel } from 'ai';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { Generator } from '../ports/generator.ts';
@@ -53,8 +54,6 @@ export const GeneratorSpecSchema = z.discriminatedUnion('kind', [
       contextSize: positiveInt.optional(),
       maxTokens: positiveInt.optional(),
       threads: positiveInt.optional(),
-      maxConcurrent: positiveInt.optional(),
-      timeoutMs: positiveInt.optional(),
       ...modelBacked,
     })
     .strict(),
@@ -67,7 +66,6 @@ export const GeneratorSpecSchema = z.discriminatedUnion('kind', [
       /** Provider name in errors and ids, e.g. 'vllm', 'ollama', 'cloudflare-workers-ai'. */
       name: z.string().regex(/^[a-z0-9-]+$/).default('openai-compatible'),
       maxOutputTokens: positiveInt.optional(),
-      timeoutMs: positiveInt.optional(),
       /** Redact personal data from prompts before they are sent (when a redactor is given). */
       redactPrompts: z.boolean().default(true),
       ...modelBacked,
@@ -85,7 +83,6 @@ export const GeneratorSpecSchema = z.discriminatedUnion('kind', [
       /** Replaces Cloudflare's API root https://api.cloudflare.com/client/v4 (a local server in tests). */
       apiRoot: z.url().optional(),
       maxOutputTokens: positiveInt.optional(),
-      timeoutMs: positiveInt.optional(),
       redactPrompts: z.boolean().default(true),
       ...modelBacked,
     })
@@ -97,7 +94,6 @@ export const GeneratorSpecSchema = z.discriminatedUnion('kind', [
       region: z.string().min(1).optional(),
       baseURL: z.url().optional(),
       maxOutputTokens: positiveInt.optional(),
-      timeoutMs: positiveInt.optional(),
       redactPrompts: z.boolean().default(true),
       ...modelBacked,
     })
@@ -145,51 +141,14 @@ export function createGenerator(specInput: GeneratorSpecInput, deps: CreateGener
     return { generator: fallback, description: `extractive (${fallback.id})`, circuitState: () => undefined, warmUp: async () => {}, close: async () => {} };
   }
 
-  let provider: Generator;
-  let warmUp = async () => {};
-  let close = async () => {};
-  let description: string;
-  const redact = deps.redact;
-  if (spec.kind === 'llama-cpp') {
-    const llama = new LlamaCppGenerator({
-      modelPath: spec.modelPath,
-      ...defined({ contextSize: spec.contextSize, maxTokens: spec.maxTokens, threads: spec.threads, maxConcurrent: spec.maxConcurrent, timeoutMs: spec.timeoutMs, temperature: spec.temperature, maxContextChars: spec.maxContextChars }),
-    });
-    provider = llama;
-    warmUp = async () => void (await llama.load());
-    close = () => llama.close();
-    description = `llama-cpp (${spec.modelPath}, CPU)`;
-  } else if (spec.kind === 'openai-compatible') {
-    const model = openAiCompatibleModel({ baseURL: spec.baseURL, model: spec.model, apiKey: spec.apiKey, name: spec.name, ...defined({ fetch: deps.fetch }) });
-    provider = new AiSdkGenerator({
-      id: `${spec.name}:${spec.model}`,
-      model,
-      ...defined({ maxOutputTokens: spec.maxOutputTokens, timeoutMs: spec.timeoutMs, temperature: spec.temperature, maxContextChars: spec.maxContextChars, redact: spec.redactPrompts ? redact : undefined }),
-    });
-    description = `${spec.name} (${spec.model} at ${new URL(spec.baseURL).origin})`;
-  } else if (spec.kind === 'workers-ai') {
-    const model = cloudflareWorkersAiModel({ accountId: spec.accountId, apiToken: spec.apiToken, model: spec.model, apiRoot: spec.apiRoot, ...defined({ fetch: deps.fetch }) });
-    provider = new AiSdkGenerator({
-      id: `cloudflare-workers-ai:${spec.model}`,
-      model,
-      ...defined({ maxOutputTokens: spec.maxOutputTokens, timeoutMs: spec.timeoutMs, temperature: spec.temperature, maxContextChars: spec.maxContextChars, redact: spec.redactPrompts ? redact : undefined }),
-    });
-    // The account id and token stay out of the description (it reaches the log and /ready).
-    description = `cloudflare-workers-ai (${spec.model}${spec.apiRoot ? ` at ${new URL(spec.apiRoot).origin}` : ''})`;
-  } else {
-    const model = bedrockModel({ model: spec.model, region: spec.region, baseURL: spec.baseURL, ...deps.bedrockCredentials, ...defined({ fetch: deps.fetch }) });
-    provider = new AiSdkGenerator({
-      id: `bedrock:${spec.model}`,
-      model,
-      ...defined({ maxOutputTokens: spec.maxOutputTokens, timeoutMs: spec.timeoutMs, temperature: spec.temperature, maxContextChars: spec.maxContextChars, redact: spec.redactPrompts ? redact : undefined }),
-    });
-    description = `bedrock (${spec.model}${spec.region ? ` in ${spec.region}` : ''})`;
-  }
+  const entry = PROVIDERS[spec.kind] as ProviderEntry<typeof spec.kind>;
+  const resilience = { ...entry.resilienceDefaults, ...spec.resilience };
+  const { provider, description, warmUp = async () => {}, close = async () => {} } = entry.build(spec, { ...deps, resilience });
 
   const resilient = new ResilientGenerator({
     provider,
     fallback,
-    resilience: spec.resilience,
+    resilience,
     ...defined({ onFallback: deps.onFallback, onRetry: deps.onRetry, onCircuitStateChange: deps.onCircuitStateChange }),
   });
   const generator = spec.answerCache.enabled
@@ -206,6 +165,69 @@ export function createGenerator(specInput: GeneratorSpecInput, deps: CreateGener
     warmUp,
     close,
   };
+}
+
+type ModelSpec = Exclude<GeneratorSpec, { kind: 'extractive' }>;
+type ResilienceSpec = z.infer<typeof ResilienceSpecSchema>;
+
+/** A model-backed provider, built bare: the resilient wrapper around it owns timeouts and concurrency. */
+interface BuiltProvider {
+  provider: Generator;
+  /** For the start-up log and /ready: never an account id, token or key. */
+  description: string;
+  warmUp?: () => Promise<void>;
+  close?: () => Promise<void>;
+}
+
+interface ProviderEntry<K extends ModelSpec['kind']> {
+  /** Resilience settings this provider needs unless configured (a local model runs one generation at a time). */
+  resilienceDefaults?: ResilienceSpec;
+  build(spec: Extract<ModelSpec, { kind: K }>, deps: CreateGeneratorDeps & { resilience: ResilienceSpec }): BuiltProvider;
+}
+
+/**
+ * One entry per model-backed kind. LLM_TIMEOUT_MS has one owner, the wrapper's per-attempt
+ * timeout (providers get no deadline of their own), and LLM_MAX_CONCURRENT one, the wrapper's
+ * bulkhead (llama.cpp opens exactly that many context sequences, so none ever waits for one).
+ */
+const PROVIDERS: { [K in ModelSpec['kind']]: ProviderEntry<K> } = {
+  'llama-cpp': {
+    resilienceDefaults: { maxConcurrent: 1 },
+    build(spec, deps) {
+      const llama = new LlamaCppGenerator({
+        modelPath: spec.modelPath,
+        ...defined({ contextSize: spec.contextSize, maxTokens: spec.maxTokens, threads: spec.threads, maxConcurrent: deps.resilience.maxConcurrent, temperature: spec.temperature, maxContextChars: spec.maxContextChars }),
+      });
+      return { provider: llama, description: `llama-cpp (${spec.modelPath}, CPU)`, warmUp: async () => void (await llama.load()), close: () => llama.close() };
+    },
+  },
+  'openai-compatible': {
+    build: (spec, deps) => ({
+      provider: aiSdkProvider(`${spec.name}:${spec.model}`, openAiCompatibleModel({ baseURL: spec.baseURL, model: spec.model, apiKey: spec.apiKey, name: spec.name, ...defined({ fetch: deps.fetch }) }), spec, deps),
+      description: `${spec.name} (${spec.model} at ${new URL(spec.baseURL).origin})`,
+    }),
+  },
+  'workers-ai': {
+    build: (spec, deps) => ({
+      provider: aiSdkProvider(`cloudflare-workers-ai:${spec.model}`, cloudflareWorkersAiModel({ accountId: spec.accountId, apiToken: spec.apiToken, model: spec.model, apiRoot: spec.apiRoot, ...defined({ fetch: deps.fetch }) }), spec, deps),
+      description: `cloudflare-workers-ai (${spec.model}${spec.apiRoot ? ` at ${new URL(spec.apiRoot).origin}` : ''})`,
+    }),
+  },
+  bedrock: {
+    build: (spec, deps) => ({
+      provider: aiSdkProvider(`bedrock:${spec.model}`, bedrockModel({ model: spec.model, region: spec.region, baseURL: spec.baseURL, ...deps.bedrockCredentials, ...defined({ fetch: deps.fetch }) }), spec, deps),
+      description: `bedrock (${spec.model}${spec.region ? ` in ${spec.region}` : ''})`,
+    }),
+  },
+};
+
+/** An HTTP provider through the AI SDK, with the options every such spec shares. */
+function aiSdkProvider(id: string, model: LanguageModel, spec: Extract<ModelSpec, { redactPrompts: boolean }>, deps: CreateGeneratorDeps): AiSdkGenerator {
+  return new AiSdkGenerator({
+    id,
+    model,
+    ...defined({ maxOutputTokens: spec.maxOutputTokens, temperature: spec.temperature, maxContextChars: spec.maxContextChars, redact: spec.redactPrompts ? deps.redact : undefined }),
+  });
 }
 
 /**
@@ -238,15 +260,17 @@ export function generatorSpecFromEnv(env: Readonly<Record<string, string | undef
   };
   const common = { resilience, answerCache, ...defined({ maxContextChars: value('LLM_MAX_CONTEXT_CHARS'), temperature: value('LLM_TEMPERATURE') }) };
   const redactPrompts = value('LLM_REDACT_PROMPTS') !== 'false';
-  // Values stay strings here; the schema coerces and validates them.
+  const http = { redactPrompts, ...common, ...defined({ maxOutputTokens: value('LLM_MAX_TOKENS') }) };
+  // Values stay strings here; the schema coerces and validates them. LLM_TIMEOUT_MS and
+  // LLM_MAX_CONCURRENT are read once, into `resilience`: the wrapper owns them for every provider.
   const spec: Record<string, unknown> =
     kind === 'llama-cpp'
-      ? { kind, modelPath: value('LLM_MODEL_PATH'), ...defined({ contextSize: value('LLM_CONTEXT_SIZE'), maxTokens: value('LLM_MAX_TOKENS'), threads: value('LLM_THREADS'), maxConcurrent: value('LLM_MAX_CONCURRENT'), timeoutMs: value('LLM_TIMEOUT_MS') }), ...common }
+      ? { kind, modelPath: value('LLM_MODEL_PATH'), ...defined({ contextSize: value('LLM_CONTEXT_SIZE'), maxTokens: value('LLM_MAX_TOKENS'), threads: value('LLM_THREADS') }), ...common }
       : kind === 'openai-compatible'
-        ? { kind, baseURL: value('LLM_BASE_URL'), model: value('LLM_MODEL'), redactPrompts, ...defined({ apiKey: value('LLM_API_KEY'), name: value('LLM_PROVIDER_NAME'), maxOutputTokens: value('LLM_MAX_TOKENS'), timeoutMs: value('LLM_TIMEOUT_MS') }), ...common }
+        ? { kind, baseURL: value('LLM_BASE_URL'), model: value('LLM_MODEL'), ...defined({ apiKey: value('LLM_API_KEY'), name: value('LLM_PROVIDER_NAME') }), ...http }
         : kind === 'workers-ai'
-          ? { kind, accountId: value('WORKERS_AI_ACCOUNT_ID'), apiToken: value('WORKERS_AI_API_TOKEN'), model: value('LLM_MODEL'), redactPrompts, ...defined({ apiRoot: value('WORKERS_AI_API_ROOT'), maxOutputTokens: value('LLM_MAX_TOKENS'), timeoutMs: value('LLM_TIMEOUT_MS') }), ...common }
-          : { kind, model: value('LLM_MODEL'), redactPrompts, ...defined({ region: value('BEDROCK_REGION') ?? value('AWS_REGION'), baseURL: value('LLM_BASE_URL'), maxOutputTokens: value('LLM_MAX_TOKENS'), timeoutMs: value('LLM_TIMEOUT_MS') }), ...common };
+          ? { kind, accountId: value('WORKERS_AI_ACCOUNT_ID'), apiToken: value('WORKERS_AI_API_TOKEN'), model: value('LLM_MODEL'), ...defined({ apiRoot: value('WORKERS_AI_API_ROOT') }), ...http }
+          : { kind, model: value('LLM_MODEL'), ...defined({ region: value('BEDROCK_REGION') ?? value('AWS_REGION'), baseURL: value('LLM_BASE_URL') }), ...http };
   return spec as GeneratorSpecInput;
 }
 

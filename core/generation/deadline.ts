@@ -10,11 +10,13 @@ export class DeadlineExceededError extends AppError {
 /**
  * Runs `work` with a signal that aborts when the caller's signal does or `timeoutMs` passes.
  * A passed deadline surfaces as an `upstream-timeout` AppError; a caller's abort as the caller's reason.
+ * Without `timeoutMs` there is no timer: the caller's signal (e.g. the resilient wrapper's
+ * per-attempt timeout) is the only deadline.
  */
-export async function withDeadline<T>(callerSignal: AbortSignal | undefined, timeoutMs: number, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(callerSignal: AbortSignal | undefined, timeoutMs: number | undefined, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   callerSignal?.throwIfAborted();
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new DeadlineExceededError(what, timeoutMs)), timeoutMs);
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => deadline.abort(new DeadlineExceededError(what, timeoutMs)), timeoutMs);
   const signal = callerSignal ? AbortSignal.any([callerSignal, deadline.signal]) : deadline.signal;
   try {
     return await work(signal);

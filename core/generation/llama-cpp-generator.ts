@@ -16,9 +16,16 @@ export interface LlamaCppGeneratorOptions {
   temperature?: number;
   /** CPU threads (default: node-llama-cpp's choice). */
   threads?: number;
-  /** Generations run at once, one context sequence each (default 1); more wait their turn. */
+  /**
+   * Context sequences, so generations run at once (default 1); more wait their turn. Behind the
+   * resilient wrapper this is its bulkhead size (LLM_MAX_CONCURRENT), so none waits here.
+   */
   maxConcurrent?: number;
-  /** Deadline of one generation including the wait for a sequence (default 30 s). */
+  /**
+   * Deadline of one generation including the wait for a sequence, when the generator is used on
+   * its own (default none). Behind the resilient wrapper leave it unset: the wrapper's attempt
+   * timeout (LLM_TIMEOUT_MS) is the one timer.
+   */
   timeoutMs?: number;
   /** Upper bound on passage characters in the prompt (default 6,000), lowered further when the context is small. */
   maxContextChars?: number;
@@ -51,7 +58,7 @@ const TEMPLATE_OVERHEAD_TOKENS = 48;
  */
 export class LlamaCppGenerator implements Generator {
   readonly id: string;
-  readonly #options: Required<Omit<LlamaCppGeneratorOptions, 'threads' | 'seed' | 'createChatSession'>> & Pick<LlamaCppGeneratorOptions, 'threads' | 'seed' | 'createChatSession'>;
+  readonly #options: Required<Omit<LlamaCppGeneratorOptions, 'threads' | 'seed' | 'createChatSession' | 'timeoutMs'>> & Pick<LlamaCppGeneratorOptions, 'threads' | 'seed' | 'createChatSession' | 'timeoutMs'>;
   #loading: Promise<Loaded> | undefined;
   readonly #free: LlamaContextSequence[] = [];
   readonly #waiting: Array<(sequence: LlamaContextSequence) => void> = [];
@@ -62,7 +69,6 @@ export class LlamaCppGenerator implements Generator {
       maxTokens: 320,
       temperature: 0.2,
       maxConcurrent: 1,
-      timeoutMs: 30_000,
       maxContextChars: DEFAULT_MAX_CONTEXT_CHARS,
       ...options,
     };
