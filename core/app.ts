@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import { MAX_BODY_BYTES } from '../shared/contracts/advice.ts';
 import { drainUnreadBody } from '../shared/http/drain-unread-body.ts';
 import { createErrorHandler, notFoundHandler } from '../shared/http/error-handler.ts';
@@ -18,6 +17,7 @@ import { requireEdgeSignature } from './http/edge-signature.ts';
 import { adviceStreamObservers, metricsMiddleware, type CoreMetrics } from './http/metrics.ts';
 import { requestId } from './http/request-id.ts';
 import type { Logger } from './logger.ts';
+import { apiReferenceRoutes } from './routes/api-reference-routes.ts';
 import { adviceRoutes, type AdviceRouteDeps } from './routes/advice-routes.ts';
 import { registerAdviceStreamRoutes } from './routes/advice-stream-routes.ts';
 import { authRoutes, type TokenGrants } from './routes/auth-routes.ts';
@@ -95,7 +95,7 @@ export function createCoreApp(deps: CoreAppDeps) {
     openapi: '3.1.0',
     info: { title: 'APFA core', version: '0.1.0', description: 'Grounded loan advice: retrieval, generation, fairness check, auth.' },
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'APFA core API reference' }));
+  app.route('/', apiReferenceRoutes({ openapiUrl: '/openapi.json', title: 'APFA core API reference' }));
   return app;
 }
 

@@ -37,6 +37,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /metrics': PUBLIC,
   'GET /openapi.json': PUBLIC,
   'GET /docs': PUBLIC,
+  'GET /docs/assets/init.js': PUBLIC,
+  'GET /docs/assets/:file': PUBLIC,
   'GET /.well-known/jwks.json': PUBLIC,
   'POST /v1/auth/token': PUBLIC,
 
