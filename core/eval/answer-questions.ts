@@ -27,7 +27,6 @@ export const AnswerQuestionSchema = z
     }
   });
 
-export type AnswerExpectation = z.infer<typeof AnswerExpectationSchema>;
 export type AnswerEvalQuestion = z.infer<typeof AnswerQuestionSchema>;
 export type EvalSplit = AnswerEvalQuestion['split'];
 
