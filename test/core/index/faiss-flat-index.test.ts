@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaissFlatIndex } from '../../../core/index/faiss-flat-index.ts';
 import { AppError } from '../../../shared/errors/app-error.ts';
+import { exactNeighbours } from './support/vectors.ts';
 
 /** Deterministic pseudo-random unit vectors (mulberry32), so failures reproduce. */
 function randomUnitVectors(count: number, dimension: number, seed: number): Float32Array {
@@ -25,16 +26,6 @@ function randomUnitVectors(count: number, dimension: number, seed: number): Floa
   return out;
 }
 
-function bruteForce(vectors: Float32Array, dimension: number, query: Float32Array, k: number): number[] {
-  const scores: { label: number; score: number }[] = [];
-  for (let row = 0; row * dimension < vectors.length; row++) {
-    let score = 0;
-    for (let j = 0; j < dimension; j++) score += vectors[row * dimension + j]! * query[j]!;
-    scores.push({ label: row, score });
-  }
-  return scores.sort((a, b) => b.score - a.score).slice(0, k).map((hit) => hit.label);
-}
-
 describe('FaissFlatIndex', () => {
   const dimension = 32;
   const vectors = randomUnitVectors(500, dimension, 7);
@@ -48,7 +39,7 @@ describe('FaissFlatIndex', () => {
     for (let q = 0; q < 20; q++) {
       const query = queries.subarray(q * dimension, (q + 1) * dimension);
       const hits = await index.search(query, 10);
-      expect(hits.map((hit) => hit.label)).toEqual(bruteForce(vectors, dimension, query, 10));
+      expect(hits.map((hit) => hit.label)).toEqual(exactNeighbours(vectors, dimension, query, 10));
       for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
     }
   });
