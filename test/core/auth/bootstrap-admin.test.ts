@@ -26,9 +26,15 @@ describe.each(sqlAdapters)('bootstrap admin on $name', (adapter) => {
     const admin = await users.findByUsername('admin');
     expect(admin?.role).toBe('super_admin');
     expect(await adminPasswordMatches('given-password-1')).toBe(true);
-    expect(await ensureBootstrapAdmin({ users, password: 'another-password' })).toEqual({ created: false });
-    expect(await adminPasswordMatches('given-password-1')).toBe(true);
+    expect(await ensureBootstrapAdmin({ users, password: 'given-password-1' })).toEqual({ created: false });
     expect(await users.count()).toBe(1);
+  });
+
+  it('reports a given password that differs from the existing admin password, and leaves the stored one', async () => {
+    await ensureBootstrapAdmin({ users, password: 'given-password-1' });
+    expect(await ensureBootstrapAdmin({ users, password: 'another-password' })).toEqual({ created: false, passwordIgnored: true });
+    expect(await adminPasswordMatches('given-password-1')).toBe(true);
+    expect(await adminPasswordMatches('another-password')).toBe(false);
   });
 
   it('generates a 24-character password and returns it once', async () => {
@@ -46,7 +52,8 @@ describe.each(sqlAdapters)('bootstrap admin on $name', (adapter) => {
 
   it('creates nothing when other users exist', async () => {
     await users.create({ username: 'someone', password: 'password', role: 'user' });
-    expect(await ensureBootstrapAdmin({ users, password: 'given-password-1' })).toEqual({ created: false });
+    expect(await ensureBootstrapAdmin({ users, password: 'given-password-1' })).toEqual({ created: false, passwordIgnored: true });
+    expect(await ensureBootstrapAdmin({ users })).toEqual({ created: false });
     expect(await users.findByUsername('admin')).toBeNull();
   });
 
