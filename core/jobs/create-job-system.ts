@@ -135,7 +135,7 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     }
   };
 
-  runner.subscribe(onRunnerEvent);
+  const unsubscribe = runner.subscribe(onRunnerEvent);
   const { sandbox } = options;
   const inline = createProcessors({
     store: options.store,
@@ -205,6 +205,7 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     async close(closeOptions = {}) {
       depths?.close();
       await runner.close(closeOptions);
+      unsubscribe();
       await sandbox?.close(closeOptions);
     },
   };

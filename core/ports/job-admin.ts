@@ -5,7 +5,7 @@ import type { JobState, QueueCounts } from './job-spec.ts';
 export type JobInfo = { [N in JobName]: JobInfoOf<N> }[JobName];
 
 /** A job of name `N` as the admin API shows it. */
-export interface JobInfoOf<N extends JobName> {
+interface JobInfoOf<N extends JobName> {
   id: string;
   name: N;
   queue: QueueName;

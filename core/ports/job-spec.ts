@@ -29,7 +29,7 @@ export type AnyJobSpec = { [N in JobName]: JobSpec<N> }[JobName];
 export type FlowSpec = { [N in JobName]: FlowSpecOf<N> }[JobName];
 
 /** A flow whose top job is named `N`. */
-export interface FlowSpecOf<N extends JobName> extends JobSpec<N> {
+interface FlowSpecOf<N extends JobName> extends JobSpec<N> {
   children?: FlowSpec[] | undefined;
 }
 

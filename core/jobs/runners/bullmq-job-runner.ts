@@ -261,6 +261,7 @@ export class BullmqJobRunner implements JobRunner {
     const name = job.name as JobName;
     const processor = this.#processors && Object.hasOwn(this.#processors, name) ? (this.#processors[name] as (context: ProcessorContext) => Promise<unknown>) : null;
     if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}"`);
+    // The payload crossed Redis as JSON; each processor validates it against its schema.
     const context = {
       id: job.id ?? '',
       name,

@@ -2,7 +2,7 @@ import type { JobName, JobPayloads, QueueName } from '../job-payloads.ts';
 import type { SandboxSpec } from './sandbox-spec.ts';
 
 /** Jobs whose processors run in a sandbox process. */
-export const SANDBOXED_JOBS = ['embed-batch', 'build-index'] as const satisfies readonly JobName[];
+const SANDBOXED_JOBS = ['embed-batch', 'build-index'] as const satisfies readonly JobName[];
 export type SandboxedJob = (typeof SANDBOXED_JOBS)[number];
 
 /** The ingest job's lexical fit (a pass over every document) also runs there. */

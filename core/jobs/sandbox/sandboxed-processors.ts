@@ -4,7 +4,7 @@ import type { BuildEmbedders } from '../build-embedders.ts';
 import type { ProcessorSandbox } from './process-sandbox.ts';
 import type { SandboxedJob } from './sandbox-protocol.ts';
 
-/** The processors with embed-batch and build-index (SANDBOXED_JOBS) replaced by their sandboxed runs. */
+/** The processors with embed-batch and build-index replaced by their sandboxed runs. */
 export function sandboxProcessors(processors: Processors, sandbox: ProcessorSandbox): Processors {
   const sandboxed: Pick<Processors, SandboxedJob> = { 'embed-batch': sandbox.processor('embed-batch'), 'build-index': sandbox.processor('build-index') };
   return { ...processors, ...sandboxed };
