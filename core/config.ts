@@ -76,6 +76,8 @@ export const CoreConfigSchema = z.object({
   /** Audit client IPs from X-Forwarded-For (set only behind a proxy that overwrites it). */
   TRUST_FORWARDED_FOR: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: short lines for a person when stdout is a terminal, JSON lines otherwise; json; pretty. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   ...JobEnvSchema.shape,
 });
 

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { createPrettyDestination, type LogFormat } from './log-format.ts';
 import { personalDataLogRedaction } from './privacy/log-redaction.ts';
 
 export type { Logger };
@@ -6,8 +7,11 @@ export type { Logger };
 /**
  * Structured JSON logs. Credentials and tokens are redacted by path in case anything ever
  * passes them in; personal data that slips into a message or field is redacted too (core/privacy); queries are still never logged.
+ * `format: 'pretty'` writes the same (redacted) records as short lines for a terminal (core/log-format.ts).
  */
-export function createLogger(options: { level: string; name?: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: { level: string; name?: string; destination?: pino.DestinationStream; format?: LogFormat }): Logger {
+  const destination =
+    options.format === 'pretty' ? createPrettyDestination((text) => (options.destination ?? process.stdout).write(text)) : options.destination;
   return pino(
     {
       // Emails, phone numbers, SSNs, card and account numbers, addresses: replaced in messages and fields.
@@ -19,6 +23,6 @@ export function createLogger(options: { level: string; name?: string; destinatio
         censor: '[redacted]',
       },
     },
-    options.destination,
+    destination,
   );
 }

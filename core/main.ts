@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createFeedWebSocketServer } from './feed/feed-websocket-server.ts';
 import { parseCoreConfig } from './config.ts';
+import { formatStartupSummary, resolveLogFormat } from './log-format.ts';
 import { createLogger } from './logger.ts';
 import { createRuntime, type RunMode } from './composition-root.ts';
 
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logFormat = resolveLogFormat(config.LOG_FORMAT, process.stdout.isTTY === true);
+  const logger = createLogger({ level: config.LOG_LEVEL, format: logFormat });
   const runtime = await createRuntime(config, { logger, mode });
 
   if (mode === 'worker' && !config.REDIS_URL) {
@@ -43,7 +45,10 @@ async function main(): Promise<void> {
   }
   // /admin/ws: @hono/node-server hands WebSocket upgrades to this ws server (noServer mode).
   const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST, websocket: { server: createFeedWebSocketServer() } }, (info) => {
-    logger.info({ port: info.port, host: config.HOST, mode }, `APFA core listening on http://${config.HOST}:${info.port}`);
+    const url = `http://${config.HOST}:${info.port}`;
+    logger.info({ port: info.port, host: config.HOST, mode }, `APFA core listening on ${url}`);
+    // A person at a terminal gets what is in use and where, in a few aligned lines.
+    if (logFormat === 'pretty') process.stdout.write(`${formatStartupSummary(runtime.runtime, url)}\n`);
   });
   let stopping = false;
   const stop = (signal: string) => {
