@@ -13,7 +13,7 @@
 // reference BLAS, FAISS's k-means (IVF training) and batched searches are ~18x slower.
 // No other vector engine is ever substituted.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,15 +117,33 @@ copyFileSync(join(here, 'faiss', 'binding.gyp'), join(faissDir, 'binding.gyp'));
 copyFileSync(join(here, 'faiss', 'compat.h'), join(faissDir, 'compat.h'));
 patchSource();
 const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
+// The headers of the Node that runs this: /usr for Debian's or NodeSource's node, /usr/local in the
+// official Docker images, a version folder under nvm.
+const nodeDir = join(dirname(process.execPath), '..');
+// The compiler's ~60 lines of warnings (from faiss's and N-API's headers) go to a log file; the
+// terminal gets one summary line, or the log's tail when the build fails.
+const buildLog = join(root, 'node_modules', '.cache', 'apfa', 'faiss-build.log');
+mkdirSync(dirname(buildLog), { recursive: true });
 log('building faiss-node against Debian libfaiss (about 10 s)');
-execFileSync(process.execPath, [nodeGyp, 'rebuild', '--nodedir=/usr'], {
-  cwd: faissDir,
-  stdio: 'inherit',
-  env: { ...process.env, NODE_ADDON_API_DIR: dirname(require.resolve('node-addon-api/package.json')) },
-});
+const started = Date.now();
+const logFile = openSync(buildLog, 'w');
+try {
+  execFileSync(process.execPath, [nodeGyp, 'rebuild', `--nodedir=${nodeDir}`], {
+    cwd: faissDir,
+    stdio: ['ignore', logFile, logFile],
+    env: { ...process.env, NODE_ADDON_API_DIR: dirname(require.resolve('node-addon-api/package.json')) },
+  });
+} catch {
+  closeSync(logFile);
+  const tail = readFileSync(buildLog, 'utf8').trimEnd().split('\n').slice(-30).join('\n');
+  console.error(`${tail}\n[ensure-faiss] building faiss-node failed; the whole build output is in ${buildLog}`);
+  process.exit(1);
+}
+closeSync(logFile);
 if (!bindingLoads()) {
-  console.error('[ensure-faiss] built faiss-node but it still does not load');
+  console.error(`[ensure-faiss] built faiss-node but it still does not load (build output: ${buildLog})`);
   process.exit(1);
 }
 writeFileSync(PATCH_MARKER, 'faiss-node built from src/faiss.cc with the VectorIOReader/Writer leak fix (scripts/ensure-faiss.mjs)\n');
-log('faiss-node built and loads');
+const warnings = (readFileSync(buildLog, 'utf8').match(/\bwarning:/g) ?? []).length;
+log(`faiss-node built and loads (${((Date.now() - started) / 1000).toFixed(0)} s, ${warnings} compiler warnings; build output in ${buildLog.slice(root.length + 1)})`);
