@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors/app-error.ts';
+import { createSerialQueue } from '../concurrency/serial-queue.ts';
 import type { FeedEvent } from '../feed/feed-event.ts';
 import type { IndexManifest } from '../indexing/index-manifest.ts';
 import type { IndexRepository } from '../indexing/index-repository.ts';
@@ -63,7 +64,7 @@ export function createIndexControl(options: IndexControlOptions): IndexControl {
     if (!stored.includes(version)) throw new AppError('not-found', { detail: `index version ${version} is not stored` });
   };
   // One activation at a time from the admin API, so two concurrent calls cannot interleave pointer moves.
-  let activations: Promise<unknown> = Promise.resolve();
+  const activations = createSerialQueue();
 
   return {
     async versions() {
@@ -72,7 +73,7 @@ export function createIndexControl(options: IndexControlOptions): IndexControl {
       return { live, serving, versions: manifests.map((manifest) => view(manifest, live, serving)).reverse() };
     },
     activate(version) {
-      const run = activations.then(async (): Promise<IndexActivation> => {
+      return activations.run(async (): Promise<IndexActivation> => {
         await requireStored(version);
         const latest = await repository.latestVersion();
         const previous = latest === version ? null : latest;
@@ -91,8 +92,6 @@ export function createIndexControl(options: IndexControlOptions): IndexControl {
         await options.publish({ type: 'index.swapped', version, previous, receivers, at }).catch((error: unknown) => options.onPublishError?.(error));
         return { version, previous, receivers };
       });
-      activations = run.catch(() => undefined);
-      return run;
     },
     async deleteVersion(version) {
       await requireStored(version);

@@ -8,7 +8,7 @@ import { MAX_BODY_BYTES } from '../../../../shared/contracts/advice.ts';
 import { createErrorHandler, notFoundHandler } from '../../../../shared/http/error-handler.ts';
 import { validationHook } from '../../../../shared/http/validation-hook.ts';
 import type { Role } from '../../../../shared/rbac/roles.ts';
-import { createLiveIndex, type LiveIndex } from '../../../../core/advice/live-index.ts';
+import type { LiveIndex } from '../../../../core/advice/live-index.ts';
 import { createActiveUserCheck } from '../../../../core/admin/active-user-check.ts';
 import { createIndexControl } from '../../../../core/admin/index-control.ts';
 import { adminRoutes } from '../../../../core/admin/admin-routes.ts';
@@ -24,16 +24,13 @@ import { createMemoryEventFeed } from '../../../../core/feed/memory-event-feed.t
 import { createAdviceHistory, type AdviceHistory } from '../../../../core/history/advice-history.ts';
 import { historyRoutes } from '../../../../core/history/history-routes.ts';
 import { requestId } from '../../../../core/http/request-id.ts';
-import { createIndexRepository, type IndexRepository } from '../../../../core/indexing/index-repository.ts';
-import { createJobSystem, type JobSystem } from '../../../../core/jobs/create-job-system.ts';
+import type { IndexRepository } from '../../../../core/indexing/index-repository.ts';
+import type { JobSystem } from '../../../../core/jobs/create-job-system.ts';
 import type { JobEvent } from '../../../../core/jobs/job-events.ts';
-import { activateVersion } from '../../../../core/serving/index-follower.ts';
-import { noLiveVersionPublisher } from '../../../../core/serving/live-version-publisher.ts';
-import { subscribeToIndexSwaps } from '../../../../core/serving/swap-channel.ts';
-import { combineDocumentSources } from '../../../../core/sources/combined-document-source.ts';
-import { createDocumentSource } from '../../../../core/sources/create-document-source.ts';
-import { createUploadedDocumentStore } from '../../../../core/sources/uploaded-document-store.ts';
 import { LocalFolderObjectStore } from '../../../../core/storage/local-folder-object-store.ts';
+import { parseCoreConfig } from '../../../../core/config.ts';
+import { createIndexing } from '../../../../core/runtime/indexing.ts';
+import { createServing } from '../../../../core/runtime/serving.ts';
 import { CORPUS, recordingEmbedders, removeRedisKeys, silentLogger } from '../../jobs/job-system-harness.ts';
 import { authRoutes } from '../../../../core/routes/auth-routes.ts';
 import { openMigrated, type OpenedDatabase, type SqlAdapter } from '../../storage/sql-adapters.ts';
@@ -153,59 +150,60 @@ export async function createAdminHarness(adapter: SqlAdapter, options: HarnessOp
   };
 }
 
-/** Wired like the composition root: uploads join the corpus, activation swaps the live index, events reach the feed. */
+/**
+ * The indexing side composed from the composition root's own subsystem factories (serving and
+ * indexing) over a temporary folder and a copy of the corpus: uploads join the corpus,
+ * activation swaps the live index, events reach the feed. Only the build embedders (recorded,
+ * holdable) and the job settings differ; no sync runs until a test asks for one.
+ */
 async function createOperations(feed: EventFeed, redisUrl: string | undefined) {
   const root = await mkdtemp(path.join(tmpdir(), 'apfa-admin-ops-'));
   const corpusPath = path.join(root, 'corpus.jsonl');
   await copyFile(CORPUS, corpusPath);
+  const prefix = `test:${randomBytes(6).toString('hex')}:`;
+  const config = parseCoreConfig({
+    APFA_DATA_DIR: root,
+    CORPUS_PATH: corpusPath,
+    KEY_PREFIX: prefix,
+    EMBEDDER: 'lexical',
+    JOB_SANDBOX: 'off',
+    INDEX_POLL_SECONDS: '3600',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  });
   const store = new LocalFolderObjectStore(path.join(root, 'objects'));
-  const repository = createIndexRepository(store);
-  const uploads = createUploadedDocumentStore(store);
-  const corpus = combineDocumentSources([createDocumentSource({ kind: 'jsonl', path: corpusPath, name: 'corpus' }), uploads.source()], 'corpus');
-  const live = createLiveIndex();
-  let activations: Promise<void> = Promise.resolve();
-  const activate = (version: string): Promise<void> => {
-    const next = activations.then(async () => {
-      if (live.current()?.loaded.manifest.version === version) return;
-      await activateVersion({ repository, live, version, publisher: noLiveVersionPublisher, logger: silentLogger });
-    });
-    activations = next.catch(() => undefined);
-    return next;
-  };
+  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  const serving = await createServing(config, { store, redis, logger: silentLogger });
+  await serving.follow();
   const events: JobEvent[] = [];
   const listeners = new Set<() => void>();
-  const prefix = `test:${randomBytes(6).toString('hex')}:`;
   let held: Promise<void> | null = null;
   const { embedders } = recordingEmbedders(async () => {
     if (held) await held;
   });
-  const jobs = createJobSystem({
-    redisUrl,
-    prefix,
+  const indexing = await createIndexing(config, {
+    mode: 'all',
     store,
-    repository,
-    sources: (name) => (name === 'corpus' ? corpus : undefined),
-    embedders,
+    redis,
+    repository: serving.repository,
+    embedders: serving.embedders,
+    activate: serving.activate,
+    live: serving.live,
+    logger: silentLogger,
+    buildEmbedders: embedders,
     settings: { batchSize: 20, backoffMs: 50, lockDurationMs: 2000, stalledIntervalMs: 500, schedules: { resync: null, cleanup: null, stats: null } },
-    onSwap: (message) => activate(message.version),
+    feed,
+    initialSync: false,
     onEvent: (event) => {
       events.push(event);
-      void feed.publish(event).catch(() => {});
       for (const listener of listeners) listener();
     },
-    logger: silentLogger,
   });
-  await jobs.start();
-  // Under BullMQ the swap is announced on Redis: this "API instance" listens like the composition root does.
-  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : null;
-  const swaps = redis
-    ? await subscribeToIndexSwaps({ redis, prefix, activate, current: () => live.current()?.loaded.manifest.version ?? null, logger: silentLogger })
-    : null;
+  const { jobs } = indexing;
   const index = createIndexControl({
-    repository,
+    repository: serving.repository,
     announcer: jobs.announcer,
-    activate,
-    servingVersion: () => live.current()?.loaded.manifest.version ?? null,
+    activate: serving.activate,
+    servingVersion: serving.servingVersion,
     publish: (event) => feed.publish(event),
   });
   const waitFor = (predicate: (event: JobEvent) => boolean, what: string, timeoutMs = 30_000) =>
@@ -225,12 +223,12 @@ async function createOperations(feed: EventFeed, redisUrl: string | undefined) {
       listeners.add(check);
     });
   return {
-    deps: { jobs, sources: ['corpus'] as [string], uploads, index },
+    deps: { jobs, sources: indexing.sources, uploads: indexing.uploads, index },
     harness: {
       jobs,
-      repository,
+      repository: serving.repository,
       store,
-      live,
+      live: serving.live,
       events,
       waitFor,
       holdEmbedding() {
@@ -244,9 +242,9 @@ async function createOperations(feed: EventFeed, redisUrl: string | undefined) {
     } satisfies OperationsHarness,
     async close() {
       await jobs.close({ force: true }).catch(() => {});
-      await swaps?.close();
+      await indexing.close();
+      await serving.close();
       redis?.disconnect();
-      live.current()?.loaded.index.close();
       if (redisUrl) await removeRedisKeys(redisUrl, prefix);
       await rm(root, { recursive: true, force: true });
     },

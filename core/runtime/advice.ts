@@ -1,0 +1,111 @@
+import type { Redis } from 'ioredis';
+import { edgeCacheCounterKeys } from '../../shared/cache/edge-cache-counter-keys.ts';
+import type { AnswerQuestionDeps } from '../advice/answer-question.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { flaggedAnswerAuditEntry } from '../audit/fairness-audit.ts';
+import { registerFairnessMetrics } from '../bias/fairness-metrics.ts';
+import { LexiconBiasChecker } from '../bias/lexicon-bias-checker.ts';
+import type { CoreConfig } from '../config.ts';
+import { createGenerator } from '../generation/create-generator.ts';
+import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
+import { DEFAULT_BUDGET_MS } from '../generation/resilient-generator.ts';
+import { createAdviceHistory, type AdviceHistory } from '../history/advice-history.ts';
+import { startHistoryRetention } from '../history/history-retention.ts';
+import { createMetrics, type CoreMetrics } from '../http/metrics.ts';
+import type { Logger } from '../logger.ts';
+import type { SqlClient } from '../ports/sql-client.ts';
+import { redactPersonalData } from '../privacy/personal-data.ts';
+import { createClosers } from './closers.ts';
+
+type AdviceConfig = Pick<
+  CoreConfig,
+  'KEY_PREFIX' | 'generator' | 'RETRIEVAL_TOP_K' | 'FAIRNESS_COUNTERFACTUAL' | 'FAIRNESS_THRESHOLD' | 'FAIRNESS_MAX_VARIANTS' | 'HISTORY_RETENTION_DAYS'
+>;
+
+/** What answering needs besides the live index: metrics, the generator, the fairness check, history. */
+export interface Advice {
+  metrics: CoreMetrics;
+  pipeline: Omit<AnswerQuestionDeps, 'live' | 'observeStage'>;
+  history: AdviceHistory;
+  describe: { generator: string; biasChecker: string };
+  close(): Promise<void>;
+}
+
+export interface AdviceDependencies {
+  sql: SqlClient;
+  redis: Redis | null;
+  audit: AuditLog;
+  logger: Logger;
+  /** Whether this process answers (history retention runs only there). */
+  serves: boolean;
+}
+
+const redact = (text: string) => redactPersonalData(text).text;
+
+export async function createAdvice(config: AdviceConfig, dependencies: AdviceDependencies): Promise<Advice> {
+  const { sql, redis, audit, logger } = dependencies;
+  const closers = createClosers();
+  const counters = edgeCacheCounterKeys(config.KEY_PREFIX);
+  const metrics = createMetrics({
+    defaultMetrics: true,
+    ...(redis
+      ? {
+          readEdgeCacheCounters: async () => {
+            const [hits, misses] = await redis.mget(counters.hit, counters.miss);
+            return { hits: Number(hits ?? 0), misses: Number(misses ?? 0) };
+          },
+        }
+      : {}),
+  });
+  const biasChecker = new LexiconBiasChecker();
+  // Compile the checker's patterns now, not on the first borrower's request.
+  await biasChecker.check({ query: 'warm-up', answer: 'warm-up' });
+  const fairnessMetrics = registerFairnessMetrics(metrics.registry);
+
+  const extractive = new ExtractiveGenerator();
+  const created = createGenerator(config.generator, {
+    fallback: extractive,
+    redact,
+    onCircuitStateChange: ({ provider, state }) => logger.warn({ provider, state }, 'generator circuit changed state'),
+    onFallback: ({ provider, reason }) => logger.warn({ provider, reason }, 'generator fell back to the extractive answer'),
+  });
+  closers.add(() => created.close());
+  await created.warmUp().catch((error: unknown) => logger.error({ err: error }, 'could not warm up the generator; answers fall back to extractive until it loads'));
+
+  const history = createAdviceHistory({ sql, retentionDays: config.HISTORY_RETENTION_DAYS, redact });
+  if (dependencies.serves) {
+    closers.add(
+      startHistoryRetention({
+        history,
+        onPurged: (count) => logger.info({ count }, 'purged expired advice history'),
+        onError: (error) => logger.warn({ err: error }, 'advice history purge failed'),
+      }),
+    );
+  }
+
+  return {
+    metrics,
+    history,
+    pipeline: {
+      generator: created.generator,
+      fallbackGenerator: extractive,
+      biasChecker,
+      topK: config.RETRIEVAL_TOP_K,
+      minScore: 0.05,
+      fairness: { mode: config.FAIRNESS_COUNTERFACTUAL, threshold: config.FAIRNESS_THRESHOLD, maxVariants: config.FAIRNESS_MAX_VARIANTS },
+      // The answer and its fairness re-asks share one LLM_BUDGET_MS.
+      budgetMs: config.generator.kind === 'extractive' ? undefined : (config.generator.resilience.budgetMs ?? DEFAULT_BUDGET_MS),
+      onBiasReport: (report, context) => {
+        fairnessMetrics.observe(report);
+        // Flagged answers are logged and audited without the question's or answer's text (personal data); the audit write never holds up the answer.
+        if (report.flagged) {
+          const requestId = context.caller?.requestId;
+          logger.warn({ requestId, score: report.score, reasons: report.reasons, neutralAnswerReturned: context.neutralAnswerReturned }, 'answer flagged by the fairness check');
+          audit.append(flaggedAnswerAuditEntry(report, context)).catch((error: unknown) => logger.error({ err: error, requestId }, 'could not audit a flagged answer'));
+        }
+      },
+    },
+    describe: { generator: created.description, biasChecker: 'lexicon-v1' },
+    close: () => closers.close(),
+  };
+}

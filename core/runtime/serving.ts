@@ -1,0 +1,100 @@
+import type { Redis } from 'ioredis';
+import { createLiveIndex, type LiveIndex } from '../advice/live-index.ts';
+import { createSerialQueue } from '../concurrency/serial-queue.ts';
+import type { CoreConfig } from '../config.ts';
+import { createEmbedderProvider, type EmbedderProvider } from '../embedding/embedder-provider.ts';
+import { loadIndex } from '../index/load-index.ts';
+import { ThreadedIndex } from '../index/threaded-index.ts';
+import { createIndexRepository, type IndexRepository } from '../indexing/index-repository.ts';
+import type { Logger } from '../logger.ts';
+import type { ObjectStore } from '../ports/object-store.ts';
+import { activateVersion, followLatestVersion } from '../serving/index-follower.ts';
+import { createRedisLiveVersionPublisher, noLiveVersionPublisher, type LiveVersionPublisher } from '../serving/live-version-publisher.ts';
+import { createServingIndexPreparer } from '../serving/prepare-serving-index.ts';
+import { subscribeToIndexSwaps } from '../serving/swap-channel.ts';
+import { createClosers } from './closers.ts';
+
+type ServingConfig = Pick<
+  CoreConfig,
+  'KEY_PREFIX' | 'SEARCH_WORKER_MIN_VECTORS' | 'EMBEDDER' | 'MODEL_DIR' | 'EMBED_BATCH_SIZE' | 'EMBED_THREADS' | 'RETRIEVAL' | 'HYBRID_FUSION' | 'INDEX_POLL_SECONDS'
+>;
+
+/** The index versions, the embedders, and the live index this process answers from. */
+export interface Serving {
+  live: LiveIndex;
+  repository: IndexRepository;
+  embedders: EmbedderProvider;
+  publisher: LiveVersionPublisher;
+  /** Loads, verifies, warms and swaps in a stored version; one activation at a time, a version already live is skipped. */
+  activate(version: string): Promise<void>;
+  /** The version answering now, or null. */
+  servingVersion(): string | null;
+  /**
+   * Loads the latest stored version and follows new ones (polling `indexes/latest`, and the
+   * `index:swap` Redis channel when there is Redis). Only processes that answer call it.
+   */
+  follow(): Promise<void>;
+  describe: { embedder: string; retrieval: string; liveVersionPublisher: string };
+  close(): Promise<void>;
+}
+
+export interface ServingDependencies {
+  store: ObjectStore;
+  redis: Redis | null;
+  logger: Logger;
+  /** Embedders to use instead of the configured provider (tests). */
+  embedders?: EmbedderProvider;
+}
+
+export async function createServing(config: ServingConfig, dependencies: ServingDependencies): Promise<Serving> {
+  const { store, redis, logger } = dependencies;
+  const closers = createClosers();
+  const publisher = redis ? createRedisLiveVersionPublisher(redis, config.KEY_PREFIX) : noLiveVersionPublisher;
+  const repository = createIndexRepository(store, {
+    // Large indexes are searched on a worker thread so a 40 ms Flat scan never blocks HTTP.
+    loadVectors: (bytes, manifest) =>
+      manifest.count >= config.SEARCH_WORKER_MIN_VECTORS
+        ? ThreadedIndex.load(bytes, { onError: (error) => logger.error({ err: error, version: manifest.version }, 'search worker failed') })
+        : loadIndex(bytes),
+  });
+  const embedders =
+    dependencies.embedders ??
+    (await createEmbedderProvider({ mode: config.EMBEDDER, modelDir: config.MODEL_DIR, batchSize: config.EMBED_BATCH_SIZE, intraOpThreads: config.EMBED_THREADS }));
+  if (!dependencies.embedders) closers.add(() => embedders.close());
+  const prepare = createServingIndexPreparer({
+    embedders,
+    retrieval: { mode: config.RETRIEVAL, ...(config.HYBRID_FUSION ? { fusion: config.HYBRID_FUSION } : {}) },
+  });
+  const live = createLiveIndex();
+  closers.add(() => live.current()?.loaded.index.close());
+  const servingVersion = () => live.current()?.loaded.manifest.version ?? null;
+  // The poller, the swap channel, the admin API and in-process publish jobs all activate through this one queue.
+  const activations = createSerialQueue();
+  const activate = (version: string) =>
+    activations.run(async () => {
+      if (servingVersion() === version) return;
+      await activateVersion({ repository, live, version, publisher, logger, prepare });
+    });
+
+  return {
+    live,
+    repository,
+    embedders,
+    publisher,
+    activate,
+    servingVersion,
+    async follow() {
+      const latest = await repository.latestVersion();
+      // Startup never embeds: it loads the stored version, and indexing runs as background jobs.
+      if (latest) await activate(latest).catch((error: unknown) => logger.error({ err: error, version: latest }, 'could not load the latest index version'));
+      else logger.info('no index version stored yet; /ready answers 503 until one is built');
+      closers.add(followLatestVersion({ repository, live, publisher, logger, intervalMs: config.INDEX_POLL_SECONDS * 1000, prepare, activate }));
+      if (redis) {
+        const swaps = await subscribeToIndexSwaps({ redis, prefix: config.KEY_PREFIX, activate, current: servingVersion, latest: () => repository.latestVersion(), logger });
+        closers.add(() => swaps.close());
+      }
+    },
+    describe: { embedder: `${embedders.choice.kind} (${embedders.choice.reason})`, retrieval: config.RETRIEVAL, liveVersionPublisher: publisher.kind },
+    close: () => closers.close(),
+  };
+}
