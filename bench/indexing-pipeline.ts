@@ -28,6 +28,7 @@ import { ThreadedIndex } from '../core/index/threaded-index.ts';
 import { loadIndex } from '../core/index/load-index.ts';
 import { createIndexRepository, type IndexRepository } from '../core/indexing/index-repository.ts';
 import { lexicalBuildEmbedders, providerBuildEmbedders } from '../core/jobs/build-embedders.ts';
+import { createJobRunner } from '../core/jobs/create-job-runner.ts';
 import { createJobSystem } from '../core/jobs/create-job-system.ts';
 import type { JobEvent } from '../core/jobs/job-events.ts';
 import { createProcessSandbox } from '../core/jobs/sandbox/process-sandbox.ts';
@@ -115,9 +116,9 @@ async function runOnce(count: number, runner: 'in-process' | 'bullmq', sandboxed
     published = resolve;
     failed = reject;
   });
+  const jobRunner = createJobRunner({ redis: useRedis ? redisUrl : null, prefix, logger, role: 'all' });
   const system = createJobSystem({
-    redisUrl: useRedis ? redisUrl : undefined,
-    prefix,
+    runner: jobRunner,
     store,
     repository: createIndexRepository(store),
     sources: (name) => (name === 'corpus' ? createDocumentSource({ kind: 'jsonl', path: corpus, name: 'corpus' }) : undefined),
@@ -148,6 +149,7 @@ async function runOnce(count: number, runner: 'in-process' | 'bullmq', sandboxed
   loop.stop();
 
   await system.close();
+  await jobRunner.close();
   for (const instance of instances) {
     await instance.channel?.close();
     instance.live.current()?.loaded.index.close();
