@@ -1,15 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { BridgeEnvSchema } from './bridge-config.ts';
 import { startUpstashBridge } from './start-upstash-bridge.ts';
 
-const EnvSchema = z.object({
-  UPSTASH_BRIDGE_PORT: z.coerce.number().int().min(0).max(65535).default(8079),
-  UPSTASH_BRIDGE_HOST: z.string().default('127.0.0.1'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  UPSTASH_BRIDGE_TOKEN: z.string().min(8).optional(),
-});
-
-const parsed = EnvSchema.safeParse(process.env);
+const parsed = BridgeEnvSchema.safeParse(process.env);
 if (!parsed.success) {
   process.stderr.write(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}\n`);
   process.exit(2);
