@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors/app-error.ts';
 import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook, zodIssuesToErrors } from '../../shared/http/validation-hook.ts';
 import { noteAudit } from '../audit/audit-mutations.ts';
-import type { QueueName } from '../jobs/job-payloads.ts';
+import type { QueueName } from '../../shared/contracts/jobs.ts';
 import type { JobInfo } from '../ports/job-admin.ts';
 import type { KnowledgeDocument } from '../ports/document.ts';
 import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';

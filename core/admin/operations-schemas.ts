@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { JOB_STATES } from '../jobs/job-listing.ts';
 import { QUEUE_NAMES } from '../jobs/queue-topology.ts';
-import type { QueueName } from '../jobs/job-payloads.ts';
+import type { QueueName } from '../../shared/contracts/jobs.ts';
 import type { JobCursor } from '../ports/job-admin.ts';
 import type { JobState } from '../ports/job-spec.ts';
 

@@ -4,7 +4,7 @@ import { validationHook } from '../../shared/http/validation-hook.ts';
 import { noteAudit } from '../audit/audit-mutations.ts';
 import { numericCounts } from '../jobs/queue-depth-reporter.ts';
 import { QUEUE_NAMES } from '../jobs/queue-topology.ts';
-import type { QueueName } from '../jobs/job-payloads.ts';
+import type { QueueName } from '../../shared/contracts/jobs.ts';
 import type { JobAdministration } from '../ports/job-admin.ts';
 import { pickProblems } from '../../shared/http/problem-responses.ts';
 import type { AdminEnv } from './admin-variables.ts';

@@ -10,7 +10,7 @@ import type { BuildEmbedders } from './build-embedders.ts';
 import type { ConfiguredJobRunner } from './create-job-runner.ts';
 import type { JobEvent } from './job-events.ts';
 import { jobIds } from './job-ids.ts';
-import { JOB_QUEUE } from './job-payloads.ts';
+import { JOB_QUEUE } from '../../shared/contracts/jobs.ts';
 import { resultOf } from './job-results.ts';
 import { resolveJobSettings, type JobSettings } from './job-settings.ts';
 import type { ProcessorSandbox } from './sandbox/process-sandbox.ts';

@@ -1,6 +1,6 @@
 import type { JobCursor, JobListQuery } from '../ports/job-admin.ts';
 import type { JobState } from '../ports/job-spec.ts';
-import type { QueueName } from './job-payloads.ts';
+import type { QueueName } from '../../shared/contracts/jobs.ts';
 import { QUEUE_NAMES } from './queue-topology.ts';
 
 /** Every job state, in the order the admin views list them. */

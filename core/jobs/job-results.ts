@@ -1,5 +1,5 @@
 import type { ProcessorContext } from '../ports/job-workers.ts';
-import type { JobName } from './job-payloads.ts';
+import type { JobName } from '../../shared/contracts/jobs.ts';
 import type { BuildIndexResult } from './processors/build-index.ts';
 import type { CleanupResult } from './processors/cleanup.ts';
 import type { EmbedBatchResult } from './processors/embed-batch.ts';

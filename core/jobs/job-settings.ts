@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RepeatSpec } from '../ports/job-spec.ts';
-import type { QueueName } from './job-payloads.ts';
+import type { QueueName } from '../../shared/contracts/jobs.ts';
 import { DEFAULT_CONCURRENCY } from './queue-topology.ts';
 
 /**

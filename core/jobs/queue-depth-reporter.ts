@@ -1,5 +1,5 @@
 import type { QueueCounts } from '../ports/job-spec.ts';
-import type { QueueName } from './job-payloads.ts';
+import type { QueueName } from '../../shared/contracts/jobs.ts';
 
 export interface QueueDepthReporterOptions {
   counts: () => Promise<QueueCounts>;

@@ -1,4 +1,4 @@
-import type { QueueName } from './job-payloads.ts';
+import type { QueueName } from '../../shared/contracts/jobs.ts';
 
 /** The design's queues with their priorities (higher = more urgent, as in the design). */
 export const QUEUES: Readonly<Record<QueueName, { priority: number }>> = {

@@ -1,4 +1,4 @@
-import type { JobName, JobPayloads, QueueName } from '../jobs/job-payloads.ts';
+import type { JobName, JobPayloads, QueueName } from '../../shared/contracts/jobs.ts';
 import type { JobState, QueueCounts } from './job-spec.ts';
 
 /** A job as the admin API shows it. Times are epoch milliseconds. */

@@ -1,4 +1,4 @@
-import type { JobName } from '../jobs/job-payloads.ts';
+import type { JobName } from '../../shared/contracts/jobs.ts';
 import type { FlowSpec, JobSpec, RepeatSpec } from './job-spec.ts';
 
 /** What a producer uses: adding jobs and flows now, and repeating jobs on a schedule. */

@@ -1,4 +1,4 @@
-import type { JobName, JobPayloads, QueueName } from '../jobs/job-payloads.ts';
+import type { JobName, JobPayloads, QueueName } from '../../shared/contracts/jobs.ts';
 
 /** Job states, named as BullMQ names them; the in-process runner uses the same ones. */
 export type JobState = 'waiting' | 'waiting-children' | 'prioritized' | 'delayed' | 'active' | 'completed' | 'failed';

@@ -1,4 +1,4 @@
-import type { JobName, JobPayloads, QueueName } from '../jobs/job-payloads.ts';
+import type { JobName, JobPayloads, QueueName } from '../../shared/contracts/jobs.ts';
 import type { FlowSpec } from './job-spec.ts';
 
 /** What a processor sees of the job of name `N` it runs. */

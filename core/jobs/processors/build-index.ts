@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/errors/app-error.ts';
 import { buildIndexVersion } from '../../indexing/build-index.ts';
 import type { KnowledgeDocument } from '../../ports/document.ts';
 import type { ProcessorContext } from '../../ports/job-workers.ts';
-import { JobPayloadSchemas } from '../job-payloads.ts';
+import { JobPayloadSchemas } from '../../../shared/contracts/jobs.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
 
 export interface BuildIndexResult {

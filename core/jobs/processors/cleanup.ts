@@ -1,5 +1,5 @@
 import type { ProcessorContext } from '../../ports/job-workers.ts';
-import { JobPayloadSchemas } from '../job-payloads.ts';
+import { JobPayloadSchemas } from '../../../shared/contracts/jobs.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
 
 export interface CleanupResult {

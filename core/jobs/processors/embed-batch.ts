@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors/app-error.ts';
 import { documentEmbeddingText } from '../../embedding/document-text.ts';
 import type { Embedder } from '../../ports/embedder.ts';
 import type { ProcessorContext } from '../../ports/job-workers.ts';
-import { JobPayloadSchemas } from '../job-payloads.ts';
+import { JobPayloadSchemas } from '../../../shared/contracts/jobs.ts';
 import type { VectorReuse } from '../run-store.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
 

@@ -5,7 +5,7 @@ import type { KnowledgeDocument } from '../../ports/document.ts';
 import type { FlowSpec } from '../../ports/job-spec.ts';
 import type { ProcessorContext } from '../../ports/job-workers.ts';
 import { describeEmbedder } from '../build-embedders.ts';
-import { JobPayloadSchemas } from '../job-payloads.ts';
+import { JobPayloadSchemas } from '../../../shared/contracts/jobs.ts';
 import { jobIds } from '../job-ids.ts';
 import { retryPolicy } from '../retry-policy.ts';
 import type { EmbedderDescriptor, VectorReuse } from '../run-store.ts';

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors/app-error.ts';
 import type { ProcessorContext } from '../../ports/job-workers.ts';
-import { JobPayloadSchemas } from '../job-payloads.ts';
+import { JobPayloadSchemas } from '../../../shared/contracts/jobs.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
 
 export interface PublishResult {

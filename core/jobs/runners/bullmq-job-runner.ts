@@ -6,7 +6,7 @@ import type { CancelOutcome, CleanRequest, JobInfo, JobListQuery, JobPage, Retry
 import type { JobRunner } from '../../ports/job-runner.ts';
 import type { FlowSpec, JobSpec, JobState, QueueCounts, RepeatSpec } from '../../ports/job-spec.ts';
 import type { ProcessorContext, Processors, RunnerEvent } from '../../ports/job-workers.ts';
-import { JOB_QUEUE, type JobName, type QueueName } from '../job-payloads.ts';
+import { JOB_QUEUE, type JobName, type QueueName } from '../../../shared/contracts/jobs.ts';
 import { queryScope, selectJobPage, type JobListEntry } from '../job-listing.ts';
 import { errorMessage, isPermanentFailure } from '../permanent-failure.ts';
 import { QUEUE_NAMES } from '../queue-topology.ts';

@@ -1,4 +1,4 @@
-import type { JobName, JobPayloads, QueueName } from '../job-payloads.ts';
+import type { JobName, JobPayloads, QueueName } from '../../../shared/contracts/jobs.ts';
 import type { SandboxSpec } from './sandbox-spec.ts';
 
 /** Jobs whose processors run in a sandbox process. */

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createJobRunner, type ConfiguredJobRunner } from '../../../core/jobs/create-job-runner.ts';
 import { whenIdle } from '../../../core/jobs/when-idle.ts';
-import type { QueueName } from '../../../core/jobs/job-payloads.ts';
+import type { QueueName } from '../../../shared/contracts/jobs.ts';
 import type { JobAdministration } from '../../../core/ports/job-admin.ts';
 import type { AnyJobSpec } from '../../../core/ports/job-spec.ts';
 import type { ProcessorContext, Processors, RunnerEvent } from '../../../core/ports/job-workers.ts';

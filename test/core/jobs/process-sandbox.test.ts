@@ -7,7 +7,7 @@ import { describeEmbedder, lexicalBuildEmbedders } from '../../../core/jobs/buil
 import { createRunStore } from '../../../core/jobs/run-store.ts';
 import { createProcessSandbox, type ProcessorSandbox } from '../../../core/jobs/sandbox/process-sandbox.ts';
 import { isPermanentFailure } from '../../../core/jobs/permanent-failure.ts';
-import type { JobPayloads } from '../../../core/jobs/job-payloads.ts';
+import type { JobPayloads } from '../../../shared/contracts/jobs.ts';
 import type { SandboxedJob } from '../../../core/jobs/sandbox/sandbox-protocol.ts';
 import type { ProcessorContext } from '../../../core/ports/job-workers.ts';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
