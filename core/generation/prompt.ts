@@ -1,3 +1,4 @@
+import { detectLanguage, type DetectedLanguage } from '../../shared/text/detect-language.ts';
 import type { GenerationInput, Passage } from '../ports/generator.ts';
 
 /** The one prompt every model-backed generator sends: a system message and a user message. */
@@ -41,10 +42,31 @@ export const WORKED_FIGURES_HEADING = 'Worked figures (computed by the service; 
 /** Heading of the block naming figures that could not be used. */
 export const FIGURE_PROBLEMS_HEADING = 'Figures that could not be used (say so; do not guess them):';
 
+/** Names of the languages {@link detectLanguage} recognises besides English, as the model is told them. */
+const LANGUAGE_NAMES: Readonly<Record<Exclude<DetectedLanguage, 'en' | 'unknown'>, string>> = {
+  es: 'Spanish',
+  fr: 'French',
+  pt: 'Portuguese',
+  de: 'German',
+  it: 'Italian',
+};
+
+/**
+ * The instruction for a question asked in another language: answer in that language from the
+ * English passages, with the same citations and the worked figures unchanged. Undefined for
+ * English and for text whose language is not recognised (the model then answers as asked).
+ */
+export function answerLanguageInstruction(query: string): string | undefined {
+  const language = detectLanguage(query);
+  if (language === 'en' || language === 'unknown') return undefined;
+  const name = LANGUAGE_NAMES[language];
+  return `Answer language: the borrower asked in ${name}. Write the whole answer in ${name}, translating the facts from the English passages; keep every citation [n] exactly as in the English passages and quote worked figures unchanged.`;
+}
+
 /**
  * Builds the system and user messages for a question, its borrower profile, the retrieved
  * passages and the worked figures (each cited with the passage of its rule's document when that
- * passage is in the prompt).
+ * passage is in the prompt). A question in another language adds {@link answerLanguageInstruction}.
  */
 export function buildAdvicePrompt(
   input: Pick<GenerationInput, 'query' | 'profile' | 'passages' | 'figures' | 'figureProblems'>,
@@ -63,12 +85,14 @@ export function buildAdvicePrompt(
     return `- ${oneLine(figure.text)}${citation === undefined ? '' : ` [${citation}]`}`;
   });
   const problems = (input.figureProblems ?? []).map((problem) => `- ${oneLine(problem)}`);
+  const language = answerLanguageInstruction(input.query);
   const user = [
     `Borrower profile (JSON data): ${profile}`,
     `Context passages:\n${context}`,
     ...(figures.length > 0 ? [`${WORKED_FIGURES_HEADING}\n${figures.join('\n')}`] : []),
     ...(problems.length > 0 ? [`${FIGURE_PROBLEMS_HEADING}\n${problems.join('\n')}`] : []),
     `Question: ${oneLine(input.query)}`,
+    ...(language === undefined ? [] : [language]),
     'Answer (the answer first, then the reasons; cite passages as [n]):',
   ].join('\n\n');
   return { system: ADVICE_SYSTEM_PROMPT, user };

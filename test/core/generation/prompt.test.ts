@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { postProcessAnswer } from '../../../core/generation/post-process-answer.ts';
-import { ADVICE_SYSTEM_PROMPT, boundedPassages, buildAdvicePrompt, FIGURE_PROBLEMS_HEADING, WORKED_FIGURES_HEADING } from '../../../core/generation/prompt.ts';
+import { ADVICE_SYSTEM_PROMPT, answerLanguageInstruction, boundedPassages, buildAdvicePrompt, FIGURE_PROBLEMS_HEADING, WORKED_FIGURES_HEADING } from '../../../core/generation/prompt.ts';
 import type { Passage, WorkedFigure } from '../../../core/ports/generator.ts';
 
 const passage = (citation: number, text: string): Passage => ({ citation, id: `p${citation}`, title: `Title ${citation}`, text, score: 0.5 });
@@ -58,6 +58,22 @@ describe('buildAdvicePrompt', () => {
     const prompt = buildAdvicePrompt({ query: 'What is PMI?', passages: [passage(1, 'PMI text.')], figures: [], figureProblems: [] });
     expect(prompt.user).not.toContain(WORKED_FIGURES_HEADING);
     expect(prompt.user).not.toContain(FIGURE_PROBLEMS_HEADING);
+  });
+
+  it('tells the model to answer a question in another language in that language, from the English passages, citations kept', () => {
+    const prompt = buildAdvicePrompt({ query: '¿Qué puntaje de crédito necesito para un préstamo FHA?', passages: [passage(1, 'FHA loans need a 580 score for 3.5% down.')] });
+    expect(prompt.user).toContain('Answer language: the borrower asked in Spanish. Write the whole answer in Spanish');
+    expect(prompt.user).toContain('from the English passages; keep every citation [n]');
+    // After the question, before the answer cue: the last thing the model reads.
+    expect(prompt.user.indexOf('Answer language:')).toBeGreaterThan(prompt.user.indexOf('Question:'));
+    expect(prompt.user.indexOf('Answer language:')).toBeLessThan(prompt.user.indexOf('Answer (the answer first'));
+    expect(answerLanguageInstruction('Quel apport faut-il pour un prêt hypothécaire ?')).toContain('French');
+    expect(answerLanguageInstruction('Wie viel Eigenkapital brauche ich für eine Hypothek?')).toContain('German');
+  });
+
+  it('adds no language instruction to English questions or to text whose language is unknown', () => {
+    expect(buildAdvicePrompt({ query: 'What credit score do I need for an FHA loan?', passages: [] }).user).not.toContain('Answer language:');
+    expect(answerLanguageInstruction('FHA 580?')).toBeUndefined();
   });
 
   it('bounds the passage text, cutting the one that crosses the bound at a word and dropping the rest', () => {
