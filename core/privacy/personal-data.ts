@@ -1,7 +1,7 @@
 import { passesAbaChecksum, passesIbanChecksum, passesLuhn } from './luhn.ts';
 
 /** Kinds of personal data the redactor finds. */
-export type PersonalDataKind = 'email' | 'phone' | 'ssn' | 'card' | 'bank_account' | 'routing_number' | 'street_address';
+export type PersonalDataKind = 'email' | 'phone' | 'ssn' | 'itin' | 'date_of_birth' | 'card' | 'bank_account' | 'routing_number' | 'street_address';
 
 export interface RedactionResult {
   text: string;
@@ -21,6 +21,12 @@ interface Rule {
 const NOT_AFTER_DIGIT = '(?<![\\d$€£.,/-])';
 const NOT_BEFORE_DIGIT = '(?![\\d%]|[.,/-]\\d)';
 
+const MONTH = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?';
+/** A full calendar date: 04/12/1985, 4-12-85, 12.04.1985, 1985-04-12, March 3, 1980, 3rd of March 1980. */
+const FULL_DATE =
+  '(?:\\d{1,2}(?<dateSeparator>[/.-])\\d{1,2}\\k<dateSeparator>(?:\\d{4}|\\d{2})|\\d{4}(?<isoSeparator>[/.-])\\d{1,2}\\k<isoSeparator>\\d{1,2}' +
+  `|${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH},?\\s+\\d{4})`;
+
 /**
  * Runs in order; earlier placeholders hold no digits, so later rules cannot re-match them.
  * Cards before phones and accounts (long digit runs), SSNs before phones (3-2-4 vs 3-3-4).
@@ -37,11 +43,31 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'ssn',
-    pattern: new RegExp(`${NOT_AFTER_DIGIT}\\b(?!000|666|9\\d\\d)\\d{3}([- ])(?!00)\\d{2}\\1(?!0000)\\d{4}\\b${NOT_BEFORE_DIGIT}`, 'gu'),
+    // 123-45-6789, 123 45 6789, 123.45.6789 (one separator throughout; 3-2-4 is not a phone's 3-3-4).
+    pattern: new RegExp(`${NOT_AFTER_DIGIT}\\b(?!000|666|9\\d\\d)\\d{3}([- .])(?!00)\\d{2}\\1(?!0000)\\d{4}\\b${NOT_BEFORE_DIGIT}`, 'gu'),
+  },
+  {
+    kind: 'itin',
+    // IRS ITINs: 9XX-XX-XXXX with the middle group in 50–65, 70–88, 90–92 or 94–99, formatted like an SSN.
+    pattern: new RegExp(`${NOT_AFTER_DIGIT}\\b9\\d{2}([- .])(?:5\\d|6[0-5]|7\\d|8[0-8]|9[0-2]|9[4-9])\\1\\d{4}\\b${NOT_BEFORE_DIGIT}`, 'gu'),
+  },
+  {
+    kind: 'itin',
+    pattern: /\b(?:itin|individual tax(?:payer)? id(?:entification)?(?: number)?)\s*(?:is|:|#|=)?\s*(?<value>9\d{8})\b/giu,
+    group: 'value',
+  },
+  {
+    kind: 'date_of_birth',
+    // Only a date that follows a birth word: other dates (closing, first payment) are loan facts, not identity.
+    pattern: new RegExp(
+      `\\b(?:born|birth\\s?date|birthday|date\\s+of\\s+birth|d\\.?o\\.?b\\.?)(?:[\\s:=,-]+(?:is|was|on|the|of|in|my|I)\\b){0,3}[\\s:=,-]*(?<value>${FULL_DATE})(?![\\d/.-]\\d)`,
+      'giu',
+    ),
+    group: 'value',
   },
   {
     kind: 'ssn',
-    pattern: /\b(?:ssn|ss#|social security(?: number| no\.?| #)?|tax(?:payer)? id(?:entification)?(?: number)?|itin)\s*(?:is|:|#|=)?\s*(?<value>\d{9}|\d{3} \d{2} \d{4})\b/giu,
+    pattern: /\b(?:ssn|ss#|social security(?: number| no\.?| #)?|tax(?:payer)? id(?:entification)?(?: number)?|itin)\s*(?:is|:|#|=)?\s*(?<value>\d{9}|\d{3}([ .])\d{2}\2\d{4})\b/giu,
     group: 'value',
   },
   {
@@ -99,6 +125,8 @@ const PLACEHOLDER: Record<PersonalDataKind, string> = {
   email: '[email]',
   phone: '[phone]',
   ssn: '[ssn]',
+  itin: '[itin]',
+  date_of_birth: '[dob]',
   card: '[card]',
   bank_account: '[account]',
   routing_number: '[routing]',
@@ -107,12 +135,14 @@ const PLACEHOLDER: Record<PersonalDataKind, string> = {
 
 /**
  * Finds and replaces personal data in free text with placeholders ("[email]", "[phone]",
- * "[ssn]", "[card]", "[account]", "[routing]", "[address]"). Card numbers must pass Luhn;
- * SSNs must be formatted (123-45-6789) or follow "SSN"/"social security"; routing numbers follow
+ * "[ssn]", "[itin]", "[dob]", "[card]", "[account]", "[routing]", "[address]"). Card numbers must pass Luhn;
+ * SSNs must be formatted (123-45-6789, 123 45 6789, 123.45.6789) or follow "SSN"/"social security";
+ * ITINs are 9XX-7X-XXXX-shaped (middle group 50–65, 70–88, 90–92, 94–99) or follow "ITIN"; a date
+ * of birth is a full date after "born", "DOB", "birthday" or "date of birth"; routing numbers follow
  * "routing"/"ABA" or pass the ABA checksum; account numbers follow "account"/"acct" (IBANs pass
  * mod-97); phone numbers need separators or a leading +, or a phone word before a bare 10 digits;
  * street addresses are a house number, capitalised street name and a street suffix, or a PO Box.
- * Money ("$200,000"), credit scores ("620"), terms ("30-year"), rates, dates and ZIP codes are
+ * Money ("$200,000"), credit scores ("620"), terms ("30-year"), rates, other dates and ZIP codes are
  * left alone. A screen, not a guarantee: unformatted numbers without context pass.
  */
 export function redactPersonalData(text: string): RedactionResult {
