@@ -243,7 +243,17 @@ async function checkFairness(
     prepareQuery: (variant) => neutralizeQuestion(variant).text,
   });
   const timeLimitMs = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
-  const result = await checker.check({ query: request.query, profile: request.profile, passages, answer: generation, signal, timeLimitMs });
+  // The re-asks get the same worked figures as the answer: only the protected attribute differs.
+  const result = await checker.check({
+    query: request.query,
+    profile: request.profile,
+    passages,
+    answer: generation,
+    signal,
+    timeLimitMs,
+    figures: numbers?.figures,
+    figureProblems: numbers?.problems,
+  });
   if (!result.report.flagged) return { bias: result.report, final: generation };
   if (result.neutralAnswer) return { bias: result.report, final: result.neutralAnswer };
   if (deps.fallbackGenerator && modelAnswer) {

@@ -2,7 +2,7 @@ import type { BiasReason, BiasReport, BorrowerProfile, CounterfactualReport, Cou
 import { abortReason, DeadlineExceededError, untilAborted } from '../generation/deadline.ts';
 import type { BiasChecker } from '../ports/bias-checker.ts';
 import type { Embedder } from '../ports/embedder.ts';
-import type { GenerationResult, Generator, Passage } from '../ports/generator.ts';
+import type { GenerationInput, GenerationResult, Generator, Passage } from '../ports/generator.ts';
 import { compareAnswers, cosine } from './answer-comparison.ts';
 import type { CompareAnswersOptions } from './answer-comparison.ts';
 import { questionVariants } from './attribute-variants.ts';
@@ -16,6 +16,13 @@ export interface CounterfactualCheckInput {
   passages: readonly Passage[];
   /** The answer to check, as generated for `query`. */
   answer: GenerationResult;
+  /**
+   * The borrower's worked figures and unreadable figures the answer was generated with
+   * (core/lending/work-out-numbers.ts): every variant gets the same ones, so a re-asked variant is
+   * the same question with the same numbers, and only the protected attribute differs.
+   */
+  figures?: GenerationInput['figures'];
+  figureProblems?: GenerationInput['figureProblems'];
   /** The caller's signal: its abort rejects the check. */
   signal?: AbortSignal | undefined;
   /**
@@ -63,7 +70,7 @@ export interface CounterfactualFairnessCheckerOptions {
  * Counterfactual consistency for one generated answer. When the question names a protected
  * basis (ECOA / Regulation B), it is re-asked with the basis removed (the attribute-neutral
  * question) and with each named basis swapped (married → unmarried...), up to `maxVariants`
- * generations over the same passages; each variant's answer is compared with the original by
+ * generations over the same passages and worked figures; each variant's answer is compared with the original by
  * embedding cosine, the loan programs recommended and like-for-like figures (rates, amounts,
  * percentages), see {@link compareAnswers}. The counterfactual score is the largest variant score.
  * The variants are asked concurrently, within `timeLimitMs` when given. A variant is left out of
@@ -157,7 +164,14 @@ export class CounterfactualFairnessChecker {
   async #reAsk(variants: readonly QuestionVariant[], input: CounterfactualCheckInput): Promise<{ answers: Array<GenerationResult | undefined>; started: number }> {
     input.signal?.throwIfAborted();
     const ask = (variant: QuestionVariant, signal: AbortSignal | undefined) =>
-      this.#generator.generate({ query: this.#prepareQuery(variant.query), profile: input.profile, passages: input.passages, signal });
+      this.#generator.generate({
+        query: this.#prepareQuery(variant.query),
+        profile: input.profile,
+        passages: input.passages,
+        signal,
+        ...(input.figures !== undefined ? { figures: input.figures } : {}),
+        ...(input.figureProblems !== undefined ? { figureProblems: input.figureProblems } : {}),
+      });
     const limit = input.timeLimitMs;
     if (limit === undefined) return { answers: await Promise.all(variants.map((variant) => ask(variant, input.signal))), started: variants.length };
     if (limit <= 0) return { answers: variants.map(() => undefined), started: 0 };

@@ -99,6 +99,26 @@ describe('answerQuestion fairness stage', () => {
     expect(model.calls).toBe(1);
   });
 
+  it('re-asks the variants with the same worked figures the answer was written with', async () => {
+    const inputs: GenerationInput[] = [];
+    const model: Generator = {
+      id: 'test-model',
+      async generate(input) {
+        inputs.push(input);
+        return { text: 'Housing up to $2,520 and all debts up to $3,240 a month [1].', citations: [1], generator: 'test-model' };
+      },
+    };
+    const { deps } = await depsWith(model);
+    await answerQuestion(deps, { query: 'As an immigrant, I make $9,000 a month. By the 28/36 rule, what can I spend on housing?' });
+    expect(inputs.length).toBeGreaterThan(1);
+    const [answer, ...reAsks] = inputs;
+    expect(answer?.figures?.map((figure) => figure.id)).toContain('rule-28-36');
+    for (const input of reAsks) {
+      expect(input.figures).toEqual(answer?.figures);
+      expect(input.figureProblems).toEqual(answer?.figureProblems);
+    }
+  });
+
   it('keeps the answer and the re-asks within one time budget, skipping re-asks that run out of it', async () => {
     // The answer takes most of the budget; re-asks never finish on their own.
     let calls = 0;

@@ -4,7 +4,7 @@ import { CounterfactualFairnessChecker } from '../../../core/bias/counterfactual
 import { findProtectedTermSpans } from '../../../core/bias/find-protected-terms.ts';
 import { LexicalEmbedder } from '../../../core/embedding/lexical-embedder.ts';
 import { ExtractiveGenerator } from '../../../core/generation/extractive-generator.ts';
-import type { GenerationInput, GenerationResult, Generator, Passage } from '../../../core/ports/generator.ts';
+import type { GenerationInput, GenerationResult, Generator, Passage, WorkedFigure } from '../../../core/ports/generator.ts';
 
 const passages: Passage[] = [
   { citation: 1, id: 'fha', title: 'FHA loans', text: 'FHA loans allow 3.5% down with a 580 credit score. Mortgage insurance is required.', score: 0.8 },
@@ -172,6 +172,42 @@ describe('CounterfactualFairnessChecker', () => {
     await checker.check({ query, passages, answer: { text: 'Consider an FHA loan [1].', citations: [1], generator: 'recording' } });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((input) => input.onToken === undefined && input.queryVector === undefined)).toBe(true);
+  });
+
+  it('re-asks every variant with the worked figures and figure problems the answer was written with', async () => {
+    const seen: GenerationInput[] = [];
+    const generator: Generator = {
+      id: 'recording',
+      async generate(input) {
+        seen.push(input);
+        return { text: 'Your payment would be $1,199.10 a month [1].', citations: [1], generator: 'recording' };
+      },
+    };
+    const figures: WorkedFigure[] = [
+      {
+        id: 'monthly-payment',
+        label: 'Monthly payment',
+        text: 'On a $200,000 loan at 6% for 30 years, principal and interest are $1,199.10 a month.',
+        inputs: { principal: 200_000, annualRatePercent: 6, termYears: 30 },
+        result: { monthlyPayment: 1199.1 },
+        sourceDocumentId: 'fha',
+      },
+    ];
+    const figureProblems = ['A 900% interest rate is implausible (above 30%), so I did not use it.'];
+    const checker = new CounterfactualFairnessChecker({ generator, embedder, maxVariants: 3 });
+    const result = await checker.check({
+      query: 'As a married woman, what would I pay on a $200,000 loan at 6% for 30 years?',
+      passages,
+      answer: { text: 'Your payment would be $1,199.10 a month [1].', citations: [1], generator: 'recording' },
+      figures,
+      figureProblems,
+    });
+    expect(result.extraGenerations).toBeGreaterThan(1);
+    expect(seen).toHaveLength(result.extraGenerations);
+    for (const input of seen) {
+      expect(input.figures).toBe(figures);
+      expect(input.figureProblems).toBe(figureProblems);
+    }
   });
 
   it('asks the variants concurrently', async () => {
