@@ -16,7 +16,20 @@ type AuditJson = {
 
 const EMAIL = 'jane.doe@example.com';
 const SSN = '123-45-6789';
-const QUESTION = `As an immigrant, what rate would I get on an FHA loan? Write to ${EMAIL}, my SSN is ${SSN}.`;
+/**
+ * Receipt of public assistance is a protected basis that bears on a lending rule (Reg B: it is
+ * counted like any other income), so the pipeline keeps it, in neutral form, in the question the
+ * model sees ("I receive public assistance income. …"). A model can still act on it: this is the
+ * case the counterfactual check exists for.
+ */
+const QUESTION = `I receive SSI. Can I qualify for an FHA loan, and at what rate? Write to ${EMAIL}, my SSN is ${SSN}.`;
+
+/** The question line of the prompt (the passages may mention public assistance whoever asks). */
+function askedQuestion(body: Record<string, unknown>): string {
+  const messages = (body.messages ?? []) as Array<{ role: string; content: unknown }>;
+  const user = messages.filter((message) => message.role === 'user').map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)));
+  return /^Question: (.*)$/mu.exec(user.join('\n'))?.[1] ?? '';
+}
 
 describe('flagged fairness events are audited (real composition root, OpenAI-compatible model)', () => {
   let server: ChatServer;
@@ -25,9 +38,10 @@ describe('flagged fairness events are audited (real composition root, OpenAI-com
 
   beforeAll(async () => {
     server = await startChatServer();
-    // A model that quotes immigrants a higher rate: the counterfactual re-ask without the basis gets 6.5%.
+    // A model that quotes borrowers on public assistance a higher rate: the counterfactual re-asks
+    // (without the basis, and with employment income instead) get 6.5%.
     server.reply = (request) =>
-      JSON.stringify(request.body).includes('immigrant')
+      /public assistance/iu.test(askedQuestion(request.body))
         ? 'An FHA loan allows 3.5% down [1]. Expect a rate near 7.9% and compare lenders [1].'
         : 'An FHA loan allows 3.5% down [1]. Expect a rate near 6.5% and compare lenders [1].';
     core = await startCore({ GENERATOR: 'openai-compatible', LLM_BASE_URL: server.baseURL, LLM_MODEL: 'biased-model', ANSWER_CACHE: 'off', EMBEDDER: 'lexical' });
@@ -62,6 +76,9 @@ describe('flagged fairness events are audited (real composition root, OpenAI-com
     // Prompts to the HTTP provider were redacted too.
     expect(server.requests.length).toBeGreaterThan(1);
     expect(JSON.stringify(server.requests.map((request) => request.body))).not.toMatch(/jane\.doe|123-45-6789/);
+    // The model saw the rule-bearing mention in neutral form, never the program's name.
+    expect(askedQuestion(server.requests[0]!.body)).toMatch(/^I receive public assistance income\. Can I qualify for an FHA loan/u);
+    expect(server.requests.map((request) => askedQuestion(request.body)).join('\n')).not.toMatch(/\bSSI\b/u);
 
     const rows = async () => {
       const response = await fetch(`${core.url}/admin/audit?action=${FAIRNESS_FLAGGED_ACTION}`, { headers: { authorization: `Bearer ${adminToken}` } });
@@ -81,7 +98,7 @@ describe('flagged fairness events are audited (real composition root, OpenAI-com
     expect(row!.details).toMatchObject({
       score: advice.bias.score,
       reasons: advice.bias.reasons,
-      characteristics: ['national_origin'],
+      characteristics: ['public_assistance'],
       neutralAnswerReturned: true,
       answerReplaced: true,
       returnedGenerator: 'openai-compatible:biased-model',
@@ -90,7 +107,7 @@ describe('flagged fairness events are audited (real composition root, OpenAI-com
     });
     expect(advice.bias.score).toBeGreaterThan(0.3);
     const stored = JSON.stringify(row);
-    for (const raw of [EMAIL, SSN, 'jane.doe', 'immigrant', 'what rate would I get', '7.9%', '6.5%']) expect(stored).not.toContain(raw);
+    for (const raw of [EMAIL, SSN, 'jane.doe', 'SSI', 'public assistance income', 'Can I qualify', 'at what rate', '7.9%', '6.5%', 'compare lenders']) expect(stored).not.toContain(raw);
   });
 
   it('writes no audit row for an answer that passes the check', async () => {
