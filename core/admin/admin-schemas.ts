@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { RoleSchema } from '../../shared/rbac/roles.ts';
 import { AUDIT_OUTCOMES } from '../audit/audit-log.ts';
+import { RowCursorSchema } from '../http/row-cursor.ts';
 
 const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
 const limitQuery = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -69,7 +70,7 @@ export const AuditQuerySchema = z
     from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Inclusive, ISO 8601.' }),
     to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Exclusive, ISO 8601.' }),
     limit: limitQuery(500, 100),
-    cursor: z.string().regex(/^\d{1,19}$/, 'nextCursor of the previous page').optional(),
+    cursor: RowCursorSchema.optional(),
   })
   .strict()
   .refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.from) < Date.parse(query.to), {

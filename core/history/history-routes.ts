@@ -3,6 +3,7 @@ import { validationHook } from '../../shared/http/validation-hook.ts';
 import type { AuthVariables } from '../http/authenticate.ts';
 import { pickProblems } from '../../shared/http/problem-responses.ts';
 import type { AdviceHistory, AdviceHistoryEntry } from './advice-history.ts';
+import { RowCursorSchema } from '../http/row-cursor.ts';
 
 const HistoryEntrySchema = z
   .object({
@@ -28,7 +29,7 @@ const HistoryPageSchema = z
 const HistoryQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().regex(/^\d{1,19}$/, 'nextCursor of the previous page').optional(),
+    cursor: RowCursorSchema.optional(),
   })
   .strict();
 

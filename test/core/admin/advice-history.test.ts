@@ -83,6 +83,27 @@ describe.each(sqlAdapters)('advice history on $name', (adapter) => {
     expect((await history.list(dave.user.id, { limit: 10 })).items).toEqual([]);
   });
 
+  it('stores no dotted SSN, ITIN or date of birth, and keeps the loan figures', async () => {
+    const erin = await harness.signIn('user');
+    const question = 'SSN 123.45.6789, ITIN 912-78-1234, born 04/12/1985: can I borrow $200,000 at 3.5% over 30-year with a 620 score?';
+    await harness.history.recordAdvice({ userId: erin.user.id, question, response: response('v1') });
+    const body = (await (await harness.app.request('/v1/advice/history', { headers: bearer(erin.accessToken) })).json()) as HistoryJson;
+    expect(body.items[0]!.question).toBe('SSN [ssn], ITIN [itin], born [dob]: can I borrow $200,000 at 3.5% over 30-year with a 620 score?');
+    expect(body.items[0]!.questionRedacted).toBe(true);
+  });
+
+  it('refuses a cursor beyond the bigint column with a 422 problem (history and audit), never a 500', async () => {
+    const frank = await harness.signIn('super_admin');
+    for (const path of ['/v1/advice/history', '/admin/audit']) {
+      for (const cursor of ['9999999999999999999', '9223372036854775808']) {
+        const refused = await harness.app.request(`${path}?cursor=${cursor}`, { headers: bearer(frank.accessToken) });
+        expect(refused.status, `${path} ${cursor}`).toBe(422);
+        expect((await expectProblemShape(refused)).code).toBe('validation-failed');
+      }
+      expect((await harness.app.request(`${path}?cursor=9223372036854775807`, { headers: bearer(frank.accessToken) })).status).toBe(200);
+    }
+  });
+
   it('requires advice:view_history: every role has it, no token is refused', async () => {
     expect((await expectProblemShape(await harness.app.request('/v1/advice/history'))).code).toBe('unauthorized');
     for (const role of ['financial_advisor', 'admin', 'super_admin'] as const) {
