@@ -10,8 +10,15 @@ export const LoanPurposeSchema = z
   .enum(['purchase', 'refinance', 'cash_out_refinance', 'home_equity', 'auto', 'student', 'personal', 'business', 'other'])
   .openapi('LoanPurpose');
 
+// `-0` is JSON for zero: overwrite it with +0 so both tiers (cache key, figures, prompt) see one value.
 const money = (description: string) =>
-  z.number().finite().nonnegative().max(1_000_000_000).openapi({ description });
+  z
+    .number()
+    .finite()
+    .nonnegative()
+    .max(1_000_000_000)
+    .overwrite((value) => value + 0)
+    .openapi({ description });
 
 export const BorrowerProfileSchema = z
   .object({

@@ -20,7 +20,7 @@ const OFF_TOPIC_DETAIL =
 
 /**
  * The text policy both tiers apply to a borrower's question: unsafe characters and markup,
- * profanity, then relevance. Returns the normalised text or the reason for refusing.
+ * at least one word (two letters in a row, any script), profanity, then relevance. Returns the normalised text or the reason for refusing.
  */
 export function evaluateQuery(text: string): QueryVerdict {
   const unsafe = findUnsafeText(text);
@@ -28,6 +28,8 @@ export function evaluateQuery(text: string): QueryVerdict {
   const normalized = normalizeText(text);
   const unsafeAfterNormalizing = findUnsafeText(normalized);
   if (unsafeAfterNormalizing) return { ok: false, code: 'unsafe-text', detail: UNSAFE_DETAIL[unsafeAfterNormalizing] };
+  // Relevance scores a text without words near zero, which passes; a question needs at least one word.
+  if (!/\p{L}{2,}/u.test(normalized)) return { ok: false, code: 'off-topic', detail: `The question has no words. ${OFF_TOPIC_DETAIL}` };
   if (containsProfanity(normalized)) return { ok: false, code: 'profanity', detail: 'Please rephrase the question without profanity.' };
   if (!classifyRelevance(normalized).relevant) return { ok: false, code: 'off-topic', detail: OFF_TOPIC_DETAIL };
   return { ok: true, text: normalized };

@@ -413,3 +413,24 @@ describe('evaluateQuery: relevance on held-out questions', () => {
     expect(detail).toMatch(/for example, '[^']+\?'/);
   });
 });
+
+describe('evaluateQuery: a question needs words', () => {
+  it.each([
+    ['300 emoji', '😀'.repeat(300)],
+    ['emoji pairs', '💰🏠'.repeat(100)],
+    ['digits and symbols', '12345 67890 $$$ %%% 620'],
+    ['punctuation', '?!?!?! ... ???'],
+    ['single letters', 'a 1 b 2 c 3 d'],
+  ])('refuses %s as off-topic, saying why', (_name, query) => {
+    const verdict = evaluateQuery(query);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) {
+      expect(verdict.code).toBe('off-topic');
+      expect(verdict.detail).toMatch(/no words/);
+    }
+  });
+
+  it.each(['FHA?', 'PMI 😀 on $200,000?', '¿Puedo obtener una hipoteca con 620?', 'Ипотека на 30 лет?'])('lets %s through', (query) => {
+    expect(evaluateQuery(query).ok).toBe(true);
+  });
+});
