@@ -1,6 +1,7 @@
 import type { SqlClient } from '../ports/sql-client.ts';
 import { redactPersonalDataDeep } from '../privacy/log-redaction.ts';
 import { redactPersonalData } from '../privacy/personal-data.ts';
+import { boundAuditTarget } from './audit-target.ts';
 
 /** How an audited action ended: done, refused by authentication/authorisation, or failed otherwise. */
 export type AuditOutcome = 'success' | 'denied' | 'failure';
@@ -96,8 +97,9 @@ function toRecord(row: AuditRow): AuditRecord {
 /**
  * The audit log in the `audit_log` table (PostgreSQL or PGlite). Rows cannot be changed or deleted
  * afterwards, so personal data (emails, phone numbers, SSNs, card and account numbers, street
- * addresses) is replaced by placeholders in `target` and `details` before the row is written:
- * the one place every audit writer goes through.
+ * addresses) is replaced by placeholders in `target` and `details` before the row is written,
+ * and `target` is cut to 256 characters (core/audit/audit-target.ts): the one place every audit
+ * writer goes through.
  */
 export function createAuditLog(sql: Pick<SqlClient, 'query'>): AuditLog {
   return {
@@ -105,7 +107,7 @@ export function createAuditLog(sql: Pick<SqlClient, 'query'>): AuditLog {
       // A malformed actor id (never from a verified token) must not lose the row: keep it as text in details.
       const actorId = entry.actorId !== null && UUID.test(entry.actorId) ? entry.actorId : null;
       const details = redactPersonalDataDeep(actorId === entry.actorId ? entry.details : { ...entry.details, actorIdText: entry.actorId });
-      const target = entry.target === null ? null : redactPersonalData(entry.target).text;
+      const target = entry.target === null ? null : boundAuditTarget(redactPersonalData(entry.target).text);
       const { rows } = await sql.query<AuditRow>(
         `INSERT INTO audit_log (actor_id, actor_username, action, target, outcome, client_ip, request_id, details)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING ${COLUMNS}`,

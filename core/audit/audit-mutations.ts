@@ -5,6 +5,7 @@ import { normalizeError } from '../../shared/http/error-handler.ts';
 import { matchedRoute } from '../http/matched-route.ts';
 import { ROUTE_RULES, ruleFor, type RouteRule } from '../http/route-permissions.ts';
 import type { AuditLog, AuditOutcome } from './audit-log.ts';
+import { routeTarget } from './audit-target.ts';
 import { clientIp, type ClientIpOptions } from './client-ip.ts';
 
 /** What a handler may add to its audit row. Never secrets or raw personal data. */
@@ -36,32 +37,40 @@ export function noteAudit<E extends { Variables: AuditVariables }, P extends str
 const outcomeOf = (status: number): AuditOutcome => (status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure');
 
 /**
- * Writes one audit row for every call of a route whose rule names an `audit` action, whatever
- * the outcome: success, denied (401/403, including the authorisation middleware refusing it)
- * or failure (bad input, conflict, errors). Mount it before the authorisation middleware so
- * refusals are recorded too. Rows hold who (from the verified token), what, target, outcome,
- * client IP, request id and the handler's details; never request bodies.
+ * Writes one audit row for every call of a route whose rule names an `audit` action by a caller
+ * whose access token verified, whatever the outcome: success, denied (403, or 401 for a disabled
+ * account, including the authorisation middleware refusing it) or failure (bad input, conflict,
+ * errors). Mount it before the authorisation middleware so refusals are recorded too. Rows hold
+ * who (from the verified token), what, target, outcome, client IP, request id and the handler's
+ * details; never request bodies.
+ *
+ * Requests without a verified token write no row: anyone can send them, so they would let
+ * anyone grow the append-only table. They are counted in `apfa_requests_total` (by route
+ * pattern and status 401) and the access log instead. A target the handler did not name is the
+ * route pattern with its path parameters checked ({@link routeTarget}), never the raw path.
  */
 export function auditMutations(options: AuditMutationsOptions): MiddlewareHandler<{ Variables: AuditVariables }> {
   const { audit, rules = ROUTE_RULES, onWriteError } = options;
   return async (c, next) => {
     const route = matchedRoute(c);
-    const rule = route ? ruleFor(route.method, route.path, rules) : undefined;
+    if (!route) return next();
+    const rule = ruleFor(route.method, route.path, rules);
     if (!rule || rule.access !== 'permission' || rule.audit === undefined) return next();
     await next();
 
+    const actor = c.get('actor');
+    if (actor === undefined) return;
     const status = c.res.status;
     const note = c.get('auditNote') ?? {};
-    const actor = c.get('actor');
     const error = c.error === undefined ? undefined : normalizeError(c.error);
     const details: Record<string, unknown> = { ...note.details, status };
     if (error !== undefined) details.problem = isAppError(error) ? error.code : 'internal';
     try {
       await audit.append({
-        actorId: actor?.sub ?? null,
-        actorUsername: actor?.username ?? null,
+        actorId: actor.sub,
+        actorUsername: actor.username,
         action: rule.audit,
-        target: note.target ?? new URL(c.req.url).pathname,
+        target: note.target ?? routeTarget(route.path, new URL(c.req.url).pathname),
         outcome: outcomeOf(status),
         clientIp: clientIp(c, options),
         requestId: c.get('requestId') ?? null,
