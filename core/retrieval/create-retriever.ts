@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors/app-error.ts';
 import type { Embedder } from '../ports/embedder.ts';
 import type { VectorIndex } from '../ports/vector-index.ts';
 import { Bm25Retriever } from './bm25-retriever.ts';
-import type { Bm25Options } from './bm25-retriever.ts';
+import type { Bm25Options, Bm25QueryOptions } from './bm25-retriever.ts';
 import { DenseRetriever } from './dense-retriever.ts';
 import { HybridRetriever } from './hybrid-retriever.ts';
 import type { FusionMethod } from './hybrid-retriever.ts';
@@ -35,7 +35,8 @@ export interface CreateRetrieverOptions {
   bm25State?: unknown;
   /** BM25 already restored from that state (e.g. with {@link Bm25Retriever.restore}); wins over `bm25State`. */
   bm25Retriever?: Bm25Retriever | undefined;
-  bm25?: Bm25Options | undefined;
+  /** BM25 parameters and query options (expansion); ignored when `bm25Retriever` is given, which has its own. */
+  bm25?: (Bm25Options & Bm25QueryOptions) | undefined;
   hybrid?: { fusion?: FusionMethod; rrfK?: number; weights?: readonly [dense: number, bm25: number]; candidates?: number } | undefined;
 }
 

@@ -3,7 +3,8 @@ import type { EmbedderProvider } from '../embedding/embedder-provider.ts';
 import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
 import type { LoadedIndex } from '../indexing/loaded-index.ts';
 import { lexicalEmbedderFromManifest } from '../embedding/lexical-embedder-state.ts';
-import { Bm25Retriever } from '../retrieval/bm25-retriever.ts';
+import { lendingQueryExpansion } from '../../shared/text/lending-vocabulary.ts';
+import { Bm25Retriever, type Bm25QueryOptions } from '../retrieval/bm25-retriever.ts';
 import { createRetriever, type RetrievalMode } from '../retrieval/create-retriever.ts';
 import type { FusionMethod } from '../retrieval/hybrid-retriever.ts';
 
@@ -32,6 +33,20 @@ export interface RetrievalSettings {
   fusion?: FusionMethod | undefined;
   /** [dense, bm25] weights for 'hybrid'. */
   weights?: readonly [number, number] | undefined;
+  /**
+   * BM25 query expansion: 'lending' (default; the service's corpus is lending guidance) adds the
+   * other names of the programs and concepts a question mentions (shared/text/lending-vocabulary.ts),
+   * 'none' searches the question's own words only.
+   */
+  queryExpansion?: QueryExpansionSetting | undefined;
+}
+
+/** Which query expansion BM25 uses. */
+export type QueryExpansionSetting = 'lending' | 'none';
+
+/** BM25's query options for an expansion setting. */
+export function bm25QueryOptions(setting: QueryExpansionSetting = 'lending'): Bm25QueryOptions {
+  return setting === 'lending' ? { expansion: lendingQueryExpansion } : {};
 }
 
 /**
@@ -57,7 +72,8 @@ export function createServingIndexPreparer(options: {
     const defaults = hybridDefaults(embedder.id);
     const mode = resolveRetrievalMode(options.retrieval.mode, embedder.id);
     // Restored in slices: this runs on a serving instance's event loop while it answers requests.
-    const bm25Retriever = mode !== 'dense' && loaded.bm25State !== undefined ? await Bm25Retriever.restore(loaded.bm25State) : undefined;
+    const query = bm25QueryOptions(options.retrieval.queryExpansion);
+    const bm25Retriever = mode !== 'dense' && loaded.bm25State !== undefined ? await Bm25Retriever.restore(loaded.bm25State, query) : undefined;
     const retriever = createRetriever({
       mode,
       embedder,
@@ -65,6 +81,7 @@ export function createServingIndexPreparer(options: {
       documents: loaded.documents,
       bm25State: loaded.bm25State,
       bm25Retriever,
+      bm25: query,
       hybrid: { fusion: options.retrieval.fusion ?? defaults.fusion, weights: options.retrieval.weights ?? defaults.weights },
     });
     return { loaded, embedder, retriever };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Bm25Retriever } from '../../../core/retrieval/bm25-retriever.ts';
 import { AppError } from '../../../shared/errors/app-error.ts';
+import { lendingQueryExpansion } from '../../../shared/text/lending-vocabulary.ts';
 
 const documents = [
   { title: 'FHA loans', text: 'FHA loans allow a down payment as low as 3.5% with a credit score of 580.' },
@@ -83,5 +84,27 @@ describe('Bm25Retriever', () => {
     for (const bad of [{ ...small, postings: small.postings.slice(0, 8) }, { ...small, documentCount: 2 }]) {
       await expect(Bm25Retriever.restore(bad)).rejects.toThrow(AppError);
     }
+  });
+
+  it('expands a query with the lending vocabulary only when asked, at the expansion weight', () => {
+    const plain = Bm25Retriever.build(documents);
+    const expanded = Bm25Retriever.build(documents, { expansion: lendingQueryExpansion });
+    // "PMI" is not in any document; its full name is.
+    expect(plain.search('when can I drop PMI', 5)).toEqual([]);
+    expect(expanded.search('when can I drop PMI', 5)[0]?.label).toBe(2);
+    expect(expanded.search('what counts toward my DTI', 5)[0]?.label).toBe(4);
+    // A stated term and the same term added by expansion count once, at the stated weight.
+    expect(expanded.search('private mortgage insurance PMI', 5)).toEqual(plain.search('private mortgage insurance', 5));
+    // An expansion term counts expansionWeight times a stated one: at weight 1 it scores as if written.
+    const full = Bm25Retriever.build(documents, { expansion: lendingQueryExpansion, expansionWeight: 1 });
+    expect(full.search('PMI', 5)[0]!.score).toBeCloseTo(plain.search('private mortgage insurance', 5)[0]!.score, 10);
+    expect(expanded.search('PMI', 5)[0]!.score).toBeCloseTo(plain.search('private mortgage insurance', 5)[0]!.score / 2, 10);
+    expect(() => Bm25Retriever.build(documents, { expansionWeight: 2 })).toThrow(AppError);
+  });
+
+  it('keeps query expansion across a JSON round trip only when the loader asks for it', () => {
+    const state = JSON.parse(JSON.stringify(Bm25Retriever.build(documents, { expansion: lendingQueryExpansion }))) as unknown;
+    expect(Bm25Retriever.fromJSON(state).search('PMI', 5)).toEqual([]);
+    expect(Bm25Retriever.fromJSON(state, { expansion: lendingQueryExpansion }).search('PMI', 5)[0]?.label).toBe(2);
   });
 });

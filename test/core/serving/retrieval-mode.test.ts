@@ -27,4 +27,17 @@ describe('the default retrieval mode', () => {
     expect(await auto.retriever.retrieve(query, 5)).toEqual(await bm25.retriever.retrieve(query, 5));
     built.index.close();
   });
+
+  it('expands questions with the lending vocabulary by default, and not with queryExpansion none', async () => {
+    const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'fixture' });
+    const loaded = { manifest: built.manifest, index: built.index, documents: [...LOAN_DOCUMENTS] };
+    const lending = await createServingIndexPreparer({ retrieval: { mode: 'auto' } })(loaded);
+    const plain = await createServingIndexPreparer({ retrieval: { mode: 'auto', queryExpansion: 'none' } })(loaded);
+    // "ARM" is written out in the document ("adjustable-rate mortgage"), never abbreviated.
+    const query = 'Should I take an ARM?';
+    expect(await plain.retriever.retrieve(query, 3)).toEqual([]);
+    const hits = await lending.retriever.retrieve(query, 3);
+    expect(LOAN_DOCUMENTS[hits[0]!.label]!.id).toBe('arm');
+    built.index.close();
+  });
 });

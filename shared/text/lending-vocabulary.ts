@@ -1,0 +1,121 @@
+import { tokenize } from './tokenize.ts';
+
+/**
+ * The lending vocabulary, in one place: each loan program and lending concept with the names
+ * that mean the same thing (full name and abbreviation: "PMI" and "private mortgage insurance")
+ * and the pattern that finds a mention of it. Retrieval expands a query with the other names of
+ * what it mentions ({@link lendingQueryExpansion}); the extractive generator reads which programs
+ * and concepts a question and a sentence are about from the same table
+ * (core/generation/lending-entities.ts).
+ *
+ * `pattern` runs on lower-cased NFKC text with dashes normalised to '-'; it may be broader than
+ * `names` (plurals, "turned down" for an adverse action). Only `names` are added to a query, so
+ * an expansion never adds a word that does not name the same thing.
+ */
+export const LENDING_VOCABULARY = [
+  // Programs: the loan products a borrower chooses between.
+  { id: 'fha', kind: 'program', names: ['FHA', 'Federal Housing Administration'], pattern: /\bfha\b|federal housing administration/ },
+  { id: 'va', kind: 'program', names: ['VA', 'Veterans Affairs'], pattern: /\bva\b|veterans affairs|\bveterans?\b/ },
+  { id: 'usda', kind: 'program', names: ['USDA', 'Department of Agriculture'], pattern: /\busda\b|department of agriculture|\brural\b/ },
+  { id: 'conventional', kind: 'program', names: ['conventional'], pattern: /\bconventional\b|\bconforming\b/ },
+  { id: 'jumbo', kind: 'program', names: ['jumbo'], pattern: /\bjumbo\b/ },
+  { id: 'heloc', kind: 'program', names: ['HELOC', 'home equity line of credit'], pattern: /\bhelocs?\b|home equity lines? of credit/ },
+  { id: 'home-equity-loan', kind: 'program', names: ['home equity loan'], pattern: /home equity loans?\b/ },
+  {
+    id: 'reverse-mortgage',
+    kind: 'program',
+    names: ['reverse mortgage', 'HECM', 'home equity conversion mortgage'],
+    pattern: /reverse mortgages?|\bhecms?\b|home equity conversion mortgages?/,
+  },
+  { id: 'cash-out-refinance', kind: 'program', names: ['cash-out refinance'], pattern: /cash[- ]out/ },
+  { id: 'student-loan', kind: 'program', names: ['student loan'], pattern: /student loans?\b/ },
+  { id: 'auto-loan', kind: 'program', names: ['auto loan', 'car loan'], pattern: /\bauto loans?\b|\bcar loans?\b/ },
+  { id: 'payday-loan', kind: 'program', names: ['payday loan'], pattern: /\bpayday\b/ },
+  { id: 'title-loan', kind: 'program', names: ['title loan'], pattern: /\btitle loans?\b/ },
+  { id: 'personal-loan', kind: 'program', names: ['personal loan'], pattern: /\bpersonal loans?\b/ },
+  { id: 'credit-card', kind: 'program', names: ['credit card'], pattern: /\bcredit cards?\b/ },
+  // Concepts: what the rules are about.
+  { id: 'pmi', kind: 'concept', names: ['PMI', 'private mortgage insurance'], pattern: /\bpmi\b|private mortgage insurance/ },
+  { id: 'mortgage-insurance-premium', kind: 'concept', names: ['MIP', 'mortgage insurance premium'], pattern: /\bu?f?mip\b|mortgage insurance premium/ },
+  { id: 'dti', kind: 'concept', names: ['DTI', 'debt-to-income'], pattern: /\bdti\b|debt[- ]to[- ]income/ },
+  { id: 'ltv', kind: 'concept', names: ['LTV', 'loan-to-value'], pattern: /\bc?ltv\b|loan[- ]to[- ]value/ },
+  { id: 'apr', kind: 'concept', names: ['APR', 'annual percentage rate'], pattern: /\baprs?\b|annual percentage rate/ },
+  { id: 'discount-points', kind: 'concept', names: ['discount points'], pattern: /\bpoints?\b/ },
+  { id: 'credit-score', kind: 'concept', names: ['credit score', 'FICO'], pattern: /\bcredit scores?\b|\bfico\b|\bscores?\b/ },
+  { id: 'down-payment', kind: 'concept', names: ['down payment'], pattern: /\bdown ?payments?\b|\bput(?:ting)? down\b|\b\d+(?:\.\d+)?% down\b/ },
+  { id: 'closing-costs', kind: 'concept', names: ['closing costs'], pattern: /\bclosing costs?\b/ },
+  { id: 'escrow', kind: 'concept', names: ['escrow'], pattern: /\bescrow\b/ },
+  { id: 'rate-lock', kind: 'concept', names: ['rate lock'], pattern: /\brate locks?\b|\block(?:ed|ing)? (?:in )?(?:the |my |a )?rate\b/ },
+  { id: 'bankruptcy', kind: 'concept', names: ['bankruptcy'], pattern: /\bbankrupt/ },
+  { id: 'foreclosure', kind: 'concept', names: ['foreclosure'], pattern: /\bforeclos/ },
+  { id: 'appraisal', kind: 'concept', names: ['appraisal'], pattern: /\bappraisals?\b|\bappraised\b/ },
+  { id: 'preapproval', kind: 'concept', names: ['preapproval', 'pre-approval'], pattern: /\bpre-?approv|\bpre-?qualif/ },
+  { id: 'arm', kind: 'concept', names: ['ARM', 'adjustable-rate mortgage'], pattern: /\barms?\b|adjustable[- ]rate/ },
+  { id: 'refinance', kind: 'concept', names: ['refinance'], pattern: /\brefinanc|\brefis?\b/ },
+  { id: 'funding-fee', kind: 'concept', names: ['funding fee'], pattern: /\bfunding fee\b/ },
+  { id: 'gift-funds', kind: 'concept', names: ['gift funds', 'gift money', 'gift letter'], pattern: /\bgifts?\b|\bgifted\b/ },
+  { id: 'credit-report', kind: 'concept', names: ['credit report', 'credit bureau'], pattern: /\bcredit reports?\b|\bcredit bureaus?\b|\bdisput/ },
+  { id: 'condo', kind: 'concept', names: ['condo', 'condominium'], pattern: /\bcondo(?:minium)?s?\b/ },
+  { id: 'hoa', kind: 'concept', names: ['HOA', 'homeowners association'], pattern: /\bhoa\b|homeowners(?:'|’)? association/ },
+  { id: 'cfpb', kind: 'concept', names: ['CFPB', 'Consumer Financial Protection Bureau'], pattern: /\bcfpb\b|consumer financial protection bureau/ },
+  { id: 'loan-estimate', kind: 'concept', names: ['Loan Estimate'], pattern: /\bloan estimate\b|\bclosing disclosure\b|\btrid\b/ },
+  {
+    id: 'adverse-action',
+    kind: 'concept',
+    names: ['adverse action'],
+    pattern: /\badverse action\b|\b(?:turned|turn) (?:me |us )?down\b|\bdenied\b|\bdenial\b/,
+  },
+  { id: 'servicer', kind: 'concept', names: ['servicer'], pattern: /\bservic(?:er|ers|ing)\b/ },
+  { id: 'amortization', kind: 'concept', names: ['amortization'], pattern: /\bamortiz/ },
+  { id: 'forbearance', kind: 'concept', names: ['forbearance'], pattern: /\bforbearance\b|\bloan modification\b/ },
+] as const satisfies readonly LendingTermEntry[];
+
+/** One entry of {@link LENDING_VOCABULARY}. */
+export interface LendingTermEntry {
+  id: string;
+  kind: 'program' | 'concept';
+  /** Names meaning the same thing (full name, abbreviation); a query mentioning one gets the others' words. */
+  names: readonly string[];
+  /** Finds a mention in lower-cased text (may be broader than `names`). */
+  pattern: RegExp;
+}
+
+type Entry = (typeof LENDING_VOCABULARY)[number];
+/** A loan program a borrower chooses between ('fha', 'heloc', …). */
+export type LendingProgram = Extract<Entry, { kind: 'program' }>['id'];
+/** A lending concept ('pmi', 'dti', …). */
+export type LendingConcept = Extract<Entry, { kind: 'concept' }>['id'];
+
+/** Lower case, NFKC, dashes as '-': the form {@link LendingTermEntry.pattern} runs on. */
+export function normaliseLendingText(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/[\u2010-\u2013]/g, '-');
+}
+
+/** The vocabulary entries `text` mentions, each with the words that matched. */
+export function findLendingTerms(text: string): { entry: Entry; mention: string }[] {
+  const lower = normaliseLendingText(text);
+  const found: { entry: Entry; mention: string }[] = [];
+  for (const entry of LENDING_VOCABULARY) {
+    const match = entry.pattern.exec(lower);
+    if (match !== null) found.push({ entry, mention: match[0] });
+  }
+  return found;
+}
+
+const nameTerms = new Map<string, readonly string[]>(
+  LENDING_VOCABULARY.map((entry) => [entry.id, [...new Set(entry.names.flatMap((name) => tokenize(name)))]]),
+);
+
+/**
+ * Query expansion for lending text: the retrieval terms (shared/text/tokenize.ts) of the other
+ * names of every program and concept the query mentions, minus the terms the query already has.
+ * "How do I drop PMI?" gets "privat", "mortgag", "insur"; a query naming nothing gets nothing.
+ */
+export function lendingQueryExpansion(query: string): string[] {
+  const own = new Set(tokenize(query));
+  const extra = new Set<string>();
+  for (const { entry } of findLendingTerms(query)) {
+    for (const term of nameTerms.get(entry.id) ?? []) if (!own.has(term)) extra.add(term);
+  }
+  return [...extra];
+}

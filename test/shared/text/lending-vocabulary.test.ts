@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { findLendingEntities } from '../../../core/generation/lending-entities.ts';
+import { findLendingTerms, LENDING_VOCABULARY, lendingQueryExpansion } from '../../../shared/text/lending-vocabulary.ts';
+import { tokenize } from '../../../shared/text/tokenize.ts';
+
+describe('lending vocabulary', () => {
+  it('has one entry per id, and every name of an entry is found by its own pattern', () => {
+    const ids = LENDING_VOCABULARY.map((entry) => entry.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const entry of LENDING_VOCABULARY) {
+      for (const name of entry.names) {
+        expect(findLendingTerms(name).map((found) => found.entry.id), `${entry.id}: "${name}"`).toContain(entry.id);
+      }
+    }
+  });
+
+  it.each([
+    ['How do I get rid of PMI?', ['privat', 'mortgag', 'insur']],
+    ['Is private mortgage insurance required?', ['pmi']],
+    ['What is a HELOC draw period?', ['home', 'equiti', 'line', 'credit']],
+    ['What DTI do lenders want?', tokenize('debt-to-income')],
+    ['Is my LTV too high?', tokenize('loan-to-value')],
+    ['How is the MIP charged?', tokenize('mortgage insurance premium')],
+    ['Should I take an ARM?', tokenize('adjustable-rate mortgage')],
+    ['Can my parents give me gift money?', ['fund', 'letter']],
+    ['How old must I be for a HECM?', tokenize('reverse mortgage home equity conversion')],
+    ['What does APR include?', tokenize('annual percentage rate')],
+    ['What is the VA funding fee?', tokenize('Veterans Affairs')],
+    ['Does USDA have income limits?', tokenize('Department of Agriculture')],
+    ['What is the Federal Housing Administration?', ['fha']],
+  ])('expands "%s" with the other names of what it mentions', (query, expected) => {
+    const extra = lendingQueryExpansion(query);
+    expect(extra.sort()).toEqual([...new Set(expected)].filter((term) => !tokenize(query).includes(term)).sort());
+  });
+
+  it('adds nothing for a query naming no program or concept, and never repeats the query’s own terms', () => {
+    expect(lendingQueryExpansion('What is the weather like in Paris?')).toEqual([]);
+    expect(lendingQueryExpansion('PMI private mortgage insurance')).toEqual([]);
+  });
+
+  it('is the generator’s entity lexicon: the same mentions, abbreviation or full name', () => {
+    const short = findLendingEntities('PMI on an FHA loan vs a HELOC');
+    const long = findLendingEntities('private mortgage insurance on a Federal Housing Administration loan vs a home equity line of credit');
+    expect([...short.programs].sort()).toEqual(['fha', 'heloc']);
+    expect([...long.programs].sort()).toEqual([...short.programs].sort());
+    expect([...long.concepts]).toEqual([...short.concepts]);
+    expect(long.mentions.get('pmi')).toBe('private mortgage insurance');
+  });
+});
