@@ -68,7 +68,7 @@ export function auditMutations(options: AuditMutationsOptions): MiddlewareHandle
     try {
       await audit.append({
         actorId: actor.sub,
-        actorUsername: actor.username,
+        actorUsername: actor.username ?? null,
         action: rule.audit,
         target: note.target ?? routeTarget(route.path, new URL(c.req.url).pathname),
         outcome: outcomeOf(status),
