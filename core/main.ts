@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createFeedWebSocketServer } from './feed/feed-websocket-server.ts';
+import { answerClientErrorsWithProblems } from './http/client-error-responder.ts';
 import { parseCoreConfig } from './config.ts';
 import { formatStartupSummary, resolveLogFormat } from './log-format.ts';
 import { createLogger } from './logger.ts';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
     // A person at a terminal gets what is in use and where, in a few aligned lines.
     if (logFormat === 'pretty') process.stdout.write(`${formatStartupSummary(runtime.runtime, url)}\n`);
   });
+  // Requests Node's parser refuses (Content-Length shorter than the body, …) get problem+json too.
+  answerClientErrorsWithProblems(server);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

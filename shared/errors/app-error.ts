@@ -6,6 +6,8 @@
 export type ProblemCode =
   | 'validation-failed'
   | 'malformed-json'
+  | 'malformed-request'
+  | 'header-fields-too-large'
   | 'unsupported-media-type'
   | 'payload-too-large'
   | 'unsafe-text'
@@ -42,6 +44,8 @@ export interface AppErrorOptions {
 const STATUS_BY_CODE: Record<ProblemCode, number> = {
   'validation-failed': 422,
   'malformed-json': 400,
+  'malformed-request': 400,
+  'header-fields-too-large': 431,
   'unsupported-media-type': 415,
   'payload-too-large': 413,
   'unsafe-text': 422,
@@ -71,6 +75,8 @@ const STATUS_BY_CODE: Record<ProblemCode, number> = {
 const TITLE_BY_CODE: Record<ProblemCode, string> = {
   'validation-failed': 'Request validation failed',
   'malformed-json': 'Malformed JSON body',
+  'malformed-request': 'Malformed HTTP request',
+  'header-fields-too-large': 'Request header fields too large',
   'unsupported-media-type': 'Unsupported media type',
   'payload-too-large': 'Payload too large',
   'unsafe-text': 'Text contains disallowed content',

@@ -8,9 +8,10 @@ export interface JsonBodyGuardOptions {
 }
 
 /**
- * Refuses, before any parsing, bodies with the wrong media type (415), over the size cap (413,
- * checked on the bytes actually read, not only Content-Length) or invalid JSON (400). The text
- * stays cached on the request, so validators read it again for free.
+ * Refuses, before any parsing, bodies with the wrong media type or any Content-Encoding but
+ * `identity` (415), over the size cap (413, checked on the bytes actually read, not only
+ * Content-Length), invalid JSON (400) or JSON that is not an object (422, "The body must be a
+ * JSON object."). The text stays cached on the request, so validators read it again for free.
  */
 export function jsonBodyGuard(options: JsonBodyGuardOptions): MiddlewareHandler {
   const mediaTypes = options.mediaTypes ?? ['application/json'];
@@ -21,6 +22,14 @@ export function jsonBodyGuard(options: JsonBodyGuardOptions): MiddlewareHandler 
         detail: `Send the body as ${mediaTypes.join(' or ')} (got ${contentType || 'no content type'}).`,
       });
     }
+    const encoding = (c.req.header('content-encoding') ?? '').trim().toLowerCase();
+    if (encoding !== '' && encoding !== 'identity') {
+      // Bodies are a few KiB: nothing is decoded, and an undecoded body must not be read as JSON (RFC 9110 §15.5.16).
+      throw new AppError('unsupported-media-type', {
+        detail: `Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed.`,
+        headers: { 'accept-encoding': 'identity' },
+      });
+    }
     const declared = Number(c.req.header('content-length') ?? '0');
     if (Number.isFinite(declared) && declared > options.maxBytes) {
       throw new AppError('payload-too-large', { detail: `Bodies are limited to ${options.maxBytes} bytes.` });
@@ -28,10 +37,18 @@ export function jsonBodyGuard(options: JsonBodyGuardOptions): MiddlewareHandler 
     const bytes = await readCapped(c.req.raw, options.maxBytes);
     const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
     if (contentType === 'application/json') {
+      let parsed: unknown;
       try {
-        JSON.parse(text);
+        parsed = JSON.parse(text);
       } catch {
         throw new AppError('malformed-json', { detail: 'The request body is not valid JSON.' });
+      }
+      // Every JSON body of the API is an object; null, arrays, strings and numbers are valid JSON but not a request.
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new AppError('validation-failed', {
+          detail: 'The body must be a JSON object.',
+          extensions: { errors: [{ path: '(body)', message: 'must be a JSON object' }] },
+        });
       }
     }
     // Replace the consumed stream so downstream readers (validators, proxies) see the same bytes.

@@ -6,6 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { parseCoreConfig } from '../../core/config.ts';
 import { createRuntime, type CoreRuntime, type RunMode } from '../../core/composition-root.ts';
 import { createLogger } from '../../core/logger.ts';
+import { answerClientErrorsWithProblems } from '../../core/http/client-error-responder.ts';
 
 export interface StartedCore {
   url: string;
@@ -36,6 +37,7 @@ export async function startCore(env: Record<string, string> = {}, mode: RunMode 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
+  answerClientErrorsWithProblems(server);
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
