@@ -1,14 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
+import { MINTED_REQUEST_ID, requestId as sharedRequestId, type RequestIdVariables } from '../../shared/http/request-id.ts';
 
-const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
-/** Propagates a caller's x-request-id when it is well-formed, or mints one; echoes it on the response. */
-export function requestId(): MiddlewareHandler<{ Variables: { requestId: string } }> {
-  return async (c, next) => {
-    const incoming = c.req.header('x-request-id');
-    const id = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
-    c.set('requestId', id);
-    c.header('x-request-id', id);
-    await next();
-  };
+/**
+ * Core's request id: the edge's id when the request carries one in the shape the tiers mint (a
+ * UUID, so it joins the edge's and core's logs), otherwise a fresh UUID; any other caller text
+ * is replaced, never stored.
+ */
+export function requestId(): MiddlewareHandler<{ Variables: RequestIdVariables }> {
+  return sharedRequestId({ accept: (incoming) => MINTED_REQUEST_ID.test(incoming) });
 }

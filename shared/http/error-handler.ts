@@ -38,7 +38,8 @@ export function createErrorHandler(options: ErrorHandlerOptions = {}) {
     const normalized = normalizeError(error);
     if (!(normalized instanceof AppError) || normalized.code === 'internal') options.onUnexpected?.(error, c);
     const response = problemResponse(normalized, new URL(c.req.url).pathname);
-    const requestId = c.res.headers.get('x-request-id') ?? c.req.header('x-request-id');
+    // Only the id the request-id middleware chose, never the caller's raw header.
+    const requestId = c.res.headers.get('x-request-id') ?? (c.get('requestId') as string | undefined);
     if (requestId) response.headers.set('x-request-id', requestId);
     return response;
   };

@@ -47,8 +47,12 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
     const health = await edge.request('/health');
     expect(await health.json()).toEqual({ status: 'ok' });
     expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const kept = await edge.request('/health', { headers: { 'x-request-id': 'trace-abc.123' } });
-    expect(kept.headers.get('x-request-id')).toBe('trace-abc.123');
+    // The edge is the public entry: a client's x-request-id is replaced, never passed on or stored.
+    for (const sent of ['trace-abc.123', '0b8f6f0e-8d7e-4a59-9b43-4f3f4a3f1b2c', 'x'.repeat(5000)]) {
+      const replaced = await edge.request('/health', { headers: { 'x-request-id': sent } });
+      expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(replaced.headers.get('x-request-id')).not.toBe(sent);
+    }
 
     const doc = (await (await edge.request('/openapi.json')).json()) as { info: { title: string }; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(doc.info.title).toBe('APFA edge');
@@ -71,7 +75,8 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
     const miss = await edge.request('/v1/advice', jsonPost(question('a 640 score'), headers));
     expect(miss.status, await miss.clone().text()).toBe(200);
     expect(miss.headers.get('x-cache')).toBe('MISS');
-    expect(miss.headers.get('x-request-id')).toBe('req-miss-1');
+    const missId = miss.headers.get('x-request-id');
+    expect(missId).toMatch(/^[0-9a-f-]{36}$/);
     const first = AdviceResponseSchema.parse(await miss.json());
     expect(first.cached).toBe(false);
 
@@ -79,7 +84,7 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
     expect(core.callsTo('/v1/advice')).toHaveLength(1);
     expect(call?.headers.authorization).toBe(headers.authorization);
     expect(call?.headers['content-type']).toBe('application/json');
-    expect(call?.headers['x-request-id']).toBe('req-miss-1');
+    expect(call?.headers['x-request-id']).toBe(missId);
     expect(call?.body).toBe(JSON.stringify(question('a 640 score')));
     const unsigned = await verifyServiceSignature({ secret: SHARED_SECRET, headers: new Headers(call?.headers), method: 'POST', path: '/v1/advice', body: call?.body ?? '' });
     expect(unsigned.ok).toBe(false);
@@ -388,7 +393,8 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
       expect(miss.headers.get('x-cache')).toBe('MISS');
       expect(miss.headers.get('cache-control')).toBe('no-cache');
       expect(miss.headers.get('ratelimit-limit')).toBe('10');
-      expect(miss.headers.get('x-request-id')).toBe('req-stream-1');
+      const missId = miss.headers.get('x-request-id');
+      expect(missId).toMatch(/^[0-9a-f-]{36}$/);
       const events = await eventsOf(miss);
       const done = AdviceResponseSchema.parse(events.at(-1)?.data);
       expect(events.map((event) => event.event)).toEqual(['meta', 'token', 'token', 'token', 'done']);
@@ -399,7 +405,7 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
       const [call] = core.callsTo('/v1/advice/stream');
       expect(core.calls).toHaveLength(1);
       expect(call?.body).toBe(JSON.stringify(body));
-      expect(call?.headers).toMatchObject({ authorization: headers.authorization, 'x-request-id': 'req-stream-1', accept: 'text/event-stream', 'content-type': 'application/json' });
+      expect(call?.headers).toMatchObject({ authorization: headers.authorization, 'x-request-id': missId, accept: 'text/event-stream', 'content-type': 'application/json' });
       const signature = await verifyServiceSignature({ secret: SHARED_SECRET, headers: new Headers(call?.headers), method: 'POST', path: '/v1/advice/stream', body: call?.body ?? '' });
       expect(signature).toEqual({ ok: true });
 
