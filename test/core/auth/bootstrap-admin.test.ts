@@ -51,7 +51,7 @@ describe.each(sqlAdapters)('bootstrap admin on $name', (adapter) => {
   });
 
   it('creates nothing when other users exist', async () => {
-    await users.create({ username: 'someone', password: 'password', role: 'user' });
+    await users.create({ username: 'someone', password: 'someone-else-password-42', role: 'user' });
     expect(await ensureBootstrapAdmin({ users, password: 'given-password-1' })).toEqual({ created: false, passwordIgnored: true });
     expect(await ensureBootstrapAdmin({ users })).toEqual({ created: false });
     expect(await users.findByUsername('admin')).toBeNull();
