@@ -8,6 +8,7 @@ import type { LiveIndex } from './advice/live-index.ts';
 import { adminRoutes, type AdminRouteDeps } from './admin/admin-routes.ts';
 import { protectRoutes } from './admin/protect-routes.ts';
 import type { AuditLog } from './audit/audit-log.ts';
+import { clientIp } from './audit/client-ip.ts';
 import type { AdviceHistory } from './history/advice-history.ts';
 import { historyRoutes } from './history/history-routes.ts';
 import { accessLog } from './http/access-log.ts';
@@ -71,6 +72,7 @@ export function createCoreApp(deps: CoreAppDeps) {
       observeStage: (stage, seconds) => deps.metrics.pipelineStage.observe({ stage }, seconds),
     },
     authorize: requireAuthorized(),
+    clientIp: (c) => clientIp(c, { trustForwardedFor: deps.admin.trustForwardedFor ?? false }),
     ...(guard ? { guard } : {}),
     onAnswered: ({ flaggedCharacteristics }) => {
       for (const characteristic of flaggedCharacteristics) deps.metrics.biasFlags.inc({ characteristic });

@@ -48,6 +48,8 @@ export interface AnswerCaller {
   userId: string;
   username?: string | undefined;
   requestId?: string | undefined;
+  /** The caller's IP as core sees it (socket peer, or X-Forwarded-For when trusted), for the audit row. */
+  clientIp?: string | null | undefined;
 }
 
 /** What `onBiasReport` is told besides the report. `query` and `answer` are raw text: never log or store them unredacted. */

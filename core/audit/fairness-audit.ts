@@ -29,7 +29,7 @@ export function flaggedAnswerAuditEntry(report: BiasReport, context: BiasReportC
     action: FAIRNESS_FLAGGED_ACTION,
     target: `generator:${context.checkedGenerator}`,
     outcome: context.answerReplaced ? 'success' : 'failure',
-    clientIp: null,
+    clientIp: context.caller?.clientIp ?? null,
     requestId: context.caller?.requestId ?? null,
     details: {
       score: report.score,

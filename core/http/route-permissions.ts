@@ -84,6 +84,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'DELETE /admin/index/versions/:version': need('admin:index:manage', { audit: 'index.version.delete' }),
 
   'GET /admin/stats': need('admin:metrics:view'),
+  // Paths and adapters in use: what /ready showed publicly before.
+  'GET /admin/runtime': need('admin:metrics:view'),
 
   // The BullMQ dashboard (bull-board's page, assets and JSON API): its actions (retry, clean,
   // pause, remove …) are job management, so viewing it needs that too; changes are audited.

@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES, type AdviceResponse } from '../../shared/contracts/advice.ts';
 import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook } from '../../shared/http/validation-hook.ts';
@@ -13,6 +13,8 @@ export interface AdviceRouteDeps {
   /** Authentication + `advice:generate` permission. */
   authorize: MiddlewareHandler<{ Variables: AuthVariables }>;
   guard?: MiddlewareHandler;
+  /** The caller's IP for the audit of flagged answers (core/audit/client-ip.ts); null when unknown. */
+  clientIp?: (c: Context) => string | null;
   onAnswered?: (result: { flaggedCharacteristics: string[] }) => void;
   /** Keeps the answered question in the caller's advice history (user id from the verified token). */
   recordAnswer?: (answered: { userId: string; query: string; response: AdviceResponse }) => void;
@@ -38,7 +40,7 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
       const request = c.req.valid('json');
       const query = assertQueryAllowed(request.query);
       const user = c.get('user');
-      const response = await answerQuestion(deps.pipeline, { ...request, query }, c.req.raw.signal, undefined, { userId: user.sub, username: user.username, requestId: c.get('requestId') });
+      const response = await answerQuestion(deps.pipeline, { ...request, query }, c.req.raw.signal, undefined, { userId: user.sub, username: user.username, requestId: c.get('requestId'), clientIp: deps.clientIp?.(c) ?? null });
       deps.onAnswered?.({ flaggedCharacteristics: response.bias.flags.filter((flag) => flag.location === 'answer').map((flag) => flag.characteristic) });
       deps.recordAnswer?.({ userId: c.get('user').sub, query, response });
       return c.json(response, 200);

@@ -7,21 +7,28 @@ import { pickProblems } from '../../shared/http/problem-responses.ts';
 export interface HealthRouteDeps {
   live: LiveIndex;
   metrics: CoreMetrics;
-  /** What adapters this process is using, reported by /ready (never secrets). */
+  /** What adapters this process is using, reported by GET /admin/runtime (never secrets). */
   describeRuntime: () => Record<string, string>;
 }
 
 const ReadySchema = z
   .object({
     status: z.literal('ready'),
-    indexVersion: z.string(),
-    documents: z.number().int(),
-    embedder: z.string(),
-    indexKind: z.string(),
-    retrieval: z.string(),
-    runtime: z.record(z.string(), z.string()),
+    indexVersion: z.string().openapi({ description: 'The index version answering questions.' }),
   })
   .openapi('Readiness');
+
+const RuntimeDescriptionSchema = z
+  .object({
+    status: z.enum(['ready', 'not-ready']),
+    indexVersion: z.string().nullable(),
+    documents: z.number().int().nullable(),
+    embedder: z.string().nullable(),
+    indexKind: z.string().nullable(),
+    retrieval: z.string().nullable(),
+    runtime: z.record(z.string(), z.string()).openapi({ description: 'Adapters in use (database, object store, job runner, embedder, generator, paths); never secrets.' }),
+  })
+  .openapi('RuntimeDescription');
 
 export function healthRoutes(deps: HealthRouteDeps) {
   const app = new OpenAPIHono();
@@ -40,20 +47,36 @@ export function healthRoutes(deps: HealthRouteDeps) {
       method: 'get',
       path: '/ready',
       summary: 'Readiness: an index is loaded and queries can be answered',
+      description: 'Public: says only whether core is ready and which index version answers. What core runs on is at `GET /admin/runtime`.',
       tags: ['operations'],
       responses: { 200: { description: 'Ready', content: { 'application/json': { schema: ReadySchema } } }, ...pickProblems(503) },
     }),
     (c) => {
       const serving = deps.live.current();
       if (!serving) throw new AppError('not-ready', { detail: 'No index is loaded yet.', headers: { 'Retry-After': '5' } });
+      return c.json({ status: 'ready' as const, indexVersion: serving.loaded.manifest.version }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/admin/runtime',
+      summary: 'What this core process runs on: index, embedder, retrieval and the adapters in use',
+      description: 'Needs `admin:metrics:view`. Shows storage paths and adapter descriptions (never secrets), so it is not public.',
+      tags: ['admin: stats'],
+      security: [{ bearerAuth: [] }],
+      responses: { 200: { description: 'Runtime description', content: { 'application/json': { schema: RuntimeDescriptionSchema } } }, ...pickProblems(401, 403) },
+    }),
+    (c) => {
+      const serving = deps.live.current();
       return c.json(
         {
-          status: 'ready' as const,
-          indexVersion: serving.loaded.manifest.version,
-          documents: serving.loaded.documents.length,
-          embedder: serving.embedder.id,
-          indexKind: serving.loaded.index.kind,
-          retrieval: serving.retriever.kind,
+          status: serving ? ('ready' as const) : ('not-ready' as const),
+          indexVersion: serving?.loaded.manifest.version ?? null,
+          documents: serving?.loaded.documents.length ?? null,
+          embedder: serving?.embedder.id ?? null,
+          indexKind: serving?.loaded.index.kind ?? null,
+          retrieval: serving?.retriever.kind ?? null,
           runtime: deps.describeRuntime(),
         },
         200,
@@ -69,11 +92,7 @@ export function healthRoutes(deps: HealthRouteDeps) {
       responses: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: z.string() } } } },
     }),
     async (c) => {
-      const serving = deps.live.current();
-      if (serving) {
-        deps.metrics.indexVectors.set(serving.loaded.index.size);
-        deps.metrics.indexMemoryBytes.set(serving.loaded.manifest.count * serving.loaded.manifest.dimension * 4);
-      }
+      // The live index's gauges are read by their collectors (core/metrics/index-metrics.ts).
       const body = await deps.metrics.registry.metrics();
       return c.text(body, 200, { 'content-type': deps.metrics.registry.contentType });
     },

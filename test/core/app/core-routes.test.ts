@@ -56,14 +56,22 @@ describe.each(backends)('core routes on $name', (backend) => {
     await backend.cleanup();
   });
 
-  it('answers liveness and readiness with the loaded index', async () => {
+  it('answers liveness and readiness with the loaded index; public /ready shows nothing of the runtime', async () => {
     expect(await (await request('/health')).json()).toEqual({ status: 'ok' });
     const ready = await request('/ready');
     expect(ready.status).toBe(200);
-    const body = (await ready.json()) as { indexVersion: string; documents: number; runtime: Record<string, string> };
+    const body = (await ready.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['indexVersion', 'status']);
     expect(body.indexVersion).toMatch(/^[0-9a-f]{16}$/);
-    expect(body.documents).toBeGreaterThanOrEqual(40);
-    expect(body.runtime.database).toContain(backend.name);
+    expect(JSON.stringify(body)).not.toContain(core.dataDir);
+
+    expect((await request('/admin/runtime')).status).toBe(401);
+    const runtime = await request('/admin/runtime', { headers: { authorization: `Bearer ${token}` } });
+    expect(runtime.status).toBe(200);
+    const described = (await runtime.json()) as { indexVersion: string; documents: number; runtime: Record<string, string> };
+    expect(described.indexVersion).toBe(body.indexVersion);
+    expect(described.documents).toBeGreaterThanOrEqual(40);
+    expect(described.runtime.database).toContain(backend.name);
   });
 
   it('publishes an OpenAPI document and an API reference page', async () => {

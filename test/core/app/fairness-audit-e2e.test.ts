@@ -4,6 +4,9 @@ import { FAIRNESS_FLAGGED_ACTION } from '../../../core/audit/fairness-audit.ts';
 import { startChatServer, type ChatServer } from '../../support/openai-compatible-server.ts';
 import { getToken, startCore, type StartedCore } from '../../support/start-core.ts';
 
+/** A request id in the shape the edge mints, which core keeps (any other text is replaced). */
+const EDGE_REQUEST_ID = '3b7c2a9e-1f4d-4c8a-9e2b-5d6f7a8b9c0d';
+
 type AuditJson = {
   actorId: string | null;
   actorUsername: string | null;
@@ -64,7 +67,7 @@ describe('flagged fairness events are audited (real composition root, OpenAI-com
 
     const answered = await fetch(`${core.url}/v1/advice`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${borrowerToken}`, 'x-request-id': 'fairness-audit-1' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${borrowerToken}`, 'x-request-id': EDGE_REQUEST_ID },
       body: JSON.stringify({ query: QUESTION }),
     });
     expect(answered.status, await answered.clone().text()).toBe(200);
@@ -93,8 +96,10 @@ describe('flagged fairness events are audited (real composition root, OpenAI-com
       action: FAIRNESS_FLAGGED_ACTION,
       target: 'generator:openai-compatible:biased-model',
       outcome: 'success',
-      requestId: 'fairness-audit-1',
+      requestId: EDGE_REQUEST_ID,
     });
+    // The borrower's address as core saw it (the socket peer here), not null.
+    expect((row as unknown as { clientIp: string | null }).clientIp).toMatch(/^(?:::ffff:)?127\.0\.0\.1$/);
     expect(row!.details).toMatchObject({
       score: advice.bias.score,
       reasons: advice.bias.reasons,
