@@ -15,6 +15,7 @@ import { accessLog } from './http/access-log.ts';
 import type { AccessTokenVerifier, ActiveUserCheck } from './http/authenticate.ts';
 import { requireAuthorized } from './http/authorize-route.ts';
 import { requireEdgeSignature } from './http/edge-signature.ts';
+import { createMemoryNonceStore, type NonceStore } from './http/signature-nonces.ts';
 import { adviceStreamObservers, metricsMiddleware, type CoreMetrics } from './http/metrics.ts';
 import { requestId } from './http/request-id.ts';
 import type { Logger } from './logger.ts';
@@ -35,6 +36,8 @@ export interface CoreAppDeps {
   isUserActive?: ActiveUserCheck;
   /** When set, POST routes accept only requests signed by the edge. */
   edgeSignatureSecret?: string | undefined;
+  /** Where edge-signature nonces are remembered (Redis with REDIS_URL); default this process's memory. */
+  edgeSignatureNonces?: NonceStore | undefined;
   describeRuntime: () => Record<string, string>;
   /** The management API (users, audit, signing keys, live feed) and borrowers' history. */
   admin: Omit<AdminRouteDeps, 'audit' | 'maxBodyBytes'> & {
@@ -63,7 +66,13 @@ export function createCoreApp(deps: CoreAppDeps) {
     onAuditWriteError: (error, c) => deps.logger.error({ err: error, requestId: c.get('requestId') }, 'audit write failed'),
   });
 
-  const guard = deps.edgeSignatureSecret ? requireEdgeSignature({ secret: deps.edgeSignatureSecret }) : undefined;
+  const guard = deps.edgeSignatureSecret
+    ? requireEdgeSignature({
+        secret: deps.edgeSignatureSecret,
+        nonces: deps.edgeSignatureNonces ?? createMemoryNonceStore(),
+        onRefused: (reason) => deps.logger.warn({ reason }, 'edge signature refused'),
+      })
+    : undefined;
   // One advice pipeline and its observers, shared by /v1/advice and /v1/advice/stream.
   const advice: AdviceRouteDeps = {
     pipeline: {

@@ -2,6 +2,7 @@ import { createCoreApp, type CoreApp } from './app.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import type { CoreConfig } from './config.ts';
 import type { Logger } from './logger.ts';
+import { createRedisNonceStore } from './http/signature-nonces.ts';
 import { createAdvice } from './runtime/advice.ts';
 import { createClosers } from './runtime/closers.ts';
 import { createIdentity } from './runtime/identity.ts';
@@ -68,6 +69,7 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
       verifier: identity.verifier,
       isUserActive: identity.isUserActive,
       edgeSignatureSecret: config.REQUIRE_EDGE_SIGNATURE ? config.EDGE_SHARED_SECRET : undefined,
+      edgeSignatureNonces: storage.redis ? createRedisNonceStore(storage.redis, config.KEY_PREFIX) : undefined,
       describeRuntime: () => runtime,
       admin: {
         users: identity.users,

@@ -62,7 +62,12 @@ export const CoreConfigSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 24 * 3600).default(30 * 24 * 3600),
   EDGE_SHARED_SECRET: optionalNonEmpty.pipe(z.string().min(16, 'EDGE_SHARED_SECRET must be at least 16 characters').optional()),
-  REQUIRE_EDGE_SIGNATURE: booleanFromEnv.default(false),
+  /**
+   * Refuse POST /v1/advice, /v1/advice/stream and /v1/auth/token unless signed by the edge.
+   * Default: true when REDIS_URL is set (a deployment with an edge in front), false for the
+   * embedded single process (`npm start` without REDIS_URL).
+   */
+  REQUIRE_EDGE_SIGNATURE: booleanFromEnv.optional(),
   /** Counterfactual fairness: auto (model answers only), always, off. */
   FAIRNESS_COUNTERFACTUAL: z.enum(['auto', 'always', 'off']).default('auto'),
   FAIRNESS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
@@ -81,8 +86,10 @@ export const CoreConfigSchema = z.object({
   ...JobEnvSchema.shape,
 });
 
-export type CoreConfig = Omit<z.infer<typeof CoreConfigSchema>, 'MODEL_DIR'> & {
+export type CoreConfig = Omit<z.infer<typeof CoreConfigSchema>, 'MODEL_DIR' | 'REQUIRE_EDGE_SIGNATURE'> & {
   MODEL_DIR: string;
+  /** Resolved: as set, else true exactly when REDIS_URL is set. */
+  REQUIRE_EDGE_SIGNATURE: boolean;
   /** The answer generator (GENERATOR=extractive|llama-cpp|openai-compatible|workers-ai|bedrock and its LLM_* / WORKERS_AI_* settings). */
   generator: GeneratorSpec;
 };
@@ -103,10 +110,16 @@ export function parseCoreConfig(env: Record<string, string | undefined>): CoreCo
   const config: CoreConfig = {
     ...result.data,
     MODEL_DIR: result.data.MODEL_DIR ?? resolve(result.data.APFA_DATA_DIR, 'models', 'all-MiniLM-L6-v2'),
+    REQUIRE_EDGE_SIGNATURE: result.data.REQUIRE_EDGE_SIGNATURE ?? result.data.REDIS_URL !== undefined,
     generator,
   };
   if (config.REQUIRE_EDGE_SIGNATURE && !config.EDGE_SHARED_SECRET) {
-    throw new Error('Invalid configuration:\n  REQUIRE_EDGE_SIGNATURE=true needs EDGE_SHARED_SECRET');
+    throw new Error(
+      result.data.REQUIRE_EDGE_SIGNATURE === undefined
+        ? 'Invalid configuration:\n  EDGE_SHARED_SECRET is needed: with REDIS_URL set, core accepts advice and token requests only when signed by the edge ' +
+            '(REQUIRE_EDGE_SIGNATURE defaults to true). Set the same EDGE_SHARED_SECRET (16+ characters) on core and the edge, or REQUIRE_EDGE_SIGNATURE=false to accept direct calls.'
+        : 'Invalid configuration:\n  REQUIRE_EDGE_SIGNATURE=true needs EDGE_SHARED_SECRET',
+    );
   }
   return config;
 }

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { accessTokenErrorReason as reason, unauthorized } from '../../shared/auth/access-token-verifier.ts';
+import { accessTokenErrorReason as reason, accessTokenVerifyOptions, assertTokenLifetime, unauthorized } from '../../shared/auth/access-token-verifier.ts';
 import { AccessClaimsSchema, TOKEN_AUDIENCE, TOKEN_ISSUER, type AccessClaims } from '../../shared/contracts/auth.ts';
 import { SIGNING_ALGORITHMS, type JsonWebKeySet, type SigningKeyStore } from './signing-keys.ts';
 
@@ -16,7 +16,8 @@ export interface LocalAccessTokenVerifierOptions {
 
 /**
  * Verifies APFA access tokens in the process that issues them, against the signing-key store's
- * JWKS (retired keys included during their overlap): signature, typ, issuer, audience, expiry.
+ * JWKS (retired keys included during their overlap): signature, typ, issuer, audience, expiry,
+ * jti, iat not in the future and the lifetime cap (shared/auth/access-token-verifier.ts).
  */
 export function createLocalAccessTokenVerifier(
   keys: Pick<SigningKeyStore, 'jwks'>,
@@ -41,9 +42,8 @@ export function createLocalAccessTokenVerifier(
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
       algorithms: [...SIGNING_ALGORITHMS],
-      typ: 'JWT',
-      requiredClaims: ['sub', 'iat', 'exp', 'jti'],
-      currentDate: new Date(now()),
+      // The same typ, required claims, iat and lifetime rules as the edge's verifier.
+      ...accessTokenVerifyOptions({ now }),
     });
 
   return {
@@ -62,6 +62,7 @@ export function createLocalAccessTokenVerifier(
           throw unauthorized(reason(retryError));
         }
       }
+      assertTokenLifetime(result.payload as Record<string, unknown>);
       const claims = AccessClaimsSchema.safeParse(result.payload);
       if (!claims.success) throw unauthorized('The access token claims are not valid.');
       const { sub, role, username } = claims.data;

@@ -9,7 +9,10 @@ export interface CoreClientOptions {
    * stay silent — before its response starts, and between two chunks of an event stream.
    */
   timeoutMs: number;
-  /** When set, every request carries an HMAC service signature over method, path and the exact body. */
+  /**
+   * When set, every request carries a version-2 HMAC service signature over method, path with
+   * query, the exact body, the Authorization header, the time and a nonce (shared/auth/service-signature.ts).
+   */
   sharedSecret?: string | undefined;
 }
 
@@ -50,7 +53,8 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
     const headers = new Headers(request.headers);
     headers.set('content-type', request.contentType);
     if (options.sharedSecret) {
-      const signature = await signServiceRequest({ secret: options.sharedSecret, method: 'POST', path, body: request.body });
+      // Bound to this caller's Authorization header, with a fresh nonce core remembers: one signature, one request.
+      const signature = await signServiceRequest({ secret: options.sharedSecret, method: 'POST', path, body: request.body, authorization: headers.get('authorization') });
       for (const [name, value] of Object.entries(signature)) headers.set(name, value);
     }
     return headers;

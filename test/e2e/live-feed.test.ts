@@ -60,6 +60,8 @@ describe('live feed from real indexing jobs, through Redis, over /admin/ws', () 
       APFA_DATA_DIR: dataDir,
       APFA_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
       REDIS_URL: SHARED_REDIS_URL,
+      // Called directly, not through the edge (with REDIS_URL the default is to require the edge's signature).
+      REQUIRE_EDGE_SIGNATURE: 'false',
       KEY_PREFIX: prefix,
       EMBEDDER: 'lexical',
       SCHEDULE_RESYNC: 'off',

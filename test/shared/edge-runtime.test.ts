@@ -73,8 +73,8 @@ describe('shared modules in workerd', () => {
     expect(results.cacheKey).toMatch(/^apfa:advice:v1:[0-9a-f]{64}$/);
     expect(results.permissions).toEqual({ userGenerate: true, advisorManageJobs: false, superAdminAudit: true });
     expect(results.signature).toMatchObject({
-      headers: { 'x-apfa-timestamp': '1700000000', 'x-apfa-signature': expect.stringMatching(/^v1=[0-9a-f]{64}$/) },
-      valid: { ok: true },
+      headers: { 'x-apfa-timestamp': '1700000000', 'x-apfa-nonce': '5eed'.repeat(8), 'x-apfa-signature': expect.stringMatching(/^v2=[0-9a-f]{64}$/) },
+      valid: { ok: true, nonce: '5eed'.repeat(8), timestamp: 1700000000 },
       tampered: { ok: false, reason: 'signature mismatch' },
       stale: { ok: false, reason: 'timestamp outside the allowed window' },
     });

@@ -234,6 +234,9 @@ describe('core behind the edge only (REQUIRE_EDGE_SIGNATURE)', () => {
     const signature = await signServiceRequest({ secret, method: 'POST', path: '/v1/auth/token', body });
     const signed = await core.runtime.app.request('/v1/auth/token', { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body });
     expect(signed.status).toBe(200);
+    // The same signed request again: its nonce was used (test/core/http/edge-signature.test.ts covers the rest).
+    const replayed = await core.runtime.app.request('/v1/auth/token', { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body });
+    expect(replayed.status).toBe(401);
     const forged = await signServiceRequest({ secret: 'another-secret-entirely-000000', method: 'POST', path: '/v1/auth/token', body });
     const refused = await core.runtime.app.request('/v1/auth/token', { method: 'POST', headers: { 'content-type': 'application/json', ...forged }, body });
     expect(refused.status).toBe(401);
