@@ -3,7 +3,12 @@ import { createAuditLog } from './audit/audit-log.ts';
 import type { CoreConfig } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createRedisNonceStore } from './http/signature-nonces.ts';
+import type { PasswordHashCost } from './auth/password-hash.ts';
+import type { CoreMetrics } from './http/metrics.ts';
+import { readIndexStats } from './jobs/index-stats.ts';
 import { createAdvice } from './runtime/advice.ts';
+import { createRuntimeMetrics } from './runtime/metrics.ts';
+import { liveIndexReading } from './serving/live-index-reading.ts';
 import { createClosers } from './runtime/closers.ts';
 import { createIdentity } from './runtime/identity.ts';
 import { createIndexControl } from './admin/index-control.ts';
@@ -22,7 +27,13 @@ export interface CoreRuntime {
   untilJobsIdle(): Promise<void>;
   /** Adapters in use, as reported by the startup log and /ready. */
   runtime: Record<string, string>;
-  close(): Promise<void>;
+  /** The process's one metrics registry and observers (served on /metrics; the worker serves it on WORKER_METRICS_PORT). */
+  metrics: CoreMetrics;
+  /**
+   * Closes everything, newest first. `graceMs` bounds the wait for jobs in flight: after it, the
+   * sandbox is stopped and the jobs are left to be retried (BullMQ: put back when their lock expires).
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -30,21 +41,42 @@ export interface CoreRuntime {
  * indexing → advice), each choosing its adapters from the parsed config, and wires the HTTP app.
  * Embedded default: PGlite + local folder + in-process indexing.
  */
-export async function createRuntime(config: CoreConfig, options: { logger: Logger; mode: RunMode }): Promise<CoreRuntime> {
+export async function createRuntime(
+  config: CoreConfig,
+  options: {
+    logger: Logger;
+    mode: RunMode;
+    /** Test harnesses only: a cheaper scrypt cost for new password hashes (never from config or env). */
+    passwordHashCost?: PasswordHashCost;
+  },
+): Promise<CoreRuntime> {
   const { logger, mode } = options;
   const serves = mode !== 'worker';
   const closers = createClosers();
+  // Set by close(): the jobs closer reads its grace period.
+  let closeOptions: { graceMs?: number | undefined } = {};
   try {
     const storage = await openStorage(config, logger);
     closers.add(() => storage.close());
-    const serving = await createServing(config, { store: storage.store, redis: storage.redis, logger });
+    const metrics = createRuntimeMetrics(config, { redis: storage.redis, logger });
+    const serving = await createServing(config, {
+      store: storage.store,
+      redis: storage.redis,
+      logger,
+      observeSearch: metrics.index.observeSearch,
+      observeSwap: metrics.index.observeSwap,
+    });
     closers.add(() => serving.close());
     const runtime: Record<string, string> = { mode, ...storage.describe, ...serving.describe, generator: config.generator.kind };
     logger.info({ ...runtime, migrationsApplied: storage.migrationsApplied }, 'APFA core starting');
 
-    const identity = await createIdentity(config, storage.sql, logger);
+    const identity = await createIdentity(config, storage.sql, logger, { redis: storage.redis, passwordHashCost: options.passwordHashCost });
     const audit = createAuditLog(storage.sql);
-    if (serves) await serving.follow();
+    if (serves) {
+      metrics.index.watchLive(() => liveIndexReading(serving.live));
+      metrics.index.watchOutlook(() => readIndexStats(serving.repository));
+      await serving.follow();
+    }
     const indexing = await createIndexing(config, {
       mode,
       store: storage.store,
@@ -52,16 +84,18 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
       repository: serving.repository,
       embedders: serving.embedders,
       ...(serves ? { activate: serving.activate, live: serving.live } : {}),
+      jobObserver: metrics.jobs.observer,
       logger,
     });
-    closers.add(() => indexing.close());
-    const advice = await createAdvice(config, { sql: storage.sql, redis: storage.redis, audit, logger, serves });
+    closers.add(() => indexing.close({ graceMs: closeOptions.graceMs }));
+    metrics.jobs.watchQueues({ counts: () => indexing.jobs.counts(), workers: () => indexing.jobs.runner.workers() });
+    const advice = await createAdvice(config, { sql: storage.sql, audit, logger, serves, metrics });
     closers.add(() => advice.close());
     Object.assign(runtime, indexing.describe, advice.describe);
 
     const app = createCoreApp({
       logger,
-      metrics: advice.metrics,
+      metrics,
       live: serving.live,
       pipeline: advice.pipeline,
       tokens: identity.tokens,
@@ -95,7 +129,17 @@ export async function createRuntime(config: CoreConfig, options: { logger: Logge
         },
       },
     });
-    return { app, jobs: indexing.jobs, untilJobsIdle: indexing.whenIdle, runtime, close: () => closers.close() };
+    return {
+      app,
+      jobs: indexing.jobs,
+      untilJobsIdle: indexing.whenIdle,
+      runtime,
+      metrics,
+      close: (options = {}) => {
+        closeOptions = options;
+        return closers.close();
+      },
+    };
   } catch (error) {
     await closers.close();
     throw error;

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { generatorSpecFromEnv, parseGeneratorSpec, type GeneratorSpec } from './generation/create-generator.ts';
 import { JobEnvSchema } from './jobs/job-settings.ts';
+import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '../shared/auth/access-token-verifier.ts';
+import { passwordWeakness } from './auth/password-policy.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -58,8 +60,17 @@ export const CoreConfigSchema = z.object({
   /** `npm start` on a fresh install waits this long for the first index build before serving. */
   FIRST_INDEX_TIMEOUT_SECONDS: z.coerce.number().min(0).max(3600).default(300),
   INDEX_POLL_SECONDS: z.coerce.number().min(0.2).max(3600).default(10),
-  APFA_ADMIN_PASSWORD: optionalNonEmpty.pipe(z.string().min(8, 'APFA_ADMIN_PASSWORD must be at least 8 characters').optional()),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
+  // The same rule as every password set through the API (core/auth/password-policy.ts); the value is never echoed.
+  APFA_ADMIN_PASSWORD: optionalNonEmpty.pipe(
+    z
+      .string()
+      .superRefine((value, context) => {
+        const weakness = passwordWeakness(value);
+        if (weakness !== null) context.addIssue({ code: 'custom', message: `APFA_ADMIN_PASSWORD is too weak: ${weakness}` });
+      })
+      .optional(),
+  ),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(MAX_ACCESS_TOKEN_LIFETIME_SECONDS).default(MAX_ACCESS_TOKEN_LIFETIME_SECONDS),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 24 * 3600).default(30 * 24 * 3600),
   EDGE_SHARED_SECRET: optionalNonEmpty.pipe(z.string().min(16, 'EDGE_SHARED_SECRET must be at least 16 characters').optional()),
   /**
@@ -83,6 +94,10 @@ export const CoreConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** auto: short lines for a person when stdout is a terminal, JSON lines otherwise; json; pretty. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  /** Port of the worker process's own /metrics and /health (`core/main.ts worker`); the other modes serve both on PORT. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** On SIGTERM: seconds to finish the requests and jobs in flight before closing anyway (keep under the orchestrator's kill timeout, 30 s on Kubernetes). */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(25),
   ...JobEnvSchema.shape,
 });
 

@@ -15,7 +15,7 @@ export interface UserPage {
   nextCursor: string | null;
 }
 
-type UserRow = { id: string; username: string; role: string; disabled: boolean; created_at: Date; updated_at: Date };
+type UserRow = { id: string; username: string; role: string; disabled: boolean; token_epoch: number; created_at: Date; updated_at: Date };
 
 /** Read-side queries over `users` that the admin API needs beyond the auth repository. */
 export interface UserDirectory {
@@ -41,13 +41,21 @@ export function createUserDirectory(sql: Pick<SqlClient, 'query'>): UserDirector
       params.push(limit + 1);
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
       const { rows } = await sql.query<UserRow>(
-        `SELECT id, username, role, disabled, created_at, updated_at FROM users ${where} ORDER BY username LIMIT $${params.length}`,
+        `SELECT id, username, role, disabled, token_epoch, created_at, updated_at FROM users ${where} ORDER BY username LIMIT $${params.length}`,
         params,
       );
       const items: User[] = [];
       for (const row of rows.slice(0, limit)) {
         if (!isRole(row.role)) continue;
-        items.push({ id: row.id, username: row.username, role: row.role, disabled: row.disabled, createdAt: row.created_at, updatedAt: row.updated_at });
+        items.push({
+          id: row.id,
+          username: row.username,
+          role: row.role,
+          disabled: row.disabled,
+          tokenEpoch: row.token_epoch,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+        });
       }
       return { items, nextCursor: rows.length > limit ? (rows[limit - 1]?.username ?? null) : null };
     },

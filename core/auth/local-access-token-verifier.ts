@@ -65,8 +65,8 @@ export function createLocalAccessTokenVerifier(
       assertTokenLifetime(result.payload as Record<string, unknown>);
       const claims = AccessClaimsSchema.safeParse(result.payload);
       if (!claims.success) throw unauthorized('The access token claims are not valid.');
-      const { sub, role, username } = claims.data;
-      return username === undefined ? { sub, role } : { sub, role, username };
+      const { sub, role, username, epoch } = claims.data;
+      return { sub, role, ...(username === undefined ? {} : { username }), ...(epoch === undefined ? {} : { epoch }) };
     },
   };
 }

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, type TokenResponse } from '../../shared/contracts/auth.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
-import { verifyPassword } from './password-hash.ts';
+import { hashPassword, needsRehash, PASSWORD_HASH_COST, verifyPassword, type PasswordHashCost } from './password-hash.ts';
 import { isRole, type Role } from '../../shared/rbac/roles.ts';
 import type { SigningKeyStore } from './signing-keys.ts';
 import type { UserRepository } from './user-repository.ts';
@@ -13,7 +13,9 @@ export { createLocalAccessTokenVerifier, type AccessTokenVerifier } from './loca
 export interface TokenServiceOptions {
   sql: Pick<SqlClient, 'query' | 'transaction'>;
   keys: Pick<SigningKeyStore, 'current'>;
-  users: Pick<UserRepository, 'findCredentials'>;
+  users: Pick<UserRepository, 'findCredentials' | 'upgradePasswordHash'>;
+  /** The cost of new hashes: a login whose stored hash is weaker re-hashes it (default PASSWORD_HASH_COST). */
+  hashCost?: PasswordHashCost;
   accessTtlSeconds?: number;
   refreshTtlSeconds?: number;
   now?: () => number;
@@ -35,6 +37,8 @@ interface Subject {
   id: string;
   username: string;
   role: Role;
+  /** The user's token epoch now, carried in the token (claim `epoch`). */
+  tokenEpoch: number;
 }
 
 type RefreshRow = {
@@ -47,12 +51,11 @@ type RefreshRow = {
   username: string;
   role: string;
   disabled: boolean;
+  token_epoch: number;
 };
 
 type RefreshOutcome = { ok: true; subject: Subject; refreshToken: string } | { ok: false };
 
-// scrypt hash of a random password nobody kept: unknown usernames cost one verification too.
-const DUMMY_HASH = 'scrypt$15$8$1$acxyoOfbDvGyXJ3VNgvR6w==$cWS5hxuGm80luVY02EHPcTyeZ3CDJuctzVj8jBQBC8w=';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalidCredentials = () => new AppError('invalid-credentials', { detail: 'The username or password is wrong, or the account is disabled.' });
@@ -66,14 +69,18 @@ const hashRefreshToken = (token: string): string => createHash('sha256').update(
  * store's current key, and rotating refresh tokens kept in `refresh_tokens` as hashes.
  */
 export function createTokenService(options: TokenServiceOptions): TokenService {
-  const { sql, keys, users, accessTtlSeconds = 900, refreshTtlSeconds = 30 * 24 * 3600, now = Date.now } = options;
+  const { sql, keys, users, hashCost = PASSWORD_HASH_COST, accessTtlSeconds = 900, refreshTtlSeconds = 30 * 24 * 3600, now = Date.now } = options;
   if (!Number.isInteger(accessTtlSeconds) || accessTtlSeconds < 1) throw new Error('accessTtlSeconds must be a positive integer');
   if (!Number.isInteger(refreshTtlSeconds) || refreshTtlSeconds < 1) throw new Error('refreshTtlSeconds must be a positive integer');
+
+  // A hash (at the current cost) of a random password nobody kept: unknown usernames cost one verification too.
+  let dummyHash: Promise<string> | undefined;
+  const unknownUserHash = () => (dummyHash ??= hashPassword(randomBytes(18).toString('base64url'), hashCost));
 
   const signAccessToken = async (subject: Subject): Promise<string> => {
     const key = await keys.current();
     const issuedAt = Math.floor(now() / 1000);
-    return new SignJWT({ role: subject.role, username: subject.username })
+    return new SignJWT({ role: subject.role, username: subject.username, epoch: subject.tokenEpoch })
       .setProtectedHeader({ alg: key.algorithm, kid: key.kid, typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)
@@ -106,11 +113,15 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   return {
     async passwordGrant(username, password) {
       const credentials = await users.findCredentials(username);
-      const matches = await verifyPassword(password, credentials?.passwordHash ?? DUMMY_HASH);
+      const matches = await verifyPassword(password, credentials?.passwordHash ?? (await unknownUserHash()));
       if (!credentials || !matches || credentials.user.disabled) throw invalidCredentials();
       const { user } = credentials;
+      // Hashes keep their parameters: one made at an older, lower cost is replaced now that the password is known.
+      if (needsRehash(credentials.passwordHash, hashCost)) {
+        await users.upgradePasswordHash(user.id, credentials.passwordHash, await hashPassword(password, hashCost));
+      }
       const refresh = await insertRefreshToken(sql, user.id, randomUUID());
-      return respond({ id: user.id, username: user.username, role: user.role }, refresh.token);
+      return respond({ id: user.id, username: user.username, role: user.role, tokenEpoch: user.tokenEpoch }, refresh.token);
     },
 
     async refreshGrant(refreshToken) {
@@ -119,7 +130,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       // The outcome is returned, not thrown, so revoking a family on reuse is committed.
       const outcome = await sql.transaction(async (tx): Promise<RefreshOutcome> => {
         const { rows } = await tx.query<RefreshRow>(
-          `SELECT t.id, t.family_id, t.expires_at, t.revoked_at, t.replaced_by, u.id AS user_id, u.username, u.role, u.disabled
+          `SELECT t.id, t.family_id, t.expires_at, t.revoked_at, t.replaced_by, u.id AS user_id, u.username, u.role, u.disabled, u.token_epoch
            FROM refresh_tokens t JOIN users u ON u.id = t.user_id
            WHERE t.token_hash = $1 FOR UPDATE OF t`,
           [tokenHash],
@@ -137,7 +148,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         if (row.expires_at.getTime() <= at.getTime() || row.disabled || !isRole(row.role)) return { ok: false };
         const next = await insertRefreshToken(tx, row.user_id, row.family_id);
         await tx.query('UPDATE refresh_tokens SET revoked_at = $2, replaced_by = $3 WHERE id = $1', [row.id, at, next.id]);
-        return { ok: true, subject: { id: row.user_id, username: row.username, role: row.role }, refreshToken: next.token };
+        return {
+          ok: true,
+          subject: { id: row.user_id, username: row.username, role: row.role, tokenEpoch: row.token_epoch },
+          refreshToken: next.token,
+        };
       });
       if (!outcome.ok) throw invalidRefreshToken();
       return respond(outcome.subject, outcome.refreshToken);

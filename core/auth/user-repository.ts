@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
-import { hashPassword } from './password-hash.ts';
+import { hashPassword, PASSWORD_HASH_COST, type PasswordHashCost } from './password-hash.ts';
+import { assertPasswordAcceptable } from './password-policy.ts';
 import { isRole, type Role } from '../../shared/rbac/roles.ts';
 
 /** A stored user, without the password hash. */
@@ -10,6 +11,11 @@ export interface User {
   username: string;
   role: Role;
   disabled: boolean;
+  /**
+   * Raised by every change that ends the user's access tokens (disable, enable, role, password):
+   * a token issued under an older epoch is refused by core and, through Redis, by the edge.
+   */
+  tokenEpoch: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -32,6 +38,25 @@ export interface UserRepository {
   setDisabled(id: string, disabled: boolean): Promise<User>;
   setRole(id: string, role: Role): Promise<User>;
   setPassword(id: string, password: string): Promise<User>;
+  /**
+   * Replaces a password hash with a stronger one of the same password (re-hash on login), only
+   * while the stored hash is still `previousHash`; the token epoch is not raised. Returns whether it did.
+   */
+  upgradePasswordHash(id: string, previousHash: string, newHash: string): Promise<boolean>;
+}
+
+/** Why a user's access tokens ended. */
+export type UserStateChange = 'disabled' | 'enabled' | 'role-changed' | 'password-reset';
+
+export interface UserRepositoryOptions {
+  /** scrypt cost for new hashes (production: PASSWORD_HASH_COST; test harnesses pass a cheaper one explicitly). */
+  hashCost?: PasswordHashCost;
+  /**
+   * Told after every change that raised a user's token epoch (the row is already updated): core
+   * mirrors the epoch to Redis for the edge here. A rejection reaches the caller; repeating the
+   * action raises the epoch again and republishes.
+   */
+  onTokensEnded?: (user: User, change: UserStateChange) => Promise<void>;
 }
 
 type UserRow = {
@@ -41,26 +66,28 @@ type UserRow = {
   disabled: boolean;
   created_at: Date;
   updated_at: Date;
+  token_epoch: number;
   password_hash?: string;
 };
 
-const COLUMNS = 'id, username, role, disabled, created_at, updated_at';
+const COLUMNS = 'id, username, role, disabled, token_epoch, created_at, updated_at';
 const USERNAME = /^[a-z0-9_.@-]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_PASSWORD_LENGTH = 256;
 
 /** Usernames are compared and stored lower-case (and trimmed). */
 export const normalizeUsername = (username: string): string => username.trim().toLowerCase();
 
 function toUser(row: UserRow): User {
   if (!isRole(row.role)) throw new Error(`users row ${row.id} has an unknown role`);
-  return { id: row.id, username: row.username, role: row.role, disabled: row.disabled, createdAt: row.created_at, updatedAt: row.updated_at };
-}
-
-function checkPassword(password: string): void {
-  if (password.length === 0 || password.length > MAX_PASSWORD_LENGTH) {
-    throw new AppError('validation-failed', { detail: `Passwords must be 1 to ${MAX_PASSWORD_LENGTH} characters long.` });
-  }
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    disabled: row.disabled,
+    tokenEpoch: row.token_epoch,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 function checkRole(role: unknown): asserts role is Role {
@@ -70,7 +97,14 @@ function checkRole(role: unknown): asserts role is Role {
 const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '23505';
 
 /** Users in the `users` table; passwords are stored only as scrypt hashes. */
-export function createUserRepository(sql: Pick<SqlClient, 'query'>): UserRepository {
+export function createUserRepository(sql: Pick<SqlClient, 'query'>, options: UserRepositoryOptions = {}): UserRepository {
+  const { hashCost = PASSWORD_HASH_COST, onTokensEnded } = options;
+  /** Updates one user and raises their token epoch in the same statement, then tells the listener. */
+  const endTokens = async (id: string, change: UserStateChange, assignments: string, params: unknown[]): Promise<User> => {
+    const user = await updateOne(id, `${assignments}, token_epoch = token_epoch + 1`, params);
+    await onTokensEnded?.(user, change);
+    return user;
+  };
   const updateOne = async (id: string, assignments: string, params: unknown[]): Promise<User> => {
     if (!UUID.test(id)) throw new AppError('not-found', { detail: 'No such user.' });
     const { rows } = await sql.query<UserRow>(
@@ -94,8 +128,8 @@ export function createUserRepository(sql: Pick<SqlClient, 'query'>): UserReposit
         throw new AppError('validation-failed', { detail: 'Usernames are 1 to 64 letters, digits and _ . @ - characters.' });
       }
       checkRole(role);
-      checkPassword(password);
-      const passwordHash = await hashPassword(password);
+      assertPasswordAcceptable(password);
+      const passwordHash = await hashPassword(password, hashCost);
       try {
         const { rows } = await sql.query<UserRow>(
           `INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
@@ -127,14 +161,19 @@ export function createUserRepository(sql: Pick<SqlClient, 'query'>): UserReposit
       const { rows } = await sql.query<{ count: number }>('SELECT count(*)::int AS count FROM users');
       return rows[0]?.count ?? 0;
     },
-    setDisabled: (id, disabled) => updateOne(id, 'disabled = $2', [disabled]),
+    setDisabled: (id, disabled) => endTokens(id, disabled ? 'disabled' : 'enabled', 'disabled = $2', [disabled]),
     async setRole(id, role) {
       checkRole(role);
-      return updateOne(id, 'role = $2', [role]);
+      return endTokens(id, 'role-changed', 'role = $2', [role]);
     },
     async setPassword(id, password) {
-      checkPassword(password);
-      return updateOne(id, 'password_hash = $2', [await hashPassword(password)]);
+      assertPasswordAcceptable(password);
+      return endTokens(id, 'password-reset', 'password_hash = $2', [await hashPassword(password, hashCost)]);
+    },
+    async upgradePasswordHash(id, previousHash, newHash) {
+      if (!UUID.test(id)) return false;
+      const { rows } = await sql.query('UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2 RETURNING id', [id, previousHash, newHash]);
+      return rows.length > 0;
     },
   };
 }

@@ -3,6 +3,9 @@ import { createUserDirectory, type UserDirectory } from '../admin/user-directory
 import { ensureBootstrapAdmin } from '../auth/bootstrap-admin.ts';
 import { createSigningKeyStore, type SigningKeyStore } from '../auth/signing-keys.ts';
 import { createLocalAccessTokenVerifier, createTokenService, type AccessTokenVerifier, type TokenService } from '../auth/token-service.ts';
+import type { Redis } from 'ioredis';
+import type { PasswordHashCost } from '../auth/password-hash.ts';
+import { createRedisTokenEpochPublisher } from '../auth/token-epoch-publisher.ts';
 import { createUserRepository, type UserRepository } from '../auth/user-repository.ts';
 import type { CoreConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -19,14 +22,26 @@ export interface Identity {
   isUserActive: ActiveUserCheck;
 }
 
-type IdentityConfig = Pick<CoreConfig, 'APFA_ADMIN_PASSWORD' | 'SIGNING_KEY_OVERLAP_SECONDS' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_SECONDS'>;
+type IdentityConfig = Pick<CoreConfig, 'APFA_ADMIN_PASSWORD' | 'SIGNING_KEY_OVERLAP_SECONDS' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_SECONDS' | 'KEY_PREFIX'>;
+
+export interface IdentityOptions {
+  /** REDIS_URL's connection: user token epochs are mirrored there for the edge. Null: no edge to tell. */
+  redis?: Redis | null;
+  /** scrypt cost of new password hashes; only test harnesses pass one (default PASSWORD_HASH_COST). */
+  passwordHashCost?: PasswordHashCost | undefined;
+}
 
 /**
  * Creates the first user `admin` on a fresh database (its generated password is written once to
  * the terminal, never to the log), makes sure a signing key exists, and builds the token service.
  */
-export async function createIdentity(config: IdentityConfig, sql: SqlClient, logger: Logger): Promise<Identity> {
-  const users = createUserRepository(sql);
+export async function createIdentity(config: IdentityConfig, sql: SqlClient, logger: Logger, options: IdentityOptions = {}): Promise<Identity> {
+  const { redis = null, passwordHashCost } = options;
+  const publishEpoch = redis ? createRedisTokenEpochPublisher(redis, { prefix: config.KEY_PREFIX, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }) : undefined;
+  const users = createUserRepository(sql, {
+    ...(passwordHashCost ? { hashCost: passwordHashCost } : {}),
+    ...(publishEpoch ? { onTokensEnded: (user) => publishEpoch(user) } : {}),
+  });
   const bootstrap = await ensureBootstrapAdmin({ users, ...(config.APFA_ADMIN_PASSWORD ? { password: config.APFA_ADMIN_PASSWORD } : {}) });
   if (bootstrap.created) {
     logger.info({ username: 'admin', role: 'super_admin' }, 'created the first user');
@@ -49,6 +64,7 @@ export async function createIdentity(config: IdentityConfig, sql: SqlClient, log
     sql,
     keys,
     users,
+    ...(passwordHashCost ? { hashCost: passwordHashCost } : {}),
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
   });

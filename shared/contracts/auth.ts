@@ -38,6 +38,11 @@ export const AccessClaimsSchema = z.object({
   sub: z.string(),
   role: RoleSchema,
   username: z.string().optional(),
+  /**
+   * The user's token epoch when the token was issued (shared/auth/user-token-epoch.ts): a token
+   * older than the user's current epoch is refused. Absent in tokens from before epochs: 0.
+   */
+  epoch: z.number().int().nonnegative().optional(),
 });
 export type AccessClaims = z.infer<typeof AccessClaimsSchema>;
 

@@ -8,6 +8,7 @@ import { createRuntime, type CoreRuntime, type RunMode } from '../../core/compos
 import { parseCoreConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { closeServer, TEST_ADMIN_PASSWORD } from '../support/start-core.ts';
+import { TEST_ONLY_PASSWORD_HASH_COST } from '../../core/auth/password-hash.ts';
 
 export { dropSchema, TEST_DATABASE_URL } from '../core/storage/sql-adapters.ts';
 export const QUESTION = 'What are my options for a $200,000 home with a 620 credit score?';
@@ -39,7 +40,7 @@ export async function startClusterCore(env: Record<string, string>, mode: RunMod
       },
     },
   });
-  const runtime = await createRuntime(config, { logger, mode });
+  const runtime = await createRuntime(config, { logger, mode, passwordHashCost: TEST_ONLY_PASSWORD_HASH_COST });
   const server: ServerType = await new Promise((resolve) => {
     const started = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
   });

@@ -13,6 +13,7 @@ import { createFeedWebSocketServer } from '../../core/feed/feed-websocket-server
 import { createLogger } from '../../core/logger.ts';
 import { removeRedisKeys, SHARED_REDIS_URL } from '../core/jobs/job-system-harness.ts';
 import { closeServer, getToken, TEST_ADMIN_PASSWORD } from '../support/start-core.ts';
+import { TEST_ONLY_PASSWORD_HASH_COST } from '../../core/auth/password-hash.ts';
 
 type Message = { type: string; id?: string; event?: FeedEvent; resumedAfter?: string | null };
 
@@ -70,7 +71,7 @@ describe('live feed from real indexing jobs, through Redis, over /admin/ws', () 
       JOB_SANDBOX: 'off',
       LOG_LEVEL: 'silent',
     });
-    runtime = await createRuntime(config, { logger: createLogger({ level: 'silent' }), mode: 'all' });
+    runtime = await createRuntime(config, { logger: createLogger({ level: 'silent' }), mode: 'all', passwordHashCost: TEST_ONLY_PASSWORD_HASH_COST });
     server = await new Promise<ServerType>((resolve) => {
       const started = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1', websocket: { server: createFeedWebSocketServer() } }, () => resolve(started));
     });

@@ -7,6 +7,7 @@ import { parseCoreConfig } from '../../core/config.ts';
 import { createRuntime, type CoreRuntime, type RunMode } from '../../core/composition-root.ts';
 import { createLogger } from '../../core/logger.ts';
 import { answerClientErrorsWithProblems } from '../../core/http/client-error-responder.ts';
+import { TEST_ONLY_PASSWORD_HASH_COST } from '../../core/auth/password-hash.ts';
 
 export interface StartedCore {
   url: string;
@@ -33,7 +34,8 @@ export async function startCore(env: Record<string, string> = {}, mode: RunMode 
     APFA_DATA_DIR: dataDir,
   });
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const runtime = await createRuntime(config, { logger, mode });
+  // Cheap scrypt for tests, injected explicitly (production has no way to lower the cost).
+  const runtime = await createRuntime(config, { logger, mode, passwordHashCost: TEST_ONLY_PASSWORD_HASH_COST });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

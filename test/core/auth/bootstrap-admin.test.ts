@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureBootstrapAdmin } from '../../../core/auth/bootstrap-admin.ts';
-import { verifyPassword } from '../../../core/auth/password-hash.ts';
+import { TEST_ONLY_PASSWORD_HASH_COST, verifyPassword } from '../../../core/auth/password-hash.ts';
 import { createUserRepository, type UserRepository } from '../../../core/auth/user-repository.ts';
 import { openMigrated, sqlAdapters, type OpenedDatabase } from '../storage/sql-adapters.ts';
 
@@ -10,7 +10,7 @@ describe.each(sqlAdapters)('bootstrap admin on $name', (adapter) => {
 
   beforeAll(async () => {
     database = await openMigrated(adapter);
-    users = createUserRepository(database.sql);
+    users = createUserRepository(database.sql, { hashCost: TEST_ONLY_PASSWORD_HASH_COST });
   });
   beforeEach(async () => {
     await database.sql.query('DELETE FROM users');
@@ -58,7 +58,7 @@ describe.each(sqlAdapters)('bootstrap admin on $name', (adapter) => {
   });
 
   it('creates one admin when two instances start at once', async () => {
-    const other = createUserRepository(await database.openAnother());
+    const other = createUserRepository(await database.openAnother(), { hashCost: TEST_ONLY_PASSWORD_HASH_COST });
     const results = await Promise.all([
       ensureBootstrapAdmin({ users, password: 'first-instance' }),
       ensureBootstrapAdmin({ users: other, password: 'second-instance' }),

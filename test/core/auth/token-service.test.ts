@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword, TEST_ONLY_PASSWORD_HASH_COST } from '../../../core/auth/password-hash.ts';
 import { createSigningKeyStore, type SigningKeyStore } from '../../../core/auth/signing-keys.ts';
 import { createLocalAccessTokenVerifier, createTokenService, type TokenService } from '../../../core/auth/token-service.ts';
 import { createUserRepository, type User, type UserRepository } from '../../../core/auth/user-repository.ts';
@@ -21,9 +22,9 @@ describe.each(sqlAdapters)('token service on $name', (adapter) => {
 
   beforeAll(async () => {
     database = await openMigrated(adapter);
-    users = createUserRepository(database.sql);
+    users = createUserRepository(database.sql, { hashCost: TEST_ONLY_PASSWORD_HASH_COST });
     keys = createSigningKeyStore(database.sql, { now });
-    tokens = createTokenService({ sql: database.sql, keys, users, now });
+    tokens = createTokenService({ sql: database.sql, keys, users, now, hashCost: TEST_ONLY_PASSWORD_HASH_COST });
     alice = await users.create({ username: 'alice', password: 'alice-password', role: 'financial_advisor' });
   });
   afterAll(async () => {
@@ -48,7 +49,7 @@ describe.each(sqlAdapters)('token service on $name', (adapter) => {
       audience: TOKEN_AUDIENCE,
       currentDate: new Date(clock),
     });
-    expect(payload).toMatchObject({ sub: alice.id, role: 'financial_advisor', username: 'alice' });
+    expect(payload).toMatchObject({ sub: alice.id, role: 'financial_advisor', username: 'alice', epoch: 0 });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(900);
     expect(payload.iat).toBe(Math.floor(clock / 1000));
     expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
@@ -56,7 +57,33 @@ describe.each(sqlAdapters)('token service on $name', (adapter) => {
       sub: alice.id,
       role: 'financial_advisor',
       username: 'alice',
+      epoch: 0,
     });
+  });
+
+  it('carries the user\'s current token epoch, in password and refresh grants alike', async () => {
+    const judy = await users.create({ username: 'judy', password: 'judy-first-password', role: 'user' });
+    const first = await tokens.passwordGrant('judy', 'judy-first-password');
+    expect(decodeJwt(first.access_token).epoch).toBe(0);
+    await users.setRole(judy.id, 'financial_advisor');
+    const refreshed = await tokens.refreshGrant(first.refresh_token);
+    expect(decodeJwt(refreshed.access_token)).toMatchObject({ epoch: 1, role: 'financial_advisor' });
+    await users.setPassword(judy.id, 'judy-second-password');
+    expect(decodeJwt((await tokens.passwordGrant('judy', 'judy-second-password')).access_token).epoch).toBe(2);
+  });
+
+  it('re-hashes a password stored at a lower cost on a successful login, and only then', async () => {
+    const kate = await users.create({ username: 'kate', password: 'kate-first-password', role: 'user' });
+    const weakHash = await hashPassword('kate-first-password', { log2N: 10, r: 1, p: 1 });
+    await database.sql.query('UPDATE users SET password_hash = $2 WHERE id = $1', [kate.id, weakHash]);
+    await expect(tokens.passwordGrant('kate', 'wrong-password-entirely')).rejects.toMatchObject({ code: 'invalid-credentials' });
+    expect((await users.findCredentials('kate'))?.passwordHash).toBe(weakHash);
+    await tokens.passwordGrant('kate', 'kate-first-password');
+    const upgraded = (await users.findCredentials('kate'))?.passwordHash ?? '';
+    expect(upgraded).toMatch(/^scrypt\$10\$8\$1\$/);
+    expect(upgraded).not.toBe(weakHash);
+    await expect(tokens.passwordGrant('kate', 'kate-first-password')).resolves.toMatchObject({ token_type: 'Bearer' });
+    expect((await users.findById(kate.id))?.tokenEpoch).toBe(0);
   });
 
   it('stores the refresh token only as its SHA-256 hash', async () => {

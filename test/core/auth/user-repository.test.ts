@@ -1,16 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../../core/auth/password-hash.ts';
-import { createUserRepository, type UserRepository } from '../../../core/auth/user-repository.ts';
+import { TEST_ONLY_PASSWORD_HASH_COST, verifyPassword } from '../../../core/auth/password-hash.ts';
+import { createUserRepository, type User, type UserRepository, type UserStateChange } from '../../../core/auth/user-repository.ts';
 import { AppError } from '../../../shared/errors/app-error.ts';
 import { openMigrated, sqlAdapters, type OpenedDatabase } from '../storage/sql-adapters.ts';
 
 describe.each(sqlAdapters)('user repository on $name', (adapter) => {
   let database: OpenedDatabase;
   let users: UserRepository;
+  const told: Array<{ id: string; tokenEpoch: number; change: UserStateChange }> = [];
 
   beforeAll(async () => {
     database = await openMigrated(adapter);
-    users = createUserRepository(database.sql);
+    users = createUserRepository(database.sql, {
+      hashCost: TEST_ONLY_PASSWORD_HASH_COST,
+      onTokensEnded: async (user: User, change) => {
+        told.push({ id: user.id, tokenEpoch: user.tokenEpoch, change });
+      },
+    });
   });
   afterAll(async () => {
     await database?.close();
@@ -58,7 +64,7 @@ describe.each(sqlAdapters)('user repository on $name', (adapter) => {
     await users.create({ username: 'dave', password: 'dave-password', role: 'user' });
     const credentials = await users.findCredentials('Dave');
     expect(credentials?.user.username).toBe('dave');
-    expect(credentials?.passwordHash).toMatch(/^scrypt\$15\$8\$1\$/);
+    expect(credentials?.passwordHash).toMatch(/^scrypt\$10\$8\$1\$/);
     expect(await verifyPassword('dave-password', credentials?.passwordHash ?? '')).toBe(true);
     expect(await verifyPassword('wrong-password', credentials?.passwordHash ?? '')).toBe(false);
   });
@@ -80,6 +86,44 @@ describe.each(sqlAdapters)('user repository on $name', (adapter) => {
   it('answers not-found when updating an unknown user', async () => {
     await expect(users.setDisabled('00000000-0000-4000-8000-000000000000', true)).rejects.toMatchObject({ code: 'not-found' });
     await expect(users.setRole('nope', 'user')).rejects.toMatchObject({ code: 'not-found' });
-    await expect(users.setPassword('00000000-0000-4000-8000-000000000000', 'password')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(users.setPassword('00000000-0000-4000-8000-000000000000', 'a-valid-new-password')).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('raises the token epoch on every change that must end access tokens, and tells the listener after the row changed', async () => {
+    const frank = await users.create({ username: 'frank', password: 'frank-first-password', role: 'user' });
+    expect(frank.tokenEpoch).toBe(0);
+    told.length = 0;
+    expect((await users.setDisabled(frank.id, true)).tokenEpoch).toBe(1);
+    expect((await users.setDisabled(frank.id, false)).tokenEpoch).toBe(2);
+    expect((await users.setRole(frank.id, 'admin')).tokenEpoch).toBe(3);
+    expect((await users.setPassword(frank.id, 'frank-second-password')).tokenEpoch).toBe(4);
+    expect(told).toEqual([
+      { id: frank.id, tokenEpoch: 1, change: 'disabled' },
+      { id: frank.id, tokenEpoch: 2, change: 'enabled' },
+      { id: frank.id, tokenEpoch: 3, change: 'role-changed' },
+      { id: frank.id, tokenEpoch: 4, change: 'password-reset' },
+    ]);
+    expect((await users.findById(frank.id))?.tokenEpoch).toBe(4);
+  });
+
+  it('refuses weak passwords alike on create and on reset, before touching the row', async () => {
+    const grace = await users.create({ username: 'grace', password: 'grace-first-password', role: 'user' });
+    const weak = ['short-pw-1', 'aaaaaaaaaaaa', 'abababababab', 'Password1234!', 'qwerty123456', '123456789012', 'abcdefghijklm', 'adminadmin2024', ' '.repeat(12)];
+    for (const password of weak) {
+      await expect(users.create({ username: 'henry', password, role: 'user' }), password).rejects.toMatchObject({ code: 'validation-failed' });
+      await expect(users.setPassword(grace.id, password), password).rejects.toMatchObject({ code: 'validation-failed' });
+    }
+    expect(await users.findByUsername('henry')).toBeNull();
+    expect((await users.findById(grace.id))?.tokenEpoch).toBe(0);
+  });
+
+  it('replaces a hash with a stronger one only while the stored hash is the expected one, without raising the epoch', async () => {
+    const ivan = await users.create({ username: 'ivan', password: 'ivan-first-password', role: 'user' });
+    const before = (await users.findCredentials('ivan'))?.passwordHash ?? '';
+    expect(await users.upgradePasswordHash(ivan.id, 'scrypt$not-the-stored-one', 'scrypt$x')).toBe(false);
+    expect(await users.upgradePasswordHash(ivan.id, before, `${before}-upgraded`)).toBe(true);
+    expect((await users.findCredentials('ivan'))?.passwordHash).toBe(`${before}-upgraded`);
+    expect((await users.findById(ivan.id))?.tokenEpoch).toBe(0);
+    expect(await users.upgradePasswordHash('not-a-uuid', before, 'x')).toBe(false);
   });
 });

@@ -34,6 +34,7 @@ import { createServing } from '../../../../core/runtime/serving.ts';
 import { CORPUS, recordingEmbedders, removeRedisKeys, silentLogger } from '../../jobs/job-system-harness.ts';
 import { authRoutes } from '../../../../core/routes/auth-routes.ts';
 import { openMigrated, type OpenedDatabase, type SqlAdapter } from '../../storage/sql-adapters.ts';
+import { TEST_ONLY_PASSWORD_HASH_COST } from '../../../../core/auth/password-hash.ts';
 
 export interface HarnessOptions {
   feed?: EventFeed;
@@ -93,9 +94,9 @@ export async function createAdminHarness(adapter: SqlAdapter, options: HarnessOp
   const database = await openMigrated(adapter);
   const { sql } = database;
   const now = options.now ?? Date.now;
-  const users = createUserRepository(sql);
+  const users = createUserRepository(sql, { hashCost: TEST_ONLY_PASSWORD_HASH_COST });
   const keys = createSigningKeyStore(sql, { now, overlapSeconds: options.overlapSeconds ?? 3600, cacheSeconds: 0 });
-  const tokens = createTokenService({ sql, keys, users, now });
+  const tokens = createTokenService({ sql, keys, users, now, hashCost: TEST_ONLY_PASSWORD_HASH_COST });
   const verifier = createLocalAccessTokenVerifier(keys, { now });
   const audit = createAuditLog(sql);
   const history = createAdviceHistory({ sql, now, ...(options.redact ? { redact: options.redact } : {}) });
