@@ -1,10 +1,11 @@
 import { ADVICE_DISCLAIMER, type AdviceRequest, type AdviceResponse, type AdviceSource } from '../../shared/contracts/advice.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { CounterfactualFairnessChecker } from '../bias/counterfactual-fairness-checker.ts';
-import { neutralizeQuestion } from '../bias/neutralize-question.ts';
+import { answerDecidingTerms, neutralizeQuestion } from '../bias/neutralize-question.ts';
 import { detectLanguage } from '../../shared/text/detect-language.ts';
 import { LANGUAGE_NOTICE_GENERATOR_ID, languageNotice } from './language-notice.ts';
-import { EXTRACTIVE_GENERATOR_ID } from '../generation/extractive-generator.ts';
+import { EXTRACTIVE_CANDIDATE_PASSAGES, EXTRACTIVE_GENERATOR_ID } from '../generation/extractive-generator.ts';
+import { keepCitedSources } from './cited-sources.ts';
 import type { BiasReport } from '../../shared/contracts/advice.ts';
 import type { BiasChecker } from '../ports/bias-checker.ts';
 import type { Embedder } from '../ports/embedder.ts';
@@ -19,7 +20,15 @@ export interface AnswerQuestionDeps {
   live: LiveIndex;
   generator: Generator;
   biasChecker: BiasChecker;
+  /** Passages a model generator is given (and the response lists as sources). */
   topK: number;
+  /**
+   * Passages the extractive generator chooses its sentences from (default the larger of `topK`
+   * and {@link EXTRACTIVE_CANDIDATE_PASSAGES}). It picks sentences from all of them and cites what
+   * it uses; the response then lists only the cited passages, numbered in the order the answer
+   * first cites them.
+   */
+  candidatePassages?: number | undefined;
   /** Hits scoring at or below this are not shown as sources. */
   minScore?: number;
   observeStage?: (stage: PipelineStage, seconds: number) => void;
@@ -141,10 +150,14 @@ async function answerWith(
     return [value, ms];
   };
 
+  // The extractive generator chooses sentences from more passages than a model is given, and
+  // the response lists the ones it cites (see candidatePassages).
+  const selective = deps.generator.id === EXTRACTIVE_GENERATOR_ID;
+  const depth = selective ? Math.max(deps.topK, deps.candidatePassages ?? EXTRACTIVE_CANDIDATE_PASSAGES) : deps.topK;
   // BM25-only retrieval needs no query vector; dense and hybrid reuse the one embedded here.
   const needsVector = retriever.kind !== 'bm25';
   const [vector, embedMs] = await stage('embed', async () => (needsVector ? embedder.embed([query]) : undefined));
-  const [hits, searchMs] = await stage('search', () => retriever.retrieve(query, deps.topK, { queryVector: vector }));
+  const [hits, searchMs] = await stage('search', () => retriever.retrieve(query, depth, { queryVector: vector }));
   // A cosine floor only means something for dense scores; BM25 and fused hits already share a query term.
   const minScore = retriever.kind === 'dense' ? (deps.minScore ?? 0) : 0;
   const passages: Passage[] = [];
@@ -162,7 +175,8 @@ async function answerWith(
     score: round(passage.score, 4),
     excerpt: excerpt(passage.text),
   }));
-  observer?.onRetrieved?.({ sources, indexVersion: loaded.manifest.version });
+  // A selective answer's sources are known once it is written; it is written at once, so meta and its one token follow it.
+  if (!selective) observer?.onRetrieved?.({ sources, indexVersion: loaded.manifest.version });
   // Real time (not deps.now, which may be a test clock): the deadline drives timers.
   const deadline = deps.budgetMs === undefined ? undefined : performance.now() + deps.budgetMs;
   const [generation, generateMs] = await stage('generate', () =>
@@ -171,7 +185,7 @@ async function answerWith(
       profile: request.profile,
       passages,
       signal,
-      onToken: observer?.onToken,
+      onToken: selective ? undefined : observer?.onToken,
       indexVersion: loaded.manifest.version,
       queryVector: vector,
       figures: numbers.figures,
@@ -181,13 +195,19 @@ async function answerWith(
   const [checked, biasMs] = await stage('bias', () => checkFairness(deps, embedder, request, query, passages, generation, signal, deadline, numbers));
   const { bias } = checked;
   const fellBack = checked.final.generator === EXTRACTIVE_GENERATOR_ID || checked.final.degraded === true;
-  const final: GenerationResult =
+  const answered: GenerationResult =
     notice !== undefined && fellBack ? { text: notice, citations: [], generator: LANGUAGE_NOTICE_GENERATOR_ID, ...(checked.final.degraded ? { degraded: true } : {}) } : checked.final;
+  const shown = selective ? keepCitedSources(answered.text, answered.citations, sources) : { text: answered.text, sources };
+  const final: GenerationResult = { ...answered, text: shown.text };
+  if (selective) {
+    observer?.onRetrieved?.({ sources: shown.sources, indexVersion: loaded.manifest.version });
+    observer?.onToken?.(final.text);
+  }
   deps.onBiasReport?.(bias, {
     query: request.query,
     answer: final.text,
     neutralAnswerReturned: bias.counterfactual?.neutralAnswerReturned === true,
-    answerReplaced: final !== generation,
+    answerReplaced: answered !== generation,
     checkedGenerator: generation.generator,
     returnedGenerator: final.generator,
     indexVersion: loaded.manifest.version,
@@ -196,7 +216,7 @@ async function answerWith(
   return {
     advice: final.text,
     // An answer citing nothing (a refusal: the knowledge base does not cover the question) lists no sources.
-    sources: final.generator === LANGUAGE_NOTICE_GENERATOR_ID || final.citations.length === 0 ? [] : sources,
+    sources: final.generator === LANGUAGE_NOTICE_GENERATOR_ID || final.citations.length === 0 ? [] : shown.sources,
     bias,
     indexVersion: loaded.manifest.version,
     generator: final.generator,
