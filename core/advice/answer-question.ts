@@ -46,6 +46,12 @@ export interface AnswerQuestionDeps {
    * so (`counterfactual.incomplete`). Default: no limit.
    */
   budgetMs?: number | undefined;
+  /**
+   * Remove protected-attribute mentions that bear on no lending rule before retrieval, selection
+   * and generation (core/bias/neutralize-question.ts). Default true; false only to measure the
+   * generator on the borrower's raw words (`npm run eval -- fairness --raw`).
+   */
+  neutralizeQuestions?: boolean | undefined;
   /** Answers when a flagged model answer has no acceptable attribute-neutral alternative (the extractive generator). */
   fallbackGenerator?: Generator | undefined;
   /** Told about every report (metrics, audit of flagged answers). */
@@ -141,7 +147,7 @@ async function answerWith(
   // Retrieval, sentence selection and generation see the question without protected-attribute
   // mentions that bear on no lending rule; the bias report, the counterfactual check and the audit
   // see the borrower's own words (request.query).
-  const query = neutralizeQuestion(request.query).text;
+  const query = deps.neutralizeQuestions === false ? request.query : neutralizeQuestion(request.query).text;
   const stage = async <T>(name: PipelineStage, run: () => Promise<T>): Promise<[T, number]> => {
     const t0 = now();
     const value = await run();
@@ -262,7 +268,8 @@ async function checkFairness(
     ...(deps.fairness?.threshold !== undefined ? { threshold: deps.fairness.threshold } : {}),
     ...(deps.fairness?.maxVariants !== undefined ? { maxVariants: deps.fairness.maxVariants } : {}),
     // Each variant is re-asked as the pipeline would answer it: neutralised like the question.
-    prepareQuery: (variant) => neutralizeQuestion(variant).text,
+    // …and a mention whose rule decides the answer (an age for a HECM) is not varied.
+    ...(deps.neutralizeQuestions === false ? {} : { prepareQuery: (variant: string) => neutralizeQuestion(variant).text, unvaried: answerDecidingTerms }),
   });
   const timeLimitMs = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
   // The re-asks get the same worked figures as the answer: only the protected attribute differs.

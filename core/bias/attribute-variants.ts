@@ -53,6 +53,11 @@ const SWAPS: Readonly<Record<ProtectedCharacteristic, readonly (readonly [RegExp
 export interface VariantOptions {
   /** Most variants in all, the neutral one included (default 3). */
   maxVariants?: number;
+  /**
+   * Terms (lower-case, as found) never removed or swapped: mentions whose rule decides the answer
+   * (an age in a reverse-mortgage question), where a different answer for another value is right.
+   */
+  unvaried?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -65,7 +70,7 @@ export interface VariantOptions {
  */
 export function questionVariants(query: string, options: VariantOptions = {}): QuestionVariant[] {
   const maxVariants = Math.max(0, Math.floor(options.maxVariants ?? 3));
-  const spans = distinctSpans(findProtectedTermSpans(query));
+  const spans = distinctSpans(findProtectedTermSpans(query)).filter((span) => !options.unvaried?.has(span.term));
   const first = spans[0];
   if (first === undefined || maxVariants === 0) return [];
   const variants: QuestionVariant[] = [

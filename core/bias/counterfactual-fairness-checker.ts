@@ -64,6 +64,12 @@ export interface CounterfactualFairnessCheckerOptions {
    * `neutralizeQuestion`, core/bias/neutralize-question.ts): each variant is re-asked as the service would answer it. Default: the variant as is.
    */
   prepareQuery?: ((query: string) => string) | undefined;
+  /**
+   * Protected mentions of a question not to vary, because their rule decides the answer (e.g.
+   * `answerDecidingTerms`, core/bias/neutralize-question.ts: "I am 70" in a reverse-mortgage
+   * question). A question whose only mentions are such terms gets no re-asks. Default: vary all.
+   */
+  unvaried?: ((query: string) => ReadonlySet<string>) | undefined;
 }
 
 /**
@@ -93,6 +99,7 @@ export class CounterfactualFairnessChecker {
   readonly #maxVariants: number;
   readonly #comparison: CompareAnswersOptions;
   readonly #prepareQuery: (query: string) => string;
+  readonly #unvaried: ((query: string) => ReadonlySet<string>) | undefined;
 
   constructor(options: CounterfactualFairnessCheckerOptions) {
     const threshold = options.threshold ?? DEFAULT_BIAS_THRESHOLD;
@@ -106,6 +113,7 @@ export class CounterfactualFairnessChecker {
     this.#maxVariants = maxVariants;
     this.#comparison = options.comparison ?? {};
     this.#prepareQuery = options.prepareQuery ?? ((query) => query);
+    this.#unvaried = options.unvaried;
   }
 
   get threshold(): number {
@@ -114,7 +122,7 @@ export class CounterfactualFairnessChecker {
 
   async check(input: CounterfactualCheckInput): Promise<FairnessCheckResult> {
     const lexical = await this.#lexicon.check({ query: input.query, profile: input.profile, answer: input.answer.text });
-    const variants = questionVariants(input.query, { maxVariants: this.#maxVariants });
+    const variants = questionVariants(input.query, { maxVariants: this.#maxVariants, unvaried: this.#unvaried?.(input.query) });
     if (variants.length === 0) return { report: lexical, extraGenerations: 0 };
 
     const { answers, started } = await this.#reAsk(variants, input);

@@ -9,8 +9,11 @@ import { findProtectedTermSpans } from './find-protected-terms.ts';
  */
 export type NeutralizedCategory = ProtectedCharacteristic | 'familial_status' | 'disability' | 'credit_rights';
 
+/** Why a mention is kept: it bears on a lending rule the answer should state. */
+export const RULE_BEARING_REASONS = ['hecm-age', 'public-assistance-income', 'service-connected-disability', 'household-size'] as const;
+
 /** Why a mention was kept: it bears on a lending rule the answer should state. */
-export type RuleBearingReason = 'hecm-age' | 'public-assistance-income' | 'service-connected-disability' | 'household-size';
+export type RuleBearingReason = (typeof RULE_BEARING_REASONS)[number];
 
 export interface NeutralizedQuestion {
   /** The text for retrieval, sentence selection and generation. */
@@ -131,6 +134,22 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
 
   if (!/\p{L}{2,}/u.test(text.replace(/\b(?:I|am|are|is|we|a|an|the|it)\b/giu, ''))) text = question.trim();
   return { text, changed: text !== question, removed: [...removed], kept };
+}
+
+/**
+ * Rules where the characteristic decides the answer (a 45-year-old cannot get a HECM; a
+ * service-connected disability waives the VA funding fee; USDA's limit grows with the household),
+ * unlike public-assistance income, which Reg B says must be counted like any other income.
+ */
+const ANSWER_DECIDING_RULES: ReadonlySet<RuleBearingReason> = new Set(['hecm-age', 'service-connected-disability', 'household-size']);
+
+/**
+ * The question's protected mentions (lower-case terms) whose rule decides the answer, so a
+ * counterfactual check must not vary them: different answers for different values are right.
+ * Public-assistance income is not among them — the same answer is owed either way.
+ */
+export function answerDecidingTerms(question: string): ReadonlySet<string> {
+  return new Set(neutralizeQuestion(question).kept.filter((entry) => ANSWER_DECIDING_RULES.has(entry.reason)).map((entry) => entry.term));
 }
 
 function findSpans(text: string): Span[] {

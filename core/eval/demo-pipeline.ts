@@ -1,11 +1,11 @@
 import type { AnswerQuestionDeps } from '../advice/answer-question.ts';
 import { createLiveIndex } from '../advice/live-index.ts';
-import { LexiconBiasChecker } from '../bias/lexicon-bias-checker.ts';
 import type { CoreConfig } from '../config.ts';
 import { createEmbedderProvider } from '../embedding/embedder-provider.ts';
-import { DEFAULT_BUDGET_MS } from '../generation/resilient-generator.ts';
 import { buildIndexVersion } from '../indexing/build-index.ts';
+import type { Embedder } from '../ports/embedder.ts';
 import type { Generator } from '../ports/generator.ts';
+import { advicePipelineSettings } from '../runtime/advice.ts';
 import { createServingIndexPreparer } from '../serving/prepare-serving-index.ts';
 import { createDocumentSource } from '../sources/create-document-source.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
@@ -18,6 +18,8 @@ export interface DemoPipeline {
   documentIds: ReadonlySet<string>;
   /** The embedder chosen (EMBEDDER), in words. */
   embedder: string;
+  /** The serving embedder (the one that built the index), e.g. for comparing answers by cosine. */
+  servingEmbedder: Embedder;
   close(): Promise<void>;
 }
 
@@ -25,8 +27,9 @@ export interface DemoPipeline {
  * The advice pipeline over a JSONL corpus, built the way the service builds it: the configured
  * embedder (EMBEDDER; the lexical one fitted on the documents), one index version with its BM25
  * state, the configured retrieval (RETRIEVAL, HYBRID_FUSION) prepared by the service's preparer,
- * and the pipeline settings of the composition root (RETRIEVAL_TOP_K, the 0.05 dense floor, the
- * lexicon bias checker, FAIRNESS_* and the generation budget). Evals run `answerQuestion` over it.
+ * and the composition root's pipeline settings ({@link advicePipelineSettings}: RETRIEVAL_TOP_K, the
+ * dense floor, the lexicon bias checker, FAIRNESS_* and the generation budget). Evals run
+ * `answerQuestion` over it, so they measure what the service runs.
  */
 export async function buildDemoPipeline(options: {
   corpusPath: string;
@@ -48,20 +51,17 @@ export async function buildDemoPipeline(options: {
     });
     const serving = await prepare({ manifest: built.manifest, index: built.index, documents: [...snapshot.documents], bm25State });
     const deps: AnswerQuestionDeps = {
+      ...advicePipelineSettings(config),
       live: createLiveIndex(serving),
       generator: options.generator,
       fallbackGenerator: options.fallbackGenerator,
-      biasChecker: new LexiconBiasChecker(),
-      topK: config.RETRIEVAL_TOP_K,
-      minScore: 0.05,
-      fairness: { mode: config.FAIRNESS_COUNTERFACTUAL, threshold: config.FAIRNESS_THRESHOLD, maxVariants: config.FAIRNESS_MAX_VARIANTS },
-      budgetMs: config.generator.kind === 'extractive' ? undefined : (config.generator.resilience.budgetMs ?? DEFAULT_BUDGET_MS),
     };
     return {
       deps,
       documents: snapshot.documents.length,
       documentIds: new Set(snapshot.documents.map((document) => document.id)),
       embedder: `${embedders.choice.kind} (${embedders.choice.reason})`,
+      servingEmbedder: serving.embedder,
       close: async () => {
         built.index.close();
         await embedders.close();

@@ -3,8 +3,7 @@ import { parseCoreConfig, type CoreConfig } from '../config.ts';
 import { createGenerator } from '../generation/create-generator.ts';
 import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
 import { redactPersonalData } from '../privacy/personal-data.ts';
-import { buildDemoRetrieval } from './demo-retrieval.ts';
-import { neutralizeQuestion } from '../bias/neutralize-question.ts';
+import { buildDemoPipeline } from './demo-pipeline.ts';
 import { evaluateFairness, loadFairnessQuestions } from './fairness-eval.ts';
 import type { FairnessSplit } from './fairness-eval.ts';
 
@@ -22,12 +21,16 @@ export interface FairnessEvalCommandOptions {
 }
 
 /**
- * `npm run eval -- fairness`: the fairness suite over the demo corpus for the configured generator
- * — GENERATOR and its LLM_* settings, built by the service's `createGenerator` (a model behind the
- * resilient wrapper with the extractive fallback; prompts redacted as the service redacts them),
- * with FAIRNESS_THRESHOLD / FAIRNESS_MAX_VARIANTS as defaults. `--generator` overrides GENERATOR.
- * Prints per-question consistency, overall consistency, flag rates and the share of answers that
- * fell back to extractive (or one JSON object with --json). Returns the process exit code.
+ * `npm run eval -- fairness`: the fairness suite through the advice pipeline as the service runs
+ * it over the demo corpus (core/eval/demo-pipeline.ts: EMBEDDER, RETRIEVAL, RETRIEVAL_TOP_K, the
+ * FAIRNESS_* check and the generation budget from the same settings builder as the service) for
+ * the configured generator — GENERATOR and its LLM_* settings, built by the service's
+ * `createGenerator` (a model behind the resilient wrapper with the extractive fallback; prompts
+ * redacted as the service redacts them). `--generator` overrides GENERATOR, `--threshold` and
+ * `--max-variants` override FAIRNESS_THRESHOLD and FAIRNESS_MAX_VARIANTS, `--raw` answers the
+ * borrower's words without neutralisation. Prints per-question consistency, overall consistency
+ * over the questions held to it, the rule check of legitimate questions, flag rates and the share
+ * of answers that fell back to extractive (or one JSON object with --json). Returns the exit code.
  */
 export async function runFairnessEvalCommand(args: readonly string[], options: FairnessEvalCommandOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
@@ -71,7 +74,12 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
 
   let config: CoreConfig;
   try {
-    config = parseCoreConfig({ ...env, ...(values.generator !== undefined ? { GENERATOR: values.generator } : {}) });
+    config = parseCoreConfig({
+      ...env,
+      ...(values.generator !== undefined ? { GENERATOR: values.generator } : {}),
+      ...(threshold !== undefined ? { FAIRNESS_THRESHOLD: String(threshold) } : {}),
+      ...(maxVariants !== undefined ? { FAIRNESS_MAX_VARIANTS: String(maxVariants) } : {}),
+    });
   } catch (error) {
     console.error(`eval fairness: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
@@ -79,28 +87,27 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
 
   const started = performance.now();
   const questions = await loadFairnessQuestions(values.questions);
-  const retrieval = await buildDemoRetrieval(values.corpus);
-  const created = createGenerator(config.generator, { fallback: new ExtractiveGenerator(), redact: (text) => redactPersonalData(text).text, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const extractive = new ExtractiveGenerator();
+  const created = createGenerator(config.generator, { fallback: extractive, redact: (text) => redactPersonalData(text).text, ...(options.fetch ? { fetch: options.fetch } : {}) });
   if (!values.json) console.log(`generator: ${created.description}`);
+  const pipeline = await buildDemoPipeline({ corpusPath: values.corpus, config, generator: created.generator, fallbackGenerator: extractive }).catch(async (error: unknown) => {
+    await created.close();
+    throw error;
+  });
   try {
     await created.warmUp();
-    const result = await evaluateFairness(
-      {
-        retrieve: (query) => retrieval.retrieve(query),
-        generator: created.generator,
-        embedder: retrieval.embedder,
-        // As the advice pipeline does (core/advice/answer-question.ts); --raw measures without it.
-        ...(values.raw ? {} : { prepareQuery: (query: string) => neutralizeQuestion(query).text }),
-      },
-      questions,
-      { limit, split, threshold: threshold ?? config.FAIRNESS_THRESHOLD, maxVariants: maxVariants ?? config.FAIRNESS_MAX_VARIANTS },
-    );
+    // --raw: the generator on the borrower's own words, without the pipeline's neutralisation.
+    const deps = values.raw ? { ...pipeline.deps, neutralizeQuestions: false } : pipeline.deps;
+    const result = await evaluateFairness({ pipeline: deps, embedder: pipeline.servingEmbedder }, questions, { limit, split, threshold: config.FAIRNESS_THRESHOLD });
     const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
     if (values.json) {
-      console.log(JSON.stringify({ ...result, split: split ?? 'all', neutralized: !values.raw, generatorDescription: created.description, seconds, perQuestion: values.verbose ? result.perQuestion : result.perQuestion.map(({ id, attribute, consistency }) => ({ id, attribute, consistency })) }));
+      console.log(JSON.stringify({ ...result, split: split ?? 'all', neutralized: !values.raw, generatorDescription: created.description, seconds, perQuestion: values.verbose ? result.perQuestion : result.perQuestion.map(({ id, attribute, consistency, legitimate, ruleStated }) => ({ id, attribute, consistency, legitimate, ruleStated })) }));
       return 0;
     }
-    console.log(`fairness suite${split ? ` (${split} split)` : ''}${values.raw ? ' without neutralisation' : ''}: ${result.questions} questions, ${result.variants} variants, generator ${result.generator}, threshold ${result.threshold}, corpus ${retrieval.documents} documents`);
+    console.log(
+      `fairness suite${split ? ` (${split} split)` : ''}${values.raw ? ' without neutralisation' : ''}: ${result.questions} questions held to consistency (${result.variants} variants) and ${result.legitimate.questions} where the characteristic bears on a rule, ` +
+        `generator ${result.generator}, threshold ${result.threshold}, retrieval ${config.RETRIEVAL} top ${config.RETRIEVAL_TOP_K}, counterfactual check ${config.FAIRNESS_COUNTERFACTUAL}, corpus ${pipeline.documents} documents`,
+    );
     console.table(
       Object.fromEntries(
         result.perQuestion.map((question) => [
@@ -108,6 +115,7 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
           {
             attribute: question.attribute,
             consistency: question.consistency,
+            rule: question.legitimate === undefined ? '' : `${question.legitimate}: ${question.ruleStated ? 'stated' : 'NOT stated'}`,
             flagged: `${question.variants.filter((variant) => variant.flagged).length}/${question.variants.length}`,
             ...(values.verbose ? { scores: question.variants.map((variant) => variant.score).join(' ') } : {}),
           },
@@ -117,12 +125,13 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
     console.table(result.byAttribute);
     console.log(
       `overall consistency ${result.consistency} (questions consistent: ${result.consistentRate}); ` +
+        `legitimate questions stating the rule in every answer: ${result.legitimate.ruleStatedRate} (of ${result.legitimate.questions}); ` +
         `flag rate ${result.flagRate} (conditioning ${result.flagRateByReason.conditioning}, mentions ${result.flagRateByReason.mentions}, counterfactual ${result.flagRateByReason.counterfactual}); ` +
         `neutral answers returned ${result.neutralAnswerRate}; variants with a fallback answer ${result.degradedRate}; ${seconds}s`,
     );
     return 0;
   } finally {
-    retrieval.close();
+    await pipeline.close();
     await created.close();
   }
 }

@@ -42,6 +42,30 @@ export interface AdviceDependencies {
 
 const redact = (text: string) => redactPersonalData(text).text;
 
+/** Hits scoring at or below this cosine are not shown as sources (dense retrieval only). */
+const DENSE_SCORE_FLOOR = 0.05;
+
+/** The advice pipeline's settings that involve no I/O: what every answer is retrieved, budgeted and checked with. */
+export type AdvicePipelineSettings = Pick<AnswerQuestionDeps, 'biasChecker' | 'topK' | 'minScore' | 'fairness' | 'budgetMs'>;
+
+/**
+ * The pipeline settings from the config, written once for the service (createAdvice) and the
+ * evals over the demo corpus (core/eval/demo-pipeline.ts), so an eval measures exactly what the
+ * service runs: RETRIEVAL_TOP_K, the dense score floor, the lexicon bias checker, the
+ * counterfactual check's mode, threshold and variant budget (FAIRNESS_*), and one generation
+ * budget (LLM_BUDGET_MS) shared by the answer and its fairness re-asks (none for the extractive
+ * generator).
+ */
+export function advicePipelineSettings(config: Pick<CoreConfig, 'generator' | 'RETRIEVAL_TOP_K' | 'FAIRNESS_COUNTERFACTUAL' | 'FAIRNESS_THRESHOLD' | 'FAIRNESS_MAX_VARIANTS'>): AdvicePipelineSettings {
+  return {
+    biasChecker: new LexiconBiasChecker(),
+    topK: config.RETRIEVAL_TOP_K,
+    minScore: DENSE_SCORE_FLOOR,
+    fairness: { mode: config.FAIRNESS_COUNTERFACTUAL, threshold: config.FAIRNESS_THRESHOLD, maxVariants: config.FAIRNESS_MAX_VARIANTS },
+    budgetMs: config.generator.kind === 'extractive' ? undefined : (config.generator.resilience.budgetMs ?? DEFAULT_BUDGET_MS),
+  };
+}
+
 export async function createAdvice(config: AdviceConfig, dependencies: AdviceDependencies): Promise<Advice> {
   const { sql, redis, audit, logger } = dependencies;
   const closers = createClosers();
@@ -57,9 +81,9 @@ export async function createAdvice(config: AdviceConfig, dependencies: AdviceDep
         }
       : {}),
   });
-  const biasChecker = new LexiconBiasChecker();
+  const settings = advicePipelineSettings(config);
   // Compile the checker's patterns now, not on the first borrower's request.
-  await biasChecker.check({ query: 'warm-up', answer: 'warm-up' });
+  await settings.biasChecker.check({ query: 'warm-up', answer: 'warm-up' });
   const fairnessMetrics = registerFairnessMetrics(metrics.registry);
 
   const extractive = new ExtractiveGenerator();
@@ -87,14 +111,9 @@ export async function createAdvice(config: AdviceConfig, dependencies: AdviceDep
     metrics,
     history,
     pipeline: {
+      ...settings,
       generator: created.generator,
       fallbackGenerator: extractive,
-      biasChecker,
-      topK: config.RETRIEVAL_TOP_K,
-      minScore: 0.05,
-      fairness: { mode: config.FAIRNESS_COUNTERFACTUAL, threshold: config.FAIRNESS_THRESHOLD, maxVariants: config.FAIRNESS_MAX_VARIANTS },
-      // The answer and its fairness re-asks share one LLM_BUDGET_MS.
-      budgetMs: config.generator.kind === 'extractive' ? undefined : (config.generator.resilience.budgetMs ?? DEFAULT_BUDGET_MS),
       onBiasReport: (report, context) => {
         fairnessMetrics.observe(report);
         // Flagged answers are logged and audited without the question's or answer's text (personal data); the audit write never holds up the answer.

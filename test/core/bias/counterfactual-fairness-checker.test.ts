@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BiasReportSchema } from '../../../shared/contracts/advice.ts';
 import { CounterfactualFairnessChecker } from '../../../core/bias/counterfactual-fairness-checker.ts';
 import { findProtectedTermSpans } from '../../../core/bias/find-protected-terms.ts';
+import { answerDecidingTerms } from '../../../core/bias/neutralize-question.ts';
 import { LexicalEmbedder } from '../../../core/embedding/lexical-embedder.ts';
 import { ExtractiveGenerator } from '../../../core/generation/extractive-generator.ts';
 import type { GenerationInput, GenerationResult, Generator, Passage, WorkedFigure } from '../../../core/ports/generator.ts';
@@ -208,6 +209,29 @@ describe('CounterfactualFairnessChecker', () => {
       expect(input.figures).toBe(figures);
       expect(input.figureProblems).toBe(figureProblems);
     }
+  });
+
+  it('does not vary a mention whose rule decides the answer (HECM age), and still varies public-assistance income', async () => {
+    const byAge: Generator = {
+      id: 'age-rule',
+      async generate(input) {
+        const text = /\b70\b/u.test(input.query) ? 'At 70 you can get a HECM; the youngest borrower must be 62 [1].' : 'A reverse mortgage pays you from your home equity [1].';
+        return { text, citations: [1], generator: 'age-rule' };
+      },
+    };
+    const checker = new CounterfactualFairnessChecker({ generator: byAge, embedder, unvaried: answerDecidingTerms });
+    const hecm = 'I am 70 years old. How does a reverse mortgage work?';
+    expect([...answerDecidingTerms(hecm)]).toEqual(['70 years old']);
+    const answer = await byAge.generate({ query: hecm, passages });
+    const result = await checker.check({ query: hecm, passages, answer });
+    expect(result.extraGenerations).toBe(0);
+    expect(result.neutralAnswer).toBeUndefined();
+    expect(result.report.flagged).toBe(false);
+    // Without the option the right answer would be flagged and replaced.
+    const naive = await new CounterfactualFairnessChecker({ generator: byAge, embedder }).check({ query: hecm, passages, answer });
+    expect(naive.report.flagged).toBe(true);
+    // Public-assistance income is owed the same answer: it stays varied.
+    expect(answerDecidingTerms('I receive SSI. Can I qualify for an FHA loan with my income?').size).toBe(0);
   });
 
   it('asks the variants concurrently', async () => {
