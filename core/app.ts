@@ -83,8 +83,9 @@ export function createCoreApp(deps: CoreAppDeps) {
     authorize: requireAuthorized(),
     clientIp: (c) => clientIp(c, { trustForwardedFor: deps.admin.trustForwardedFor ?? false }),
     ...(guard ? { guard } : {}),
-    onAnswered: ({ flaggedCharacteristics }) => {
+    onAnswered: ({ flaggedCharacteristics, response }) => {
       for (const characteristic of flaggedCharacteristics) deps.metrics.biasFlags.inc({ characteristic });
+      deps.metrics.advice.observeAnswer(response);
     },
     // History must never fail or slow the answer: written after it, failures logged.
     recordAnswer: ({ userId, query, response }) => {

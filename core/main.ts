@@ -1,4 +1,7 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { drainServer } from './http/drain-server.ts';
+import { createWorkerStatusApp } from './http/worker-status-app.ts';
 import { createFeedWebSocketServer } from './feed/feed-websocket-server.ts';
 import { answerClientErrorsWithProblems } from './http/client-error-responder.ts';
 import { parseCoreConfig } from './config.ts';
@@ -31,21 +34,35 @@ async function main(): Promise<void> {
     await runtime.close();
     return;
   }
+  const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
+  // Should closing hang past the grace period, the process still ends (a non-zero code says it did not stop cleanly).
+  const exitAfterGrace = () => setTimeout(() => process.exit(1), graceMs + 10_000).unref();
   if (mode === 'worker') {
+    // The worker's own /metrics and /health, so Prometheus scrapes it like the API.
+    const status = serve({ fetch: createWorkerStatusApp({ registry: runtime.metrics.registry }).fetch, port: config.WORKER_METRICS_PORT, hostname: config.HOST }, (info) =>
+      logger.info({ port: info.port, host: config.HOST }, `APFA worker metrics on http://${config.HOST}:${info.port}/metrics`),
+    );
     logger.info({ mode, jobs: runtime.runtime.jobs }, 'APFA worker running; SIGTERM finishes the jobs in flight');
     let stopping = false;
     const stopWorker = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      logger.info({ signal }, 'worker shutting down');
-      void runtime.close().finally(() => process.exit(0));
+      exitAfterGrace();
+      logger.info({ signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'worker shutting down: taking no new jobs, finishing those in flight');
+      void (async () => {
+        await runtime.close({ graceMs });
+        await drainServer(status as Server, 1000);
+        logger.info('worker stopped');
+        process.exit(0);
+      })();
     };
     process.on('SIGINT', () => stopWorker('SIGINT'));
     process.on('SIGTERM', () => stopWorker('SIGTERM'));
     return;
   }
   // /admin/ws: @hono/node-server hands WebSocket upgrades to this ws server (noServer mode).
-  const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST, websocket: { server: createFeedWebSocketServer() } }, (info) => {
+  const feedSockets = createFeedWebSocketServer();
+  const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST, websocket: { server: feedSockets } }, (info) => {
     const url = `http://${config.HOST}:${info.port}`;
     logger.info({ port: info.port, host: config.HOST, mode }, `APFA core listening on ${url}`);
     // A person at a terminal gets what is in use and where, in a few aligned lines.
@@ -57,11 +74,17 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      void runtime.close().finally(() => process.exit(0));
-    });
-    setTimeout(() => process.exit(0), 10_000).unref();
+    exitAfterGrace();
+    const deadline = Date.now() + graceMs;
+    logger.info({ signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutting down: accepting no new connections, finishing the requests in flight');
+    void (async () => {
+      for (const socket of feedSockets.clients) socket.close(1001, 'server shutting down');
+      const drained = await drainServer(server as Server, graceMs);
+      if (!drained) logger.warn({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'requests still running after SHUTDOWN_GRACE_SECONDS were cut');
+      await runtime.close({ graceMs: Math.max(1000, deadline - Date.now()) });
+      logger.info('stopped');
+      process.exit(0);
+    })();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

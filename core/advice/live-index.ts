@@ -27,12 +27,18 @@ export interface LiveIndex {
   acquire(): ServingLease | null;
   /** Installs `next`; the previous one is closed once no lease holds it. Returns the previous one. */
   swap(next: ServingIndex): ServingIndex | null;
+  /**
+   * Closes the live index and every retired one, leases or not (the process is stopping: their
+   * search worker threads must end). A later `swap` closes what it is given; `current()` is null.
+   */
+  close(): void;
 }
 
 export function createLiveIndex(initial: ServingIndex | null = null): LiveIndex {
   let current = initial;
   const leases = new Map<ServingIndex, number>();
   const retired = new Set<ServingIndex>();
+  let closed = false;
   const closeIfIdle = (serving: ServingIndex) => {
     if (retired.has(serving) && (leases.get(serving) ?? 0) === 0) {
       retired.delete(serving);
@@ -58,6 +64,10 @@ export function createLiveIndex(initial: ServingIndex | null = null): LiveIndex 
       };
     },
     swap(next) {
+      if (closed) {
+        next.loaded.index.close();
+        return null;
+      }
       const previous = current;
       current = next;
       if (previous && previous !== next) {
@@ -65,6 +75,14 @@ export function createLiveIndex(initial: ServingIndex | null = null): LiveIndex 
         closeIfIdle(previous);
       }
       return previous;
+    },
+    close() {
+      closed = true;
+      const open = new Set([...retired, ...(current ? [current] : [])]);
+      current = null;
+      retired.clear();
+      leases.clear();
+      for (const serving of open) serving.loaded.index.close();
     },
   };
 }

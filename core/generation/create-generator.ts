@@ -149,7 +149,7 @@ export function createGenerator(specInput: GeneratorSpecInput, deps: CreateGener
     provider,
     fallback,
     resilience,
-    ...defined({ onFallback: deps.onFallback, onRetry: deps.onRetry, onCircuitStateChange: deps.onCircuitStateChange }),
+    ...defined({ onFallback: deps.onFallback, onRetry: deps.onRetry, onCircuitStateChange: deps.onCircuitStateChange, onSharedGeneration: deps.onSharedGeneration, onTokens: deps.onTokens }),
   });
   const generator = spec.answerCache.enabled
     ? new CachedGenerator({

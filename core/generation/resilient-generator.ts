@@ -51,6 +51,10 @@ export interface ResilienceEvents {
   onFallback?: (event: { provider: string; reason: FallbackReason }) => void;
   onRetry?: (event: { provider: string; attempt: number; delayMs: number }) => void;
   onCircuitStateChange?: (event: { provider: string; state: CircuitStateName }) => void;
+  /** A caller joined a generation already in flight for the same input (single flight) instead of calling the provider. */
+  onSharedGeneration?: (event: { provider: string }) => void;
+  /** The provider streamed `count` tokens for one generation (streamed generations only). */
+  onTokens?: (event: { provider: string; count: number }) => void;
 }
 
 export interface ResilientGeneratorOptions extends ResilienceEvents {
@@ -135,16 +139,20 @@ export class ResilientGenerator implements Generator {
   }
 
   generate(input: GenerationInput): Promise<GenerationResult> {
-    return this.#flights.run(generationKey(input), { signal: input.signal, onToken: input.onToken }, (signal, emit) =>
+    const key = generationKey(input);
+    if (this.#flights.has(key)) this.#events.onSharedGeneration?.({ provider: this.id });
+    return this.#flights.run(key, { signal: input.signal, onToken: input.onToken }, (signal, emit) =>
       this.#generateShared({ ...input, signal, onToken: emit }),
     );
   }
 
   async #generateShared(input: GenerationInput & { signal: AbortSignal }): Promise<GenerationResult> {
     let streamed = false;
+    let tokens = 0;
     const onToken = input.onToken
       ? (token: string) => {
           streamed = true;
+          tokens++;
           input.onToken?.(token);
         }
       : undefined;
@@ -157,6 +165,7 @@ export class ResilientGenerator implements Generator {
           throw input.signal.aborted ? new CallerGoneError('every caller went away', { cause: error }) : error;
         }
       }, input.signal);
+      if (tokens > 0) this.#events.onTokens?.({ provider: this.id, count: tokens });
       if (result.citations.length > 0) return result;
       reason = 'uncited';
     } catch (error) {

@@ -29,6 +29,11 @@ export class SingleFlight<T> {
     return this.#flights.size;
   }
 
+  /** Whether work for `key` is in flight (a call now would join it). */
+  has(key: string): boolean {
+    return this.#flights.has(key);
+  }
+
   run(key: string, call: SingleFlightCall, work: (signal: AbortSignal, emit: ((token: string) => void) | undefined) => Promise<T>): Promise<T> {
     call.signal?.throwIfAborted();
     let flight = this.#flights.get(key);

@@ -1,62 +1,58 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerAdviceMetrics, type AdviceMetrics } from '../metrics/advice-metrics.ts';
+import { registerEdgeCacheMetrics, type EdgeCacheCounts } from '../metrics/edge-cache-metrics.ts';
+import { registerIndexMetrics, type IndexMetrics } from '../metrics/index-metrics.ts';
+import { registerJobMetrics, type JobMetrics } from '../metrics/job-metrics.ts';
 
-/** Metric names follow the design notes (apfa_*). One registry per app instance. */
+/**
+ * The service's metrics (apfa_*): one prom-client registry per process, created once by the
+ * composition root. Domain code never imports prom-client: it is handed the observer functions
+ * of `advice`, `index` and `jobs`. docs/operations.md lists every family.
+ */
 export interface CoreMetrics {
   registry: Registry;
   requests: Counter<'method' | 'route' | 'status'>;
   responseTime: Histogram<'method' | 'route'>;
+  /** HTTP requests being handled now. */
+  inFlight: Gauge;
   pipelineStage: Histogram<'stage'>;
-  faissSearch: Histogram;
-  indexVectors: Gauge;
-  indexMemoryBytes: Gauge;
   biasFlags: Counter<'characteristic'>;
   /** Seconds from a `POST /v1/advice/stream` request to its first token (retrieval and prompt evaluation included). */
   generationFirstToken: Histogram;
   /** Advice streams that ended with an `error` event, by problem code. */
   adviceStreamErrors: Counter<'code'>;
+  /** Answers by outcome, tokens, circuit breakers, semantic cache and single flight. */
+  advice: AdviceMetrics;
+  /** The live index, search latency, swaps and the migration outlook. */
+  index: IndexMetrics;
+  /** Queue depths, live workers, job durations and outcomes, embedding batches. */
+  jobs: JobMetrics;
 }
 
 export interface CreateMetricsOptions {
   /** Reads edge answer-cache counters (the Worker cannot be scraped, so it counts in Redis). */
-  readEdgeCacheCounters?: () => Promise<{ hits: number; misses: number } | null>;
+  readEdgeCacheCounters?: () => Promise<EdgeCacheCounts | null>;
+  /** Node process metrics (CPU, memory, event loop, GC) as apfa_process_*. */
   defaultMetrics?: boolean;
+  /** Told when a metric source (Redis, the job runner) cannot be read at scrape time. */
+  onReadError?: (error: unknown) => void;
 }
 
 export function createMetrics(options: CreateMetricsOptions = {}): CoreMetrics {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'apfa_process_' });
-  const read = options.readEdgeCacheCounters;
-  let lastCounters: { hits: number; misses: number } | null = null;
-  const refreshCounters = async () => {
-    if (!read) return null;
-    try {
-      lastCounters = (await read()) ?? lastCounters;
-    } catch {
-      // Keep the last known values when Redis is unreachable; scraping must not fail.
-    }
-    return lastCounters;
-  };
-  new Gauge({
-    name: 'apfa_cache_hits_total',
-    help: 'Edge answer-cache hits, as counted by the edge Worker in Redis.',
-    registers: [registry],
-    async collect() {
-      const counters = await refreshCounters();
-      this.set(counters?.hits ?? 0);
-    },
-  });
-  new Gauge({
-    name: 'apfa_cache_misses_total',
-    help: 'Edge answer-cache misses, as counted by the edge Worker in Redis.',
-    registers: [registry],
-    collect() {
-      this.set(lastCounters?.misses ?? 0);
-    },
-  });
+  registerEdgeCacheMetrics(registry, options.readEdgeCacheCounters);
+  const advice = registerAdviceMetrics(registry);
+  const index = registerIndexMetrics(registry);
+  const jobs = registerJobMetrics(registry, options.onReadError ? { onError: options.onReadError } : {});
   return {
     registry,
+    advice,
+    index,
+    jobs,
+    inFlight: new Gauge({ name: 'apfa_requests_in_flight', help: 'HTTP requests being handled now.', registers: [registry] }),
     requests: new Counter({
       name: 'apfa_requests_total',
       help: 'HTTP requests by method, route and status.',
@@ -77,14 +73,6 @@ export function createMetrics(options: CreateMetricsOptions = {}): CoreMetrics {
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
-    faissSearch: new Histogram({
-      name: 'apfa_faiss_search_seconds',
-      help: 'FAISS search latency.',
-      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
-      registers: [registry],
-    }),
-    indexVectors: new Gauge({ name: 'apfa_index_vector_count', help: 'Vectors in the live index.', registers: [registry] }),
-    indexMemoryBytes: new Gauge({ name: 'apfa_index_memory_bytes', help: 'Serialized size of the live index.', registers: [registry] }),
     biasFlags: new Counter({
       name: 'apfa_bias_flags_total',
       help: 'Protected-characteristic flags raised in answers, by characteristic.',
@@ -119,9 +107,11 @@ export function adviceStreamObservers(metrics: CoreMetrics): { observeFirstToken
 export function metricsMiddleware(metrics: CoreMetrics): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
+    metrics.inFlight.inc();
     try {
       await next();
     } finally {
+      metrics.inFlight.dec();
       let route = 'unmatched';
       try {
         const matched = routePath(c, -1);

@@ -9,6 +9,8 @@ import type { ObjectStore } from '../ports/object-store.ts';
 import type { BuildEmbedders } from './build-embedders.ts';
 import type { ConfiguredJobRunner } from './create-job-runner.ts';
 import type { JobEvent } from './job-events.ts';
+import type { JobObserver } from './job-observer.ts';
+import { observedProcessors } from './observed-processors.ts';
 import { jobIds } from './job-ids.ts';
 import { JOB_QUEUE } from '../../shared/contracts/jobs.ts';
 import { resultOf } from './job-results.ts';
@@ -50,6 +52,8 @@ export interface JobSystemOptions {
    * createProcessSandbox); closed with the job system. Without it they run inline.
    */
   sandbox?: ProcessorSandbox | undefined;
+  /** Told each job run's duration, each outcome of this process's workers, each embedding batch (metrics). */
+  observer?: JobObserver | undefined;
   logger: Logger;
   now?: () => Date;
 }
@@ -114,8 +118,19 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
           report: (queue, counts) => emit({ type: 'queue.depth', queue, counts, at: now().toISOString() }),
           onError: (error) => options.logger.warn({ err: error }, 'could not read queue depths'),
         });
+  const { observer } = options;
+  // Outcomes are counted where the workers run (their local events); a producer hears every worker's and would count them twice.
+  const countsOutcomes = role === 'all' && observer?.onJobOutcome !== undefined;
   const onRunnerEvent = (event: RunnerEvent) => {
     const at = now().toISOString();
+    if (countsOutcomes && event.type !== 'progress') {
+      const outcome = event.type === 'failed' ? (event.willRetry ? 'retried' : 'failed') : event.type;
+      observer?.onJobOutcome?.({ queue: event.queue, name: event.name, outcome });
+    }
+    if (event.type === 'stalled') {
+      options.logger.warn({ jobId: event.jobId, job: event.name, queue: event.queue }, 'job stalled (its worker stopped renewing the lock); put back to run again');
+      return;
+    }
     if (event.type !== 'progress') depths?.touch(event.queue);
     if (event.type === 'progress') emit({ type: 'job.progress', queue: event.queue, jobId: event.jobId, name: event.name, progress: event.progress, at });
     if (event.type === 'failed') {
@@ -155,7 +170,8 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     now,
     logger: options.logger,
   });
-  const processors = sandbox ? sandboxProcessors(inline, sandbox) : inline;
+  const placed = sandbox ? sandboxProcessors(inline, sandbox) : inline;
+  const processors = observer ? observedProcessors(placed, observer) : placed;
 
   const retry = retryPolicy(settings);
   const add = async (job: AnyJobSpec) => {

@@ -27,7 +27,9 @@ export type Processors = { [N in JobName]: Processor<N> };
 export type RunnerEvent =
   | { type: 'progress'; queue: QueueName; jobId: string; name: string; progress: number | Record<string, unknown> }
   | { type: 'completed'; queue: QueueName; jobId: string; name: string; result: unknown }
-  | { type: 'failed'; queue: QueueName; jobId: string; name: string; error: string; attemptsMade: number; willRetry: boolean };
+  | { type: 'failed'; queue: QueueName; jobId: string; name: string; error: string; attemptsMade: number; willRetry: boolean }
+  /** A job whose worker stopped renewing its lock (it died or was killed) was put back to run again (BullMQ only). */
+  | { type: 'stalled'; queue: QueueName; jobId: string; name: string };
 
 /** Where runner events come from. A listener that throws is logged and does not stop the others. */
 export interface RunnerEvents {

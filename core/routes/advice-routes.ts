@@ -15,7 +15,8 @@ export interface AdviceRouteDeps {
   guard?: MiddlewareHandler;
   /** The caller's IP for the audit of flagged answers (core/audit/client-ip.ts); null when unknown. */
   clientIp?: (c: Context) => string | null;
-  onAnswered?: (result: { flaggedCharacteristics: string[] }) => void;
+  /** Told about every answer sent (metrics): its flagged characteristics and the response. */
+  onAnswered?: (result: { flaggedCharacteristics: string[]; response: AdviceResponse }) => void;
   /** Keeps the answered question in the caller's advice history (user id from the verified token). */
   recordAnswer?: (answered: { userId: string; query: string; response: AdviceResponse }) => void;
 }
@@ -41,7 +42,7 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
       const query = assertQueryAllowed(request.query);
       const user = c.get('user');
       const response = await answerQuestion(deps.pipeline, { ...request, query }, c.req.raw.signal, undefined, { userId: user.sub, username: user.username, requestId: c.get('requestId'), clientIp: deps.clientIp?.(c) ?? null });
-      deps.onAnswered?.({ flaggedCharacteristics: response.bias.flags.filter((flag) => flag.location === 'answer').map((flag) => flag.characteristic) });
+      deps.onAnswered?.({ flaggedCharacteristics: response.bias.flags.filter((flag) => flag.location === 'answer').map((flag) => flag.characteristic), response });
       deps.recordAnswer?.({ userId: c.get('user').sub, query, response });
       return c.json(response, 200);
     },

@@ -78,7 +78,7 @@ export function adviceStreamRoutes(deps: AdviceStreamRouteDeps) {
               void send('token', { text });
             },
           }, { userId: user.sub, username: user.username, requestId: c.get('requestId'), clientIp: deps.clientIp?.(c) ?? null });
-          deps.onAnswered?.({ flaggedCharacteristics: response.bias.flags.filter((flag) => flag.location === 'answer').map((flag) => flag.characteristic) });
+          deps.onAnswered?.({ flaggedCharacteristics: response.bias.flags.filter((flag) => flag.location === 'answer').map((flag) => flag.characteristic), response });
           deps.recordAnswer?.({ userId: c.get('user').sub, query, response });
           await send('done', response);
         } catch (error) {

@@ -1,5 +1,3 @@
-import type { Redis } from 'ioredis';
-import { edgeCacheCounterKeys } from '../../shared/cache/edge-cache-counter-keys.ts';
 import type { AnswerQuestionDeps } from '../advice/answer-question.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { flaggedAnswerAuditEntry } from '../audit/fairness-audit.ts';
@@ -11,7 +9,7 @@ import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
 import { DEFAULT_BUDGET_MS } from '../generation/resilient-generator.ts';
 import { createAdviceHistory, type AdviceHistory } from '../history/advice-history.ts';
 import { startHistoryRetention } from '../history/history-retention.ts';
-import { createMetrics, type CoreMetrics } from '../http/metrics.ts';
+import type { CoreMetrics } from '../http/metrics.ts';
 import type { Logger } from '../logger.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
 import { redactPersonalData } from '../privacy/personal-data.ts';
@@ -33,11 +31,12 @@ export interface Advice {
 
 export interface AdviceDependencies {
   sql: SqlClient;
-  redis: Redis | null;
   audit: AuditLog;
   logger: Logger;
   /** Whether this process answers (history retention runs only there). */
   serves: boolean;
+  /** The process's metrics (createRuntimeMetrics): answering records into them. */
+  metrics: CoreMetrics;
 }
 
 const redact = (text: string) => redactPersonalData(text).text;
@@ -67,20 +66,8 @@ export function advicePipelineSettings(config: Pick<CoreConfig, 'generator' | 'R
 }
 
 export async function createAdvice(config: AdviceConfig, dependencies: AdviceDependencies): Promise<Advice> {
-  const { sql, redis, audit, logger } = dependencies;
+  const { sql, audit, logger, metrics } = dependencies;
   const closers = createClosers();
-  const counters = edgeCacheCounterKeys(config.KEY_PREFIX);
-  const metrics = createMetrics({
-    defaultMetrics: true,
-    ...(redis
-      ? {
-          readEdgeCacheCounters: async () => {
-            const [hits, misses] = await redis.mget(counters.hit, counters.miss);
-            return { hits: Number(hits ?? 0), misses: Number(misses ?? 0) };
-          },
-        }
-      : {}),
-  });
   const settings = advicePipelineSettings(config);
   // Compile the checker's patterns now, not on the first borrower's request.
   await settings.biasChecker.check({ query: 'warm-up', answer: 'warm-up' });
@@ -90,10 +77,18 @@ export async function createAdvice(config: AdviceConfig, dependencies: AdviceDep
   const created = createGenerator(config.generator, {
     fallback: extractive,
     redact,
-    onCircuitStateChange: ({ provider, state }) => logger.warn({ provider, state }, 'generator circuit changed state'),
+    onCircuitStateChange: (event) => {
+      metrics.advice.onCircuitStateChange(event);
+      logger.warn({ provider: event.provider, state: event.state }, 'generator circuit changed state');
+    },
+    onAnswerCacheLookup: (event) => metrics.advice.onAnswerCacheLookup(event),
+    onSharedGeneration: (event) => metrics.advice.onSharedGeneration(event),
+    onTokens: (event) => metrics.advice.onTokens(event),
     onFallback: ({ provider, reason }) => logger.warn({ provider, reason }, 'generator fell back to the extractive answer'),
   });
   closers.add(() => created.close());
+  const circuit = created.circuitState();
+  if (circuit) metrics.advice.onCircuitStateChange({ provider: created.generator.id, state: circuit });
   await created.warmUp().catch((error: unknown) => logger.error({ err: error }, 'could not warm up the generator; answers fall back to extractive until it loads'));
 
   const history = createAdviceHistory({ sql, retentionDays: config.HISTORY_RETENTION_DAYS, redact });

@@ -9,6 +9,7 @@ import { providerBuildEmbedders, type BuildEmbedders } from '../jobs/build-embed
 import { createJobRunner } from '../jobs/create-job-runner.ts';
 import { createJobSystem, type JobSystem } from '../jobs/create-job-system.ts';
 import type { JobEvent } from '../jobs/job-events.ts';
+import type { JobObserver } from '../jobs/job-observer.ts';
 import { jobSettingsFromEnv, type JobSettings } from '../jobs/job-settings.ts';
 import { createConfiguredSandbox } from '../jobs/sandbox/configured-sandbox.ts';
 import type { Logger } from '../logger.ts';
@@ -36,7 +37,12 @@ export interface Indexing {
   /** Resolves when no indexing job is waiting, delayed or running. */
   whenIdle(): Promise<void>;
   describe: { jobs: string; jobSandbox: string; liveFeed: string };
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for those in flight; after `graceMs` (default: no limit) the
+   * sandboxed ones are stopped (they fail and are retried) and inline ones are left running for
+   * the process exit to end (BullMQ puts them back when their lock expires). Nothing is lost.
+   */
+  close(options?: { graceMs?: number | undefined }): Promise<void>;
 }
 
 export interface IndexingDependencies {
@@ -58,6 +64,8 @@ export interface IndexingDependencies {
   onEvent?: (event: JobEvent) => void;
   /** The live feed to publish to instead of the configured one (tests); the caller closes it. */
   feed?: EventFeed;
+  /** Told each job run, outcome and embedding batch (metrics). */
+  jobObserver?: JobObserver;
   /** Queue a sync of the corpus at start where workers run (default true). */
   initialSync?: boolean;
 }
@@ -115,6 +123,7 @@ export async function createIndexing(config: IndexingConfig, dependencies: Index
     // queue.depth on the live feed as jobs finish: at most one counts read a second.
     queueDepthIntervalMs: 1000,
     sandbox,
+    observer: dependencies.jobObserver,
     logger,
   });
   const started = await jobs.start();
@@ -137,6 +146,26 @@ export async function createIndexing(config: IndexingConfig, dependencies: Index
       jobSandbox: sandbox ? sandbox.kind : mode === 'api' ? 'none (api mode runs no jobs)' : 'inline (JOB_SANDBOX=off)',
       liveFeed: feed.kind,
     },
-    close: () => closers.close(),
+    async close(options = {}) {
+      const closing = closers.close();
+      if (options.graceMs === undefined || (await settlesWithin(closing, options.graceMs))) return closing;
+      logger.warn({ graceMs: options.graceMs }, 'jobs still running after SHUTDOWN_GRACE_SECONDS: stopping them; they are retried (BullMQ: by the next worker)');
+      await sandbox?.close({ force: true });
+      // Inline processors cannot be interrupted: the process exit ends them and their lock expires.
+      await settlesWithin(closing, 2000);
+    },
   };
+}
+
+/** Whether `promise` settles within `ms` (it keeps running either way). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -4,6 +4,7 @@ import { createSerialQueue } from '../concurrency/serial-queue.ts';
 import type { CoreConfig } from '../config.ts';
 import { createEmbedderProvider, type EmbedderProvider } from '../embedding/embedder-provider.ts';
 import { loadIndex } from '../index/load-index.ts';
+import { observedVectorIndex } from '../index/observed-vector-index.ts';
 import { ThreadedIndex } from '../index/threaded-index.ts';
 import { createIndexRepository, type IndexRepository } from '../indexing/index-repository.ts';
 import type { Logger } from '../logger.ts';
@@ -44,18 +45,26 @@ export interface ServingDependencies {
   logger: Logger;
   /** Embedders to use instead of the configured provider (tests). */
   embedders?: EmbedderProvider;
+  /** Told each vector search's duration (the search-latency metric). */
+  observeSearch?: (seconds: number) => void;
+  /** Told each activation's duration and outcome (the swap metrics); skipped activations (version already live) are not told. */
+  observeSwap?: (event: { seconds: number; outcome: 'success' | 'failure' }) => void;
 }
 
 export async function createServing(config: ServingConfig, dependencies: ServingDependencies): Promise<Serving> {
   const { store, redis, logger } = dependencies;
   const closers = createClosers();
   const publisher = redis ? createRedisLiveVersionPublisher(redis, config.KEY_PREFIX) : noLiveVersionPublisher;
+  const { observeSearch, observeSwap } = dependencies;
   const repository = createIndexRepository(store, {
     // Large indexes are searched on a worker thread so a 40 ms Flat scan never blocks HTTP.
-    loadVectors: (bytes, manifest) =>
-      manifest.count >= config.SEARCH_WORKER_MIN_VECTORS
-        ? ThreadedIndex.load(bytes, { onError: (error) => logger.error({ err: error, version: manifest.version }, 'search worker failed') })
-        : loadIndex(bytes),
+    loadVectors: async (bytes, manifest) => {
+      const index =
+        manifest.count >= config.SEARCH_WORKER_MIN_VECTORS
+          ? await ThreadedIndex.load(bytes, { onError: (error) => logger.error({ err: error, version: manifest.version }, 'search worker failed') })
+          : loadIndex(bytes);
+      return observeSearch ? observedVectorIndex(index, observeSearch) : index;
+    },
   });
   const embedders =
     dependencies.embedders ??
@@ -66,14 +75,23 @@ export async function createServing(config: ServingConfig, dependencies: Serving
     retrieval: { mode: config.RETRIEVAL, ...(config.HYBRID_FUSION ? { fusion: config.HYBRID_FUSION } : {}) },
   });
   const live = createLiveIndex();
-  closers.add(() => live.current()?.loaded.index.close());
+  // Closes the live version and every retired one still held by a request (their search worker threads included).
+  closers.add(() => live.close());
   const servingVersion = () => live.current()?.loaded.manifest.version ?? null;
   // The poller, the swap channel, the admin API and in-process publish jobs all activate through this one queue.
   const activations = createSerialQueue();
   const activate = (version: string) =>
     activations.run(async () => {
       if (servingVersion() === version) return;
-      await activateVersion({ repository, live, version, publisher, logger, prepare });
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
+      try {
+        await activateVersion({ repository, live, version, publisher, logger, prepare });
+      } catch (error) {
+        observeSwap?.({ seconds: seconds(), outcome: 'failure' });
+        throw error;
+      }
+      observeSwap?.({ seconds: seconds(), outcome: 'success' });
     });
 
   return {

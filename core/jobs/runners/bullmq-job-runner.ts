@@ -341,6 +341,13 @@ export class BullmqJobRunner implements JobRunner {
       const willRetry = !(error instanceof UnrecoverableError) && job.attemptsMade < attempts;
       this.#emit({ type: 'failed', queue, jobId: job.id ?? '', name: job.name, error: error.message, attemptsMade: job.attemptsMade, willRetry });
     });
+    // Emitted by whichever worker's stalled check found the job (its own worker may be gone).
+    worker.on('stalled', (jobId) => {
+      void this.#queues[queue]
+        .getJob(jobId)
+        .catch(() => undefined)
+        .then((job) => this.#emit({ type: 'stalled', queue, jobId, name: job?.name ?? jobId.split('.')[0] ?? 'unknown' }));
+    });
   }
 
   #listenGlobally(queue: QueueName): QueueEvents {
