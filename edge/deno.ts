@@ -5,6 +5,7 @@
 import { createEdgeApp } from './app.ts';
 import { parseEdgeConfig } from './config.ts';
 import { createEdgeDeps } from './create-edge-deps.ts';
+import type { ClientAddressBindings } from './http/client-ip.ts';
 import { toHonoExecutionContext, type ExecutionContextLike } from './http/execution-context.ts';
 
 /** The slice of the Deno namespace used here, so tsc needs no Deno types. */
@@ -12,7 +13,7 @@ declare const Deno: {
   env: { toObject(): Record<string, string> };
   serve(
     options: { port: number; hostname: string; onListen?: (address: { hostname: string; port: number }) => void },
-    handler: (request: Request) => Response | Promise<Response>,
+    handler: (request: Request, info: { remoteAddr: { hostname: string; port: number } }) => Response | Promise<Response>,
   ): { finished: Promise<void>; shutdown(): Promise<void> };
   addSignalListener(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void;
   exit(code?: number): never;
@@ -42,7 +43,11 @@ const server = Deno.serve(
     hostname: env.HOST ?? '127.0.0.1',
     onListen: ({ hostname, port }) => console.log(JSON.stringify({ msg: 'APFA edge listening', url: `http://${hostname}:${port}` })),
   },
-  (request) => app.fetch(request, env, executionContext),
+  // The socket peer: rate limits never trust X-Forwarded-For or CF-Connecting-IP, which any client can send here.
+  (request, info) => {
+    const bindings: ClientAddressBindings = { clientAddress: info.remoteAddr.hostname };
+    return app.fetch(request, bindings, executionContext);
+  },
 );
 
 const stop = () => {

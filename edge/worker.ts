@@ -8,6 +8,7 @@ import { problemResponse } from '../shared/errors/problem.ts';
 import { createEdgeApp, type EdgeApp } from './app.ts';
 import { parseEdgeConfig } from './config.ts';
 import { createEdgeDeps } from './create-edge-deps.ts';
+import type { ClientAddressBindings } from './http/client-ip.ts';
 import { toHonoExecutionContext, type ExecutionContextLike } from './http/execution-context.ts';
 
 /** Bindings declared in wrangler.toml ([vars]) and set with `wrangler secret put` / .dev.vars. */
@@ -58,6 +59,9 @@ export default {
       console.error(error instanceof Error ? error.message : 'invalid edge configuration');
       return problemResponse(new AppError('internal', { detail: 'The edge is misconfigured.' }), new URL(request.url).pathname);
     }
-    return app.fetch(request, env, toHonoExecutionContext(ctx));
+    // Cloudflare sets CF-Connecting-IP on every request it forwards, overwriting one a client sent.
+    // (Under `wrangler dev`, Miniflare keeps a client's own header: local development only.)
+    const bindings: ClientAddressBindings = { clientAddress: request.headers.get('cf-connecting-ip') };
+    return app.fetch(request, bindings, toHonoExecutionContext(ctx));
   },
 };

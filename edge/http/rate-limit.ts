@@ -9,8 +9,11 @@ export type RateLimiter = Pick<Ratelimit, 'limit'>;
 
 export interface RateLimitOptions<C extends Context> {
   limiter: RateLimiter;
-  /** Whose bucket this request counts against (user id, client IP). */
-  identify: (c: C) => string;
+  /**
+   * Whose bucket this request counts against (user id, client IP). Null: the caller cannot be
+   * identified, and is refused rather than counted in a bucket every such caller would share.
+   */
+  identify: (c: C) => string | null;
   now?: () => number;
 }
 
@@ -39,6 +42,9 @@ export function rateLimit<C extends Context>(options: RateLimitOptions<C>): Midd
   const now = options.now ?? Date.now;
   return async (c, next) => {
     const identifier = options.identify(c as C);
+    if (identifier === null) {
+      throw new AppError('internal', { detail: 'The edge cannot tell who is calling, so it cannot rate-limit this request.' });
+    }
     let result: Awaited<ReturnType<RateLimiter['limit']>>;
     try {
       result = await options.limiter.limit(identifier);

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors/app-error.ts';
 import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import type { CoreClient } from '../core/core-client.ts';
-import { clientIp } from '../http/client-ip.ts';
+import { clientAddress } from '../http/client-ip.ts';
 import { passThrough } from '../http/pass-through.ts';
 import { rateLimit, type RateLimiter } from '../http/rate-limit.ts';
 import type { RequestIdVariables } from '../http/request-id.ts';
@@ -20,8 +20,9 @@ export interface AuthRouteDeps {
 const TOKEN_MEDIA_TYPES = ['application/json', 'application/x-www-form-urlencoded'] as const;
 
 /**
- * POST /v1/auth/token: rate-limited per client IP (password guessing), checked for media type,
- * size and shape, then relayed byte for byte to core, whose status and body come back unchanged.
+ * POST /v1/auth/token: rate-limited per client address as the platform knows it
+ * (edge/http/client-ip.ts; password guessing per account is core's login throttle), checked for
+ * media type, size and shape, then relayed byte for byte to core, whose status and body come back unchanged.
  */
 export function authRoutes(deps: AuthRouteDeps) {
   const app = new OpenAPIHono<{ Variables: RequestIdVariables }>({ defaultHook: validationHook });
@@ -32,7 +33,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       summary: 'Issue tokens (relayed to core; OAuth2 password and refresh_token grants)',
       tags: ['auth'],
       middleware: [
-        rateLimit({ limiter: deps.limiter, identify: (c) => clientIp(c.req.raw.headers), now: deps.now }),
+        rateLimit({ limiter: deps.limiter, identify: (c) => clientAddress(c), now: deps.now }),
         jsonBodyGuard({ maxBytes: MAX_BODY_BYTES, mediaTypes: TOKEN_MEDIA_TYPES }),
       ] as const,
       request: {

@@ -149,12 +149,14 @@ describe('edge (workerd) when core goes down', () => {
   beforeAll(async () => {
     upstash = await startEdgeUpstash();
     const prefix = upstash.uniquePrefix('e2e-down');
-    core = await startCore({ REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix });
+    // With REDIS_URL core requires the edge's signature by default.
+    core = await startCore({ REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix, EDGE_SHARED_SECRET: SECRET });
     edge = await startEdge({
       bindings: {
         CORE_URL: core.url,
         UPSTASH_REDIS_REST_URL: upstash.url,
         UPSTASH_REDIS_REST_TOKEN: upstash.token,
+        EDGE_SHARED_SECRET: SECRET,
         KEY_PREFIX: prefix,
         LIVE_VERSION_CACHE_MS: '0',
         CORE_TIMEOUT_MS: '2000',

@@ -40,6 +40,8 @@ describe('edge under Deno (edge/deno.ts)', () => {
           UPSTASH_REDIS_REST_URL: upstash.url,
           UPSTASH_REDIS_REST_TOKEN: upstash.token,
           KEY_PREFIX: upstash.uniquePrefix('deno'),
+          AUTH_RATE_LIMIT_REQUESTS: '3',
+          AUTH_RATE_LIMIT_WINDOW: '1 h',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -79,6 +81,15 @@ describe('edge under Deno (edge/deno.ts)', () => {
     expect(events.map((event) => event.event)).toEqual(['meta', 'token', 'token', 'token', 'done']);
     expect(AdviceResponseSchema.parse(events.at(-1)?.data).cached).toBe(false);
     expect(core.callsTo('/v1/advice/stream')).toHaveLength(1);
+  });
+
+  it('rate-limits logins per socket peer: a rotating X-Forwarded-For or CF-Connecting-IP does not get a new bucket', async () => {
+    const login = (n: number) =>
+      fetch(`${url}/v1/auth/token`, jsonPost({ username: 'alice', password: `guess-${n}` }, { 'x-forwarded-for': `198.51.100.${n}`, 'cf-connecting-ip': `203.0.113.${n}` }));
+    const statuses: number[] = [];
+    for (let n = 1; n <= 5; n++) statuses.push((await login(n)).status);
+    expect(statuses.slice(0, 3).every((status) => status !== 429), `${statuses.join(',')}\n${output}`).toBe(true);
+    expect(statuses.slice(3)).toEqual([429, 429]);
   });
 
   it('refuses an invalid body with a 422 problem', async () => {

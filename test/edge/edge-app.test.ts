@@ -314,17 +314,23 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
       expect(core.calls).toHaveLength(0);
     });
 
-    it('rate-limits per client IP (cf-connecting-ip, else first x-forwarded-for)', async () => {
+    it('rate-limits per client address the entry passes, never per a header the client sets; refuses a caller with no address', async () => {
       const edge = createEdgeAppHarness(bindingsFor('token-limit', { AUTH_RATE_LIMIT_REQUESTS: '2', AUTH_RATE_LIMIT_WINDOW: '1 h' }));
-      const login = (headers: Record<string, string>) => edge.request('/v1/auth/token', jsonPost({ username: 'alice', password: 'pw' }, headers));
-      expect((await login({ 'cf-connecting-ip': '203.0.113.7' })).status).toBe(200);
-      expect((await login({ 'x-forwarded-for': '203.0.113.7, 10.0.0.1' })).status).toBe(200);
-      const limited = await login({ 'cf-connecting-ip': '203.0.113.7' });
+      const login = (clientAddress: string | null, headers: Record<string, string> = {}) =>
+        edge.request('/v1/auth/token', jsonPost({ username: 'alice', password: 'pw' }, headers), { clientAddress });
+      expect((await login('203.0.113.7', { 'x-forwarded-for': '198.51.100.1' })).status).toBe(200);
+      expect((await login('203.0.113.7', { 'cf-connecting-ip': '198.51.100.2', 'x-forwarded-for': '198.51.100.3' })).status).toBe(200);
+      const limited = await login('203.0.113.7', { 'cf-connecting-ip': '198.51.100.4', 'x-forwarded-for': '198.51.100.4' });
       expect(limited.status).toBe(429);
       expect((await readProblem(limited)).type).toBe('/problems/rate-limited');
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(limited.headers.get('ratelimit-limit')).toBe('2');
-      expect((await login({ 'cf-connecting-ip': '198.51.100.1' })).status).toBe(200);
+      expect((await login('198.51.100.1')).status).toBe(200);
+      const calls = core.calls.length;
+      const anonymous = await login(null, { 'x-forwarded-for': '198.51.100.9' });
+      expect(anonymous.status).toBe(500);
+      expect((await readProblem(anonymous)).detail).toMatch(/cannot tell who is calling/);
+      expect(core.calls.length).toBe(calls);
     });
 
     it('503 problem when core is down', async () => {
@@ -407,7 +413,7 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
       expect(call?.body).toBe(JSON.stringify(body));
       expect(call?.headers).toMatchObject({ authorization: headers.authorization, 'x-request-id': missId, accept: 'text/event-stream', 'content-type': 'application/json' });
       const signature = await verifyServiceSignature({ secret: SHARED_SECRET, headers: new Headers(call?.headers), method: 'POST', path: '/v1/advice/stream', body: call?.body ?? '' });
-      expect(signature).toEqual({ ok: true });
+      expect(signature).toMatchObject({ ok: true });
 
       const key = await cacheKeyFor(bindings.KEY_PREFIX, body);
       expect(await upstash.redis.ttl(key)).toBeGreaterThan(590);

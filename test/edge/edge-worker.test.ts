@@ -80,6 +80,16 @@ describe('edge Worker bundle in workerd (Miniflare)', () => {
     expect(limited.headers.get('ratelimit-remaining')).toBe('0');
   });
 
+  it('rate-limits logins per CF-Connecting-IP (set by Cloudflare), whatever X-Forwarded-For says', async () => {
+    const login = (cloudflareAddress: string, n: number) =>
+      edge.dispatch('/v1/auth/token', jsonPost({ username: 'alice', password: `guess-${n}` }, { 'cf-connecting-ip': cloudflareAddress, 'x-forwarded-for': `198.51.100.${n}` }));
+    const statuses: number[] = [];
+    for (let n = 1; n <= 11; n++) statuses.push((await login('203.0.113.50', n)).status);
+    expect(statuses.slice(0, 10).includes(429), statuses.join(',')).toBe(false);
+    expect(statuses[10]).toBe(429);
+    expect((await login('203.0.113.51', 12)).status).not.toBe(429);
+  });
+
   it('401 problem for an alg:none token', async () => {
     const response = await edge.dispatch('/v1/advice', jsonPost(question, { authorization: `Bearer ${unsignedToken()}` }));
     expect(response.status).toBe(401);

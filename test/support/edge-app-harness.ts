@@ -13,8 +13,11 @@ export interface EdgeAppHarness {
    * event-stream body is read to its end first (its background work settles only then) and comes
    * back as a buffered copy.
    */
-  request(path: string, init?: RequestInit): Promise<Response>;
+  request(path: string, init?: RequestInit, options?: { clientAddress?: string | null }): Promise<Response>;
 }
+
+/** The caller's address the harness passes as its entry would (edge/http/client-ip.ts), unless a request names another. */
+export const HARNESS_CLIENT_ADDRESS = '192.0.2.10';
 
 export function createEdgeAppHarness(bindings: Record<string, string>, overrides: Partial<EdgeAppDeps> = {}): EdgeAppHarness {
   const deps = { ...createEdgeDeps(parseEdgeConfig(bindings)), ...overrides };
@@ -22,10 +25,11 @@ export function createEdgeAppHarness(bindings: Record<string, string>, overrides
   return {
     app,
     deps,
-    async request(path, init) {
+    async request(path, init, options = {}) {
       const pending: Promise<unknown>[] = [];
       const context: ExecutionContextLike = { waitUntil: (promise) => void pending.push(promise) };
-      const response = await app.request(path, init, bindings, toHonoExecutionContext(context));
+      const clientAddress = options.clientAddress === undefined ? HARNESS_CLIENT_ADDRESS : options.clientAddress;
+      const response = await app.request(path, init, { ...bindings, clientAddress }, toHonoExecutionContext(context));
       if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
         await Promise.allSettled(pending);
         return response;
