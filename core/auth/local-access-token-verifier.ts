@@ -27,6 +27,8 @@ export function createLocalAccessTokenVerifier(
   let lastSet: JsonWebKeySet | undefined;
   let getKey: JWTVerifyGetKey | undefined;
   let lastForcedRefresh = Number.NEGATIVE_INFINITY;
+  // Core issues and verifies on its own clock: no skew allowed (the edge allows a few seconds).
+  const TOKEN_RULES = { now, clockToleranceSeconds: 0 };
 
   const keySet = async (refresh: boolean): Promise<JWTVerifyGetKey> => {
     const set = await keys.jwks({ refresh });
@@ -43,7 +45,7 @@ export function createLocalAccessTokenVerifier(
       audience: TOKEN_AUDIENCE,
       algorithms: [...SIGNING_ALGORITHMS],
       // The same typ, required claims, iat and lifetime rules as the edge's verifier.
-      ...accessTokenVerifyOptions({ now }),
+      ...accessTokenVerifyOptions(TOKEN_RULES),
     });
 
   return {
@@ -62,7 +64,7 @@ export function createLocalAccessTokenVerifier(
           throw unauthorized(reason(retryError));
         }
       }
-      assertTokenLifetime(result.payload as Record<string, unknown>);
+      assertTokenLifetime(result.payload as Record<string, unknown>, TOKEN_RULES);
       const claims = AccessClaimsSchema.safeParse(result.payload);
       if (!claims.success) throw unauthorized('The access token claims are not valid.');
       const { sub, role, username, epoch } = claims.data;

@@ -11,7 +11,8 @@ export interface JsonBodyGuardOptions {
  * Refuses, before any parsing, bodies with the wrong media type or any Content-Encoding but
  * `identity` (415), over the size cap (413, checked on the bytes actually read, not only
  * Content-Length), invalid JSON (400) or JSON that is not an object (422, "The body must be a
- * JSON object."). The text stays cached on the request, so validators read it again for free.
+ * JSON object."); a body the client stops sending midway is a 400 `malformed-request`, never an
+ * unexpected error. The text stays cached on the request, so validators read it again for free.
  */
 export function jsonBodyGuard(options: JsonBodyGuardOptions): MiddlewareHandler {
   const mediaTypes = options.mediaTypes ?? ['application/json'];
@@ -63,7 +64,14 @@ async function readCapped(request: Request, maxBytes: number): Promise<Uint8Arra
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      // The client went away mid-body (workerd: "Network connection lost"): an expected 400, not an unexpected error to log.
+      throw new AppError('malformed-request', { detail: 'The request body could not be read to its end.', cause: error });
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {

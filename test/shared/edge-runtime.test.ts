@@ -79,7 +79,7 @@ describe('shared modules in workerd', () => {
       stale: { ok: false, reason: 'timestamp outside the allowed window' },
     });
     expect(results.token).toEqual({
-      valid: { ok: true, value: { sub: 'user-42', role: 'financial_advisor', username: 'ada', jti: 'jti-workerd', exp: expect.any(Number) } },
+      valid: { ok: true, value: { sub: 'user-42', role: 'financial_advisor', username: 'ada', jti: 'jti-workerd', iat: expect.any(Number), exp: expect.any(Number) } },
       forged: { ok: false, code: 'unauthorized', status: 401, detail: expect.stringMatching(/signature/) },
     });
   });

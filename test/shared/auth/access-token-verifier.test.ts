@@ -54,7 +54,7 @@ async function rejection(verifier: AccessTokenVerifier, jwt: string): Promise<Ap
 describe('createAccessTokenVerifier with a key set', () => {
   it('returns the claims of a valid EdDSA token', async () => {
     const verified = await createAccessTokenVerifier({ keys: jwks }).verify(await token());
-    expect(verified).toEqual({ sub: 'user-1', role: 'user', username: 'alice', jti: 'jti-1', exp: expect.any(Number) });
+    expect(verified).toEqual({ sub: 'user-1', role: 'user', username: 'alice', jti: 'jti-1', iat: expect.any(Number), exp: expect.any(Number) });
     expect(verified.exp).toBeGreaterThan(Date.now() / 1000);
   });
 
@@ -82,9 +82,11 @@ describe('createAccessTokenVerifier with a key set', () => {
 
   it('refuses a token for another audience', async () => {
     const wrongAudience = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'EdDSA', kid: KID })
+      .setProtectedHeader({ alg: 'EdDSA', kid: KID, typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
       .setAudience('another-service')
+      .setIssuedAt()
+      .setJti('jti-1')
       .setExpirationTime('5m')
       .sign(privateKey);
     expect((await rejection(createAccessTokenVerifier({ keys: jwks }), wrongAudience)).detail).toMatch(/audience/);
@@ -93,9 +95,11 @@ describe('createAccessTokenVerifier with a key set', () => {
 
   it('refuses a token from another issuer', async () => {
     const wrongIssuer = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'EdDSA', kid: KID })
+      .setProtectedHeader({ alg: 'EdDSA', kid: KID, typ: 'JWT' })
       .setIssuer('https://evil.example')
       .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt()
+      .setJti('jti-1')
       .setExpirationTime('5m')
       .sign(privateKey);
     expect((await rejection(createAccessTokenVerifier({ keys: jwks }), wrongIssuer)).detail).toMatch(/issuer/);
@@ -152,6 +156,7 @@ describe('createAccessTokenVerifier with an HS256 secret', () => {
       role: 'user',
       username: 'alice',
       jti: 'jti-1',
+      iat: expect.any(Number),
       exp: expect.any(Number),
     });
   });
