@@ -2,17 +2,19 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import { LuaScriptTranslator, sha1Hex } from './lua-shebang.ts';
+import { ratelimitScriptHashes, refusalOf } from './command-allowlist.ts';
 
 type Argument = string | number;
 type Command = [string, ...Argument[]];
 type Reply = { result: unknown } | { error: string };
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const REFUSED = new Set(['flushall', 'flushdb', 'shutdown', 'debug', 'monitor', 'subscribe', 'psubscribe', 'ssubscribe', 'sync', 'psync', 'replicaof', 'slaveof', 'save', 'bgsave', 'bgrewriteaof', 'migrate']);
 
 export interface UpstashBridgeOptions {
   redis: Redis;
   token: string;
+  /** SHA-1s of the Lua scripts EVAL/EVALSHA may run; default the installed @upstash/ratelimit's. */
+  allowedScripts?: ReadonlySet<string>;
 }
 
 export interface UpstashBridge {
@@ -24,11 +26,20 @@ export interface UpstashBridge {
  * A development/test server that speaks Upstash's Redis REST protocol over a real Redis:
  * `POST /` with one command as a JSON array, `POST /pipeline` and `POST /multi-exec` with a list
  * of commands, bearer-token auth, and base64 response encoding when the client asks for it.
+ * Only an allowlist of commands runs (command-allowlist.ts): the edge's, and scripts only when
+ * they are @upstash/ratelimit's, so EVAL cannot smuggle FLUSHALL or CONFIG SET.
  */
 export function createUpstashBridge(options: UpstashBridgeOptions): UpstashBridge {
   const { redis } = options;
   const expected = Buffer.from(`Bearer ${options.token}`);
   const lua = new LuaScriptTranslator();
+  const allowedScripts = options.allowedScripts ?? ratelimitScriptHashes();
+  const validateCommand = (value: unknown): Command => {
+    const command = parseCommand(value);
+    const refusal = refusalOf(command, allowedScripts);
+    if (refusal !== undefined) throw new BridgeInputError(`ERR ${refusal} through the bridge`);
+    return command;
+  };
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -98,15 +109,12 @@ export function createUpstashBridge(options: UpstashBridgeOptions): UpstashBridg
 
 class BridgeInputError extends Error {}
 
-function validateCommand(value: unknown): Command {
+function parseCommand(value: unknown): Command {
   if (!Array.isArray(value) || value.length === 0 || typeof value[0] !== 'string') {
     throw new BridgeInputError('ERR a command must be a JSON array starting with the command name');
   }
   for (const part of value) {
     if (typeof part !== 'string' && typeof part !== 'number') throw new BridgeInputError('ERR command arguments must be strings or numbers');
-  }
-  if (REFUSED.has(value[0].toLowerCase()) || (value[0].toLowerCase() === 'config' && String(value[1]).toLowerCase() !== 'get')) {
-    throw new BridgeInputError(`ERR command ${value[0]} is not allowed through the bridge`);
   }
   return value as Command;
 }

@@ -79,6 +79,44 @@ describe('local Upstash REST bridge with the real Upstash clients', () => {
     expect(await client.get(`${prefix}s`)).toBe('plain value');
   });
 
+  it('runs only allowlisted commands: EVAL, EVALSHA, SCRIPT LOAD and FCALL cannot smuggle FLUSHALL or CONFIG SET', async () => {
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${started.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    await direct.set(`${prefix}canary`, 'still here');
+    const flushScript = "return redis.call('FLUSHALL')";
+    const { createHash } = await import('node:crypto');
+    const sha = createHash('sha1').update(flushScript).digest('hex');
+    const refused: unknown[] = [
+      ['EVAL', flushScript, 0],
+      ['eval_ro', "return redis.call('CONFIG','SET','dir','/tmp')", 0],
+      ['EVAL', `#!lua flags=no-writes\n${flushScript}`, 0],
+      ['EVALSHA', sha, 0],
+      ['SCRIPT', 'LOAD', flushScript],
+      ['SCRIPT', 'FLUSH'],
+      ['FUNCTION', 'LOAD', "#!lua name=x\nredis.register_function('f', function() return redis.call('FLUSHALL') end)"],
+      ['FCALL', 'f', 0],
+      ['CONFIG', 'SET', 'dir', '/tmp'],
+      ['CONFIG', 'GET', 'requirepass'],
+      ['FLUSHDB'],
+      ['KEYS', '*'],
+      ['MODULE', 'LOAD', '/tmp/x.so'],
+      ['ACL', 'SETUSER', 'x', 'on'],
+      ['CLIENT', 'KILL', 'TYPE', 'normal'],
+    ];
+    for (const command of refused) {
+      const single = await post('/', command);
+      expect(single.status, JSON.stringify(command)).toBe(400);
+      expect(JSON.stringify(single.body)).toMatch(/not allowed|not one of/);
+      // Inside a pipeline or a transaction too: the whole batch is refused before anything runs.
+      expect((await post('/pipeline', [['INCR', `${prefix}batch`], command])).status).toBe(400);
+      expect((await post('/multi-exec', [['INCR', `${prefix}batch`], command])).status).toBe(400);
+    }
+    expect(await direct.get(`${prefix}canary`)).toBe('still here');
+    expect(await direct.get(`${prefix}batch`)).toBeNull();
+  });
+
   it('serves @upstash/ratelimit sliding windows, fixed windows and token buckets (Lua with shebang flags)', async () => {
     const sliding = new Ratelimit({ redis: client, limiter: Ratelimit.slidingWindow(10, '60 s'), prefix: `${prefix}rl-sliding`, ephemeralCache: false, analytics: false });
     const results = [];

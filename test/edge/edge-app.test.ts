@@ -363,11 +363,12 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
       const edge = createEdgeAppHarness(bindingsFor('hs256', { JWT_SECRET: secret }));
       const now = Math.floor(Date.now() / 1000);
       const token = await new SignJWT({ role: 'user' })
-        .setProtectedHeader({ alg: 'HS256' })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuer(TOKEN_ISSUER)
         .setAudience(TOKEN_AUDIENCE)
         .setSubject('hs-user')
         .setIssuedAt(now)
+        .setJti(crypto.randomUUID())
         .setExpirationTime(now + 300)
         .sign(new TextEncoder().encode(secret));
       expect((await edge.request('/v1/advice', jsonPost(question('shared secrets'), { authorization: `Bearer ${token}` }))).status).toBe(200);
