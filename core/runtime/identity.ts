@@ -1,6 +1,7 @@
 import { createActiveUserCheck } from '../admin/active-user-check.ts';
 import { createUserDirectory, type UserDirectory } from '../admin/user-directory.ts';
 import { ensureBootstrapAdmin } from '../auth/bootstrap-admin.ts';
+import { createLoginThrottle, withLoginThrottle } from '../auth/login-throttle.ts';
 import { createSigningKeyStore, type SigningKeyStore } from '../auth/signing-keys.ts';
 import { createLocalAccessTokenVerifier, createTokenService, type AccessTokenVerifier, type TokenService } from '../auth/token-service.ts';
 import type { Redis } from 'ioredis';
@@ -60,14 +61,15 @@ export async function createIdentity(config: IdentityConfig, sql: SqlClient, log
   }
   const keys = createSigningKeyStore(sql, { overlapSeconds: config.SIGNING_KEY_OVERLAP_SECONDS });
   await keys.current();
-  const tokens = createTokenService({
+  // Password guessing is slowed per account (core/auth/login-throttle.ts), counted in the database.
+  const tokens = withLoginThrottle(createTokenService({
     sql,
     keys,
     users,
     ...(passwordHashCost ? { hashCost: passwordHashCost } : {}),
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-  });
+  }), createLoginThrottle({ sql }));
   return {
     users,
     directory: createUserDirectory(sql),

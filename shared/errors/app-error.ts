@@ -18,6 +18,7 @@ export type ProblemCode =
   | 'forbidden'
   | 'bad-signature'
   | 'rate-limited'
+  | 'login-throttled'
   | 'not-found'
   | 'method-not-allowed'
   | 'conflict'
@@ -56,6 +57,7 @@ const STATUS_BY_CODE: Record<ProblemCode, number> = {
   forbidden: 403,
   'bad-signature': 401,
   'rate-limited': 429,
+  'login-throttled': 429,
   'not-found': 404,
   'method-not-allowed': 405,
   conflict: 409,
@@ -87,6 +89,7 @@ const TITLE_BY_CODE: Record<ProblemCode, string> = {
   forbidden: 'Permission denied',
   'bad-signature': 'Invalid service signature',
   'rate-limited': 'Too many requests',
+  'login-throttled': 'Too many failed sign-ins for this account',
   'not-found': 'Not found',
   'method-not-allowed': 'Method not allowed',
   conflict: 'Conflict',

@@ -2,12 +2,13 @@ import type { SqlClient } from '../../ports/sql-client.ts';
 import { authTables } from './0001-auth-tables.ts';
 import { adminTables } from './0002-admin-tables.ts';
 import { userTokenEpoch } from './0003-user-token-epoch.ts';
+import { loginThrottle } from './0004-login-throttle.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
-export const migrations: readonly Migration[] = [authTables, adminTables, userTokenEpoch];
+export const migrations: readonly Migration[] = [authTables, adminTables, userTokenEpoch, loginThrottle];
 
 // Per schema, so databases that hold several APFA schemas (tests) do not wait on each other.
 const LOCK = `SELECT pg_advisory_xact_lock(hashtext('apfa:migrations:' || coalesce(current_schema(), '')))`;
