@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { drainServer } from './http/drain-server.ts';
+import { trackForDrain } from './http/drain-server.ts';
 import { createWorkerStatusApp } from './http/worker-status-app.ts';
 import { createFeedWebSocketServer } from './feed/feed-websocket-server.ts';
 import { answerClientErrorsWithProblems } from './http/client-error-responder.ts';
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     const status = serve({ fetch: createWorkerStatusApp({ registry: runtime.metrics.registry }).fetch, port: config.WORKER_METRICS_PORT, hostname: config.HOST }, (info) =>
       logger.info({ port: info.port, host: config.HOST }, `APFA worker metrics on http://${config.HOST}:${info.port}/metrics`),
     );
+    const drainStatus = trackForDrain(status as Server);
     logger.info({ mode, jobs: runtime.runtime.jobs }, 'APFA worker running; SIGTERM finishes the jobs in flight');
     let stopping = false;
     const stopWorker = (signal: string) => {
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
       logger.info({ signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'worker shutting down: taking no new jobs, finishing those in flight');
       void (async () => {
         await runtime.close({ graceMs });
-        await drainServer(status as Server, 1000);
+        await drainStatus(1000);
         logger.info('worker stopped');
         process.exit(0);
       })();
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     // A person at a terminal gets what is in use and where, in a few aligned lines.
     if (logFormat === 'pretty') process.stdout.write(`${formatStartupSummary(runtime.runtime, url)}\n`);
   });
+  const drain = trackForDrain(server as Server);
   // Requests Node's parser refuses (Content-Length shorter than the body, …) get problem+json too.
   answerClientErrorsWithProblems(server);
   let stopping = false;
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
     logger.info({ signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutting down: accepting no new connections, finishing the requests in flight');
     void (async () => {
       for (const socket of feedSockets.clients) socket.close(1001, 'server shutting down');
-      const drained = await drainServer(server as Server, graceMs);
+      const drained = await drain(graceMs);
       if (!drained) logger.warn({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'requests still running after SHUTDOWN_GRACE_SECONDS were cut');
       await runtime.close({ graceMs: Math.max(1000, deadline - Date.now()) });
       logger.info('stopped');
