@@ -1,4 +1,4 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook, zodIssuesToErrors } from '../../shared/http/validation-hook.ts';
@@ -7,7 +7,7 @@ import type { QueueName } from '../../shared/contracts/jobs.ts';
 import type { JobInfo } from '../ports/job-admin.ts';
 import type { KnowledgeDocument } from '../ports/document.ts';
 import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';
-import { KnowledgeDocumentSchema } from '../sources/document-schema.ts';
+import { DOCUMENT_ID_PATTERN, KnowledgeDocumentSchema } from '../sources/document-schema.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import type { OperationsDeps } from './operations-deps.ts';
 import {
@@ -22,6 +22,24 @@ import {
   UploadDocumentsRequestSchema,
   UploadDocumentsResultSchema,
 } from './operations-schemas.ts';
+
+const DocumentParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(DOCUMENT_ID_PATTERN, 'a document id: 1–200 letters, digits and . _ : / - (a / sent as %2F)')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'fha-basics' }),
+});
+
+const DocumentDeletedSchema = z
+  .object({
+    deleted: z.string().openapi({ description: 'The id of the removed document.' }),
+    syncJobId: z.string().nullable().openapi({ description: 'The sync that rebuilds the index without it (null when sync=false).' }),
+  })
+  .openapi('DocumentDeleted');
+
+const DeleteDocumentQuerySchema = z
+  .object({ sync: z.enum(['true', 'false']).default('true').openapi({ description: 'Start a sync afterwards (default true).' }) })
+  .strict();
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -116,6 +134,33 @@ export function jobRoutes(deps: OperationsDeps & { maxBodyBytes: number }) {
       const syncJobId = input.sync ? await deps.jobs.enqueueSync(deps.sources[0]) : null;
       noteAudit(c, { details: { syncJobId } });
       return c.json({ accepted: valid.map((document) => ({ id: document.id })), rejected, syncJobId }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/documents/{id}',
+      summary: 'Delete an uploaded document, then sync so the index no longer answers from it',
+      description:
+        'Removes a document uploaded with `POST /admin/documents` (documents of the configured corpus are not affected) and starts a sync of the corpus unless `sync=false`. Audited as `document.delete`.',
+      tags,
+      security,
+      request: { params: DocumentParamsSchema, query: DeleteDocumentQuerySchema },
+      responses: {
+        200: { description: 'Deleted', content: { 'application/json': { schema: DocumentDeletedSchema } } },
+        ...pickProblems(401, 403, 422),
+        404: problemResponse('No uploaded document with this id'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { sync } = c.req.valid('query');
+      noteAudit(c, { target: `document:${id}` });
+      if (!(await deps.uploads.delete(id))) throw new AppError('not-found', { detail: `No uploaded document ${id}.` });
+      const syncJobId = sync === 'true' ? await deps.jobs.enqueueSync(deps.sources[0]) : null;
+      noteAudit(c, { details: { syncJobId } });
+      return c.json({ deleted: id, syncJobId }, 200);
     },
   );
 

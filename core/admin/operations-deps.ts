@@ -9,6 +9,6 @@ export interface OperationsDeps {
   jobs: { runner: JobAdministration } & Pick<JobSystem, 'enqueueSync'>;
   /** Source names a sync may name; the first is the one "build now" and uploads re-sync (the corpus). */
   sources: readonly [string, ...string[]];
-  uploads: Pick<UploadedDocumentStore, 'put'>;
+  uploads: Pick<UploadedDocumentStore, 'put' | 'delete'>;
   index: IndexControl;
 }

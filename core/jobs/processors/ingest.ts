@@ -68,6 +68,9 @@ export function createIngestProcessor(deps: ProcessorDependencies) {
       // A forced rebuild of an unchanged source is a new run (it still reuses every vector).
       force === true ? `\nforced:${context.id}` : '',
       reembed === true ? `\nreembed:${context.id}` : '',
+      // Going back to a content state an earlier run built (an upload deleted) is a new run while
+      // another version is live: the earlier run's flow ids are taken, so it would never publish again.
+      `\nlive:${latest ?? ''}`,
     ).slice(0, 16);
 
     const batches = Math.ceil(snapshot.documents.length / deps.batchSize);

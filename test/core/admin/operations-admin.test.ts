@@ -296,6 +296,46 @@ describe('admin jobs, queues, index, stats and dashboard (in-process runner)', (
     await problem(await call('/admin/documents', advisor, jsonRequest('POST', { documents: [{}] })), 403, 'forbidden');
   });
 
+  it('stores uploaded markup as plain text, and deletes an uploaded document (audited, re-synced out of the index)', async () => {
+    const id = 'uploads/markup-1';
+    const swap = swapped();
+    const uploaded = await json<{ accepted: { id: string }[]; syncJobId: string }>(
+      await call(
+        '/admin/documents',
+        admin,
+        jsonRequest('POST', {
+          documents: [
+            {
+              id,
+              title: '<script>alert(1)</script>Escrow <b>basics</b>',
+              text: `<img src=x onerror=alert(1)>Escrow accounts hold <i>taxes</i> and insurance; a DTI < 43% helps.<!-- hidden --> <scr<script>x</script>ipt>alert(2)</script>`,
+            },
+            { id: 'uploads/js-link', title: 'Link', text: TEXT, url: 'javascript:alert(1)' },
+          ],
+        }),
+      ),
+    );
+    expect(uploaded.accepted).toEqual([{ id }]);
+    await swap;
+    const indexed = harness.operations.live.current()!.loaded.documents.find((document) => document.id === id)!;
+    expect(indexed.title).toBe('Escrow basics');
+    expect(indexed.text).toContain('Escrow accounts hold taxes and insurance; a DTI < 43% helps.');
+    expect(`${indexed.title} ${indexed.text}`).not.toMatch(/<\/?[a-z]|onerror|<!--/i);
+
+    await problem(await call(`/admin/documents/${encodeURIComponent(id)}`, advisor, { method: 'DELETE' }), 403, 'forbidden');
+    await problem(await call('/admin/documents/bad%20id', admin, { method: 'DELETE' }), 422, 'validation-failed');
+    const deleted = await call(`/admin/documents/${encodeURIComponent(id)}`, admin, { method: 'DELETE' });
+    const body = await json<{ deleted: string; syncJobId: string | null }>(deleted.clone());
+    expect(body.deleted).toBe(id);
+    expect(body.syncJobId).toMatch(/^ingest\.corpus\./);
+    expect(await auditRow(deleted, 'document.delete')).toMatchObject({ actorId: admin.user.id, outcome: 'success', target: `document:${id}`, details: { syncJobId: body.syncJobId } });
+    // The sync rebuilds without it (or re-activates an identical earlier version).
+    await expect.poll(() => harness.operations.live.current()!.loaded.documents.some((document) => document.id === id), { timeout: 20_000 }).toBe(false);
+    const again = await call(`/admin/documents/${encodeURIComponent(id)}`, admin, { method: 'DELETE' });
+    await problem(again, 404, 'not-found');
+    expect((await auditRow(again, 'document.delete')).outcome).toBe('failure');
+  });
+
   it('shows the live version and stats, lists versions, builds, rolls back, and deletes old versions but never the live one', async () => {
     const versions = await json<{ live: string; serving: string; versions: { version: string; live: boolean; serving: boolean; manifest: { count: number; embedder: Record<string, unknown> } }[] }>(
       await call('/admin/index/versions', admin),
