@@ -24,6 +24,7 @@ import { adviceRoutes, type AdviceRouteDeps } from './routes/advice-routes.ts';
 import { registerAdviceStreamRoutes } from './routes/advice-stream-routes.ts';
 import { authRoutes, type TokenGrants } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { createAccessRecheck } from './http/access-recheck.ts';
 
 export interface CoreAppDeps {
   logger: Logger;
@@ -98,7 +99,9 @@ export function createCoreApp(deps: CoreAppDeps) {
   app.route('/', authRoutes({ tokens: deps.tokens, jwks: deps.jwks, maxBodyBytes: MAX_BODY_BYTES, ...(guard ? { guard } : {}) }));
   app.route('/', adviceRoutes(advice));
   app.route('/', historyRoutes({ history: deps.admin.history }));
-  app.route('/admin', adminRoutes({ ...deps.admin, maxBodyBytes: MAX_BODY_BYTES }));
+  // Open feed connections re-run the token and user check on a bound (a disabled or demoted admin is cut off).
+  const recheck = createAccessRecheck({ verifier: deps.verifier, isUserActive: deps.isUserActive });
+  app.route('/admin', adminRoutes({ ...deps.admin, feedOptions: { recheck, ...deps.admin.feedOptions }, maxBodyBytes: MAX_BODY_BYTES }));
 
   registerAdviceStreamRoutes(app, { ...advice, ...adviceStreamObservers(deps.metrics) });
 

@@ -6,6 +6,7 @@ import { decodeJwt } from 'jose';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { validationError, validationHook } from '../../shared/http/validation-hook.ts';
 import type { AdminEnv } from './admin-variables.ts';
+import type { AccessRecheck } from '../http/access-recheck.ts';
 import { requestToken } from '../http/authorize-route.ts';
 import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';
 import type { EventFeed } from '../feed/event-feed.ts';
@@ -23,7 +24,18 @@ export interface FeedRouteDeps {
   highWaterBytes?: number;
   onError?: (error: unknown) => void;
   now?: () => number;
+  /**
+   * Re-checks the caller's token and user every `recheckMs` while a connection is open: a user
+   * disabled, demoted, password-reset, or whose token's key was withdrawn since it connected is
+   * cut off (WebSocket close 1008, SSE stream ended) within that bound. Absent: only expiry ends it.
+   */
+  recheck?: AccessRecheck;
+  /** The bound above (default 5 s). */
+  recheckMs?: number;
 }
+
+/** WebSocket close code when the caller's access ended while connected (RFC 6455 1008, policy violation). */
+export const ACCESS_REVOKED_CLOSE_CODE = 1008;
 
 type FeedEnv = AdminEnv & { Variables: { resumeFrom?: string } };
 
@@ -59,7 +71,31 @@ type RawSocket = { bufferedAmount?: number; ping?: () => void; terminate?: () =>
  * header, or for the WebSocket the `bearer.<token>` subprotocol); never a query parameter.
  */
 export function feedRoutes(deps: FeedRouteDeps) {
-  const { feed, heartbeatMs = 15_000, progressIntervalMs = 250, highWaterBytes = 1 << 20, onError, now = Date.now } = deps;
+  const { feed, heartbeatMs = 15_000, progressIntervalMs = 250, highWaterBytes = 1 << 20, onError, now = Date.now, recheck, recheckMs = 5_000 } = deps;
+  /** Polls `recheck` for this connection; calls `end` once when access is gone (or could not be re-checked: fail closed). */
+  const watchAccess = (token: string, end: (reason: string) => void): ReturnType<typeof setInterval> | undefined => {
+    if (!recheck) return undefined;
+    let checking = false;
+    const timer = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      recheck(token).then(
+        (allowed) => {
+          checking = false;
+          if (!allowed) {
+            clearInterval(timer);
+            end('access revoked');
+          }
+        },
+        (error: unknown) => {
+          clearInterval(timer);
+          onError?.(error);
+          end('access could not be re-checked');
+        },
+      );
+    }, recheckMs);
+    return timer;
+  };
   const app = new OpenAPIHono<FeedEnv>({ defaultHook: validationHook });
   const tags = ['admin: live feed'];
   const security = [{ bearerAuth: [] }];
@@ -67,6 +103,7 @@ export function feedRoutes(deps: FeedRouteDeps) {
   const websocket = upgradeWebSocket((c) => {
     const afterId = c.get('resumeFrom');
     const lifetimeMs = tokenLifetimeMs(c, true, now);
+    const token = requestToken(c, true);
     const abort = new AbortController();
     const timers: Array<ReturnType<typeof setTimeout>> = [];
     let coalescer: ProgressCoalescer | undefined;
@@ -103,6 +140,8 @@ export function feedRoutes(deps: FeedRouteDeps) {
           }, heartbeatMs),
         );
         timers.push(setTimeout(() => ws.close(4401, 'access token expired'), lifetimeMs));
+        const watcher = watchAccess(token, (reason) => ws.close(ACCESS_REVOKED_CLOSE_CODE, reason));
+        if (watcher) timers.push(watcher);
 
         void (async () => {
           for await (const entry of feed.subscribe({ afterId, signal: abort.signal })) {
@@ -137,7 +176,7 @@ export function feedRoutes(deps: FeedRouteDeps) {
       description:
         'Authenticate with `Authorization: Bearer <token>` on the upgrade, or (browsers) offer the subprotocols ' +
         `\`${FEED_PROTOCOL}\` and \`bearer.<token>\`. Messages: \`hello\`, \`event\` {id, event}, \`heartbeat\`. ` +
-        'Reconnect with `?lastEventId=<id>` to get what was missed (bounded). Closes with 4401 when the token expires.',
+        'Reconnect with `?lastEventId=<id>` to get what was missed (bounded). Closes with 4401 when the token expires, and with 1008 within a few seconds (`recheckMs`) when the caller is disabled, demoted or has their password reset.',
       tags,
       security,
       middleware: [resumePosition, websocket] as const,
@@ -154,7 +193,9 @@ export function feedRoutes(deps: FeedRouteDeps) {
       method: 'get',
       path: '/events',
       summary: 'Live feed as Server-Sent Events (same events as /admin/ws)',
-      description: 'Each event has `id` (send it back as `Last-Event-ID` to resume) and `event` = its type; data is the event JSON.',
+      description:
+        'Each event has `id` (send it back as `Last-Event-ID` to resume) and `event` = its type; data is the event JSON. ' +
+        'The stream ends when the token expires, and within a few seconds when the caller is disabled, demoted or has their password reset.',
       tags,
       security,
       middleware: [resumePosition] as const,
@@ -164,6 +205,7 @@ export function feedRoutes(deps: FeedRouteDeps) {
     (c) => {
       const afterId = c.get('resumeFrom');
       const lifetimeMs = tokenLifetimeMs(c, false, now);
+      const token = requestToken(c, false);
       c.header('cache-control', 'no-store');
       c.header('x-accel-buffering', 'no');
       return streamSSE(c, async (stream) => {
@@ -188,6 +230,7 @@ export function feedRoutes(deps: FeedRouteDeps) {
         });
         const heartbeat = setInterval(() => enqueue(() => stream.write(': heartbeat\n\n')), heartbeatMs);
         const expiry = setTimeout(() => abort.abort(), lifetimeMs);
+        const watcher = watchAccess(token, () => abort.abort());
         try {
           enqueue(() => stream.writeSSE({ event: 'hello', data: JSON.stringify({ resumedAfter: afterId ?? null, heartbeatMs, progressIntervalMs }), retry: 3000 }));
           for await (const entry of feed.subscribe({ afterId, signal: abort.signal })) {
@@ -199,6 +242,7 @@ export function feedRoutes(deps: FeedRouteDeps) {
         } finally {
           clearInterval(heartbeat);
           clearTimeout(expiry);
+          clearInterval(watcher);
           coalescer.close();
           await chain;
         }

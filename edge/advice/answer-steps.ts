@@ -1,6 +1,7 @@
 import { AdviceResponseSchema, type AdviceResponse } from '../../shared/contracts/advice.ts';
+import { unauthorized } from '../../shared/auth/access-token-verifier.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
-import type { AdviceCache, CacheableQuestion } from '../cache/advice-cache.ts';
+import type { AdviceCache, CacheableQuestion, CacheCaller, CacheRead } from '../cache/advice-cache.ts';
 import type { CoreClient, CoreOutcome } from '../core/core-client.ts';
 
 /**
@@ -10,6 +11,8 @@ import type { CoreClient, CoreOutcome } from '../core/core-client.ts';
 export interface AnswerAtEdgeDeps {
   cache: AdviceCache;
   core: CoreClient;
+  /** The verified caller: the cache refuses them when their token epoch is revoked. */
+  caller: CacheCaller;
   /** Runs work after the response (waitUntil); failures are dropped. */
   background: (task: Promise<unknown>) => void;
 }
@@ -29,8 +32,14 @@ export type CoreRefusal = { kind: 'core-refused'; outcome: Extract<CoreOutcome, 
 const RETRY_AFTER = { 'Retry-After': '5' };
 
 /** The answer cached for the live index version (marked `cached`), counting the hit or the miss. */
+/** The answer of a cache read; 401 when the caller's account changed since their token was issued. */
+function servable(read: CacheRead): AdviceResponse | null {
+  if (read.revoked) throw unauthorized('This account was disabled or changed since the token was issued; sign in again.');
+  return read.answer;
+}
+
 export async function freshAnswer(deps: AnswerAtEdgeDeps, question: CacheableQuestion): Promise<AdviceResponse | null> {
-  const hit = await deps.cache.lookup(question);
+  const hit = servable(await deps.cache.lookup(question, deps.caller));
   deps.background(deps.cache.count(hit ? 'hit' : 'miss'));
   return hit ? { ...hit, cached: true } : null;
 }
@@ -55,7 +64,7 @@ export const isRefusal = (status: number): boolean => status >= 400 && status < 
  * core timed out, else 503 — both with Retry-After.
  */
 export async function staleAnswerOrFail(deps: AnswerAtEdgeDeps, question: CacheableQuestion, outcome: CoreOutcome): Promise<AdviceResponse> {
-  const stale = await deps.cache.lookupStale(question);
+  const stale = servable(await deps.cache.lookupStale(question, deps.caller));
   if (stale) return { ...stale, cached: true };
   if (outcome.kind === 'timeout') {
     throw new AppError('upstream-timeout', { detail: 'Core did not answer in time.', headers: RETRY_AFTER });

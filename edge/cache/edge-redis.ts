@@ -6,7 +6,7 @@ import { Redis } from '@upstash/redis/cloudflare';
  * the edge parses itself, and the live index version (16 hex characters, e.g. `12e4…`) must not be
  * turned into a number by the client's JSON guessing.
  */
-export type EdgeRedis = Pick<Redis, 'get' | 'incr' | 'pipeline'>;
+export type EdgeRedis = Pick<Redis, 'get' | 'mget' | 'incr' | 'pipeline'>;
 
 export interface EdgeRedisOptions {
   url: string;

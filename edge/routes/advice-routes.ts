@@ -53,7 +53,12 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
     jsonBodyGuard({ maxBytes: MAX_BODY_BYTES }),
   ] as const;
   const request = { body: { required: true, content: { 'application/json': { schema: AdviceRequestSchema } } } };
-  const answerDeps = (c: Context<AdviceEnv>): AnswerAtEdgeDeps => ({ cache: deps.cache, core: deps.core, background: (task) => runInBackground(c, task) });
+  const answerDeps = (c: Context<AdviceEnv>): AnswerAtEdgeDeps => ({
+    cache: deps.cache,
+    core: deps.core,
+    caller: { sub: c.var.claims.sub, epoch: c.var.claims.epoch },
+    background: (task) => runInBackground(c, task),
+  });
 
   app.openapi(
     createRoute({

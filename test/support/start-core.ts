@@ -6,6 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { parseCoreConfig } from '../../core/config.ts';
 import { createRuntime, type CoreRuntime, type RunMode } from '../../core/composition-root.ts';
 import { createLogger } from '../../core/logger.ts';
+import { createFeedWebSocketServer } from '../../core/feed/feed-websocket-server.ts';
 import { answerClientErrorsWithProblems } from '../../core/http/client-error-responder.ts';
 import { TEST_ONLY_PASSWORD_HASH_COST } from '../../core/auth/password-hash.ts';
 
@@ -37,7 +38,8 @@ export async function startCore(env: Record<string, string> = {}, mode: RunMode 
   // Cheap scrypt for tests, injected explicitly (production has no way to lower the cost).
   const runtime = await createRuntime(config, { logger, mode, passwordHashCost: TEST_ONLY_PASSWORD_HASH_COST });
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    // With the feed's WebSocket server, as core/main.ts serves it, so /admin/ws upgrades.
+    const s = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1', websocket: { server: createFeedWebSocketServer() } }, () => resolve(s));
   });
   answerClientErrorsWithProblems(server);
   const port = (server.address() as AddressInfo).port;

@@ -35,6 +35,7 @@ import { CORPUS, recordingEmbedders, removeRedisKeys, silentLogger } from '../..
 import { authRoutes } from '../../../../core/routes/auth-routes.ts';
 import { openMigrated, type OpenedDatabase, type SqlAdapter } from '../../storage/sql-adapters.ts';
 import { TEST_ONLY_PASSWORD_HASH_COST } from '../../../../core/auth/password-hash.ts';
+import { createAccessRecheck } from '../../../../core/http/access-recheck.ts';
 
 export interface HarnessOptions {
   feed?: EventFeed;
@@ -120,7 +121,7 @@ export async function createAdminHarness(adapter: SqlAdapter, options: HarnessOp
       feed,
       operations: operations.deps,
       maxBodyBytes: MAX_BODY_BYTES,
-      ...(options.feedOptions ? { feedOptions: options.feedOptions } : {}),
+      feedOptions: { recheck: createAccessRecheck({ verifier, isUserActive: createActiveUserCheck(users) }), ...options.feedOptions },
     }),
   );
   app.route('/', historyRoutes({ history }));
