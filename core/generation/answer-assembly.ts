@@ -90,8 +90,9 @@ export function selectSentences(ranked: readonly ScoredSentence[], all: readonly
 }
 
 /**
- * Writes the answer: the lead, the worked figures (first instead, when `figuresFirst`), the
- * figure problems stated plainly, then the remaining sentences. Every quoted sentence and
+ * Writes the answer: the lead, the worked figures and the figure problems stated plainly, then
+ * the remaining sentences. With `figuresFirst` the figures open the answer and the problems
+ * close it: a problem never comes before what answers the question. Every quoted sentence and
  * every figure whose rule's passage was retrieved carries that passage's citation marker.
  */
 export function assembleAnswer(
@@ -108,14 +109,19 @@ export function assembleAnswer(
     return withCitation(text, citation);
   };
   const quote = (sentences: readonly SourceSentence[]) => sentences.map((sentence) => cite(sentence.text, sentence.passage.citation));
-  const figureLines = [
-    ...figures.map((figure) => cite(figure.text.trim(), passages.find((passage) => passage.id === figure.sourceDocumentId)?.citation)),
-    ...figureProblems.map((problem) => problem.trim()),
-  ].filter((line) => line.length > 0);
+  const figureLines = figures
+    .map((figure) => cite(figure.text.trim(), passages.find((passage) => passage.id === figure.sourceDocumentId)?.citation))
+    .filter((line) => line.length > 0);
+  const problemLines = figureProblems.map((problem) => problem.trim()).filter((line) => line.length > 0);
   const lead = quote(selected.lead);
   const rest = quote(selected.rest);
+  // A figure problem ("I need the loan amount") answers nothing, so it never comes before the lead.
   const paragraphs =
-    figureLines.length === 0 ? [[...lead, ...rest]] : figuresFirst ? [figureLines, [...lead, ...rest]] : [lead, figureLines, rest];
+    figuresFirst && figureLines.length > 0
+      ? [figureLines, [...lead, ...rest], problemLines]
+      : figureLines.length + problemLines.length === 0
+        ? [[...lead, ...rest]]
+        : [lead, [...figureLines, ...problemLines], rest];
   const text = paragraphs
     .filter((paragraph) => paragraph.length > 0)
     .map((paragraph) => paragraph.join(' '))
