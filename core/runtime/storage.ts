@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { CoreConfig } from '../config.ts';
@@ -6,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
 import { LocalFolderObjectStore } from '../storage/local-folder-object-store.ts';
+import { ensureOwnerOnlyDirectory, restrictTree } from '../storage/owner-only.ts';
 import { migrate } from '../storage/migrations/index.ts';
 import { createPgliteClient } from '../storage/pglite-client.ts';
 import { createPostgresClient } from '../storage/postgres-client.ts';
@@ -29,7 +29,10 @@ export interface Storage {
 /** Opens PostgreSQL (DATABASE_URL) or PGlite, applies migrations, connects Redis, picks S3 or the local folder. */
 export async function openStorage(config: CoreConfig, logger: Logger): Promise<Storage> {
   const closers = createClosers();
-  mkdirSync(config.APFA_DATA_DIR, { recursive: true });
+  // Owner-only (0700): the embedded database, index versions and uploads live here (docs/security.md, Files on disk).
+  ensureOwnerOnlyDirectory(config.APFA_DATA_DIR);
+  // Folders written by earlier versions (0755 / 0644 under the usual umask) are made owner-only too.
+  restrictTree(config.APFA_DATA_DIR);
   const pgliteDir = join(config.APFA_DATA_DIR, 'pglite');
   try {
     const sql: SqlClient = config.DATABASE_URL

@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import type { ObjectStore } from '../ports/object-store.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
+import { OWNER_ONLY_DIRECTORY_MODE, OWNER_ONLY_FILE_MODE } from './owner-only.ts';
 
 /** Top-level folder for writes in progress; never a key, never listed. */
 const STAGING = '.staging';
@@ -25,11 +26,12 @@ export class LocalFolderObjectStore implements ObjectStore {
   async put(key: string, body: Uint8Array, _options?: { contentType?: string }): Promise<void> {
     const target = this.#pathOf(key);
     const staging = path.join(this.root, STAGING);
-    await mkdir(staging, { recursive: true });
-    await mkdir(path.dirname(target), { recursive: true });
+    // Owner-only whatever the umask: index versions and uploaded documents are the service's own data.
+    await mkdir(staging, { recursive: true, mode: OWNER_ONLY_DIRECTORY_MODE });
+    await mkdir(path.dirname(target), { recursive: true, mode: OWNER_ONLY_DIRECTORY_MODE });
     const temporary = path.join(staging, `${randomUUID()}.tmp`);
     try {
-      await writeFile(temporary, body);
+      await writeFile(temporary, body, { mode: OWNER_ONLY_FILE_MODE });
       await rename(temporary, target);
     } catch (error) {
       await rm(temporary, { force: true });

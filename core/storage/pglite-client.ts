@@ -1,10 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, type Results } from '@electric-sql/pglite';
 import type { SqlClient } from '../ports/sql-client.ts';
+import { ensureOwnerOnlyDirectory, restrictTree } from './owner-only.ts';
 
 export interface PgliteClientOptions {
   /** Folder for a persistent database; undefined keeps it in memory (lost on close). */
   dataDir?: string;
+  /** How often the files of a persistent database are made owner-only again (default 10 s). */
+  restrictEveryMs?: number;
 }
 
 type Queryable = Pick<PGlite, 'query' | 'exec'>;
@@ -28,7 +31,18 @@ async function run<Row>(target: Queryable, sql: string, params: readonly unknown
  * `transaction(fn)` would wait forever, so it is refused instead.
  */
 export async function createPgliteClient(options: PgliteClientOptions = {}): Promise<SqlClient> {
-  const database = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const { dataDir } = options;
+  // The folder is 0700 before PGlite writes into it: nothing inside is reachable by other users.
+  if (dataDir !== undefined) ensureOwnerOnlyDirectory(dataDir);
+  const database = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  // PGlite's file system creates files 0666 whatever the umask (WAL with password hashes and
+  // signing keys among them): take group/other bits away now, every few seconds and on close.
+  const restrict = () => {
+    if (dataDir !== undefined) restrictTree(dataDir);
+  };
+  restrict();
+  const sweeper = dataDir === undefined ? undefined : setInterval(restrict, options.restrictEveryMs ?? 10_000);
+  sweeper?.unref();
   const insideTransaction = new AsyncLocalStorage<true>();
   let closed = false;
 
@@ -58,7 +72,9 @@ export async function createPgliteClient(options: PgliteClientOptions = {}): Pro
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweeper);
       await database.close();
+      restrict();
     },
   };
 }

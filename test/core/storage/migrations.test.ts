@@ -30,7 +30,7 @@ describe.each(sqlAdapters)('migrations on $name', (adapter) => {
     const { rows } = await database.sql.query<{ name: string }>(
       `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
     );
-    expect(rows.map((row) => row.name)).toEqual(['advice_history', 'audit_log', 'refresh_tokens', 'schema_migrations', 'signing_keys', 'users']);
+    expect(rows.map((row) => row.name)).toEqual(['advice_history', 'audit_log', 'login_throttle', 'refresh_tokens', 'schema_migrations', 'signing_keys', 'users']);
     await expect(database.sql.query("INSERT INTO users (username, password_hash, role) VALUES ('x', 'h', 'root')")).rejects.toMatchObject({ code: '23514' });
     await expect(database.sql.query("INSERT INTO users (username, password_hash, role) VALUES ('MixedCase', 'h', 'user')")).rejects.toMatchObject({ code: '23514' });
     const user = await database.sql.query<{ id: string; disabled: boolean }>(
