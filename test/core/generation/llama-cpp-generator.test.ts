@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LlamaChatSession, type LlamaContextSequence, type Token } from 'node-llama-cpp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/errors/app-error.ts';
 import { GgmlType } from '../../../bench/support/gguf-format.ts';
 import { SMOLLM2_135M, writeRandomLlamaGguf } from '../../../bench/support/gguf-writer.ts';
@@ -143,7 +143,11 @@ describe.skipIf(!TINY.present)('LlamaCppGenerator chat formatting', () => {
   const input: GenerationInput = { query, profile: { creditScore: 620 }, passages };
   // The generator's prompt (passages cut only when they would not fit; with 4,096 tokens they fit).
   const { system, user } = buildAdvicePrompt(input);
-  const dir = mkdtempSync(join(tmpdir(), 'apfa-chat-format-'));
+  // Made in beforeAll, not while collecting: a skipped describe still runs its body, never its afterAll.
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'apfa-chat-format-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('uses node-llama-cpp’s general chat format for a GGUF that declares no template (the tiny fixture): BOS, system, ### Human, ### Assistant', async () => {
