@@ -5,7 +5,11 @@
  *   npm run eval -- answers [--split dev|test|all] [--json] [--verbose] [--limit N] [--generator kind]   (answer quality; see core/eval/answer-quality-eval-command.ts)
  *   npm run eval -- beir <dir> [--json] [--retrieval auto|dense|bm25|hybrid] [--limit N] [--split test]
  *     [--k1 1.2] [--b 0.75] [--title-boost 2] [--bigram-weight 1] [--dimension 384]
- *     [--fusion rrf|weighted] [--rrf-k 60] [--weights dense,bm25] [--candidates 100]
+ *     [--fusion rrf|weighted] [--rrf-k 60] [--weights dense,bm25] [--candidates 100] [--expansion none|lending]
+ *
+ * Every run reports the full set of judged queries and its two fixed halves (core/eval/beir-query-split.ts:
+ * by a hash of the query id), 'dev' for choosing settings and 'test' for reporting them.
+ * BM25 query expansion is off unless `--expansion lending` (the service's lending vocabulary).
  *
  * Ingests the corpus the way the service does, with the service's configuration (EMBEDDER,
  * MODEL_DIR, RETRIEVAL, HYBRID_FUSION; flags override): dense = the configured embedder (the
@@ -23,6 +27,9 @@ import { hybridDefaults } from '../core/serving/prepare-serving-index.ts';
 import type { RetrievalSetting } from '../core/serving/prepare-serving-index.ts';
 import { FaissFlatIndex } from '../core/index/faiss-flat-index.ts';
 import { beirDocumentText, evaluateRetriever, loadBeirDataset } from '../core/eval/beir.ts';
+import { queryHalf } from '../core/eval/beir-query-split.ts';
+import { meanMetrics } from '../core/eval/retrieval-metrics.ts';
+import { bm25QueryOptions } from '../core/serving/prepare-serving-index.ts';
 import { createRetriever, DEFAULT_HYBRID } from '../core/retrieval/create-retriever.ts';
 import type { RetrievalMode } from '../core/retrieval/create-retriever.ts';
 import { DEFAULT_BM25_OPTIONS } from '../core/retrieval/bm25-retriever.ts';
@@ -53,6 +60,7 @@ const { values, positionals } = parseArgs({
     'rrf-k': { type: 'string' },
     weights: { type: 'string' },
     candidates: { type: 'string' },
+    expansion: { type: 'string', default: 'none' },
   },
 });
 
@@ -76,6 +84,8 @@ if (fusion !== undefined && fusion !== 'rrf' && fusion !== 'weighted') fail(`unk
 const weightList = values.weights?.split(',').map((weight) => number('weights', weight) ?? 1);
 if (weightList && weightList.length !== 2) fail('--weights takes two numbers: dense,bm25');
 const limit = number('limit', values.limit);
+const expansion = values.expansion;
+if (expansion !== 'none' && expansion !== 'lending') fail(`unknown --expansion '${expansion}' (none or lending)`);
 
 const started = performance.now();
 const dataset = await loadBeirDataset(dir!, values.split).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
@@ -96,6 +106,7 @@ if (embedders && mode !== 'bm25') {
   index = FaissFlatIndex.fromVectors(await embedder.embed(texts), embedder.dimension);
 }
 const bm25 = { k1: number('k1', values.k1), b: number('b', values.b), titleBoost: number('title-boost', values['title-boost']) };
+const bm25Query = bm25QueryOptions(expansion as 'none' | 'lending');
 const serviceHybrid = hybridDefaults(embedder?.id ?? '');
 const hybrid = {
   fusion: fusion ?? serviceHybrid.fusion,
@@ -103,7 +114,7 @@ const hybrid = {
   weights: (weightList as [number, number] | undefined) ?? (fusion === undefined ? serviceHybrid.weights : undefined),
   candidates: number('candidates', values.candidates),
 };
-const retriever = createRetriever({ mode, embedder, index, documents: dataset.corpus, bm25, hybrid });
+const retriever = createRetriever({ mode, embedder, index, documents: dataset.corpus, bm25: { ...bm25, ...bm25Query }, hybrid });
 const indexedAt = performance.now();
 
 const result = await evaluateRetriever(retriever, dataset, limit === undefined ? {} : { limit });
@@ -114,7 +125,9 @@ await embedders?.close();
 const round = (value: number) => Number(value.toFixed(4));
 const parameters = {
   ...(mode !== 'bm25' ? { embedder: embedder?.id, dimension: embedder?.dimension, bigramWeight: number('bigram-weight', values['bigram-weight']) ?? 1 } : {}),
-  ...(mode !== 'dense' ? { ...DEFAULT_BM25_OPTIONS, ...Object.fromEntries(Object.entries(bm25).filter(([, value]) => value !== undefined)) } : {}),
+  ...(mode !== 'dense'
+    ? { ...DEFAULT_BM25_OPTIONS, ...Object.fromEntries(Object.entries(bm25).filter(([, value]) => value !== undefined)), expansion }
+    : {}),
   ...(mode === 'hybrid'
     ? {
         fusion: hybrid.fusion ?? DEFAULT_HYBRID.fusion,
@@ -124,13 +137,22 @@ const parameters = {
       }
     : {}),
 };
+const metrics = (values: { ndcgAt10: number; recallAt100: number; mrrAt10: number }) => ({
+  'ndcg@10': round(values.ndcgAt10),
+  'recall@100': round(values.recallAt100),
+  'mrr@10': round(values.mrrAt10),
+});
+const half = (name: 'dev' | 'test') => {
+  const perQuery = [...result.perQuery].filter(([id]) => queryHalf(id) === name).map(([, value]) => value);
+  return { ...metrics(meanMetrics(perQuery)), queries: perQuery.length };
+};
 const report = {
   dataset: basename(dir!.replace(/\/+$/, '')),
   retrieval: mode,
-  'ndcg@10': round(result.ndcgAt10),
-  'recall@100': round(result.recallAt100),
-  'mrr@10': round(result.mrrAt10),
+  ...metrics(result),
   queries: result.queries,
+  /** The fixed halves of the judged queries: 'dev' to choose settings on, 'test' to report. */
+  halves: { dev: half('dev'), test: half('test') },
   documents: dataset.corpus.length,
   seconds: Number(((finishedAt - started) / 1000).toFixed(2)),
   parameters,
@@ -144,6 +166,7 @@ const report = {
 if (values.json) console.log(JSON.stringify(report));
 else {
   console.log(`${report.dataset} (${report.documents} documents, ${report.queries} queries), retrieval ${retriever.kind} ${JSON.stringify(parameters)}`);
-  console.table({ [mode]: { 'nDCG@10': report['ndcg@10'], 'Recall@100': report['recall@100'], 'MRR@10': report['mrr@10'] } });
+  const row = (values: { 'ndcg@10': number; 'recall@100': number; 'mrr@10': number }) => ({ 'nDCG@10': values['ndcg@10'], 'Recall@100': values['recall@100'], 'MRR@10': values['mrr@10'] });
+  console.table({ [`${mode} (all ${report.queries})`]: row(report), [`dev half (${report.halves.dev.queries})`]: row(report.halves.dev), [`test half (${report.halves.test.queries})`]: row(report.halves.test) });
   console.log(`load ${report.timings.loadSeconds}s, index ${report.timings.indexSeconds}s, queries ${report.timings.querySeconds}s, total ${report.seconds}s`);
 }

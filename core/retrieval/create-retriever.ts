@@ -12,9 +12,9 @@ export type RetrievalMode = 'dense' | 'bm25' | 'hybrid';
 
 /**
  * Hybrid defaults: plain RRF (k 60, equal weights), the usual choice for a neural dense model plus
- * BM25. With today's 384-d lexical-hash embedder it scores below BM25 alone on SciFact (0.566 vs
- * 0.689 nDCG@10), because that embedder sees the same terms as BM25, only noisier; there prefer
- * mode 'bm25', or fusion 'weighted' with weights [0.2, 1] (0.694, within noise of BM25).
+ * BM25. With today's 384-d lexical-hash embedder it scores below BM25 alone on SciFact (0.564 vs
+ * 0.694 nDCG@10), because that embedder sees the same terms as BM25, only noisier; the service
+ * uses BM25 alone there (core/serving/prepare-serving-index.ts).
  */
 export const DEFAULT_HYBRID = { fusion: 'rrf', rrfK: 60, weights: [1, 1], candidates: 100 } as const satisfies {
   fusion: FusionMethod;

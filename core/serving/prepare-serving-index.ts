@@ -16,11 +16,10 @@ export type RetrievalSetting = RetrievalMode | 'auto';
 
 /**
  * What 'auto' means: BM25 alone when the embedder is the lexical-hash one, hybrid when it is a
- * neural model. The lexical vectors see the same terms as BM25, only hashed and noisier: fused
- * with RRF they lose to BM25 alone on SciFact (0.566 vs 0.689 nDCG@10), and the weighted fusion
- * that edged past BM25 (0.694) was tuned on SciFact's test split, the only judged split here, so
- * that gain is not evidence. No held-out split shows fusion helping, so it is not the default.
- * An explicit mode is returned unchanged.
+ * neural model. The lexical vectors see the same terms as BM25, only hashed and noisier: on the
+ * dev half of SciFact's judged queries no fusion with them beat BM25 alone (best, weighted
+ * [0.05, 1]: 0.678 against 0.682 nDCG@10; RRF 0.548), so it is not the default
+ * (bench/retrieval-quality.ts, docs/retrieval.md). An explicit mode is returned unchanged.
  */
 export function resolveRetrievalMode(setting: RetrievalSetting, embedderId: string): RetrievalMode {
   if (setting !== 'auto') return setting;
@@ -29,7 +28,7 @@ export function resolveRetrievalMode(setting: RetrievalSetting, embedderId: stri
 
 export interface RetrievalSettings {
   mode: RetrievalSetting;
-  /** Fusion for 'hybrid'; by default weighted [0.2, 1] over the lexical-hash embedder and RRF over a neural one. */
+  /** Fusion for 'hybrid'; by default weighted [0.05, 1] over the lexical-hash embedder and RRF over a neural one. */
   fusion?: FusionMethod | undefined;
   /** [dense, bm25] weights for 'hybrid'. */
   weights?: readonly [number, number] | undefined;
@@ -50,13 +49,12 @@ export function bm25QueryOptions(setting: QueryExpansionSetting = 'lending'): Bm
 }
 
 /**
- * Hybrid defaults measured on BEIR SciFact (docs/retrieval.md): with the lexical-hash embedder,
- * plain RRF loses to BM25 (0.566 vs 0.689 nDCG@10) because both see the same terms, while a
- * weighted sum with the dense side at 0.2 scores 0.694; with a neural embedder RRF with equal
- * weights is the standard choice.
+ * Hybrid defaults: with the lexical-hash embedder, the fusion that did best on SciFact's dev half
+ * (a weighted sum with the dense side at 0.05; it still trails BM25 alone there); with a neural
+ * embedder RRF with equal weights, the standard choice.
  */
 export function hybridDefaults(embedderId: string): { fusion: FusionMethod; weights: readonly [number, number] } {
-  return embedderId === LEXICAL_EMBEDDER_ID ? { fusion: 'weighted', weights: [0.2, 1] } : { fusion: 'rrf', weights: [1, 1] };
+  return embedderId === LEXICAL_EMBEDDER_ID ? { fusion: 'weighted', weights: [0.05, 1] } : { fusion: 'rrf', weights: [1, 1] };
 }
 
 /**
