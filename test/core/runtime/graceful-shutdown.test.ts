@@ -1,12 +1,34 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const tsx = ['--import', 'tsx'];
+
+/**
+ * The child of the first test: starts the real core with its index searched on a worker thread
+ * (SEARCH_WORKER_MIN_VECTORS=1), answers one question, closes it, and must then exit by itself —
+ * any handle left open (a search worker thread, a timer, a socket) keeps it alive. The search
+ * thread shows as a MessagePort among the active resources while the core runs.
+ */
+const START_AND_CLOSE_CORE = `
+import { getToken, startCore } from './test/support/start-core.ts';
+const core = await startCore({ SEARCH_WORKER_MIN_VECTORS: '1', RETRIEVAL: 'hybrid' });
+const token = await getToken(core.url, 'admin', core.adminPassword);
+const response = await fetch(core.url + '/v1/advice', {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+  body: JSON.stringify({ query: 'What is PMI and when can I drop it?' }),
+});
+const searchThreads = process.getActiveResourcesInfo().filter((resource) => resource === 'MessagePort').length;
+process.stdout.write(JSON.stringify({ advice: response.status, searchThreads }) + '\\n');
+await core.stop();
+process.stdout.write('closed\\n');
+`;
 const children: ChildProcess[] = [];
 const folders: string[] = [];
 
@@ -56,7 +78,12 @@ function post(port: number, path: string, body: string, headers: Record<string, 
 
 describe('graceful shutdown', () => {
   it('a started and closed core (index searched on a worker thread) leaves nothing open: its process exits by itself', async () => {
-    const started = run(['test/core/runtime/fixtures/start-and-close-core.ts'], { LOG_LEVEL: 'silent' });
+    // A script file, not --eval: the job sandbox's child processes inherit the parent's execArgv.
+    const folder = mkdtempSync(join(tmpdir(), 'apfa-close-'));
+    folders.push(folder);
+    const script = join(folder, 'start-and-close-core.mts');
+    writeFileSync(script, START_AND_CLOSE_CORE.replace('./test/support/start-core.ts', pathToFileURL(resolve('test/support/start-core.ts')).href));
+    const started = run([script], { LOG_LEVEL: 'silent' });
     const exit = await Promise.race([started.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 150_000))]);
     expect(started.output()).toContain('"advice":200');
     expect(started.output()).toMatch(/"searchThreads":[1-9]/);
