@@ -18,6 +18,8 @@ import { requireEdgeSignature } from './http/edge-signature.ts';
 import { createMemoryNonceStore, type NonceStore } from './http/signature-nonces.ts';
 import { adviceStreamObservers, metricsMiddleware, type CoreMetrics } from './http/metrics.ts';
 import { requestId } from './http/request-id.ts';
+import { completeCoreOpenApi } from './http/openapi-completion.ts';
+import type { OpenApiDocument } from '../shared/http/openapi-document.ts';
 import type { Logger } from './logger.ts';
 import { apiReferenceRoutes } from './routes/api-reference-routes.ts';
 import { adviceRoutes, type AdviceRouteDeps } from './routes/advice-routes.ts';
@@ -106,9 +108,16 @@ export function createCoreApp(deps: CoreAppDeps) {
   registerAdviceStreamRoutes(app, { ...advice, ...adviceStreamObservers(deps.metrics) });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'APFA core', version: '0.1.0', description: 'Grounded loan advice: retrieval, generation, fairness check, auth.' },
+  // The generated document, completed once (operation ids, tags, servers, descriptions, body limits).
+  let document: ReturnType<typeof completeCoreOpenApi> | undefined;
+  app.get('/openapi.json', (c) => {
+    document ??= completeCoreOpenApi(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: { title: 'APFA core', version: '0.1.0', description: 'Grounded loan advice: retrieval, generation, fairness check, auth.' },
+      }) as unknown as OpenApiDocument,
+    );
+    return c.json(document);
   });
   app.route('/', apiReferenceRoutes({ openapiUrl: '/openapi.json', title: 'APFA core API reference' }));
   return app;

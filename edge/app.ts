@@ -10,6 +10,8 @@ import { createCoreClient } from './core/core-client.ts';
 import type { AccessTokenVerifier } from './http/authenticate.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import { requestId, type RequestIdVariables } from './http/request-id.ts';
+import { completeEdgeOpenApi } from './http/openapi-completion.ts';
+import type { OpenApiDocument } from '../shared/http/openapi-document.ts';
 import { adviceRoutes } from './routes/advice-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -64,9 +66,16 @@ export function createEdgeApp(deps: EdgeAppDeps) {
   app.route('/', authRoutes({ limiter: deps.authLimiter, core, now }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  app.doc('/openapi.json', {
-    openapi: '3.0.0',
-    info: { title: 'APFA edge', version: '0.1.0', description: 'Rate limiting, token checks, validation and the answer cache in front of APFA core.' },
+  // The generated document, completed once (operation ids, tags, servers, descriptions, body limits).
+  let document: OpenApiDocument | undefined;
+  app.get('/openapi.json', (c) => {
+    document ??= completeEdgeOpenApi(
+      app.getOpenAPIDocument({
+        openapi: '3.0.0',
+        info: { title: 'APFA edge', version: '0.1.0', description: 'Rate limiting, token checks, validation and the answer cache in front of APFA core.' },
+      }) as unknown as OpenApiDocument,
+    );
+    return c.json(document);
   });
   return app;
 }

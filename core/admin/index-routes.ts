@@ -5,6 +5,7 @@ import { pickProblems, problemResponse } from '../../shared/http/problem-respons
 import type { AdminEnv } from './admin-variables.ts';
 import { jobHref } from './job-routes.ts';
 import type { OperationsDeps } from './operations-deps.ts';
+import { noRequestBody } from '../../shared/http/no-request-body.ts';
 import {
   IndexActivationSchema,
   IndexDeletionSchema,
@@ -54,9 +55,11 @@ export function indexRoutes(deps: OperationsDeps) {
       method: 'post',
       path: '/index/build',
       summary: 'Build a new version of the corpus now, even if unchanged (stored vectors reused; POST /admin/jobs/sync with mode reembed embeds again)',
+      description: 'Takes no request body: a request with one is refused (422), not ignored.',
       tags,
       security,
-      responses: { 202: { description: 'Ingest job queued', content: { 'application/json': { schema: JobAcceptedSchema } } }, ...pickProblems(401, 403) },
+      middleware: [noRequestBody()] as const,
+      responses: { 202: { description: 'Ingest job queued', content: { 'application/json': { schema: JobAcceptedSchema } } }, ...pickProblems(401, 403, 422) },
     }),
     async (c) => {
       const source = deps.sources[0];

@@ -59,6 +59,17 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/v1/advice', '/v1/advice/stream', '/v1/auth/token']));
     expect(doc.paths['/v1/advice/stream']).toMatchObject({ post: { responses: { 200: { content: { 'text/event-stream': {} } } } } });
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['AdviceRequest', 'AdviceResponse', 'Problem']));
+    // Complete like core's (test/core/http/openapi-conformance.test.ts): servers, described tags, ids, descriptions, body limits.
+    const complete = doc as unknown as { servers: unknown[]; tags: Array<{ name: string; description: string }>; paths: Record<string, Record<string, { operationId: string; description: string; tags: string[]; requestBody?: Record<string, unknown>; responses: Record<string, unknown> }>> };
+    expect(complete.servers.length).toBeGreaterThan(0);
+    const operations = Object.values(complete.paths).flatMap((item) => Object.values(item));
+    expect(new Set(operations.map((operation) => operation.operationId)).size).toBe(operations.length);
+    for (const operation of operations) {
+      expect(operation.operationId).toMatch(/^[a-z][A-Za-z0-9]*$/);
+      expect(operation.description.length).toBeGreaterThan(20);
+      for (const tag of operation.tags) expect(complete.tags.find((candidate) => candidate.name === tag)?.description).toBeTruthy();
+      if (operation.requestBody) expect([operation.requestBody['x-max-body-bytes'], Boolean(operation.responses['413'])]).toEqual([4096, true]);
+    }
 
     const missing = await edge.request('/nope');
     expect(missing.status).toBe(404);
