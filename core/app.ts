@@ -18,10 +18,14 @@ import { requireEdgeSignature } from './http/edge-signature.ts';
 import { createMemoryNonceStore, type NonceStore } from './http/signature-nonces.ts';
 import { adviceStreamObservers, metricsMiddleware, type CoreMetrics } from './http/metrics.ts';
 import { requestId } from './http/request-id.ts';
-import { completeCoreOpenApi } from './http/openapi-completion.ts';
+import { traceRequests } from './http/trace-requests.ts';
+import type { Tracing } from './tracing/tracing.ts';
+import { completeCoreOpenApi } from './openapi-completion.ts';
 import type { OpenApiDocument } from '../shared/http/openapi-document.ts';
 import type { Logger } from './logger.ts';
 import { apiReferenceRoutes } from './routes/api-reference-routes.ts';
+import { consoleRoutes } from './routes/console-routes.ts';
+import { consoleSessionRoutes, type ConsoleSessionGrants } from './routes/console-session-routes.ts';
 import { adviceRoutes, type AdviceRouteDeps } from './routes/advice-routes.ts';
 import { registerAdviceStreamRoutes } from './routes/advice-stream-routes.ts';
 import { authRoutes, type TokenGrants } from './routes/auth-routes.ts';
@@ -31,9 +35,12 @@ import { createAccessRecheck } from './http/access-recheck.ts';
 export interface CoreAppDeps {
   logger: Logger;
   metrics: CoreMetrics;
+  /** When enabled: a span per request continuing the caller's traceparent, and one per advice stage. */
+  tracing?: Tracing | undefined;
   live: LiveIndex;
   pipeline: Omit<AnswerQuestionDeps, 'live' | 'observeStage'>;
-  tokens: TokenGrants;
+  /** Token grants, and revoking a session (the console's sign-out). */
+  tokens: TokenGrants & Pick<ConsoleSessionGrants, 'revokeRefreshToken'>;
   jwks: () => Promise<{ keys: Record<string, unknown>[] }>;
   verifier: AccessTokenVerifier;
   isUserActive?: ActiveUserCheck;
@@ -57,6 +64,8 @@ export function createCoreApp(deps: CoreAppDeps) {
   app.onError(createErrorHandler({ onUnexpected: (error, c) => deps.logger.error({ err: error, path: new URL(c.req.url).pathname }, 'unexpected error') }));
   app.notFound(notFoundHandler);
   app.use('*', requestId());
+  const tracing = deps.tracing?.enabled ? deps.tracing : undefined;
+  if (tracing) app.use('*', traceRequests(tracing));
   app.use('*', drainUnreadBody({ maxBytes: MAX_BODY_BYTES }));
   app.use('*', metricsMiddleware(deps.metrics));
   app.use('*', accessLog(deps.logger));
@@ -82,6 +91,7 @@ export function createCoreApp(deps: CoreAppDeps) {
       ...deps.pipeline,
       live: deps.live,
       observeStage: (stage, seconds) => deps.metrics.pipelineStage.observe({ stage }, seconds),
+      ...(tracing ? { traceStage: (stage, run) => tracing.span(`advice ${stage}`, { attributes: { 'apfa.advice.stage': stage } }, run) } : {}),
     },
     authorize: requireAuthorized(),
     clientIp: (c) => clientIp(c, { trustForwardedFor: deps.admin.trustForwardedFor ?? false }),
@@ -99,6 +109,7 @@ export function createCoreApp(deps: CoreAppDeps) {
   };
   app.route('/', healthRoutes({ live: deps.live, metrics: deps.metrics, describeRuntime: deps.describeRuntime }));
   app.route('/', authRoutes({ tokens: deps.tokens, jwks: deps.jwks, maxBodyBytes: MAX_BODY_BYTES, ...(guard ? { guard } : {}) }));
+  app.route('/', consoleSessionRoutes({ tokens: deps.tokens, maxBodyBytes: MAX_BODY_BYTES }));
   app.route('/', adviceRoutes(advice));
   app.route('/', historyRoutes({ history: deps.admin.history }));
   // Open feed connections re-run the token and user check on a bound (a disabled or demoted admin is cut off).
@@ -120,6 +131,7 @@ export function createCoreApp(deps: CoreAppDeps) {
     return c.json(document);
   });
   app.route('/', apiReferenceRoutes({ openapiUrl: '/openapi.json', title: 'APFA core API reference' }));
+  app.route('/', consoleRoutes());
   return app;
 }
 

@@ -16,6 +16,7 @@ import { createIndexing, type Indexing } from './runtime/indexing.ts';
 import type { RunMode } from './runtime/run-mode.ts';
 import { createServing } from './runtime/serving.ts';
 import { openStorage } from './runtime/storage.ts';
+import { disabledTracing, type Tracing } from './tracing/tracing.ts';
 
 export type { RunMode } from './runtime/run-mode.ts';
 
@@ -48,13 +49,21 @@ export async function createRuntime(
     mode: RunMode;
     /** Test harnesses only: a cheaper scrypt cost for new password hashes (never from config or env). */
     passwordHashCost?: PasswordHashCost;
+    /**
+     * Traces (createTracing from the OTEL_* settings, made before the logger so log lines carry the
+     * trace id); closed, and so flushed, with the runtime. Default: off.
+     */
+    tracing?: Tracing;
   },
 ): Promise<CoreRuntime> {
   const { logger, mode } = options;
+  const tracing = options.tracing ?? disabledTracing;
   const serves = mode !== 'worker';
   const closers = createClosers();
   // Set by close(): the jobs closer reads its grace period.
   let closeOptions: { graceMs?: number | undefined } = {};
+  // Closed last, so spans ended while closing are exported.
+  closers.add(() => tracing.close());
   try {
     const storage = await openStorage(config, logger);
     closers.add(() => storage.close());
@@ -85,6 +94,7 @@ export async function createRuntime(
       embedders: serving.embedders,
       ...(serves ? { activate: serving.activate, live: serving.live } : {}),
       jobObserver: metrics.jobs.observer,
+      tracing,
       logger,
     });
     closers.add(() => indexing.close({ graceMs: closeOptions.graceMs }));
@@ -96,6 +106,7 @@ export async function createRuntime(
     const app = createCoreApp({
       logger,
       metrics,
+      tracing,
       live: serving.live,
       pipeline: advice.pipeline,
       tokens: identity.tokens,

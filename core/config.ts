@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { generatorSpecFromEnv, parseGeneratorSpec, type GeneratorSpec } from './generation/create-generator.ts';
 import { JobEnvSchema } from './jobs/job-settings.ts';
+import { TracingEnvSchema } from './tracing/tracing-config.ts';
 import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '../shared/auth/access-token-verifier.ts';
 import { passwordWeakness } from './auth/password-policy.ts';
 
@@ -99,6 +100,8 @@ export const CoreConfigSchema = z.object({
   /** On SIGTERM: seconds to finish the requests and jobs in flight before closing anyway (keep under the orchestrator's kill timeout, 30 s on Kubernetes). */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(25),
   ...JobEnvSchema.shape,
+  /** OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT, …): off unless the endpoint is set. */
+  ...TracingEnvSchema.shape,
 });
 
 export type CoreConfig = Omit<z.infer<typeof CoreConfigSchema>, 'MODEL_DIR' | 'REQUIRE_EDGE_SIGNATURE'> & {

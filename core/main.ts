@@ -8,6 +8,7 @@ import { parseCoreConfig } from './config.ts';
 import { formatStartupSummary, resolveLogFormat } from './log-format.ts';
 import { createLogger } from './logger.ts';
 import { createRuntime, type RunMode } from './composition-root.ts';
+import { createTracing } from './tracing/create-tracing.ts';
 
 /**
  * Process entry: `tsx core/main.ts [all|api|worker]`.
@@ -26,8 +27,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logFormat = resolveLogFormat(config.LOG_FORMAT, process.stdout.isTTY === true);
-  const logger = createLogger({ level: config.LOG_LEVEL, format: logFormat });
-  const runtime = await createRuntime(config, { logger, mode });
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; then log lines carry the current trace_id.
+  const tracing = createTracing(config, { serviceName: mode === 'worker' ? 'apfa-worker' : 'apfa-core' });
+  const logger = createLogger({ level: config.LOG_LEVEL, format: logFormat, ...(tracing.enabled ? { contextFields: () => tracing.logFields() } : {}) });
+  const runtime = await createRuntime(config, { logger, mode, tracing });
 
   if (mode === 'worker' && !config.REDIS_URL) {
     await runtime.untilJobsIdle();

@@ -32,6 +32,8 @@ export interface AnswerQuestionDeps {
   /** Hits scoring at or below this are not shown as sources. */
   minScore?: number;
   observeStage?: (stage: PipelineStage, seconds: number) => void;
+  /** Runs each stage (a span per stage when tracing is on); default: runs it as is. */
+  traceStage?: <T>(stage: PipelineStage, run: () => Promise<T>) => Promise<T>;
   now?: () => number;
   /**
    * Counterfactual fairness for model-written answers: 'auto' (default) re-asks only when the
@@ -150,7 +152,7 @@ async function answerWith(
   const query = deps.neutralizeQuestions === false ? request.query : neutralizeQuestion(request.query).text;
   const stage = async <T>(name: PipelineStage, run: () => Promise<T>): Promise<[T, number]> => {
     const t0 = now();
-    const value = await run();
+    const value = await (deps.traceStage ? deps.traceStage(name, run) : run());
     const ms = now() - t0;
     deps.observeStage?.(name, ms / 1000);
     return [value, ms];

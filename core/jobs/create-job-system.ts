@@ -11,6 +11,8 @@ import type { ConfiguredJobRunner } from './create-job-runner.ts';
 import type { JobEvent } from './job-events.ts';
 import type { JobObserver } from './job-observer.ts';
 import { observedProcessors } from './observed-processors.ts';
+import { tracedProcessors } from './traced-processors.ts';
+import type { Tracing } from '../tracing/tracing.ts';
 import { jobIds } from './job-ids.ts';
 import { JOB_QUEUE } from '../../shared/contracts/jobs.ts';
 import { resultOf } from './job-results.ts';
@@ -54,6 +56,11 @@ export interface JobSystemOptions {
   sandbox?: ProcessorSandbox | undefined;
   /** Told each job run's duration, each outcome of this process's workers, each embedding batch (metrics). */
   observer?: JobObserver | undefined;
+  /**
+   * When enabled: jobs added here carry the current span's `traceparent` (an admin request's), and
+   * each run is a span continuing it (core/jobs/traced-processors.ts).
+   */
+  tracing?: Tracing | undefined;
   logger: Logger;
   now?: () => Date;
 }
@@ -171,11 +178,14 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     logger: options.logger,
   });
   const placed = sandbox ? sandboxProcessors(inline, sandbox) : inline;
-  const processors = observer ? observedProcessors(placed, observer) : placed;
+  const observed = observer ? observedProcessors(placed, observer) : placed;
+  const { tracing } = options;
+  const processors = tracing?.enabled ? tracedProcessors(observed, tracing) : observed;
 
   const retry = retryPolicy(settings);
   const add = async (job: AnyJobSpec) => {
-    const id = await runner.add(job);
+    const traceparent = tracing?.traceparent();
+    const id = await runner.add(traceparent === undefined ? job : ({ ...job, data: { ...job.data, traceparent } } as AnyJobSpec));
     depths?.touch(JOB_QUEUE[job.name]);
     return id;
   };

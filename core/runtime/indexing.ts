@@ -10,6 +10,7 @@ import { createJobRunner } from '../jobs/create-job-runner.ts';
 import { createJobSystem, type JobSystem } from '../jobs/create-job-system.ts';
 import type { JobEvent } from '../jobs/job-events.ts';
 import type { JobObserver } from '../jobs/job-observer.ts';
+import type { Tracing } from '../tracing/tracing.ts';
 import { jobSettingsFromEnv, type JobSettings } from '../jobs/job-settings.ts';
 import { createConfiguredSandbox } from '../jobs/sandbox/configured-sandbox.ts';
 import type { Logger } from '../logger.ts';
@@ -66,6 +67,8 @@ export interface IndexingDependencies {
   feed?: EventFeed;
   /** Told each job run, outcome and embedding batch (metrics). */
   jobObserver?: JobObserver;
+  /** Jobs carry and continue the trace of what enqueued them. */
+  tracing?: Tracing;
   /** Queue a sync of the corpus at start where workers run (default true). */
   initialSync?: boolean;
 }
@@ -124,6 +127,7 @@ export async function createIndexing(config: IndexingConfig, dependencies: Index
     queueDepthIntervalMs: 1000,
     sandbox,
     observer: dependencies.jobObserver,
+    tracing: dependencies.tracing,
     logger,
   });
   const started = await jobs.start();
