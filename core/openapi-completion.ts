@@ -1,7 +1,7 @@
-import { MAX_BODY_BYTES } from '../../shared/contracts/advice.ts';
-import { completeOpenApiDocument, type OpenApiDocument } from '../../shared/http/openapi-document.ts';
-import { MAX_UPLOAD_BODY_BYTES } from '../admin/operations-schemas.ts';
-import { ruleFor } from './route-permissions.ts';
+import { MAX_BODY_BYTES } from '../shared/contracts/advice.ts';
+import { completeOpenApiDocument, type OpenApiDocument } from '../shared/http/openapi-document.ts';
+import { MAX_UPLOAD_BODY_BYTES } from './admin/operations-schemas.ts';
+import { ruleFor } from './http/route-permissions.ts';
 
 /** What each tag of core's API groups. */
 export const CORE_TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
