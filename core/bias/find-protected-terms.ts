@@ -10,12 +10,26 @@ export interface ProtectedTermSpan {
 }
 
 /**
+ * Every term's pattern in one alternation per flag set (case-insensitive, case-sensitive): most
+ * text (answer sentences, questions) names no protected term, and one scan says so where running
+ * each of the ~100 patterns would not. Not global, so `test` keeps no state between calls.
+ */
+const ANY_PROTECTED_TERM: readonly RegExp[] = (() => {
+  const sources = new Map<string, string[]>();
+  for (const { pattern } of PROTECTED_TERMS) {
+    const flags = pattern.flags.replace('g', '');
+    sources.set(flags, [...(sources.get(flags) ?? []), `(?:${pattern.source})`]);
+  }
+  return [...sources].map(([flags, alternatives]) => new RegExp(alternatives.join('|'), flags));
+})();
+
+/**
  * Every protected-term match in `text`, in order of appearance, minus those inside idioms
  * ("in the black", "white paper"). One span can match two bases ("single mother": sex and
  * marital status); both are returned.
  */
 export function findProtectedTermSpans(text: string): ProtectedTermSpan[] {
-  if (text.length === 0) return [];
+  if (text.length === 0 || !ANY_PROTECTED_TERM.some((pattern) => pattern.test(text))) return [];
   const excluded = NON_PROTECTED_PHRASES.flatMap((phrase) =>
     [...text.matchAll(phrase)].map((match) => [match.index, match.index + match[0].length] as const),
   );

@@ -1,7 +1,7 @@
-import { sentences } from '../../shared/text/sentences.ts';
 import { tokenize } from '../../shared/text/tokenize.ts';
 import type { Passage } from '../ports/generator.ts';
 import { findLendingEntities, type LendingEntities, type LendingProgram } from './lending-entities.ts';
+import { analyzePassageText, analyzePassageTitle } from './passage-analysis.ts';
 import type { QuestionAnalysis } from './question-analysis.ts';
 
 /** One sentence of a retrieved passage, quoted verbatim. */
@@ -103,14 +103,13 @@ export function scoreSentences(
   weights: ScoringWeights = DEFAULT_SCORING_WEIGHTS,
 ): SentenceScores {
   const profileTerms = tokenize(profileText);
+  // The question-independent part (sentences, their terms and entities) is memoised per passage text (passage-analysis.ts).
   const all: SourceSentence[] = passages.flatMap((passage, passageOrder) => {
-    const titleEntities = findLendingEntities(passage.title);
-    return sentences(passage.text).map((text, position) => {
-      const tokens = tokenize(text);
-      const own = findLendingEntities(text);
+    const titleEntities = analyzePassageTitle(passage.title).entities;
+    return analyzePassageText(passage.text).sentences.map(({ text, terms, pairs, entities: own }, position) => {
       // A sentence that names no program is about its passage's program(s).
       const entities: LendingEntities = own.programs.size > 0 ? own : { ...own, programs: titleEntities.programs };
-      return { text, passage, passageOrder, position, terms: new Set(tokens), pairs: new Set(adjacent(tokens)), entities };
+      return { text, passage, passageOrder, position, terms, pairs, entities };
     });
   });
   const frequency = new Map<string, number>();
@@ -129,10 +128,10 @@ export function scoreSentences(
     questionWeight === 0 ? 0 : question.terms.reduce((sum, term) => sum + part(term) * weight(term), 0) / questionWeight;
 
   const passageCoverage = passages.map((passage) => {
-    const terms = new Set(tokenize(`${passage.title} ${passage.text}`));
+    const terms = analyzePassageText(passage.text).termsWithTitle(passage.title);
     return share((term) => terms.has(term));
   });
-  const titleTerms = passages.map((passage) => new Set(tokenize(passage.title)));
+  const titleTerms = passages.map((passage) => analyzePassageTitle(passage.title).terms);
   const titleCoverage = titleTerms.map((terms) => share((term) => terms.has(term)));
   const extra = [...new Set(profileTerms)].filter((term) => !question.terms.includes(term));
   const extraWeight = total(extra);
@@ -146,7 +145,7 @@ export function scoreSentences(
   // sentence naming that program or concept another way ("private mortgage insurance" ~ "PMI").
   const aliasTerms = new Map<string, string[]>();
   for (const [entity, mention] of question.entities.mentions) aliasTerms.set(entity, tokenize(mention));
-  for (const sentence of all) {
+  for (const [index, sentence] of all.entries()) {
     const aliased = new Set<string>();
     for (const [entity, terms] of aliasTerms) {
       if ((sentence.entities.programs as ReadonlySet<string>).has(entity) || (sentence.entities.concepts as ReadonlySet<string>).has(entity)) {
@@ -154,7 +153,7 @@ export function scoreSentences(
       }
     }
     const present = (term: string) => sentence.terms.has(term) || aliased.has(term);
-    const previous = sentence.position === 0 ? undefined : all[all.indexOf(sentence) - 1];
+    const previous = sentence.position === 0 ? undefined : all[index - 1];
     const title = titleTerms[sentence.passageOrder]!;
     const coverage = share(present);
     // A sentence is read in its passage, after the one before it: a question term named only by
@@ -202,8 +201,4 @@ export function scoreSentences(
 export function isTangent(asked: ReadonlySet<LendingProgram>, named: ReadonlySet<LendingProgram>): boolean {
   if (asked.size === 0 || named.size === 0) return false;
   return ![...named].some((program) => asked.has(program));
-}
-
-function adjacent(tokens: readonly string[]): string[] {
-  return tokens.slice(1).map((token, i) => `${tokens[i]} ${token}`);
 }

@@ -1,3 +1,5 @@
+import { boundedMemo } from '../cache/bounded-memo.ts';
+
 /**
  * The Porter (1980) stemmer, as in the original paper: folds inflections and common derivations
  * ("qualified", "qualifying" → "qualifi"; "requirements", "required" → "requir";
@@ -5,6 +7,13 @@
  * lower-case words longer than 2 letters, so numbers and "401k" pass through unchanged.
  */
 export function stem(word: string): string {
+  return memoisedStem(word);
+}
+
+/** Words seen recently, stemmed: a corpus's vocabulary repeats, and every request tokenises text again. */
+const memoisedStem = boundedMemo(porterStem, 50_000);
+
+function porterStem(word: string): string {
   if (word.length <= 2 || !/^[a-z]+$/.test(word)) return word;
   let w = step1a(word);
   w = step1b(w);
