@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { ADMISSION_SCRIPT } from '../../edge/cache/admission-script.ts';
 import { sha1Hex } from './lua-shebang.ts';
 
 /**
@@ -29,6 +30,14 @@ export function ratelimitScriptHashes(): Set<string> {
   return hashes;
 }
 
+/**
+ * The scripts the bridge runs: @upstash/ratelimit's and the edge's admission script
+ * (edge/cache/admission-script.ts: sliding window plus the advice cache read), by SHA-1.
+ */
+export function allowedScriptHashes(): Set<string> {
+  return new Set([...ratelimitScriptHashes(), sha1Hex(ADMISSION_SCRIPT)]);
+}
+
 /** Why a command is refused, or undefined when it may run. Script bodies are checked by SHA-1 before any rewriting. */
 export function refusalOf(command: readonly [string, ...Array<string | number>], allowedScripts: ReadonlySet<string>): string | undefined {
   const [rawName, ...args] = command;
@@ -38,7 +47,7 @@ export function refusalOf(command: readonly [string, ...Array<string | number>],
     const first = args[0];
     if (typeof first !== 'string') return `${rawName} needs a script`;
     const sha = name.startsWith('evalsha') ? first.toLowerCase() : sha1Hex(first);
-    return allowedScripts.has(sha) ? undefined : `${rawName} of a script that is not one of @upstash/ratelimit's`;
+    return allowedScripts.has(sha) ? undefined : `${rawName} of a script that is not one of the allowed scripts (the edge's admission script, @upstash/ratelimit's)`;
   }
   if (name === 'script') {
     const sub = String(args[0] ?? '').toLowerCase();

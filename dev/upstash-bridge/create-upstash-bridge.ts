@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import { LuaScriptTranslator, sha1Hex } from './lua-shebang.ts';
-import { ratelimitScriptHashes, refusalOf } from './command-allowlist.ts';
+import { allowedScriptHashes, refusalOf } from './command-allowlist.ts';
 
 type Argument = string | number;
 type Command = [string, ...Argument[]];
@@ -13,13 +13,19 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export interface UpstashBridgeOptions {
   redis: Redis;
   token: string;
-  /** SHA-1s of the Lua scripts EVAL/EVALSHA may run; default the installed @upstash/ratelimit's. */
+  /** SHA-1s of the Lua scripts EVAL/EVALSHA may run; default the edge's and the installed @upstash/ratelimit's. */
   allowedScripts?: ReadonlySet<string>;
 }
 
 export interface UpstashBridge {
   fetch: (request: Request) => Promise<Response>;
   lua: LuaScriptTranslator;
+  /**
+   * HTTP requests received since the bridge started (one per Upstash REST call: a single command,
+   * a pipeline or a transaction each count once, refused ones too) — what a deployment pays
+   * Upstash round trips for. Benches and tests read differences of it.
+   */
+  readonly requestCount: number;
 }
 
 /**
@@ -27,13 +33,15 @@ export interface UpstashBridge {
  * `POST /` with one command as a JSON array, `POST /pipeline` and `POST /multi-exec` with a list
  * of commands, bearer-token auth, and base64 response encoding when the client asks for it.
  * Only an allowlist of commands runs (command-allowlist.ts): the edge's, and scripts only when
- * they are @upstash/ratelimit's, so EVAL cannot smuggle FLUSHALL or CONFIG SET.
+ * they are the edge's admission script or @upstash/ratelimit's, so EVAL cannot smuggle FLUSHALL
+ * or CONFIG SET.
  */
 export function createUpstashBridge(options: UpstashBridgeOptions): UpstashBridge {
   const { redis } = options;
   const expected = Buffer.from(`Bearer ${options.token}`);
   const lua = new LuaScriptTranslator();
-  const allowedScripts = options.allowedScripts ?? ratelimitScriptHashes();
+  const allowedScripts = options.allowedScripts ?? allowedScriptHashes();
+  let requestCount = 0;
   const validateCommand = (value: unknown): Command => {
     const command = parseCommand(value);
     const refusal = refusalOf(command, allowedScripts);
@@ -43,6 +51,7 @@ export function createUpstashBridge(options: UpstashBridgeOptions): UpstashBridg
   const app = new Hono();
 
   app.use('*', async (c, next) => {
+    requestCount += 1;
     const given = Buffer.from(c.req.header('authorization') ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return c.json({ error: 'Unauthorized' }, 401);
     await next();
@@ -104,7 +113,13 @@ export function createUpstashBridge(options: UpstashBridgeOptions): UpstashBridg
   app.post('/multi-exec', batch(true));
   app.all('*', (c) => c.json({ error: 'ERR unsupported path; POST a command to / , /pipeline or /multi-exec' }, 404));
 
-  return { fetch: (request) => Promise.resolve(app.fetch(request)), lua };
+  return {
+    fetch: (request) => Promise.resolve(app.fetch(request)),
+    lua,
+    get requestCount() {
+      return requestCount;
+    },
+  };
 }
 
 class BridgeInputError extends Error {}

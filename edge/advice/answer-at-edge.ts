@@ -1,5 +1,5 @@
 import type { AdviceResponse } from '../../shared/contracts/advice.ts';
-import type { CacheableQuestion } from '../cache/advice-cache.ts';
+import type { CacheableQuestion, CacheRead } from '../cache/advice-cache.ts';
 import { freshAnswer, isRefusal, parseAnswer, rememberAnswer, staleAnswerOrFail, type AnswerAtEdgeDeps, type CacheStatus, type CoreRefusal, type ForwardedRequest } from './answer-steps.ts';
 
 export type { AnswerAtEdgeDeps, ForwardedRequest } from './answer-steps.ts';
@@ -7,12 +7,13 @@ export type { AnswerAtEdgeDeps, ForwardedRequest } from './answer-steps.ts';
 export type EdgeAnswer = { kind: 'answer'; cache: CacheStatus; response: AdviceResponse } | CoreRefusal;
 
 /**
- * The edge's advice use case for `POST /v1/advice`: cached answer for the live index version, else
+ * The edge's advice use case for `POST /v1/advice`, given the fresh cache read made with the rate
+ * limit (`fresh`): cached answer for the live index version, else
  * core (whose 200 is cached in the background, whose 4xx is relayed), else the stale copy, else
  * 503/504.
  */
-export async function answerAtEdge(deps: AnswerAtEdgeDeps, question: CacheableQuestion, forward: ForwardedRequest): Promise<EdgeAnswer> {
-  const hit = await freshAnswer(deps, question);
+export async function answerAtEdge(deps: AnswerAtEdgeDeps, question: CacheableQuestion, fresh: CacheRead, forward: ForwardedRequest): Promise<EdgeAnswer> {
+  const hit = freshAnswer(fresh);
   if (hit) return { kind: 'answer', cache: 'HIT', response: hit };
 
   const outcome = await deps.core.post('/v1/advice', { body: forward.body, contentType: 'application/json', headers: forward.headers });

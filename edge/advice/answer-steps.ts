@@ -31,16 +31,19 @@ export type CoreRefusal = { kind: 'core-refused'; outcome: Extract<CoreOutcome, 
 
 const RETRY_AFTER = { 'Retry-After': '5' };
 
-/** The answer cached for the live index version (marked `cached`), counting the hit or the miss. */
 /** The answer of a cache read; 401 when the caller's account changed since their token was issued. */
 function servable(read: CacheRead): AdviceResponse | null {
   if (read.revoked) throw unauthorized('This account was disabled or changed since the token was issued; sign in again.');
   return read.answer;
 }
 
-export async function freshAnswer(deps: AnswerAtEdgeDeps, question: CacheableQuestion): Promise<AdviceResponse | null> {
-  const hit = servable(await deps.cache.lookup(question, deps.caller));
-  deps.background(deps.cache.count(hit ? 'hit' : 'miss'));
+/**
+ * The answer cached for the live index version (marked `cached`), from the read the admission
+ * script made together with the rate limit (edge/advice/admit-advice.ts), which also counted the
+ * hit or the miss.
+ */
+export function freshAnswer(read: CacheRead): AdviceResponse | null {
+  const hit = servable(read);
   return hit ? { ...hit, cached: true } : null;
 }
 

@@ -1,4 +1,4 @@
-import type { CacheableQuestion } from '../cache/advice-cache.ts';
+import type { CacheableQuestion, CacheRead } from '../cache/advice-cache.ts';
 import { answerAsEventStream, relayAdviceStream } from './advice-event-stream.ts';
 import { freshAnswer, isRefusal, rememberAnswer, staleAnswerOrFail, type AnswerAtEdgeDeps, type CacheStatus, type CoreRefusal, type ForwardedRequest } from './answer-steps.ts';
 
@@ -15,7 +15,7 @@ export interface StreamOptions {
 }
 
 /**
- * The edge's advice use case for `POST /v1/advice/stream`, the same steps as `answerAtEdge` and the
+ * The edge's advice use case for `POST /v1/advice/stream` (given the fresh cache read made with the rate limit), the same steps as `answerAtEdge` and the
  * same cache entry (the `done` event is the AdviceResponse the JSON route returns): a cached answer
  * is written as events; on a miss core's stream is piped through while its `done` answer is stored
  * in the background once complete; when core fails, the stale copy as events, else 503/504.
@@ -23,10 +23,11 @@ export interface StreamOptions {
 export async function streamAdviceAtEdge(
   deps: AnswerAtEdgeDeps,
   question: CacheableQuestion,
+  fresh: CacheRead,
   forward: ForwardedRequest,
   options: StreamOptions,
 ): Promise<EdgeAdviceStream> {
-  const hit = await freshAnswer(deps, question);
+  const hit = freshAnswer(fresh);
   if (hit) return { kind: 'events', cache: 'HIT', body: answerAsEventStream(hit) };
 
   const outcome = await deps.core.stream(ADVICE_STREAM_PATH, {

@@ -1,9 +1,9 @@
-import { adviceCacheKey } from '../../shared/cache/advice-cache-key.ts';
+import { adviceCacheKey, adviceContentHash, liveIndexVersionKey } from '../../shared/cache/advice-cache-key.ts';
 import { edgeCacheCounterKeys, type EdgeCacheCounterKeys } from '../../shared/cache/edge-cache-counter-keys.ts';
-import { isEpochRevoked, userTokenEpochKey } from '../../shared/auth/user-token-epoch.ts';
+import { isEpochRevoked, tokenEpoch, userTokenEpochKey } from '../../shared/auth/user-token-epoch.ts';
 import { AdviceResponseSchema, type AdviceResponse, type BorrowerProfile } from '../../shared/contracts/advice.ts';
+import type { ScriptReads } from '../http/sliding-window-limiter.ts';
 import type { EdgeRedis } from './edge-redis.ts';
-import { createLiveIndexVersionReader } from './live-index-version.ts';
 import { staleAdviceKey } from './stale-advice-key.ts';
 
 /** A question after validation and text policy: the query is already normalised. */
@@ -28,14 +28,18 @@ export interface CacheCaller {
 export type CacheRead = { revoked: true } | { revoked: false; answer: AdviceResponse | null };
 
 export interface AdviceCache {
-  /** The answer stored for the live index version (null: no version announced, absent, unreadable), unless the caller is revoked. */
-  lookup(question: CacheableQuestion, caller: CacheCaller): Promise<CacheRead>;
+  /**
+   * The reads a fresh lookup needs, for the admission script (edge/cache/admission-script.ts) to
+   * run in the same round trip as the rate limit: the live version, the caller's epoch record and
+   * the answer under that version, counting the hit or miss.
+   */
+  freshReads(question: CacheableQuestion, caller: CacheCaller): Promise<ScriptReads>;
+  /** The answer of those reads (null: no version announced, absent, unreadable), unless the caller is revoked. */
+  freshRead(values: readonly unknown[], caller: CacheCaller): CacheRead;
   /** The last good answer for this question under any index version, unless the caller is revoked. */
   lookupStale(question: CacheableQuestion, caller: CacheCaller): Promise<CacheRead>;
   /** Stores an answer under its own index version, plus the version-less stale copy. */
   store(question: CacheableQuestion, response: AdviceResponse): Promise<void>;
-  /** Increments the hit/miss counter core exports to Prometheus. */
-  count(outcome: CacheOutcome): Promise<void>;
 }
 
 export interface AdviceCacheOptions {
@@ -43,8 +47,12 @@ export interface AdviceCacheOptions {
   prefix: string;
   ttlSeconds: number;
   staleTtlSeconds: number;
-  liveVersionCacheMs: number;
-  now: () => number;
+  /**
+   * Ignored: the live version is read inside the admission script on every request, so a publish
+   * is visible to the next request. Kept so existing wiring compiles (LIVE_VERSION_CACHE_MS).
+   */
+  liveVersionCacheMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -55,43 +63,49 @@ export interface AdviceCacheOptions {
 export function createAdviceCache(options: AdviceCacheOptions): AdviceCache {
   const { redis, prefix } = options;
   const counters = edgeCacheCounterKeys(prefix);
-  const liveVersion = createLiveIndexVersionReader({ redis, prefix, cacheMs: options.liveVersionCacheMs, now: options.now });
   const freshKey = (question: CacheableQuestion, indexVersion: string) =>
     adviceCacheKey({ prefix, indexVersion, query: question.query, profile: question.profile });
 
   /**
-   * One MGET of the answer and the caller's epoch record (a GET of the record when there is no key
-   * to read). A failed read is a miss that is not known to be revoked: the request goes to core,
-   * which checks the user itself; no cached answer is ever served without the record read.
+   * One MGET of the stale answer and the caller's epoch record. A failed read is a miss that is
+   * not known to be revoked: the request goes on failing as core did; no cached answer is ever
+   * served without the record read.
    */
-  const readAnswer = async (key: string | null, caller: CacheCaller): Promise<CacheRead> => {
-    const epochKey = userTokenEpochKey(prefix, caller.sub);
+  const readStale = async (key: string, caller: CacheCaller): Promise<CacheRead> => {
     try {
-      const [answer, epoch] = key === null ? [null, await redis.get(epochKey)] : await redis.mget<[unknown, unknown]>(key, epochKey);
-      if (isEpochRevoked(caller, epoch)) return { revoked: true };
-      return { revoked: false, answer: parseStoredAnswer(answer) };
+      const [answer, epoch] = await redis.mget<[unknown, unknown]>(key, userTokenEpochKey(prefix, caller.sub));
+      return answerUnlessRevoked(answer, epoch, caller);
     } catch {
       return { revoked: false, answer: null };
     }
   };
 
   return {
-    async lookup(question, caller) {
-      const version = await liveVersion();
-      return readAnswer(version === null ? null : await freshKey(question, version), caller);
+    async freshReads(question, caller) {
+      return {
+        keys: [liveIndexVersionKey(prefix), userTokenEpochKey(prefix, caller.sub), counters.hit, counters.miss],
+        args: [`${prefix}advice:`, await adviceContentHash(question.query, question.profile), String(tokenEpoch(caller))],
+      };
+    },
+    freshRead(values, caller) {
+      const [, epoch, answer] = values;
+      return answerUnlessRevoked(answer, epoch, caller);
     },
     async lookupStale(question, caller) {
-      return readAnswer(await staleAdviceKey(prefix, question), caller);
+      return readStale(await staleAdviceKey(prefix, question), caller);
     },
     async store(question, response) {
       const text = JSON.stringify(response);
       const [fresh, stale] = await Promise.all([freshKey(question, response.indexVersion), staleAdviceKey(prefix, question)]);
       await redis.pipeline().set(fresh, text, { ex: options.ttlSeconds }).set(stale, text, { ex: options.staleTtlSeconds }).exec();
     },
-    async count(outcome) {
-      await redis.incr(counters[outcome]);
-    },
   };
+}
+
+/** The stored answer, unless the epoch record says the caller changed since their token was issued. */
+function answerUnlessRevoked(answer: unknown, epoch: unknown, caller: CacheCaller): CacheRead {
+  if (isEpochRevoked(caller, epoch)) return { revoked: true };
+  return { revoked: false, answer: parseStoredAnswer(answer) };
 }
 
 /** Accepts JSON text (the edge's own writes) or an already-decoded object; anything invalid is a miss. */

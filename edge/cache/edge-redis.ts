@@ -1,19 +1,19 @@
 import { Redis } from '@upstash/redis/cloudflare';
 
 /**
- * The Upstash commands the edge's answer cache uses. The client must be created with
+ * The Upstash commands the edge uses (the admission script through `createScript`: EVALSHA, EVAL on NOSCRIPT). The client must be created with
  * `automaticDeserialization: false` (see {@link createEdgeRedis}): values are stored as JSON text
  * the edge parses itself, and the live index version (16 hex characters, e.g. `12e4…`) must not be
  * turned into a number by the client's JSON guessing.
  */
-export type EdgeRedis = Pick<Redis, 'get' | 'mget' | 'incr' | 'pipeline'>;
+export type EdgeRedis = Pick<Redis, 'get' | 'mget' | 'incr' | 'pipeline' | 'createScript'>;
 
 export interface EdgeRedisOptions {
   url: string;
   token: string;
   /** Upper bound for one REST call (including its retry). */
   timeoutMs: number;
-  /** false for the answer cache; the rate limiter keeps the client's default decoding. */
+  /** false for the edge (answers are JSON text it parses itself). */
   automaticDeserialization: boolean;
 }
 

@@ -5,15 +5,17 @@ import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import { assertQueryAllowed } from '../../shared/policy/text-policy.ts';
 import { EVENT_STREAM_HEADERS } from '../advice/advice-event-stream.ts';
+import { admitAdvice } from '../advice/admit-advice.ts';
 import { answerAtEdge } from '../advice/answer-at-edge.ts';
 import type { AnswerAtEdgeDeps, ForwardedRequest } from '../advice/answer-steps.ts';
 import { ADVICE_STREAM_PATH, streamAdviceAtEdge } from '../advice/stream-advice-at-edge.ts';
-import type { AdviceCache, CacheableQuestion } from '../cache/advice-cache.ts';
+import type { AdviceCache, CacheableQuestion, CacheRead } from '../cache/advice-cache.ts';
 import type { CoreClient } from '../core/core-client.ts';
 import { authenticate, type AccessTokenVerifier, type AuthVariables } from '../http/authenticate.ts';
 import { runInBackground } from '../http/execution-context.ts';
 import { passThrough } from '../http/pass-through.ts';
-import { rateLimit, type RateLimiter } from '../http/rate-limit.ts';
+import { traceHeaders } from '../tracing/trace-at-edge.ts';
+import { rateLimitHeadersAfter, type RateLimiter, type RateLimitVariables } from '../http/rate-limit.ts';
 import type { RequestIdVariables } from '../http/request-id.ts';
 import { pickEdgeProblems } from './edge-problem-responses.ts';
 
@@ -28,7 +30,7 @@ export interface AdviceRouteDeps {
   streamHeartbeatMs: number;
 }
 
-type AdviceEnv = { Variables: AuthVariables & RequestIdVariables };
+type AdviceEnv = { Variables: AuthVariables & RequestIdVariables & RateLimitVariables };
 
 const STREAM_DESCRIPTION = [
   'The advice of `POST /v1/advice` as Server-Sent Events, in the shapes core streams them:',
@@ -41,17 +43,15 @@ const STREAM_DESCRIPTION = [
 ].join(' ');
 
 /**
- * POST /v1/advice and POST /v1/advice/stream, one pipeline in the order that keeps work cheapest
- * for abusers: token, per-user rate limit, media type and size, JSON, schema, text policy — then
- * the answer cache, then core. The routes differ only in how they ask core and write the answer.
+ * POST /v1/advice and POST /v1/advice/stream, one pipeline: token, media type and size, JSON,
+ * schema, text policy (all in isolate memory) — then ONE round trip to Upstash that counts the
+ * request in the per-user window and reads the answer cache (admit-advice.ts) — then core. A body
+ * refused before that costs no Upstash request and no rate-limit token. The routes differ only in
+ * how they ask core and write the answer.
  */
 export function adviceRoutes(deps: AdviceRouteDeps) {
   const app = new OpenAPIHono<AdviceEnv>({ defaultHook: validationHook });
-  const middleware = [
-    authenticate(deps.verifier),
-    rateLimit<Context<AdviceEnv>>({ limiter: deps.limiter, identify: (c) => c.var.claims.sub, now: deps.now }),
-    jsonBodyGuard({ maxBytes: MAX_BODY_BYTES }),
-  ] as const;
+  const middleware = [rateLimitHeadersAfter(), authenticate(deps.verifier), jsonBodyGuard({ maxBytes: MAX_BODY_BYTES })] as const;
   const request = { body: { required: true, content: { 'application/json': { schema: AdviceRequestSchema } } } };
   const answerDeps = (c: Context<AdviceEnv>): AnswerAtEdgeDeps => ({
     cache: deps.cache,
@@ -59,6 +59,12 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
     caller: { sub: c.var.claims.sub, epoch: c.var.claims.epoch },
     background: (task) => runInBackground(c, task),
   });
+  /** Rate limit + fresh cache read in one round trip; the RateLimit-* fields go on whatever response follows. */
+  const admit = async (c: Context<AdviceEnv>, steps: AnswerAtEdgeDeps, question: CacheableQuestion): Promise<CacheRead> => {
+    const admission = await admitAdvice({ limiter: deps.limiter, cache: deps.cache, now: deps.now }, steps.caller.sub, question, steps.caller);
+    if (admission.rateLimitHeaders) c.set('rateLimitHeaders', admission.rateLimitHeaders);
+    return admission.read;
+  };
 
   app.openapi(
     createRoute({
@@ -79,7 +85,8 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
     }),
     async (c) => {
       const { question, forward } = await adviceInput(c, c.req.valid('json'));
-      const result = await answerAtEdge(answerDeps(c), question, forward);
+      const steps = answerDeps(c);
+      const result = await answerAtEdge(steps, question, await admit(c, steps, question), forward);
       // Core's own problem+json relayed byte for byte; not one of this route's typed bodies.
       if (result.kind === 'core-refused') return passThrough(result.outcome) as never;
       return c.json(result.response, 200, { 'X-Cache': result.cache });
@@ -106,7 +113,8 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
     }),
     async (c) => {
       const { question, forward } = await adviceInput(c, c.req.valid('json'));
-      const result = await streamAdviceAtEdge(answerDeps(c), question, forward, { heartbeatMs: deps.streamHeartbeatMs, signal: c.req.raw.signal });
+      const steps = answerDeps(c);
+      const result = await streamAdviceAtEdge(steps, question, await admit(c, steps, question), forward, { heartbeatMs: deps.streamHeartbeatMs, signal: c.req.raw.signal });
       if (result.kind === 'core-refused') return passThrough(result.outcome) as never;
       // An event stream is not one of the typed JSON bodies either.
       return new Response(result.body, { status: 200, headers: { ...EVENT_STREAM_HEADERS, 'X-Cache': result.cache } }) as never;
@@ -120,7 +128,7 @@ async function adviceInput(c: Context<AdviceEnv>, request: AdviceRequest): Promi
   const question = { query: assertQueryAllowed(request.query), profile: request.profile };
   const forward = {
     body: await c.req.text(),
-    headers: { authorization: c.req.header('authorization') ?? '', 'x-request-id': c.var.requestId },
+    headers: { authorization: c.req.header('authorization') ?? '', 'x-request-id': c.var.requestId, ...traceHeaders(c.req.raw) },
   };
   return { question, forward };
 }

@@ -11,6 +11,8 @@ export interface EdgeUpstash {
   token: string;
   /** Direct Redis connection (seeding the live index version, checking keys). */
   redis: IORedis;
+  /** Upstash REST requests the bridge has received so far (see UpstashBridge.requestCount). */
+  requestCount(): number;
   /** A fresh key prefix; every key under it is deleted by close(). */
   uniquePrefix(label: string): string;
   close(): Promise<void>;
@@ -25,6 +27,7 @@ export async function startEdgeUpstash(): Promise<EdgeUpstash> {
     url: bridge.url,
     token,
     redis,
+    requestCount: () => bridge.bridge.requestCount,
     uniquePrefix(label) {
       const prefix = `apfa-test:edge:${label}:${randomBytes(5).toString('hex')}:`;
       prefixes.push(prefix);
