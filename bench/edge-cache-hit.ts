@@ -1,9 +1,15 @@
 /**
  * Edge answer-cache hits under miniflare (workerd): p50/p99 latency and requests/s on loopback,
- * with the real Upstash bridge over Redis and a real core behind it (which must see no calls).
- * `npm run bench:edge [-- --seconds 10 --connections 10]`. Target: cache-hit p99 < 10 ms locally.
+ * with the real Upstash bridge over Redis and a real core behind it (which must see no calls),
+ * against a same-run ceiling — a bare Worker in the same workerd answering the same body
+ * (support/ceiling-worker.ts) under the same autocannon load — and the Upstash REST requests per
+ * hit counted at the bridge. `npm run bench:edge [-- --seconds 10 --connections 10]`.
+ * Targets (issue 18): hit ≥ 0.5× the ceiling's requests/s at 1 and at N connections, p99 at N
+ * connections ≤ 2× the ceiling's, 1 Upstash request per hit.
  */
+import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
+import { startCeilingWorker } from './support/ceiling-worker.ts';
 import { startEdge } from '../test/support/edge-miniflare.ts';
 import { startEdgeUpstash, TEST_REDIS_URL } from '../test/support/edge-upstash.ts';
 import { getToken, startCore } from '../test/support/start-core.ts';
@@ -18,16 +24,18 @@ const connections = argument('connections', 10);
 
 const upstash = await startEdgeUpstash();
 const prefix = upstash.uniquePrefix('bench');
-const core = await startCore({ REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix });
+// With REDIS_URL core requires the edge's signature (issue 16): both sides share a secret.
+const edgeSharedSecret = randomBytes(24).toString('base64url');
+const core = await startCore({ REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix, EDGE_SHARED_SECRET: edgeSharedSecret });
 const edge = await startEdge({
   bindings: {
     CORE_URL: core.url,
     UPSTASH_REDIS_REST_URL: upstash.url,
     UPSTASH_REDIS_REST_TOKEN: upstash.token,
     KEY_PREFIX: prefix,
+    EDGE_SHARED_SECRET: edgeSharedSecret,
     RATE_LIMIT_REQUESTS: '100000000',
     RATE_LIMIT_WINDOW: '1 h',
-    LIVE_VERSION_CACHE_MS: '1000',
   },
 });
 try {
@@ -41,8 +49,9 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const check = await fetch(`${edge.url}/v1/advice`, { method: 'POST', headers, body });
-  await check.arrayBuffer();
+  const hitBody = await check.text();
   if (check.headers.get('x-cache') !== 'HIT') throw new Error('the answer was not cached after warm-up');
+  const ceilingWorker = await startCeilingWorker(hitBody);
 
   const coreCalls = async () => {
     const text = await (await core.runtime.app.request('/metrics')).text();
@@ -50,8 +59,8 @@ try {
     return line ? Number(line.split(' ').pop()) : 0;
   };
   const before = await coreCalls();
-  const phase = async (clients: number) => {
-    const result = await autocannon({ url: `${edge.url}/v1/advice`, method: 'POST', headers, body, connections: clients, duration: seconds });
+  const phase = async (clients: number, url = `${edge.url}/v1/advice`) => {
+    const result = await autocannon({ url, method: 'POST', headers, body, connections: clients, duration: seconds });
     return {
       connections: clients,
       requests: result.requests.total,
@@ -64,16 +73,38 @@ try {
       errors: result.errors,
     };
   };
+  const bridgeBefore = upstash.requestCount();
   const single = await phase(1);
   const concurrent = await phase(connections);
+  const upstashRequests = upstash.requestCount() - bridgeBefore;
   const after = await coreCalls();
+  const ceiling = { single: await phase(1, `${ceilingWorker.url}/`), concurrent: await phase(connections, `${ceilingWorker.url}/`) };
+  await ceilingWorker.dispose();
+  const ratioToCeiling = {
+    single: round(single.requestsPerSecond / ceiling.single.requestsPerSecond, 3),
+    concurrent: round(concurrent.requestsPerSecond / ceiling.concurrent.requestsPerSecond, 3),
+  };
+  const p99OverCeilingP99Concurrent = round(concurrent.latencyP99Ms / Math.max(1, ceiling.concurrent.latencyP99Ms), 2);
+  const upstashRequestsPerHit = round(upstashRequests / (single.requests + concurrent.requests), 3);
   saveResults('edge-cache-hit', {
-    runtime: 'workerd (miniflare 4.20260426.0), Upstash bridge over local Redis, every request: JWT verify + rate limit + live-version + cache read',
+    runtime:
+      'workerd (miniflare 4.20260426.0), Upstash bridge over local Redis; every hit: JWT checked (verified once per token and isolate, reused until exp / JWKS max age) + one admission script (sliding-window rate limit, live version, epoch record, answer, hit counter)',
     seconds,
+    hitBodyBytes: hitBody.length,
     single,
     concurrent,
+    ceiling,
+    ratioToCeiling,
+    p99OverCeilingP99Concurrent,
+    upstashRequestsPerHit,
+    upstashRequestsDuringRun: upstashRequests,
     coreCallsDuringRun: after - before,
-    targetP99Under10msSingleClient: single.latencyP99Ms < 10,
+    targets: {
+      ratioSingleAtLeastHalf: ratioToCeiling.single >= 0.5,
+      ratioConcurrentAtLeastHalf: ratioToCeiling.concurrent >= 0.5,
+      p99ConcurrentAtMostTwiceCeiling: p99OverCeilingP99Concurrent <= 2,
+      oneUpstashRequestPerHit: upstashRequestsPerHit <= 1,
+    },
   });
 } finally {
   await edge.dispose();
