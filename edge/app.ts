@@ -15,6 +15,8 @@ import type { OpenApiDocument } from '../shared/http/openapi-document.ts';
 import { adviceRoutes } from './routes/advice-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { otlpTracesUrl } from '../shared/tracing/otlp-settings.ts';
+import { traceAtEdge } from './tracing/trace-at-edge.ts';
 
 /** What the edge app is built from; entries (worker.ts, deno.ts) get them from create-edge-deps.ts. */
 export interface EdgeAppDeps {
@@ -60,6 +62,10 @@ export function createEdgeApp(deps: EdgeAppDeps) {
   app.onError(createErrorHandler());
   app.notFound(notFoundHandler);
   app.use('*', requestId());
+  if (config.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    const tracesUrl = otlpTracesUrl(config.OTEL_EXPORTER_OTLP_ENDPOINT);
+    app.use('*', traceAtEdge({ tracesUrl, headers: config.OTEL_EXPORTER_OTLP_HEADERS ?? {}, serviceName: config.OTEL_SERVICE_NAME, fetch: (input, init) => fetch(input, init), now }));
+  }
   app.use('*', drainUnreadBody({ maxBytes: MAX_BODY_BYTES }));
   app.route('/', healthRoutes());
   app.route('/', adviceRoutes({ verifier: deps.verifier, limiter: deps.adviceLimiter, cache, core, now, streamHeartbeatMs: config.STREAM_HEARTBEAT_MS }));

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { OtlpEndpointSchema, OtlpHeadersSchema } from '../shared/tracing/otlp-settings.ts';
 
 const optionalNonEmpty = z
   .string()
@@ -65,6 +66,13 @@ export const EdgeConfigSchema = z
     JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(1_000),
     /** How long the fetched JWKS is used before it is fetched again anyway (a removed key stops verifying after this). */
     JWKS_CACHE_MAX_AGE_MS: z.coerce.number().int().positive().default(300_000),
+    /**
+     * OTLP/HTTP collector: when set, every request starts a trace, its span is exported (OTLP/JSON,
+     * in the background) and core is sent the `traceparent` on a miss. Unset: no trace ids, nothing sent.
+     */
+    OTEL_EXPORTER_OTLP_ENDPOINT: OtlpEndpointSchema,
+    OTEL_EXPORTER_OTLP_HEADERS: OtlpHeadersSchema,
+    OTEL_SERVICE_NAME: z.string().trim().min(1).max(200).default('apfa-edge'),
   })
   .superRefine((config, context) => {
     if (config.JWKS_JSON && config.JWT_SECRET) {

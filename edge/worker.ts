@@ -36,6 +36,10 @@ export interface Env {
   LIVE_VERSION_CACHE_MS?: string;
   JWKS_COOLDOWN_MS?: string;
   JWKS_CACHE_MAX_AGE_MS?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  /** Secret when it holds a collector key. */
+  OTEL_EXPORTER_OTLP_HEADERS?: string;
+  OTEL_SERVICE_NAME?: string;
 }
 
 const apps = new WeakMap<Env, EdgeApp>();

@@ -15,6 +15,7 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { otlpTracesUrl } from '../../shared/tracing/otlp-settings.ts';
 import type { TracingConfig } from './tracing-config.ts';
 import { disabledTracing, type ActiveSpan, type SpanAttributes, type SpanOptions, type Tracing } from './tracing.ts';
 
@@ -41,7 +42,7 @@ export function createTracing(config: TracingConfig, options: CreateTracingOptio
   if (endpoint === undefined) return disabledTracing;
   const processor = options.exporter
     ? new SimpleSpanProcessor(options.exporter)
-    : new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces`, headers: config.OTEL_EXPORTER_OTLP_HEADERS ?? {} }));
+    : new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpTracesUrl(endpoint), headers: config.OTEL_EXPORTER_OTLP_HEADERS ?? {} }));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.OTEL_SERVICE_NAME ?? options.serviceName, [ATTR_SERVICE_VERSION]: '0.1.0' }),
     sampler: sampler(config),

@@ -128,7 +128,7 @@ async function adviceInput(c: Context<AdviceEnv>, request: AdviceRequest): Promi
   const question = { query: assertQueryAllowed(request.query), profile: request.profile };
   const forward = {
     body: await c.req.text(),
-    headers: { authorization: c.req.header('authorization') ?? '', 'x-request-id': c.var.requestId, ...traceHeaders(c.req.raw) },
+    headers: { authorization: c.req.header('authorization') ?? '', 'x-request-id': c.var.requestId, ...traceHeaders(c) },
   };
   return { question, forward };
 }

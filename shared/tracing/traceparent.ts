@@ -33,11 +33,6 @@ export function newTraceIds(): TraceIds {
   return { traceId: randomHex(16), spanId: randomHex(8) };
 }
 
-/** A fresh span id in an existing trace. */
-export function newSpanId(): string {
-  return randomHex(8);
-}
-
 /** The `traceparent` naming `ids.spanId` as the parent of whatever the receiver starts; sampled unless told otherwise. */
 export function formatTraceparent(ids: TraceIds, sampled = true): string {
   return `00-${ids.traceId}-${ids.spanId}-${sampled ? '01' : '00'}`;
