@@ -67,14 +67,28 @@ async function withRateLimitHeaders(c: Context, headers: Record<string, string> 
   if (headers) for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
 }
 
-/** Where a handler that counts the request itself leaves the RateLimit-* fields for {@link rateLimitHeadersAfter}. */
+/** Where a handler that counts the request itself leaves the RateLimit-* fields for {@link rateLimitAfter}. */
 export type RateLimitVariables = { rateLimitHeaders?: Record<string, string> };
 
-/** Copies the `rateLimitHeaders` a later handler set onto whatever response follows, error responses included. */
-export function rateLimitHeadersAfter(): MiddlewareHandler<{ Variables: RateLimitVariables }> {
+/** Refusals of a request's body (malformed, too large, wrong media type, invalid) made before a handler counts it. */
+const isBodyRefusal = (status: number): boolean => status === 400 || status === 413 || status === 415 || status === 422;
+
+/**
+ * For routes whose handler counts the request itself (the advice routes, in their one Upstash
+ * round trip): copies the `rateLimitHeaders` it set onto whatever response follows, error
+ * responses included; an identified request refused for its body before the handler ran is
+ * counted here, as it was when the limit ran first (over the limit it becomes the 429).
+ */
+export function rateLimitAfter<C extends Context>(options: RateLimitOptions<C>): MiddlewareHandler {
+  const now = options.now ?? Date.now;
   return async (c, next) => {
     await next();
-    const headers = c.get('rateLimitHeaders');
+    let headers = (c as Context<{ Variables: RateLimitVariables }>).get('rateLimitHeaders');
+    if (!headers && isBodyRefusal(c.res.status)) {
+      const identifier = options.identify(c as C);
+      const result = identifier === null ? undefined : await limitOrFailOpen(() => options.limiter.limit(identifier));
+      if (result) headers = enforceRateLimit(result, now());
+    }
     if (headers) for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
 }

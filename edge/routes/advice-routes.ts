@@ -15,7 +15,7 @@ import { authenticate, type AccessTokenVerifier, type AuthVariables } from '../h
 import { runInBackground } from '../http/execution-context.ts';
 import { passThrough } from '../http/pass-through.ts';
 import { traceHeaders } from '../tracing/trace-at-edge.ts';
-import { rateLimitHeadersAfter, type RateLimiter, type RateLimitVariables } from '../http/rate-limit.ts';
+import { rateLimitAfter, type RateLimiter, type RateLimitVariables } from '../http/rate-limit.ts';
 import type { RequestIdVariables } from '../http/request-id.ts';
 import { pickEdgeProblems } from './edge-problem-responses.ts';
 
@@ -46,12 +46,16 @@ const STREAM_DESCRIPTION = [
  * POST /v1/advice and POST /v1/advice/stream, one pipeline: token, media type and size, JSON,
  * schema, text policy (all in isolate memory) — then ONE round trip to Upstash that counts the
  * request in the per-user window and reads the answer cache (admit-advice.ts) — then core. A body
- * refused before that costs no Upstash request and no rate-limit token. The routes differ only in
- * how they ask core and write the answer.
+ * refused before that is counted after the refusal (rateLimitAfter), as when the limit ran first.
+ * The routes differ only in how they ask core and write the answer.
  */
 export function adviceRoutes(deps: AdviceRouteDeps) {
   const app = new OpenAPIHono<AdviceEnv>({ defaultHook: validationHook });
-  const middleware = [rateLimitHeadersAfter(), authenticate(deps.verifier), jsonBodyGuard({ maxBytes: MAX_BODY_BYTES })] as const;
+  const middleware = [
+    rateLimitAfter<Context<AdviceEnv>>({ limiter: deps.limiter, identify: (c) => c.var.claims?.sub ?? null, now: deps.now }),
+    authenticate(deps.verifier),
+    jsonBodyGuard({ maxBytes: MAX_BODY_BYTES }),
+  ] as const;
   const request = { body: { required: true, content: { 'application/json': { schema: AdviceRequestSchema } } } };
   const answerDeps = (c: Context<AdviceEnv>): AnswerAtEdgeDeps => ({
     cache: deps.cache,
