@@ -24,6 +24,8 @@ import { completeCoreOpenApi } from './openapi-completion.ts';
 import type { OpenApiDocument } from '../shared/http/openapi-document.ts';
 import type { Logger } from './logger.ts';
 import { apiReferenceRoutes } from './routes/api-reference-routes.ts';
+import { consoleRoutes } from './routes/console-routes.ts';
+import { consoleSessionRoutes, type ConsoleSessionGrants } from './routes/console-session-routes.ts';
 import { adviceRoutes, type AdviceRouteDeps } from './routes/advice-routes.ts';
 import { registerAdviceStreamRoutes } from './routes/advice-stream-routes.ts';
 import { authRoutes, type TokenGrants } from './routes/auth-routes.ts';
@@ -37,7 +39,8 @@ export interface CoreAppDeps {
   tracing?: Tracing | undefined;
   live: LiveIndex;
   pipeline: Omit<AnswerQuestionDeps, 'live' | 'observeStage'>;
-  tokens: TokenGrants;
+  /** Token grants, and revoking a session (the console's sign-out). */
+  tokens: TokenGrants & Pick<ConsoleSessionGrants, 'revokeRefreshToken'>;
   jwks: () => Promise<{ keys: Record<string, unknown>[] }>;
   verifier: AccessTokenVerifier;
   isUserActive?: ActiveUserCheck;
@@ -106,6 +109,7 @@ export function createCoreApp(deps: CoreAppDeps) {
   };
   app.route('/', healthRoutes({ live: deps.live, metrics: deps.metrics, describeRuntime: deps.describeRuntime }));
   app.route('/', authRoutes({ tokens: deps.tokens, jwks: deps.jwks, maxBodyBytes: MAX_BODY_BYTES, ...(guard ? { guard } : {}) }));
+  app.route('/', consoleSessionRoutes({ tokens: deps.tokens, maxBodyBytes: MAX_BODY_BYTES }));
   app.route('/', adviceRoutes(advice));
   app.route('/', historyRoutes({ history: deps.admin.history }));
   // Open feed connections re-run the token and user check on a bound (a disabled or demoted admin is cut off).
@@ -127,6 +131,7 @@ export function createCoreApp(deps: CoreAppDeps) {
     return c.json(document);
   });
   app.route('/', apiReferenceRoutes({ openapiUrl: '/openapi.json', title: 'APFA core API reference' }));
+  app.route('/', consoleRoutes());
   return app;
 }
 

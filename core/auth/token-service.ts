@@ -31,6 +31,8 @@ export interface TokenService {
   refreshGrant(refreshToken: string): Promise<TokenResponse>;
   /** Revokes every live refresh token of the user; returns how many. */
   revokeAllForUser(userId: string): Promise<number>;
+  /** Sign-out: revokes the refresh token's whole family (the session it belongs to); false when it matched none. */
+  revokeRefreshToken(refreshToken: string): Promise<boolean>;
 }
 
 interface Subject {
@@ -165,6 +167,16 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         [userId, new Date(now())],
       );
       return rows.length;
+    },
+
+    async revokeRefreshToken(refreshToken) {
+      if (typeof refreshToken !== 'string' || refreshToken.length < 16 || refreshToken.length > 512) return false;
+      const { rows } = await sql.query(
+        `UPDATE refresh_tokens SET revoked_at = $2
+         WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL RETURNING id`,
+        [hashRefreshToken(refreshToken), new Date(now())],
+      );
+      return rows.length > 0;
     },
   };
 }

@@ -41,6 +41,15 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /docs/assets/:file': PUBLIC,
   'GET /.well-known/jwks.json': PUBLIC,
   'POST /v1/auth/token': PUBLIC,
+  // The console: its page and files, and its cookie session (the cookie is the credential; CSRF-guarded).
+  'GET /console': PUBLIC,
+  'GET /console/assets/roles.js': PUBLIC,
+  'GET /console/assets/vendor/:file': PUBLIC,
+  'GET /console/assets/:file': PUBLIC,
+  'GET /console/assets/pages/:file': PUBLIC,
+  'POST /v1/auth/console/session': PUBLIC,
+  'POST /v1/auth/console/refresh': PUBLIC,
+  'POST /v1/auth/console/logout': PUBLIC,
 
   'POST /v1/advice': need('advice:generate'),
   'POST /v1/advice/stream': need('advice:generate'),

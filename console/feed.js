@@ -1,0 +1,89 @@
+// The admin live feed over /admin/ws: the token rides as a `bearer.<jwt>` subprotocol (never the
+// URL); after a drop it reconnects with `lastEventId` so the server replays what was missed.
+import { refresh, session } from './session.js';
+
+const PROTOCOL = 'apfa.feed.v1';
+const listeners = new Set();
+const statusListeners = new Set();
+let socket;
+let lastEventId;
+let retryTimer;
+let attempts = 0;
+let wanted = false;
+let status = 'closed';
+
+function setStatus(next) {
+  status = next;
+  for (const listener of statusListeners) listener(next);
+}
+
+/** Calls `listener(event)` for each feed event (job.progress, job.completed, index.swapped …). */
+export function onFeedEvent(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Calls `listener(status)`: 'connecting', 'live', 'reconnecting' or 'closed'. */
+export function onFeedStatus(listener) {
+  statusListeners.add(listener);
+  listener(status);
+  return () => statusListeners.delete(listener);
+}
+
+function connect() {
+  const current = session();
+  if (!wanted || !current) return;
+  const url = new URL('/admin/ws', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (lastEventId) url.searchParams.set('lastEventId', lastEventId);
+  setStatus(attempts === 0 ? 'connecting' : 'reconnecting');
+  const ws = new WebSocket(url, [PROTOCOL, `bearer.${current.token}`]);
+  socket = ws;
+  ws.addEventListener('message', (message) => {
+    let data;
+    try {
+      data = JSON.parse(message.data);
+    } catch {
+      return;
+    }
+    if (data.type === 'hello') {
+      attempts = 0;
+      setStatus('live');
+    } else if (data.type === 'event') {
+      lastEventId = data.id;
+      for (const listener of listeners) listener(data.event);
+    }
+  });
+  ws.addEventListener('close', () => {
+    if (socket !== ws) return;
+    socket = undefined;
+    if (!wanted) return setStatus('closed');
+    attempts += 1;
+    setStatus('reconnecting');
+    // The server closes at token expiry: reconnect with a fresh token, backing off to 10 s.
+    const delay = Math.min(10_000, 500 * 2 ** Math.min(attempts - 1, 5));
+    retryTimer = setTimeout(async () => {
+      if (attempts > 1 && !(await refresh())) return;
+      connect();
+    }, delay);
+  });
+}
+
+/** Opens the feed (idempotent). */
+export function startFeed() {
+  if (wanted) return;
+  wanted = true;
+  attempts = 0;
+  connect();
+}
+
+/** Closes the feed (sign-out). */
+export function stopFeed() {
+  wanted = false;
+  clearTimeout(retryTimer);
+  const ws = socket;
+  socket = undefined;
+  ws?.close();
+  lastEventId = undefined;
+  setStatus('closed');
+}

@@ -1,0 +1,92 @@
+// Jobs: newest first, filtered by queue and state, paged by cursor; trigger a sync or re-embed.
+import { useEffect, useState } from '../vendor/hooks.mjs';
+import { api } from '../api.js';
+import { onFeedEvent } from '../feed.js';
+import { can } from '../session.js';
+import { ConfirmButton, html, Problem, time } from '../ui.js';
+
+const QUEUES = ['embedding', 'indexing', 'maintenance'];
+const STATES = ['waiting', 'delayed', 'active', 'completed', 'failed', 'prioritized', 'waiting-children'];
+const SYNC_MODES = [
+  { mode: 'sync', label: 'Sync now', question: 'Sync the corpus (build only if it changed)?' },
+  { mode: 'force', label: 'Force build', question: 'Build a new index version even if nothing changed?' },
+  { mode: 'reembed', label: 'Re-embed everything', question: 'Embed every document again (slow)?' },
+];
+
+export const jobHref = (queue, id) => `#/jobs/${encodeURIComponent(queue)}/${encodeURIComponent(id)}`;
+
+export function JobsPage() {
+  const [filters, setFilters] = useState({ queue: '', state: '' });
+  const [cursors, setCursors] = useState([undefined]);
+  const [page, setPage] = useState(null);
+  const [error, setError] = useState(null);
+  const [tick, setTick] = useState(0);
+  const cursor = cursors[cursors.length - 1];
+  useEffect(() => {
+    let stopped = false;
+    api('/admin/jobs', { query: { queue: filters.queue, state: filters.state, limit: 20, cursor } })
+      .then((result) => !stopped && (setPage(result), setError(null)))
+      .catch((failure) => !stopped && setError(failure));
+    return () => {
+      stopped = true;
+    };
+  }, [filters, cursor, tick]);
+  useEffect(() => {
+    let pending;
+    const off = onFeedEvent((event) => {
+      if (!event.type.startsWith('job.') || pending || cursors.length > 1) return;
+      pending = setTimeout(() => {
+        pending = undefined;
+        setTick((value) => value + 1);
+      }, 500);
+    });
+    return () => (off(), clearTimeout(pending));
+  }, [cursors.length]);
+  const change = (key) => (event) => {
+    setFilters({ ...filters, [key]: event.currentTarget.value });
+    setCursors([undefined]);
+  };
+  return html`<section aria-labelledby="jobs-heading">
+    <h1 id="jobs-heading">Jobs</h1>
+    ${can('admin:jobs:manage')
+      ? html`<div class="actions" role="group" aria-label="Start a sync">
+          ${SYNC_MODES.map(
+            (entry) => html`<${ConfirmButton}
+              label=${entry.label}
+              question=${entry.question}
+              action=${() => api('/admin/jobs/sync', { method: 'POST', body: { source: 'corpus', mode: entry.mode } })}
+              onDone=${(accepted) => (location.hash = jobHref(accepted.queue, accepted.jobId))}
+            />`,
+          )}
+        </div>`
+      : null}
+    <form class="filters" onSubmit=${(event) => event.preventDefault()}>
+      <label>Queue <select name="queue" value=${filters.queue} onChange=${change('queue')}>
+        <option value="">all</option>${QUEUES.map((queue) => html`<option value=${queue}>${queue}</option>`)}
+      </select></label>
+      <label>State <select name="state" value=${filters.state} onChange=${change('state')}>
+        <option value="">all</option>${STATES.map((state) => html`<option value=${state}>${state}</option>`)}
+      </select></label>
+    </form>
+    <${Problem} error=${error} />
+    <div class="table-wrap">
+      <table>
+        <caption class="visually-hidden">Jobs, newest first</caption>
+        <thead><tr><th scope="col">Job</th><th scope="col">Queue</th><th scope="col">Name</th><th scope="col">State</th><th scope="col">Created</th></tr></thead>
+        <tbody>
+          ${(page?.items ?? []).map(
+            (job) => html`<tr>
+              <td><a href=${jobHref(job.queue, job.id)}>${job.id}</a></td>
+              <td>${job.queue}</td><td>${job.name}</td><td class=${`state state-${job.state}`}>${job.state}</td><td>${time(job.createdAt)}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    ${page && page.items.length === 0 ? html`<p>No jobs match.</p>` : null}
+    <div class="pager">
+      <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>
+      <button type="button" disabled=${!page?.nextCursor} onClick=${() => setCursors([...cursors, page.nextCursor])}>Next page</button>
+    </div>
+  </section>`;
+}

@@ -1,0 +1,98 @@
+// Users: create, change role, disable/enable, reset password (super_admin: admin:users:manage).
+import { useEffect, useState } from '../vendor/hooks.mjs';
+import { api } from '../api.js';
+import { ROLES } from '../roles.js';
+import { session } from '../session.js';
+import { ConfirmButton, html, Problem, time } from '../ui.js';
+
+function CreateUser({ onCreated }) {
+  const [error, setError] = useState(null);
+  const submit = async (event) => {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setError(null);
+    try {
+      await api('/admin/users', { method: 'POST', body: { username: form.get('username'), password: form.get('password'), role: form.get('role') } });
+      formElement.reset();
+      onCreated();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return html`<form class="inline-form" onSubmit=${submit} aria-label="Create user">
+    <h2>Create user</h2>
+    <label>New username <input name="username" required autocomplete="off" /></label>
+    <label>Initial password <input name="password" type="password" required minlength="12" autocomplete="new-password" /></label>
+    <label>Role <select name="role">${ROLES.map((role) => html`<option value=${role}>${role}</option>`)}</select></label>
+    <button type="submit">Create user</button>
+    <${Problem} error=${error} />
+  </form>`;
+}
+
+function UserRow({ user, onChanged }) {
+  const [error, setError] = useState(null);
+  const [password, setPassword] = useState('');
+  const self = user.id === session()?.userId;
+  const call = (path, body) => api(`/admin/users/${user.id}/${path}`, { method: path === 'role' ? 'PATCH' : 'POST', body });
+  const changeRole = async (event) => {
+    setError(null);
+    try {
+      await call('role', { role: event.currentTarget.value });
+      onChanged();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return html`<tr>
+    <td>${user.username}</td>
+    <td><select aria-label=${`Role of ${user.username}`} value=${user.role} disabled=${self} onChange=${changeRole}>${ROLES.map((role) => html`<option value=${role}>${role}</option>`)}</select></td>
+    <td>${user.disabled ? 'disabled' : 'active'}</td>
+    <td>${time(user.createdAt)}</td>
+    <td class="row-actions">
+      ${self
+        ? html`<span>(you)</span>`
+        : user.disabled
+          ? html`<${ConfirmButton} label=${`Enable ${user.username}`} question="Let this user sign in again?" action=${() => call('enable')} onDone=${onChanged} />`
+          : html`<${ConfirmButton} label=${`Disable ${user.username}`} question="Disable and end every session of this user?" action=${() => call('disable')} onDone=${onChanged} />`}
+      <span class="password-reset">
+        <input type="password" aria-label=${`New password for ${user.username}`} value=${password} onInput=${(event) => setPassword(event.currentTarget.value)} autocomplete="new-password" minlength="12" />
+        <${ConfirmButton} label=${`Reset password of ${user.username}`} question="Set this password?" disabled=${password.length === 0} action=${() => call('password', { password })} onDone=${() => setPassword('')} />
+      </span>
+      <${Problem} error=${error} />
+    </td>
+  </tr>`;
+}
+
+export function UsersPage() {
+  const [cursors, setCursors] = useState([undefined]);
+  const [page, setPage] = useState(null);
+  const [error, setError] = useState(null);
+  const [tick, setTick] = useState(0);
+  const cursor = cursors[cursors.length - 1];
+  useEffect(() => {
+    let stopped = false;
+    api('/admin/users', { query: { limit: 25, cursor } })
+      .then((result) => !stopped && (setPage(result), setError(null)))
+      .catch((failure) => !stopped && setError(failure));
+    return () => {
+      stopped = true;
+    };
+  }, [cursor, tick]);
+  const reload = () => setTick((value) => value + 1);
+  return html`<section aria-labelledby="users-heading">
+    <h1 id="users-heading">Users</h1>
+    <${CreateUser} onCreated=${reload} />
+    <${Problem} error=${error} />
+    <div class="table-wrap">
+      <table>
+        <thead><tr><th scope="col">Username</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Actions</th></tr></thead>
+        <tbody>${(page?.items ?? []).map((user) => html`<${UserRow} key=${user.id} user=${user} onChanged=${reload} />`)}</tbody>
+      </table>
+    </div>
+    <div class="pager">
+      <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>
+      <button type="button" disabled=${!page?.nextCursor} onClick=${() => setCursors([...cursors, page.nextCursor])}>Next page</button>
+    </div>
+  </section>`;
+}
