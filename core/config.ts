@@ -51,8 +51,8 @@ export const CoreConfigSchema = z.object({
   RETRIEVAL: z.enum(['auto', 'hybrid', 'dense', 'bm25']).default('auto'),
   /** Fusion for RETRIEVAL=hybrid; default depends on the embedder (see core/serving/prepare-serving-index.ts). */
   HYBRID_FUSION: optionalNonEmpty.pipe(z.enum(['rrf', 'weighted']).optional()),
-  /** Vector count from which IVF replaces the exact Flat index. */
-  INDEX_IVF_THRESHOLD: z.coerce.number().int().min(64).default(500_000),
+  /** Vector count from which a build tries IVF; it keeps IVF only if recall@10 on a held-out sample is ≥ 0.99 (core/index/choose-index-by-recall.ts). */
+  INDEX_IVF_THRESHOLD: z.coerce.number().int().min(64).default(25_000),
   /** IVF list encoding: Flat (exact vectors) or SQ8 (1 byte per dimension, ~4x smaller). */
   INDEX_ENCODING: z.enum(['Flat', 'SQ8']).default('Flat'),
   /** Indexes with at least this many vectors are searched on a worker thread, off the HTTP event loop. */

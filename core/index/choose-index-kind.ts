@@ -8,18 +8,25 @@ export type IndexPlan =
 
 /** Options of {@link chooseIndexKind}. */
 export interface ChooseIndexOptions {
-  /** Vector count from which IVF replaces Flat (Flat search is ≈0.4 µs a vector here: 40 ms at 100k). */
+  /**
+   * Vector count from which IVF is proposed (default 25 000: FAISS's k-means wants ≥ 39 rows per
+   * list, and nlist = 4·√n gets that from ≈24k). A build keeps the proposal only when its recall
+   * is measured high enough (core/index/choose-index-by-recall.ts). Flat search is ≈0.3 µs a vector.
+   */
   threshold?: number;
   encoding?: IvfEncoding;
 }
 
+/** Default of {@link ChooseIndexOptions.threshold}. */
+export const DEFAULT_IVF_THRESHOLD = 25_000;
+
 /**
- * Flat below `threshold` vectors; above it IVF with nlist = 4·√n rounded down to a power of two
+ * The index proposed for a corpus: Flat below `threshold` vectors; above it IVF with nlist = 4·√n rounded down to a power of two
  * (2048 at 500k–1M, 4096 from ≈1.05M) and nprobe = nlist / 64 (32 at 2048), which visits ≈1.6 %
  * of the lists and kept recall@10 ≥ 0.95 on clustered data (see bench/retrieval.ts).
  */
 export function chooseIndexKind(count: number, options: ChooseIndexOptions = {}): IndexPlan {
-  const { threshold = 500_000, encoding = 'Flat' } = options;
+  const { threshold = DEFAULT_IVF_THRESHOLD, encoding = 'Flat' } = options;
   if (!Number.isInteger(count) || count < 0) {
     throw new AppError('validation-failed', { detail: `count must be a non-negative integer, got ${count}` });
   }

@@ -16,6 +16,8 @@ export interface IvfBuildOptions {
   encoding?: IvfEncoding;
   /** Rows k-means trains on (every n/sampleSize-th row). */
   trainingSampleSize?: number;
+  /** nlist × d centroids trained already (see {@link FaissIvfIndex.trainCentroids}); 'Flat' encoding only. */
+  centroids?: Float32Array | undefined;
 }
 
 /**
@@ -47,20 +49,27 @@ export class FaissIvfIndex extends FaissNativeIndex {
       throw new AppError('validation-failed', { detail: `nprobe must be a positive integer, got ${nprobe}` });
     }
     assertFiniteVectors(vectors);
-    const sample = sampleRows(vectors, dimension, Math.max(nlist, trainingSampleSize));
+    if (options.centroids !== undefined && (encoding !== 'Flat' || options.centroids.length !== nlist * dimension)) {
+      throw new AppError('validation-failed', { detail: `trained centroids need the 'Flat' encoding and nlist × dimension (${nlist * dimension}) values` });
+    }
     let bytes: Uint8Array;
     if (encoding === 'Flat') {
-      const centroids = trainIvfCentroids(sample, dimension, nlist);
+      const centroids = options.centroids ?? FaissIvfIndex.trainCentroids(vectors, dimension, nlist, trainingSampleSize);
       const assignments = assignToCentroids(centroids, vectors, dimension);
       bytes = writeIvfFlatBytes({ dimension, centroids, vectors, assignments, nprobe });
     } else {
-      const native = trainIvf(sample, dimension, nlist, 'SQ8');
+      const native = trainIvf(sampleRows(vectors, dimension, Math.max(nlist, trainingSampleSize)), dimension, nlist, 'SQ8');
       addInBatches(native, vectors, dimension);
       const buffer = native.toBuffer();
       bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
       setIvfProbeCount(bytes, nprobe);
     }
     return FaissIvfIndex.fromBytes(bytes);
+  }
+
+  /** k-means centroids (nlist × d) of every n/sampleSize-th row of `vectors`, as {@link fromVectors} trains them. */
+  static trainCentroids(vectors: Float32Array, dimension: number, nlist: number, trainingSampleSize = 50_000): Float32Array {
+    return trainIvfCentroids(sampleRows(vectors, dimension, Math.max(nlist, trainingSampleSize)), dimension, nlist);
   }
 
   /** Loads a serialised IVF index (from {@link FaissIvfIndex.toBytes} or FAISS's `write_index`). */

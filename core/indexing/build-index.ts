@@ -3,6 +3,7 @@ import type { KnowledgeDocument } from '../ports/document.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { VectorIndex } from '../ports/vector-index.ts';
 import { buildIndex } from '../index/build-index.ts';
+import { buildIndexByRecall } from '../index/choose-index-by-recall.ts';
 import { chooseIndexKind, describePlan, type IndexPlan } from '../index/choose-index-kind.ts';
 import { BM25_STATE_ID, Bm25Retriever } from '../retrieval/bm25-retriever.ts';
 import { documentEmbeddingText } from '../embedding/document-text.ts';
@@ -22,8 +23,15 @@ export interface BuildIndexOptions {
   now?: () => Date;
   /** Called after each batch, e.g. to report job progress. */
   onProgress?: (embedded: number, total: number) => void;
-  /** Which FAISS index to build; by default chooseIndexKind(count) (Flat below 500k vectors, IVF above). */
+  /**
+   * Which FAISS index to build. A plan object is built as given. A function (or by default
+   * chooseIndexKind(count): IVF from 25k vectors) proposes a candidate, and an IVF candidate is kept
+   * only when its recall@10 against exact search on a held-out sample reaches `minimumRecall`
+   * (buildIndexByRecall); otherwise the version gets Flat. The manifest records the measurement.
+   */
   plan?: IndexPlan | ((count: number) => IndexPlan);
+  /** Recall@10 an IVF candidate must measure to be kept (default 0.99). */
+  minimumRecall?: number;
   /** Also build and store the BM25 inverted index (default true). */
   lexical?: boolean;
   /**
@@ -83,8 +91,10 @@ export async function buildIndexVersion(options: BuildIndexOptions): Promise<Bui
 
   const table = documents.map(({ id, title, text, url }) => (url === undefined ? { id, title, text } : { id, title, text, url }));
   const documentsBytes = new TextEncoder().encode(JSON.stringify(table));
-  const plan = typeof options.plan === 'function' ? options.plan(documents.length) : (options.plan ?? chooseIndexKind(documents.length));
-  const index = buildIndex(vectors, dimension, plan);
+  const { plan, index, measured } =
+    options.plan !== undefined && typeof options.plan !== 'function'
+      ? { plan: options.plan, index: buildIndex(vectors, dimension, options.plan), measured: undefined }
+      : await buildIndexByRecall(vectors, dimension, (options.plan ?? chooseIndexKind)(documents.length), { minimumRecall: options.minimumRecall });
   const indexBytes = index.toBytes();
   const bm25Bytes =
     options.lexical === false ? undefined : new TextEncoder().encode(JSON.stringify(Bm25Retriever.build(documents.map(({ title, text }) => ({ title, text }))).toJSON()));
@@ -98,7 +108,11 @@ export async function buildIndexVersion(options: BuildIndexOptions): Promise<Bui
     count: documents.length,
     dimension,
     embedder: state === undefined ? { id: embedder.id, modelHash: embedder.modelHash } : { id: embedder.id, modelHash: embedder.modelHash, state },
-    index: { kind: describePlan(plan), params: plan.kind === 'Flat' ? {} : { nlist: plan.nlist, nprobe: plan.nprobe, encoding: plan.encoding } },
+    index: {
+      kind: describePlan(plan),
+      params: plan.kind === 'Flat' ? {} : { nlist: plan.nlist, nprobe: plan.nprobe, encoding: plan.encoding },
+      ...(measured ? { recall: measured } : {}),
+    },
     ...(bm25Bytes ? { lexical: { id: BM25_STATE_ID } } : {}),
     created: now().toISOString(),
     source: snapshot === undefined ? { name: sourceName, documents: documents.length } : { name: sourceName, documents: documents.length, snapshot },

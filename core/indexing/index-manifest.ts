@@ -21,6 +21,20 @@ export const IndexManifestSchema = z.object({
     kind: z.string().regex(/^(Flat|IVF\d+,(Flat|SQ8))$/),
     /** IVF list count, lists probed per query (patched into the serialization) and encoding. */
     params: z.object({ nlist: z.number().int().positive().optional(), nprobe: z.number().int().positive().optional(), encoding: z.enum(['Flat', 'SQ8']).optional() }),
+    /**
+     * Why this kind: the IVF candidate's recall@k against exact search on held-out rows of the
+     * corpus (core/index/choose-index-by-recall.ts). Absent when Flat was planned outright.
+     */
+    recall: z
+      .object({
+        candidate: z.string().regex(/^IVF\d+,(Flat|SQ8)$/),
+        recall: z.number().min(0).max(1),
+        k: z.number().int().positive(),
+        queries: z.number().int().positive(),
+        nprobe: z.number().int().positive(),
+        minimumRecall: z.number().min(0).max(1),
+      })
+      .optional(),
   }),
   /** The lexical (BM25) ranking stored beside the vectors, for hybrid and BM25 retrieval. */
   lexical: z.object({ id: z.string().min(1) }).optional(),

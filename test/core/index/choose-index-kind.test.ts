@@ -10,7 +10,8 @@ import { clusteredVectors, exactNeighbours, rowOf } from './support/vectors.ts';
 describe('chooseIndexKind', () => {
   it('picks Flat below the threshold and IVF from it', () => {
     expect(chooseIndexKind(0)).toEqual({ kind: 'Flat' });
-    expect(chooseIndexKind(499_999)).toEqual({ kind: 'Flat' });
+    expect(chooseIndexKind(24_999)).toEqual({ kind: 'Flat' });
+    expect(chooseIndexKind(25_000)).toEqual({ kind: 'IVF', nlist: 512, nprobe: 8, encoding: 'Flat' });
     expect(chooseIndexKind(500_000)).toEqual({ kind: 'IVF', nlist: 2048, nprobe: 32, encoding: 'Flat' });
     expect(chooseIndexKind(1_000_000)).toEqual({ kind: 'IVF', nlist: 2048, nprobe: 32, encoding: 'Flat' });
     expect(chooseIndexKind(4_000_000, { encoding: 'SQ8' })).toEqual({ kind: 'IVF', nlist: 4096, nprobe: 64, encoding: 'SQ8' });
