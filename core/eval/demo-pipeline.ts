@@ -3,6 +3,7 @@ import { createLiveIndex } from '../advice/live-index.ts';
 import type { CoreConfig } from '../config.ts';
 import { createEmbedderProvider } from '../embedding/embedder-provider.ts';
 import { buildIndexVersion } from '../indexing/build-index.ts';
+import { decodeBm25Postings } from '../retrieval/bm25-postings.ts';
 import type { Embedder } from '../ports/embedder.ts';
 import type { Generator } from '../ports/generator.ts';
 import { advicePipelineSettings } from '../runtime/advice.ts';
@@ -44,7 +45,7 @@ export async function buildDemoPipeline(options: {
   try {
     const embedder = await embedders.forBuild(snapshot.documents);
     const built = await buildIndexVersion({ documents: snapshot.documents, embedder, sourceName: 'eval' });
-    const bm25State = built.bm25Bytes ? (JSON.parse(new TextDecoder().decode(built.bm25Bytes)) as unknown) : undefined;
+    const bm25State = built.bm25Bytes ? decodeBm25Postings(built.bm25Bytes, 'the built bm25.bin') : undefined;
     const prepare = createServingIndexPreparer({
       embedders,
       retrieval: { mode: config.RETRIEVAL, ...(config.HYBRID_FUSION ? { fusion: config.HYBRID_FUSION } : {}) },

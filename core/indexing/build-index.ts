@@ -9,6 +9,8 @@ import { BM25_STATE_ID, Bm25Retriever } from '../retrieval/bm25-retriever.ts';
 import { documentEmbeddingText } from '../embedding/document-text.ts';
 import type { IndexManifest } from './index-manifest.ts';
 import { sha256Hex } from './sha256.ts';
+import { encodeDocumentTable } from './document-table-bytes.ts';
+import { encodeBm25Postings } from '../retrieval/bm25-postings.ts';
 
 export interface BuildIndexOptions {
   documents: readonly KnowledgeDocument[];
@@ -39,14 +41,20 @@ export interface BuildIndexOptions {
    * one row per document in `documents` order, or undefined rows to embed. Used by incremental ingest.
    */
   precomputed?: (documentIndex: number) => Float32Array | undefined;
+  /**
+   * How the documents table and BM25 state are written: 'binary-v1' (default; loads without
+   * parsing) or 'json' (the first layout, for compatibility tests).
+   */
+  layout?: 'binary-v1' | 'json';
 }
 
 /** A built index version, ready to save with an IndexRepository. */
 export interface BuiltIndex {
   manifest: IndexManifest;
   indexBytes: Uint8Array;
+  /** The documents table in the manifest's layout. */
   documentsBytes: Uint8Array;
-  /** Serialised BM25 state (JSON), when built. */
+  /** Serialised BM25 state in the manifest's layout (JSON or binary postings), when built. */
   bm25Bytes?: Uint8Array | undefined;
   index: VectorIndex;
   /** The raw vectors, row i = documents[i] (for vector caches; not stored by the repository). */
@@ -89,15 +97,16 @@ export async function buildIndexVersion(options: BuildIndexOptions): Promise<Bui
     onProgress?.(start + batch.length, documents.length);
   }
 
+  const binary = options.layout !== 'json';
   const table = documents.map(({ id, title, text, url }) => (url === undefined ? { id, title, text } : { id, title, text, url }));
-  const documentsBytes = new TextEncoder().encode(JSON.stringify(table));
+  const documentsBytes = binary ? encodeDocumentTable(table) : new TextEncoder().encode(JSON.stringify(table));
   const { plan, index, measured } =
     options.plan !== undefined && typeof options.plan !== 'function'
       ? { plan: options.plan, index: buildIndex(vectors, dimension, options.plan), measured: undefined }
       : await buildIndexByRecall(vectors, dimension, (options.plan ?? chooseIndexKind)(documents.length), { minimumRecall: options.minimumRecall });
   const indexBytes = index.toBytes();
-  const bm25Bytes =
-    options.lexical === false ? undefined : new TextEncoder().encode(JSON.stringify(Bm25Retriever.build(documents.map(({ title, text }) => ({ title, text }))).toJSON()));
+  const bm25 = options.lexical === false ? undefined : Bm25Retriever.build(documents.map(({ title, text }) => ({ title, text })));
+  const bm25Bytes = bm25 === undefined ? undefined : binary ? encodeBm25Postings(bm25.toPostings()) : new TextEncoder().encode(JSON.stringify(bm25.toJSON()));
   const documentsChecksum = sha256Hex(documentsBytes);
   const vectorBytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
   const version = sha256Hex(embedder.id, '\n', embedder.modelHash, '\n', documents.map((document) => document.id).join('\n'), '\n', vectorBytes, documentsChecksum).slice(0, 16);
@@ -113,6 +122,7 @@ export async function buildIndexVersion(options: BuildIndexOptions): Promise<Bui
       params: plan.kind === 'Flat' ? {} : { nlist: plan.nlist, nprobe: plan.nprobe, encoding: plan.encoding },
       ...(measured ? { recall: measured } : {}),
     },
+    ...(binary ? { layout: 'binary-v1' as const } : {}),
     ...(bm25Bytes ? { lexical: { id: BM25_STATE_ID } } : {}),
     created: now().toISOString(),
     source: snapshot === undefined ? { name: sourceName, documents: documents.length } : { name: sourceName, documents: documents.length, snapshot },

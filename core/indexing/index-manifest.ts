@@ -36,6 +36,13 @@ export const IndexManifestSchema = z.object({
       })
       .optional(),
   }),
+  /**
+   * How the documents table and the BM25 state are stored. 'binary-v1': `documents.bin` and
+   * `bm25.bin`, read straight into typed arrays (core/indexing/document-table-bytes.ts,
+   * core/retrieval/bm25-postings.ts). Absent: the first layout, `documents.json` and `bm25.json`
+   * (JSON rows; varints in base64), still read.
+   */
+  layout: z.literal('binary-v1').optional(),
   /** The lexical (BM25) ranking stored beside the vectors, for hybrid and BM25 retrieval. */
   lexical: z.object({ id: z.string().min(1) }).optional(),
   created: z.iso.datetime(),

@@ -9,6 +9,9 @@ import { IndexManifestSchema, IndexVersionSchema } from './index-manifest.ts';
 import type { IndexManifest } from './index-manifest.ts';
 import type { LoadedIndex } from './loaded-index.ts';
 import { sha256HexOffThread } from './sha256.ts';
+import { decodeDocumentTable } from './document-table-bytes.ts';
+import { decodeBm25Postings } from '../retrieval/bm25-postings.ts';
+import { DeferredVectorIndex } from './deferred-vector-index.ts';
 
 const PREFIX = 'indexes/';
 const LATEST_KEY = `${PREFIX}latest`;
@@ -19,7 +22,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** Versioned index storage over an ObjectStore. */
 export interface IndexRepository {
   /**
-   * Writes `indexes/<version>/index.faiss`, `documents.json`, `bm25.json`, `manifest.json`, then — last, so
+   * Writes `indexes/<version>/index.faiss`, the documents table and BM25 state (`documents.bin` and
+   * `bm25.bin`, or `documents.json` and `bm25.json` for the first layout), `manifest.json`, then — last, so
    * readers never see a pointer to a half-written version — the pointer `indexes/latest`
    * (unless `setLatest: false`: the job system moves it in its publish step).
    */
@@ -49,6 +53,12 @@ export interface IndexRepositoryOptions {
    * serving passes one that loads into a worker thread for large indexes).
    */
   loadVectors?: (bytes: Uint8Array, manifest: IndexManifest) => VectorIndex | Promise<VectorIndex>;
+  /**
+   * Versions whose vectors nothing will search at first (serving with BM25 alone): their
+   * `index.faiss` is downloaded, verified and loaded on the first search instead of during the
+   * load (see DeferredVectorIndex). Default: never.
+   */
+  deferVectors?: (manifest: IndexManifest) => boolean;
 }
 
 /**
@@ -58,12 +68,32 @@ export interface IndexRepositoryOptions {
  */
 export function createIndexRepository(store: ObjectStore, options: IndexRepositoryOptions = {}): IndexRepository {
   const loadVectors = options.loadVectors ?? ((bytes: Uint8Array) => loadIndex(bytes));
-  const keys = (version: string) => ({
-    index: `${PREFIX}${version}/index.faiss`,
-    documents: `${PREFIX}${version}/documents.json`,
-    bm25: `${PREFIX}${version}/bm25.json`,
-    manifest: `${PREFIX}${version}/manifest.json`,
-  });
+  const keys = (version: string, layout: IndexManifest['layout'] = undefined) => {
+    const extension = layout === 'binary-v1' ? 'bin' : 'json';
+    return {
+      index: `${PREFIX}${version}/index.faiss`,
+      documents: `${PREFIX}${version}/documents.${extension}`,
+      bm25: `${PREFIX}${version}/bm25.${extension}`,
+      manifest: `${PREFIX}${version}/manifest.json`,
+    };
+  };
+  /** `documents.bin of <version>`: how errors name a stored file. */
+  const fileName = (key: string) => `${key.slice(key.lastIndexOf('/') + 1)} of ${key.slice(PREFIX.length, key.lastIndexOf('/'))}`;
+
+  /** Downloads index.faiss, checks it against the manifest and loads it. */
+  async function readVectors(manifest: IndexManifest): Promise<VectorIndex> {
+    const key = keys(manifest.version).index;
+    const bytes = await store.get(key);
+    if (bytes === null) throw corrupt(`index ${manifest.version} is missing index.faiss`);
+    if ((await sha256HexOffThread(bytes)) !== manifest.checksums.index) throw corrupt(`${fileName(key)} does not match its checksum`);
+    await yieldToEventLoop();
+    const index = await loadVectors(bytes, manifest);
+    if (index.size !== manifest.count || index.dimension !== manifest.dimension) {
+      index.close();
+      throw corrupt(`index ${manifest.version} holds ${index.size}×${index.dimension}, manifest says ${manifest.count}×${manifest.dimension}`);
+    }
+    return index;
+  }
 
   async function readManifest(version: string): Promise<IndexManifest | null> {
     const bytes = await store.get(keys(checkedVersion(version)).manifest);
@@ -74,46 +104,39 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
   async function load(version: string): Promise<LoadedIndex> {
     const manifest = await readManifest(version);
     if (manifest === null) throw new AppError('not-found', { detail: `index version ${version} does not exist` });
-    const paths = keys(version);
+    const paths = keys(version, manifest.layout);
+    const binary = manifest.layout === 'binary-v1';
     const wantsBm25 = manifest.checksums.bm25 !== undefined;
-    const [indexBytes, documentsBytes, bm25Bytes] = await Promise.all([
-      store.get(paths.index),
-      store.get(paths.documents),
-      wantsBm25 ? store.get(paths.bm25) : Promise.resolve(null),
-    ]);
-    if (indexBytes === null || documentsBytes === null || (wantsBm25 && bm25Bytes === null)) {
-      throw corrupt(`index ${version} is missing ${indexBytes === null ? 'index.faiss' : documentsBytes === null ? 'documents.json' : 'bm25.json'}`);
+    const [documentsBytes, bm25Bytes] = await Promise.all([store.get(paths.documents), wantsBm25 ? store.get(paths.bm25) : Promise.resolve(null)]);
+    if (documentsBytes === null || (wantsBm25 && bm25Bytes === null)) {
+      throw corrupt(`index ${version} is missing ${(documentsBytes === null ? paths.documents : paths.bm25).slice(paths.manifest.lastIndexOf('/') + 1)}`);
     }
     // Serving instances load new versions while answering requests: the digests run off the event
-    // loop, and each large synchronous step below is followed by a yield.
-    const [indexSum, documentsSum, bm25Sum] = await Promise.all([
-      sha256HexOffThread(indexBytes),
-      sha256HexOffThread(documentsBytes),
-      bm25Bytes === null ? Promise.resolve(undefined) : sha256HexOffThread(bm25Bytes),
-    ]);
-    if (indexSum !== manifest.checksums.index) throw corrupt(`index.faiss of ${version} does not match its checksum`);
-    if (documentsSum !== manifest.checksums.documents) throw corrupt(`documents.json of ${version} does not match its checksum`);
-    if (bm25Bytes !== null && bm25Sum !== manifest.checksums.bm25) throw corrupt(`bm25.json of ${version} does not match its checksum`);
-    const bm25State: unknown = bm25Bytes === null ? undefined : parseStored(z.unknown(), bm25Bytes, `bm25 state of index ${version}`);
-    await yieldToEventLoop();
-    const index = await loadVectors(indexBytes, manifest);
-    if (index.size !== manifest.count || index.dimension !== manifest.dimension) {
-      index.close();
-      throw corrupt(`index ${version} holds ${index.size}×${index.dimension}, manifest says ${manifest.count}×${manifest.dimension}`);
-    }
-    await yieldToEventLoop();
-    let documents: KnowledgeDocument[];
+    // loop (WebCrypto, libuv's pool), and each large synchronous step below is followed by a yield.
+    const vectors = options.deferVectors?.(manifest) === true ? Promise.resolve(new DeferredVectorIndex(manifest, () => readVectors(manifest))) : readVectors(manifest);
+    // A failed vector load is reported once, below, after the other files' checks.
+    vectors.catch(() => {});
+    let index: VectorIndex | undefined;
     try {
-      documents = await parseDocumentsTable(documentsBytes, `documents of index ${version}`);
+      const [documentsSum, bm25Sum] = await Promise.all([
+        sha256HexOffThread(documentsBytes),
+        bm25Bytes === null ? Promise.resolve(undefined) : sha256HexOffThread(bm25Bytes),
+      ]);
+      if (documentsSum !== manifest.checksums.documents) throw corrupt(`${fileName(paths.documents)} does not match its checksum`);
+      if (bm25Bytes !== null && bm25Sum !== manifest.checksums.bm25) throw corrupt(`${fileName(paths.bm25)} does not match its checksum`);
+      await yieldToEventLoop();
+      // The binary layout is read into typed-array views over the downloaded bytes: no parse, no text decoded.
+      const bm25State: unknown =
+        bm25Bytes === null ? undefined : binary ? decodeBm25Postings(bm25Bytes, fileName(paths.bm25)) : parseStored(z.unknown(), bm25Bytes, `bm25 state of index ${version}`);
+      await yieldToEventLoop();
+      const documents = binary ? decodeDocumentTable(documentsBytes, fileName(paths.documents)) : await parseDocumentsTable(documentsBytes, `documents of index ${version}`);
+      if (documents.length !== manifest.count) throw corrupt(`index ${version} has ${documents.length} documents for ${manifest.count} vectors`);
+      index = await vectors;
+      return bm25State === undefined ? { manifest, index, documents } : { manifest, index, documents, bm25State };
     } catch (error) {
-      index.close();
+      if (index === undefined) void vectors.then((loaded) => loaded.close(), () => {});
       throw error;
     }
-    if (documents.length !== manifest.count) {
-      index.close();
-      throw corrupt(`index ${version} has ${documents.length} documents for ${manifest.count} vectors`);
-    }
-    return bm25State === undefined ? { manifest, index, documents } : { manifest, index, documents, bm25State };
   }
 
   async function latestVersion(): Promise<string | null> {
@@ -139,7 +162,7 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
   return {
     async save(built, saveOptions = {}) {
       const manifest = IndexManifestSchema.parse(built.manifest);
-      const paths = keys(manifest.version);
+      const paths = keys(manifest.version, manifest.layout);
       const existing = await readManifest(manifest.version).catch(() => null);
       const unchanged =
         existing !== null &&
@@ -148,8 +171,9 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
         existing.checksums.bm25 === manifest.checksums.bm25;
       if (!unchanged) {
         await store.put(paths.index, built.indexBytes, { contentType: 'application/octet-stream' });
-        await store.put(paths.documents, built.documentsBytes, { contentType: 'application/json' });
-        if (built.bm25Bytes) await store.put(paths.bm25, built.bm25Bytes, { contentType: 'application/json' });
+        const contentType = manifest.layout === 'binary-v1' ? 'application/octet-stream' : 'application/json';
+        await store.put(paths.documents, built.documentsBytes, { contentType });
+        if (built.bm25Bytes) await store.put(paths.bm25, built.bm25Bytes, { contentType });
         await store.put(paths.manifest, encodeJson(manifest, 2), { contentType: 'application/json' });
       }
       if (saveOptions.setLatest !== false) await store.put(LATEST_KEY, encodeJson({ version: manifest.version }), { contentType: 'application/json' });

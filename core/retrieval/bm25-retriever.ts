@@ -4,6 +4,7 @@ import { tokenize } from '../../shared/text/tokenize.ts';
 import type { RetrievalHit, Retriever } from './retriever.ts';
 import { topK } from './top-k.ts';
 import { VarintReader, VarintWriter } from './varint.ts';
+import { isBm25Postings, ListTermDictionary, type Bm25Postings, type TermDictionary } from './bm25-postings.ts';
 
 export const BM25_STATE_ID = 'bm25-v1';
 
@@ -61,7 +62,7 @@ const StateSchema = z.object({
 export type Bm25State = z.infer<typeof StateSchema>;
 
 interface InvertedIndex {
-  terms: string[];
+  terms: TermDictionary;
   /** Postings of term t are [offsets[t], offsets[t + 1]). */
   offsets: Uint32Array;
   documents: Uint32Array;
@@ -82,7 +83,6 @@ export class Bm25Retriever implements Retriever {
   readonly b: number;
   readonly titleBoost: number;
   readonly #index: InvertedIndex;
-  readonly #termIds: Map<string, number>;
   readonly #idf: Float64Array;
   /** tf weights of each posting: body tf + titleBoost · title tf. */
   readonly #weights: Float32Array;
@@ -104,7 +104,6 @@ export class Bm25Retriever implements Retriever {
     this.#expansionWeight = options.expansionWeight ?? DEFAULT_EXPANSION_WEIGHT;
     if (!(this.#expansionWeight >= 0 && this.#expansionWeight <= 1)) throw invalid(`expansionWeight must be in 0..1, got ${this.#expansionWeight}`);
     this.#index = index;
-    this.#termIds = new Map(index.terms.map((term, i) => [term, i]));
     const { documentCount, offsets, documents } = index;
     this.#weights = new Float32Array(documents.length);
     const lengths = new Float64Array(documentCount);
@@ -118,8 +117,8 @@ export class Bm25Retriever implements Retriever {
     const averageLength = documentCount > 0 && total > 0 ? total / documentCount : 1;
     this.#lengthNorms = new Float64Array(documentCount);
     for (let d = 0; d < documentCount; d++) this.#lengthNorms[d] = this.k1 * (1 - this.b + (this.b * lengths[d]!) / averageLength);
-    this.#idf = new Float64Array(index.terms.length);
-    for (let t = 0; t < index.terms.length; t++) {
+    this.#idf = new Float64Array(index.terms.size);
+    for (let t = 0; t < index.terms.size; t++) {
       const df = offsets[t + 1]! - offsets[t]!;
       this.#idf[t] = Math.log(1 + (documentCount - df + 0.5) / (df + 0.5));
     }
@@ -170,7 +169,7 @@ export class Bm25Retriever implements Retriever {
     lists.forEach((list, t) => (offsets[t + 1] = offsets[t]! + list.documents.length));
     const total = offsets[terms.length]!;
     const index: InvertedIndex = {
-      terms,
+      terms: new ListTermDictionary(terms),
       offsets,
       documents: new Uint32Array(total),
       bodyFrequencies: new Uint16Array(total),
@@ -187,10 +186,12 @@ export class Bm25Retriever implements Retriever {
   }
 
   /**
-   * Restores a retriever saved with {@link Bm25Retriever.toJSON}. `options` override the saved
+   * Restores a retriever saved with {@link Bm25Retriever.toJSON}, or from binary postings
+   * ({@link Bm25Retriever.toPostings}, read with decodeBm25Postings). `options` override the saved
    * k1/b/titleBoost (they apply at load, so changing them needs no re-index).
    */
   static fromJSON(state: unknown, options: Bm25Options & Bm25QueryOptions = {}): Bm25Retriever {
+    if (isBm25Postings(state)) return Bm25Retriever.#fromPostings(state, options);
     const decoding = Bm25Retriever.#decode(state, options);
     for (;;) {
       const step = decoding.next();
@@ -203,6 +204,8 @@ export class Bm25Retriever implements Retriever {
    * the postings are decoded in slices with a turn of the event loop between them.
    */
   static async restore(state: unknown, options: Bm25Options & Bm25QueryOptions = {}): Promise<Bm25Retriever> {
+    // Binary postings are typed-array views already: only the per-document norms are computed.
+    if (isBm25Postings(state)) return Bm25Retriever.#fromPostings(state, options);
     const decoding = Bm25Retriever.#decode(state, options);
     for (;;) {
       const step = decoding.next();
@@ -252,7 +255,7 @@ export class Bm25Retriever implements Retriever {
     }
     if (!reader.done) throw invalid('BM25 state: trailing bytes after the postings');
     const index: InvertedIndex = {
-      terms,
+      terms: new ListTermDictionary(terms),
       offsets,
       documents: documents.slice(0, count),
       bodyFrequencies: body.slice(0, count),
@@ -264,11 +267,21 @@ export class Bm25Retriever implements Retriever {
     return new Bm25Retriever(index, { k1, b, titleBoost, ...definedOnly(options) });
   }
 
+  static #fromPostings(postings: Bm25Postings, options: Bm25Options & Bm25QueryOptions): Bm25Retriever {
+    const { k1, b, titleBoost, kind: _kind, ...index } = postings;
+    return new Bm25Retriever(index, { k1, b, titleBoost, ...definedOnly(options) });
+  }
+
+  /** Parameters and the inverted index as typed arrays (views, not copies), for encodeBm25Postings. */
+  toPostings(): Bm25Postings {
+    return { kind: 'bm25-postings', k1: this.k1, b: this.b, titleBoost: this.titleBoost, ...this.#index };
+  }
+
   /** Parameters and the inverted index as varints in base64; `JSON.stringify`-able. */
   toJSON(): Bm25State {
     const { terms, offsets, documents, bodyFrequencies, titleFrequencies, documentCount } = this.#index;
     const writer = new VarintWriter();
-    for (let t = 0; t < terms.length; t++) {
+    for (let t = 0; t < terms.size; t++) {
       const start = offsets[t]!;
       const end = offsets[t + 1]!;
       writer.write(end - start);
@@ -286,7 +299,7 @@ export class Bm25Retriever implements Retriever {
       b: this.b,
       titleBoost: this.titleBoost,
       documentCount,
-      terms,
+      terms: Array.from({ length: terms.size }, (_, t) => terms.termAt(t)),
       postings: Buffer.from(writer.finish()).toString('base64'),
     };
   }
@@ -303,12 +316,12 @@ export class Bm25Retriever implements Retriever {
   search(query: string, k: number): RetrievalHit[] {
     const queryTerms = new Map<number, number>();
     for (const term of tokenize(query)) {
-      const id = this.#termIds.get(term);
+      const id = this.#index.terms.get(term);
       if (id !== undefined) queryTerms.set(id, (queryTerms.get(id) ?? 0) + 1);
     }
     if (this.#expansion !== undefined && this.#expansionWeight > 0) {
       for (const term of new Set(this.#expansion(query))) {
-        const id = this.#termIds.get(term);
+        const id = this.#index.terms.get(term);
         if (id !== undefined && !queryTerms.has(id)) queryTerms.set(id, this.#expansionWeight);
       }
     }

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import { activateVersion, followLatestVersion } from '../serving/index-follower.ts';
 import { createRedisLiveVersionPublisher, noLiveVersionPublisher, type LiveVersionPublisher } from '../serving/live-version-publisher.ts';
-import { createServingIndexPreparer } from '../serving/prepare-serving-index.ts';
+import { createServingIndexPreparer, resolveRetrievalMode } from '../serving/prepare-serving-index.ts';
 import { subscribeToIndexSwaps } from '../serving/swap-channel.ts';
 import { createClosers } from './closers.ts';
 
@@ -65,6 +65,8 @@ export async function createServing(config: ServingConfig, dependencies: Serving
           : loadIndex(bytes);
       return observeSearch ? observedVectorIndex(index, observeSearch) : index;
     },
+    // Ranking with BM25 alone searches no vectors: a load skips index.faiss until a search needs it.
+    deferVectors: (manifest) => resolveRetrievalMode(config.RETRIEVAL, manifest.embedder.id) === 'bm25',
   });
   const embedders =
     dependencies.embedders ??

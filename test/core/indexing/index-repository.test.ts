@@ -87,8 +87,8 @@ describe('index build, storage and search', () => {
     expect((await repository.loadLatest())!.manifest.version).toBe(first.manifest.version);
   });
 
-  it('refuses a tampered index file or documents table on load', async () => {
-    const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'a' });
+  it('refuses a tampered index file or documents table on load (first, JSON layout)', async () => {
+    const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'a', layout: 'json' });
     await repository.save(built);
     const indexFile = path.join(root, 'indexes', built.manifest.version, 'index.faiss');
     const original = await readFile(indexFile);
@@ -104,8 +104,8 @@ describe('index build, storage and search', () => {
     await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'internal', detail: expect.stringMatching(/documents\.json.*checksum/) });
   });
 
-  it('refuses a documents table whose rows are not { id, title, text } even when its checksum matches', async () => {
-    const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'a' });
+  it('refuses a JSON documents table whose rows are not { id, title, text } even when its checksum matches', async () => {
+    const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'a', layout: 'json' });
     await repository.save(built);
     const folder = path.join(root, 'indexes', built.manifest.version);
     const rows = JSON.parse(await readFile(path.join(folder, 'documents.json'), 'utf8')) as Array<Record<string, unknown>>;

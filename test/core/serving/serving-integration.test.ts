@@ -35,7 +35,7 @@ describe('retrieval wired into indexing and serving', () => {
     expect(built.manifest.checksums.bm25).toMatch(/^[0-9a-f]{64}$/);
     await repository.save(built);
     const loaded = await repository.loadLatest();
-    expect(loaded?.bm25State).toMatchObject({ id: 'bm25-v1', documentCount: LOAN_DOCUMENTS.length });
+    expect(loaded?.bm25State).toMatchObject({ kind: 'bm25-postings', documentCount: LOAN_DOCUMENTS.length });
 
     const fha = LOAN_DOCUMENTS.findIndex((document) => /FHA/.test(document.title));
     expect(fha).toBeGreaterThanOrEqual(0);
@@ -51,8 +51,8 @@ describe('retrieval wired into indexing and serving', () => {
     const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'fixture' });
     await repository.save(built);
     const store = new LocalFolderObjectStore(root);
-    await store.put(`indexes/${built.manifest.version}/bm25.json`, new TextEncoder().encode('{"id":"bm25-v1"}'));
-    await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('bm25.json') });
+    await store.put(`indexes/${built.manifest.version}/bm25.bin`, new TextEncoder().encode('APFABM25'));
+    await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('bm25.bin') });
   });
 
   it('builds IVF beyond the configured threshold and records its parameters', async () => {

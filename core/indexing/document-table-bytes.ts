@@ -1,0 +1,142 @@
+import type { KnowledgeDocument } from '../ports/document.ts';
+import { AppError } from '../../shared/errors/app-error.ts';
+
+/** First 8 bytes of a binary documents table (`documents.bin`). */
+const MAGIC = 'APFADOC1';
+/** Magic, document count, UTF-8 blob length. */
+const HEADER_BYTES = 16;
+/** id, title, text, url: each document owns four consecutive spans of the blob. */
+const FIELDS = 4;
+
+/**
+ * Writes the documents table in the binary layout a serving instance reads without parsing
+ * (little-endian, every section 4-byte aligned):
+ *
+ *     0   "APFADOC1"
+ *     8   u32 count
+ *     12  u32 blob length in bytes
+ *     16  u32 offsets[4 · count + 1]   document i's id, title, text, url are blob[offsets[4i + f] .. offsets[4i + f + 1])
+ *     …   u8  hasUrl[count], zero-padded to a multiple of 4
+ *     …   the UTF-8 blob
+ *
+ * AppError 'validation-failed' when the text does not fit 32-bit offsets (4 GiB).
+ */
+export function encodeDocumentTable(documents: readonly KnowledgeDocument[]): Uint8Array {
+  const count = documents.length;
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  const offsets = new Uint32Array(FIELDS * count + 1);
+  const hasUrl = new Uint8Array(padded(count));
+  let position = 0;
+  documents.forEach((document, i) => {
+    const fields = [document.id, document.title, document.text, document.url ?? ''];
+    fields.forEach((field, f) => {
+      const bytes = encoder.encode(field);
+      parts.push(bytes);
+      position += bytes.length;
+      if (position > 0xffff_ffff) throw new AppError('validation-failed', { detail: 'the documents table exceeds 4 GiB of text' });
+      offsets[FIELDS * i + f + 1] = position;
+    });
+    if (document.url !== undefined) hasUrl[i] = 1;
+  });
+  const output = new Uint8Array(HEADER_BYTES + offsets.byteLength + hasUrl.length + position);
+  output.set(encoder.encode(MAGIC), 0);
+  const view = new DataView(output.buffer);
+  view.setUint32(8, count, true);
+  view.setUint32(12, position, true);
+  output.set(new Uint8Array(offsets.buffer), HEADER_BYTES);
+  output.set(hasUrl, HEADER_BYTES + offsets.byteLength);
+  let at = HEADER_BYTES + offsets.byteLength + hasUrl.length;
+  for (const part of parts) {
+    output.set(part, at);
+    at += part.length;
+  }
+  return output;
+}
+
+/**
+ * Reads a table {@link encodeDocumentTable} wrote, without decoding its text: the offsets are a
+ * typed-array view over `bytes`, and each returned document decodes a field from the UTF-8 blob
+ * when it is read (a result being shown). Checks the structure only (magic, sizes, offsets in
+ * order and in bounds), O(count). AppError 'internal' naming `file` when it is malformed or
+ * truncated. `bytes` must not be modified afterwards.
+ */
+export function decodeDocumentTable(bytes: Uint8Array, file: string): KnowledgeDocument[] {
+  const refuse = (why: string) => new AppError('internal', { detail: `${file} is not a valid documents table: ${why}` });
+  if (bytes.length < HEADER_BYTES) throw refuse(`${bytes.length} bytes is shorter than its header`);
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw refuse(`it does not start with ${MAGIC}`);
+  // Typed-array views need 4-byte alignment; an object store may hand back a view at any offset.
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const view = new DataView(aligned.buffer, aligned.byteOffset, aligned.byteLength);
+  const count = view.getUint32(8, true);
+  const blobLength = view.getUint32(12, true);
+  const offsetsAt = HEADER_BYTES;
+  const flagsAt = offsetsAt + 4 * (FIELDS * count + 1);
+  const blobAt = flagsAt + padded(count);
+  if (blobAt + blobLength !== aligned.length) {
+    throw refuse(`${count} documents and ${blobLength} bytes of text need ${blobAt + blobLength} bytes, the file has ${aligned.length}`);
+  }
+  const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset + offsetsAt, FIELDS * count + 1);
+  if (offsets[0] !== 0 || offsets[FIELDS * count] !== blobLength) throw refuse('its offsets do not span the text');
+  for (let i = 1; i < offsets.length; i++) {
+    if (offsets[i]! < offsets[i - 1]!) throw refuse(`offset ${i} goes backwards`);
+  }
+  const hasUrl = aligned.subarray(flagsAt, flagsAt + count);
+  const blob = Buffer.from(aligned.buffer, aligned.byteOffset + blobAt, blobLength);
+  const table: StoredDocumentTable = { offsets, hasUrl, blob };
+  const documents = new Array<KnowledgeDocument>(count);
+  for (let i = 0; i < count; i++) documents[i] = new StoredDocument(table, i);
+  return documents;
+}
+
+interface StoredDocumentTable {
+  offsets: Uint32Array;
+  hasUrl: Uint8Array;
+  blob: Buffer;
+}
+
+/**
+ * One row of a binary documents table: its fields are decoded from the shared UTF-8 blob on
+ * each read (≈ a microsecond for a passage), so loading 100k documents allocates one small
+ * object each and no strings. Read-only; `toJSON` gives the plain object.
+ */
+class StoredDocument implements KnowledgeDocument {
+  readonly #table: StoredDocumentTable;
+  readonly #row: number;
+
+  constructor(table: StoredDocumentTable, row: number) {
+    this.#table = table;
+    this.#row = row;
+  }
+
+  #field(field: number): string {
+    const { offsets, blob } = this.#table;
+    const at = FIELDS * this.#row + field;
+    return blob.toString('utf8', offsets[at]!, offsets[at + 1]!);
+  }
+
+  get id(): string {
+    return this.#field(0);
+  }
+
+  get title(): string {
+    return this.#field(1);
+  }
+
+  get text(): string {
+    return this.#field(2);
+  }
+
+  get url(): string | undefined {
+    return this.#table.hasUrl[this.#row] === 1 ? this.#field(3) : undefined;
+  }
+
+  toJSON(): KnowledgeDocument {
+    const url = this.url;
+    return url === undefined ? { id: this.id, title: this.title, text: this.text } : { id: this.id, title: this.title, text: this.text, url };
+  }
+}
+
+function padded(length: number): number {
+  return Math.ceil(length / 4) * 4;
+}
