@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ADMISSION_SCRIPT } from '../../edge/cache/admission-script.ts';
+import { ADMISSION_SCRIPT } from '../../edge/http/admission-script.ts';
 import { sha1Hex } from './lua-shebang.ts';
 
 /**
@@ -32,7 +32,7 @@ export function ratelimitScriptHashes(): Set<string> {
 
 /**
  * The scripts the bridge runs: @upstash/ratelimit's and the edge's admission script
- * (edge/cache/admission-script.ts: sliding window plus the advice cache read), by SHA-1.
+ * (edge/http/admission-script.ts: sliding window plus the advice cache read), by SHA-1.
  */
 export function allowedScriptHashes(): Set<string> {
   return new Set([...ratelimitScriptHashes(), sha1Hex(ADMISSION_SCRIPT)]);

@@ -29,7 +29,7 @@ export type CacheRead = { revoked: true } | { revoked: false; answer: AdviceResp
 
 export interface AdviceCache {
   /**
-   * The reads a fresh lookup needs, for the admission script (edge/cache/admission-script.ts) to
+   * The reads a fresh lookup needs, for the admission script (edge/http/admission-script.ts) to
    * run in the same round trip as the rate limit: the live version, the caller's epoch record and
    * the answer under that version, counting the hit or miss.
    */

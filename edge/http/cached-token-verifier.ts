@@ -22,7 +22,7 @@ export interface CachedTokenVerifierOptions {
  * after it was verified. Only successes are remembered; a refused token is verified (and refused)
  * every time. What the token alone cannot tell — a disabled user, a changed role, a reset
  * password — is still checked on every request against the token-epoch record read with the
- * cache entry (edge/cache/admission-script.ts).
+ * cache entry (edge/http/admission-script.ts).
  */
 export function createCachedTokenVerifier(options: CachedTokenVerifierOptions): AccessTokenVerifier {
   const now = options.now ?? Date.now;

@@ -1,5 +1,5 @@
 import type { Redis } from '@upstash/redis/cloudflare';
-import { ADMISSION_SCRIPT } from '../cache/admission-script.ts';
+import { ADMISSION_SCRIPT } from './admission-script.ts';
 
 /** A rate-limit decision; `reset` is when the current window ends (ms since the epoch). */
 export interface RateLimitResult {

@@ -9,7 +9,7 @@ import { createTestSigner, type TestSigner } from '../support/edge-tokens.ts';
 import { startEdgeUpstash, waitForKey, type EdgeUpstash } from '../support/edge-upstash.ts';
 
 /**
- * The cache hit's one round trip (edge/cache/admission-script.ts) in workerd against the real
+ * The cache hit's one round trip (edge/http/admission-script.ts) in workerd against the real
  * Upstash bridge over Redis: one REST request per hit, counted at the bridge, and the same
  * refusals as before — expired token, disabled user (epoch), rate-limit exhaustion with its
  * headers — and a publish seen by the very next request.
