@@ -1,6 +1,6 @@
 import type { BorrowerProfile } from '../contracts/advice.ts';
 import { sha256Hex } from '../encoding/hex.ts';
-import { normalizeText } from '../policy/normalize-text.ts';
+import { normalizeText } from '../text/normalize-text.ts';
 
 export { sha256Hex };
 

@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
-import { normalizeText } from './normalize-text.ts';
+import { normalizeText } from '../text/normalize-text.ts';
 import { containsProfanity } from './profanity.ts';
 import { classifyRelevance } from './relevance.ts';
 import { findUnsafeText } from './unsafe-text.ts';

@@ -1,4 +1,4 @@
-import { boundedMemo } from '../cache/bounded-memo.ts';
+import { boundedMemo } from '../memo/bounded-memo.ts';
 
 /**
  * The Porter (1980) stemmer, as in the original paper: folds inflections and common derivations

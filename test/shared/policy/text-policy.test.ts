@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors/app-error.ts';
-import { normalizeText } from '../../../shared/policy/normalize-text.ts';
+import { normalizeText } from '../../../shared/text/normalize-text.ts';
 import { OFF_TOPIC_EXAMPLES, ON_TOPIC_EXAMPLES } from '../../../shared/policy/relevance-examples.ts';
 import { assertQueryAllowed, evaluateQuery } from '../../../shared/policy/text-policy.ts';
 

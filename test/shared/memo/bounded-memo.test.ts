@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedMemo } from '../../../shared/cache/bounded-memo.ts';
+import { boundedMemo } from '../../../shared/memo/bounded-memo.ts';
 
 describe('boundedMemo', () => {
   it('computes each key once while it is kept, and drops the least recently used beyond the bound', () => {
