@@ -1,4 +1,4 @@
-import { boundedMemo } from '../../shared/cache/bounded-memo.ts';
+import { boundedMemo } from '../../shared/memo/bounded-memo.ts';
 import { sentences } from '../../shared/text/sentences.ts';
 import { tokenize } from '../../shared/text/tokenize.ts';
 import { findLendingEntities, type LendingEntities } from './lending-entities.ts';
