@@ -8,7 +8,7 @@ import type { BuiltIndex } from './build-index.ts';
 import { IndexManifestSchema, IndexVersionSchema } from './index-manifest.ts';
 import type { IndexManifest } from './index-manifest.ts';
 import type { LoadedIndex } from './loaded-index.ts';
-import { sha256HexOffThread } from './sha256.ts';
+import { sha256HexTransferred } from './sha256.ts';
 import { decodeDocumentTable } from './document-table-bytes.ts';
 import { decodeBm25Postings } from '../retrieval/bm25-postings.ts';
 import { DeferredVectorIndex } from './deferred-vector-index.ts';
@@ -83,9 +83,10 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
   /** Downloads index.faiss, checks it against the manifest and loads it. */
   async function readVectors(manifest: IndexManifest): Promise<VectorIndex> {
     const key = keys(manifest.version).index;
-    const bytes = await store.get(key);
-    if (bytes === null) throw corrupt(`index ${manifest.version} is missing index.faiss`);
-    if ((await sha256HexOffThread(bytes)) !== manifest.checksums.index) throw corrupt(`${fileName(key)} does not match its checksum`);
+    const downloaded = await store.get(key);
+    if (downloaded === null) throw corrupt(`index ${manifest.version} is missing index.faiss`);
+    const { hex, bytes } = await sha256HexTransferred(downloaded);
+    if (hex !== manifest.checksums.index) throw corrupt(`${fileName(key)} does not match its checksum`);
     await yieldToEventLoop();
     const index = await loadVectors(bytes, manifest);
     if (index.size !== manifest.count || index.dimension !== manifest.dimension) {
@@ -107,9 +108,9 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
     const paths = keys(version, manifest.layout);
     const binary = manifest.layout === 'binary-v1';
     const wantsBm25 = manifest.checksums.bm25 !== undefined;
-    const [documentsBytes, bm25Bytes] = await Promise.all([store.get(paths.documents), wantsBm25 ? store.get(paths.bm25) : Promise.resolve(null)]);
-    if (documentsBytes === null || (wantsBm25 && bm25Bytes === null)) {
-      throw corrupt(`index ${version} is missing ${(documentsBytes === null ? paths.documents : paths.bm25).slice(paths.manifest.lastIndexOf('/') + 1)}`);
+    const [documentsDownloaded, bm25Downloaded] = await Promise.all([store.get(paths.documents), wantsBm25 ? store.get(paths.bm25) : Promise.resolve(null)]);
+    if (documentsDownloaded === null || (wantsBm25 && bm25Downloaded === null)) {
+      throw corrupt(`index ${version} is missing ${(documentsDownloaded === null ? paths.documents : paths.bm25).slice(paths.manifest.lastIndexOf('/') + 1)}`);
     }
     // Serving instances load new versions while answering requests: the digests run off the event
     // loop (WebCrypto, libuv's pool), and each large synchronous step below is followed by a yield.
@@ -118,12 +119,13 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
     vectors.catch(() => {});
     let index: VectorIndex | undefined;
     try {
-      const [documentsSum, bm25Sum] = await Promise.all([
-        sha256HexOffThread(documentsBytes),
-        bm25Bytes === null ? Promise.resolve(undefined) : sha256HexOffThread(bm25Bytes),
+      const [{ hex: documentsSum, bytes: documentsBytes }, bm25Verified] = await Promise.all([
+        sha256HexTransferred(documentsDownloaded),
+        bm25Downloaded === null ? Promise.resolve(null) : sha256HexTransferred(bm25Downloaded),
       ]);
+      const bm25Bytes = bm25Verified?.bytes ?? null;
       if (documentsSum !== manifest.checksums.documents) throw corrupt(`${fileName(paths.documents)} does not match its checksum`);
-      if (bm25Bytes !== null && bm25Sum !== manifest.checksums.bm25) throw corrupt(`${fileName(paths.bm25)} does not match its checksum`);
+      if (bm25Verified !== null && bm25Verified.hex !== manifest.checksums.bm25) throw corrupt(`${fileName(paths.bm25)} does not match its checksum`);
       await yieldToEventLoop();
       // The binary layout is read into typed-array views over the downloaded bytes: no parse, no text decoded.
       const bm25State: unknown =

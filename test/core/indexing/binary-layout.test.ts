@@ -1,0 +1,174 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fitLexicalEmbedder } from '../../../core/embedding/lexical-embedder-state.ts';
+import { buildIndexVersion } from '../../../core/indexing/build-index.ts';
+import { decodeDocumentTable, encodeDocumentTable } from '../../../core/indexing/document-table-bytes.ts';
+import { createIndexRepository, type IndexRepository } from '../../../core/indexing/index-repository.ts';
+import type { KnowledgeDocument } from '../../../core/ports/document.ts';
+import { decodeBm25Postings, encodeBm25Postings } from '../../../core/retrieval/bm25-postings.ts';
+import { Bm25Retriever } from '../../../core/retrieval/bm25-retriever.ts';
+import { createServingIndexPreparer } from '../../../core/serving/prepare-serving-index.ts';
+import { createDocumentSource } from '../../../core/sources/create-document-source.ts';
+import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
+import { DeferredVectorIndex } from '../../../core/indexing/deferred-vector-index.ts';
+import { LOAN_DOCUMENTS } from './loan-documents.ts';
+
+const ODD_DOCUMENTS: KnowledgeDocument[] = [
+  { id: 'plain', title: 'FHA loans', text: 'A 3.5% down payment with a 580 credit score.' },
+  { id: 'empty-text', title: 'Nothing to say', text: '' },
+  { id: 'empty-url', title: 'Empty link', text: 'The URL is the empty string.', url: '' },
+  { id: 'unicode-ü-東京-🏠', title: 'Préstamo hipotecario — 住宅ローン', text: 'Ünïcödé: 頭金は20%、𝄞 and emoji 🏡 in a résumé.', url: 'https://example.org/ü' },
+  { id: `large-${'x'.repeat(5_000)}`, title: '', text: 'z'.repeat(70_000) },
+];
+
+const plain = (document: KnowledgeDocument) => (document.url === undefined ? { id: document.id, title: document.title, text: document.text } : { ...document });
+
+describe('binary documents table', () => {
+  it('round-trips unicode, empty text, empty and missing urls and large ids', () => {
+    const bytes = encodeDocumentTable(ODD_DOCUMENTS);
+    const read = decodeDocumentTable(bytes, 'documents.bin of test');
+    expect(read).toHaveLength(ODD_DOCUMENTS.length);
+    expect(read.map((document) => ({ ...document.toJSON?.call(document) }))).toEqual(ODD_DOCUMENTS.map(plain));
+    expect(read.map((document) => [document.id, document.title, document.text, document.url])).toEqual(ODD_DOCUMENTS.map((d) => [d.id, d.title, d.text, d.url]));
+    expect(JSON.parse(JSON.stringify(read))).toEqual(ODD_DOCUMENTS.map(plain));
+    expect(decodeDocumentTable(encodeDocumentTable([]), 'empty')).toEqual([]);
+  });
+
+  it('reads a table handed over at an unaligned offset', () => {
+    const bytes = encodeDocumentTable(ODD_DOCUMENTS);
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    expect(decodeDocumentTable(shifted.subarray(1), 'x').map((document) => document.text)).toEqual(ODD_DOCUMENTS.map((d) => d.text));
+  });
+
+  it('refuses truncated, extended and malformed tables, naming the file', () => {
+    const bytes = encodeDocumentTable(ODD_DOCUMENTS);
+    const refused = (candidate: Uint8Array) => () => decodeDocumentTable(candidate, 'documents.bin of 0123456789abcdef');
+    expect(refused(bytes.subarray(0, bytes.length - 1))).toThrow(/documents\.bin of 0123456789abcdef is not a valid documents table/);
+    expect(refused(bytes.subarray(0, 10))).toThrow(/documents\.bin of 0123456789abcdef.*shorter than its header/);
+    expect(refused(new Uint8Array([...bytes, 0]))).toThrow(/documents\.bin/);
+    const wrongMagic = bytes.slice();
+    wrongMagic[0] = 0x58;
+    expect(refused(wrongMagic)).toThrow(/does not start with APFADOC1/);
+    const backwards = bytes.slice();
+    // The second offset (end of the first id) past the third: offsets go backwards.
+    new DataView(backwards.buffer).setUint32(16 + 4, 0xffff, true);
+    expect(refused(backwards)).toThrow(/goes backwards/);
+  });
+});
+
+describe('binary BM25 postings', () => {
+  it('round-trips and ranks exactly as the JSON state does', () => {
+    const documents = [...LOAN_DOCUMENTS, ...ODD_DOCUMENTS];
+    const built = Bm25Retriever.build(documents);
+    const fromBinary = Bm25Retriever.fromJSON(decodeBm25Postings(encodeBm25Postings(built.toPostings()), 'bm25.bin'));
+    const fromJson = Bm25Retriever.fromJSON(JSON.parse(JSON.stringify(built.toJSON())));
+    expect(fromBinary.toJSON().postings).toBeDefined();
+    // Same terms and postings (term order differs: the binary file sorts terms by bytes).
+    const termsOf = (retriever: Bm25Retriever) => new Set(retriever.toJSON().terms);
+    expect(termsOf(fromBinary)).toEqual(termsOf(fromJson));
+    for (const query of ['FHA down payment', 'préstamo 住宅ローン', 'emoji 🏡', 'zzzz', 'credit score 580 refinance', '']) {
+      expect(fromBinary.search(query, 10), query).toEqual(fromJson.search(query, 10));
+      expect(fromBinary.search(query, 10), query).toEqual(built.search(query, 10));
+    }
+  });
+
+  it('refuses truncated and inconsistent postings, naming the file', () => {
+    const bytes = encodeBm25Postings(Bm25Retriever.build(LOAN_DOCUMENTS).toPostings());
+    const refused = (candidate: Uint8Array) => () => decodeBm25Postings(candidate, 'bm25.bin of 0123456789abcdef');
+    expect(refused(bytes.subarray(0, bytes.length - 3))).toThrow(/bm25\.bin of 0123456789abcdef is not a valid BM25 postings file/);
+    expect(refused(bytes.subarray(0, 6))).toThrow(/bm25\.bin of 0123456789abcdef/);
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    const badHeader = bytes.slice();
+    badHeader[12] = 0x7b + 1;
+    expect(refused(badHeader)).toThrow(/header is not JSON/);
+    // The first posting's document id past the document count.
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as { terms: number };
+    const outOfRange = bytes.slice();
+    new DataView(outOfRange.buffer).setUint32(12 + headerLength + 8 * (header.terms + 1), 1_000_000, true);
+    expect(refused(outOfRange)).toThrow(/names document 1000000/);
+  });
+});
+
+describe('versions in both layouts', () => {
+  let root: string;
+  let repository: IndexRepository;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'apfa-binary-layout-'));
+    repository = createIndexRepository(new LocalFolderObjectStore(root));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('loads a first-layout (JSON) version and a binary one of the demo corpus, and both retrieve identically', async () => {
+    const { documents } = await createDocumentSource({ kind: 'jsonl', path: 'data/corpus/lending-guide.jsonl' }).read();
+    const embedder = fitLexicalEmbedder(documents);
+    const json = await buildIndexVersion({ documents, embedder, sourceName: 'demo', layout: 'json' });
+    const binary = await buildIndexVersion({ documents, embedder, sourceName: 'demo' });
+    expect(json.manifest.layout).toBeUndefined();
+    expect(binary.manifest.layout).toBe('binary-v1');
+    expect(binary.manifest.version).not.toBe(json.manifest.version);
+    await repository.save(json);
+    await repository.save(binary);
+    const fromJson = await repository.load(json.manifest.version);
+    const fromBinary = await repository.load(binary.manifest.version);
+    expect(fromBinary.documents.map((document) => JSON.stringify(document))).toEqual(fromJson.documents.map((document) => JSON.stringify(document)));
+    const questions = ['What are my options for a $200,000 home with a 620 credit score?', 'FHA mortgage insurance', 'VA funding fee', 'debt-to-income ratio limit', 'refinance break-even', 'HELOC draw period'];
+    for (const mode of ['bm25', 'hybrid', 'dense'] as const) {
+      const prepare = createServingIndexPreparer({ retrieval: { mode } });
+      const [a, b] = [await prepare(fromJson), await prepare(fromBinary)];
+      for (const question of questions) expect(await b.retriever.retrieve(question, 8), `${mode}: ${question}`).toEqual(await a.retriever.retrieve(question, 8));
+    }
+    // Rolling back to the JSON version works as before.
+    await repository.setLatest(json.manifest.version);
+    expect((await repository.loadLatest())!.manifest.layout).toBeUndefined();
+    fromJson.index.close();
+    fromBinary.index.close();
+  });
+
+  it('refuses a tampered or truncated binary file naming it, and loads the version again once restored', async () => {
+    const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'a' });
+    await repository.save(built);
+    const version = built.manifest.version;
+    for (const file of ['documents.bin', 'bm25.bin', 'index.faiss']) {
+      const full = path.join(root, 'indexes', version, file);
+      const original = await readFile(full);
+      const tampered = Buffer.from(original);
+      tampered[tampered.length - 5]! ^= 0x20;
+      await writeFile(full, tampered);
+      await expect(repository.load(version), file).rejects.toMatchObject({ code: 'internal', detail: `${file} of ${version} does not match its checksum` });
+      await writeFile(full, original.subarray(0, original.length - 7));
+      await expect(repository.load(version), file).rejects.toMatchObject({ code: 'internal', detail: expect.stringContaining(`${file} of ${version}`) });
+      await rm(full);
+      await expect(repository.load(version), file).rejects.toMatchObject({ code: 'internal', detail: `index ${version} is missing ${file}` });
+      await writeFile(full, original);
+    }
+    const loaded = await repository.load(version);
+    expect(loaded.documents[0]!.id).toBe(LOAN_DOCUMENTS[0]!.id);
+    loaded.index.close();
+  });
+
+  it('defers index.faiss to the first vector search when asked, and refuses a tampered one then', async () => {
+    const deferring = createIndexRepository(new LocalFolderObjectStore(root), { deferVectors: () => true });
+    const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'a' });
+    await deferring.save(built);
+    const version = built.manifest.version;
+    const faiss = path.join(root, 'indexes', version, 'index.faiss');
+    const original = await readFile(faiss);
+    const tampered = Buffer.from(original);
+    tampered[tampered.length - 1]! ^= 0x01;
+    await writeFile(faiss, tampered);
+    const loaded = await deferring.load(version);
+    expect(loaded.index).toBeInstanceOf(DeferredVectorIndex);
+    expect(loaded.index.size).toBe(LOAN_DOCUMENTS.length);
+    const query = built.vectors.subarray(0, built.manifest.dimension);
+    await expect(loaded.index.search(query, 1)).rejects.toMatchObject({ detail: `index.faiss of ${version} does not match its checksum` });
+    await writeFile(faiss, original);
+    expect((await loaded.index.search(query, 1))[0]!.label).toBe(0);
+    loaded.index.close();
+    await expect(loaded.index.search(query, 1)).rejects.toMatchObject({ code: 'internal' });
+  });
+});
