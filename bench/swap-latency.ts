@@ -10,14 +10,20 @@
  *              on the same 2 cores as the API);
  *   swap     — the announcement → the API serves the new version (download, verify, load, warm,
  *              swap, while answering).
- * Reports p50/p99/max per phase, failed requests (must be 0), and the API's own load+swap time.
+ * Reports p50/p99/max per phase, failed requests (must be 0), the API's own load+swap time, and
+ * the API process's RSS (sampled every 100 ms from /proc): steady with one version loaded, and
+ * its peak during each swap.
+ * Then, in this process, a direct load of a `--load-docs` version (default 100k) through the
+ * repository, the same data stored in the first layout (JSON/varints) and in the binary one,
+ * each timed `--load-repeats` times (default 3): load time, longest event-loop block, RSS.
+ * `--load-only` skips the processes (a full 100k run takes long on a contended 2-core machine).
  * Needs Redis (REDIS_URL) and PostgreSQL (BENCH_DATABASE_URL, default the local `test` database).
  *
- * `npm run bench:swap [-- --docs 100000 --swaps 3 --clients 4 --steady-seconds 8]`
+ * `npm run bench:swap [-- --docs 100000 --swaps 3 --clients 4 --steady-seconds 8 --load-docs 100000 --load-repeats 3 --load-only]`
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +35,9 @@ import { ADVICE_QUESTIONS } from './support/advice-questions.ts';
 import { percentile, round, saveResults } from './support/results.ts';
 import { removeBenchKeys } from './support/remove-bench-keys.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
+import { measureVersionLoad, storeBothLayouts, type LoadMeasurement } from './support/version-load.ts';
+import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
+import type { KnowledgeDocument } from '../core/ports/document.ts';
 
 const argument = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -38,6 +47,9 @@ const documents = argument('docs', 100_000);
 const swaps = argument('swaps', 3);
 const clients = argument('clients', 4);
 const steadySeconds = argument('steady-seconds', 8);
+const loadDocuments = argument('load-docs', 100_000);
+const loadRepeats = argument('load-repeats', 3);
+const loadOnly = process.argv.includes('--load-only');
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'bench-admin-password-123';
@@ -63,6 +75,8 @@ const env = {
   KEY_PREFIX: prefix,
   CORPUS_PATH: corpusPath,
   EMBEDDER: 'lexical',
+  // This process calls the API directly, not through the edge.
+  REQUIRE_EDGE_SIGNATURE: 'false',
   INDEX_POLL_SECONDS: '60',
   SCHEDULE_RESYNC: 'off',
   SCHEDULE_CLEANUP: 'off',
@@ -144,113 +158,204 @@ function summary(values: number[]) {
   return { requests: sorted.length, p50Ms: round(percentile(sorted, 50), 1), p99Ms: round(percentile(sorted, 99), 1), maxMs: round(sorted.at(-1) ?? Number.NaN, 1) };
 }
 
-// Every corpus version is written before any timing: writing 100k documents blocks this process for seconds.
-writeSyntheticCorpus(corpusPath, documents);
-const rounds = Array.from({ length: swaps }, (_, i) => {
-  // New documents flow in: the same corpus plus 100 more per round (same seed, so the first ones are unchanged and reuse their vectors).
-  const path = join(root, `corpus-round-${i + 1}.jsonl`);
-  writeSyntheticCorpus(path, documents + (i + 1) * 100);
-  return path;
-});
-
-const subscriber = new Redis(redisUrl);
-const announcements: string[] = [];
-let announced: (version: string) => void = () => {};
-subscriber.on('message', (_channel, raw: string) => {
-  const message = parseSwapMessage(raw);
-  if (message) {
-    announcements.push(message.version);
-    announced(message.version);
-  }
-});
-await subscriber.subscribe(indexSwapChannel(prefix));
-
-// The API first (it applies the database migrations), then the worker, which syncs the corpus as it starts.
-const api = startCore('api');
-const processes: ChildProcess[] = [api.child];
-const cleanup = async () => {
-  for (const child of processes) child.kill('SIGTERM');
-  await Promise.all(processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)));
-  subscriber.disconnect();
-  await removeBenchKeys(redisUrl, prefix);
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-  rmSync(root, { recursive: true, force: true });
-};
-
-try {
-  const url = await api.ready;
-  const firstStarted = performance.now();
-  const worker = startCore('worker');
-  processes.push(worker.child);
-  await worker.ready;
-  console.log(`API at ${url}, worker running; building the first version of ${documents} documents`);
-  let current = await until(() => servedVersion(url), 'the first version');
-  const firstBuildS = round((performance.now() - firstStarted) / 1000, 1);
-  const tokenResponse = await fetch(`${url}/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  const token = ((await tokenResponse.json()) as { access_token: string }).access_token;
-
-  const traffic = startTraffic(url, token);
-  const swapRuns: Array<{ version: string; rebuildS: number; announceToServedMs: number; apiLoadAndSwapMs: number | null }> = [];
-  try {
-    await new Promise((resolve) => setTimeout(resolve, steadySeconds * 1000));
-    for (const path of rounds) {
-      await rename(path, corpusPath);
-      const announcement = new Promise<string>((resolve) => (announced = resolve));
-      const enqueuedAt = performance.now();
-      phase = 'rebuild';
-      const sync = await fetch(`${url}/admin/jobs/sync`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ source: 'corpus' }),
-      });
-      if (sync.status !== 202) throw new Error(`sync request failed: ${sync.status} ${await sync.text()}`);
-      const version = await announcement;
-      const announcedAt = performance.now();
-      phase = 'swap';
-      await until(async () => ((await servedVersion(url)) === version ? version : null), `version ${version} served`);
-      const servedAt = performance.now();
-      phase = 'steady';
-      // The API logs the swap just after it starts serving the version.
-      await until(async () => (api.swapMs.has(version) ? true : null), 'the API to log the swap', 5_000).catch(() => null);
-      swapRuns.push({
-        version,
-        rebuildS: round((announcedAt - enqueuedAt) / 1000, 1),
-        announceToServedMs: round(servedAt - announcedAt),
-        apiLoadAndSwapMs: api.swapMs.get(version) ?? null,
-      });
-      console.log(JSON.stringify(swapRuns.at(-1)));
-      current = version;
-      await new Promise((resolve) => setTimeout(resolve, steadySeconds * 1000));
+/** The API's RSS from /proc every 100 ms: samples while steady, and the highest since `swapPeak` was reset. */
+function sampleRss(pid: number) {
+  const state = { steady: [] as number[], swapPeak: 0, stop: () => clearInterval(timer) };
+  const timer = setInterval(() => {
+    let bytes: number;
+    try {
+      bytes = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) * 1024;
+    } catch {
+      return;
     }
-  } finally {
-    await traffic.stop();
-  }
-  saveResults('swap-latency', {
-    documents,
-    clients,
-    embedder: 'lexical-hash-v1',
-    index: 'Flat + BM25 (hybrid), Flat searched on a worker thread',
-    processes: 'API core and worker core (BullMQ, job sandbox x2) as separate processes; Postgres, Redis, local-folder object store',
-    firstBuildS,
-    swaps: swapRuns,
-    finalVersion: current,
-    versionsAnswered: versionsAnswered.size,
-    failedRequests: failures.length,
-    failureSamples: failures.slice(0, 5),
-    latency: { steady: summary(samples.steady), rebuild: summary(samples.rebuild), swap: summary(samples.swap) },
-    notes: [
-      'steady: no build running; rebuild: sync request → publish announcement, with the worker on the same 2 cores as the API; swap: announcement → the API serves the version.',
-      'apiLoadAndSwapMs: what the API logged for download + checksum verification + FAISS/BM25 load + warm-up + swap of that version.',
-    ],
-  });
-} finally {
-  await cleanup();
+    if (phase === 'steady') state.steady.push(bytes);
+    else state.swapPeak = Math.max(state.swapPeak, bytes);
+  }, 100);
+  return state;
 }
+
+/** The API and worker cores as processes under advice traffic, swapping `swaps` times. */
+async function swapInProcesses() {
+  // Every corpus version is written before any timing: writing 100k documents blocks this process for seconds.
+  writeSyntheticCorpus(corpusPath, documents);
+  const rounds = Array.from({ length: swaps }, (_, i) => {
+    // New documents flow in: the same corpus plus 100 more per round (same seed, so the first ones are unchanged and reuse their vectors).
+    const path = join(root, `corpus-round-${i + 1}.jsonl`);
+    writeSyntheticCorpus(path, documents + (i + 1) * 100);
+    return path;
+  });
+
+  const subscriber = new Redis(redisUrl);
+  const announcements: string[] = [];
+  let announced: (version: string) => void = () => {};
+  subscriber.on('message', (_channel, raw: string) => {
+    const message = parseSwapMessage(raw);
+    if (message) {
+      announcements.push(message.version);
+      announced(message.version);
+    }
+  });
+  await subscriber.subscribe(indexSwapChannel(prefix));
+
+  // The API first (it applies the database migrations), then the worker, which syncs the corpus as it starts.
+  const api = startCore('api');
+  const processes: ChildProcess[] = [api.child];
+  const cleanup = async () => {
+    for (const child of processes) child.kill('SIGTERM');
+    await Promise.all(processes.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)));
+    subscriber.disconnect();
+    await removeBenchKeys(redisUrl, prefix);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+    rmSync(root, { recursive: true, force: true });
+  };
+
+  try {
+    const url = await api.ready;
+    const firstStarted = performance.now();
+    const worker = startCore('worker');
+    processes.push(worker.child);
+    await worker.ready;
+    console.log(`API at ${url}, worker running; building the first version of ${documents} documents`);
+    let current = await until(() => servedVersion(url), 'the first version');
+    const firstBuildS = round((performance.now() - firstStarted) / 1000, 1);
+    const tokenResponse = await fetch(`${url}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
+    const token = ((await tokenResponse.json()) as { access_token: string }).access_token;
+
+    const rss = sampleRss(api.child.pid!);
+    const traffic = startTraffic(url, token);
+    const swapRuns: Array<{ version: string; rebuildS: number; announceToServedMs: number; apiLoadAndSwapMs: number | null; apiPeakRssMiB: number }> = [];
+    try {
+      await new Promise((resolve) => setTimeout(resolve, steadySeconds * 1000));
+      for (const path of rounds) {
+        await rename(path, corpusPath);
+        const announcement = new Promise<string>((resolve) => (announced = resolve));
+        const enqueuedAt = performance.now();
+        phase = 'rebuild';
+        const sync = await fetch(`${url}/admin/jobs/sync`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ source: 'corpus' }),
+        });
+        if (sync.status !== 202) throw new Error(`sync request failed: ${sync.status} ${await sync.text()}`);
+        const version = await announcement;
+        const announcedAt = performance.now();
+        phase = 'swap';
+        rss.swapPeak = 0;
+        await until(async () => ((await servedVersion(url)) === version ? version : null), `version ${version} served`);
+        const servedAt = performance.now();
+        phase = 'steady';
+        // The API logs the swap just after it starts serving the version.
+        await until(async () => (api.swapMs.has(version) ? true : null), 'the API to log the swap', 5_000).catch(() => null);
+        swapRuns.push({
+          version,
+          rebuildS: round((announcedAt - enqueuedAt) / 1000, 1),
+          announceToServedMs: round(servedAt - announcedAt),
+          apiLoadAndSwapMs: api.swapMs.get(version) ?? null,
+          apiPeakRssMiB: round(rss.swapPeak / 2 ** 20, 1),
+        });
+        console.log(JSON.stringify(swapRuns.at(-1)));
+        current = version;
+        await new Promise((resolve) => setTimeout(resolve, steadySeconds * 1000));
+      }
+    } finally {
+      await traffic.stop();
+      rss.stop();
+    }
+    const steadyRss = rss.steady.sort((a, b) => a - b);
+    const steadyRssMiB = round(percentile(steadyRss, 50) / 2 ** 20, 1);
+    const steadyP99 = summary(samples.steady).p99Ms;
+    const swapP99 = summary(samples.swap).p99Ms;
+    return {
+      documents,
+      clients,
+      embedder: 'lexical-hash-v1',
+      index: 'Flat + BM25 (hybrid), Flat searched on a worker thread',
+      processes: 'API core and worker core (BullMQ, job sandbox x2) as separate processes; Postgres, Redis, local-folder object store',
+      firstBuildS,
+      swaps: swapRuns,
+      finalVersion: current,
+      versionsAnswered: versionsAnswered.size,
+      failedRequests: failures.length,
+      failureSamples: failures.slice(0, 5),
+      latency: { steady: summary(samples.steady), rebuild: summary(samples.rebuild), swap: summary(samples.swap) },
+      notes: [
+        'steady: no build running; rebuild: sync request → publish announcement, with the worker on the same 2 cores as the API; swap: announcement → the API serves the version.',
+        'apiLoadAndSwapMs: what the API logged for download + checksum verification + FAISS/BM25 load + warm-up + swap of that version.',
+        'apiPeakRssMiB: the API process RSS at its highest between the announcement and serving the version; steadyRssMiB: its median with one version loaded.',
+      ],
+      loadMsPerInstance: swapRuns.map((run) => run.apiLoadAndSwapMs),
+      swapP99OverSteadyP99: round(swapP99 / steadyP99, 2),
+      steadyRssMiB,
+      peakRssOverSteadyRss: round(Math.max(...swapRuns.map((run) => run.apiPeakRssMiB)) / steadyRssMiB, 2),
+    };
+  } finally {
+    await cleanup();
+  }
+  }
+
+
+/**
+ * One process, no traffic: a `loadDocuments` version stored in both layouts, each loaded
+ * `loadRepeats` times, alternating, as an API instance with the default retrieval (BM25 alone
+ * for the lexical embedder) loads it; plus the binary one with hybrid retrieval (FAISS loaded too).
+ */
+async function directLoads() {
+  const folder = mkdtempSync(join(tmpdir(), 'apfa-bench-load-'));
+  try {
+    const path = join(folder, 'corpus.jsonl');
+    writeSyntheticCorpus(path, loadDocuments);
+    const corpus = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as KnowledgeDocument);
+    const store = new LocalFolderObjectStore(join(folder, 'store'));
+    const buildStarted = performance.now();
+    const versions = await storeBothLayouts(store, corpus);
+    console.log(`stored a ${loadDocuments}-document version in both layouts in ${round((performance.now() - buildStarted) / 1000, 1)} s`);
+    const runs: Record<'json' | 'binary' | 'binaryHybrid', LoadMeasurement[]> = { json: [], binary: [], binaryHybrid: [] };
+    for (let i = 0; i < loadRepeats; i++) {
+      runs.json.push(await measureVersionLoad(store, versions.json, 'auto'));
+      runs.binary.push(await measureVersionLoad(store, versions.binary, 'auto'));
+      runs.binaryHybrid.push(await measureVersionLoad(store, versions.binary, 'hybrid'));
+      console.log(JSON.stringify({ json: runs.json.at(-1), binary: runs.binary.at(-1), binaryHybrid: runs.binaryHybrid.at(-1) }));
+    }
+    const median = (values: number[]) => round(percentile([...values].sort((a, b) => a - b), 50), 1);
+    const sum = (measurements: LoadMeasurement[]) => ({
+      loadMsMedian: median(measurements.map((m) => m.loadMs)),
+      repositoryLoadMsMedian: median(measurements.map((m) => m.repositoryLoadMs)),
+      maxEventLoopBlockMs: Math.max(...measurements.map((m) => m.maxEventLoopBlockMs)),
+      versionRssMiBMedian: median(measurements.map((m) => m.rssMiB.after - m.rssMiB.before)),
+      peakRssOverLoadedRss: round(Math.max(...measurements.map((m) => m.rssMiB.peak / m.rssMiB.after)), 2),
+      runs: measurements,
+    });
+    return { documents: loadDocuments, versions, json: sum(runs.json), binary: sum(runs.binary), binaryHybrid: sum(runs.binaryHybrid) };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+const swap = loadOnly ? null : await swapInProcesses();
+const direct = await directLoads();
+saveResults('swap-latency', {
+  ...(swap ?? { documents, note: 'run with --load-only: no processes, no traffic' }),
+  // The issue's figures: a 100k version's load on an API instance (this process, binary layout,
+  // the API's default retrieval), per instance as the API logged it when the processes ran.
+  loadMs: direct.binary.loadMsMedian,
+  swapP99OverSteadyP99: swap?.swapP99OverSteadyP99 ?? null,
+  peakRssOverVersionRss: swap?.peakRssOverSteadyRss ?? null,
+  directLoad: direct,
+});
+console.log(
+  JSON.stringify({
+    loadMs: { before: direct.json.loadMsMedian, after: direct.binary.loadMsMedian, hybridAfter: direct.binaryHybrid.loadMsMedian },
+    maxEventLoopBlockMs: { before: direct.json.maxEventLoopBlockMs, after: direct.binary.maxEventLoopBlockMs },
+    loadMsPerInstance: swap?.loadMsPerInstance ?? null,
+    swapP99OverSteadyP99: swap?.swapP99OverSteadyP99 ?? null,
+    peakRssOverVersionRss: swap?.peakRssOverSteadyRss ?? null,
+  }),
+);
 process.exit(0);
