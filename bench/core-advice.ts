@@ -9,7 +9,7 @@
  * core/index/choose-index-by-recall.ts). `npm run bench:advice [-- --small 1000 --large 100000 --seconds 10]`.
  * Targets: throughput ratio ≥ 0.5, p95 at 100k < 25 ms, citation agreement ≥ 0.99.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -55,6 +55,12 @@ async function indexKind(core: StartedCore, headers: Record<string, string>): Pr
   return /apfa_index_info\{[^}]*kind="([^"]+)"/.exec(text)?.[1] ?? null;
 }
 
+/** The live version's recorded index choice (manifest `index`: kind, params, measured recall), read from the core's data folder. */
+function indexChoice(core: StartedCore): unknown {
+  const manifests = readdirSync(core.dataDir, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('manifest.json'));
+  return manifests.map((path) => (JSON.parse(readFileSync(join(core.dataDir, path), 'utf8')) as { index: unknown }).index).at(-1) ?? null;
+}
+
 async function citations(cite: (query: string) => Promise<string[]>): Promise<string[][]> {
   const out: string[][] = [];
   for (const query of agreementQuestions) out.push(await cite(query));
@@ -85,6 +91,7 @@ async function measure(label: string, corpusPath: string, documents: number, wit
         corpus: label,
         documents,
         indexKind: await indexKind(core, headers),
+        indexChoice: indexChoice(core),
         startupMs: round(startupMs),
         sequentialRequests: sequential,
         p50Ms: round(percentile(latencies, 50)),
