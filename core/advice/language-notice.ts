@@ -1,8 +1,5 @@
 import type { DetectedLanguage } from '../../shared/text/detect-language.ts';
 
-/** Languages the knowledge base answers in (its sources are English). */
-export const ANSWERED_LANGUAGES = ['en'] as const;
-
 /** The stable `generator` value of a language notice, which clients can test for. */
 export const LANGUAGE_NOTICE_GENERATOR_ID = 'language-notice-v1';
 

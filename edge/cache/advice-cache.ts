@@ -1,5 +1,5 @@
 import { adviceCacheKey, adviceContentHash, liveIndexVersionKey } from '../../shared/cache/advice-cache-key.ts';
-import { edgeCacheCounterKeys, type EdgeCacheCounterKeys } from '../../shared/cache/edge-cache-counter-keys.ts';
+import { edgeCacheCounterKeys } from '../../shared/cache/edge-cache-counter-keys.ts';
 import { isEpochRevoked, tokenEpoch, userTokenEpochKey } from '../../shared/auth/user-token-epoch.ts';
 import { AdviceResponseSchema, type AdviceResponse, type BorrowerProfile } from '../../shared/contracts/advice.ts';
 import type { ScriptReads } from '../http/sliding-window-limiter.ts';
@@ -11,8 +11,6 @@ export interface CacheableQuestion {
   query: string;
   profile?: BorrowerProfile | undefined;
 }
-
-export type CacheOutcome = keyof EdgeCacheCounterKeys;
 
 /** Who asks: the verified token's subject and the token epoch it was issued under. */
 export interface CacheCaller {
