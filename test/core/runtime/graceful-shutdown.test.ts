@@ -127,6 +127,8 @@ describe('graceful shutdown', () => {
     };
     const load = Promise.all([client(), client(), client(), client()]);
     await waitFor(() => results.length >= 20, 60_000, 'load to run');
+    // Let the first 20 fall well before the signal, however fast the answers are (the 200 ms margin below).
+    await new Promise((resolve) => setTimeout(resolve, 400));
     signalledAt = Date.now();
     core.child.kill('SIGTERM');
     await load;

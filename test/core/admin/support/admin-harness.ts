@@ -170,6 +170,8 @@ async function createOperations(feed: EventFeed, redisUrl: string | undefined) {
     EMBEDDER: 'lexical',
     JOB_SANDBOX: 'off',
     INDEX_POLL_SECONDS: '3600',
+    // app.request() calls the routes directly: no edge in front to sign them.
+    REQUIRE_EDGE_SIGNATURE: 'false',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   });
   const store = new LocalFolderObjectStore(path.join(root, 'objects'));
