@@ -1,8 +1,7 @@
-import { createCoreApp, type CoreApp } from './app.ts';
+import type { CoreApp } from './app.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import type { CoreConfig } from './config.ts';
 import type { Logger } from './logger.ts';
-import { createRedisNonceStore } from './http/signature-nonces.ts';
 import type { PasswordHashCost } from './auth/password-hash.ts';
 import type { CoreMetrics } from './http/metrics.ts';
 import { readIndexStats } from './jobs/index-stats.ts';
@@ -10,8 +9,8 @@ import { createAdvice } from './runtime/advice.ts';
 import { createRuntimeMetrics } from './runtime/metrics.ts';
 import { liveIndexReading } from './serving/live-index-reading.ts';
 import { createClosers } from './runtime/closers.ts';
+import { createHttpApp } from './runtime/http.ts';
 import { createIdentity } from './runtime/identity.ts';
-import { createIndexControl } from './admin/index-control.ts';
 import { createIndexing, type Indexing } from './runtime/indexing.ts';
 import type { RunMode } from './runtime/run-mode.ts';
 import { createServing } from './runtime/serving.ts';
@@ -103,43 +102,7 @@ export async function createRuntime(
     closers.add(() => advice.close());
     Object.assign(runtime, indexing.describe, advice.describe);
 
-    const app = createCoreApp({
-      logger,
-      metrics,
-      tracing,
-      live: serving.live,
-      pipeline: advice.pipeline,
-      tokens: identity.tokens,
-      jwks: () => identity.keys.jwks(),
-      verifier: identity.verifier,
-      isUserActive: identity.isUserActive,
-      edgeSignatureSecret: config.REQUIRE_EDGE_SIGNATURE ? config.EDGE_SHARED_SECRET : undefined,
-      edgeSignatureNonces: storage.redis ? createRedisNonceStore(storage.redis, config.KEY_PREFIX) : undefined,
-      describeRuntime: () => runtime,
-      admin: {
-        users: identity.users,
-        directory: identity.directory,
-        tokens: identity.tokens,
-        keys: identity.keys,
-        audit,
-        history: advice.history,
-        feed: indexing.feed,
-        trustForwardedFor: config.TRUST_FORWARDED_FOR,
-        operations: {
-          jobs: indexing.jobs,
-          sources: indexing.sources,
-          uploads: indexing.uploads,
-          index: createIndexControl({
-            repository: serving.repository,
-            announcer: indexing.jobs.announcer,
-            activate: serves ? serving.activate : undefined,
-            servingVersion: serving.servingVersion,
-            publish: (event) => indexing.feed.publish(event),
-            onPublishError: (error) => logger.warn({ err: error }, 'could not publish a feed event'),
-          }),
-        },
-      },
-    });
+    const app = createHttpApp(config, { storage, serving, identity, indexing, advice, audit, metrics, tracing, logger, serves, describeRuntime: () => runtime });
     return {
       app,
       jobs: indexing.jobs,
