@@ -1,6 +1,6 @@
-import type { User } from '../auth/user-repository.ts';
+import { userFromRow, type User, type UserRow } from '../auth/user-repository.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
-import { isRole, type Role } from '../../shared/rbac/roles.ts';
+import type { Role } from '../../shared/rbac/roles.ts';
 
 export interface UserListQuery {
   role?: Role | undefined;
@@ -15,7 +15,6 @@ export interface UserPage {
   nextCursor: string | null;
 }
 
-type UserRow = { id: string; username: string; role: string; disabled: boolean; token_epoch: number; created_at: Date; updated_at: Date };
 
 /** Read-side queries over `users` that the admin API needs beyond the auth repository. */
 export interface UserDirectory {
@@ -44,19 +43,8 @@ export function createUserDirectory(sql: Pick<SqlClient, 'query'>): UserDirector
         `SELECT id, username, role, disabled, token_epoch, created_at, updated_at FROM users ${where} ORDER BY username LIMIT $${params.length}`,
         params,
       );
-      const items: User[] = [];
-      for (const row of rows.slice(0, limit)) {
-        if (!isRole(row.role)) continue;
-        items.push({
-          id: row.id,
-          username: row.username,
-          role: row.role,
-          disabled: row.disabled,
-          tokenEpoch: row.token_epoch,
-          createdAt: row.created_at,
-          updatedAt: row.updated_at,
-        });
-      }
+      // Rows with a role this version does not know are left out of the page.
+      const items = rows.slice(0, limit).flatMap((row) => userFromRow(row) ?? []);
       return { items, nextCursor: rows.length > limit ? (rows[limit - 1]?.username ?? null) : null };
     },
     async countOtherActiveSuperAdmins(exceptId) {

@@ -59,7 +59,8 @@ export interface UserRepositoryOptions {
   onTokensEnded?: (user: User, change: UserStateChange) => Promise<void>;
 }
 
-type UserRow = {
+/** A `users` row as selected with the user columns. */
+export type UserRow = {
   id: string;
   username: string;
   role: string;
@@ -77,8 +78,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Usernames are compared and stored lower-case (and trimmed). */
 export const normalizeUsername = (username: string): string => username.trim().toLowerCase();
 
-function toUser(row: UserRow): User {
-  if (!isRole(row.role)) throw new Error(`users row ${row.id} has an unknown role`);
+/** The user a row describes, or null when its role is not one this version knows. */
+export function userFromRow(row: UserRow): User | null {
+  if (!isRole(row.role)) return null;
   return {
     id: row.id,
     username: row.username,
@@ -88,6 +90,12 @@ function toUser(row: UserRow): User {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+function toUser(row: UserRow): User {
+  const user = userFromRow(row);
+  if (!user) throw new Error(`users row ${row.id} has an unknown role`);
+  return user;
 }
 
 function checkRole(role: unknown): asserts role is Role {
