@@ -3,12 +3,9 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { answerQuestion } from '../advice/answer-question.ts';
 import { parseCoreConfig, type CoreConfig } from '../config.ts';
-import { createGenerator } from '../generation/create-generator.ts';
-import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
-import { redactPersonalData } from '../privacy/personal-data.ts';
 import { evaluateAnswerQuality, type AnswerQualityMetrics, type AnswerQualityRow } from './answer-quality-eval.ts';
 import { loadAnswerQuestions, type AnswerEvalQuestion } from './answer-questions.ts';
-import { buildDemoPipeline } from './demo-pipeline.ts';
+import { buildConfiguredDemoPipeline } from './demo-pipeline.ts';
 
 export const DEFAULT_ANSWER_QUESTIONS = 'data/eval/answer-questions.jsonl';
 export const DEFAULT_ANSWER_CORPUS = 'data/corpus/lending-guide.jsonl';
@@ -69,19 +66,17 @@ export async function runAnswerQualityEvalCommand(args: readonly string[], optio
   const started = performance.now();
   const all = await loadAnswerQuestions(values.questions);
   const questions = pick(all, split, limit);
-  const extractive = new ExtractiveGenerator();
-  const created = createGenerator(config.generator, { fallback: extractive, redact: (text) => redactPersonalData(text).text, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  const pipeline = await buildDemoPipeline({ corpusPath: values.corpus, config, generator: created.generator, fallbackGenerator: extractive });
-  if (!values.json) console.log(`generator: ${created.description}; embedder: ${pipeline.embedder}; retrieval: ${config.RETRIEVAL}; corpus ${pipeline.documents} documents`);
+  const pipeline = await buildConfiguredDemoPipeline({ corpusPath: values.corpus, config, fetch: options.fetch });
+  if (!values.json) console.log(`generator: ${pipeline.generatorDescription}; embedder: ${pipeline.embedder}; retrieval: ${config.RETRIEVAL}; corpus ${pipeline.documents} documents`);
   try {
-    await created.warmUp();
+    await pipeline.warmUp();
     const { rows, results } = await evaluateAnswerQuality((request) => answerQuestion(pipeline.deps, request), questions, {
       englishOnly: config.generator.kind === 'extractive',
     });
     const report = {
       date: (options.now ?? (() => new Date()))().toISOString().slice(0, 10),
       generator: config.generator.kind,
-      generatorDescription: created.description,
+      generatorDescription: pipeline.generatorDescription,
       retrieval: config.RETRIEVAL,
       questionsFile: values.questions,
       split,
@@ -101,7 +96,6 @@ export async function runAnswerQualityEvalCommand(args: readonly string[], optio
     return 0;
   } finally {
     await pipeline.close();
-    await created.close();
   }
 }
 

@@ -6,6 +6,9 @@ import { buildIndexVersion } from '../indexing/build-index.ts';
 import { decodeBm25Postings } from '../retrieval/bm25-postings.ts';
 import type { Embedder } from '../ports/embedder.ts';
 import type { Generator } from '../ports/generator.ts';
+import { createGenerator } from '../generation/create-generator.ts';
+import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
+import { redactPersonalData } from '../privacy/personal-data.ts';
 import { advicePipelineSettings } from '../runtime/advice.ts';
 import { createServingIndexPreparer } from '../serving/prepare-serving-index.ts';
 import { createDocumentSource } from '../sources/create-document-source.ts';
@@ -72,4 +75,46 @@ export async function buildDemoPipeline(options: {
     await embedders.close();
     throw error;
   }
+}
+
+/** A demo pipeline answered by the configured generator, as the evals run it. */
+export interface ConfiguredDemoPipeline extends DemoPipeline {
+  /** The generator in words (its provider and model, or extractive). */
+  generatorDescription: string;
+  /** Loads the generator's model, if it has one. */
+  warmUp(): Promise<void>;
+}
+
+/**
+ * {@link buildDemoPipeline} with the configured generator (GENERATOR and LLM_* through
+ * `createGenerator`, prompts redacted as the service redacts them) and the extractive answer as
+ * its fallback; closing it closes both.
+ */
+export async function buildConfiguredDemoPipeline(options: {
+  corpusPath: string;
+  config: CoreConfig;
+  /** HTTP client for model providers (tests). */
+  fetch?: typeof globalThis.fetch | undefined;
+}): Promise<ConfiguredDemoPipeline> {
+  const extractive = new ExtractiveGenerator();
+  const created = createGenerator(options.config.generator, {
+    fallback: extractive,
+    redact: (text) => redactPersonalData(text).text,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const pipeline = await buildDemoPipeline({ corpusPath: options.corpusPath, config: options.config, generator: created.generator, fallbackGenerator: extractive }).catch(
+    async (error: unknown) => {
+      await created.close();
+      throw error;
+    },
+  );
+  return {
+    ...pipeline,
+    generatorDescription: created.description,
+    warmUp: () => created.warmUp(),
+    close: async () => {
+      await pipeline.close();
+      await created.close();
+    },
+  };
 }

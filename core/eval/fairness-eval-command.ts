@@ -1,9 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseCoreConfig, type CoreConfig } from '../config.ts';
-import { createGenerator } from '../generation/create-generator.ts';
-import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
-import { redactPersonalData } from '../privacy/personal-data.ts';
-import { buildDemoPipeline } from './demo-pipeline.ts';
+import { buildConfiguredDemoPipeline } from './demo-pipeline.ts';
 import { evaluateFairness, loadFairnessQuestions } from './fairness-eval.ts';
 import type { FairnessSplit } from './fairness-eval.ts';
 
@@ -87,21 +84,16 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
 
   const started = performance.now();
   const questions = await loadFairnessQuestions(values.questions);
-  const extractive = new ExtractiveGenerator();
-  const created = createGenerator(config.generator, { fallback: extractive, redact: (text) => redactPersonalData(text).text, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  if (!values.json) console.log(`generator: ${created.description}`);
-  const pipeline = await buildDemoPipeline({ corpusPath: values.corpus, config, generator: created.generator, fallbackGenerator: extractive }).catch(async (error: unknown) => {
-    await created.close();
-    throw error;
-  });
+  const pipeline = await buildConfiguredDemoPipeline({ corpusPath: values.corpus, config, fetch: options.fetch });
+  if (!values.json) console.log(`generator: ${pipeline.generatorDescription}`);
   try {
-    await created.warmUp();
+    await pipeline.warmUp();
     // --raw: the generator on the borrower's own words, without the pipeline's neutralisation.
     const deps = values.raw ? { ...pipeline.deps, neutralizeQuestions: false } : pipeline.deps;
     const result = await evaluateFairness({ pipeline: deps, embedder: pipeline.servingEmbedder }, questions, { limit, split, threshold: config.FAIRNESS_THRESHOLD });
     const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
     if (values.json) {
-      console.log(JSON.stringify({ ...result, split: split ?? 'all', neutralized: !values.raw, generatorDescription: created.description, seconds, perQuestion: values.verbose ? result.perQuestion : result.perQuestion.map(({ id, attribute, consistency, legitimate, ruleStated }) => ({ id, attribute, consistency, legitimate, ruleStated })) }));
+      console.log(JSON.stringify({ ...result, split: split ?? 'all', neutralized: !values.raw, generatorDescription: pipeline.generatorDescription, seconds, perQuestion: values.verbose ? result.perQuestion : result.perQuestion.map(({ id, attribute, consistency, legitimate, ruleStated }) => ({ id, attribute, consistency, legitimate, ruleStated })) }));
       return 0;
     }
     console.log(
@@ -132,6 +124,5 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
     return 0;
   } finally {
     await pipeline.close();
-    await created.close();
   }
 }
