@@ -137,7 +137,9 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     const isStatement = !sentence.text.trim().endsWith('?');
     // Numbers count as content ("I am a woman with a 580 credit score." keeps the 580).
     const words = text.match(/\p{L}[\p{L}'’-]*|\d[\d,.%]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?)$/iu.test(word)) ?? [];
-    if (isStatement && sentences.length > 1 && words.length <= 2) continue;
+    // …unless what is left joins on to the cut one ("I am divorced and receive alimony." → "I receive alimony.").
+    const joinsOn = /\b(?:I|we)\s+(?:am|are)\s+and\s+\p{L}/iu.test(text);
+    if (isStatement && sentences.length > 1 && words.length <= 2 && !joinsOn) continue;
     out.push(text);
   }
   const result = tidy(out.join(''));

@@ -30,6 +30,7 @@ describe('neutralizeQuestion', () => {
     // marital status
     ['marital_status', 'I am divorced. Can I get an FHA loan with a 600 credit score?', 'Can I get an FHA loan with a 600 credit score?'],
     ['marital_status', "I'm single. How much do I need for closing costs?", 'How much do I need for closing costs?'],
+    ['marital_status', 'I am divorced and receive alimony. Does it count as income for a mortgage?', 'I receive alimony. Does it count as income for a mortgage?'],
     ['marital_status', 'My spouse and I have an FHA loan. Can we remove mortgage insurance?', 'My co-borrower and I have an FHA loan. Can we remove mortgage insurance?'],
     // age
     ['age', 'I am 67 years old; can I still get a 30-year mortgage?', 'Can I still get a 30-year mortgage?'],
