@@ -18,6 +18,24 @@ export interface EmbedBatchResult {
 }
 
 /**
+ * What an embed-batch job reports after each embedded chunk (the live feed's `job.progress`
+ * payload, and the job's progress in the API): which batch of how many, its size, and how many
+ * of its documents are embedded so far (`toEmbed` = documents - `reused`).
+ */
+export type EmbedBatchProgress = {
+  run: string;
+  /** 0-based batch number. */
+  batch: number;
+  /** Batches in the run. */
+  batches: number;
+  /** Documents in this batch. */
+  documents: number;
+  embedded: number;
+  toEmbed: number;
+  reused: number;
+};
+
+/**
  * Embeds one batch of a run and writes its vectors to `batches/<run>/<n>` in one put, so a retry
  * overwrites the same object (never appends): no duplicate vectors whatever fails. Rows whose text
  * was embedded by the same embedder in the previous run are copied from there instead. Embedding
@@ -70,7 +88,16 @@ export function createEmbedBatchProcessor(deps: ProcessorDependencies) {
           throw new AppError('internal', { detail: `embedder returned ${embedded.length} values for ${chunk.length} texts of dimension ${dimension}` });
         }
         chunk.forEach((row, index) => vectors.set(embedded.subarray(index * dimension, (index + 1) * dimension), row * dimension));
-        await context.progress({ run, batch, embedded: Math.min(start + chunk.length, toEmbed.length), toEmbed: toEmbed.length, reused });
+        const progress: EmbedBatchProgress = {
+          run,
+          batch,
+          batches: descriptor.batches,
+          documents: rows,
+          embedded: Math.min(start + chunk.length, toEmbed.length),
+          toEmbed: toEmbed.length,
+          reused,
+        };
+        await context.progress(progress);
         await yieldToEventLoop();
       }
     }
