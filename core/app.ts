@@ -31,6 +31,7 @@ import { registerAdviceStreamRoutes } from './routes/advice-stream-routes.ts';
 import { authRoutes, type TokenGrants } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { createAccessRecheck } from './http/access-recheck.ts';
+import { createTrafficRates, readTrafficTotals } from './metrics/traffic-rates.ts';
 
 export interface CoreAppDeps {
   logger: Logger;
@@ -114,7 +115,8 @@ export function createCoreApp(deps: CoreAppDeps) {
   app.route('/', historyRoutes({ history: deps.admin.history }));
   // Open feed connections re-run the token and user check on a bound (a disabled or demoted admin is cut off).
   const recheck = createAccessRecheck({ verifier: deps.verifier, isUserActive: deps.isUserActive });
-  app.route('/admin', adminRoutes({ ...deps.admin, feedOptions: { recheck, ...deps.admin.feedOptions }, maxBodyBytes: MAX_BODY_BYTES }));
+  const traffic = createTrafficRates(() => readTrafficTotals(deps.metrics.registry));
+  app.route('/admin', adminRoutes({ ...deps.admin, feedOptions: { recheck, ...deps.admin.feedOptions }, traffic, maxBodyBytes: MAX_BODY_BYTES }));
 
   registerAdviceStreamRoutes(app, { ...advice, ...adviceStreamObservers(deps.metrics) });
 

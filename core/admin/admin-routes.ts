@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { SigningKeyStore } from '../auth/signing-keys.ts';
 import type { UserRepository } from '../auth/user-repository.ts';
 import type { EventFeed } from '../feed/event-feed.ts';
+import type { TrafficRates } from '../metrics/traffic-rates.ts';
 import { feedRoutes, type FeedRouteDeps } from './feed-routes.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import { auditRoutes } from './audit-routes.ts';
@@ -27,6 +28,8 @@ export interface AdminRouteDeps {
   feedOptions?: Omit<FeedRouteDeps, 'feed'>;
   /** Jobs, queues and workers, index versions, stats and the BullMQ dashboard. */
   operations: OperationsDeps;
+  /** Request/error rates and the edge cache hit ratio for /admin/stats (core/metrics/traffic-rates.ts). */
+  traffic?: () => Promise<TrafficRates>;
   maxBodyBytes: number;
 }
 
@@ -44,7 +47,7 @@ export function adminRoutes(deps: AdminRouteDeps) {
   app.route('/', jobRoutes({ ...deps.operations, maxBodyBytes: deps.maxBodyBytes }));
   app.route('/', queueRoutes({ runner: deps.operations.jobs.runner, maxBodyBytes: deps.maxBodyBytes }));
   app.route('/', indexRoutes(deps.operations));
-  app.route('/', statsRoutes({ runner: deps.operations.jobs.runner, index: deps.operations.index }));
+  app.route('/', statsRoutes({ runner: deps.operations.jobs.runner, index: deps.operations.index, traffic: deps.traffic }));
   mountDashboard(app, { runner: deps.operations.jobs.runner });
   return app;
 }

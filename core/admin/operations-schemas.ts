@@ -218,8 +218,31 @@ export const IndexActivationSchema = z
 
 export const IndexDeletionSchema = z.object({ version: z.string(), deletedObjects: z.number().int().nonnegative() }).openapi('IndexDeletion');
 
+const rate = (description: string) => z.number().nonnegative().nullable().openapi({ description: `${description} Null on the first reading.` });
+
+export const TrafficRatesSchema = z
+  .object({
+    windowSeconds: z.number().positive().nullable().openapi({ description: 'Seconds the rates span (up to the last minute); null on the first reading.' }),
+    requestsPerSecond: rate('HTTP requests per second answered by this core instance.'),
+    clientErrorsPerSecond: rate('Of those, answered 4xx (refused, invalid, not found).'),
+    serverErrorsPerSecond: rate('Of those, answered 5xx.'),
+    cacheHitRatio: z.number().min(0).max(1).nullable().openapi({ description: "The edge answer cache's hits / (hits + misses) in the window; null when it looked nothing up (or on the first reading)." }),
+    cacheLookups: z.number().int().nonnegative().nullable().openapi({ description: 'Edge answer-cache lookups (hits + misses) in the window.' }),
+    totals: z
+      .object({
+        requests: z.number().int().nonnegative(),
+        clientErrors: z.number().int().nonnegative(),
+        serverErrors: z.number().int().nonnegative(),
+        cacheHits: z.number().int().nonnegative(),
+        cacheMisses: z.number().int().nonnegative(),
+      })
+      .openapi({ description: "Running totals: this instance's requests since it started; the edge cache counters kept in Redis." }),
+  })
+  .openapi('TrafficRates');
+
 export const AdminStatsSchema = IndexStatsSchema.extend({
   serving: z.string().nullable(),
   queues: z.record(QueueNameSchema, CountsSchema),
   depth: z.record(QueueNameSchema, z.number().int().nonnegative()).openapi({ description: 'Jobs not finished yet (waiting, delayed, active …) per queue.' }),
+  traffic: TrafficRatesSchema.nullable().openapi({ description: 'Request and error rates and the edge cache hit ratio over the last minute (apfa_requests_total, apfa_cache_*_total); null where the app was built without metrics.' }),
 }).openapi('AdminStats');
