@@ -8,6 +8,7 @@ import { html, Problem } from './ui.js';
 import { OverviewPage } from './pages/overview.js';
 import { JobsPage } from './pages/jobs.js';
 import { JobDetailPage } from './pages/job-detail.js';
+import { BatchesPage } from './pages/batches.js';
 import { IndexVersionsPage } from './pages/index-versions.js';
 import { DocumentsPage } from './pages/documents.js';
 import { UsersPage } from './pages/users.js';
@@ -17,6 +18,7 @@ import { AuditPage } from './pages/audit.js';
 const PAGES = [
   { path: 'overview', name: 'Overview', permission: 'admin:metrics:view', view: OverviewPage },
   { path: 'jobs', name: 'Jobs', permission: 'admin:jobs:view', view: JobsPage },
+  { path: 'batches', name: 'Batch progress', permission: 'admin:jobs:view', view: BatchesPage },
   { path: 'index', name: 'Index versions', permission: 'admin:jobs:view', view: IndexVersionsPage },
   { path: 'documents', name: 'Documents', permission: 'admin:index:manage', view: DocumentsPage },
   { path: 'users', name: 'Users', permission: 'admin:users:manage', view: UsersPage },

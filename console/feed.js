@@ -5,12 +5,14 @@ import { refresh, session } from './session.js';
 const PROTOCOL = 'apfa.feed.v1';
 const listeners = new Set();
 const statusListeners = new Set();
+const reconnectListeners = new Set();
 let socket;
 let lastEventId;
 let retryTimer;
 let attempts = 0;
 let wanted = false;
 let status = 'closed';
+let wasLive = false;
 
 function setStatus(next) {
   status = next;
@@ -30,6 +32,17 @@ export function onFeedStatus(listener) {
   return () => statusListeners.delete(listener);
 }
 
+/**
+ * Calls `listener({ resumedAfter })` each time the feed is live again after a drop (not on the
+ * first connection): the server replays what came after `resumedAfter` (null when no event had
+ * been received, so nothing could be replayed). Pages re-read what they show, in case the
+ * replay could not reach back far enough (the server keeps a bounded number of events).
+ */
+export function onFeedReconnect(listener) {
+  reconnectListeners.add(listener);
+  return () => reconnectListeners.delete(listener);
+}
+
 function connect() {
   const current = session();
   if (!wanted || !current) return;
@@ -47,8 +60,11 @@ function connect() {
       return;
     }
     if (data.type === 'hello') {
+      const again = wasLive;
+      wasLive = true;
       attempts = 0;
       setStatus('live');
+      if (again) for (const listener of reconnectListeners) listener({ resumedAfter: data.resumedAfter ?? null });
     } else if (data.type === 'event') {
       lastEventId = data.id;
       for (const listener of listeners) listener(data.event);
@@ -85,5 +101,6 @@ export function stopFeed() {
   socket = undefined;
   ws?.close();
   lastEventId = undefined;
+  wasLive = false;
   setStatus('closed');
 }

@@ -1,8 +1,8 @@
 // One job: state, attempts, a progress bar moved by the live feed, its failure, result and flow
 // parent; retry (failed) and cancel (not started) with confirmations.
-import { useEffect, useState } from '../vendor/hooks.mjs';
+import { useEffect, useRef, useState } from '../vendor/hooks.mjs';
 import { api } from '../api.js';
-import { onFeedEvent, onFeedStatus } from '../feed.js';
+import { onFeedEvent, onFeedReconnect } from '../feed.js';
 import { can } from '../session.js';
 import { ConfirmButton, html, percentOf, Problem, time } from '../ui.js';
 import { jobHref } from './jobs.js';
@@ -26,10 +26,17 @@ export function JobDetailPage({ params }) {
   const [job, setJob] = useState(null);
   const [error, setError] = useState(null);
   const [tick, setTick] = useState(0);
+  // Feed events seen for this job: a re-read answered after one of them is older than what the page shows.
+  const seen = useRef({ events: 0 }).current;
   useEffect(() => {
     let stopped = false;
+    const before = seen.events;
     api(`/admin/jobs/${encodeURIComponent(queue)}/${encodeURIComponent(id)}`)
-      .then((result) => !stopped && (setJob(result), setError(null)))
+      .then((result) => {
+        if (stopped) return;
+        setJob((current) => (current && seen.events !== before ? { ...result, state: current.state, progress: current.progress } : result));
+        setError(null);
+      })
       .catch((failure) => !stopped && setError(failure));
     return () => {
       stopped = true;
@@ -38,12 +45,13 @@ export function JobDetailPage({ params }) {
   useEffect(() => {
     const offEvents = onFeedEvent((event) => {
       if (event.jobId !== id || event.queue !== queue) return;
+      seen.events += 1;
       if (event.type === 'job.progress') setJob((current) => (current ? { ...current, state: 'active', progress: event.progress } : current));
       else setTick((value) => value + 1);
     });
-    // After a reconnect the replay brings missed events; the job is re-read too.
-    const offStatus = onFeedStatus((status) => status === 'live' && setTick((value) => value + 1));
-    return () => (offEvents(), offStatus());
+    // After a reconnect the server replays what was missed; the job is re-read too, in case the replay could not reach back far enough.
+    const offReconnect = onFeedReconnect(() => setTick((value) => value + 1));
+    return () => (offEvents(), offReconnect());
   }, [queue, id]);
   const percent = job ? Math.round(jobPercent(job)) : 0;
   return html`<section aria-labelledby="job-heading">

@@ -16,7 +16,8 @@ const XSS = '<img src=x onerror="window.__xss=1">';
 
 let core: StartedCore;
 beforeAll(async () => {
-  core = await startCore({ EMBEDDER: 'lexical' });
+  // Small batches, so a sync of the demo corpus is several embed-batch jobs (the Batch progress page).
+  core = await startCore({ EMBEDDER: 'lexical', INGEST_BATCH_SIZE: '8' });
 }, 120_000);
 afterAll(async () => core?.stop());
 
@@ -131,7 +132,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console in headless Chromium',
     await expect(page.locator('#live-version').textContent({ timeout: 30_000 })).resolves.toMatch(/^[0-9a-f]{16}$/);
     await page.getByRole('status', { name: 'Live feed' }).getByText('live').waitFor();
     await shot(page, 'overview');
-    for (const name of ['Overview', 'Jobs', 'Index versions', 'Documents', 'Users', 'Audit log']) {
+    for (const name of ['Overview', 'Jobs', 'Batch progress', 'Index versions', 'Documents', 'Users', 'Audit log']) {
       await expect(page.getByRole('link', { name, exact: true }).count()).resolves.toBe(1);
     }
     // The access token lives in memory only.
@@ -316,6 +317,43 @@ describe.skipIf(!hasChromium && !process.env.CI)('console in headless Chromium',
     await context.close();
     await page.close().catch(() => undefined);
   }, 60_000);
+
+  it('(8) Batch progress follows a re-embed live: every batch listed as finished, documents/s and the publish shown', async () => {
+    const { context, page } = await open();
+    await signIn(page, 'admin', core.adminPassword);
+    await page.getByRole('link', { name: 'Batch progress', exact: true }).click();
+    await page.getByRole('heading', { name: 'Batch progress' }).waitFor();
+    // Started after the page is open: the page learns of the new run from the feed and follows it.
+    const token = await getToken(core.url, 'admin', core.adminPassword);
+    const started = await fetch(`${core.url}/admin/jobs/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'corpus', mode: 'reembed' }),
+    });
+    expect(started.status).toBe(202);
+    const { jobId } = (await started.json()) as { jobId: string };
+    await page.getByRole('link', { name: jobId }).waitFor({ timeout: 30_000 });
+    await page.locator('#batches-stage', { hasText: 'Published' }).waitFor({ timeout: 60_000 });
+    const finished = (await page.locator('#batches-finished').textContent()) ?? '';
+    const [, done, total] = /^(\d+) of (\d+)$/.exec(finished) ?? [];
+    expect(Number(total)).toBeGreaterThan(1);
+    expect(done).toBe(total);
+    await expect(page.locator('tr.batch-row').count()).resolves.toBe(Number(total));
+    await expect(page.locator('progress#batches-progress').getAttribute('value')).resolves.toBe('100');
+    const embedded = (await page.locator('#batches-embedded').textContent()) ?? '';
+    expect(embedded).toMatch(/^([\d,]+) of \1$/);
+    await expect(page.locator('#batches-rate').textContent()).resolves.toMatch(/^\d+(\.\d)?$/);
+    await expect(page.locator('#batches-eta').textContent()).resolves.toMatch(/\d+(\.\d)? s$/);
+    await shot(page, 'batches');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'batches-390');
+    // The run's page by URL (a reload: everything from the job API, nothing from the feed).
+    await page.goto(`${core.url}/console#/batches/${encodeURIComponent(jobId)}`);
+    await page.locator('#batches-finished', { hasText: `${total} of ${total}` }).waitFor({ timeout: 15_000 });
+    await page.locator('#batches-stage', { hasText: 'Published' }).waitFor();
+    await expect(page.locator('tr.batch-row').count()).resolves.toBe(Number(total));
+    await context.close();
+  }, 120_000);
 
   it('(pages) Users and Audit log render for super_admin at 1280x800; no CSP or script error anywhere', async () => {
     const { context, page } = await open();
