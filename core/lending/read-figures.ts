@@ -10,6 +10,10 @@ export type FigureRole =
   | 'housingPayment'
   | 'loanAmount'
   | 'propertyValue'
+  /** An appraisal ("appraised at $400,000"): the lender values the home at the lower of price and appraisal. */
+  | 'appraisedValue'
+  /** A lender's loan-to-value cap ("caps combined loan-to-value at 85%"). */
+  | 'ltvCap'
   | 'downPayment'
   | 'secondLien'
   | 'closingCosts'
@@ -46,7 +50,12 @@ export interface BorrowerFigures {
   monthlyDebts?: number;
   housingPayment?: number;
   loanAmount?: number;
+  /** The value a lender uses: the lower of the price and the appraisal when both are given. */
   propertyValue?: number;
+  /** Both figures, when the question gives a price and an appraisal. */
+  priceAndAppraisal?: { price: number; appraised: number };
+  /** A combined loan-to-value cap the question states, in percent. */
+  ltvCapPercent?: number;
   downPayment?: number;
   downPaymentPercent?: number;
   secondLiens?: number[];
@@ -54,6 +63,8 @@ export interface BorrowerFigures {
   monthlySavings?: number;
   /** Interest rates in the order written (the current one first, then a new one, in a refinance question). */
   rates?: number[];
+  /** Loan terms in years in the order written (two when the question compares terms); `termYears` is the first. */
+  terms?: number[];
   points?: number;
   termYears?: number;
   creditScore?: number;
@@ -89,7 +100,8 @@ const AFTER: ReadonlyArray<[RegExp, FigureRole]> = [
   [/^(?:#\s*)*(?:down\b|as (?:a|my|the) down payment)/, 'downPayment'],
   [/^(?:#\s*)*(?:in |of )?(?:closing costs?|to close|in fees)/, 'closingCosts'],
   [/^(?:#\s*)*(?:(?:on|in) (?:a|the|my|our) )?(?:home equity loan|heloc|home equity line|second mortgage|second lien)/, 'secondLien'],
-  [/^(?:#\s*)*(?:(?:a|per) month |monthly |\/month |\/mo )?(?:in |on )?(?:a |my |our )?(?:car|auto|truck|student|credit card|card|personal loan|child support|alimony)\b/, 'monthlyDebt'],
+  [/^(?:#\s*)*for (?:my|our|the|a|this|that) (?:(?:new|first|starter) )?(?:home|house|condo|townhouse|property|place)\b/, 'propertyValue'],
+  [/^(?:#\s*)*(?:(?:a|per) month |monthly |\/month |\/mo )?(?:in |on |for )?(?:a |my |our |the )?(?:car|auto|truck|student|credit card|card|personal loan|child support|alimony)\b/, 'monthlyDebt'],
   [/^(?:#\s*)*(?:(?:a|per) month |monthly )?(?:in )?(?:other )?(?:debts?|minimums|debt payments)\b/, 'monthlyDebt'],
   [/^(?:#\s*)*(?:(?:a|per) month )?(?:(?:house|housing|mortgage) payment|rent)\b/, 'housingPayment'],
   [/^(?:#\s*)*(?:(?:fha|va|usda|conventional|jumbo|fixed|adjustable|arm|home|refinance|cash-out) )*(?:loan|mortgage|balance|heloc)\b/, 'loanAmount'],
@@ -103,8 +115,10 @@ const BEFORE: ReadonlyArray<[RegExp, FigureRole]> = [
   [/(?:sav(?:e|es|ing)(?: me| us)?(?: about| around)?|savings of|(?:lower|lowers|cut|cuts|drop|drops|reduce|reduces) (?:my|our|the) payment by|by)\s*$/, 'monthlySavings'],
   [/(?:(?:mortgage|house|housing|new) payment (?:would be|will be|is|of)|mortgage would be|mortgage will be|rent is|rent of)\s*$/, 'housingPayment'],
   [/(?:make|makes|making|earn|earns|earning|income (?:is|of)|gross(?: pay| income)? (?:is|of)|gross|salary (?:is|of)|paid|bring in|take home|pay is)(?: about| around| roughly)?\s*$/, 'monthlyIncome'],
-  [/(?:owe|owes|borrow|borrowing|loan (?:of|amount of|is)|balance (?:of|is)|mortgage (?:of|for)|take out|taking(?: out)?|financ\w*|refinanc\w*)(?: a| an| about| around)?\s*$/, 'loanAmount'],
-  [/(?:worth|valued at|appraised at|apprais\w* for|price (?:of|is)|priced at|bought (?:it |my house |the house |my home |our home |our house )?for|buy(?:ing)?(?: a| an)?|purchas\w*(?: a| an)?|sells? for|costs)\s*$/, 'propertyValue'],
+  [/(?:owe|owes|owed|borrow|borrows|borrowed|borrowing|loan (?:of|amount of|is)|balance (?:of|is)|mortgage (?:of|for)|take out|taking(?: out)?|financ\w*|refinanc\w*)(?: a| an| about| around)?\s*$/, 'loanAmount'],
+  [/(?:apprais(?:al|ed|es|e)\w*(?: (?:came|comes|come) (?:back|in))?(?: (?:at|for|of|was|is|only|just))*)\s*$/, 'appraisedValue'],
+  [/(?:(?:agreed|offered|contracted|going) to pay|offer(?:ed)?(?: of)?|contract price (?:of|is)|purchase price (?:of|is|was))\s*$/, 'propertyValue'],
+  [/(?:worth|valued at|price (?:of|is)|priced at|bought (?:it |my house |the house |my home |our home |our house )?for|buy(?:ing)?(?: a| an)?|purchas\w*(?: a| an)?|sells? for|costs)\s*$/, 'propertyValue'],
 ];
 
 /**
@@ -160,6 +174,8 @@ function readPercent(value: number, text: string, before: string, after: string,
   }
   let role: FigureRole = 'percent';
   if (/^\s*(?:down\b|as (?:a|the) down payment)/.test(after)) role = 'downPaymentPercent';
+  // "caps combined loan-to-value at 85%", "an 80% CLTV limit": a lender's cap, not a rate.
+  else if (/(?:\bc?ltv|loan[- ]to[- ]value)\b[^#]*\b(?:at|of|to|is)\s*$/.test(before) || /^\s*(?:c?ltv|(?:combined )?loan[- ]to[- ]value)\s*(?:cap|limit|max)/.test(after)) role = 'ltvCap';
   else if (/(?:\bat|rate (?:of|is)|interest (?:of|rate of|rate is)?|apr (?:of|is)|from|to)\s*$/.test(before) || /^\s*(?:(?:interest |mortgage )?rate|interest|apr|fixed)\b/.test(after)) role = 'rate';
   if (role === 'rate' && value > MAX_RATE_PERCENT) {
     problems.push({ text, reason: 'implausible', message: `A ${text} interest rate is implausible (above ${MAX_RATE_PERCENT}%), so I did not use it.` });
@@ -228,12 +244,19 @@ function merge(figures: readonly Figure[], profile: BorrowerProfile | undefined)
   const monthlyIncome = first('monthlyIncome') ?? (first('annualIncome') !== undefined ? first('annualIncome')! / 12 : undefined);
   const debts = all('monthlyDebt');
   const rates = all('rate');
+  const terms = all('termYears');
+  const price = first('propertyValue');
+  const appraised = first('appraisedValue');
   const liens = all('secondLien');
   assign(merged, 'monthlyIncome', monthlyIncome ?? (profile?.annualIncome !== undefined ? profile.annualIncome / 12 : undefined));
   assign(merged, 'monthlyDebts', debts.length > 0 ? debts.reduce((sum, debt) => sum + debt, 0) : profile?.monthlyDebt);
   assign(merged, 'housingPayment', first('housingPayment'));
   assign(merged, 'loanAmount', first('loanAmount') ?? profile?.loanAmount);
-  assign(merged, 'propertyValue', first('propertyValue') ?? profile?.propertyValue);
+  // A lender values the home at the lower of the price and the appraisal (corpus: loan-to-value-ratio).
+  const lower = price !== undefined && appraised !== undefined ? Math.min(price, appraised) : (price ?? appraised);
+  assign(merged, 'propertyValue', lower ?? profile?.propertyValue);
+  if (price !== undefined && appraised !== undefined) merged.priceAndAppraisal = { price, appraised };
+  assign(merged, 'ltvCapPercent', first('ltvCap'));
   assign(merged, 'downPayment', first('downPayment') ?? (first('downPaymentPercent') === undefined ? profile?.downPayment : undefined));
   assign(merged, 'downPaymentPercent', first('downPaymentPercent'));
   if (liens.length > 0) merged.secondLiens = liens;
@@ -242,6 +265,7 @@ function merge(figures: readonly Figure[], profile: BorrowerProfile | undefined)
   if (rates.length > 0) merged.rates = rates;
   assign(merged, 'points', first('points'));
   assign(merged, 'termYears', first('termYears') ?? profile?.loanTermYears);
+  if (terms.length > 1) merged.terms = terms;
   assign(merged, 'creditScore', first('creditScore') ?? profile?.creditScore);
   if (profile?.veteran !== undefined) merged.veteran = profile.veteran;
   return merged;

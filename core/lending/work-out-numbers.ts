@@ -4,13 +4,15 @@ import { formatMoney, formatPercent, type Calculation } from './calculation.ts';
 import { debtToIncome } from './debt-to-income.ts';
 import { discountPoints } from './discount-points.ts';
 import { downPayment } from './down-payment.ts';
+import { CASH_OUT_TYPICAL_CAP_PERCENT, equityBorrowingLimit } from './equity-borrowing-limit.ts';
 import { fhaMinimumDownPayment, fhaMortgageInsurance, FHA_RULE, FHA_UPFRONT_PERCENT } from './fha-mortgage-insurance.ts';
 import { loanToValue } from './loan-to-value.ts';
 import { monthlyPayment } from './monthly-payment.ts';
-import { pmiCancellation } from './pmi-cancellation.ts';
+import { pmiCancellation, PMI_RULE } from './pmi-cancellation.ts';
 import { readFigures, type BorrowerFigures } from './read-figures.ts';
 import { refinanceBreakEven } from './refinance-break-even.ts';
 import { rule2836 } from './rule-28-36.ts';
+import { usdaGuaranteeFee } from './usda-guarantee-fee.ts';
 import { vaFundingFee } from './va-funding-fee.ts';
 
 export interface WorkedNumbers {
@@ -55,6 +57,8 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   const wantsBreakEven = /break[- ]?even|pays? (?:for )?itself|pays? off|pay for themselves|worth (?:it|refinancing)|how long (?:until|before)/.test(text);
   const wantsFha = /\bfha\b/.test(text);
   const wantsFhaInsurance = wantsFha && /mortgage insurance|\bmip\b|premium|upfront/.test(text);
+  const cashOut = /cash[- ]?out/.test(text);
+  const wantsEquity = cashOut || /\bhelocs?\b|home equity|borrow against|(?:tap|take out|pull out|borrow) (?:\w+ ){0,3}equity|second mortgage/.test(text);
 
   if (/28\s*\/\s*36|\bafford\b|how much (?:house|home)|(?:house|housing) payment (?:can|should)|spend on housing/.test(text)) {
     if (monthlyIncome === undefined) need('your gross monthly income', 'the 28/36 rule');
@@ -66,7 +70,7 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
           : `${base} With ${formatMoney(inputs.monthlyDebts)} a month of existing debts, a housing payment up to ${formatMoney(result.housingMaxWithDebts)} keeps within both.`;
       });
   }
-  if (/\bdti\b|debt[- ]to[- ]income/.test(text)) {
+  if (/\bdti\b|debt[- ]to[- ]income|front[- ]end|back[- ]end/.test(text)) {
     if (monthlyIncome === undefined) need('your gross monthly income', 'your debt-to-income ratio');
     else if (monthlyDebts === undefined && housingPayment === undefined) need('your monthly debt payments', 'your debt-to-income ratio');
     else
@@ -76,19 +80,31 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
           : `On ${formatMoney(inputs.grossMonthlyIncome)} a month of gross income, a ${formatMoney(inputs.housingPayment!)} housing payment is a front-end DTI of ${formatPercent(result.frontEndPercent)}, and ${formatMoney(result.totalMonthlyDebts)} of monthly debts in all a back-end DTI of ${formatPercent(result.backEndPercent)}.`,
       );
   }
-  if (/\bc?ltv\b|loan[- ]to[- ]value/.test(text)) {
+  if (wantsEquity && loanAmount !== undefined && propertyValue !== undefined) workOutEquity(numbers, cashOut, add, need);
+  // A question whose loan-to-value words only state the lender's cap asks how much it can borrow, worked out above.
+  if (/\bc?ltv\b|loan[- ]to[- ]value/.test(text) && !(wantsEquity && numbers.ltvCapPercent !== undefined)) {
     if (loanAmount === undefined || propertyValue === undefined) need('the loan amount (or the down payment) and the home’s value', 'the loan-to-value ratio');
     else
       add('loan-to-value', 'Loan-to-value ratio', loanToValue({ loanAmount, propertyValue, otherLiens: numbers.secondLiens }), (inputs, result) => {
-        const ltv = `A ${formatMoney(inputs.loanAmount)} loan on a ${formatMoney(inputs.propertyValue)} home is an LTV of ${formatPercent(result.ltvPercent)}.`;
+        const both = numbers.priceAndAppraisal;
+        const value =
+          both === undefined || both.price === both.appraised
+            ? `a ${formatMoney(inputs.propertyValue)} home`
+            : `a home valued at ${formatMoney(inputs.propertyValue)} (lenders use the lower of the ${formatMoney(both.price)} price and the ${formatMoney(both.appraised)} appraisal)`;
+        const ltv = `A ${formatMoney(inputs.loanAmount)} loan on ${value} is an LTV of ${formatPercent(result.ltvPercent)}.`;
         return result.cltvPercent === undefined ? ltv : `${ltv} With ${formatMoney((inputs.otherLiens ?? []).reduce((sum, lien) => sum + lien, 0))} in other liens, the combined LTV (CLTV) is ${formatPercent(result.cltvPercent)}.`;
       });
   }
-  if (/monthly payment|payment (?:be|would be|will be)|pay (?:each|every|per|a) month|\bp&i\b|principal and interest/.test(text) && !wantsBreakEven) {
+  // A payment the borrower states ("the house payment would be $1,800") is an input, not a question.
+  const statesPayment = housingPayment !== undefined && loanAmount === undefined;
+  if (/monthly payment|payment (?:be|would be|will be)|pay (?:each|every|per|a) month|\bp&i\b|principal and interest/.test(text) && !wantsBreakEven && !statesPayment) {
     if (loanAmount === undefined || rates.length === 0 || termYears === undefined) need('the loan amount, the interest rate and the term', 'the monthly payment');
     else
-      add('monthly-payment', 'Monthly payment', monthlyPayment({ principal: loanAmount, annualRatePercent: rates[0]!, termYears }), (inputs, result) =>
-        `A ${formatMoney(inputs.principal)} loan at ${formatPercent(inputs.annualRatePercent)} over ${inputs.termYears} years costs ${formatMoney(result.payment)} a month in principal and interest (${formatMoney(result.totalInterest)} of interest over the term).`,
+      // Two terms or two rates ("a 15-year at 6% compared with a 30-year at 6.5%"): each pair in the order written.
+      paymentScenarios(rates, numbers.terms ?? [termYears]).forEach(([rate, years], i) =>
+        add(i === 0 ? 'monthly-payment' : `monthly-payment-${i + 1}`, 'Monthly payment', monthlyPayment({ principal: loanAmount, annualRatePercent: rate, termYears: years }), (inputs, result) =>
+          `A ${formatMoney(inputs.principal)} loan at ${formatPercent(inputs.annualRatePercent)} over ${inputs.termYears} years costs ${formatMoney(result.payment)} a month in principal and interest (${formatMoney(result.totalInterest)} of interest over the term).`,
+        ),
       );
   }
   if (wantsPoints && numbers.points !== undefined) {
@@ -102,7 +118,8 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
     workOutBreakEven(numbers, add, need);
   }
   if (/\bpmi\b|private mortgage insurance|(?:drop|cancel|remove|get rid of) (?:the |my )?(?:pmi|mortgage insurance)/.test(text) && !wantsFha) {
-    if (loanAmount === undefined || propertyValue === undefined || rates.length === 0 || termYears === undefined) need('the original loan amount, the home’s original value, the interest rate and the term', 'when PMI can be cancelled');
+    if (loanAmount === undefined || propertyValue === undefined) need('the original loan amount and the home’s original value', 'when PMI can be cancelled');
+    else if (rates.length === 0 || termYears === undefined) workOutPmiBalances(numbers, add);
     else
       add('pmi-cancellation', 'PMI cancellation', pmiCancellation({ principal: loanAmount, annualRatePercent: rates[0]!, termYears, originalValue: propertyValue }), (inputs, result) =>
         `On a ${formatMoney(inputs.principal)} loan at ${formatPercent(inputs.annualRatePercent)} over ${inputs.termYears} years on a home originally worth ${formatMoney(inputs.originalValue)}, you can ask to cancel PMI when the balance reaches ${formatMoney(result.requestBalance)} (80%)${result.requestMonth === 0 ? ', which it already is' : `, scheduled after payment ${result.requestMonth}`}, and it ends automatically ${result.endsAtMidpoint ? `at the term’s midpoint, after payment ${result.automaticMonth}` : `at ${formatMoney(result.automaticBalance)} (78%), after payment ${result.automaticMonth}`}.`,
@@ -111,6 +128,13 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   if (wantsFhaInsurance) workOutFhaInsurance(numbers, add, need);
   else if ((wantsFha || /\boptions\b/.test(text)) && propertyValue !== undefined && numbers.creditScore !== undefined && loanAmount === undefined) workOutOptions(numbers, add);
   if (/funding fee/.test(text) || (/\bva\b/.test(text) && /\bfee\b/.test(text))) workOutVaFee(text, numbers, add, need);
+  if (/\busda\b/.test(text) && /\bfees?\b|guarantee/.test(text)) {
+    if (loanAmount === undefined) need('the loan amount', 'the USDA guarantee fees');
+    else
+      add('usda-guarantee-fee', 'USDA guarantee fees', usdaGuaranteeFee({ loanAmount }), (inputs, result) =>
+        `On a ${formatMoney(inputs.loanAmount)} USDA loan, the upfront guarantee fee (1%) is ${formatMoney(result.upfrontFee)}, and the annual fee (0.35% of the balance) starts at about ${formatMoney(result.firstYearAnnualFee)} a year (${formatMoney(result.monthlyFee)} a month), falling as the balance is paid down.`,
+      );
+  }
   if (figures.length === 0 && numbers.downPaymentPercent !== undefined && propertyValue !== undefined && /\bdown\b/.test(text)) {
     add('down-payment', 'Down payment', downPayment({ price: propertyValue, percent: numbers.downPaymentPercent }), (inputs, result) =>
       `${formatPercent(inputs.percent)} down on a ${formatMoney(inputs.price)} home is ${formatMoney(result.amount)}, leaving a ${formatMoney(result.loanAmount)} loan.`,
@@ -205,6 +229,41 @@ function workOutVaFee(text: string, numbers: BorrowerFigures, add: Add, need: Ne
   add('va-funding-fee', 'VA funding fee', vaFundingFee({ loanAmount, downPaymentPercent, use: subsequent ? 'subsequent' : 'first' }), (inputs, result) =>
     `For a ${inputs.use === 'first' ? 'first' : 'later'} use with ${formatPercent(inputs.downPaymentPercent)} down, the VA funding fee is ${formatPercent(result.ratePercent)} of the ${formatMoney(inputs.loanAmount)} loan: ${formatMoney(result.fee)}${stated ? '' : ' (a later use with less than 5% down costs 3.3%)'}.`,
   );
+}
+
+/** Rate-and-term pairs in the order written; a single rate or term applies to each of the others. */
+function paymentScenarios(rates: readonly number[], terms: readonly number[]): [number, number][] {
+  const count = Math.min(Math.max(rates.length, terms.length), 3);
+  return Array.from({ length: count }, (_, i) => [rates[Math.min(i, rates.length - 1)]!, terms[Math.min(i, terms.length - 1)]!] as [number, number]);
+}
+
+/** A HELOC, home equity loan or cash-out refinance: what the lender's combined loan-to-value cap leaves to borrow. */
+function workOutEquity(numbers: BorrowerFigures, cashOut: boolean, add: Add, need: Need): void {
+  const cap = numbers.ltvCapPercent ?? (cashOut ? CASH_OUT_TYPICAL_CAP_PERCENT : undefined);
+  if (cap === undefined) return need('the lender’s combined loan-to-value cap (often 80% to 90%)', 'how much equity you can borrow');
+  const stated = numbers.ltvCapPercent !== undefined;
+  add('equity-borrowing-limit', 'Equity you can borrow', equityBorrowingLimit({ propertyValue: numbers.propertyValue!, owed: numbers.loanAmount!, capPercent: cap, kind: cashOut ? 'cash-out' : 'second-lien' }), (inputs, result) =>
+    inputs.kind === 'cash-out'
+      ? `At ${stated ? article(inputs.capPercent) : 'the typical'} ${formatPercent(inputs.capPercent)} cap on a ${formatMoney(inputs.propertyValue)} home, the new loan can be up to ${formatMoney(result.maxTotalLiens)}; after paying off the ${formatMoney(inputs.owed)} you owe, that is about ${formatMoney(result.available)} in cash before closing costs.`
+      : `With ${article(inputs.capPercent)} ${formatPercent(inputs.capPercent)} combined loan-to-value cap on a ${formatMoney(inputs.propertyValue)} home, all loans together can reach ${formatMoney(result.maxTotalLiens)}; owing ${formatMoney(inputs.owed)}, the most you could borrow against equity is ${formatMoney(result.available)}.`,
+  );
+}
+
+/** PMI's 80% and 78% balances need only the original value; the months they are reached need the rate and term too. */
+function workOutPmiBalances(numbers: BorrowerFigures, add: Add): void {
+  const value = numbers.propertyValue!;
+  const both = numbers.priceAndAppraisal;
+  const original = both === undefined ? `${formatMoney(value)} original value` : `original value of ${formatMoney(value)} (the lower of the ${formatMoney(both.price)} price and the ${formatMoney(both.appraised)} appraisal)`;
+  const requestBalance = Math.round(value * 80) / 100;
+  const automaticBalance = Math.round(value * 78) / 100;
+  add('pmi-cancellation', 'PMI cancellation', { ok: true, inputs: { originalValue: value, principal: numbers.loanAmount! }, result: { requestBalance, automaticBalance }, rule: PMI_RULE }, () =>
+    `On an ${original}, you can ask to cancel PMI once the balance reaches ${formatMoney(requestBalance)} (80%), and it ends automatically at ${formatMoney(automaticBalance)} (78%); with the interest rate and term I could say after which payment.`,
+  );
+}
+
+/** "an 80%", "an 11%", "an 18%", "a 90%": the article as the number is read aloud. */
+function article(percent: number): string {
+  return /^(?:8|11(?!\d)|18(?!\d)|11\.|18\.)/.test(String(percent)) ? 'an' : 'a';
 }
 
 function months(value: number): string {

@@ -11,6 +11,8 @@ import { pmiCancellation } from '../../../core/lending/pmi-cancellation.ts';
 import { refinanceBreakEven } from '../../../core/lending/refinance-break-even.ts';
 import { rule2836 } from '../../../core/lending/rule-28-36.ts';
 import { vaFundingFee } from '../../../core/lending/va-funding-fee.ts';
+import { equityBorrowingLimit } from '../../../core/lending/equity-borrowing-limit.ts';
+import { usdaGuaranteeFee } from '../../../core/lending/usda-guarantee-fee.ts';
 import { createDocumentSource } from '../../../core/sources/create-document-source.ts';
 
 function ok<I, R>(calculation: Calculation<I, R>) {
@@ -123,6 +125,38 @@ describe('lending calculations on the corpus’s own worked examples', () => {
       if (!calculated.ok) throw new Error('expected a result');
       expect(ids.has(calculated.rule), calculated.rule).toBe(true);
     }
+  });
+});
+
+describe('equity and USDA fees on the corpus’s own examples', () => {
+  it('HELOC: $400,000 home, $250,000 mortgage, 85% cap → $90,000; cash-out: $400,000, owe $200,000, 80% → new loan $320,000', () => {
+    expect(ok(equityBorrowingLimit({ propertyValue: 400_000, owed: 250_000, capPercent: 85, kind: 'second-lien' }))).toMatchObject({ result: { maxTotalLiens: 340_000, available: 90_000 }, rule: 'home-equity-loans-vs-helocs' });
+    expect(ok(equityBorrowingLimit({ propertyValue: 400_000, owed: 200_000, capPercent: 80, kind: 'cash-out' }))).toMatchObject({ result: { maxTotalLiens: 320_000, available: 120_000 }, rule: 'cash-out-refinance' });
+  });
+
+  it('owing more than the cap allows leaves nothing to borrow, not a negative amount', () => {
+    expect(ok(equityBorrowingLimit({ propertyValue: 300_000, owed: 290_000, capPercent: 80, kind: 'second-lien' })).result.available).toBe(0);
+  });
+
+  it('USDA: 1% upfront and 0.35% a year of the balance', () => {
+    expect(ok(usdaGuaranteeFee({ loanAmount: 230_000 })).result).toEqual({ upfrontFee: 2300, firstYearAnnualFee: 805, monthlyFee: 67.08 });
+  });
+
+  it.each([
+    [{ propertyValue: 0, owed: 1, capPercent: 80, kind: 'second-lien' as const }, 'zero'],
+    [{ propertyValue: 300_000, owed: -5, capPercent: 80, kind: 'second-lien' as const }, 'negative'],
+    [{ propertyValue: 300_000, owed: 100_000, capPercent: 180, kind: 'cash-out' as const }, 'out-of-range'],
+    [{ propertyValue: 300_000, owed: 100_000, capPercent: 0, kind: 'cash-out' as const }, 'zero'],
+    [{ propertyValue: 100_000, owed: 900_000, capPercent: 80, kind: 'second-lien' as const }, 'inconsistent'],
+    [{ propertyValue: Number.NaN, owed: 1, capPercent: 80, kind: 'second-lien' as const }, 'not-a-number'],
+  ])('equity limit refuses %j (%s)', (inputs, reason) => {
+    const result = equityBorrowingLimit(inputs);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toBe(reason);
+  });
+
+  it('USDA fee refuses a zero, negative or absurd loan', () => {
+    for (const loanAmount of [0, -1, 2e12, Number.POSITIVE_INFINITY]) expect(usdaGuaranteeFee({ loanAmount }).ok).toBe(false);
   });
 });
 

@@ -46,6 +46,23 @@ describe('readFigures', () => {
     expect(read.merged).toEqual({});
   });
 
+  it('reads an appraisal apart from the price and values the home at the lower of the two', () => {
+    const { figures, merged } = readFigures('We agreed to pay $425,000 but the appraisal came back at $400,000. We borrow $360,000.');
+    expect(figures.map((figure) => [figure.role, figure.value])).toEqual([
+      ['propertyValue', 425_000],
+      ['appraisedValue', 400_000],
+      ['loanAmount', 360_000],
+    ]);
+    expect(merged).toMatchObject({ propertyValue: 400_000, priceAndAppraisal: { price: 425_000, appraised: 400_000 }, loanAmount: 360_000 });
+  });
+
+  it('a loan-to-value cap is a cap, not an (implausible) interest rate; two terms are both kept', () => {
+    const cap = readFigures('The bank caps combined loan-to-value at 85%.');
+    expect(cap.problems).toEqual([]);
+    expect(cap.merged.ltvCapPercent).toBe(85);
+    expect(readFigures('A 15-year at 6% or a 30-year at 6.5%?').merged).toMatchObject({ termYears: 15, terms: [15, 30], rates: [6, 6.5] });
+  });
+
   it('merges the profile, the question winning where both give a figure', () => {
     const profile = { annualIncome: 96_000, monthlyDebt: 1200, loanAmount: 250_000, propertyValue: 300_000, creditScore: 700, loanTermYears: 30, veteran: true };
     expect(readFigures('What is my DTI?', profile).merged).toEqual({ monthlyIncome: 8000, monthlyDebts: 1200, loanAmount: 250_000, propertyValue: 300_000, creditScore: 700, termYears: 30, veteran: true });

@@ -52,6 +52,41 @@ describe('workOutNumbers', () => {
     expect(workOutNumbers('My refinance saves $0 a month and costs $3,000 in closing costs. When do I break even?').problems).toEqual(['With no monthly saving the costs are never recovered.']);
   });
 
+  it.each([
+    // Wording the earlier triggers missed: "front-end and back-end ratios", "$350 for my car", a stated house payment.
+    [
+      'I make $7,200 a month before taxes. The house payment would be $1,800, and I pay $350 for my car, $250 in student loans and $120 in card minimums. What are my front-end and back-end ratios?',
+      'debt-to-income',
+      ['front-end DTI of 25%', '$2,520', 'back-end DTI of 35%'],
+    ],
+    // The lender values the home at the lower of price and appraisal.
+    ['We agreed to pay $425,000 but the appraisal came back at $400,000. If we borrow $360,000, what loan-to-value will the lender use?', 'loan-to-value', ['LTV of 90%', '$425,000 price', '$400,000 appraisal']],
+    ['My house is worth $500,000 and I still owe $310,000 on it. If the bank caps combined loan-to-value at 85%, how big a HELOC could I get?', 'equity-borrowing-limit', ['an 85%', '$425,000', '$115,000']],
+    ['My home appraises at $400,000 and I owe $200,000. How much cash could I get from a cash-out refinance?', 'equity-borrowing-limit', ['typical 80% cap', '$320,000', '$120,000']],
+    ['I paid $320,000 for my home, it appraised at $330,000 at closing, and I borrowed $304,000 with PMI. At what balance can I ask to cancel PMI?', 'pmi-cancellation', ['$256,000 (80%)', '$249,600 (78%)']],
+    ["I'm getting a $230,000 USDA loan. What will the upfront guarantee fee be, and the annual fee?", 'usda-guarantee-fee', ['$2,300', '$805', '$67.08']],
+  ])('%s', (query, id, facts) => {
+    const { figures, problems } = workOutNumbers(query);
+    expect(problems).toEqual([]);
+    expect(figures.map((figure) => figure.id)).toEqual([id]);
+    for (const fact of facts) expect(figures[0]!.text).toContain(fact);
+  });
+
+  it('compares two terms or rates side by side, each pair in the order written', () => {
+    const { figures } = workOutNumbers("On a $320,000 loan, what's the monthly principal and interest on a 15-year at 6% compared with a 30-year at 6.5%?");
+    expect(figures.map((figure) => [figure.id, figure.inputs])).toEqual([
+      ['monthly-payment', { principal: 320_000, annualRatePercent: 6, termYears: 15 }],
+      ['monthly-payment-2', { principal: 320_000, annualRatePercent: 6.5, termYears: 30 }],
+    ]);
+    expect(figures.map((figure) => figure.text).join(' ')).toMatch(/\$2,700\.34.*\$2,022\.62/);
+  });
+
+  it('asks for a HELOC cap rather than assuming one', () => {
+    expect(workOutNumbers('My house is worth $500,000 and I owe $310,000. How big a HELOC could I get?').problems).toEqual([
+      'To work out how much equity you can borrow I need the lender’s combined loan-to-value cap (often 80% to 90%).',
+    ]);
+  });
+
   it('reports a VA fee the corpus does not state rather than inventing it', () => {
     const { figures, problems } = workOutNumbers('Second VA loan with 10% down on a $300,000 loan: what is the funding fee?');
     expect(figures).toEqual([]);
