@@ -1,10 +1,14 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { decodeJwt } from 'jose';
+import { bearerToken } from '../../shared/auth/access-token-verifier.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
+import { requireSameOrigin } from '../http/console-csrf.ts';
+import { DASHBOARD_COOKIE_PATH, setDashboardCookie } from '../http/console-dashboard-cookie.ts';
 import { BullmqJobRunner } from '../jobs/runners/bullmq-job-runner.ts';
 import type { JobAdministration } from '../ports/job-admin.ts';
 import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';
@@ -15,10 +19,84 @@ export const DASHBOARD_PATH = '/dashboard';
 export const DASHBOARD_BASE_PATH = `/admin${DASHBOARD_PATH}`;
 
 /**
+ * Headers on every dashboard answer: bull-board's page may not be framed (the cookie session
+ * makes it a clickjacking target otherwise), loads scripts only from here, and is not cached.
+ * Its stylesheet link to Google Fonts and its inline styles are allowed; nothing else leaves.
+ */
+export const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
+  "font-src 'self' https://fonts.gstatic.com",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+const dashboardHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header('content-security-policy', DASHBOARD_CSP);
+  c.header('x-content-type-options', 'nosniff');
+  c.header('referrer-policy', 'no-referrer');
+  if (!c.req.path.includes('/static/')) c.header('cache-control', 'no-store');
+};
+
+const DashboardAccessSchema = z
+  .object({
+    url: z.literal(DASHBOARD_COOKIE_PATH).openapi({ description: 'Open this page: the cookie is sent to it and everything under it.' }),
+    expiresAt: z.string().datetime().openapi({ description: 'When the cookie (and the access token it carries) ends: mint it again from the console then.' }),
+  })
+  .openapi('DashboardAccess');
+
+/**
+ * `POST /admin/dashboard-access`: from the signed-in console (its bearer token, which a
+ * cross-site page cannot send; requests labelled cross-site or cross-origin refused too), sets
+ * the dashboard cookie (core/http/console-dashboard-cookie.ts) to the caller's access token for
+ * its remaining life, so bull-board opens in a browser tab that sends no Authorization header.
+ */
+function registerDashboardAccess(app: OpenAPIHono<AdminEnv>, available: boolean): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/dashboard-access',
+      summary: "Console: a short-lived HttpOnly SameSite=Strict cookie scoped to /admin/dashboard carrying the caller's access token, so the BullMQ dashboard opens in a browser tab",
+      tags: ['admin: queues'],
+      security: [{ bearerAuth: [] }],
+      middleware: [requireSameOrigin()],
+      responses: {
+        200: { description: 'Set-Cookie carries the dashboard cookie', content: { 'application/json': { schema: DashboardAccessSchema } } },
+        ...pickProblems(401, 403),
+        501: problemResponse('This deployment runs the in-process job runner (no REDIS_URL): there is no BullMQ to show'),
+      },
+    }),
+    (c) => {
+      if (!available) throw requiresRedis();
+      // The authorisation middleware verified this header's token for this route.
+      const token = bearerToken(c.req.header('authorization'));
+      const { exp } = decodeJwt(token);
+      const expiresAt = (exp ?? 0) * 1000;
+      const seconds = (expiresAt - Date.now()) / 1000;
+      if (!(seconds >= 1)) throw new AppError('unauthorized', { detail: 'The access token is about to expire: refresh it first.' });
+      setDashboardCookie(c, token, seconds);
+      return c.json({ url: DASHBOARD_COOKIE_PATH, expiresAt: new Date(expiresAt).toISOString() }, 200, { 'cache-control': 'no-store' });
+    },
+  );
+}
+
+const requiresRedis = () =>
+  new AppError('requires-redis', {
+    detail: `The BullMQ dashboard needs the BullMQ job runner: set REDIS_URL. This deployment runs jobs in process; /admin/jobs, /admin/queues and /admin/workers work with either runner.`,
+  });
+
+/**
  * The BullMQ dashboard (@bull-board/hono) over the runner's queues, mounted on the admin app. Its
  * routes go through the same route table and authorisation middleware as every other route
  * (`* /admin/dashboard/*` rules: admin:jobs:manage, mutations audited). With the in-process
  * runner there are no BullMQ queues to show: every dashboard path answers 501 requires-redis.
+ * A browser tab opened from the console authenticates with the dashboard cookie instead of a
+ * header (`POST /admin/dashboard-access`; docs/security.md).
  */
 export function mountDashboard(app: OpenAPIHono<AdminEnv>, deps: { runner: JobAdministration; basePath?: string }): void {
   const basePath = deps.basePath ?? DASHBOARD_BASE_PATH;
@@ -35,19 +113,22 @@ export function mountDashboard(app: OpenAPIHono<AdminEnv>, deps: { runner: JobAd
     },
   });
 
+  const available = deps.runner instanceof BullmqJobRunner;
+  registerDashboardAccess(app, available);
   if (deps.runner instanceof BullmqJobRunner) {
     const serverAdapter = new HonoAdapter(serveStatic).setBasePath(basePath);
     createBullBoard({ queues: Object.values(deps.runner.queues).map((queue) => new BullMQAdapter(queue)), serverAdapter });
-    app.route(DASHBOARD_PATH, serverAdapter.registerPlugin());
+    const board = new Hono();
+    board.use('*', dashboardHeaders);
+    board.route('/', serverAdapter.registerPlugin());
+    app.route(DASHBOARD_PATH, board);
     return;
   }
 
   const unavailable = new Hono();
   // Registered per method (not app.all): the route table and authorisation match on a concrete method.
   unavailable.on(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], ['/', '/*'], () => {
-    throw new AppError('requires-redis', {
-      detail: `The BullMQ dashboard needs the BullMQ job runner: set REDIS_URL. This deployment runs jobs in process; /admin/jobs, /admin/queues and /admin/workers work with either runner.`,
-    });
+    throw requiresRedis();
   });
   app.route(DASHBOARD_PATH, unavailable);
 }

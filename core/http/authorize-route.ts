@@ -4,6 +4,7 @@ import type { AccessClaims } from '../../shared/contracts/auth.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { hasPermission } from '../../shared/rbac/roles.ts';
 import type { AccessTokenVerifier, ActiveUserCheck, AuthVariables } from './authenticate.ts';
+import { cookieAccessToken } from './console-dashboard-cookie.ts';
 import { matchedRoute } from './matched-route.ts';
 import { ROUTE_RULES, ruleFor, type RouteRule } from './route-permissions.ts';
 
@@ -33,9 +34,22 @@ export function requestToken(c: Context, allowWebSocketProtocol: boolean): strin
 }
 
 /**
+ * The access token of a request under `rule`: the Authorization header when present, else the
+ * cookie the rule accepts (from this site's pages only), else as {@link requestToken}.
+ */
+function ruleToken(c: Context, rule: { websocket?: boolean; cookie?: string }): string {
+  if (rule.cookie !== undefined && c.req.header('authorization') === undefined) {
+    const token = cookieAccessToken(c, rule.cookie);
+    if (token !== undefined) return token;
+    throw unauthorized('Send an access token (Authorization: Bearer <token>), or open this page from the console.');
+  }
+  return requestToken(c, rule.websocket === true);
+}
+
+/**
  * The one authorisation middleware, mounted once for the whole app before any route: looks up
  * the matched route in the route table (core/http/route-permissions.ts), lets public routes
- * through, and for the rest verifies the bearer token, checks the user is still active and
+ * through, and for the rest verifies the bearer token (or the cookie a rule accepts), checks the user is still active and
  * that the role holds the route's permission (shared/rbac). A route missing from the table is
  * refused (deny by default). Requests that match no route fall through to the 404 handler.
  */
@@ -48,7 +62,7 @@ export function authorizeRoutes(options: AuthorizeRoutesOptions): MiddlewareHand
     if (!rule) throw new AppError('forbidden', { detail: `No permission rule covers ${route.method} ${route.path}.` });
     if (rule.access === 'public') return next();
 
-    const claims = await verifier.verify(requestToken(c, rule.websocket === true));
+    const claims = await verifier.verify(ruleToken(c, rule));
     c.set('actor', claims);
     if (isUserActive && !(await isUserActive(claims))) {
       throw new AppError('unauthorized', {

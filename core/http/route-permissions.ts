@@ -1,4 +1,5 @@
 import type { Permission } from '../../shared/rbac/roles.ts';
+import { DASHBOARD_COOKIE } from './console-dashboard-cookie.ts';
 
 /** A route anyone may call (health, token, keys, docs). */
 export interface PublicRule {
@@ -13,6 +14,12 @@ export interface PermissionRule {
   audit?: string;
   /** WebSocket upgrade: the token may also come as a `bearer.<jwt>` Sec-WebSocket-Protocol entry (browsers cannot set headers). */
   websocket?: boolean;
+  /**
+   * A cookie that may carry the access token when there is no Authorization header (the
+   * dashboard cookie the console mints), accepted only from this site's own pages
+   * (core/http/console-dashboard-cookie.ts).
+   */
+  cookie?: string;
 }
 
 export type RouteRule = PublicRule | PermissionRule;
@@ -99,11 +106,13 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
 
   // The BullMQ dashboard (bull-board's page, assets and JSON API): its actions (retry, clean,
   // pause, remove …) are job management, so viewing it needs that too; changes are audited.
-  'GET /admin/dashboard/*': need('admin:jobs:manage'),
-  'POST /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action' }),
-  'PUT /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action' }),
-  'PATCH /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action' }),
-  'DELETE /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action' }),
+  // A browser opened from the console authenticates with the dashboard cookie minted below.
+  'GET /admin/dashboard/*': need('admin:jobs:manage', { cookie: DASHBOARD_COOKIE }),
+  'POST /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action', cookie: DASHBOARD_COOKIE }),
+  'PUT /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action', cookie: DASHBOARD_COOKIE }),
+  'PATCH /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action', cookie: DASHBOARD_COOKIE }),
+  'DELETE /admin/dashboard/*': need('admin:jobs:manage', { audit: 'dashboard.action', cookie: DASHBOARD_COOKIE }),
+  'POST /admin/dashboard-access': need('admin:jobs:manage', { audit: 'dashboard.access' }),
 };
 
 /** The rule for a registered route (method upper-case, Hono path), or undefined when it has none. */

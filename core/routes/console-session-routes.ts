@@ -7,6 +7,7 @@ import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { pickProblems } from '../../shared/http/problem-responses.ts';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import { CONSOLE_REQUEST_HEADER, requireConsoleRequest } from '../http/console-csrf.ts';
+import { clearDashboardCookie } from '../http/console-dashboard-cookie.ts';
 
 /** The console's refresh-token cookie: HttpOnly, Secure, SameSite=Strict, sent only to CONSOLE_SESSION_PATH. */
 export const CONSOLE_REFRESH_COOKIE = 'apfa_console_refresh';
@@ -46,7 +47,8 @@ const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
  * The console's session over cookies, so a browser never holds the refresh token where script
  * can read it: `session` (password sign-in) and `refresh` set the rotated refresh token as an
  * HttpOnly cookie scoped to CONSOLE_SESSION_PATH and answer the access token only (kept in
- * memory by the page); `logout` revokes the token's session and clears the cookie. Every route
+ * memory by the page); `logout` revokes the token's session and clears the cookie (and the
+ * dashboard cookie, core/http/console-dashboard-cookie.ts). Every route
  * requires the console header and a same-origin request (core/http/console-csrf.ts).
  */
 export function consoleSessionRoutes(deps: ConsoleSessionRouteDeps) {
@@ -118,7 +120,7 @@ export function consoleSessionRoutes(deps: ConsoleSessionRouteDeps) {
     createRoute({
       method: 'post',
       path: `${CONSOLE_SESSION_PATH}/logout`,
-      summary: "Console sign-out: revokes the cookie's session and clears the cookie",
+      summary: "Console sign-out: revokes the cookie's session and clears the cookie (and the BullMQ dashboard cookie)",
       tags: ['auth'],
       middleware: guards,
       request: { headers: csrfHeader },
@@ -128,6 +130,8 @@ export function consoleSessionRoutes(deps: ConsoleSessionRouteDeps) {
       const token = getCookie(c, CONSOLE_REFRESH_COOKIE);
       if (token !== undefined) await deps.tokens.revokeRefreshToken(token);
       clearRefreshCookie(c);
+      // The BullMQ dashboard cookie too (its access token would otherwise open bull-board until it expires).
+      clearDashboardCookie(c);
       return c.body(null, 204, noStore);
     },
   );
