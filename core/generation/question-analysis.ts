@@ -56,6 +56,11 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
     'normally', 'someone', 'anyone', 'one', 'us', 'wonder', 'wondering', 'option', 'options', 'kind', 'kinds', 'type',
     'types', 'difference', 'different', 'between', 'versus', 'vs', 'compare', 'compared', 'explain', 'whether', 'still',
     'ever', 'allowed', 'required', 'require', 'requirement', 'requirements', 'old', 'right', 'now', 'currently', 'today',
+    // Everyday filler that carries no subject ("I can't … anymore", "what other ways out", "like 5 weeks").
+    'cant', 'cannot', 'dont', 'doesnt', 'wont', 'im', 'ive', 'id', 'anymore', 'other', 'out', 'else', 'get', 'got',
+    'getting', 'thing', 'stuff', 'everything', 'something', 'anything', 'lot', 'lots', 'bit', 'just', 'also', 'even',
+    'maybe', 'probably', 'pretty', 'kinda', 'sort', 'basically', 'literally', 'guy', 'guys', 'folks', 'hey', 'hi',
+    'thanks', 'thank', 'wondering', 'curious', 'question', 'questions', 'quick', 'real', 'sure', 'idea',
   ].map(stem),
 );
 

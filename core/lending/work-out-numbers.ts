@@ -22,6 +22,9 @@ export interface WorkedNumbers {
 }
 
 const CONVENTIONAL_RULE = 'conventional-loans-conforming-limits';
+/** Words asking for a number about the borrower, even without figures ("By the 28/36 rule, what can I spend?"). */
+const COMPUTE_REQUEST =
+  /\bcalculat|\bwork (?:it |this |that )?out\b|\bfigure out\b|\bby the 28\s*\/\s*36\b|\bwhat (?:can|could|should) (?:i|we) spend\b|\bhow much (?:house|home|can (?:i|we) (?:afford|borrow|spend))\b|\b(?:what(?:'s| is| are| would be| will be)|how (?:high|big) (?:is|are|would be)) (?:my|our)\b|\bhow much (?:is|are|would|will|does|do|should) (?:my|our)\b|\b(?:my|our) (?:monthly )?payment (?:be|would be|will be)\b|\bwhen (?:can|could|do|will) (?:i|we) (?:drop|cancel|remove|stop|break even)\b/;
 
 /**
  * Works out the numbers a question asks for. The calculations come from its words ("28/36",
@@ -50,7 +53,13 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
       sourceDocumentId: calculation.rule,
     });
   };
-  const need = (what: string, label: string) => problems.push(`To work out ${label} I need ${what}.`);
+  // Asking for missing inputs only helps a borrower who is working something out: one who gave
+  // figures (in the question or the profile) or asked for a computation. "What does the lender
+  // check to make sure I can afford the loan?" asks about a rule, not for a 28/36 figure.
+  const computing = read.figures.length > 0 || read.problems.length > 0 || Object.keys(read.merged).length > 0 || COMPUTE_REQUEST.test(text);
+  const need = (what: string, label: string) => {
+    if (computing) problems.push(`To work out ${label} I need ${what}.`);
+  };
   const { monthlyIncome, monthlyDebts, housingPayment, loanAmount, propertyValue, rates = [], termYears } = numbers;
 
   const wantsPoints = /\bpoints?\b/.test(text);

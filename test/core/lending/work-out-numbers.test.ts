@@ -81,6 +81,15 @@ describe('workOutNumbers', () => {
     expect(figures.map((figure) => figure.text).join(' ')).toMatch(/\$2,700\.34.*\$2,022\.62/);
   });
 
+  it('asks for missing inputs only when the borrower is working something out', () => {
+    // A question about a rule, with no figures and no request for a number: no "I need your income".
+    expect(workOutNumbers('What is a mortgage lender legally required to look at to make sure I can afford the loan?').problems).toEqual([]);
+    expect(workOutNumbers('My student loans are deferred. What monthly payment will FHA count against me?').problems).toEqual([]);
+    // Asked for a number, or figures given: the missing input is named.
+    expect(workOutNumbers('How much would my VA funding fee be?').problems).toEqual(['To work out the VA funding fee I need the loan amount.']);
+    expect(workOutNumbers('How much house can I afford?').problems).toEqual(['To work out the 28/36 rule I need your gross monthly income.']);
+  });
+
   it('asks for a HELOC cap rather than assuming one', () => {
     expect(workOutNumbers('My house is worth $500,000 and I owe $310,000. How big a HELOC could I get?').problems).toEqual([
       'To work out how much equity you can borrow I need the lender’s combined loan-to-value cap (often 80% to 90%).',
