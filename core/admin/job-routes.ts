@@ -8,6 +8,7 @@ import type { JobInfo } from '../ports/job-admin.ts';
 import type { KnowledgeDocument } from '../ports/document.ts';
 import { pickProblems, problemResponse } from '../../shared/http/problem-responses.ts';
 import { DOCUMENT_ID_PATTERN, KnowledgeDocumentSchema } from '../sources/document-schema.ts';
+import { readUploadedFile, UPLOAD_FILE_MEDIA_TYPES, uploadFileFormat } from '../sources/uploaded-file.ts';
 import type { AdminEnv } from './admin-variables.ts';
 import type { OperationsDeps } from './operations-deps.ts';
 import {
@@ -18,7 +19,9 @@ import {
   JobParamsSchema,
   JobSchema,
   MAX_UPLOAD_BODY_BYTES,
+  MAX_UPLOAD_DOCUMENTS,
   SyncRequestSchema,
+  UploadDocumentsQuerySchema,
   UploadDocumentsRequestSchema,
   UploadDocumentsResultSchema,
 } from './operations-schemas.ts';
@@ -59,11 +62,43 @@ const jobResponse = (description: string) => ({ description, content: { 'applica
 const accepted = (description: string) => ({ description, content: { 'application/json': { schema: JobAcceptedSchema } } });
 export const jobHref = (queue: QueueName, id: string) => `/admin/jobs/${queue}/${encodeURIComponent(id)}`;
 
+/** A document of an upload before validation: its place (`index` 0-based; `row` 1-based in a file) and its fields. */
+interface UploadCandidate {
+  index: number;
+  row?: number;
+  input: unknown;
+}
+
+type RejectedDocument = { index: number; row?: number; id: string | null; errors: { path: string; message: string }[] };
+
+/** Validates each candidate on its own; a repeated id is rejected after its first occurrence. */
+function validateCandidates(candidates: UploadCandidate[]): { valid: KnowledgeDocument[]; rejected: RejectedDocument[] } {
+  const valid: KnowledgeDocument[] = [];
+  const rejected: RejectedDocument[] = [];
+  const seen = new Set<string>();
+  for (const { index, row, input } of candidates) {
+    const place = row === undefined ? { index } : { index, row };
+    const rawId = typeof input === 'object' && input !== null && typeof (input as { id?: unknown }).id === 'string' ? (input as { id: string }).id.slice(0, 200) : null;
+    const parsed = KnowledgeDocumentSchema.safeParse(input);
+    if (!parsed.success) {
+      rejected.push({ ...place, id: rawId, errors: zodIssuesToErrors(parsed.error) });
+      continue;
+    }
+    if (seen.has(parsed.data.id)) {
+      rejected.push({ ...place, id: parsed.data.id, errors: [{ path: 'id', message: 'the same id appears earlier in this upload' }] });
+      continue;
+    }
+    seen.add(parsed.data.id);
+    valid.push(parsed.data);
+  }
+  return { valid, rejected };
+}
+
 /** Indexing jobs: start a sync or re-embed, upload documents, list, inspect, cancel and retry jobs. */
 export function jobRoutes(deps: OperationsDeps & { maxBodyBytes: number }) {
   const app = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
   const body = jsonBodyGuard({ maxBytes: deps.maxBodyBytes });
-  const uploadBody = jsonBodyGuard({ maxBytes: MAX_UPLOAD_BODY_BYTES });
+  const uploadBody = jsonBodyGuard({ maxBytes: MAX_UPLOAD_BODY_BYTES, mediaTypes: ['application/json', ...Object.keys(UPLOAD_FILE_MEDIA_TYPES)] });
   const runner = deps.jobs.runner;
 
   const findJob = async (queue: QueueName, id: string): Promise<JobInfo> => {
@@ -103,35 +138,63 @@ export function jobRoutes(deps: OperationsDeps & { maxBodyBytes: number }) {
       method: 'post',
       path: '/documents',
       summary: 'Upload documents into the knowledge base (each validated on its own; invalid ones are reported, the rest stored), then sync',
+      description:
+        'As JSON (`{"documents": [...], "sync"?}`), or as a file: JSON Lines (`application/jsonl` or `application/x-ndjson`), CSV with a header row ' +
+        '(`text/csv`: columns id, title, text, and url and tags when present; RFC 4180 quoting) or Parquet (`application/vnd.apache.parquet`: the same columns). ' +
+        `At most ${MAX_UPLOAD_DOCUMENTS} documents and ${MAX_UPLOAD_BODY_BYTES / 1024 / 1024} MiB. A rejected record of a file names its \`row\`: the line (JSONL), the line a record ends on (CSV, the header is line 1) or the row (Parquet). ` +
+        'For a file, `?sync=false` skips the sync.',
       tags,
       security,
       middleware: [uploadBody] as const,
-      request: { body: { required: true, content: { 'application/json': { schema: UploadDocumentsRequestSchema } } } },
+      request: {
+        query: UploadDocumentsQuerySchema,
+        // Not `required`: the JSON body is validated when the body is JSON; a file body is read by its own parser.
+        body: {
+          content: {
+            'application/json': { schema: UploadDocumentsRequestSchema },
+            ...Object.fromEntries(Object.keys(UPLOAD_FILE_MEDIA_TYPES).map((mediaType) => [mediaType, { schema: { type: 'string' as const, format: 'binary' } }])),
+          },
+        },
+      },
       responses: {
         200: { description: 'Stored (and rejected) documents', content: { 'application/json': { schema: UploadDocumentsResultSchema } } },
         ...pickProblems(400, 401, 403, 413, 415),
-        422: problemResponse('Malformed request, or not one document valid (the `rejected` member lists why)'),
+        422: problemResponse('Malformed request, a file that cannot be read, more documents than allowed, or not one document valid (the `rejected` member lists why)'),
       },
     }),
     async (c) => {
-      const input = c.req.valid('json');
-      const valid: KnowledgeDocument[] = [];
-      const rejected: { index: number; id: string | null; errors: { path: string; message: string }[] }[] = [];
-      const seen = new Set<string>();
-      input.documents.forEach((candidate, index) => {
-        const rawId = typeof candidate === 'object' && candidate !== null && typeof (candidate as { id?: unknown }).id === 'string' ? (candidate as { id: string }).id.slice(0, 200) : null;
-        const parsed = KnowledgeDocumentSchema.safeParse(candidate);
-        if (!parsed.success) return rejected.push({ index, id: rawId, errors: zodIssuesToErrors(parsed.error) });
-        if (seen.has(parsed.data.id)) return rejected.push({ index, id: parsed.data.id, errors: [{ path: 'id', message: 'the same id appears earlier in this upload' }] });
-        seen.add(parsed.data.id);
-        valid.push(parsed.data);
-      });
-      noteAudit(c, { target: `source:${deps.sources[0]}`, details: { received: input.documents.length, accepted: valid.length, rejected: rejected.length } });
+      const format = uploadFileFormat(c.req.header('content-type'));
+      let candidates: UploadCandidate[];
+      let rejected: RejectedDocument[] = [];
+      let sync: boolean;
+      let received: number;
+      if (format === null) {
+        const input = c.req.valid('json');
+        candidates = input.documents.map((candidate, index) => ({ index, input: candidate }));
+        sync = input.sync;
+        received = candidates.length;
+      } else {
+        const { records, unreadable } = await readUploadedFile(format, new Uint8Array(await c.req.arrayBuffer()));
+        if (records.length + unreadable.length > MAX_UPLOAD_DOCUMENTS) {
+          throw new AppError('validation-failed', {
+            detail: `An upload holds at most ${MAX_UPLOAD_DOCUMENTS} documents; this file has ${records.length + unreadable.length}.`,
+            extensions: { errors: [{ path: '(body)', message: `at most ${MAX_UPLOAD_DOCUMENTS} documents` }] },
+          });
+        }
+        candidates = records.map((record) => ({ index: record.row - 1, row: record.row, input: record.input }));
+        rejected = unreadable.map((entry) => ({ index: entry.row - 1, row: entry.row, id: null, errors: [{ path: '', message: entry.reason }] }));
+        sync = c.req.valid('query').sync !== 'false';
+        received = records.length + unreadable.length;
+      }
+      const checked = validateCandidates(candidates);
+      const valid = checked.valid;
+      rejected = [...rejected, ...checked.rejected].sort((left, right) => left.index - right.index);
+      noteAudit(c, { target: `source:${deps.sources[0]}`, details: { format: format ?? 'json', received, accepted: valid.length, rejected: rejected.length } });
       if (valid.length === 0) {
         throw new AppError('validation-failed', { detail: 'No document in the upload is valid.', extensions: { rejected } });
       }
       for (const document of valid) await deps.uploads.put(document);
-      const syncJobId = input.sync ? await deps.jobs.enqueueSync(deps.sources[0]) : null;
+      const syncJobId = sync ? await deps.jobs.enqueueSync(deps.sources[0]) : null;
       noteAudit(c, { details: { syncJobId } });
       return c.json({ accepted: valid.map((document) => ({ id: document.id })), rejected, syncJobId }, 200);
     },

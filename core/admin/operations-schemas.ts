@@ -132,10 +132,20 @@ export const UploadDocumentsRequestSchema = z
   .strict()
   .openapi('UploadDocumentsRequest');
 
+/** Query of an upload: for a file body (JSONL, CSV, Parquet), whether to sync afterwards (a JSON body says it in `sync`). */
+export const UploadDocumentsQuerySchema = z
+  .object({ sync: z.enum(['true', 'false']).optional().openapi({ description: 'File uploads: start a sync of the corpus afterwards (default true).' }) })
+  .strict();
+
 const FieldErrorSchema = z.object({ path: z.string(), message: z.string() });
 
 export const RejectedDocumentSchema = z
-  .object({ index: z.number().int().nonnegative(), id: z.string().nullable(), errors: z.array(FieldErrorSchema) })
+  .object({
+    index: z.number().int().nonnegative().openapi({ description: 'Place in `documents` (JSON), or the row number less one (file).' }),
+    row: z.number().int().positive().optional().openapi({ description: 'File uploads: the line (JSONL), the line the record ends on (CSV, header = 1) or the row (Parquet).' }),
+    id: z.string().nullable(),
+    errors: z.array(FieldErrorSchema),
+  })
   .openapi('RejectedDocument');
 
 export const UploadDocumentsResultSchema = z

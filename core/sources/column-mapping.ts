@@ -33,12 +33,7 @@ export function mapRowsToDocuments(rows: SourceRow[], mapping: ResolvedColumnMap
   const seen = new Set<string>();
   for (const { row, values, origin } of rows) {
     const reject = (reason: string) => rejected.push({ row, reason: origin ? `${origin}: ${reason}` : reason });
-    const text = scalarText(values[mapping.text]);
-    const title = mapping.title === null ? titleFromText(text) : scalarText(values[mapping.title]);
-    const id = mapping.idFrom === 'content-hash' ? contentId(title, text) : scalarText(values[mapping.id]);
-    const url = mapping.url === null ? undefined : emptyToUndefined(scalarText(values[mapping.url]));
-    const tags = mapping.tags === null ? undefined : tagList(values[mapping.tags]);
-    const parsed = KnowledgeDocumentSchema.safeParse({ id, title, text, url, tags });
+    const parsed = KnowledgeDocumentSchema.safeParse(documentInput(values, mapping));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       reject(issue ? `${columnOf(String(issue.path[0] ?? ''), mapping)}: ${issue.message}` : 'invalid document');
@@ -52,6 +47,16 @@ export function mapRowsToDocuments(rows: SourceRow[], mapping: ResolvedColumnMap
     documents.push(parsed.data);
   }
   return { documents, rejected };
+}
+
+/** A row's document fields as the mapping picks them (not yet validated: KnowledgeDocumentSchema does that). */
+export function documentInput(values: Record<string, unknown>, mapping: ResolvedColumnMapping): Record<string, unknown> {
+  const text = scalarText(values[mapping.text]);
+  const title = mapping.title === null ? titleFromText(text) : scalarText(values[mapping.title]);
+  const id = mapping.idFrom === 'content-hash' ? contentId(title, text) : scalarText(values[mapping.id]);
+  const url = mapping.url === null ? undefined : emptyToUndefined(scalarText(values[mapping.url]));
+  const tags = mapping.tags === null ? undefined : tagList(values[mapping.tags]);
+  return { id, title, text, url, tags };
 }
 
 /** Names the source column behind a document field, so a reject says which column to fix. */
