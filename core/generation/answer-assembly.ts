@@ -36,7 +36,9 @@ export interface SelectedSentences {
  * one answer: the lead's passage in its own order, then the other passages, best first.
  */
 export function selectSentences(ranked: readonly ScoredSentence[], all: readonly SourceSentence[], options: SelectionOptions): SelectedSentences {
-  const best = ranked[0];
+  // The lead must say something about the question itself: a sentence that only borrows its
+  // passage title's or neighbour's words ("If you consider one, calculate…") never opens the answer.
+  const best = ranked.find((sentence) => sentence.coverage > 0 || sentence.leansOnPrevious) ?? ranked[0];
   if (best === undefined) return { lead: [], rest: [] };
   const picked: SourceSentence[] = [];
   const has = (sentence: SourceSentence) => picked.some((other) => same(other, sentence));
@@ -52,7 +54,7 @@ export function selectSentences(ranked: readonly ScoredSentence[], all: readonly
   const lead = [...picked];
   // The lead's passage usually holds the rest of the answer, and one source reads as one answer.
   const worth = (candidate: ScoredSentence) => candidate.score * (candidate.passage === best.passage ? options.samePassageBoost : 1);
-  const rest = ranked.slice(1).sort((a, b) => worth(b) - worth(a));
+  const rest = ranked.filter((sentence) => sentence !== best).sort((a, b) => worth(b) - worth(a));
   for (const candidate of rest) {
     if (picked.length >= options.maxSentences) break;
     if (worth(candidate) < options.relevanceFloor * best.score) break;

@@ -73,7 +73,7 @@ export class ExtractiveGenerator implements Generator {
     // Room for the figures: the answer stays short, but never below the minimum of quoted sentences.
     const maxSentences = Math.max(this.#selection.minSentences, this.#selection.maxSentences - Math.min(figures.length, 2));
     const selected = selectSentences(scores.ranked, scores.all, { ...this.#selection, maxSentences });
-    const figuresFirst = question.intent === 'threshold' && question.numbers.length > 0;
+    const figuresFirst = question.numbers.length > 0 && figures.length > 0;
     const { text, citations } = assembleAnswer(selected, figures, figureProblems, input.passages, figuresFirst);
     // Written all at once: a streaming caller gets the whole answer as one token.
     input.onToken?.(text);

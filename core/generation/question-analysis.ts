@@ -35,10 +35,12 @@ export interface QuestionAnalysis {
 
 const CUES: Record<QuestionIntent, RegExp | null> = {
   threshold: /\d/,
-  deadline: /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\bwithin\b|\buntil\b|\bonce\b|\bafter\b/i,
+  deadline:
+    /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve|several|few|many)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\b\d+ (?:to|or) \d+\b|\bevery (?:day|week|month|year)\b|\b(?:daily|weekly|annually)\b|\bwithin\b|\buntil\b|\bonce\b|\bafter\b/i,
   comparison: /\bwhile\b|\bwhereas\b|\bunlike\b|\bthan\b|\bboth\b|\beither\b|\binstead\b|\bcompar/i,
-  eligibility: /\beligib|\bqualif|\brequire|\bmust\b|\bnot\b|\bno\b|\bonly\b|\ballow/i,
-  'how-to': /^(?:to |contact|ask|pay|request|file|call|start|check|compare|get|keep|send|submit)\b|\byou can\b|\byou may\b/i,
+  eligibility: /\beligib|\bqualif|\brequire|\bmust\b|\bnot\b|\bno\b|\bonly\b|\ballow|\bcan(?:not|'t)?\b|\bmay\b|\bunless\b|\blimits?\b|\bbans?\b|\bbars?\b|\bprohibit/i,
+  // Steps, also after a condition ("If you suspect fraud, call your bank at once…").
+  'how-to': /^(?:if you\b[^,]*,\s*)?(?:to |contact|ask|pay|request|file|call|start|check|compare|get|keep|send|submit|report|alert|dispute|write|apply)\b|\byou can\b|\byou may\b|\bcan (?:submit|file|call|request|contact|ask|apply)\b/i,
   definition: /\b(?:is|are|means|refers to|works)\b/i,
   general: null,
 };
@@ -67,7 +69,7 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
 /** First matching rule wins, so "How long…" is a deadline even though it starts with "how". */
 const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?)\b|\bor\b.*\?$/],
-  ['deadline', /\bhow (?:long|soon|quickly|many (?:days|months|years))\b|\bwhen\b|\bdeadline\b|\bwait\b|\bwithin\b/],
+  ['deadline', /\bhow (?:long|soon|quickly|often|many (?:days|months|years))\b|\bwhen\b|\bdeadline\b|\bwait\b|\bwithin\b/],
   ['threshold', /\bhow (?:much|many|high|low|big|old)\b|\bage\b|\b(?:lowest|highest|least|most)\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],
   ['eligibility', /^(?:can|could|do|does|am|is|are|will|may|would|should|must)\b|\bqualify\b|\beligib/],
   ['how-to', /\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bsteps?\b|\bwhat should (?:i|we) do\b/],
@@ -78,11 +80,29 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.normalize('NFKC').toLowerCase().trim();
   const intent = INTENT_RULES.find(([, pattern]) => pattern.test(lower))?.[0] ?? 'general';
-  const tokens = tokenize(question).filter((term) => !QUESTION_WORDS.has(term));
+  const entities = findLendingEntities(question);
+  // "I'm not going the FHA route": a program the borrower rules out is not what the answer is about.
+  const ruledOut = new Set<string>();
+  for (const program of entities.programs) {
+    const mention = entities.mentions.get(program);
+    if (mention === undefined || !ruledOutMention(lower, mention)) continue;
+    entities.programs.delete(program);
+    entities.mentions.delete(program);
+    for (const term of tokenize(mention)) ruledOut.add(term);
+  }
+  const tokens = tokenize(question).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
   const isNumber = (term: string) => /^\d+(?:\.\d+)?$/.test(term);
   const terms = [...new Set(tokens.filter((term) => !isNumber(term)))];
   const pairs = [...new Set(tokens.slice(1).map((token, i) => `${tokens[i]} ${token}`))];
   const numbers = [...new Set(tokens.filter(isNumber))];
   const age = AGE_QUESTION.test(lower);
-  return { intent, entities: findLendingEntities(question), terms, pairs, numbers, cue: age ? AGE_CUE : CUES[intent], specificCue: age };
+  return { intent, entities, terms, pairs, numbers, cue: age ? AGE_CUE : CUES[intent], specificCue: age };
+}
+
+/** Every mention of `mention` in `lower` is ruled out ("not … FHA", "instead of an FHA loan", "other than VA"). */
+function ruledOutMention(lower: string, mention: string): boolean {
+  const escaped = mention.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const all = lower.match(new RegExp(`\\b${escaped}\\b`, 'g'))?.length ?? 0;
+  const negated = lower.match(new RegExp(`\\b(?:not|no|never|instead of|other than|rather than|without|skip(?:ping)?|avoid(?:ing)?)\\s+(?:[\\w'’-]+\\s+){0,3}${escaped}\\b`, 'g'))?.length ?? 0;
+  return all > 0 && negated === all;
 }

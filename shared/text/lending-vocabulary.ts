@@ -18,7 +18,13 @@ export const LENDING_VOCABULARY = [
   { id: 'va', kind: 'program', names: ['VA', 'Veterans Affairs'], pattern: /\bva\b|veterans affairs|\bveterans?\b/ },
   { id: 'usda', kind: 'program', names: ['USDA', 'Department of Agriculture'], pattern: /\busda\b|department of agriculture|\brural\b/ },
   { id: 'conventional', kind: 'program', names: ['conventional'], pattern: /\bconventional\b|\bconforming\b/ },
-  { id: 'jumbo', kind: 'program', names: ['jumbo'], pattern: /\bjumbo\b/ },
+  // A loan "above the conforming limit" is what jumbo means.
+  {
+    id: 'jumbo',
+    kind: 'program',
+    names: ['jumbo'],
+    pattern: /\bjumbo\b|\b(?:above|over|exceeds?|exceeding|bigger than|larger than) (?:the )?(?:normal |usual |regular |conforming |standard )?(?:loan )?limits?\b/,
+  },
   { id: 'heloc', kind: 'program', names: ['HELOC', 'home equity line of credit'], pattern: /\bhelocs?\b|home equity lines? of credit/ },
   { id: 'home-equity-loan', kind: 'program', names: ['home equity loan'], pattern: /home equity loans?\b/ },
   {
@@ -39,7 +45,8 @@ export const LENDING_VOCABULARY = [
   { id: 'mortgage-insurance-premium', kind: 'concept', names: ['MIP', 'mortgage insurance premium'], pattern: /\bu?f?mip\b|mortgage insurance premium/ },
   { id: 'dti', kind: 'concept', names: ['DTI', 'debt-to-income'], pattern: /\bdti\b|debt[- ]to[- ]income/ },
   { id: 'ltv', kind: 'concept', names: ['LTV', 'loan-to-value'], pattern: /\bc?ltv\b|loan[- ]to[- ]value/ },
-  { id: 'apr', kind: 'concept', names: ['APR', 'annual percentage rate'], pattern: /\baprs?\b|annual percentage rate/ },
+  // A borrower's "yearly interest rate" on a loan with fees is what the APR states.
+  { id: 'apr', kind: 'concept', names: ['APR', 'annual percentage rate'], pattern: /\baprs?\b|annual percentage rate|\b(?:yearly|annual|annualized) (?:interest )?rate\b/ },
   { id: 'discount-points', kind: 'concept', names: ['discount points'], pattern: /\bpoints?\b/ },
   { id: 'credit-score', kind: 'concept', names: ['credit score', 'FICO'], pattern: /\bcredit scores?\b|\bfico\b|\bscores?\b/ },
   { id: 'down-payment', kind: 'concept', names: ['down payment'], pattern: /\bdown ?payments?\b|\bput(?:ting)? down\b|\b\d+(?:\.\d+)?% down\b/ },
@@ -65,6 +72,7 @@ export const LENDING_VOCABULARY = [
     names: ['adverse action'],
     pattern: /\badverse action\b|\b(?:turned|turn) (?:me |us )?down\b|\bdenied\b|\bdenial\b/,
   },
+  { id: 'fraud', kind: 'concept', names: ['fraud', 'scam'], pattern: /\bfraud(?:ulent|ster)?s?\b|\bscam(?:s|mer|mers|med)?\b/ },
   { id: 'servicer', kind: 'concept', names: ['servicer'], pattern: /\bservic(?:er|ers|ing)\b/ },
   { id: 'amortization', kind: 'concept', names: ['amortization'], pattern: /\bamortiz/ },
   { id: 'forbearance', kind: 'concept', names: ['forbearance'], pattern: /\bforbearance\b|\bloan modification\b/ },

@@ -58,6 +58,23 @@ describe('question analysis', () => {
     expect(analysis.terms).not.toContain('300000');
     expect(analyzeQuestion('Is my DTI too high?').entities.concepts).toEqual(analyzeQuestion('Is my debt-to-income ratio too high?').entities.concepts);
   });
+
+  it('drops a program the borrower rules out, and everyday filler, from what the answer must be about', () => {
+    const analysis = analyzeQuestion("I'm not going the FHA route. What's the least I can put down on a regular conventional mortgage?");
+    expect([...analysis.entities.programs]).toEqual(['conventional']);
+    expect(analysis.terms).not.toContain('fha');
+    // Named without a negation it stays.
+    expect([...analyzeQuestion('FHA or conventional: which needs less down?').entities.programs].sort()).toEqual(['conventional', 'fha']);
+    expect(analyzeQuestion("I can't afford my house anymore. What other ways out do I have?").terms).toEqual(['afford', 'hous']);
+  });
+
+  it('reads "how often" as a time question whose answer names a span or a frequency', () => {
+    const analysis = analyzeQuestion('How often can I get my credit reports for free?');
+    expect(analysis.intent).toBe('deadline');
+    expect(analysis.cue!.test('You can get free reports from each bureau every week at AnnualCreditReport.com.')).toBe(true);
+    expect(analysis.cue!.test('Payments for the first several years, often 5 to 10, cover only interest.')).toBe(true);
+    expect(analysis.cue!.test('Your credit reports are records kept by three agencies.')).toBe(false);
+  });
 });
 
 describe('ExtractiveGenerator: the answer first', () => {
@@ -162,7 +179,8 @@ describe('ExtractiveGenerator: worked figures', () => {
 
   it('puts the figures right after the lead, each cited to its rule when that passage was retrieved', async () => {
     const input: GenerationInput = {
-      query: 'What are my options for a $200,000 home with a 620 credit score?',
+      // Figures from the profile only: the question states none, so the quoted answer leads.
+      query: 'What are my options with my credit score?',
       profile: { propertyValue: 200_000, creditScore: 620 },
       passages,
       figures,
@@ -177,6 +195,16 @@ describe('ExtractiveGenerator: worked figures', () => {
         'The down payment of $500,000 is more than the home price, so it was not used.',
     );
     expect(result.citations).toContain(2);
+  });
+
+  it('puts the figures first for a question that states its numbers, whatever it asks (the README example)', async () => {
+    const result = await generator.generate({
+      query: 'What are my options for a $200,000 home with a 620 credit score?',
+      profile: { propertyValue: 200_000, creditScore: 620 },
+      passages,
+      figures,
+    });
+    expect(result.text.startsWith('FHA: 3.5% down on $200,000 is $7,000, leaving a base loan of $193,000 [2]. Conventional: 5% down on $200,000 is $10,000.\n\n')).toBe(true);
   });
 
   it('puts the figures first for a numbers question', async () => {

@@ -33,6 +33,14 @@ describe('lending vocabulary', () => {
     expect(extra.sort()).toEqual([...new Set(expected)].filter((term) => !tokenize(query).includes(term)).sort());
   });
 
+  it.each([
+    ['What credit score do I need for a mortgage above the conforming limit?', 'jumbo'],
+    ['What does a payday loan cost as a yearly interest rate?', 'apr'],
+    ['I think I wired my closing money to a scammer.', 'fraud'],
+  ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
+    expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
+  });
+
   it('adds nothing for a query naming no program or concept, and never repeats the query’s own terms', () => {
     expect(lendingQueryExpansion('What is the weather like in Paris?')).toEqual([]);
     expect(lendingQueryExpansion('PMI private mortgage insurance')).toEqual([]);
