@@ -22,7 +22,7 @@ describe('POST /admin/documents with a file body (CSV, JSONL, Parquet)', () => {
   });
   afterAll(async () => harness?.close());
 
-  const upload = (body: string | Uint8Array, contentType: string, query = '?sync=false', signedIn = admin) =>
+  const upload = (body: string | Uint8Array<ArrayBuffer>, contentType: string, query = '?sync=false', signedIn = admin) =>
     harness.app.request(`/admin/documents${query}`, { method: 'POST', headers: { 'content-type': contentType, ...bearer(signedIn.accessToken) }, body });
   const ok = async (response: Response): Promise<UploadResult> => {
     expect(response.status, await response.clone().text()).toBe(200);
@@ -91,7 +91,7 @@ describe('POST /admin/documents with a file body (CSV, JSONL, Parquet)', () => {
       { name: 'title', type: 'string', values: ['One', 'Two', 'Three'] },
       { name: 'text', type: 'string', values: [TEXT, 'short', `${TEXT} Third.`] },
     ]);
-    const result = await ok(await upload(parquet, 'application/vnd.apache.parquet'));
+    const result = await ok(await upload(parquet.slice(), 'application/vnd.apache.parquet'));
     expect(result.accepted).toEqual([{ id: 'parquet/one' }, { id: 'parquet/three' }]);
     expect(result.rejected.map((row) => [row.row, row.id, row.errors[0]?.path])).toEqual([[2, 'parquet/two', 'text']]);
     await problem(await upload(new Uint8Array([1, 2, 3, 4]), 'application/vnd.apache.parquet'), 422, 'validation-failed');
