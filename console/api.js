@@ -22,13 +22,14 @@ export async function api(path, { method = 'GET', body, query } = {}) {
 
 /**
  * POST with upload progress (XMLHttpRequest: fetch reports none). `onProgress(fraction)` as the
- * body goes out. Resolves { status, body } for 2xx and 422 (an upload's rejections come in both).
+ * body (a string, or a File sent as it is) goes out. Resolves { status, body } for 2xx; rejects
+ * with a ProblemError otherwise (a 422 of an upload carries its rejections in `problem.rejected`).
  */
-export function uploadWithProgress(path, body, onProgress) {
+export function uploadWithProgress(path, body, onProgress, contentType = 'application/json') {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', path);
-    request.setRequestHeader('content-type', 'application/json');
+    request.setRequestHeader('content-type', contentType);
     if (session()) request.setRequestHeader('authorization', `Bearer ${session().token}`);
     request.responseType = 'json';
     request.upload.addEventListener('progress', (event) => {

@@ -1,26 +1,22 @@
-// Documents: upload a JSONL file (one document a line) with an upload progress bar; rejected rows
-// listed with why; the resulting sync job followed to the end.
+// Documents: upload a file of documents (JSON Lines, CSV with a header row, or Parquet) with an
+// upload progress bar; the server reads it, and rejected rows are listed with their row number
+// and why; the resulting sync job is followed to the end.
 import { useState } from '../vendor/hooks.mjs';
 import { uploadWithProgress } from '../api.js';
 import { html, Problem } from '../ui.js';
 import { jobHref } from './jobs.js';
+import { batchesHref } from './batches.js';
 
-/** Parses JSONL text: documents to send and the lines that are not JSON objects. */
-function parseJsonl(text) {
-  const documents = [];
-  const unreadable = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (line.trim() === '') return;
-    try {
-      const value = JSON.parse(line);
-      if (value && typeof value === 'object' && !Array.isArray(value)) documents.push({ line: index + 1, value });
-      else unreadable.push({ line: index + 1, message: 'not a JSON object' });
-    } catch {
-      unreadable.push({ line: index + 1, message: 'not valid JSON' });
-    }
-  });
-  return { documents, unreadable };
-}
+/** Media types the upload API reads, by file extension. */
+const FORMATS = [
+  { extensions: ['.jsonl', '.ndjson'], type: 'application/x-ndjson', name: 'JSON Lines' },
+  { extensions: ['.csv'], type: 'text/csv', name: 'CSV' },
+  { extensions: ['.parquet'], type: 'application/vnd.apache.parquet', name: 'Parquet' },
+];
+/** The API's body limit for one upload (MAX_UPLOAD_BODY_BYTES). */
+const MAX_BYTES = 4 * 1024 * 1024;
+
+const formatOf = (file) => FORMATS.find((format) => format.extensions.some((extension) => file.name.toLowerCase().endsWith(extension))) ?? null;
 
 export function DocumentsPage() {
   const [file, setFile] = useState(null);
@@ -32,48 +28,48 @@ export function DocumentsPage() {
     if (!file) return;
     setError(null);
     setResult(null);
-    const { documents, unreadable } = parseJsonl(await file.text());
-    const lines = documents.map((entry) => entry.line);
-    const rows = (rejected) => [
-      ...unreadable.map((entry) => ({ line: entry.line, id: null, errors: [{ path: '', message: entry.message }] })),
-      ...(rejected ?? []).map((entry) => ({ line: lines[entry.index], id: entry.id, errors: entry.errors })),
-    ];
-    if (documents.length === 0) {
-      setResult({ accepted: [], rejected: rows([]), syncJobId: null });
-      return;
-    }
+    const format = formatOf(file);
+    if (!format) return setError({ title: 'Not a file the console can upload', detail: 'Choose a .jsonl, .csv or .parquet file.' });
+    if (file.size > MAX_BYTES) return setError({ title: 'File too large', detail: `An upload is at most 4 MiB; this file is ${(file.size / 1024 / 1024).toFixed(1)} MiB. Split it into several.` });
     setProgress(0);
     try {
-      const { body } = await uploadWithProgress('/admin/documents', JSON.stringify({ documents: documents.map((entry) => entry.value) }), setProgress);
-      setResult({ ...body, rejected: rows(body.rejected) });
+      const { body } = await uploadWithProgress('/admin/documents', file, setProgress, format.type);
+      setResult(body);
     } catch (failure) {
       setError(failure);
-      if (Array.isArray(failure.problem?.rejected)) setResult({ accepted: [], rejected: rows(failure.problem.rejected), syncJobId: null });
+      if (Array.isArray(failure.problem?.rejected)) setResult({ accepted: [], rejected: failure.problem.rejected, syncJobId: null });
     }
   };
   return html`<section aria-labelledby="documents-heading">
     <h1 id="documents-heading">Documents</h1>
-    <p>Upload a JSONL file, one document a line: <code>{"id", "title", "text", "url"?, "tags"?}</code> (text 20–20,000 characters, at most 500 documents).</p>
+    <p>Upload a file of documents, each with <code>id</code>, <code>title</code> and <code>text</code> (20–20,000 characters), and optionally <code>url</code> and <code>tags</code>; at most 500 documents and 4 MiB:</p>
+    <ul>
+      <li>JSON Lines (<code>.jsonl</code>): one JSON object a line;</li>
+      <li>CSV (<code>.csv</code>): a header row naming the columns (<code>id,title,text</code>), fields with commas, quotes or line breaks in double quotes;</li>
+      <li>Parquet (<code>.parquet</code>): columns of those names.</li>
+    </ul>
     <form onSubmit=${upload} class="upload">
-      <label for="documents-file">JSONL file</label>
-      <input id="documents-file" type="file" accept=".jsonl,application/jsonl,application/x-ndjson,text/plain" onChange=${(event) => setFile(event.currentTarget.files?.[0] ?? null)} />
+      <label for="documents-file">Documents file</label>
+      <input id="documents-file" type="file" accept=".jsonl,.ndjson,.csv,.parquet,application/x-ndjson,text/csv" onChange=${(event) => setFile(event.currentTarget.files?.[0] ?? null)} />
       <button type="submit" disabled=${!file}>Upload</button>
     </form>
-    ${file ? html`<p>Selected: <span class="mono">${file.name}</span></p>` : null}
+    ${file ? html`<p>Selected: <span class="mono">${file.name}</span>${formatOf(file) ? ` (${formatOf(file).name})` : ''}</p>` : null}
     ${progress !== null ? html`<label for="upload-progress">Upload</label><progress id="upload-progress" max="100" value=${Math.round(progress * 100)}>${Math.round(progress * 100)} %</progress>` : null}
     <${Problem} error=${error} />
     ${result
       ? html`<div class="upload-result">
           <p id="upload-summary">${result.accepted.length} accepted, ${result.rejected.length} rejected.</p>
           ${result.rejected.length > 0
-            ? html`<table aria-label="Rejected rows">
-                <thead><tr><th scope="col">Line</th><th scope="col">Id</th><th scope="col">Why</th></tr></thead>
+            ? html`<div class="table-wrap"><table aria-label="Rejected rows">
+                <thead><tr><th scope="col">Row</th><th scope="col">Id</th><th scope="col">Why</th></tr></thead>
                 <tbody>${result.rejected.map(
-                  (row) => html`<tr class="rejected-row"><td>${row.line ?? '—'}</td><td class="mono">${row.id ?? '—'}</td><td>${row.errors.map((entry) => `${entry.path ? `${entry.path}: ` : ''}${entry.message}`).join('; ')}</td></tr>`,
+                  (row) => html`<tr class="rejected-row"><td>${row.row ?? row.index + 1}</td><td class="mono">${row.id ?? '—'}</td><td>${row.errors.map((entry) => `${entry.path ? `${entry.path}: ` : ''}${entry.message}`).join('; ')}</td></tr>`,
                 )}</tbody>
-              </table>`
+              </table></div>`
             : null}
-          ${result.syncJobId ? html`<p>Sync started: <a id="upload-job" href=${jobHref('embedding', result.syncJobId)}>follow job ${result.syncJobId}</a></p>` : null}
+          ${result.syncJobId
+            ? html`<p>Sync started: <a id="upload-job" href=${jobHref('embedding', result.syncJobId)}>follow job ${result.syncJobId}</a> · <a href=${batchesHref(result.syncJobId)}>its batch progress</a></p>`
+            : null}
         </div>`
       : null}
   </section>`;

@@ -197,7 +197,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console in headless Chromium',
         JSON.stringify({ id: XSS, title: 'Too short', text: 'short' }),
       ].join('\n'),
     );
-    await page.getByLabel('JSONL file').setInputFiles(file);
+    await page.getByLabel('Documents file').setInputFiles(file);
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.locator('#upload-summary', { hasText: '1 accepted, 1 rejected.' }).waitFor();
     await expect(page.locator('progress#upload-progress').getAttribute('value')).resolves.toBe('100');
@@ -205,6 +205,35 @@ describe.skipIf(!hasChromium && !process.env.CI)('console in headless Chromium',
     await expect(rejected.count()).resolves.toBe(1);
     await expect(rejected.textContent()).resolves.toContain('text');
     await shot(page, 'documents');
+    await page.locator('#upload-job').click();
+    await page.locator('#job-state', { hasText: 'completed' }).waitFor({ timeout: 60_000 });
+    await expect(page.locator('progress#job-progress').getAttribute('value')).resolves.toBe('100');
+    await context.close();
+  }, 90_000);
+
+  it('(9) uploads a CSV file (quoted commas, escaped quotes, CRLF): rejected rows by line, the sync followed to the end', async () => {
+    const { context, page } = await open();
+    await signIn(page, 'admin', core.adminPassword);
+    await page.getByRole('link', { name: 'Documents', exact: true }).click();
+    const file = join(tmpdir(), `apfa-console-upload-${process.pid}.csv`);
+    writeFileSync(
+      file,
+      [
+        'id,title,text,tags',
+        'console-csv-points,"Points, explained","Discount points ""buy down"" the interest rate: each point costs one percent of the loan amount.","points,fees"',
+        'console-csv-short,Short,Too short.,',
+        'console-csv-fields,Too,many,fields,here',
+        '',
+      ].join('\r\n'),
+    );
+    await page.getByLabel('Documents file').setInputFiles(file);
+    await page.getByText('(CSV)').waitFor();
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.locator('#upload-summary', { hasText: '1 accepted, 2 rejected.' }).waitFor();
+    const rows = await page.locator('tr.rejected-row').evaluateAll((cells) => cells.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)));
+    expect(rows.map(([line, id]) => [line, id])).toEqual([['3', 'console-csv-short'], ['4', '—']]);
+    expect(rows[1]?.[2]).toBe('wrong number of fields');
+    await shot(page, 'documents-csv');
     await page.locator('#upload-job').click();
     await page.locator('#job-state', { hasText: 'completed' }).waitFor({ timeout: 60_000 });
     await expect(page.locator('progress#job-progress').getAttribute('value')).resolves.toBe('100');
@@ -219,7 +248,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console in headless Chromium',
     await page.getByRole('link', { name: 'Documents', exact: true }).click();
     const file = join(tmpdir(), `${XSS.replace(/[/"]/g, '')}-${process.pid}.jsonl`);
     writeFileSync(file, `${JSON.stringify({ id: XSS, title: XSS, text: XSS })}\n`);
-    await page.getByLabel('JSONL file').setInputFiles(file);
+    await page.getByLabel('Documents file').setInputFiles(file);
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.locator('tr.rejected-row').waitFor();
     // The rejected row's id (echoed by the server) and the file name are shown as the literal text.
