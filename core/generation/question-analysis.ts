@@ -80,16 +80,19 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.normalize('NFKC').toLowerCase().trim();
   const intent = INTENT_RULES.find(([, pattern]) => pattern.test(lower))?.[0] ?? 'general';
-  const entities = findLendingEntities(question);
+  const found = findLendingEntities(question);
   // "I'm not going the FHA route": a program the borrower rules out is not what the answer is about.
   const ruledOut = new Set<string>();
-  for (const program of entities.programs) {
-    const mention = entities.mentions.get(program);
+  const programs = new Set(found.programs);
+  const mentions = new Map(found.mentions);
+  for (const program of found.programs) {
+    const mention = found.mentions.get(program);
     if (mention === undefined || !ruledOutMention(lower, mention)) continue;
-    entities.programs.delete(program);
-    entities.mentions.delete(program);
+    programs.delete(program);
+    mentions.delete(program);
     for (const term of tokenize(mention)) ruledOut.add(term);
   }
+  const entities: LendingEntities = { ...found, programs, mentions };
   const tokens = tokenize(question).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
   const isNumber = (term: string) => /^\d+(?:\.\d+)?$/.test(term);
   const terms = [...new Set(tokens.filter((term) => !isNumber(term)))];

@@ -97,7 +97,7 @@ const REFERS_BACK = /\b(?:it|its|this|these|they|them|their)\b/i;
  * passage's retrieval rank is used only to break ties.
  */
 export function scoreSentences(
-  question: QuestionAnalysis,
+  asked: QuestionAnalysis,
   passages: readonly Passage[],
   profileText: string,
   weights: ScoringWeights = DEFAULT_SCORING_WEIGHTS,
@@ -114,6 +114,7 @@ export function scoreSentences(
   });
   const frequency = new Map<string, number>();
   for (const sentence of all) for (const term of sentence.terms) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  const question = withPassageForms(asked, frequency);
   const weight = (term: string) => 1 + Math.log((all.length + 1) / ((frequency.get(term) ?? 0) + 1));
   const total = (terms: Iterable<string>) => {
     let sum = 0;
@@ -192,6 +193,33 @@ export function scoreSentences(
   }
   ranked.sort((a, b) => b.score - a.score || a.passageOrder - b.passageOrder || a.position - b.position);
   return { ranked, all, passageCoverage };
+}
+
+/**
+ * The stemmer leaves some word families apart ("foreclose" → foreclos, "foreclosure" →
+ * foreclosur; "appraise" → apprais, "appraisal" → apprais): a question term no passage sentence
+ * has is read as the passages' form of the same word when one of the two is a prefix of the other
+ * (at least 5 letters, at most 3 more), the most frequent such form first. Phrases follow.
+ */
+function withPassageForms(question: QuestionAnalysis, frequency: ReadonlyMap<string, number>): QuestionAnalysis {
+  const forms = new Map<string, string>();
+  for (const term of question.terms) {
+    if (frequency.has(term) || term.length < 5) continue;
+    let best: string | undefined;
+    for (const [candidate, count] of frequency) {
+      const [short, long] = candidate.length < term.length ? [candidate, term] : [term, candidate];
+      if (short.length < 5 || long.length - short.length > 3 || !long.startsWith(short)) continue;
+      if (best === undefined || count > frequency.get(best)!) best = candidate;
+    }
+    if (best !== undefined) forms.set(term, best);
+  }
+  if (forms.size === 0) return question;
+  const form = (term: string) => forms.get(term) ?? term;
+  return {
+    ...question,
+    terms: [...new Set(question.terms.map(form))],
+    pairs: [...new Set(question.pairs.map((pair) => pair.split(' ').map(form).join(' ')))],
+  };
 }
 
 /**

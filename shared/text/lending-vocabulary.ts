@@ -72,6 +72,13 @@ export const LENDING_VOCABULARY = [
     names: ['adverse action'],
     pattern: /\badverse action\b|\b(?:turned|turn) (?:me |us )?down\b|\bdenied\b|\bdenial\b/,
   },
+  // Service members' protections (SCRA, MLA) in a borrower's words: "deployed", "called up", "enlisted".
+  {
+    id: 'military-service',
+    kind: 'concept',
+    names: ['active duty', 'service member'],
+    pattern: /\bactive[- ]duty\b|\bservice ?members?\b|\bdeploy(?:ed|ment|ing)?\b|\benlist(?:ed|ing)?\b|\bcalled up\b|\bmilitary\b|\bscra\b|\bin the (?:army|navy|air force|marines|marine corps|coast guard|national guard|reserves?)\b/,
+  },
   { id: 'fraud', kind: 'concept', names: ['fraud', 'scam'], pattern: /\bfraud(?:ulent|ster)?s?\b|\bscam(?:s|mer|mers|med)?\b/ },
   { id: 'servicer', kind: 'concept', names: ['servicer'], pattern: /\bservic(?:er|ers|ing)\b/ },
   { id: 'amortization', kind: 'concept', names: ['amortization'], pattern: /\bamortiz/ },

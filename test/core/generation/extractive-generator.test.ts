@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { GenerationInput, Passage, WorkedFigure } from '../../../core/ports/generator.ts';
 import { ExtractiveGenerator, NOT_COVERED_ANSWER } from '../../../core/generation/extractive-generator.ts';
 import { analyzeQuestion } from '../../../core/generation/question-analysis.ts';
+import { scoreSentences } from '../../../core/generation/sentence-scoring.ts';
 
 const corpus = new Map(
   readFileSync(new URL('../../../data/corpus/lending-guide.jsonl', import.meta.url), 'utf8')
@@ -66,6 +67,15 @@ describe('question analysis', () => {
     // Named without a negation it stays.
     expect([...analyzeQuestion('FHA or conventional: which needs less down?').entities.programs].sort()).toEqual(['conventional', 'fha']);
     expect(analyzeQuestion("I can't afford my house anymore. What other ways out do I have?").terms).toEqual(['afford', 'hous']);
+  });
+
+  it('matches a word family the stemmer splits ("foreclose" in the question, "foreclosure" in the passage)', () => {
+    const passages = retrieved('servicemember-protections-scra-mla');
+    const scores = scoreSentences(analyzeQuestion('Can they foreclose on me while I am deployed?'), passages, '');
+    const court = scores.ranked.find((sentence) => sentence.text.includes('restricts foreclosure without a court order'));
+    expect(court?.coverage).toBeGreaterThan(0.5);
+    // A word with no related form in the passages is left as it is (and counts as missing).
+    expect(scoreSentences(analyzeQuestion('Can they garnish my wages?'), passages, '').ranked.every((sentence) => !sentence.terms.has('garnish'))).toBe(true);
   });
 
   it('reads "how often" as a time question whose answer names a span or a frequency', () => {

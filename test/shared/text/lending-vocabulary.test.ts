@@ -37,6 +37,8 @@ describe('lending vocabulary', () => {
     ['What credit score do I need for a mortgage above the conforming limit?', 'jumbo'],
     ['What does a payday loan cost as a yearly interest rate?', 'apr'],
     ['I think I wired my closing money to a scammer.', 'fraud'],
+    ['Can they foreclose on me while I am deployed?', 'military-service'],
+    ['I got called up last month; can my car loan rate be lowered?', 'military-service'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
