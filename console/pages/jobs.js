@@ -1,4 +1,5 @@
-// Jobs: newest first, filtered by queue and state, paged by cursor; trigger a sync or re-embed.
+// Jobs: newest first, filtered by queue and state, paged by cursor; trigger a sync or re-embed;
+// open bull-board (BullMQ's dashboard) in a new tab.
 import { useEffect, useState } from '../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { onFeedEvent } from '../feed.js';
@@ -14,6 +15,48 @@ const SYNC_MODES = [
 ];
 
 export const jobHref = (queue, id) => `#/jobs/${encodeURIComponent(queue)}/${encodeURIComponent(id)}`;
+
+/**
+ * Opens bull-board (BullMQ's dashboard) in a new tab: the console first asks core for the
+ * dashboard cookie (HttpOnly, scoped to /admin/dashboard, as long-lived as the access token), so
+ * the tab needs no Authorization header. Offered to roles that manage jobs, on the BullMQ runner.
+ */
+function DashboardLink() {
+  const [runner, setRunner] = useState(null);
+  const [error, setError] = useState(null);
+  const [opened, setOpened] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let stopped = false;
+    api('/admin/queues')
+      .then((result) => !stopped && setRunner(result.runner))
+      .catch(() => !stopped && setRunner(null));
+    return () => {
+      stopped = true;
+    };
+  }, []);
+  if (runner !== 'bullmq') return null;
+  const open = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const access = await api('/admin/dashboard-access', { method: 'POST' });
+      window.open(access.url, '_blank', 'noopener');
+      setOpened(access);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<div class="actions dashboard" role="group" aria-label="BullMQ dashboard">
+    <button type="button" disabled=${busy} onClick=${open}>Open BullMQ dashboard</button>
+    ${opened
+      ? html`<span class="note" role="status">Opened in a new tab, signed in there until ${new Date(opened.expiresAt).toLocaleTimeString('en-GB', { hour12: false })} (press the button again after that). <a href=${opened.url} target="_blank" rel="noopener">No tab? Open the dashboard</a></span>`
+      : null}
+    <${Problem} error=${error} />
+  </div>`;
+}
 
 export function JobsPage() {
   const [filters, setFilters] = useState({ queue: '', state: '' });
@@ -60,6 +103,7 @@ export function JobsPage() {
           )}
         </div>`
       : null}
+    ${can('admin:jobs:manage') ? html`<${DashboardLink} />` : null}
     <form class="filters" onSubmit=${(event) => event.preventDefault()}>
       <label>Queue <select name="queue" value=${filters.queue} onChange=${change('queue')}>
         <option value="">all</option>${QUEUES.map((queue) => html`<option value=${queue}>${queue}</option>`)}

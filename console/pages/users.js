@@ -1,9 +1,63 @@
-// Users: create, change role, disable/enable, reset password (super_admin: admin:users:manage).
+// Users: create, change role, disable/enable, reset password; signing keys: list and rotate
+// (super_admin: admin:users:manage).
 import { useEffect, useState } from '../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { ROLES } from '../roles.js';
-import { session } from '../session.js';
+import { can, session } from '../session.js';
 import { ConfirmButton, html, Problem, time } from '../ui.js';
+
+/** A key's state in words: the current key signs; a retired one verifies until the overlap ends. */
+const keyState = (key) => (key.retiredAt === null ? 'current (signs new tokens)' : key.published ? 'retired, still verifies' : 'retired, no longer verifies');
+
+/**
+ * Token-signing keys (kid, algorithm, created, state; never key material) and rotation: a new key
+ * signs from now on, tokens signed by the previous one verify until the overlap ends.
+ */
+function SigningKeys() {
+  const [keys, setKeys] = useState(null);
+  const [error, setError] = useState(null);
+  const [rotated, setRotated] = useState(null);
+  useEffect(() => {
+    let stopped = false;
+    api('/admin/signing-keys')
+      .then((result) => !stopped && (setKeys(result.keys), setError(null)))
+      .catch((failure) => !stopped && setError(failure));
+    return () => {
+      stopped = true;
+    };
+  }, []);
+  const done = (result) => {
+    setKeys(result.keys);
+    setRotated(result.kid);
+  };
+  return html`<section class="signing-keys" aria-labelledby="signing-keys-heading">
+    <h2 id="signing-keys-heading">Signing keys</h2>
+    <div class="actions">
+      <${ConfirmButton}
+        label="Rotate signing key"
+        question="Make a new signing key? Tokens signed by the current one keep verifying until the overlap ends."
+        action=${() => api('/admin/signing-keys/rotate', { method: 'POST' })}
+        onDone=${done}
+      />
+      ${rotated ? html`<span class="note" role="status" id="rotated-kid">Rotated: the new current key is <span class="mono">${rotated}</span>.</span>` : null}
+    </div>
+    <${Problem} error=${error} />
+    <div class="table-wrap">
+      <table class="stack-narrow">
+        <caption class="visually-hidden">Signing keys, current first</caption>
+        <thead><tr><th scope="col">Key id (kid)</th><th scope="col">Algorithm</th><th scope="col">Created</th><th scope="col">State</th></tr></thead>
+        <tbody>
+          ${(keys ?? []).map(
+            (key) => html`<tr key=${key.kid} data-kid=${key.kid} class=${key.retiredAt === null ? 'live' : undefined}>
+              <td class="mono kid" data-label="Key id">${key.kid}</td><td data-label="Algorithm">${key.algorithm}</td><td data-label="Created">${time(key.createdAt)}</td>
+              <td data-label="State"><span>${keyState(key)}${key.retiredAt ? html`<span class="small"> since ${time(key.retiredAt)}</span>` : null}</span></td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+  </section>`;
+}
 
 function CreateUser({ onCreated }) {
   const [error, setError] = useState(null);
@@ -45,11 +99,11 @@ function UserRow({ user, onChanged }) {
     }
   };
   return html`<tr>
-    <td>${user.username}</td>
-    <td><select aria-label=${`Role of ${user.username}`} value=${user.role} disabled=${self} onChange=${changeRole}>${ROLES.map((role) => html`<option value=${role}>${role}</option>`)}</select></td>
-    <td>${user.disabled ? 'disabled' : 'active'}</td>
-    <td>${time(user.createdAt)}</td>
-    <td class="row-actions">
+    <td data-label="Username">${user.username}</td>
+    <td data-label="Role"><select aria-label=${`Role of ${user.username}`} value=${user.role} disabled=${self} onChange=${changeRole}>${ROLES.map((role) => html`<option value=${role}>${role}</option>`)}</select></td>
+    <td data-label="Status">${user.disabled ? 'disabled' : 'active'}</td>
+    <td data-label="Created">${time(user.createdAt)}</td>
+    <td data-label="Actions" class="row-actions">
       ${self
         ? html`<span>(you)</span>`
         : user.disabled
@@ -85,7 +139,7 @@ export function UsersPage() {
     <${CreateUser} onCreated=${reload} />
     <${Problem} error=${error} />
     <div class="table-wrap">
-      <table>
+      <table class="stack-narrow">
         <thead><tr><th scope="col">Username</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Actions</th></tr></thead>
         <tbody>${(page?.items ?? []).map((user) => html`<${UserRow} key=${user.id} user=${user} onChanged=${reload} />`)}</tbody>
       </table>
@@ -94,5 +148,6 @@ export function UsersPage() {
       <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>
       <button type="button" disabled=${!page?.nextCursor} onClick=${() => setCursors([...cursors, page.nextCursor])}>Next page</button>
     </div>
+    ${can('admin:users:manage') ? html`<${SigningKeys} />` : null}
   </section>`;
 }
