@@ -1,4 +1,4 @@
-import type { FeedEntry } from './feed-event.ts';
+import { compareFeedIds, type FeedEntry } from './feed-event.ts';
 
 export interface ProgressCoalescerOptions {
   /** Least time between two progress events of one job sent to one client. */
@@ -13,6 +13,10 @@ export interface ProgressCoalescerOptions {
  * thousands of updates becomes a few messages and the client still sees the final value. A
  * job's completed/failed event drops its pending progress and goes out at once, as does every
  * other event.
+ *
+ * Entries go out in feed order: before an entry is delivered, the progress still waiting (older
+ * by construction) is delivered first. So the ids a client receives strictly increase, and the
+ * last one it got is a safe place to resume from: nothing older is still to come.
  */
 export class ProgressCoalescer {
   private readonly lastSent = new Map<string, number>();
@@ -31,10 +35,12 @@ export class ProgressCoalescer {
       const key = `${event.queue}:${event.jobId}`;
       this.cancel(key);
       this.lastSent.delete(key);
+      this.flushAll();
       this.options.deliver(entry);
       return;
     }
     if (event.type !== 'job.progress') {
+      this.flushAll();
       this.options.deliver(entry);
       return;
     }
@@ -43,6 +49,7 @@ export class ProgressCoalescer {
     const at = this.now();
     if (last === undefined || at - last >= this.options.intervalMs) {
       this.cancel(key);
+      this.flushAll();
       this.lastSent.set(key, at);
       this.options.deliver(entry);
       return;
@@ -73,6 +80,13 @@ export class ProgressCoalescer {
     this.pending.delete(key);
     this.lastSent.set(key, this.now());
     this.options.deliver(waiting.entry);
+  }
+
+  /** Delivers every waiting progress now, oldest first (an entry newer than them is about to go out). */
+  private flushAll(): void {
+    if (this.pending.size === 0) return;
+    const waiting = [...this.pending.entries()].sort(([, left], [, right]) => compareFeedIds(left.entry.id, right.entry.id));
+    for (const [key] of waiting) this.flush(key);
   }
 
   private cancel(key: string): void {

@@ -30,16 +30,37 @@ describe('progress coalescer', () => {
     coalescer.close();
   });
 
-  it('sends completion at once and drops the progress it supersedes; other events pass straight through', () => {
+  it('sends completion at once and drops the progress it supersedes; other events go out at once, after the progress still waiting', () => {
     const delivered: FeedEntry[] = [];
     const coalescer = new ProgressCoalescer({ intervalMs: 1000, deliver: (entry) => delivered.push(entry) });
     coalescer.push(progress('c', 10));
     coalescer.push(progress('c', 20));
-    coalescer.push({ id: '1-999', event: { type: 'index.swapped', version: 'v2', previous: 'v1', at } });
+    coalescer.push(progress('c', 30));
+    coalescer.push({ id: `1-${sequence++}`, event: { type: 'index.swapped', version: 'v2', previous: 'v1', at } });
+    coalescer.push(progress('c', 40));
     coalescer.push(completed('c'));
     vi.advanceTimersByTime(5000);
-    expect(delivered.map(valueOf)).toEqual([10, 'index.swapped', 'job.completed']);
+    expect(delivered.map(valueOf)).toEqual([10, 30, 'index.swapped', 'job.completed']);
     expect(coalescer.pendingCount).toBe(0);
+  });
+
+  it('delivers in feed order, so the ids a client gets strictly increase (its last id is a safe place to resume from)', () => {
+    const delivered: FeedEntry[] = [];
+    const coalescer = new ProgressCoalescer({ intervalMs: 1000, deliver: (entry) => delivered.push(entry) });
+    coalescer.push(progress('e', 1));
+    coalescer.push(progress('f', 1));
+    coalescer.push(progress('e', 2));
+    coalescer.push(progress('f', 2));
+    coalescer.push(progress('e', 3));
+    coalescer.push({ id: `1-${sequence++}`, event: { type: 'queue.depth', queue: 'embedding', counts: { waiting: 1 }, at } });
+    coalescer.push(progress('f', 3));
+    vi.advanceTimersByTime(5000);
+    // f's 2 waited behind e's 3 (an older id) and both went out, in order, before the queue depth.
+    expect(delivered.map((entry) => `${entry.event.type === 'job.progress' ? entry.event.jobId : ''}${valueOf(entry)}`)).toEqual(['e1', 'f1', 'f2', 'e3', 'queue.depth', 'f3']);
+    const ids = delivered.map((entry) => Number(entry.id.split('-')[1]));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+    coalescer.close();
   });
 
   it('sends nothing after close', () => {
