@@ -92,6 +92,8 @@ describe('dashboard access from the console (BullMQ runner)', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.headers.get('content-security-policy')).toBe(DASHBOARD_CSP);
     expect(DASHBOARD_CSP).toContain("frame-ancestors 'none'");
+    // No page of the service fetches from outside (bull-board's Google Fonts link is blocked).
+    expect(DASHBOARD_CSP).not.toMatch(/https?:/);
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await page.text();
     const script = /src="(static\/js\/[^"]+)"/.exec(html)?.[1];
