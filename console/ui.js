@@ -47,6 +47,14 @@ export function ConfirmButton({ label, question, action, onDone, disabled }) {
   </span>`;
 }
 
+/**
+ * A table's box that scrolls sideways on a narrow screen: a named region the keyboard can reach
+ * (tabindex 0) and scroll, for tables with nothing focusable in them.
+ */
+export function ScrollRegion({ label, children }) {
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${label}>${children}</div>`;
+}
+
 /** "3 min ago" style age from an ISO time. */
 export function age(iso, now = Date.now()) {
   if (!iso) return '—';

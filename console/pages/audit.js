@@ -1,7 +1,7 @@
 // Audit log: filter by actor, action, outcome and time; paging; fairness flags included.
 import { useEffect, useState } from '../vendor/hooks.mjs';
 import { api } from '../api.js';
-import { html, Problem, time } from '../ui.js';
+import { html, Problem, ScrollRegion, time } from '../ui.js';
 
 const OUTCOMES = ['success', 'denied', 'failure'];
 const toIso = (local) => (local ? new Date(local).toISOString() : undefined);
@@ -39,7 +39,7 @@ export function AuditPage() {
       <button type="submit">Filter</button>
     </form>
     <${Problem} error=${error} />
-    <div class="table-wrap">
+    <${ScrollRegion} label="Audit records">
       <table>
         <thead><tr><th scope="col">When</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Outcome</th><th scope="col">Details</th></tr></thead>
         <tbody>${(page?.items ?? []).map(
@@ -49,7 +49,7 @@ export function AuditPage() {
           </tr>`,
         )}</tbody>
       </table>
-    </div>
+    </${ScrollRegion}>
     <div class="pager">
       <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>
       <button type="button" disabled=${!page?.nextCursor} onClick=${() => setCursors([...cursors, page.nextCursor])}>Next page</button>

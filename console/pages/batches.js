@@ -4,7 +4,7 @@
 import { useEffect, useState } from '../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { onFeedEvent, onFeedReconnect } from '../feed.js';
-import { html, number, Problem, time } from '../ui.js';
+import { html, number, Problem, ScrollRegion, time } from '../ui.js';
 import { jobHref } from './jobs.js';
 
 /** Finished batches listed at most (newest first); the counts cover them all. */
@@ -237,13 +237,13 @@ export function BatchesPage({ params }) {
             </ul>`
           : html`<p>None.</p>`}
         <h2 class="batches-title">Finished (${finished.length})</h2>
-        <div class="table-wrap">
+        <${ScrollRegion} label="Finished batches">
           <table>
             <caption class="visually-hidden">Finished batches, newest first</caption>
             <thead><tr><th scope="col">Batch</th><th scope="col">Documents</th><th scope="col">Embedded</th><th scope="col">Reused</th><th scope="col">Took</th><th scope="col">Finished</th></tr></thead>
             <tbody>${finished.slice(0, FINISHED_SHOWN).map((batch) => html`<${BatchRow} key=${batch.batch} batch=${batch} />`)}</tbody>
           </table>
-        </div>
+        </${ScrollRegion}>
         ${finished.length > FINISHED_SHOWN ? html`<p>And ${finished.length - FINISHED_SHOWN} earlier ones.</p>` : null}`
       : null}
   </section>`;

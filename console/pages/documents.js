@@ -3,7 +3,7 @@
 // and why; the resulting sync job is followed to the end.
 import { useState } from '../vendor/hooks.mjs';
 import { uploadWithProgress } from '../api.js';
-import { html, Problem } from '../ui.js';
+import { html, Problem, ScrollRegion } from '../ui.js';
 import { jobHref } from './jobs.js';
 import { batchesHref } from './batches.js';
 
@@ -60,12 +60,12 @@ export function DocumentsPage() {
       ? html`<div class="upload-result">
           <p id="upload-summary">${result.accepted.length} accepted, ${result.rejected.length} rejected.</p>
           ${result.rejected.length > 0
-            ? html`<div class="table-wrap"><table aria-label="Rejected rows">
+            ? html`<${ScrollRegion} label="Rejected rows"><table>
                 <thead><tr><th scope="col">Row</th><th scope="col">Id</th><th scope="col">Why</th></tr></thead>
                 <tbody>${result.rejected.map(
                   (row) => html`<tr class="rejected-row"><td>${row.row ?? row.index + 1}</td><td class="mono">${row.id ?? '—'}</td><td>${row.errors.map((entry) => `${entry.path ? `${entry.path}: ` : ''}${entry.message}`).join('; ')}</td></tr>`,
                 )}</tbody>
-              </table></div>`
+              </table></${ScrollRegion}>`
             : null}
           ${result.syncJobId
             ? html`<p>Sync started: <a id="upload-job" href=${jobHref('embedding', result.syncJobId)}>follow job ${result.syncJobId}</a> · <a href=${batchesHref(result.syncJobId)}>its batch progress</a></p>`

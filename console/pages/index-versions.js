@@ -4,7 +4,7 @@ import { useEffect, useState } from '../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { onFeedEvent } from '../feed.js';
 import { can } from '../session.js';
-import { ConfirmButton, html, number, Problem, time } from '../ui.js';
+import { ConfirmButton, html, number, Problem, ScrollRegion, time } from '../ui.js';
 
 export function IndexVersionsPage() {
   const [list, setList] = useState(null);
@@ -24,7 +24,7 @@ export function IndexVersionsPage() {
   return html`<section aria-labelledby="index-heading">
     <h1 id="index-heading">Index versions</h1>
     <${Problem} error=${error} />
-    <div class="table-wrap">
+    <${ScrollRegion} label="Versions, newest first">
       <table>
         <thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Vectors</th><th scope="col">Kind</th><th scope="col">Documents</th><th scope="col">Built</th>${can('admin:index:manage') ? html`<th scope="col">Action</th>` : null}</tr></thead>
         <tbody>
@@ -50,7 +50,7 @@ export function IndexVersionsPage() {
           )}
         </tbody>
       </table>
-    </div>
+    </${ScrollRegion}>
     ${list && versions.length === 0 ? html`<p>No stored versions yet.</p>` : null}
   </section>`;
 }

@@ -6,6 +6,7 @@ import { onFeedEvent, onFeedReconnect } from '../feed.js';
 import { can } from '../session.js';
 import { ConfirmButton, html, percentOf, Problem, time } from '../ui.js';
 import { jobHref } from './jobs.js';
+import { batchesHref } from './batches.js';
 
 /** Progress objects the processors report, as a share of the job's own work. */
 function jobPercent(job) {
@@ -71,6 +72,7 @@ export function JobDetailPage({ params }) {
             <dt>Started</dt><dd>${time(job.processedAt)}</dd>
             <dt>Finished</dt><dd>${time(job.finishedAt)}</dd>
             ${job.parent ? html`<dt>Part of</dt><dd><a href=${jobHref(job.parent.queue, job.parent.id)}>${job.parent.id}</a></dd>` : null}
+            ${job.name === 'ingest' ? html`<dt>Batches</dt><dd><a href=${batchesHref(job.id)}>Batch progress of this sync</a></dd>` : null}
           </dl>
           ${job.failedReason ? html`<div class="problem" role="alert"><strong>Failed</strong><span>${job.failedReason}</span></div>` : null}
           ${can('admin:jobs:manage')
