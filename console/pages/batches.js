@@ -1,7 +1,7 @@
 // Batch progress: an ingest run's embed-batch jobs as they are embedded, documents/s and ETA,
 // moved live by the feed (embed-batch progress and completions), finished batches listed.
 // #/batches follows the newest ingest run; #/batches/<ingest job id> shows that one.
-import { useEffect, useState } from '../vendor/hooks.mjs';
+import { useEffect, useRef, useState } from '../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { onFeedEvent, onFeedReconnect } from '../feed.js';
 import { html, number, Problem, ScrollRegion, time } from '../ui.js';
@@ -61,9 +61,10 @@ async function loadBatches(run, ingest) {
   return new Map([...found.values()].map((batch) => [batch.batch, batch]));
 }
 
-/** Seconds as "12 s", "3 min 5 s". */
+/** Seconds as "40 ms", "12 s", "3 min 5 s". */
 function duration(seconds) {
   if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
   if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
   const minutes = Math.floor(seconds / 60);
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
@@ -98,15 +99,75 @@ function BatchRow({ batch }) {
   </tr>`;
 }
 
+/** Runs whose feed events the page keeps (the selected one and the few before it). */
+const RUNS_KEPT = 4;
+
+/** The later of two views of one batch: completed beats running, more embedded beats less. */
+function laterBatch(left, right) {
+  if (!left) return right;
+  if (!right) return left;
+  if ((left.state === 'completed') !== (right.state === 'completed')) {
+    const [done, other] = left.state === 'completed' ? [left, right] : [right, left];
+    return { ...other, ...done, startedAt: done.startedAt ?? other.startedAt };
+  }
+  return (right.embedded ?? 0) >= (left.embedded ?? 0) ? { ...left, ...right, startedAt: left.startedAt ?? right.startedAt } : left;
+}
+
+/**
+ * What the feed said about each run: batch by batch, the stage after embedding, the time of the
+ * latest event. Kept for every run, whether shown or not, so events that come while a run's jobs
+ * are being read from the API are not lost: the page shows the later of both.
+ */
+function applyFeedEvent(runs, event) {
+  const batchMatch = event.name === 'embed-batch' ? BATCH_JOB_ID.exec(event.jobId) : null;
+  const stageMatch = event.type === 'job.completed' && /^(build-index|publish)\.([0-9a-f]{16})$/.exec(event.jobId);
+  const runId = batchMatch?.[1] ?? (stageMatch ? stageMatch[2] : null);
+  if (!runId) return false;
+  if (!runs.has(runId)) {
+    runs.set(runId, { batches: new Map(), stage: null, latestAt: null });
+    for (const old of [...runs.keys()].slice(0, -RUNS_KEPT)) runs.delete(old);
+  }
+  const record = runs.get(runId);
+  record.latestAt = event.at;
+  if (stageMatch) {
+    record.stage = stageMatch[1] === 'publish' ? `Published: version ${event.result?.version} is live` : (record.stage ?? `Index built: version ${event.result?.version}`);
+    return true;
+  }
+  const index = Number(batchMatch[2]);
+  const before = record.batches.get(index) ?? { batch: index, jobId: event.jobId, state: 'active', documents: null, embedded: 0, toEmbed: null, reused: 0, startedAt: null, finishedAt: null };
+  let after = before;
+  if (event.type === 'job.progress') {
+    const progress = event.progress;
+    after = {
+      ...before,
+      state: before.state === 'completed' ? 'completed' : 'active',
+      documents: progress.documents ?? before.documents,
+      embedded: Math.max(progress.embedded ?? 0, before.embedded ?? 0),
+      toEmbed: progress.toEmbed ?? before.toEmbed,
+      reused: progress.reused ?? before.reused,
+      startedAt: before.startedAt ?? event.at,
+    };
+  } else if (event.type === 'job.completed') {
+    const result = event.result ?? {};
+    after = { ...before, state: 'completed', documents: result.count ?? before.documents, embedded: result.embedded ?? before.embedded, reused: result.reused ?? before.reused, finishedAt: event.at };
+  } else if (event.type === 'job.failed' && before.state !== 'completed') {
+    after = { ...before, state: event.willRetry ? 'retrying' : 'failed', error: event.error };
+  }
+  record.batches.set(index, after);
+  return true;
+}
+
 export function BatchesPage({ params }) {
   const chosen = params[0];
   const [ingests, setIngests] = useState([]);
   const [ingest, setIngest] = useState(null);
-  const [batches, setBatches] = useState(new Map());
-  const [latestAt, setLatestAt] = useState(null);
-  const [stage, setStage] = useState(null);
+  // What the job API said when the run was (re-)read.
+  const [loaded, setLoaded] = useState({ batches: new Map(), stage: null });
   const [error, setError] = useState(null);
   const [tick, setTick] = useState(0);
+  // Bumped on every feed event the page keeps, to render it.
+  const [, setFeedVersion] = useState(0);
+  const feedRuns = useRef(new Map()).current;
   // The newest ingest run seen on the feed, followed when no job is chosen in the URL.
   const [newest, setNewest] = useState(null);
 
@@ -118,15 +179,14 @@ export function BatchesPage({ params }) {
       const id = chosen ?? newest ?? recent.find((job) => runOf(job))?.id ?? recent[0]?.id;
       const picked = id ? await api(`/admin/jobs/embedding/${encodeURIComponent(id)}`) : null;
       const run = runOf(picked);
-      const [loaded, published] = run
+      const [batches, published] = run
         ? await Promise.all([loadBatches(run, picked), api(`/admin/jobs/indexing/${encodeURIComponent(`publish.${run.run}`)}`).catch(() => null)])
         : [new Map(), null];
       if (stopped) return;
-      setStage(published?.state === 'completed' && published.result?.version ? `Published: version ${published.result.version} is live` : null);
-      setLatestAt(null);
+      const stage = published?.state === 'completed' && published.result?.version ? `Published: version ${published.result.version} is live` : null;
       setIngests(recent.some((job) => job.id === picked?.id) || !picked ? recent : [picked, ...recent]);
       setIngest(picked);
-      setBatches(loaded);
+      setLoaded({ batches, stage });
       setError(null);
     })().catch((failure) => !stopped && setError(failure));
     return () => {
@@ -134,7 +194,6 @@ export function BatchesPage({ params }) {
     };
   }, [chosen, newest, tick]);
 
-  const run = runOf(ingest);
   useEffect(() => {
     const offEvents = onFeedEvent((event) => {
       if (!event.type.startsWith('job.')) return;
@@ -148,45 +207,19 @@ export function BatchesPage({ params }) {
         }
         return;
       }
-      if (!run) return;
-      if (event.name === 'embed-batch') {
-        const match = BATCH_JOB_ID.exec(event.jobId);
-        if (!match || match[1] !== run.run) return;
-        const index = Number(match[2]);
-        setLatestAt(event.at);
-        setBatches((current) => {
-          const next = new Map(current);
-          const before = current.get(index) ?? { batch: index, jobId: event.jobId, documents: null, embedded: 0, toEmbed: null, reused: 0, startedAt: null, finishedAt: null };
-          if (event.type === 'job.progress') {
-            const progress = event.progress;
-            next.set(index, {
-              ...before,
-              state: 'active',
-              documents: progress.documents ?? before.documents,
-              embedded: progress.embedded ?? before.embedded,
-              toEmbed: progress.toEmbed ?? before.toEmbed,
-              reused: progress.reused ?? before.reused,
-              startedAt: before.startedAt ?? event.at,
-            });
-          } else if (event.type === 'job.completed') {
-            const result = event.result ?? {};
-            next.set(index, { ...before, state: 'completed', documents: result.count ?? before.documents, embedded: result.embedded ?? before.embedded, reused: result.reused ?? before.reused, finishedAt: event.at });
-          } else if (event.type === 'job.failed') {
-            next.set(index, { ...before, state: event.willRetry ? 'retrying' : 'failed', error: event.error });
-          }
-          return next;
-        });
-      } else if (event.type === 'job.completed' && (event.jobId === `build-index.${run.run}` || event.jobId === `publish.${run.run}`)) {
-        if (event.name === 'build-index') setStage(`Index built: version ${event.result?.version}`);
-        if (event.name === 'publish') setStage(`Published: version ${event.result?.version} is live`);
-      }
+      if (applyFeedEvent(feedRuns, event)) setFeedVersion((value) => value + 1);
     });
     // After a reconnect the feed replays what was missed; the run is re-read too, in case the replay could not reach back far enough.
     const offReconnect = onFeedReconnect(() => setTick((value) => value + 1));
     return () => (offEvents(), offReconnect());
-  }, [ingest?.id, run?.run, chosen]);
+  }, [ingest?.id, chosen]);
 
-  const figures = run ? runFigures(run, batches, ingest.finishedAt ?? ingest.processedAt, latestAt) : null;
+  const run = runOf(ingest);
+  const fed = run ? feedRuns.get(run.run) : undefined;
+  const batches = new Map(loaded.batches);
+  for (const [index, batch] of fed?.batches ?? []) batches.set(index, laterBatch(batches.get(index), batch));
+  const stage = fed?.stage?.startsWith('Published') ? fed.stage : (loaded.stage ?? fed?.stage ?? null);
+  const figures = run ? runFigures(run, batches, ingest.finishedAt ?? ingest.processedAt, fed?.latestAt ?? null) : null;
   const list = [...batches.values()];
   const running = list.filter((batch) => batch.state !== 'completed' && batch.state !== 'waiting').sort((a, b) => a.batch - b.batch);
   const finished = list.filter((batch) => batch.state === 'completed').sort((a, b) => Date.parse(b.finishedAt ?? '') - Date.parse(a.finishedAt ?? '') || b.batch - a.batch);
