@@ -1,3 +1,4 @@
+import { everydaySynonyms } from '../../shared/text/everyday-synonyms.ts';
 import { tokenize } from '../../shared/text/tokenize.ts';
 import type { Passage } from '../ports/generator.ts';
 import { findLendingEntities, type LendingEntities, type LendingProgram } from './lending-entities.ts';
@@ -166,7 +167,7 @@ export function scoreSentences(
         for (const term of terms) aliased.add(term);
       }
     }
-    const present = (term: string) => sentence.terms.has(term) || aliased.has(term);
+    const present = (term: string) => sentence.terms.has(term) || aliased.has(term) || everydaySynonyms(term).some((synonym) => sentence.terms.has(synonym));
     const previous = sentence.position === 0 ? undefined : all[index - 1];
     const title = titleTerms[sentence.passageOrder]!;
     const coverage = share(present);

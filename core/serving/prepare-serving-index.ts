@@ -3,7 +3,7 @@ import type { EmbedderProvider } from '../embedding/embedder-provider.ts';
 import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
 import type { LoadedIndex } from '../indexing/loaded-index.ts';
 import { lexicalEmbedderFromManifest } from '../embedding/lexical-embedder-state.ts';
-import { lendingQueryExpansion } from '../../shared/text/lending-vocabulary.ts';
+import { borrowerQueryExpansion } from '../../shared/text/query-expansion.ts';
 import { Bm25Retriever, type Bm25QueryOptions } from '../retrieval/bm25-retriever.ts';
 import { createRetriever, type RetrievalMode } from '../retrieval/create-retriever.ts';
 import type { FusionMethod } from '../retrieval/hybrid-retriever.ts';
@@ -34,7 +34,8 @@ export interface RetrievalSettings {
   weights?: readonly [number, number] | undefined;
   /**
    * BM25 query expansion: 'lending' (default; the service's corpus is lending guidance) adds the
-   * other names of the programs and concepts a question mentions (shared/text/lending-vocabulary.ts),
+   * other names of the programs and concepts a question mentions (shared/text/lending-vocabulary.ts)
+   * and the guide's words for a borrower's everyday ones (shared/text/everyday-synonyms.ts),
    * 'none' searches the question's own words only.
    */
   queryExpansion?: QueryExpansionSetting | undefined;
@@ -45,7 +46,7 @@ export type QueryExpansionSetting = 'lending' | 'none';
 
 /** BM25's query options for an expansion setting. */
 export function bm25QueryOptions(setting: QueryExpansionSetting = 'lending'): Bm25QueryOptions {
-  return setting === 'lending' ? { expansion: lendingQueryExpansion } : {};
+  return setting === 'lending' ? { expansion: borrowerQueryExpansion } : {};
 }
 
 /**

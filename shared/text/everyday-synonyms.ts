@@ -1,0 +1,48 @@
+import { stem } from './stem.ts';
+
+/**
+ * Everyday words a borrower uses for what the guide says another way ("send a complaint" /
+ * "submit a complaint", "get rid of PMI" / "cancel PMI", "yearly" / "annual"). Each group is a
+ * set of words that mean the same in a lending question; matching is on stems, so "submitted"
+ * and "submitting" count too. Kept small and generic: lending terms with a name of their own
+ * (PMI, DTI, HELOC…) are in lending-vocabulary.ts, not here.
+ */
+const GROUPS: readonly (readonly string[])[] = [
+  ['send', 'submit', 'file', 'lodge'],
+  ['remove', 'cancel', 'drop', 'eliminate', 'terminate', 'end'],
+  ['cost', 'charge', 'price'],
+  ['yearly', 'annual', 'annually', 'annualized'],
+  ['money', 'cash', 'funds'],
+  ['house', 'home', 'property'],
+  ['buy', 'purchase'],
+  ['late', 'delinquent', 'behind', 'missed', 'overdue'],
+  ['lower', 'reduce', 'cut', 'decrease'],
+  ['raise', 'increase', 'hike'],
+  ['salary', 'wages', 'earnings', 'income'],
+  ['owe', 'owed', 'balance'],
+  ['kid', 'kids', 'child', 'children'],
+  ['job', 'employment', 'employer'],
+  ['big', 'large', 'larger', 'bigger'],
+  ['rejected', 'denied', 'declined'],
+  ['fix', 'repair', 'correct'],
+  ['scammer', 'fraudster', 'criminal'],
+  ['fast', 'quick', 'quickly', 'soon'],
+];
+
+const byStem: ReadonlyMap<string, readonly string[]> = (() => {
+  const map = new Map<string, Set<string>>();
+  for (const group of GROUPS) {
+    const stems = [...new Set(group.map((word) => stem(word)))];
+    for (const one of stems) {
+      const others = map.get(one) ?? new Set<string>();
+      for (const other of stems) if (other !== one) others.add(other);
+      map.set(one, others);
+    }
+  }
+  return new Map([...map].map(([key, others]) => [key, [...others]]));
+})();
+
+/** The other stems that mean the same as `term` (a stem, as tokenize returns it); empty when none. */
+export function everydaySynonyms(term: string): readonly string[] {
+  return byStem.get(term) ?? [];
+}
