@@ -176,7 +176,8 @@ export function feedRoutes(deps: FeedRouteDeps) {
       description:
         'Authenticate with `Authorization: Bearer <token>` on the upgrade, or (browsers) offer the subprotocols ' +
         `\`${FEED_PROTOCOL}\` and \`bearer.<token>\`. Messages: \`hello\`, \`event\` {id, event}, \`heartbeat\`. ` +
-        'Reconnect with `?lastEventId=<id>` to get what was missed (bounded). Closes with 4401 when the token expires, and with 1008 within a few seconds (`recheckMs`) when the caller is disabled, demoted or has their password reset.',
+        'Event ids strictly increase on one connection (progress is coalesced per job, at most one per `progressIntervalMs`, but never sent after a newer event). ' +
+        'Reconnect with `?lastEventId=<id>` (the last id received) to get what was missed (bounded by FEED_MAX_EVENTS). Closes with 4401 when the token expires, and with 1008 within a few seconds (`recheckMs`) when the caller is disabled, demoted or has their password reset.',
       tags,
       security,
       middleware: [resumePosition, websocket] as const,
