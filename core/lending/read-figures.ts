@@ -113,7 +113,7 @@ const BEFORE: ReadonlyArray<[RegExp, FigureRole]> = [
   [/(?:down payment (?:of|is|would be)|put(?:ting)? down|putting|put)\s*$/, 'downPayment'],
   [/(?:closing costs? (?:of|are|is|would be)|cost(?:s)?(?: me| us)?(?: about| around)?|fees? of|to close)\s*$/, 'closingCosts'],
   [/(?:sav(?:e|es|ing)(?: me| us)?(?: about| around)?|savings of|(?:lower|lowers|cut|cuts|drop|drops|reduce|reduces) (?:my|our|the) payment by|by)\s*$/, 'monthlySavings'],
-  [/(?:(?:mortgage|house|housing|new) payment (?:would be|will be|is|of)|mortgage would be|mortgage will be|rent is|rent of)\s*$/, 'housingPayment'],
+  [/(?:(?:mortgage|house|housing|new) payment (?:would be|will be|is|of|comes to|would come to|will come to|is going to be)|mortgage would be|mortgage will be|rent is|rent of)\s*$/, 'housingPayment'],
   [/(?:make|makes|making|earn|earns|earning|income (?:is|of)|gross(?: pay| income)? (?:is|of)|gross|salary (?:is|of)|paid|bring in|take home|pay is)(?: about| around| roughly)?\s*$/, 'monthlyIncome'],
   [/(?:owe|owes|owed|borrow|borrows|borrowed|borrowing|loan (?:of|amount of|is)|balance (?:of|is)|mortgage (?:of|for)|take out|taking(?: out)?|financ\w*|refinanc\w*)(?: a| an| about| around)?\s*$/, 'loanAmount'],
   [/(?:apprais(?:al|ed|es|e)\w*(?: (?:came|comes|come) (?:back|in))?(?: (?:at|for|of|was|is|only|just))*)\s*$/, 'appraisedValue'],
@@ -175,7 +175,15 @@ function readPercent(value: number, text: string, before: string, after: string,
   let role: FigureRole = 'percent';
   if (/^\s*(?:down\b|as (?:a|the) down payment)/.test(after)) role = 'downPaymentPercent';
   // "caps combined loan-to-value at 85%", "an 80% CLTV limit": a lender's cap, not a rate.
-  else if (/(?:\bc?ltv|loan[- ]to[- ]value)\b[^#]*\b(?:at|of|to|is)\s*$/.test(before) || /^\s*(?:c?ltv|(?:combined )?loan[- ]to[- ]value)\s*(?:cap|limit|max)/.test(after)) role = 'ltvCap';
+  else if (
+    /(?:\bc?ltv|loan[- ]to[- ]value)\b[^#]*\b(?:at|of|to|is)\s*$/.test(before) ||
+    /^\s*(?:c?ltv|(?:combined )?loan[- ]to[- ]value)\s*(?:cap|limit|max)/.test(after) ||
+    // "capped at 80% loan-to-value"
+    (/\b(?:cap(?:s|ped)?|limit(?:s|ed)?|max(?:imum|es out)?)\b[^#]*$/.test(before) && /^\s*(?:c?ltv|(?:combined )?loan[- ]to[- ]value)\b/.test(after)) ||
+    // "lets total borrowing go up to 90% of its value"
+    /^\s*of (?:its|the|my|our|your|the home['’]s|the house['’]s|the property['’]s) (?:appraised |current |home['’]s )?value\b/.test(after)
+  )
+    role = 'ltvCap';
   else if (/(?:\bat|rate (?:of|is)|interest (?:of|rate of|rate is)?|apr (?:of|is)|from|to)\s*$/.test(before) || /^\s*(?:(?:interest |mortgage )?rate|interest|apr|fixed)\b/.test(after)) role = 'rate';
   if (role === 'rate' && value > MAX_RATE_PERCENT) {
     problems.push({ text, reason: 'implausible', message: `A ${text} interest rate is implausible (above ${MAX_RATE_PERCENT}%), so I did not use it.` });

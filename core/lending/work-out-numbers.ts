@@ -56,7 +56,9 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   // Asking for missing inputs only helps a borrower who is working something out: one who gave
   // figures (in the question or the profile) or asked for a computation. "What does the lender
   // check to make sure I can afford the loan?" asks about a rule, not for a 28/36 figure.
-  const computing = read.figures.length > 0 || read.problems.length > 0 || Object.keys(read.merged).length > 0 || COMPUTE_REQUEST.test(text);
+  // A bare percentage ("Is a 95% LTV too risky?") is the borrower's subject, not an input to complete.
+  const inputs = read.figures.filter((figure) => figure.role !== 'percent' && figure.role !== 'ltvCap');
+  const computing = inputs.length > 0 || read.problems.length > 0 || Object.keys(read.merged).length > 0 || COMPUTE_REQUEST.test(text);
   const need = (what: string, label: string) => {
     if (computing) problems.push(`To work out ${label} I need ${what}.`);
   };
@@ -67,7 +69,7 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   const wantsFha = /\bfha\b/.test(text);
   const wantsFhaInsurance = wantsFha && /mortgage insurance|\bmip\b|premium|upfront/.test(text);
   const cashOut = /cash[- ]?out/.test(text);
-  const wantsEquity = cashOut || /\bhelocs?\b|home equity|borrow against|(?:tap|take out|pull out|borrow) (?:\w+ ){0,3}equity|second mortgage/.test(text);
+  const wantsEquity = cashOut || /\bhelocs?\b|home equity|lines? of credit|borrow against|(?:tap|take out|pull out|borrow) (?:\w+ ){0,3}equity|second mortgage/.test(text);
 
   if (/28\s*\/\s*36|\bafford\b|how much (?:house|home)|(?:house|housing) payment (?:can|should)|spend on housing/.test(text)) {
     if (monthlyIncome === undefined) need('your gross monthly income', 'the 28/36 rule');
@@ -127,8 +129,8 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
     workOutBreakEven(numbers, add, need);
   }
   if (/\bpmi\b|private mortgage insurance|(?:drop|cancel|remove|get rid of) (?:the |my )?(?:pmi|mortgage insurance)/.test(text) && !wantsFha) {
-    if (loanAmount === undefined || propertyValue === undefined) need('the original loan amount and the home’s original value', 'when PMI can be cancelled');
-    else if (rates.length === 0 || termYears === undefined) workOutPmiBalances(numbers, add);
+    if (propertyValue === undefined) need('the home’s original value (the lower of the price and the appraisal at closing)', 'when PMI can be cancelled');
+    else if (loanAmount === undefined || rates.length === 0 || termYears === undefined) workOutPmiBalances(numbers, add);
     else
       add('pmi-cancellation', 'PMI cancellation', pmiCancellation({ principal: loanAmount, annualRatePercent: rates[0]!, termYears, originalValue: propertyValue }), (inputs, result) =>
         `On a ${formatMoney(inputs.principal)} loan at ${formatPercent(inputs.annualRatePercent)} over ${inputs.termYears} years on a home originally worth ${formatMoney(inputs.originalValue)}, you can ask to cancel PMI when the balance reaches ${formatMoney(result.requestBalance)} (80%)${result.requestMonth === 0 ? ', which it already is' : `, scheduled after payment ${result.requestMonth}`}, and it ends automatically ${result.endsAtMidpoint ? `at the term’s midpoint, after payment ${result.automaticMonth}` : `at ${formatMoney(result.automaticBalance)} (78%), after payment ${result.automaticMonth}`}.`,
@@ -204,7 +206,7 @@ function workOutFhaInsurance(numbers: BorrowerFigures, add: Add, need: Need): vo
     return;
   }
   add('fha-mortgage-insurance', 'FHA mortgage insurance', fhaMortgageInsurance({ baseLoanAmount: loanAmount, downPaymentPercent, termYears }), (inputs, result) =>
-    `On a ${formatMoney(inputs.baseLoanAmount)} FHA base loan with ${formatPercent(inputs.downPaymentPercent)} down, the upfront premium (1.75%) is ${formatMoney(result.upfrontPremium)} and the annual premium (${formatPercent(result.annualRatePercent)}) is about ${formatMoney(result.annualPremium)} in the first year (${formatMoney(result.monthlyPremium)} a month), for ${result.duration === 'life of loan' ? 'the life of the loan' : '11 years'}.`,
+    `On a ${formatMoney(inputs.baseLoanAmount)} FHA base loan with ${formatPercent(inputs.downPaymentPercent)} down, the upfront premium (1.75%) is ${formatMoney(result.upfrontPremium)} (financed, a total loan of ${formatMoney(inputs.baseLoanAmount + result.upfrontPremium)}) and the annual premium (${formatPercent(result.annualRatePercent)}) is about ${formatMoney(result.annualPremium)} in the first year (${formatMoney(result.monthlyPremium)} a month), for ${result.duration === 'life of loan' ? 'the life of the loan' : '11 years'}.`,
   );
 }
 
@@ -251,9 +253,12 @@ function workOutEquity(numbers: BorrowerFigures, cashOut: boolean, add: Add, nee
   const cap = numbers.ltvCapPercent ?? (cashOut ? CASH_OUT_TYPICAL_CAP_PERCENT : undefined);
   if (cap === undefined) return need('the lender’s combined loan-to-value cap (often 80% to 90%)', 'how much equity you can borrow');
   const stated = numbers.ltvCapPercent !== undefined;
+  const costs = numbers.closingCosts;
   add('equity-borrowing-limit', 'Equity you can borrow', equityBorrowingLimit({ propertyValue: numbers.propertyValue!, owed: numbers.loanAmount!, capPercent: cap, kind: cashOut ? 'cash-out' : 'second-lien' }), (inputs, result) =>
     inputs.kind === 'cash-out'
-      ? `At ${stated ? article(inputs.capPercent) : 'the typical'} ${formatPercent(inputs.capPercent)} cap on a ${formatMoney(inputs.propertyValue)} home, the new loan can be up to ${formatMoney(result.maxTotalLiens)}; after paying off the ${formatMoney(inputs.owed)} you owe, that is about ${formatMoney(result.available)} in cash before closing costs.`
+      ? `At ${stated ? article(inputs.capPercent) : 'the typical'} ${formatPercent(inputs.capPercent)} cap on a ${formatMoney(inputs.propertyValue)} home, the new loan can be up to ${formatMoney(result.maxTotalLiens)}; after paying off the ${formatMoney(inputs.owed)} you owe, that is about ${formatMoney(result.available)} in cash${
+          costs === undefined ? ' before closing costs' : `, or ${formatMoney(Math.max(0, result.available - costs))} after ${formatMoney(costs)} of closing costs`
+        }.`
       : `With ${article(inputs.capPercent)} ${formatPercent(inputs.capPercent)} combined loan-to-value cap on a ${formatMoney(inputs.propertyValue)} home, all loans together can reach ${formatMoney(result.maxTotalLiens)}; owing ${formatMoney(inputs.owed)}, the most you could borrow against equity is ${formatMoney(result.available)}.`,
   );
 }
@@ -265,8 +270,8 @@ function workOutPmiBalances(numbers: BorrowerFigures, add: Add): void {
   const original = both === undefined ? `${formatMoney(value)} original value` : `original value of ${formatMoney(value)} (the lower of the ${formatMoney(both.price)} price and the ${formatMoney(both.appraised)} appraisal)`;
   const requestBalance = Math.round(value * 80) / 100;
   const automaticBalance = Math.round(value * 78) / 100;
-  add('pmi-cancellation', 'PMI cancellation', { ok: true, inputs: { originalValue: value, principal: numbers.loanAmount! }, result: { requestBalance, automaticBalance }, rule: PMI_RULE }, () =>
-    `On an ${original}, you can ask to cancel PMI once the balance reaches ${formatMoney(requestBalance)} (80%), and it ends automatically at ${formatMoney(automaticBalance)} (78%); with the interest rate and term I could say after which payment.`,
+  add('pmi-cancellation', 'PMI cancellation', { ok: true, inputs: { originalValue: value }, result: { requestBalance, automaticBalance }, rule: PMI_RULE }, () =>
+    `On an ${original}, you can ask to cancel PMI once the balance reaches ${formatMoney(requestBalance)} (80%), and it ends automatically at ${formatMoney(automaticBalance)} (78%); with the loan amount, interest rate and term I could say after which payment.`,
   );
 }
 

@@ -72,6 +72,28 @@ describe('workOutNumbers', () => {
     for (const fact of facts) expect(figures[0]!.text).toContain(fact);
   });
 
+  it.each([
+    ['My home just appraised at $480,000 and I still owe $250,000. If a cash-out refinance is capped at 80% loan-to-value, how much cash would I walk away with after $9,000 in closing costs?', 'equity-borrowing-limit', ['an 80% cap', '$384,000', '$125,000 after $9,000 of closing costs']],
+    ['My home is worth $360,000 and my mortgage balance is $230,000. My bank lets total borrowing on the house go up to 90% of its value. What is the biggest line of credit I could open?', 'equity-borrowing-limit', ['a 90% combined', '$94,000']],
+    ['We paid $360,000 for our house, but it appraised at $355,000 at closing. At what balance can we ask to cancel PMI?', 'pmi-cancellation', ['$284,000 (80%)', '$276,900 (78%)']],
+    ["I'm buying a $300,000 house with an FHA loan and the minimum 3.5% down. How much is the upfront premium, and what's my total loan if I finance it?", 'fha-mortgage-insurance', ['$5,066.25', 'total loan of $294,566.25']],
+  ])('%s', (query, id, facts) => {
+    const { figures, problems } = workOutNumbers(query);
+    expect(problems).toEqual([]);
+    expect(figures.map((figure) => figure.id)).toEqual([id]);
+    for (const fact of facts) expect(figures[0]!.text).toContain(fact);
+  });
+
+  it('reads a stated house payment "comes to $1,750" with the profile’s income and debts', () => {
+    const { figures } = workOutNumbers('If the new house payment comes to $1,750 a month, what are my front-end and back-end debt-to-income ratios?', { annualIncome: 84_000, monthlyDebt: 650 });
+    expect(figures[0]!.text).toContain('front-end DTI of 25%');
+    expect(figures[0]!.text).toContain('back-end DTI of 34.29%');
+  });
+
+  it('a bare percentage is the subject, not an input to complete', () => {
+    expect(workOutNumbers('Is a 95% LTV loan too risky?').problems).toEqual([]);
+  });
+
   it('compares two terms or rates side by side, each pair in the order written', () => {
     const { figures } = workOutNumbers("On a $320,000 loan, what's the monthly principal and interest on a 15-year at 6% compared with a 30-year at 6.5%?");
     expect(figures.map((figure) => [figure.id, figure.inputs])).toEqual([
