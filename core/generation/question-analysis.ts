@@ -63,6 +63,9 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
     'getting', 'thing', 'stuff', 'everything', 'something', 'anything', 'lot', 'lots', 'bit', 'just', 'also', 'even',
     'maybe', 'probably', 'pretty', 'kinda', 'sort', 'basically', 'literally', 'guy', 'guys', 'folks', 'hey', 'hi',
     'thanks', 'thank', 'wondering', 'curious', 'question', 'questions', 'quick', 'real', 'sure', 'idea',
+    'whats', 'thats', 'theyre', 'youre', 'isnt', 'arent', 'wasnt', 'gotta', 'gonna', 'wanna', 'yeah', 'ok', 'okay',
+    'think', 'thought', 'say', 'says', 'said', 'try', 'tried', 'trying', 'go', 'goes', 'going', 'went', 'come', 'came',
+    'yesterday', 'tomorrow', 'week', 'ago', 'itself', 'themselves', 'myself', 'ourselves', 'yourself', 'buddy', 'friend',
   ].map(stem),
 );
 

@@ -27,6 +27,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['fix', 'repair', 'correct'],
   ['scammer', 'fraudster', 'criminal'],
   ['fast', 'quick', 'quickly', 'soon'],
+  ['mom', 'dad', 'mother', 'father', 'parent', 'parents', 'sister', 'brother', 'sibling', 'relative', 'family'],
 ];
 
 const byStem: ReadonlyMap<string, readonly string[]> = (() => {

@@ -53,7 +53,7 @@ export const LENDING_VOCABULARY = [
   { id: 'closing-costs', kind: 'concept', names: ['closing costs'], pattern: /\bclosing costs?\b/ },
   { id: 'escrow', kind: 'concept', names: ['escrow'], pattern: /\bescrow\b/ },
   { id: 'rate-lock', kind: 'concept', names: ['rate lock'], pattern: /\brate locks?\b|\block(?:ed|ing)? (?:in )?(?:the |my |a )?rate\b/ },
-  { id: 'bankruptcy', kind: 'concept', names: ['bankruptcy'], pattern: /\bbankrupt/ },
+  { id: 'bankruptcy', kind: 'concept', names: ['bankruptcy'], pattern: /\bbankrupt|\bbk\b|\bch(?:apter|\.)? ?(?:7|13)\b/ },
   { id: 'foreclosure', kind: 'concept', names: ['foreclosure'], pattern: /\bforeclos/ },
   { id: 'appraisal', kind: 'concept', names: ['appraisal'], pattern: /\bappraisals?\b|\bappraised\b/ },
   { id: 'preapproval', kind: 'concept', names: ['preapproval', 'pre-approval'], pattern: /\bpre-?approv|\bpre-?qualif/ },
