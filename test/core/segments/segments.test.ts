@@ -258,6 +258,7 @@ function canonical(hits: { id: string; score: number }[]): string[] {
 
 function flip(bytes: Buffer, at: number): Buffer {
   const copy = Buffer.from(bytes);
-  copy[at % copy.length] ^= 0xff;
+  const position = at % copy.length;
+  copy[position] = copy[position]! ^ 0xff;
   return copy;
 }
