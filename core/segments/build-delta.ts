@@ -87,7 +87,7 @@ export async function buildDelta(options: BuildDeltaOptions): Promise<BuiltDelta
       throw new AppError('internal', { detail: `embedder ${embedder.id} returned ${vectors.length} values for ${documents.length} texts of dimension ${dimension}` });
     }
     const postings = Bm25Retriever.build(documents, { k1, b, titleBoost }).toPostings();
-    const bm25 = encodeBm25Postings({ ...postings, lengthNorms: lengthNormsOf(postings, averageLength) }, { norms: true });
+    const bm25 = encodeBm25Postings({ ...postings, lengthNorms: lengthNormsOf(postings, averageLength) });
     files = { ...files, documents: encodeDocumentTable(documents), index: writeFlatIpBytes(vectors, dimension), bm25 };
   }
   const checksums = {
