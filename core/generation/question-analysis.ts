@@ -105,10 +105,11 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   return { intent, entities, terms, pairs, numbers, cue: age ? AGE_CUE : CUES[intent], specificCue: age };
 }
 
-/** Every mention of `mention` in `lower` is ruled out ("not … FHA", "instead of an FHA loan", "other than VA"). */
+/** Every mention of `mention` in `lower` is ruled out ("not going the FHA route", "instead of an FHA loan", "other than VA"). */
 function ruledOutMention(lower: string, mention: string): boolean {
   const escaped = mention.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const all = lower.match(new RegExp(`\\b${escaped}\\b`, 'g'))?.length ?? 0;
-  const negated = lower.match(new RegExp(`\\b(?:not|no|never|instead of|other than|rather than|without|skip(?:ping)?|avoid(?:ing)?)\\s+(?:[\\w'’-]+\\s+){0,3}${escaped}\\b`, 'g'))?.length ?? 0;
+  // Only a plain ruling-out: "without paying what a payday lender charges" asks for the alternatives, which the payday guide gives.
+  const negated = lower.match(new RegExp(`\\b(?:not|never|instead of|other than|rather than)\\s+(?:[\\w'’-]+\\s+){0,2}${escaped}\\b`, 'g'))?.length ?? 0;
   return all > 0 && negated === all;
 }
