@@ -12,8 +12,17 @@ export interface LexicalEmbedderOptions {
   dimension?: number;
   /** Multiplier on bigram features relative to unigrams (default 1). */
   bigramWeight?: number;
-  /** Document frequencies to weight terms by; without it every IDF is 1. Usually from {@link LexicalEmbedder.fit}. */
-  idf?: LexicalIdfTable | undefined;
+  /**
+   * Document frequencies to weight terms by; without it every IDF is 1. Usually from
+   * {@link LexicalEmbedder.fit}, or a table read from a stored version's `embedder.bin`
+   * (lexical-embedder-bytes.ts), which is searched in place.
+   */
+  idf?: LexicalIdfTable | StoredDocumentFrequencies | undefined;
+  /**
+   * The hash of this state when it is already known: a table read from a file whose checksum
+   * matched the manifest that records this hash. Computed from the state otherwise.
+   */
+  modelHash?: string | undefined;
 }
 
 /** Document frequencies of stemmed unigrams over a corpus of `documentCount` texts. */
@@ -24,7 +33,16 @@ export interface LexicalIdfTable {
   documentFrequencies: readonly number[];
 }
 
-export interface LexicalFitOptions extends Omit<LexicalEmbedderOptions, 'idf'> {
+/** Document frequencies looked up in place (a table read from a binary file) instead of copied into a Map. */
+export interface StoredDocumentFrequencies {
+  readonly documentCount: number;
+  /** Document frequency of a term, undefined when the table does not hold it. */
+  get(term: string): number | undefined;
+  /** Every (term, document frequency), in any order. */
+  entries(): Iterable<readonly [string, number]>;
+}
+
+export interface LexicalFitOptions extends Omit<LexicalEmbedderOptions, 'idf' | 'modelHash'> {
   /** Keep at most this many terms in the IDF table, the most frequent first (default 100,000). */
   maxVocabulary?: number;
   /** Drop terms seen in fewer documents than this (default 1: keep all). */
@@ -69,7 +87,7 @@ export class LexicalEmbedder implements Embedder {
   readonly modelHash: string;
   readonly #bigramWeight: number;
   readonly #documentCount: number;
-  readonly #documentFrequency: ReadonlyMap<string, number>;
+  readonly #documentFrequency: Pick<StoredDocumentFrequencies, 'get' | 'entries'>;
 
   constructor(options: LexicalEmbedderOptions = {}) {
     this.dimension = options.dimension ?? 384;
@@ -81,12 +99,15 @@ export class LexicalEmbedder implements Embedder {
       throw new AppError('validation-failed', { detail: `lexical embedder bigramWeight must be a non-negative number, got ${this.#bigramWeight}` });
     }
     const idf = options.idf ?? { documentCount: 0, terms: [], documentFrequencies: [] };
-    if (idf.terms.length !== idf.documentFrequencies.length) {
-      throw new AppError('validation-failed', { detail: 'lexical IDF table: terms and documentFrequencies differ in length' });
-    }
     this.#documentCount = idf.documentCount;
-    this.#documentFrequency = new Map(idf.terms.map((term, i) => [term, idf.documentFrequencies[i] ?? 0]));
-    this.modelHash = hashState(this.toJSON());
+    if ('get' in idf) this.#documentFrequency = idf;
+    else {
+      if (idf.terms.length !== idf.documentFrequencies.length) {
+        throw new AppError('validation-failed', { detail: 'lexical IDF table: terms and documentFrequencies differ in length' });
+      }
+      this.#documentFrequency = new Map(idf.terms.map((term, i) => [term, idf.documentFrequencies[i] ?? 0]));
+    }
+    this.modelHash = options.modelHash ?? hashState(this.toJSON());
   }
 
   /** Fits IDF weights on a corpus (the texts that will be indexed) and returns a new embedder. */
@@ -122,7 +143,7 @@ export class LexicalEmbedder implements Embedder {
 
   /** Parameters and IDF table; `JSON.stringify`-able and accepted by {@link LexicalEmbedder.fromJSON}. */
   toJSON(): LexicalEmbedderState {
-    const entries = [...this.#documentFrequency].sort((a, b) => compareStrings(a[0], b[0]));
+    const entries = [...this.#documentFrequency.entries()].sort((a, b) => compareStrings(a[0], b[0]));
     return {
       id: LEXICAL_EMBEDDER_ID,
       dimension: this.dimension,
@@ -173,7 +194,7 @@ export class LexicalEmbedder implements Embedder {
   }
 }
 
-/** First 16 hex characters of sha256 over the canonical JSON of the state. */
+/** First 16 hex characters of sha256 over the canonical JSON of the state: the embedder's modelHash. */
 function hashState(state: LexicalEmbedderState): string {
   return createHash('sha256').update(JSON.stringify(state)).digest('hex').slice(0, 16);
 }

@@ -11,6 +11,8 @@ import type { IndexManifest } from './index-manifest.ts';
 import { sha256Hex } from './sha256.ts';
 import { encodeDocumentTable } from './document-table-bytes.ts';
 import { encodeBm25Postings } from '../retrieval/bm25-postings.ts';
+import { LEXICAL_EMBEDDER_ID, type LexicalEmbedderState } from '../embedding/lexical-embedder.ts';
+import { encodeLexicalState } from '../embedding/lexical-embedder-bytes.ts';
 
 export interface BuildIndexOptions {
   documents: readonly KnowledgeDocument[];
@@ -42,10 +44,11 @@ export interface BuildIndexOptions {
    */
   precomputed?: (documentIndex: number) => Float32Array | undefined;
   /**
-   * How the documents table and BM25 state are written: 'binary-v1' (default; loads without
-   * parsing) or 'json' (the first layout, for compatibility tests).
+   * How the documents table, BM25 state and embedder state are written: 'binary-v2' (default;
+   * loads without parsing or deriving anything), or the earlier 'binary-v1' and 'json' layouts
+   * (for compatibility tests and benchmarks).
    */
-  layout?: 'binary-v1' | 'json';
+  layout?: 'binary-v2' | 'binary-v1' | 'json';
 }
 
 /** A built index version, ready to save with an IndexRepository. */
@@ -56,6 +59,11 @@ export interface BuiltIndex {
   documentsBytes: Uint8Array;
   /** Serialised BM25 state in the manifest's layout (JSON or binary postings), when built. */
   bm25Bytes?: Uint8Array | undefined;
+  /**
+   * `embedder.bin` (layout 'binary-v2', an embedder with state): the state the manifest then
+   * carries only in memory (the repository stores the manifest without it).
+   */
+  embedderBytes?: Uint8Array | undefined;
   index: VectorIndex;
   /** The raw vectors, row i = documents[i] (for vector caches; not stored by the repository). */
   vectors: Float32Array;
@@ -97,7 +105,8 @@ export async function buildIndexVersion(options: BuildIndexOptions): Promise<Bui
     onProgress?.(start + batch.length, documents.length);
   }
 
-  const binary = options.layout !== 'json';
+  const layout = options.layout ?? 'binary-v2';
+  const binary = layout !== 'json';
   const table = documents.map(({ id, title, text, url }) => (url === undefined ? { id, title, text } : { id, title, text, url }));
   const documentsBytes = binary ? encodeDocumentTable(table) : new TextEncoder().encode(JSON.stringify(table));
   const { plan, index, measured } =
@@ -106,11 +115,16 @@ export async function buildIndexVersion(options: BuildIndexOptions): Promise<Bui
       : await buildIndexByRecall(vectors, dimension, (options.plan ?? chooseIndexKind)(documents.length), { minimumRecall: options.minimumRecall });
   const indexBytes = index.toBytes();
   const bm25 = options.lexical === false ? undefined : Bm25Retriever.build(documents.map(({ title, text }) => ({ title, text })));
-  const bm25Bytes = bm25 === undefined ? undefined : binary ? encodeBm25Postings(bm25.toPostings()) : new TextEncoder().encode(JSON.stringify(bm25.toJSON()));
+  // binary-v2 stores the weights, length norms and IDF the retriever just derived, so loads derive none.
+  const bm25Bytes =
+    bm25 === undefined ? undefined : binary ? encodeBm25Postings(bm25.toPostings(), { scoring: layout === 'binary-v2' }) : new TextEncoder().encode(JSON.stringify(bm25.toJSON()));
   const documentsChecksum = sha256Hex(documentsBytes);
   const vectorBytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
-  const version = sha256Hex(embedder.id, '\n', embedder.modelHash, '\n', documents.map((document) => document.id).join('\n'), '\n', vectorBytes, documentsChecksum).slice(0, 16);
+  // binary-v1 and binary-v2 write the same documents.bin: the layout is hashed in so each keeps its own (immutable) version.
+  const layoutTag = layout === 'binary-v2' ? ['\n', layout] : [];
+  const version = sha256Hex(embedder.id, '\n', embedder.modelHash, '\n', documents.map((document) => document.id).join('\n'), '\n', vectorBytes, documentsChecksum, ...layoutTag).slice(0, 16);
   const state = embedderState(embedder);
+  const embedderBytes = layout === 'binary-v2' && state !== undefined && embedder.id === LEXICAL_EMBEDDER_ID ? encodeLexicalState(state as LexicalEmbedderState) : undefined;
 
   const manifest: IndexManifest = {
     version,
@@ -122,13 +136,18 @@ export async function buildIndexVersion(options: BuildIndexOptions): Promise<Bui
       params: plan.kind === 'Flat' ? {} : { nlist: plan.nlist, nprobe: plan.nprobe, encoding: plan.encoding },
       ...(measured ? { recall: measured } : {}),
     },
-    ...(binary ? { layout: 'binary-v1' as const } : {}),
+    ...(binary ? { layout } : {}),
     ...(bm25Bytes ? { lexical: { id: BM25_STATE_ID } } : {}),
     created: now().toISOString(),
     source: snapshot === undefined ? { name: sourceName, documents: documents.length } : { name: sourceName, documents: documents.length, snapshot },
-    checksums: { index: sha256Hex(indexBytes), documents: documentsChecksum, ...(bm25Bytes ? { bm25: sha256Hex(bm25Bytes) } : {}) },
+    checksums: {
+      index: sha256Hex(indexBytes),
+      documents: documentsChecksum,
+      ...(bm25Bytes ? { bm25: sha256Hex(bm25Bytes) } : {}),
+      ...(embedderBytes ? { embedder: sha256Hex(embedderBytes) } : {}),
+    },
   };
-  return { manifest, indexBytes, documentsBytes, bm25Bytes, index, vectors };
+  return { manifest, indexBytes, documentsBytes, bm25Bytes, embedderBytes, index, vectors };
 }
 
 function assertUniqueIds(documents: readonly KnowledgeDocument[]): void {

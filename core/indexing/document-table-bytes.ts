@@ -1,5 +1,6 @@
 import type { KnowledgeDocument } from '../ports/document.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
+import { runSteps, runStepsYielding, type Steps } from '../retrieval/stepwise.ts';
 
 /** First 8 bytes of a binary documents table (`documents.bin`). */
 const MAGIC = 'APFADOC1';
@@ -62,6 +63,18 @@ export function encodeDocumentTable(documents: readonly KnowledgeDocument[]): Ui
  * truncated. `bytes` must not be modified afterwards.
  */
 export function decodeDocumentTable(bytes: Uint8Array, file: string): KnowledgeDocument[] {
+  return runSteps(decodeSteps(bytes, file));
+}
+
+/** {@link decodeDocumentTable} with a turn of the event loop every {@link ROWS_PER_STEP} rows (a serving instance's load). */
+export function readDocumentTable(bytes: Uint8Array, file: string): Promise<KnowledgeDocument[]> {
+  return runStepsYielding(decodeSteps(bytes, file));
+}
+
+/** Rows checked or wrapped between turns of the event loop (≈ 1–2 ms each). */
+const ROWS_PER_STEP = 25_000;
+
+function* decodeSteps(bytes: Uint8Array, file: string): Steps<KnowledgeDocument[]> {
   const refuse = (why: string) => new AppError('internal', { detail: `${file} is not a valid documents table: ${why}` });
   if (bytes.length < HEADER_BYTES) throw refuse(`${bytes.length} bytes is shorter than its header`);
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw refuse(`it does not start with ${MAGIC}`);
@@ -78,15 +91,28 @@ export function decodeDocumentTable(bytes: Uint8Array, file: string): KnowledgeD
   }
   const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset + offsetsAt, FIELDS * count + 1);
   if (offsets[0] !== 0 || offsets[FIELDS * count] !== blobLength) throw refuse('its offsets do not span the text');
-  for (let i = 1; i < offsets.length; i++) {
-    if (offsets[i]! < offsets[i - 1]!) throw refuse(`offset ${i} goes backwards`);
-  }
+  const backwards = firstDecrease(offsets);
+  if (backwards !== -1) throw refuse(`offset ${backwards} goes backwards`);
+  yield;
   const hasUrl = aligned.subarray(flagsAt, flagsAt + count);
   const blob = Buffer.from(aligned.buffer, aligned.byteOffset + blobAt, blobLength);
   const table: StoredDocumentTable = { offsets, hasUrl, blob };
   const documents = new Array<KnowledgeDocument>(count);
-  for (let i = 0; i < count; i++) documents[i] = new StoredDocument(table, i);
+  for (let start = 0; start < count; start += ROWS_PER_STEP) {
+    wrapRows(table, documents, start, Math.min(count, start + ROWS_PER_STEP));
+    yield;
+  }
   return documents;
+}
+
+/** The first index whose value is below the one before it, or -1 (≈ 0.5 ms for 400k offsets). */
+function firstDecrease(values: Uint32Array): number {
+  for (let i = 1; i < values.length; i++) if (values[i]! < values[i - 1]!) return i;
+  return -1;
+}
+
+function wrapRows(table: StoredDocumentTable, documents: KnowledgeDocument[], start: number, end: number): void {
+  for (let i = start; i < end; i++) documents[i] = new StoredDocument(table, i);
 }
 
 interface StoredDocumentTable {

@@ -13,7 +13,11 @@ export const IndexManifestSchema = z.object({
   embedder: z.object({
     id: z.string().min(1),
     modelHash: z.string().min(1),
-    /** Serialised embedder state when the embedder has one (e.g. the lexical embedder's IDF table). */
+    /**
+     * Serialised embedder state when the embedder has one (e.g. the lexical embedder's IDF table).
+     * In layout 'binary-v2' it is stored in `embedder.bin` instead; a loaded (or just built)
+     * manifest carries it here in memory either way.
+     */
     state: z.unknown().optional(),
   }),
   index: z.object({
@@ -37,12 +41,15 @@ export const IndexManifestSchema = z.object({
       .optional(),
   }),
   /**
-   * How the documents table and the BM25 state are stored. 'binary-v1': `documents.bin` and
-   * `bm25.bin`, read straight into typed arrays (core/indexing/document-table-bytes.ts,
-   * core/retrieval/bm25-postings.ts). Absent: the first layout, `documents.json` and `bm25.json`
-   * (JSON rows; varints in base64), still read.
+   * How the documents table, the BM25 state and the embedder state are stored (docs/retrieval.md,
+   * "Stored versions"). 'binary-v2': `documents.bin`, `bm25.bin` with BM25's scoring tables
+   * (posting weights, document length norms, term IDF), and the embedder state in `embedder.bin`
+   * (core/embedding/lexical-embedder-bytes.ts), all read straight into typed arrays.
+   * 'binary-v1': `documents.bin` and `bm25.bin` without scoring tables (core/indexing/document-table-bytes.ts,
+   * core/retrieval/bm25-postings.ts), the embedder state in the manifest. Absent: the first layout,
+   * `documents.json` and `bm25.json` (JSON rows; varints in base64). All three still load.
    */
-  layout: z.literal('binary-v1').optional(),
+  layout: z.enum(['binary-v1', 'binary-v2']).optional(),
   /** The lexical (BM25) ranking stored beside the vectors, for hybrid and BM25 retrieval. */
   lexical: z.object({ id: z.string().min(1) }).optional(),
   created: z.iso.datetime(),
@@ -55,6 +62,8 @@ export const IndexManifestSchema = z.object({
     index: sha256Hex,
     documents: sha256Hex,
     bm25: sha256Hex.optional(),
+    /** `embedder.bin` (layout 'binary-v2', an embedder with state). */
+    embedder: sha256Hex.optional(),
   }),
 });
 

@@ -9,8 +9,10 @@ import { IndexManifestSchema, IndexVersionSchema } from './index-manifest.ts';
 import type { IndexManifest } from './index-manifest.ts';
 import type { LoadedIndex } from './loaded-index.ts';
 import { sha256HexTransferred } from './sha256.ts';
-import { decodeDocumentTable } from './document-table-bytes.ts';
-import { decodeBm25Postings } from '../retrieval/bm25-postings.ts';
+import { readDocumentTable } from './document-table-bytes.ts';
+import { readBm25Postings } from '../retrieval/bm25-postings.ts';
+import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
+import { decodeLexicalState } from '../embedding/lexical-embedder-bytes.ts';
 import { DeferredVectorIndex } from './deferred-vector-index.ts';
 
 const PREFIX = 'indexes/';
@@ -69,11 +71,12 @@ export interface IndexRepositoryOptions {
 export function createIndexRepository(store: ObjectStore, options: IndexRepositoryOptions = {}): IndexRepository {
   const loadVectors = options.loadVectors ?? ((bytes: Uint8Array) => loadIndex(bytes));
   const keys = (version: string, layout: IndexManifest['layout'] = undefined) => {
-    const extension = layout === 'binary-v1' ? 'bin' : 'json';
+    const extension = layout === undefined ? 'json' : 'bin';
     return {
       index: `${PREFIX}${version}/index.faiss`,
       documents: `${PREFIX}${version}/documents.${extension}`,
       bm25: `${PREFIX}${version}/bm25.${extension}`,
+      embedder: `${PREFIX}${version}/embedder.bin`,
       manifest: `${PREFIX}${version}/manifest.json`,
     };
   };
@@ -102,39 +105,50 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
     return parseStored(IndexManifestSchema, bytes, `manifest of index ${version}`);
   }
 
+  /**
+   * Downloads one file of a version and checks it against its checksum off the event loop.
+   * AppError 'internal' naming the file when it is missing or differs.
+   */
+  async function verified(version: string, key: string, checksum: string): Promise<Uint8Array> {
+    const downloaded = await store.get(key);
+    if (downloaded === null) throw corrupt(`index ${version} is missing ${key.slice(key.lastIndexOf('/') + 1)}`);
+    const { hex, bytes } = await sha256HexTransferred(downloaded);
+    if (hex !== checksum) throw corrupt(`${fileName(key)} does not match its checksum`);
+    return bytes;
+  }
+
   async function load(version: string): Promise<LoadedIndex> {
     const manifest = await readManifest(version);
     if (manifest === null) throw new AppError('not-found', { detail: `index version ${version} does not exist` });
     const paths = keys(version, manifest.layout);
-    const binary = manifest.layout === 'binary-v1';
-    const wantsBm25 = manifest.checksums.bm25 !== undefined;
-    const [documentsDownloaded, bm25Downloaded] = await Promise.all([store.get(paths.documents), wantsBm25 ? store.get(paths.bm25) : Promise.resolve(null)]);
-    if (documentsDownloaded === null || (wantsBm25 && bm25Downloaded === null)) {
-      throw corrupt(`index ${version} is missing ${(documentsDownloaded === null ? paths.documents : paths.bm25).slice(paths.manifest.lastIndexOf('/') + 1)}`);
-    }
-    // Serving instances load new versions while answering requests: the digests run off the event
-    // loop (WebCrypto, libuv's pool), and each large synchronous step below is followed by a yield.
+    const binary = manifest.layout !== undefined;
+    const { checksums } = manifest;
+    // Serving instances load new versions while answering requests: each file is downloaded,
+    // verified on the hashing thread and read (typed-array views checked in slices, with turns
+    // of the event loop between them) on its own, so a small file is read while a large one is
+    // still hashed.
     const vectors = options.deferVectors?.(manifest) === true ? Promise.resolve(new DeferredVectorIndex(manifest, () => readVectors(manifest))) : readVectors(manifest);
     // A failed vector load is reported once, below, after the other files' checks.
     vectors.catch(() => {});
+    const documentsRead = verified(version, paths.documents, checksums.documents).then((bytes) =>
+      binary ? readDocumentTable(bytes, fileName(paths.documents)) : parseDocumentsTable(bytes, `documents of index ${version}`),
+    );
+    const bm25Read =
+      checksums.bm25 === undefined
+        ? Promise.resolve(undefined)
+        : verified(version, paths.bm25, checksums.bm25).then((bytes) =>
+            binary ? readBm25Postings(bytes, fileName(paths.bm25)) : parseStored(z.unknown(), bytes, `bm25 state of index ${version}`),
+          );
+    const embedderRead =
+      checksums.embedder === undefined ? Promise.resolve(undefined) : verified(version, paths.embedder, checksums.embedder).then((bytes) => readEmbedderState(manifest, bytes, fileName(paths.embedder)));
     let index: VectorIndex | undefined;
     try {
-      const [{ hex: documentsSum, bytes: documentsBytes }, bm25Verified] = await Promise.all([
-        sha256HexTransferred(documentsDownloaded),
-        bm25Downloaded === null ? Promise.resolve(null) : sha256HexTransferred(bm25Downloaded),
-      ]);
-      const bm25Bytes = bm25Verified?.bytes ?? null;
-      if (documentsSum !== manifest.checksums.documents) throw corrupt(`${fileName(paths.documents)} does not match its checksum`);
-      if (bm25Verified !== null && bm25Verified.hex !== manifest.checksums.bm25) throw corrupt(`${fileName(paths.bm25)} does not match its checksum`);
-      await yieldToEventLoop();
-      // The binary layout is read into typed-array views over the downloaded bytes: no parse, no text decoded.
-      const bm25State: unknown =
-        bm25Bytes === null ? undefined : binary ? decodeBm25Postings(bm25Bytes, fileName(paths.bm25)) : parseStored(z.unknown(), bm25Bytes, `bm25 state of index ${version}`);
-      await yieldToEventLoop();
-      const documents = binary ? decodeDocumentTable(documentsBytes, fileName(paths.documents)) : await parseDocumentsTable(documentsBytes, `documents of index ${version}`);
+      const [documents, bm25State, embedderState] = await Promise.all([documentsRead, bm25Read, embedderRead]);
       if (documents.length !== manifest.count) throw corrupt(`index ${version} has ${documents.length} documents for ${manifest.count} vectors`);
       index = await vectors;
-      return bm25State === undefined ? { manifest, index, documents } : { manifest, index, documents, bm25State };
+      // binary-v2 keeps the embedder state out of the manifest; the loaded manifest carries it, as the earlier layouts' did.
+      const loadedManifest = embedderState === undefined ? manifest : { ...manifest, embedder: { ...manifest.embedder, state: embedderState } };
+      return bm25State === undefined ? { manifest: loadedManifest, index, documents } : { manifest: loadedManifest, index, documents, bm25State };
     } catch (error) {
       if (index === undefined) void vectors.then((loaded) => loaded.close(), () => {});
       throw error;
@@ -170,13 +184,18 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
         existing !== null &&
         existing.checksums.index === manifest.checksums.index &&
         existing.checksums.documents === manifest.checksums.documents &&
-        existing.checksums.bm25 === manifest.checksums.bm25;
+        existing.checksums.bm25 === manifest.checksums.bm25 &&
+        existing.checksums.embedder === manifest.checksums.embedder;
       if (!unchanged) {
         await store.put(paths.index, built.indexBytes, { contentType: 'application/octet-stream' });
-        const contentType = manifest.layout === 'binary-v1' ? 'application/octet-stream' : 'application/json';
+        const contentType = manifest.layout === undefined ? 'application/json' : 'application/octet-stream';
         await store.put(paths.documents, built.documentsBytes, { contentType });
         if (built.bm25Bytes) await store.put(paths.bm25, built.bm25Bytes, { contentType });
-        await store.put(paths.manifest, encodeJson(manifest, 2), { contentType: 'application/json' });
+        if (manifest.checksums.embedder !== undefined) {
+          if (!built.embedderBytes) throw new AppError('internal', { detail: `index ${manifest.version} has an embedder checksum but no embedder.bin to store` });
+          await store.put(paths.embedder, built.embedderBytes, { contentType: 'application/octet-stream' });
+        }
+        await store.put(paths.manifest, encodeJson(storedManifest(manifest), 2), { contentType: 'application/json' });
       }
       if (saveOptions.setLatest !== false) await store.put(LATEST_KEY, encodeJson({ version: manifest.version }), { contentType: 'application/json' });
       return existing !== null && unchanged ? existing : manifest;
@@ -203,6 +222,19 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
       return ordered.length;
     },
   };
+}
+
+/** The manifest as stored: with its embedder state in `embedder.bin` (binary-v2), without it. */
+function storedManifest(manifest: IndexManifest): IndexManifest {
+  if (manifest.checksums.embedder === undefined) return manifest;
+  const { state: _state, ...embedder } = manifest.embedder;
+  return { ...manifest, embedder };
+}
+
+/** `embedder.bin`: the one embedder with stored state is the lexical one. */
+function readEmbedderState(manifest: IndexManifest, bytes: Uint8Array, file: string): unknown {
+  if (manifest.embedder.id !== LEXICAL_EMBEDDER_ID) throw corrupt(`${file} is stored for ${manifest.embedder.id}, which keeps no state`);
+  return decodeLexicalState(bytes, file);
 }
 
 function checkedVersion(version: string): string {

@@ -18,13 +18,54 @@ export async function sha256HexOffThread(bytes: Uint8Array): Promise<string> {
   return Buffer.from(digest).toString('hex');
 }
 
-/** Below this a copy costs less than starting a thread. */
+/** Below this a copy costs less than a round trip to the hashing thread. */
 const TRANSFER_MIN_BYTES = 4 * 2 ** 20;
 const workerUrl = new URL('./sha256-worker.mjs', import.meta.url);
 
+interface Pending {
+  resolve: (result: { hex: string; bytes: Uint8Array }) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The process's hashing thread, started on first use and kept: starting a thread took 35–80 ms
+ * of a load on this project's 2-core machine, about as long as hashing 70 MB. It is unref'd while
+ * idle (it keeps no process alive) and answers one buffer at a time, in order.
+ */
+let thread: HashingThread | null = null;
+
+interface HashingThread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  next: number;
+}
+
+function hashingThread(): HashingThread {
+  if (thread !== null) return thread;
+  // Plain JavaScript: no loader (tsx) inherited.
+  const worker = new Worker(workerUrl, { execArgv: [] });
+  const started: HashingThread = { worker, pending: new Map(), next: 0 };
+  const fail = (error: unknown) => {
+    if (thread === started) thread = null;
+    for (const { reject } of started.pending.values()) reject(error);
+    started.pending.clear();
+  };
+  worker.on('message', (reply: { id: number; hex: string; buffer: ArrayBuffer }) => {
+    const pending = started.pending.get(reply.id);
+    started.pending.delete(reply.id);
+    if (started.pending.size === 0) worker.unref();
+    pending?.resolve({ hex: reply.hex, bytes: new Uint8Array(reply.buffer) });
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the sha256 worker exited with code ${code}`)));
+  worker.unref();
+  thread = started;
+  return started;
+}
+
 /**
  * sha256 of a large buffer with no copy and no work on the event loop: the ArrayBuffer is
- * transferred to a short-lived worker thread, hashed there and transferred back. WebCrypto
+ * transferred to the hashing thread, hashed there and transferred back. WebCrypto
  * ({@link sha256HexOffThread}) hashes off-thread too, but first copies its input on the calling
  * thread (≈ 40 ms for 90 MB here, longer than a swap may block). `bytes` is detached: use the
  * returned `bytes` (same contents). Views that do not cover their whole buffer, and small ones,
@@ -35,11 +76,12 @@ export async function sha256HexTransferred(bytes: Uint8Array): Promise<{ hex: st
   if (bytes.length < TRANSFER_MIN_BYTES || !(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength) {
     return { hex: await sha256HexOffThread(bytes), bytes };
   }
+  const hasher = hashingThread();
+  const id = hasher.next++;
   return new Promise((resolve, reject) => {
-    // Plain JavaScript: no loader (tsx) inherited, so the thread starts in a few ms.
-    const worker = new Worker(workerUrl, { workerData: { buffer }, transferList: [buffer], execArgv: [] });
-    worker.once('message', (reply: { hex: string; buffer: ArrayBuffer }) => resolve({ hex: reply.hex, bytes: new Uint8Array(reply.buffer) }));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the sha256 worker exited with code ${code} before answering`)));
+    hasher.pending.set(id, { resolve, reject });
+    // Referenced while it owes an answer, so a process waiting only on this hash stays alive.
+    hasher.worker.ref();
+    hasher.worker.postMessage({ id, buffer }, [buffer]);
   });
 }

@@ -1,11 +1,8 @@
 import { AppError } from '../../shared/errors/app-error.ts';
+import { runSteps, runStepsYielding, type Steps } from './stepwise.ts';
+import { firstUnsortedTerm, SortedTermDictionary, sortTermsByBytes, type TermDictionary } from './sorted-term-dictionary.ts';
 
-/** Term → term id lookup of an inverted index. */
-export interface TermDictionary {
-  readonly size: number;
-  get(term: string): number | undefined;
-  termAt(id: number): string;
-}
+export type { TermDictionary } from './sorted-term-dictionary.ts';
 
 /**
  * A BM25 inverted index and the parameters it was saved with, as typed arrays: postings of term
@@ -22,6 +19,15 @@ export interface Bm25Postings {
   documents: Uint32Array;
   bodyFrequencies: Uint16Array;
   titleFrequencies: Uint16Array;
+  /**
+   * What BM25 derives from the postings for the k1, b and titleBoost above, stored so a load
+   * computes none of it: each posting's tf weight (body tf + titleBoost · title tf), each
+   * document's k1 · (1 − b + b · length / averageLength), each term's IDF. All three or none
+   * (files written before they were stored).
+   */
+  weights?: Float32Array | undefined;
+  lengthNorms?: Float64Array | undefined;
+  idf?: Float64Array | undefined;
 }
 
 /** Whether a stored BM25 state is binary postings (rather than the JSON state of `bm25-v1`). */
@@ -52,45 +58,11 @@ export class ListTermDictionary implements TermDictionary {
   }
 }
 
-/**
- * Terms as one UTF-8 blob sorted by bytes, with offsets: a lookup is a binary search (≈ 17
- * byte comparisons at 100k terms), and loading decodes no string.
- */
-class SortedTermDictionary implements TermDictionary {
-  readonly #blob: Buffer;
-  readonly #offsets: Uint32Array;
-
-  constructor(blob: Buffer, offsets: Uint32Array) {
-    this.#blob = blob;
-    this.#offsets = offsets;
-  }
-
-  get size(): number {
-    return this.#offsets.length - 1;
-  }
-
-  get(term: string): number | undefined {
-    const wanted = Buffer.from(term, 'utf8');
-    let low = 0;
-    let high = this.size - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const order = this.#blob.compare(wanted, 0, wanted.length, this.#offsets[middle]!, this.#offsets[middle + 1]!);
-      if (order === 0) return middle;
-      if (order < 0) low = middle + 1;
-      else high = middle - 1;
-    }
-    return undefined;
-  }
-
-  termAt(id: number): string {
-    return this.#blob.toString('utf8', this.#offsets[id]!, this.#offsets[id + 1]!);
-  }
-}
-
 const MAGIC = 'APFABM25';
 /** Magic, then the length of a small JSON header (parameters and section sizes). */
 const PREAMBLE_BYTES = 12;
+/** Postings checked between turns of the event loop by {@link readBm25Postings}. */
+const POSTINGS_PER_STEP = 500_000;
 
 interface Header {
   k1: number;
@@ -100,52 +72,76 @@ interface Header {
   terms: number;
   postings: number;
   termBytes: number;
+  /** Whether the weights, length norms and IDF follow the frequencies (absent in the first files). */
+  scoring?: boolean;
 }
 
 /**
  * Writes postings in the binary layout a serving instance reads straight into typed arrays
- * (little-endian, sections 4-byte aligned):
+ * (little-endian; sections aligned to their element size):
  *
  *     0   "APFABM25"
- *     8   u32 header length, then the JSON header { k1, b, titleBoost, documentCount, terms, postings, termBytes }, space-padded to 4
+ *     8   u32 header length, then the JSON header { k1, b, titleBoost, documentCount, terms, postings, termBytes, scoring }, space-padded to 4
  *     …   u32 termOffsets[terms + 1]      term t is termBlob[termOffsets[t] .. termOffsets[t + 1])
  *     …   u32 postingOffsets[terms + 1]
  *     …   u32 documents[postings]
  *     …   u16 bodyFrequencies[postings], u16 titleFrequencies[postings], each zero-padded to 4 bytes
+ *     …   when `scoring`: zero-padded to 8, f64 lengthNorms[documentCount], f64 idf[terms], f32 weights[postings]
  *     …   termBlob: the terms in UTF-8, sorted by bytes (term ids follow that order)
+ *
+ * The scoring tables are written when `postings` carries them (Bm25Retriever.toPostings does)
+ * unless `options.scoring` is false (the first binary layout).
  */
-export function encodeBm25Postings(postings: Bm25Postings): Uint8Array {
+export function encodeBm25Postings(postings: Bm25Postings, options: { scoring?: boolean } = {}): Uint8Array {
   const termCount = postings.terms.size;
-  const encoded = Array.from({ length: termCount }, (_, t) => Buffer.from(postings.terms.termAt(t), 'utf8'));
-  const order = Array.from({ length: termCount }, (_, t) => t).sort((a, b) => Buffer.compare(encoded[a]!, encoded[b]!));
+  const sorted = sortTermsByBytes(Array.from({ length: termCount }, (_, t) => postings.terms.termAt(t)));
   const total = postings.offsets[termCount]!;
-  const termOffsets = new Uint32Array(termCount + 1);
   const postingOffsets = new Uint32Array(termCount + 1);
   const documents = new Uint32Array(total);
   const body = new Uint16Array(padded(total * 2) / 2);
   const title = new Uint16Array(padded(total * 2) / 2);
-  let termBytes = 0;
+  const withScoring = options.scoring !== false && postings.weights !== undefined && postings.lengthNorms !== undefined && postings.idf !== undefined;
+  const idf = new Float64Array(withScoring ? termCount : 0);
+  const weights = new Float32Array(withScoring ? total : 0);
   let at = 0;
-  order.forEach((source, t) => {
-    termBytes += encoded[source]!.length;
-    termOffsets[t + 1] = termBytes;
+  sorted.order.forEach((source, t) => {
     const start = postings.offsets[source]!;
     const end = postings.offsets[source + 1]!;
     documents.set(postings.documents.subarray(start, end), at);
     body.set(postings.bodyFrequencies.subarray(start, end), at);
     title.set(postings.titleFrequencies.subarray(start, end), at);
+    if (withScoring) {
+      idf[t] = postings.idf![source]!;
+      weights.set(postings.weights!.subarray(start, end), at);
+    }
     at += end - start;
     postingOffsets[t + 1] = at;
   });
-  const header: Header = { k1: postings.k1, b: postings.b, titleBoost: postings.titleBoost, documentCount: postings.documentCount, terms: termCount, postings: total, termBytes };
+  const termBytes = sorted.blob.length;
+  const header: Header = {
+    k1: postings.k1,
+    b: postings.b,
+    titleBoost: postings.titleBoost,
+    documentCount: postings.documentCount,
+    terms: termCount,
+    postings: total,
+    termBytes,
+    ...(withScoring ? { scoring: true } : {}),
+  };
   const json = JSON.stringify(header);
   const headerJson = Buffer.from(json.padEnd(padded(json.length), ' '), 'latin1');
-  const sections = [termOffsets, postingOffsets, documents, body, title].map((array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
-  const output = Buffer.alloc(PREAMBLE_BYTES + headerJson.length + sections.reduce((sum, section) => sum + section.length, 0) + termBytes);
+  const bytesOf = (array: Uint32Array | Uint16Array | Float32Array | Float64Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  const sections: Uint8Array[] = [headerJson, ...[sorted.offsets, postingOffsets, documents, body, title].map(bytesOf)];
+  if (withScoring) {
+    const before = PREAMBLE_BYTES + sections.reduce((sum, section) => sum + section.length, 0);
+    sections.push(new Uint8Array(padded(before, 8) - before), bytesOf(postings.lengthNorms!), bytesOf(idf), bytesOf(weights));
+  }
+  sections.push(sorted.blob);
+  const output = Buffer.alloc(PREAMBLE_BYTES + sections.reduce((sum, section) => sum + section.length, 0));
   output.write(MAGIC, 0, 'latin1');
   output.writeUInt32LE(headerJson.length, 8);
   let offset = PREAMBLE_BYTES;
-  for (const part of [headerJson, ...sections, ...order.map((source) => encoded[source]!)]) {
+  for (const part of sections) {
     output.set(part, offset);
     offset += part.length;
   }
@@ -155,13 +151,24 @@ export function encodeBm25Postings(postings: Bm25Postings): Uint8Array {
 /**
  * Reads postings {@link encodeBm25Postings} wrote: views over `bytes`, no copy, no string
  * decoded. Checks the structure in one pass over the postings (sizes, offsets in order,
- * documents ascending within a term and below the document count). AppError 'internal' naming
- * `file` when it is malformed or truncated. `bytes` must not be modified afterwards.
+ * documents ascending within a term and below the document count, stored scoring values finite and
+ * non-negative), in slices of ~500k postings. AppError
+ * 'internal' naming `file` when it is malformed or truncated. `bytes` must not be modified afterwards.
  */
 export function decodeBm25Postings(bytes: Uint8Array, file: string): Bm25Postings {
+  return runSteps(decodeSteps(bytes, file));
+}
+
+/** {@link decodeBm25Postings} with a turn of the event loop every ~500k postings checked (a serving instance's load). */
+export function readBm25Postings(bytes: Uint8Array, file: string): Promise<Bm25Postings> {
+  return runStepsYielding(decodeSteps(bytes, file));
+}
+
+function* decodeSteps(bytes: Uint8Array, file: string): Steps<Bm25Postings> {
   const refuse = (why: string) => new AppError('internal', { detail: `${file} is not a valid BM25 postings file: ${why}` });
   if (bytes.length < PREAMBLE_BYTES) throw refuse(`${bytes.length} bytes is shorter than its header`);
-  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  // Float64Array views need 8-byte alignment; an object store may hand back a view at any offset.
+  const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
   const buffer = Buffer.from(aligned.buffer, aligned.byteOffset, aligned.byteLength);
   if (buffer.toString('latin1', 0, 8) !== MAGIC) throw refuse(`it does not start with ${MAGIC}`);
   const headerLength = buffer.readUInt32LE(8);
@@ -173,13 +180,20 @@ export function decodeBm25Postings(bytes: Uint8Array, file: string): Bm25Posting
     throw new AppError('internal', { detail: `${file} is not a valid BM25 postings file: its header is not JSON`, cause: error });
   }
   const counts = [header.documentCount, header.terms, header.postings, header.termBytes];
-  if (!counts.every((value) => Number.isInteger(value) && value >= 0) || ![header.k1, header.b, header.titleBoost].every(Number.isFinite)) {
+  if (
+    !counts.every((value) => Number.isInteger(value) && value >= 0) ||
+    ![header.k1, header.b, header.titleBoost].every(Number.isFinite) ||
+    (header.scoring !== undefined && typeof header.scoring !== 'boolean')
+  ) {
     throw refuse('its header is invalid');
   }
   const { terms, postings, termBytes, documentCount } = header;
-  let at = aligned.byteOffset + PREAMBLE_BYTES + headerLength;
-  const expected = PREAMBLE_BYTES + headerLength + 8 * (terms + 1) + 4 * postings + 2 * padded(postings * 2) + termBytes;
+  const withScoring = header.scoring === true;
+  const frequenciesEnd = PREAMBLE_BYTES + headerLength + 8 * (terms + 1) + 4 * postings + 2 * padded(postings * 2);
+  const scoringAt = withScoring ? padded(frequenciesEnd, 8) : frequenciesEnd;
+  const expected = scoringAt + (withScoring ? 8 * (documentCount + terms) + 4 * postings : 0) + termBytes;
   if (expected !== aligned.length) throw refuse(`${terms} terms and ${postings} postings need ${expected} bytes, the file has ${aligned.length}`);
+  let at = aligned.byteOffset + PREAMBLE_BYTES + headerLength;
   const take = <T>(make: (offset: number) => T, byteLength: number): T => {
     const value = make(at);
     at += byteLength;
@@ -190,17 +204,27 @@ export function decodeBm25Postings(bytes: Uint8Array, file: string): Bm25Posting
   const documents = take((offset) => new Uint32Array(aligned.buffer, offset, postings), 4 * postings);
   const bodyFrequencies = take((offset) => new Uint16Array(aligned.buffer, offset, postings), padded(postings * 2));
   const titleFrequencies = take((offset) => new Uint16Array(aligned.buffer, offset, postings), padded(postings * 2));
+  at = aligned.byteOffset + scoringAt;
+  const lengthNorms = withScoring ? take((offset) => new Float64Array(aligned.buffer, offset, documentCount), 8 * documentCount) : undefined;
+  const idf = withScoring ? take((offset) => new Float64Array(aligned.buffer, offset, terms), 8 * terms) : undefined;
+  const weights = withScoring ? take((offset) => new Float32Array(aligned.buffer, offset, postings), 4 * postings) : undefined;
   const blob = Buffer.from(aligned.buffer, at, termBytes);
   if (termOffsets[0] !== 0 || termOffsets[terms] !== termBytes || offsets[0] !== 0 || offsets[terms] !== postings) throw refuse('its offsets do not span its sections');
   for (let t = 0; t < terms; t++) {
     if (termOffsets[t + 1]! < termOffsets[t]! || offsets[t + 1]! < offsets[t]!) throw refuse(`the offsets of term ${t} go backwards`);
-    let previous = -1;
-    for (let p = offsets[t]!, end = offsets[t + 1]!; p < end; p++) {
-      const document = documents[p]!;
-      if (document <= previous || document >= documentCount) throw refuse(`posting ${p} of term ${t} names document ${document}`);
-      previous = document;
-    }
   }
+  const unsorted = firstUnsortedTerm(blob, termOffsets);
+  if (unsorted !== -1) throw refuse(`term ${unsorted} is not after term ${unsorted - 1} in byte order`);
+  for (let first = 0; first < terms; ) {
+    const last = termsUpTo(offsets, first, POSTINGS_PER_STEP);
+    const bad = firstMisplacedPosting(offsets, documents, documentCount, first, last);
+    if (bad !== -1) throw refuse(`posting ${bad} of term ${termOf(offsets, bad)} names document ${documents[bad]}`);
+    if (weights !== undefined && firstNotFiniteOrNegative(weights, offsets[first]!, offsets[last]!) !== -1) throw refuse('a posting weight is not a finite non-negative number');
+    first = last;
+    yield;
+  }
+  if (lengthNorms !== undefined && firstNotFiniteOrNegative(lengthNorms, 0, documentCount) !== -1) throw refuse('a length norm is not a finite non-negative number');
+  if (idf !== undefined && firstNotFiniteOrNegative(idf, 0, terms) !== -1) throw refuse('an IDF is not a finite non-negative number');
   return {
     kind: 'bm25-postings',
     k1: header.k1,
@@ -212,9 +236,51 @@ export function decodeBm25Postings(bytes: Uint8Array, file: string): Bm25Posting
     documents,
     bodyFrequencies,
     titleFrequencies,
+    ...(withScoring ? { weights, lengthNorms, idf } : {}),
   };
 }
 
-function padded(length: number): number {
-  return Math.ceil(length / 4) * 4;
+/** The term after `first` at which at least `postings` postings have been passed (or `offsets.length - 1`). */
+function termsUpTo(offsets: Uint32Array, first: number, postings: number): number {
+  const terms = offsets.length - 1;
+  const limit = offsets[first]! + postings;
+  let last = first + 1;
+  while (last < terms && offsets[last]! < limit) last++;
+  return last;
+}
+
+/**
+ * The first posting of terms [first, last) whose document is not after the one before it in its
+ * list, or not below `documentCount`; -1 when there is none. A plain function so V8 optimises the loop.
+ */
+function firstMisplacedPosting(offsets: Uint32Array, documents: Uint32Array, documentCount: number, first: number, last: number): number {
+  for (let t = first; t < last; t++) {
+    let previous = -1;
+    for (let p = offsets[t]!, end = offsets[t + 1]!; p < end; p++) {
+      const document = documents[p]!;
+      if (document <= previous || document >= documentCount) return p;
+      previous = document;
+    }
+  }
+  return -1;
+}
+
+/** The first index in [start, end) holding NaN, an infinity or a negative number, or -1. */
+function firstNotFiniteOrNegative(values: Float32Array | Float64Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const value = values[i]!;
+    if (!(value >= 0 && value < Infinity)) return i;
+  }
+  return -1;
+}
+
+/** The term whose postings hold posting `p` (offsets ascending). */
+function termOf(offsets: Uint32Array, p: number): number {
+  let t = 0;
+  while (offsets[t + 1]! <= p) t++;
+  return t;
+}
+
+function padded(length: number, to = 4): number {
+  return Math.ceil(length / to) * to;
 }

@@ -5,6 +5,7 @@ import type { RetrievalHit, Retriever } from './retriever.ts';
 import { topK } from './top-k.ts';
 import { VarintReader, VarintWriter } from './varint.ts';
 import { isBm25Postings, ListTermDictionary, type Bm25Postings, type TermDictionary } from './bm25-postings.ts';
+import { runSteps, runStepsYielding, type Steps } from './stepwise.ts';
 
 export const BM25_STATE_ID = 'bm25-v1';
 
@@ -93,37 +94,45 @@ export class Bm25Retriever implements Retriever {
   readonly #expansion: QueryExpansion | undefined;
   readonly #expansionWeight: number;
 
-  private constructor(index: InvertedIndex, options: Bm25Options & Bm25QueryOptions) {
-    this.k1 = options.k1 ?? DEFAULT_BM25_OPTIONS.k1;
-    this.b = options.b ?? DEFAULT_BM25_OPTIONS.b;
-    this.titleBoost = options.titleBoost ?? DEFAULT_BM25_OPTIONS.titleBoost;
-    if (!Number.isFinite(this.k1) || this.k1 < 0) throw invalid(`k1 must be a non-negative number, got ${this.k1}`);
-    if (!(this.b >= 0 && this.b <= 1)) throw invalid(`b must be in 0..1, got ${this.b}`);
-    if (!Number.isFinite(this.titleBoost) || this.titleBoost < 0) throw invalid(`titleBoost must be a non-negative number, got ${this.titleBoost}`);
-    this.#expansion = options.expansion;
-    this.#expansionWeight = options.expansionWeight ?? DEFAULT_EXPANSION_WEIGHT;
-    if (!(this.#expansionWeight >= 0 && this.#expansionWeight <= 1)) throw invalid(`expansionWeight must be in 0..1, got ${this.#expansionWeight}`);
+  private constructor(index: InvertedIndex, parameters: Required<Bm25Options>, query: Bm25QueryOptions, tables: ScoringTables) {
+    this.k1 = parameters.k1;
+    this.b = parameters.b;
+    this.titleBoost = parameters.titleBoost;
+    this.#expansion = query.expansion;
+    this.#expansionWeight = query.expansionWeight ?? DEFAULT_EXPANSION_WEIGHT;
     this.#index = index;
-    const { documentCount, offsets, documents } = index;
-    this.#weights = new Float32Array(documents.length);
-    const lengths = new Float64Array(documentCount);
-    for (let p = 0; p < documents.length; p++) {
-      const weight = index.bodyFrequencies[p]! + this.titleBoost * index.titleFrequencies[p]!;
-      this.#weights[p] = weight;
-      lengths[documents[p]!]! += weight;
-    }
-    let total = 0;
-    for (const length of lengths) total += length;
-    const averageLength = documentCount > 0 && total > 0 ? total / documentCount : 1;
-    this.#lengthNorms = new Float64Array(documentCount);
-    for (let d = 0; d < documentCount; d++) this.#lengthNorms[d] = this.k1 * (1 - this.b + (this.b * lengths[d]!) / averageLength);
-    this.#idf = new Float64Array(index.terms.size);
-    for (let t = 0; t < index.terms.size; t++) {
-      const df = offsets[t + 1]! - offsets[t]!;
-      this.#idf[t] = Math.log(1 + (documentCount - df + 0.5) / (df + 0.5));
-    }
-    this.#scores = new Float64Array(documentCount);
-    this.#touched = new Int32Array(documentCount);
+    this.#weights = tables.weights;
+    this.#lengthNorms = tables.lengthNorms;
+    this.#idf = tables.idf;
+    this.#scores = new Float64Array(index.documentCount);
+    this.#touched = new Int32Array(index.documentCount);
+  }
+
+  /**
+   * Checks the parameters, then derives what scoring reads from the postings (each posting's tf
+   * weight, each document's length norm, each term's IDF), unless `stored` has them for these
+   * parameters: computed by this same code when the version was built, they are reused bit for
+   * bit. Yields every ~{@link POSTINGS_PER_STEP} postings.
+   */
+  static *#create(index: InvertedIndex, options: Bm25Options & Bm25QueryOptions, stored?: StoredScoring): Steps<Bm25Retriever> {
+    const k1 = options.k1 ?? DEFAULT_BM25_OPTIONS.k1;
+    const b = options.b ?? DEFAULT_BM25_OPTIONS.b;
+    const titleBoost = options.titleBoost ?? DEFAULT_BM25_OPTIONS.titleBoost;
+    if (!Number.isFinite(k1) || k1 < 0) throw invalid(`k1 must be a non-negative number, got ${k1}`);
+    if (!(b >= 0 && b <= 1)) throw invalid(`b must be in 0..1, got ${b}`);
+    if (!Number.isFinite(titleBoost) || titleBoost < 0) throw invalid(`titleBoost must be a non-negative number, got ${titleBoost}`);
+    const expansionWeight = options.expansionWeight ?? DEFAULT_EXPANSION_WEIGHT;
+    if (!(expansionWeight >= 0 && expansionWeight <= 1)) throw invalid(`expansionWeight must be in 0..1, got ${expansionWeight}`);
+    const reuse =
+      stored !== undefined &&
+      stored.k1 === k1 &&
+      stored.b === b &&
+      stored.titleBoost === titleBoost &&
+      stored.weights.length === index.documents.length &&
+      stored.lengthNorms.length === index.documentCount &&
+      stored.idf.length === index.terms.size;
+    const tables = reuse ? stored : yield* scoringTables(index, k1, b, titleBoost);
+    return new Bm25Retriever(index, { k1, b, titleBoost }, { expansion: options.expansion, expansionWeight }, tables);
   }
 
   /** Number of indexed documents. */
@@ -182,7 +191,7 @@ export class Bm25Retriever implements Retriever {
       index.bodyFrequencies.set(list.body.map(clampFrequency), start);
       index.titleFrequencies.set(list.title.map(clampFrequency), start);
     });
-    return new Bm25Retriever(index, options);
+    return runSteps(Bm25Retriever.#create(index, options));
   }
 
   /**
@@ -191,31 +200,20 @@ export class Bm25Retriever implements Retriever {
    * k1/b/titleBoost (they apply at load, so changing them needs no re-index).
    */
   static fromJSON(state: unknown, options: Bm25Options & Bm25QueryOptions = {}): Bm25Retriever {
-    if (isBm25Postings(state)) return Bm25Retriever.#fromPostings(state, options);
-    const decoding = Bm25Retriever.#decode(state, options);
-    for (;;) {
-      const step = decoding.next();
-      if (step.done) return step.value;
-    }
+    return runSteps(isBm25Postings(state) ? Bm25Retriever.#fromPostings(state, options) : Bm25Retriever.#decode(state, options));
   }
 
   /**
    * {@link fromJSON} for a serving instance loading a new version while it answers requests:
-   * the postings are decoded in slices with a turn of the event loop between them.
+   * the postings are decoded (JSON state) or weighted (binary postings) in slices with a turn of
+   * the event loop between them.
    */
   static async restore(state: unknown, options: Bm25Options & Bm25QueryOptions = {}): Promise<Bm25Retriever> {
-    // Binary postings are typed-array views already: only the per-document norms are computed.
-    if (isBm25Postings(state)) return Bm25Retriever.#fromPostings(state, options);
-    const decoding = Bm25Retriever.#decode(state, options);
-    for (;;) {
-      const step = decoding.next();
-      if (step.done) return step.value;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    return runStepsYielding(isBm25Postings(state) ? Bm25Retriever.#fromPostings(state, options) : Bm25Retriever.#decode(state, options));
   }
 
   /** Decodes a saved state; yields after every ~200k postings so a caller can pause there. */
-  static *#decode(state: unknown, options: Bm25Options & Bm25QueryOptions): Generator<void, Bm25Retriever> {
+  static *#decode(state: unknown, options: Bm25Options & Bm25QueryOptions): Steps<Bm25Retriever> {
     const parsed = StateSchema.safeParse(state);
     if (!parsed.success) throw invalid(`invalid BM25 state: ${parsed.error.message}`, parsed.error);
     const { terms, documentCount, postings } = parsed.data;
@@ -264,17 +262,22 @@ export class Bm25Retriever implements Retriever {
     };
     yield;
     const { k1, b, titleBoost } = parsed.data;
-    return new Bm25Retriever(index, { k1, b, titleBoost, ...definedOnly(options) });
+    return yield* Bm25Retriever.#create(index, { k1, b, titleBoost, ...definedOnly(options) });
   }
 
-  static #fromPostings(postings: Bm25Postings, options: Bm25Options & Bm25QueryOptions): Bm25Retriever {
-    const { k1, b, titleBoost, kind: _kind, ...index } = postings;
-    return new Bm25Retriever(index, { k1, b, titleBoost, ...definedOnly(options) });
+  /** Binary postings: typed-array views already; the scoring tables stored with them are used when the parameters are the stored ones. */
+  static *#fromPostings(postings: Bm25Postings, options: Bm25Options & Bm25QueryOptions): Steps<Bm25Retriever> {
+    const { k1, b, titleBoost, kind: _kind, weights, lengthNorms, idf, ...index } = postings;
+    const stored = weights !== undefined && lengthNorms !== undefined && idf !== undefined ? { k1, b, titleBoost, weights, lengthNorms, idf } : undefined;
+    return yield* Bm25Retriever.#create(index, { k1, b, titleBoost, ...definedOnly(options) }, stored);
   }
 
-  /** Parameters and the inverted index as typed arrays (views, not copies), for encodeBm25Postings. */
+  /**
+   * Parameters, the inverted index and the scoring tables derived for those parameters, as typed
+   * arrays (views, not copies), for encodeBm25Postings.
+   */
   toPostings(): Bm25Postings {
-    return { kind: 'bm25-postings', k1: this.k1, b: this.b, titleBoost: this.titleBoost, ...this.#index };
+    return { kind: 'bm25-postings', k1: this.k1, b: this.b, titleBoost: this.titleBoost, ...this.#index, weights: this.#weights, lengthNorms: this.#lengthNorms, idf: this.#idf };
   }
 
   /** Parameters and the inverted index as varints in base64; `JSON.stringify`-able. */
@@ -343,6 +346,56 @@ export class Bm25Retriever implements Retriever {
     const hits = topK(this.size, k, (label) => scores[label]!, touched.subarray(0, touchedCount));
     for (let i = 0; i < touchedCount; i++) scores[touched[i]!] = 0;
     return hits;
+  }
+}
+
+/** Postings weighted between turns of the event loop by {@link Bm25Retriever.restore} (≈ 1–3 ms of work). */
+const POSTINGS_PER_STEP = 500_000;
+
+/** What scoring reads besides the postings, for one k1 / b / titleBoost. */
+interface ScoringTables {
+  /** tf weight of each posting: body tf + titleBoost · title tf. */
+  weights: Float32Array;
+  /** k1 · (1 − b + b · length / averageLength) per document. */
+  lengthNorms: Float64Array;
+  idf: Float64Array;
+}
+
+/** Scoring tables stored with binary postings, and the parameters they were derived for. */
+interface StoredScoring extends Required<Bm25Options>, ScoringTables {}
+
+/** Every table from the postings. A build stores what this computes, so loads reuse it bit for bit. */
+function* scoringTables(index: InvertedIndex, k1: number, b: number, titleBoost: number): Steps<ScoringTables> {
+  const { documentCount, offsets, documents } = index;
+  const weights = new Float32Array(documents.length);
+  const lengths = new Float64Array(documentCount);
+  for (let start = 0; start < documents.length; start += POSTINGS_PER_STEP) {
+    weighPostings(index, titleBoost, weights, lengths, start, Math.min(documents.length, start + POSTINGS_PER_STEP));
+    yield;
+  }
+  let total = 0;
+  for (const length of lengths) total += length;
+  const averageLength = documentCount > 0 && total > 0 ? total / documentCount : 1;
+  const lengthNorms = new Float64Array(documentCount);
+  for (let d = 0; d < documentCount; d++) lengthNorms[d] = k1 * (1 - b + (b * lengths[d]!) / averageLength);
+  const idf = new Float64Array(index.terms.size);
+  for (let t = 0; t < index.terms.size; t++) {
+    const df = offsets[t + 1]! - offsets[t]!;
+    idf[t] = Math.log(1 + (documentCount - df + 0.5) / (df + 0.5));
+  }
+  return { weights, lengthNorms, idf };
+}
+
+/**
+ * Postings [start, end): each one's tf weight, added to its document's length. A plain function
+ * rather than the generator's own loop, which V8 optimises less.
+ */
+function weighPostings(index: InvertedIndex, titleBoost: number, weights: Float32Array, lengths: Float64Array, start: number, end: number): void {
+  const { documents, bodyFrequencies, titleFrequencies } = index;
+  for (let p = start; p < end; p++) {
+    const weight = bodyFrequencies[p]! + titleBoost * titleFrequencies[p]!;
+    weights[p] = weight;
+    lengths[documents[p]!]! += weight;
   }
 }
 

@@ -7,9 +7,9 @@ import { buildIndexVersion } from '../../../core/indexing/build-index.ts';
 import { decodeDocumentTable, encodeDocumentTable } from '../../../core/indexing/document-table-bytes.ts';
 import { createIndexRepository, type IndexRepository } from '../../../core/indexing/index-repository.ts';
 import type { KnowledgeDocument } from '../../../core/ports/document.ts';
-import { decodeBm25Postings, encodeBm25Postings } from '../../../core/retrieval/bm25-postings.ts';
+import { decodeBm25Postings, encodeBm25Postings, readBm25Postings } from '../../../core/retrieval/bm25-postings.ts';
 import { Bm25Retriever } from '../../../core/retrieval/bm25-retriever.ts';
-import { createServingIndexPreparer } from '../../../core/serving/prepare-serving-index.ts';
+import { bm25QueryOptions, createServingIndexPreparer } from '../../../core/serving/prepare-serving-index.ts';
 import { createDocumentSource } from '../../../core/sources/create-document-source.ts';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
 import { DeferredVectorIndex } from '../../../core/indexing/deferred-vector-index.ts';
@@ -91,6 +91,65 @@ describe('binary BM25 postings', () => {
   });
 });
 
+describe('binary BM25 postings with stored scoring tables (binary-v2)', () => {
+  const documents = [...LOAN_DOCUMENTS, ...ODD_DOCUMENTS];
+  const queries = ['FHA down payment', 'préstamo 住宅ローン', 'emoji 🏡', 'zzzz', 'credit score 580 refinance', 'mortgage insurance premium PMI', ''];
+
+  it('stores each posting weight, length norm and IDF, and a load that reuses them ranks bit for bit as the build did', async () => {
+    const built = Bm25Retriever.build(documents);
+    const bytes = encodeBm25Postings(built.toPostings());
+    const postings = decodeBm25Postings(bytes, 'bm25.bin');
+    expect(postings.weights).toHaveLength(postings.documents.length);
+    expect(postings.lengthNorms).toHaveLength(documents.length);
+    expect(postings.idf).toHaveLength(postings.terms.size);
+    expect(bytes.length).toBeGreaterThan(encodeBm25Postings(built.toPostings(), { scoring: false }).length);
+    const restored = await Bm25Retriever.restore(await readBm25Postings(bytes, 'bm25.bin'));
+    const withoutNorms = Bm25Retriever.fromJSON(decodeBm25Postings(encodeBm25Postings(built.toPostings(), { scoring: false }), 'bm25.bin'));
+    for (const query of queries) {
+      expect(restored.search(query, 10), query).toEqual(built.search(query, 10));
+      expect(withoutNorms.search(query, 10), query).toEqual(built.search(query, 10));
+    }
+    // Re-encoding what was read gives the same file.
+    expect(Buffer.compare(encodeBm25Postings(restored.toPostings()), bytes)).toBe(0);
+  });
+
+  it('derives the tables again when load-time parameters differ from the stored ones', () => {
+    const bytes = encodeBm25Postings(Bm25Retriever.build(documents).toPostings());
+    const overridden = Bm25Retriever.fromJSON(decodeBm25Postings(bytes, 'bm25.bin'), { k1: 1.2, b: 0.75, titleBoost: 2 });
+    const fresh = Bm25Retriever.build(documents, { k1: 1.2, b: 0.75, titleBoost: 2 });
+    for (const query of queries) expect(overridden.search(query, 10), query).toEqual(fresh.search(query, 10));
+  });
+
+  it('refuses scoring values that are not finite, a truncated scoring section and unsorted terms, naming the file', () => {
+    const bytes = encodeBm25Postings(Bm25Retriever.build(documents).toPostings());
+    const postings = decodeBm25Postings(bytes, 'x');
+    const refused = (candidate: Uint8Array) => () => decodeBm25Postings(candidate, 'bm25.bin of 0123456789abcdef');
+    const normsAt = postings.lengthNorms!.byteOffset - bytes.byteOffset;
+    const notFinite = bytes.slice();
+    new DataView(notFinite.buffer).setFloat64(normsAt + 8, Number.NaN, true);
+    expect(refused(notFinite)).toThrow(/bm25\.bin of 0123456789abcdef is not a valid BM25 postings file: a length norm/);
+    const idfAt = postings.idf!.byteOffset - bytes.byteOffset;
+    const negative = bytes.slice();
+    new DataView(negative.buffer).setFloat64(idfAt, -1, true);
+    expect(refused(negative)).toThrow(/an IDF is not/);
+    const weightsAt = postings.weights!.byteOffset - bytes.byteOffset;
+    const infinite = bytes.slice();
+    new DataView(infinite.buffer).setFloat32(weightsAt + 4 * 3, Number.POSITIVE_INFINITY, true);
+    expect(refused(infinite)).toThrow(/a posting weight is not/);
+    expect(refused(bytes.subarray(0, normsAt + 16))).toThrow(/need \d+ bytes, the file has/);
+    // Two neighbouring terms of the same length swapped in the blob: the dictionary is no longer sorted.
+    const blobAt = weightsAt + 4 * postings.documents.length;
+    const term = (t: number) => Buffer.from(postings.terms.termAt(t));
+    const t = Array.from({ length: postings.terms.size - 1 }, (_, i) => i).find((i) => term(i).length === term(i + 1).length)!;
+    expect(t).toBeGreaterThanOrEqual(0);
+    const at = blobAt + Buffer.byteLength(Array.from({ length: t }, (_, i) => postings.terms.termAt(i)).join(''));
+    const unsorted = bytes.slice();
+    unsorted.set(term(t + 1), at);
+    unsorted.set(term(t), at + term(t).length);
+    expect(refused(unsorted)).toThrow(new RegExp(`term ${t + 1} is not after term ${t} in byte order`));
+  });
+});
+
 describe('versions in both layouts', () => {
   let root: string;
   let repository: IndexRepository;
@@ -102,37 +161,55 @@ describe('versions in both layouts', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('loads a first-layout (JSON) version and a binary one of the demo corpus, and both retrieve identically', async () => {
+  it('loads the JSON, binary-v1 and binary-v2 layouts of the demo corpus, and all retrieve identically to the built retriever', async () => {
     const { documents } = await createDocumentSource({ kind: 'jsonl', path: 'data/corpus/lending-guide.jsonl' }).read();
     const embedder = fitLexicalEmbedder(documents);
     const json = await buildIndexVersion({ documents, embedder, sourceName: 'demo', layout: 'json' });
-    const binary = await buildIndexVersion({ documents, embedder, sourceName: 'demo' });
+    const v1 = await buildIndexVersion({ documents, embedder, sourceName: 'demo', layout: 'binary-v1' });
+    const v2 = await buildIndexVersion({ documents, embedder, sourceName: 'demo' });
     expect(json.manifest.layout).toBeUndefined();
-    expect(binary.manifest.layout).toBe('binary-v1');
-    expect(binary.manifest.version).not.toBe(json.manifest.version);
-    await repository.save(json);
-    await repository.save(binary);
-    const fromJson = await repository.load(json.manifest.version);
-    const fromBinary = await repository.load(binary.manifest.version);
-    expect(fromBinary.documents.map((document) => JSON.stringify(document))).toEqual(fromJson.documents.map((document) => JSON.stringify(document)));
-    const questions = ['What are my options for a $200,000 home with a 620 credit score?', 'FHA mortgage insurance', 'VA funding fee', 'debt-to-income ratio limit', 'refinance break-even', 'HELOC draw period'];
+    expect(v1.manifest.layout).toBe('binary-v1');
+    expect(v2.manifest.layout).toBe('binary-v2');
+    // Same documents.bin, yet each layout is its own immutable version.
+    expect(new Set([json.manifest.version, v1.manifest.version, v2.manifest.version]).size).toBe(3);
+    for (const built of [json, v1, v2]) await repository.save(built);
+    // binary-v2 keeps the embedder state out of the manifest (in embedder.bin).
+    const storedManifest = JSON.parse(await readFile(path.join(root, 'indexes', v2.manifest.version, 'manifest.json'), 'utf8')) as { embedder: object; checksums: object };
+    expect(storedManifest.embedder).not.toHaveProperty('state');
+    expect(storedManifest.checksums).toHaveProperty('embedder');
+    const loaded = await Promise.all([json, v1, v2].map((built) => repository.load(built.manifest.version)));
+    const [fromJson, fromV1, fromV2] = loaded;
+    for (const other of [fromV1!, fromV2!]) {
+      expect(other.documents.map((document) => JSON.stringify(document))).toEqual(fromJson!.documents.map((document) => JSON.stringify(document)));
+      expect(JSON.parse(JSON.stringify(other.manifest.embedder))).toEqual(JSON.parse(JSON.stringify(fromJson!.manifest.embedder)));
+    }
+    const questions = ['What are my options for a $200,000 home with a 620 credit score?', 'FHA mortgage insurance', 'VA funding fee', 'debt-to-income ratio limit', 'refinance break-even', 'HELOC draw period', 'préstamo 住宅ローン 🏡', ''];
+    // What the build had in memory, before anything was stored.
+    const inMemory = Bm25Retriever.build(documents.map(({ title, text }) => ({ title, text })), bm25QueryOptions());
     for (const mode of ['bm25', 'hybrid', 'dense'] as const) {
       const prepare = createServingIndexPreparer({ retrieval: { mode } });
-      const [a, b] = [await prepare(fromJson), await prepare(fromBinary)];
-      for (const question of questions) expect(await b.retriever.retrieve(question, 8), `${mode}: ${question}`).toEqual(await a.retriever.retrieve(question, 8));
+      const [a, b, c] = [await prepare(fromJson!), await prepare(fromV1!), await prepare(fromV2!)];
+      expect(c.embedder.modelHash).toBe(embedder.modelHash);
+      for (const question of questions) {
+        const expected = await a.retriever.retrieve(question, 8);
+        expect(await b.retriever.retrieve(question, 8), `${mode} v1: ${question}`).toEqual(expected);
+        expect(await c.retriever.retrieve(question, 8), `${mode} v2: ${question}`).toEqual(expected);
+        if (mode === 'bm25') expect(expected, question).toEqual(inMemory.search(question, 8));
+        // The query embedder read from embedder.bin embeds exactly as the fitted one.
+        expect(await c.embedder.embed([question])).toEqual(await embedder.embed([question]));
+      }
     }
     // Rolling back to the JSON version works as before.
     await repository.setLatest(json.manifest.version);
     expect((await repository.loadLatest())!.manifest.layout).toBeUndefined();
-    fromJson.index.close();
-    fromBinary.index.close();
+    for (const version of loaded) version.index.close();
   });
 
   it('refuses a tampered or truncated binary file naming it, and loads the version again once restored', async () => {
     const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'a' });
     await repository.save(built);
     const version = built.manifest.version;
-    for (const file of ['documents.bin', 'bm25.bin', 'index.faiss']) {
+    for (const file of ['documents.bin', 'bm25.bin', 'embedder.bin', 'index.faiss']) {
       const full = path.join(root, 'indexes', version, file);
       const original = await readFile(full);
       const tampered = Buffer.from(original);
