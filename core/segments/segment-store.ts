@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { readFlatIpHeader } from '../index/faiss-flat-bytes.ts';
 import { loadIndex } from '../index/load-index.ts';
@@ -13,7 +13,10 @@ import type { DeltaSegment } from './segment.ts';
 import { DeltaManifestSchema, SegmentedVersionSchema, TombstonesSchema, type DeltaManifest, type SegmentedVersion } from './segment-manifest.ts';
 
 const DELTAS = 'segments/deltas/';
+const LatestSchema = z.object({ version: IndexVersionSchema });
 const VERSIONS = 'segments/versions/';
+/** The live pointer of segmented serving: `{ "version": "<base or segmented version>" }`. */
+const LATEST = 'segments/latest';
 
 /** Object keys of a delta's files. */
 function deltaKeys(id: string) {
@@ -63,6 +66,17 @@ export async function readSegmentedVersion(store: ObjectStore, version: string):
   const manifest = parseStored(SegmentedVersionSchema, bytes, key);
   if (manifest.version !== version) throw corrupt(`${key} describes version ${manifest.version}`);
   return manifest;
+}
+
+/** Moves the segmented live pointer (publish, or roll back) to a stored version: a base or a segmented one. */
+export async function setSegmentedLatest(store: ObjectStore, version: string): Promise<void> {
+  await store.put(LATEST, encodeJson({ version: checkedVersion(version) }), { contentType: 'application/json' });
+}
+
+/** The version the segmented live pointer names, or null when none was set. */
+export async function readSegmentedLatest(store: ObjectStore): Promise<string | null> {
+  const bytes = await store.get(LATEST);
+  return bytes === null ? null : parseStored(LatestSchema, bytes, LATEST).version;
 }
 
 /** Stored segmented version ids. */

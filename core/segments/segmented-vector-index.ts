@@ -6,17 +6,19 @@ import type { SegmentChain } from './segment-chain.ts';
  * The vectors of a chain as one VectorIndex over global labels: each segment's index is searched
  * for k plus its tombstoned rows (so k live hits remain once those are dropped), and the hits are
  * merged by score, ties to the lower label. `size` counts hidden rows too (labels never move).
- * Closing it closes nothing: the segments belong to the loader, which closes each one when the
- * last version holding it is closed.
+ * Closing it closes no segment itself: the segments belong to the loader, which closes each one
+ * when the last version holding it is closed; `onClose` (e.g. LoadedChain.close) tells it.
  */
 export class SegmentedVectorIndex implements VectorIndex {
   readonly dimension: number;
   readonly size: number;
   readonly kind: string;
   readonly #chain: SegmentChain;
+  readonly #onClose: (() => void) | undefined;
 
-  constructor(chain: SegmentChain) {
+  constructor(chain: SegmentChain, onClose?: () => void) {
     this.#chain = chain;
+    this.#onClose = onClose;
     this.dimension = chain.base.loaded.manifest.dimension;
     this.size = chain.documents.length;
     this.kind = `segmented(${chain.base.loaded.index.kind}+${chain.deltas.length})`;
@@ -45,5 +47,7 @@ export class SegmentedVectorIndex implements VectorIndex {
     throw new AppError('internal', { detail: 'a segmented version has no single FAISS serialization (merge it into a base first)' });
   }
 
-  close(): void {}
+  close(): void {
+    this.#onClose?.();
+  }
 }

@@ -13,7 +13,9 @@ import { createRetriever } from '../../../core/retrieval/create-retriever.ts';
 import { buildDelta, type ChangeSet } from '../../../core/segments/build-delta.ts';
 import { mergeSegments } from '../../../core/segments/merge-segments.ts';
 import { createSegmentLoader, type LoadedChain, type SegmentLoader } from '../../../core/segments/segment-loader.ts';
-import { saveDelta } from '../../../core/segments/segment-store.ts';
+import { readSegmentedLatest, saveDelta, setSegmentedLatest } from '../../../core/segments/segment-store.ts';
+import { servingIndexOfChain } from '../../../core/segments/segmented-serving.ts';
+import { createLiveIndex } from '../../../core/advice/live-index.ts';
 import { createSegmentedRetriever } from '../../../core/segments/segmented-retriever.ts';
 import type { SegmentChain } from '../../../core/segments/segment-chain.ts';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
@@ -213,6 +215,27 @@ describe('segments: base + delta search, merge, rollback, refused files', () => 
       ['bm25.bin', 'delta.json', 'documents.bin', 'index.faiss', 'tombstones.json'].map((file) => `segments/deltas/${built.manifest.id}/${file}`),
     );
     expect(loader.held().sort()).toEqual([baseVersion, built.manifest.id].sort());
+  });
+
+  it('serves through the live index: a swap keeps shared segments open and closes a chain when its last lease ends', async () => {
+    const live = createLiveIndex();
+    const first = await loader.load(baseVersion);
+    live.swap(servingIndexOfChain(first, { mode: 'bm25', embedder }));
+    const built = await publish(first.chain, { upserts: [{ id: 'gecko', title: 'Gecko', text: 'gecko rule' }], deletes: [] });
+    await setSegmentedLatest(store, built.version.version);
+    const version = await readSegmentedLatest(store);
+    expect(version).toBe(built.version.version);
+    const lease = live.acquire()!;
+    live.swap(servingIndexOfChain(await loader.load(version!), { mode: 'bm25', embedder }));
+    // The old version is leased: both are held; the base once, shared.
+    expect(loader.held().sort()).toEqual([baseVersion, built.manifest.id].sort());
+    const current = live.current()!;
+    expect(current.loaded.manifest.version).toBe(built.version.version);
+    expect(current.loaded.documents[(await current.retriever.retrieve('gecko', 1))[0]!.label]!.id).toBe('gecko');
+    lease.release();
+    expect(loader.held().sort()).toEqual([baseVersion, built.manifest.id].sort());
+    live.close();
+    expect(loader.held()).toEqual([]);
   });
 
   describe('bad files are refused naming the file; the loaded version keeps serving', () => {
