@@ -360,7 +360,8 @@ describe('admin jobs, queues, index, stats and dashboard (in-process runner)', (
     await problem(refused, 409, 'live-index-version');
     expect(await auditRow(refused, 'index.version.delete')).toMatchObject({ outcome: 'failure', details: { problem: 'live-index-version' } });
     const deleted = await call(`/admin/index/versions/${live}`, admin, { method: 'DELETE' });
-    expect(await json<{ version: string; deletedObjects: number }>(deleted)).toEqual({ version: live, deletedObjects: 4 });
+    // index.faiss, documents.bin, bm25.bin, embedder.bin, manifest.json
+    expect(await json<{ version: string; deletedObjects: number }>(deleted)).toEqual({ version: live, deletedObjects: 5 });
     expect(await harness.operations.repository.listVersions()).not.toContain(live);
     expect((await auditRow(deleted, 'index.version.delete')).target).toBe(`index:${live}`);
     await problem(await call(`/admin/index/versions/${live}`, admin, { method: 'DELETE' }), 404, 'not-found');
