@@ -12,6 +12,7 @@ import type { Embedder } from '../ports/embedder.ts';
 import type { Generator, GenerationInput, GenerationResult, Passage } from '../ports/generator.ts';
 import type { LiveIndex, ServingIndex } from './live-index.ts';
 import { addRulePassages } from './rule-passages.ts';
+import { correctSpelling } from '../../shared/text/spelling.ts';
 import { workOutNumbers, type WorkedNumbers } from '../lending/work-out-numbers.ts';
 
 export type PipelineStage = 'embed' | 'search' | 'generate' | 'bias';
@@ -149,7 +150,9 @@ async function answerWith(
   // Retrieval, sentence selection and generation see the question without protected-attribute
   // mentions that bear on no lending rule; the bias report, the counterfactual check and the audit
   // see the borrower's own words (request.query).
-  const query = deps.neutralizeQuestions === false ? request.query : neutralizeQuestion(request.query).text;
+  const neutral = deps.neutralizeQuestions === false ? request.query : neutralizeQuestion(request.query).text;
+  // Misspelt words read as the knowledge base's own ("apprasal" → "appraisal"), where the retriever knows its vocabulary.
+  const query = retriever.documentFrequency === undefined ? neutral : correctSpelling(neutral, (term) => retriever.documentFrequency!(term)).text;
   const stage = async <T>(name: PipelineStage, run: () => Promise<T>): Promise<[T, number]> => {
     const t0 = now();
     const value = await (deps.traceStage ? deps.traceStage(name, run) : run());

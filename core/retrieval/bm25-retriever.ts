@@ -316,6 +316,11 @@ export class Bm25Retriever implements Retriever {
    * query (expansion included) are not returned. An expansion term the query does not state
    * counts `expansionWeight` times.
    */
+  documentFrequency(term: string): number {
+    const id = this.#index.terms.get(term);
+    return id === undefined ? 0 : this.#index.offsets[id + 1]! - this.#index.offsets[id]!;
+  }
+
   search(query: string, k: number): RetrievalHit[] {
     const queryTerms = new Map<number, number>();
     for (const term of tokenize(query)) {

@@ -44,6 +44,11 @@ export class HybridRetriever implements Retriever {
     this.kind = `hybrid-${fusion}(${retrievers.map((retriever) => retriever.kind).join('+')})`;
   }
 
+  /** The largest frequency any part knows (the lexical one's, when fused with dense). */
+  documentFrequency(term: string): number {
+    return this.#retrievers.reduce((most, retriever) => Math.max(most, retriever.documentFrequency?.(term) ?? 0), 0);
+  }
+
   async retrieve(query: string, k: number, options: RetrieveOptions = {}): Promise<RetrievalHit[]> {
     if (k <= 0) return [];
     const depth = Math.max(k, this.#candidates);

@@ -17,4 +17,9 @@ export interface Retriever {
   /** e.g. 'dense', 'bm25', 'hybrid-rrf(dense+bm25)'. */
   readonly kind: string;
   retrieve(query: string, k: number, options?: RetrieveOptions): Promise<RetrievalHit[]>;
+  /**
+   * Documents holding a retrieval term (a stem from shared/text/tokenize.ts), 0 when none: the
+   * knowledge base's vocabulary, for spelling correction. Lexical retrievers have it.
+   */
+  documentFrequency?(term: string): number;
 }

@@ -108,3 +108,13 @@ describe('Bm25Retriever', () => {
     expect(Bm25Retriever.fromJSON(state, { expansion: lendingQueryExpansion }).search('PMI', 5)[0]?.label).toBe(2);
   });
 });
+
+describe('Bm25Retriever.documentFrequency', () => {
+  it('counts the documents holding a term (a stem), 0 for one it never saw', () => {
+    const retriever = Bm25Retriever.build(['the appraisal came in low', 'an appraisal and an inspection', 'closing costs']);
+    expect(retriever.documentFrequency('apprais')).toBe(2);
+    expect(retriever.documentFrequency('inspect')).toBe(1);
+    expect(retriever.documentFrequency('bracket')).toBe(0);
+  });
+});
+
