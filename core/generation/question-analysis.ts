@@ -66,6 +66,7 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
     'whats', 'thats', 'theyre', 'youre', 'isnt', 'arent', 'wasnt', 'gotta', 'gonna', 'wanna', 'yeah', 'ok', 'okay',
     'think', 'thought', 'say', 'says', 'said', 'try', 'tried', 'trying', 'go', 'goes', 'going', 'went', 'come', 'came',
     'yesterday', 'tomorrow', 'week', 'ago', 'itself', 'themselves', 'myself', 'ourselves', 'yourself', 'buddy', 'friend',
+    'receive', 'received', 'receiving',
   ].map(stem),
 );
 
