@@ -1,29 +1,39 @@
 /**
- * Advice latency while the index is rebuilt and hot-swapped, with the production process layout:
- * a worker-mode core (BullMQ jobs, CPU-heavy processors in its job sandbox) and an API-mode core,
- * each its own process, sharing Redis (queues, swap channel), PostgreSQL (users, a throwaway
- * schema) and one local-folder object store. This process only generates load and watches:
- * concurrent clients keep POST /v1/advice flowing and every answer is timed and tagged with the
- * phase it started in:
+ * Advice latency and memory while the index is rebuilt and hot-swapped, with the production
+ * process layout: a worker-mode core (BullMQ jobs, CPU-heavy processors in its job sandbox) and
+ * an API-mode core, each its own process, sharing Redis (queues, swap channel), PostgreSQL (users,
+ * a throwaway schema) and one local-folder object store. This process only generates load and
+ * watches: concurrent clients keep POST /v1/advice flowing and every answer is timed and tagged
+ * with the phase it started in:
  *   steady   — nothing is being built;
  *   rebuild  — the sync request → the publish announcement on the swap channel (the worker busy
  *              on the same 2 cores as the API);
  *   swap     — the announcement → the API serves the new version (download, verify, load, warm,
  *              swap, while answering).
- * Reports p50/p99/max per phase, failed requests (must be 0), the API's own load+swap time, and
- * the API process's RSS (sampled every 100 ms from /proc): steady with one version loaded, and
- * its peak during each swap.
+ * Reports p50/p99/max per phase, failed requests (must be 0), the API's own load+swap time per
+ * swap (from its log), the API's longest event-loop lag per phase (its /metrics), and its RSS:
+ * sampled every 100 ms while steady, and its exact peak during each swap (VmHWM, reset through
+ * /proc/<pid>/clear_refs at the announcement).
  * Then, in this process, a direct load of a `--load-docs` version (default 100k) through the
- * repository, the same data stored in the first layout (JSON/varints) and in the binary one,
- * each timed `--load-repeats` times (default 3): load time, longest event-loop block, RSS.
+ * repository, the same data stored in each layout (first JSON, binary-v1, binary-v2), each timed
+ * `--load-repeats` times (default 3), alternating: load time, longest event-loop block, and the
+ * RSS one loaded version adds (after a full GC, before and after).
+ * The issue's figures (issue 18 items 4 and 5), in `results`:
+ *   loadMs                 the API's load+swap of a 100k version, median over the swaps (the direct
+ *                          binary-v2 median with --load-only);
+ *   swapP99OverSteadyP99   advice p99 during swaps / steady p99, same run;
+ *   peakRssOverVersionRss  the API's RSS added at the peak of a swap (VmHWM − RSS at the
+ *                          announcement), worst swap, / the RSS one loaded 100k version adds.
  * `--load-only` skips the processes (a full 100k run takes long on a contended 2-core machine).
  * Needs Redis (REDIS_URL) and PostgreSQL (BENCH_DATABASE_URL, default the local `test` database).
+ * BENCH_KEY_PREFIX (default `bench:`), BENCH_API_PORT and BENCH_WORKER_PORT (default 0: any free
+ * port) keep concurrent runs apart on a shared machine.
  *
  * `npm run bench:swap [-- --docs 100000 --swaps 3 --clients 4 --steady-seconds 8 --load-docs 100000 --load-repeats 3 --load-only]`
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +45,7 @@ import { ADVICE_QUESTIONS } from './support/advice-questions.ts';
 import { percentile, round, saveResults } from './support/results.ts';
 import { removeBenchKeys } from './support/remove-bench-keys.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
-import { measureVersionLoad, storeBothLayouts, type LoadMeasurement } from './support/version-load.ts';
+import { measureVersionLoad, measureVersionLoadInChild, storeLayouts, type LoadMeasurement } from './support/version-load.ts';
 import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
 import type { KnowledgeDocument } from '../core/ports/document.ts';
 
@@ -63,7 +73,7 @@ const versionsAnswered = new Set<string>();
 const id = randomBytes(4).toString('hex');
 const root = mkdtempSync(join(tmpdir(), 'apfa-bench-swap-'));
 const corpusPath = join(root, 'corpus.jsonl');
-const prefix = `bench:swap-${id}:`;
+const prefix = `${process.env.BENCH_KEY_PREFIX ?? 'bench:'}swap-${id}:`;
 const schema = `bench_swap_${id}`;
 const env = {
   ...process.env,
@@ -82,7 +92,8 @@ const env = {
   SCHEDULE_CLEANUP: 'off',
   SCHEDULE_STATS: 'off',
   HISTORY_RETENTION_DAYS: '0',
-  PORT: '0',
+  PORT: process.env.BENCH_API_PORT ?? '0',
+  WORKER_METRICS_PORT: process.env.BENCH_WORKER_PORT ?? '0',
   LOG_LEVEL: 'info',
 };
 
@@ -123,7 +134,7 @@ async function until<T>(probe: () => Promise<T | null>, what: string, timeoutMs 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function startTraffic(url: string, token: string) {
+function startTraffic(url: string, token: () => string) {
   let running = true;
   const loop = async (client: number) => {
     for (let i = client; running; i += clients) {
@@ -132,7 +143,7 @@ function startTraffic(url: string, token: string) {
       try {
         const response = await fetch(`${url}/v1/advice`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` },
           body: JSON.stringify({ query: ADVICE_QUESTIONS[i % ADVICE_QUESTIONS.length] }),
         });
         const text = await response.text();
@@ -158,20 +169,54 @@ function summary(values: number[]) {
   return { requests: sorted.length, p50Ms: round(percentile(sorted, 50), 1), p99Ms: round(percentile(sorted, 99), 1), maxMs: round(sorted.at(-1) ?? Number.NaN, 1) };
 }
 
-/** The API's RSS from /proc every 100 ms: samples while steady, and the highest since `swapPeak` was reset. */
-function sampleRss(pid: number) {
-  const state = { steady: [] as number[], swapPeak: 0, stop: () => clearInterval(timer) };
+/** A line of /proc/<pid>/status in bytes (VmRSS, VmHWM), or NaN. */
+function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) * 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * The API's RSS: sampled every 100 ms while steady; during a swap, its exact peak. `swapStarted`
+ * resets the kernel's high-water mark (VmHWM, by writing 5 to /proc/<pid>/clear_refs) and notes
+ * the RSS then; `swapEnded` reads the mark. Where the reset is refused, the 100 ms samples' peak.
+ */
+function watchRss(pid: number) {
+  const steady: number[] = [];
+  let sampledPeak = 0;
+  let exact = true;
   const timer = setInterval(() => {
-    let bytes: number;
-    try {
-      bytes = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) * 1024;
-    } catch {
-      return;
-    }
-    if (phase === 'steady') state.steady.push(bytes);
-    else state.swapPeak = Math.max(state.swapPeak, bytes);
+    const bytes = procStatusBytes(pid, 'VmRSS');
+    if (Number.isNaN(bytes)) return;
+    if (phase === 'steady') steady.push(bytes);
+    else sampledPeak = Math.max(sampledPeak, bytes);
   }, 100);
-  return state;
+  return {
+    steady,
+    swapStarted(): number {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+      } catch {
+        exact = false;
+      }
+      sampledPeak = 0;
+      return procStatusBytes(pid, 'VmRSS');
+    },
+    swapEnded(): { peak: number; exact: boolean } {
+      return exact ? { peak: procStatusBytes(pid, 'VmHWM'), exact } : { peak: sampledPeak, exact };
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** The API's longest event-loop lag since the last read (prom-client's monitor resets on each scrape; 10 ms resolution). */
+async function eventLoopLagMaxMs(url: string, token: () => string): Promise<number | null> {
+  const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token()}` } }).catch(() => null);
+  if (!response || response.status !== 200) return null;
+  const value = /^apfa_process_nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? (\S+)/m.exec(await response.text())?.[1];
+  return value === undefined ? null : round(Number(value) * 1000, 1);
 }
 
 /** The API and worker cores as processes under advice traffic, swapping `swaps` times. */
@@ -221,18 +266,36 @@ async function swapInProcesses() {
     console.log(`API at ${url}, worker running; building the first version of ${documents} documents`);
     let current = await until(() => servedVersion(url), 'the first version');
     const firstBuildS = round((performance.now() - firstStarted) / 1000, 1);
-    const tokenResponse = await fetch(`${url}/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    });
-    const token = ((await tokenResponse.json()) as { access_token: string }).access_token;
+    // Access tokens live at most 15 minutes and a rebuild on a loaded machine can take 10: renewed every 5.
+    const signIn = async () => {
+      const response = await fetch(`${url}/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+      });
+      return ((await response.json()) as { access_token: string }).access_token;
+    };
+    let accessToken = await signIn();
+    const renewal = setInterval(() => void signIn().then((renewed) => (accessToken = renewed), () => {}), 5 * 60_000);
+    const token = () => accessToken;
 
-    const rss = sampleRss(api.child.pid!);
+    const rss = watchRss(api.child.pid!);
     const traffic = startTraffic(url, token);
-    const swapRuns: Array<{ version: string; rebuildS: number; announceToServedMs: number; apiLoadAndSwapMs: number | null; apiPeakRssMiB: number }> = [];
+    const swapRuns: Array<{
+      version: string;
+      rebuildS: number;
+      announceToServedMs: number;
+      apiLoadAndSwapMs: number | null;
+      apiRssBeforeMiB: number;
+      apiPeakRssMiB: number;
+      peakExact: boolean;
+      apiEventLoopLagMaxMs: number | null;
+    }> = [];
+    const steadyLagMaxMs: Array<number | null> = [];
     try {
+      await eventLoopLagMaxMs(url, token);
       await new Promise((resolve) => setTimeout(resolve, steadySeconds * 1000));
+      steadyLagMaxMs.push(await eventLoopLagMaxMs(url, token));
       for (const path of rounds) {
         await rename(path, corpusPath);
         const announcement = new Promise<string>((resolve) => (announced = resolve));
@@ -240,17 +303,20 @@ async function swapInProcesses() {
         phase = 'rebuild';
         const sync = await fetch(`${url}/admin/jobs/sync`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` },
           body: JSON.stringify({ source: 'corpus' }),
         });
         if (sync.status !== 202) throw new Error(`sync request failed: ${sync.status} ${await sync.text()}`);
         const version = await announcement;
         const announcedAt = performance.now();
         phase = 'swap';
-        rss.swapPeak = 0;
+        const rssBefore = rss.swapStarted();
+        void eventLoopLagMaxMs(url, token);
         await until(async () => ((await servedVersion(url)) === version ? version : null), `version ${version} served`);
         const servedAt = performance.now();
         phase = 'steady';
+        const peak = rss.swapEnded();
+        const swapLag = await eventLoopLagMaxMs(url, token);
         // The API logs the swap just after it starts serving the version.
         await until(async () => (api.swapMs.has(version) ? true : null), 'the API to log the swap', 5_000).catch(() => null);
         swapRuns.push({
@@ -258,25 +324,31 @@ async function swapInProcesses() {
           rebuildS: round((announcedAt - enqueuedAt) / 1000, 1),
           announceToServedMs: round(servedAt - announcedAt),
           apiLoadAndSwapMs: api.swapMs.get(version) ?? null,
-          apiPeakRssMiB: round(rss.swapPeak / 2 ** 20, 1),
+          apiRssBeforeMiB: round(rssBefore / 2 ** 20, 1),
+          apiPeakRssMiB: round(peak.peak / 2 ** 20, 1),
+          peakExact: peak.exact,
+          apiEventLoopLagMaxMs: swapLag,
         });
         console.log(JSON.stringify(swapRuns.at(-1)));
         current = version;
         await new Promise((resolve) => setTimeout(resolve, steadySeconds * 1000));
+        steadyLagMaxMs.push(await eventLoopLagMaxMs(url, token));
       }
     } finally {
       await traffic.stop();
       rss.stop();
+      clearInterval(renewal);
     }
     const steadyRss = rss.steady.sort((a, b) => a - b);
     const steadyRssMiB = round(percentile(steadyRss, 50) / 2 ** 20, 1);
     const steadyP99 = summary(samples.steady).p99Ms;
     const swapP99 = summary(samples.swap).p99Ms;
+    const loads = swapRuns.map((run) => run.apiLoadAndSwapMs).filter((ms): ms is number => ms !== null);
     return {
       documents,
       clients,
       embedder: 'lexical-hash-v1',
-      index: 'Flat + BM25 (hybrid), Flat searched on a worker thread',
+      retrieval: 'RETRIEVAL=auto: BM25 alone for the lexical embedder (index.faiss loaded on a first vector search, i.e. never here)',
       processes: 'API core and worker core (BullMQ, job sandbox x2) as separate processes; Postgres, Redis, local-folder object store',
       firstBuildS,
       swaps: swapRuns,
@@ -285,26 +357,29 @@ async function swapInProcesses() {
       failedRequests: failures.length,
       failureSamples: failures.slice(0, 5),
       latency: { steady: summary(samples.steady), rebuild: summary(samples.rebuild), swap: summary(samples.swap) },
+      apiEventLoopLagMaxMs: { steady: steadyLagMaxMs, swaps: swapRuns.map((run) => run.apiEventLoopLagMaxMs) },
       notes: [
         'steady: no build running; rebuild: sync request → publish announcement, with the worker on the same 2 cores as the API; swap: announcement → the API serves the version.',
-        'apiLoadAndSwapMs: what the API logged for download + checksum verification + FAISS/BM25 load + warm-up + swap of that version.',
-        'apiPeakRssMiB: the API process RSS at its highest between the announcement and serving the version; steadyRssMiB: its median with one version loaded.',
+        'apiLoadAndSwapMs: what the API logged for download + checksum verification + load + warm-up + swap of that version, while answering the 4 clients.',
+        'apiRssBeforeMiB: the API RSS at the announcement (one version live); apiPeakRssMiB: its peak until the new version served (VmHWM when peakExact); steadyRssMiB: the median of 100 ms samples outside swaps.',
+        'apiEventLoopLagMaxMs: the API\'s own longest event-loop lag (prom-client, 10 ms resolution) per steady period and per swap; with 4 clients it includes the requests\' own synchronous work.',
       ],
       loadMsPerInstance: swapRuns.map((run) => run.apiLoadAndSwapMs),
+      loadMsMedian: loads.length > 0 ? round(percentile([...loads].sort((a, b) => a - b), 50), 1) : null,
       swapP99OverSteadyP99: round(swapP99 / steadyP99, 2),
       steadyRssMiB,
+      swapAddedRssMiB: swapRuns.map((run) => round(run.apiPeakRssMiB - run.apiRssBeforeMiB, 1)),
       peakRssOverSteadyRss: round(Math.max(...swapRuns.map((run) => run.apiPeakRssMiB)) / steadyRssMiB, 2),
     };
   } finally {
     await cleanup();
   }
-  }
-
+}
 
 /**
- * One process, no traffic: a `loadDocuments` version stored in both layouts, each loaded
+ * One process, no traffic: a `loadDocuments` version stored in each layout, each loaded
  * `loadRepeats` times, alternating, as an API instance with the default retrieval (BM25 alone
- * for the lexical embedder) loads it; plus the binary one with hybrid retrieval (FAISS loaded too).
+ * for the lexical embedder) loads it; plus binary-v2 with hybrid retrieval (FAISS loaded too).
  */
 async function directLoads() {
   const folder = mkdtempSync(join(tmpdir(), 'apfa-bench-load-'));
@@ -314,25 +389,43 @@ async function directLoads() {
     const corpus = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as KnowledgeDocument);
     const store = new LocalFolderObjectStore(join(folder, 'store'));
     const buildStarted = performance.now();
-    const versions = await storeBothLayouts(store, corpus);
-    console.log(`stored a ${loadDocuments}-document version in both layouts in ${round((performance.now() - buildStarted) / 1000, 1)} s`);
-    const runs: Record<'json' | 'binary' | 'binaryHybrid', LoadMeasurement[]> = { json: [], binary: [], binaryHybrid: [] };
+    const versions = await storeLayouts(store, corpus);
+    console.log(`stored a ${loadDocuments}-document version in three layouts in ${round((performance.now() - buildStarted) / 1000, 1)} s`);
+    const runs: Record<'json' | 'binaryV1' | 'binaryV2' | 'binaryV2Hybrid', LoadMeasurement[]> = { json: [], binaryV1: [], binaryV2: [], binaryV2Hybrid: [] };
     for (let i = 0; i < loadRepeats; i++) {
       runs.json.push(await measureVersionLoad(store, versions.json, 'auto'));
-      runs.binary.push(await measureVersionLoad(store, versions.binary, 'auto'));
-      runs.binaryHybrid.push(await measureVersionLoad(store, versions.binary, 'hybrid'));
-      console.log(JSON.stringify({ json: runs.json.at(-1), binary: runs.binary.at(-1), binaryHybrid: runs.binaryHybrid.at(-1) }));
+      runs.binaryV1.push(await measureVersionLoad(store, versions.binaryV1, 'auto'));
+      runs.binaryV2.push(await measureVersionLoad(store, versions.binaryV2, 'auto'));
+      runs.binaryV2Hybrid.push(await measureVersionLoad(store, versions.binaryV2, 'hybrid'));
+      console.log(JSON.stringify({ json: runs.json.at(-1), binaryV1: runs.binaryV1.at(-1), binaryV2: runs.binaryV2.at(-1), binaryV2Hybrid: runs.binaryV2Hybrid.at(-1) }));
     }
+    // RSS from one load per layout in a fresh process: in this one, earlier loads' memory stays with the allocator.
+    const fresh = {
+      json: await measureVersionLoadInChild(join(folder, 'store'), versions.json, 'auto'),
+      binaryV1: await measureVersionLoadInChild(join(folder, 'store'), versions.binaryV1, 'auto'),
+      binaryV2: await measureVersionLoadInChild(join(folder, 'store'), versions.binaryV2, 'auto'),
+      binaryV2Hybrid: await measureVersionLoadInChild(join(folder, 'store'), versions.binaryV2, 'hybrid'),
+    };
+    console.log(JSON.stringify({ freshProcess: fresh }));
     const median = (values: number[]) => round(percentile([...values].sort((a, b) => a - b), 50), 1);
-    const sum = (measurements: LoadMeasurement[]) => ({
+    const sum = (measurements: LoadMeasurement[], first: LoadMeasurement) => ({
       loadMsMedian: median(measurements.map((m) => m.loadMs)),
       repositoryLoadMsMedian: median(measurements.map((m) => m.repositoryLoadMs)),
       maxEventLoopBlockMs: Math.max(...measurements.map((m) => m.maxEventLoopBlockMs)),
-      versionRssMiBMedian: median(measurements.map((m) => m.rssMiB.after - m.rssMiB.before)),
-      peakRssOverLoadedRss: round(Math.max(...measurements.map((m) => m.rssMiB.peak / m.rssMiB.after)), 2),
+      // One load in a fresh process: after − before (both after a full GC), and the peak above before in versions.
+      versionRssMiB: round(first.rssMiB.after - first.rssMiB.before, 1),
+      loadPeakOverVersionRss: round((first.rssMiB.peak - first.rssMiB.before) / (first.rssMiB.after - first.rssMiB.before), 2),
+      firstLoadInFreshProcess: first,
       runs: measurements,
     });
-    return { documents: loadDocuments, versions, json: sum(runs.json), binary: sum(runs.binary), binaryHybrid: sum(runs.binaryHybrid) };
+    return {
+      documents: loadDocuments,
+      versions,
+      json: sum(runs.json, fresh.json),
+      binaryV1: sum(runs.binaryV1, fresh.binaryV1),
+      binaryV2: sum(runs.binaryV2, fresh.binaryV2),
+      binaryV2Hybrid: sum(runs.binaryV2Hybrid, fresh.binaryV2Hybrid),
+    };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -340,22 +433,33 @@ async function directLoads() {
 
 const swap = loadOnly ? null : await swapInProcesses();
 const direct = await directLoads();
+const versionRssMiB = direct.binaryV2.versionRssMiB;
+const worstSwapAddedMiB = swap ? Math.max(...swap.swapAddedRssMiB) : null;
+const figures = {
+  // Issue 18 item 4: a 100k version's load on an API instance — the API's own log under traffic
+  // when the processes ran, else the direct binary-v2 load (same steps, no traffic).
+  loadMs: swap?.loadMsMedian ?? direct.binaryV2.loadMsMedian,
+  loadMsPerInstance: swap?.loadMsPerInstance ?? null,
+  directLoadMs: direct.binaryV2.loadMsMedian,
+  directMaxEventLoopBlockMs: direct.binaryV2.maxEventLoopBlockMs,
+  swapP99OverSteadyP99: swap?.swapP99OverSteadyP99 ?? null,
+  // Issue 18 item 5: the RSS a swap adds at its peak, in loaded versions (≥ 1: the new version is
+  // resident while the old one still answers).
+  peakRssOverVersionRss: worstSwapAddedMiB === null ? null : round(worstSwapAddedMiB / versionRssMiB, 2),
+  versionRssMiB,
+  peakRssOverSteadyRss: swap?.peakRssOverSteadyRss ?? null,
+};
 saveResults('swap-latency', {
   ...(swap ?? { documents, note: 'run with --load-only: no processes, no traffic' }),
-  // The issue's figures: a 100k version's load on an API instance (this process, binary layout,
-  // the API's default retrieval), per instance as the API logged it when the processes ran.
-  loadMs: direct.binary.loadMsMedian,
-  swapP99OverSteadyP99: swap?.swapP99OverSteadyP99 ?? null,
-  peakRssOverVersionRss: swap?.peakRssOverSteadyRss ?? null,
+  ...figures,
   directLoad: direct,
 });
 console.log(
   JSON.stringify({
-    loadMs: { before: direct.json.loadMsMedian, after: direct.binary.loadMsMedian, hybridAfter: direct.binaryHybrid.loadMsMedian },
-    maxEventLoopBlockMs: { before: direct.json.maxEventLoopBlockMs, after: direct.binary.maxEventLoopBlockMs },
-    loadMsPerInstance: swap?.loadMsPerInstance ?? null,
-    swapP99OverSteadyP99: swap?.swapP99OverSteadyP99 ?? null,
-    peakRssOverVersionRss: swap?.peakRssOverSteadyRss ?? null,
+    ...figures,
+    directLoadMsByLayout: { json: direct.json.loadMsMedian, binaryV1: direct.binaryV1.loadMsMedian, binaryV2: direct.binaryV2.loadMsMedian, binaryV2Hybrid: direct.binaryV2Hybrid.loadMsMedian },
+    maxEventLoopBlockMsByLayout: { json: direct.json.maxEventLoopBlockMs, binaryV1: direct.binaryV1.maxEventLoopBlockMs, binaryV2: direct.binaryV2.maxEventLoopBlockMs },
+    versionRssMiBByLayout: { json: direct.json.versionRssMiB, binaryV1: direct.binaryV1.versionRssMiB, binaryV2: direct.binaryV2.versionRssMiB, binaryV2Hybrid: direct.binaryV2Hybrid.versionRssMiB },
   }),
 );
 process.exit(0);

@@ -1,4 +1,9 @@
 import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { KnowledgeDocument } from '../../core/ports/document.ts';
 import type { ObjectStore } from '../../core/ports/object-store.ts';
 import { fitLexicalEmbedder } from '../../core/embedding/lexical-embedder-state.ts';
@@ -7,32 +12,49 @@ import { createIndexRepository } from '../../core/indexing/index-repository.ts';
 import type { IndexManifest } from '../../core/indexing/index-manifest.ts';
 import { ThreadedIndex } from '../../core/index/threaded-index.ts';
 import { Bm25Retriever } from '../../core/retrieval/bm25-retriever.ts';
-import { decodeBm25Postings } from '../../core/retrieval/bm25-postings.ts';
+import { decodeBm25Postings, encodeBm25Postings } from '../../core/retrieval/bm25-postings.ts';
 import { createServingIndexPreparer, resolveRetrievalMode, type RetrievalSetting } from '../../core/serving/prepare-serving-index.ts';
 import { round } from './results.ts';
 
+const run = promisify(execFile);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/** The version ids of one corpus stored in each layout. */
+export interface StoredLayouts {
+  /** The first layout: documents.json, bm25.json, the embedder state in the manifest. */
+  json: string;
+  /** documents.bin, bm25.bin without scoring tables, the embedder state in the manifest. */
+  binaryV1: string;
+  /** documents.bin, bm25.bin with scoring tables, embedder.bin (what builds write now). */
+  binaryV2: string;
+}
+
 /**
- * Builds one version of `documents` (binary layout) and stores it twice: as built, and as the
- * first layout wrote it (documents.json, bm25.json, no `layout` in the manifest) under another
- * version id, so a load of each can be timed on the same data. Returns both version ids.
+ * Builds one version of `documents` (binary-v2, Flat: the vector index is not what these loads
+ * compare) and stores it three times, re-encoded as the earlier layouts wrote it under other
+ * version ids, so a load of each can be timed on the same data.
  */
-export async function storeBothLayouts(store: ObjectStore, documents: readonly KnowledgeDocument[]): Promise<{ binary: string; json: string }> {
+export async function storeLayouts(store: ObjectStore, documents: readonly KnowledgeDocument[]): Promise<StoredLayouts> {
   const repository = createIndexRepository(store);
-  const built = await buildIndexVersion({ documents, embedder: fitLexicalEmbedder(documents), sourceName: 'bench' });
+  const built = await buildIndexVersion({ documents, embedder: fitLexicalEmbedder(documents), sourceName: 'bench', plan: { kind: 'Flat' } });
   built.index.close();
   await repository.save(built, { setLatest: false });
-  const documentsBytes = new TextEncoder().encode(JSON.stringify(documents.map(({ id, title, text, url }) => (url === undefined ? { id, title, text } : { id, title, text, url }))));
-  const bm25Bytes = new TextEncoder().encode(JSON.stringify(Bm25Retriever.fromJSON(decodeBm25Postings(built.bm25Bytes!, 'bm25.bin')).toJSON()));
+  const postings = decodeBm25Postings(built.bm25Bytes!, 'bm25.bin');
   const { layout: _layout, ...rest } = built.manifest;
-  const manifest: IndexManifest = {
-    ...rest,
-    version: sha256(new TextEncoder().encode(`${built.manifest.version} json`)).slice(0, 16),
-    checksums: { index: built.manifest.checksums.index, documents: sha256(documentsBytes), bm25: sha256(bm25Bytes) },
+  const derived = async (tag: string, layout: 'binary-v1' | undefined, documentsBytes: Uint8Array, bm25Bytes: Uint8Array) => {
+    const manifest: IndexManifest = {
+      ...rest,
+      ...(layout ? { layout } : {}),
+      version: sha256(new TextEncoder().encode(`${built.manifest.version} ${tag}`)).slice(0, 16),
+      checksums: { index: built.manifest.checksums.index, documents: sha256(documentsBytes), bm25: sha256(bm25Bytes) },
+    };
+    await repository.save({ ...built, manifest, documentsBytes, bm25Bytes, embedderBytes: undefined }, { setLatest: false });
+    return manifest.version;
   };
-  await repository.save({ ...built, manifest, documentsBytes, bm25Bytes }, { setLatest: false });
-  return { binary: built.manifest.version, json: manifest.version };
+  const binaryV1 = await derived('binary-v1', 'binary-v1', built.documentsBytes, encodeBm25Postings(postings, { scoring: false }));
+  const documentsJson = new TextEncoder().encode(JSON.stringify(documents.map(({ id, title, text, url }) => (url === undefined ? { id, title, text } : { id, title, text, url }))));
+  const json = await derived('json', undefined, documentsJson, new TextEncoder().encode(JSON.stringify(Bm25Retriever.fromJSON(postings).toJSON())));
+  return { json, binaryV1, binaryV2: built.manifest.version };
 }
 
 /** One timed load of a stored version as a serving instance does it (activateVersion's steps, without the swap). */
@@ -43,9 +65,19 @@ export interface LoadMeasurement {
   loadMs: number;
   /** Longest the event loop was blocked during the load (a 1 ms timer's worst lateness). */
   maxEventLoopBlockMs: number;
-  /** Process RSS before the load, at its highest during the load, and after it (the loaded version still held). */
+  /**
+   * Process RSS before the load and after it (the loaded version still held), each after a full
+   * garbage collection, and at its highest during the load (sampled every 10 ms). `after −
+   * before` is what one loaded version keeps resident.
+   */
   rssMiB: { before: number; peak: number; after: number };
 }
+
+/** A full garbage collection, for RSS figures that hold no garbage (V8's `gc`, exposed at run time). */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
 
 /**
  * Loads `version` the way the API does (FAISS on a worker thread unless the retrieval mode needs
@@ -58,16 +90,19 @@ export async function measureVersionLoad(store: ObjectStore, version: string, re
     deferVectors: (manifest) => resolveRetrievalMode(retrieval, manifest.embedder.id) === 'bm25',
   });
   const prepare = createServingIndexPreparer({ retrieval: { mode: retrieval } });
-  const mib = () => round(process.memoryUsage().rss / 2 ** 20, 1);
+  const mib = () => round(process.memoryUsage.rss() / 2 ** 20, 1);
+  collectGarbage();
   const before = mib();
   let peak = before;
   let maxBlock = 0;
   let last = performance.now();
+  let ticks = 0;
   const probe = setInterval(() => {
     const now = performance.now();
     maxBlock = Math.max(maxBlock, now - last - 1);
     last = now;
-    peak = Math.max(peak, mib());
+    // RSS is a read of /proc on this thread: every 10th tick, so the probe itself stays cheap.
+    if (++ticks % 10 === 0) peak = Math.max(peak, mib());
   }, 1);
   const started = performance.now();
   const loaded = await repository.load(version);
@@ -77,7 +112,18 @@ export async function measureVersionLoad(store: ObjectStore, version: string, re
   const loadMs = performance.now() - started;
   clearInterval(probe);
   peak = Math.max(peak, mib());
+  collectGarbage();
   const after = mib();
   loaded.index.close();
   return { repositoryLoadMs: round(repositoryLoadMs, 1), loadMs: round(loadMs, 1), maxEventLoopBlockMs: round(maxBlock, 1), rssMiB: { before, peak, after } };
+}
+
+/**
+ * {@link measureVersionLoad} in a fresh process (bench/support/version-load-child.ts): its RSS
+ * figures are one version's alone. `folder` is a LocalFolderObjectStore's root.
+ */
+export async function measureVersionLoadInChild(folder: string, version: string, retrieval: RetrievalSetting): Promise<LoadMeasurement> {
+  const child = fileURLToPath(new URL('./version-load-child.ts', import.meta.url));
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, folder, version, retrieval], { maxBuffer: 2 ** 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadMeasurement;
 }
