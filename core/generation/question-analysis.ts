@@ -72,7 +72,7 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
 
 /** First matching rule wins, so "How long…" is a deadline even though it starts with "how". */
 const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
-  ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?)\b|\bor\b.*\?$/],
+  ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?|alternatives?|choices)\b|\bways? out\b|\bor\b.*\?$/],
   ['deadline', /\bhow (?:long|soon|quickly|often|many (?:days|months|years))\b|\bwhen\b|\bdeadline\b|\bwait\b|\bwithin\b/],
   ['threshold', /\bhow (?:much|many|high|low|big|old)\b|\bage\b|\b(?:lowest|highest|least|most)\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],
   ['eligibility', /^(?:can|could|do|does|am|is|are|will|may|would|should|must)\b|\bqualify\b|\beligib/],
@@ -83,7 +83,7 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
 /** Reads a question's intent, the lending subjects it names, its content terms and its numbers. */
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.normalize('NFKC').toLowerCase().trim();
-  const intent = INTENT_RULES.find(([, pattern]) => pattern.test(lower))?.[0] ?? 'general';
+  const intent = readIntent(lower);
   const found = findLendingEntities(question);
   // "I'm not going the FHA route": a program the borrower rules out is not what the answer is about.
   const ruledOut = new Set<string>();
@@ -114,3 +114,18 @@ function ruledOutMention(lower: string, mention: string): boolean {
   const negated = lower.match(new RegExp(`\\b(?:not|never|instead of|other than|rather than)\\s+(?:[\\w'’-]+\\s+){0,2}${escaped}\\b`, 'g'))?.length ?? 0;
   return all > 0 && negated === all;
 }
+
+/**
+ * The intent of the question the borrower asks: read from the last sentence ending in "?" (the
+ * statements before it set the scene: "I can't afford my house anymore. What other ways out do I
+ * have?" asks for options, not an amount), the whole text when no rule matches it. Tried on the
+ * answer eval's dev split: making every yes/no question without a question word 'eligibility' cost
+ * a lead, so it is not done.
+ */
+function readIntent(lower: string): QuestionIntent {
+  const questions = lower.match(/[^.?!]*\?/g);
+  const asked = (questions?.[questions.length - 1] ?? lower).trim();
+  const rule = (text: string) => INTENT_RULES.find(([, pattern]) => pattern.test(text))?.[0];
+  return rule(asked) ?? rule(lower) ?? 'general';
+}
+

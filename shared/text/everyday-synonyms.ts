@@ -27,6 +27,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['fix', 'repair', 'correct'],
   ['scammer', 'fraudster', 'criminal'],
   ['fast', 'quick', 'quickly', 'soon'],
+  ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],
   ['mom', 'dad', 'mother', 'father', 'parent', 'parents', 'sister', 'brother', 'sibling', 'relative', 'family'],
 ];
 

@@ -23,7 +23,8 @@ export const LENDING_VOCABULARY = [
     id: 'jumbo',
     kind: 'program',
     names: ['jumbo'],
-    pattern: /\bjumbo\b|\b(?:above|over|exceeds?|exceeding|bigger than|larger than) (?:the )?(?:normal |usual |regular |conforming |standard )?(?:loan )?limits?\b/,
+    pattern:
+      /\bjumbo\b|\b(?:above|over|exceeds?|exceeding|bigger than|larger than|too (?:big|large|high) for) (?:the )?(?:normal |usual |regular |conforming |standard )?(?:loan )?limits?\b/,
   },
   { id: 'heloc', kind: 'program', names: ['HELOC', 'home equity line of credit'], pattern: /\bhelocs?\b|home equity lines? of credit/ },
   { id: 'home-equity-loan', kind: 'program', names: ['home equity loan'], pattern: /home equity loans?\b/ },

@@ -78,6 +78,14 @@ describe('question analysis', () => {
     expect(scoreSentences(analyzeQuestion('Can they garnish my wages?'), passages, '').ranked.every((sentence) => !sentence.terms.has('garnish'))).toBe(true);
   });
 
+  it('reads the intent from the question the borrower asks, not the statements before it', () => {
+    // "afford" in the statement would make it an amount question; the question asks for options.
+    expect(analyzeQuestion("I can't afford my house anymore and want to avoid a foreclosure. What other ways out do I have?").intent).toBe('comparison');
+    expect(analyzeQuestion('My yearly escrow review says I paid in more than was needed. Do I get that money back?').intent).toBe('eligibility');
+    // With no question mark, the whole text decides.
+    expect(analyzeQuestion('fha min score').intent).toBe('general');
+  });
+
   it('reads "how often" as a time question whose answer names a span or a frequency', () => {
     const analysis = analyzeQuestion('How often can I get my credit reports for free?');
     expect(analysis.intent).toBe('deadline');

@@ -35,6 +35,7 @@ describe('lending vocabulary', () => {
 
   it.each([
     ['What credit score do I need for a mortgage above the conforming limit?', 'jumbo'],
+    ['How much do I put down if my mortgage is too big for the normal loan limit?', 'jumbo'],
     ['What does a payday loan cost as a yearly interest rate?', 'apr'],
     ['I think I wired my closing money to a scammer.', 'fraud'],
     ['Can they foreclose on me while I am deployed?', 'military-service'],
