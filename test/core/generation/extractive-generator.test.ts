@@ -82,6 +82,7 @@ describe('question analysis', () => {
     // "afford" in the statement would make it an amount question; the question asks for options.
     expect(analyzeQuestion("I can't afford my house anymore and want to avoid a foreclosure. What other ways out do I have?").intent).toBe('comparison');
     expect(analyzeQuestion('My yearly escrow review says I paid in more than was needed. Do I get that money back?').intent).toBe('eligibility');
+    expect(analyzeQuestion("What does it mean when people say they're underwater on their house?").intent).toBe('definition');
     // With no question mark, the whole text decides.
     expect(analyzeQuestion('fha min score').intent).toBe('general');
   });

@@ -40,6 +40,9 @@ describe('lending vocabulary', () => {
     ['I think I wired my closing money to a scammer.', 'fraud'],
     ['Can they foreclose on me while I am deployed?', 'military-service'],
     ['I got called up last month; can my car loan rate be lowered?', 'military-service'],
+    ['Can the car dealership add to the rate the bank approved?', 'auto-loan'],
+    ['old mobile home, built like 1972... any bank gonna lend on that', 'manufactured-home'],
+    ["What does it mean when people say they're underwater on their house?", 'negative-equity'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
