@@ -43,6 +43,11 @@ describe('lending vocabulary', () => {
     ['Can the car dealership add to the rate the bank approved?', 'auto-loan'],
     ['old mobile home, built like 1972... any bank gonna lend on that', 'manufactured-home'],
     ["What does it mean when people say they're underwater on their house?", 'negative-equity'],
+    ['My sister asked me to co-sign her mortgage.', 'cosigner'],
+    ['I do freelance work and file a 1099.', 'self-employed'],
+    ['Is there help with the down payment for my first home?', 'down-payment-assistance'],
+    ['Do I need a home inspection?', 'home-inspection'],
+    ['Does the ability-to-repay rule apply to me?', 'qualified-mortgage'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
