@@ -19,16 +19,32 @@ export interface StartedEdge {
  * when it is missing or older than any source under edge/ or shared/. Outbound fetches (core,
  * Upstash) to 127.0.0.1 work.
  */
-export async function startEdge(options: { bindings: Record<string, string>; port?: number }): Promise<StartedEdge> {
-  await ensureBundle();
+export async function startEdge(options: {
+  bindings: Record<string, string>;
+  port?: number;
+  inspectorPort?: number;
+  /** Another build of the Worker (a bench comparing commits); default dist/edge/worker.js, rebuilt when stale. */
+  scriptPath?: string;
+  /**
+   * Miniflare's emulation of the platform removing CF-Connecting-IP from subrequests: a second
+   * JavaScript Worker every outbound fetch (Upstash, core) passes through, copying its headers and
+   * fetching again. Default on (Miniflare's default); the edge bench turns it off, since on
+   * Cloudflare that step is no Worker of ours and costs the Worker nothing.
+   */
+  stripCfConnectingIp?: boolean;
+}): Promise<StartedEdge> {
+  if (options.scriptPath === undefined) await ensureBundle();
   const mf = new Miniflare({
     modules: true,
-    scriptPath: EDGE_BUNDLE,
+    scriptPath: options.scriptPath ?? EDGE_BUNDLE,
     compatibilityDate: '2025-09-01',
     bindings: options.bindings,
     host: '127.0.0.1',
     port: options.port ?? 0,
     cf: false,
+    // DevTools protocol for CPU profiles (bench/support/workerd-profiler.ts); off unless asked.
+    ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
+    ...(options.stripCfConnectingIp === undefined ? {} : { stripCfConnectingIp: options.stripCfConnectingIp }),
   });
   const url = (await mf.ready).toString().replace(/\/$/, '');
   return {
