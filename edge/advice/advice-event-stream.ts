@@ -20,12 +20,13 @@ export const EVENT_STREAM_HEADERS = { 'content-type': 'text/event-stream', 'cach
  * text is already final, so chunking it would only add bytes and events (and faking a typing
  * delay would only slow the borrower down); it is also exactly what core sends for an extractive
  * answer, so clients that render tokens and clients that wait for `done` both work unchanged.
+ * `json`: the response's JSON text when the caller has it already (a cached answer's body).
  */
-export function answerAsEventStream(response: AdviceResponse): string {
+export function answerAsEventStream(response: AdviceResponse, json: string = JSON.stringify(response)): string {
   return [
     formatServerSentEvent(ADVICE_EVENTS.meta, JSON.stringify({ sources: response.sources, indexVersion: response.indexVersion })),
     formatServerSentEvent(ADVICE_EVENTS.token, JSON.stringify({ text: response.advice })),
-    formatServerSentEvent(ADVICE_EVENTS.done, JSON.stringify(response)),
+    formatServerSentEvent(ADVICE_EVENTS.done, json),
   ].join('');
 }
 

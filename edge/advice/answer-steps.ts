@@ -1,7 +1,7 @@
 import { AdviceResponseSchema, type AdviceResponse } from '../../shared/contracts/advice.ts';
 import { unauthorized } from '../../shared/auth/access-token-verifier.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
-import type { AdviceCache, CacheableQuestion, CacheCaller, CacheRead } from '../cache/advice-cache.ts';
+import type { AdviceCache, CacheableQuestion, CacheCaller, CachedAnswer, CacheRead } from '../cache/advice-cache.ts';
 import type { CoreClient, CoreOutcome } from '../core/core-client.ts';
 
 /**
@@ -32,19 +32,18 @@ export type CoreRefusal = { kind: 'core-refused'; outcome: Extract<CoreOutcome, 
 const RETRY_AFTER = { 'Retry-After': '5' };
 
 /** The answer of a cache read; 401 when the caller's account changed since their token was issued. */
-function servable(read: CacheRead): AdviceResponse | null {
+function servable(read: CacheRead): CachedAnswer | null {
   if (read.revoked) throw unauthorized('This account was disabled or changed since the token was issued; sign in again.');
   return read.answer;
 }
 
 /**
- * The answer cached for the live index version (marked `cached`), from the read the admission
- * script made together with the rate limit (edge/advice/admit-advice.ts), which also counted the
- * hit or the miss.
+ * The answer cached for the live index version (its body already marked `cached`), from the read
+ * the admission script made together with the rate limit (edge/advice/admit-advice.ts), which also
+ * counted the hit or the miss.
  */
-export function freshAnswer(read: CacheRead): AdviceResponse | null {
-  const hit = servable(read);
-  return hit ? { ...hit, cached: true } : null;
+export function freshAnswer(read: CacheRead): CachedAnswer | null {
+  return servable(read);
 }
 
 /**
@@ -66,9 +65,9 @@ export const isRefusal = (status: number): boolean => status >= 400 && status < 
  * Core could not answer: the last good answer for the question (marked `cached`), else 504 when
  * core timed out, else 503 — both with Retry-After.
  */
-export async function staleAnswerOrFail(deps: AnswerAtEdgeDeps, question: CacheableQuestion, outcome: CoreOutcome): Promise<AdviceResponse> {
+export async function staleAnswerOrFail(deps: AnswerAtEdgeDeps, question: CacheableQuestion, outcome: CoreOutcome): Promise<CachedAnswer> {
   const stale = servable(await deps.cache.lookupStale(question, deps.caller));
-  if (stale) return { ...stale, cached: true };
+  if (stale) return stale;
   if (outcome.kind === 'timeout') {
     throw new AppError('upstream-timeout', { detail: 'Core did not answer in time.', headers: RETRY_AFTER });
   }

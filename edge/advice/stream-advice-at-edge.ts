@@ -28,7 +28,7 @@ export async function streamAdviceAtEdge(
   options: StreamOptions,
 ): Promise<EdgeAdviceStream> {
   const hit = freshAnswer(fresh);
-  if (hit) return { kind: 'events', cache: 'HIT', body: answerAsEventStream(hit) };
+  if (hit) return { kind: 'events', cache: 'HIT', body: answerAsEventStream(hit.response(), hit.body) };
 
   const outcome = await deps.core.stream(ADVICE_STREAM_PATH, {
     body: forward.body,
@@ -43,5 +43,6 @@ export async function streamAdviceAtEdge(
     return { kind: 'events', cache: 'MISS', body: relay.body };
   }
   if (outcome.kind === 'response' && isRefusal(outcome.status)) return { kind: 'core-refused', outcome };
-  return { kind: 'events', cache: 'STALE', body: answerAsEventStream(await staleAnswerOrFail(deps, question, outcome)) };
+  const stale = await staleAnswerOrFail(deps, question, outcome);
+  return { kind: 'events', cache: 'STALE', body: answerAsEventStream(stale.response(), stale.body) };
 }

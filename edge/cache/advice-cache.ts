@@ -3,6 +3,7 @@ import { edgeCacheCounterKeys } from '../../shared/cache/edge-cache-counter-keys
 import { isEpochRevoked, tokenEpoch, userTokenEpochKey } from '../../shared/auth/user-token-epoch.ts';
 import { AdviceResponseSchema, type AdviceResponse, type BorrowerProfile } from '../../shared/contracts/advice.ts';
 import type { ScriptReads } from '../http/sliding-window-limiter.ts';
+import { createBoundedMemo } from './bounded-memo.ts';
 import type { EdgeRedis } from './edge-redis.ts';
 import { staleAdviceKey } from './stale-advice-key.ts';
 
@@ -23,7 +24,22 @@ export interface CacheCaller {
  * fetched in the same Redis round trip: `revoked` when the user changed (disabled, demoted,
  * password reset) since the token was issued, so no answer is served to them.
  */
-export type CacheRead = { revoked: true } | { revoked: false; answer: AdviceResponse | null };
+export type CacheRead = { revoked: true } | { revoked: false; answer: CachedAnswer | null };
+
+/** An answer from the cache, as a hit sends it. */
+export interface CachedAnswer {
+  /** JSON text of the AdviceResponse marked `cached: true`: the body of a hit, sent as it is. */
+  readonly body: string;
+  /** The same answer as an object (the event stream writes its parts); parsed on first use. */
+  response(): AdviceResponse;
+}
+
+/**
+ * What marks a value the edge stored itself (see {@link createAdviceCache}'s `store`): this line,
+ * then the hit body. Anything without it (an entry written before the format existed, or by
+ * anything else) is parsed and checked against AdviceResponseSchema as before.
+ */
+export const STORED_ANSWER_TAG = 'apfa-edge-answer/1\n';
 
 export interface AdviceCache {
   /**
@@ -36,7 +52,11 @@ export interface AdviceCache {
   freshRead(values: readonly unknown[], caller: CacheCaller): CacheRead;
   /** The last good answer for this question under any index version, unless the caller is revoked. */
   lookupStale(question: CacheableQuestion, caller: CacheCaller): Promise<CacheRead>;
-  /** Stores an answer under its own index version, plus the version-less stale copy. */
+  /**
+   * Stores an answer under its own index version, plus the version-less stale copy, as the body a
+   * hit will send. Give it only an answer checked against AdviceResponseSchema (parseAnswer):
+   * reads of the edge's own entries trust that check and do not repeat it.
+   */
   store(question: CacheableQuestion, response: AdviceResponse): Promise<void>;
 }
 
@@ -63,6 +83,18 @@ export function createAdviceCache(options: AdviceCacheOptions): AdviceCache {
   const counters = edgeCacheCounterKeys(prefix);
   const freshKey = (question: CacheableQuestion, indexVersion: string) =>
     adviceCacheKey({ prefix, indexVersion, query: question.query, profile: question.profile });
+  // The content hash of a question seen before, without normalising and hashing it again: a pure
+  // function of (query, profile), so a bounded per-isolate memo returns exactly what it would.
+  const hashes = createBoundedMemo<string>({ maxEntries: 1_000, maxKeyLength: 2_048 });
+  const contentHash = async (question: CacheableQuestion): Promise<string> => {
+    // JSON text never holds a raw U+0000, so the separator keeps (query, profile) pairs apart.
+    const key = `${question.query}\u0000${JSON.stringify(question.profile ?? null)}`;
+    const known = hashes.get(key);
+    if (known !== undefined) return known;
+    const hash = await adviceContentHash(question.query, question.profile);
+    hashes.set(key, hash);
+    return hash;
+  };
 
   /**
    * One MGET of the stale answer and the caller's epoch record. A failed read is a miss that is
@@ -82,7 +114,7 @@ export function createAdviceCache(options: AdviceCacheOptions): AdviceCache {
     async freshReads(question, caller) {
       return {
         keys: [liveIndexVersionKey(prefix), userTokenEpochKey(prefix, caller.sub), counters.hit, counters.miss],
-        args: [`${prefix}advice:`, await adviceContentHash(question.query, question.profile), String(tokenEpoch(caller))],
+        args: [`${prefix}advice:`, await contentHash(question), String(tokenEpoch(caller))],
       };
     },
     freshRead(values, caller) {
@@ -93,7 +125,7 @@ export function createAdviceCache(options: AdviceCacheOptions): AdviceCache {
       return readStale(await staleAdviceKey(prefix, question), caller);
     },
     async store(question, response) {
-      const text = JSON.stringify(response);
+      const text = `${STORED_ANSWER_TAG}${JSON.stringify({ ...response, cached: true })}`;
       const [fresh, stale] = await Promise.all([freshKey(question, response.indexVersion), staleAdviceKey(prefix, question)]);
       await redis.pipeline().set(fresh, text, { ex: options.ttlSeconds }).set(stale, text, { ex: options.staleTtlSeconds }).exec();
     },
@@ -106,9 +138,21 @@ function answerUnlessRevoked(answer: unknown, epoch: unknown, caller: CacheCalle
   return { revoked: false, answer: parseStoredAnswer(answer) };
 }
 
-/** Accepts JSON text (the edge's own writes) or an already-decoded object; anything invalid is a miss. */
-function parseStoredAnswer(raw: unknown): AdviceResponse | null {
+/**
+ * A stored value as a cached answer; anything unreadable is a miss. The edge's own entries
+ * ({@link STORED_ANSWER_TAG}) hold the hit body of an answer checked when it was stored, and are
+ * sent as they are — no parse, no schema check, no re-serialising on a hit. Untagged values (JSON
+ * text, or an already-decoded object) are parsed and checked against AdviceResponseSchema.
+ */
+export function parseStoredAnswer(raw: unknown): CachedAnswer | null {
   if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'string' && raw.startsWith(STORED_ANSWER_TAG)) {
+    const body = raw.slice(STORED_ANSWER_TAG.length);
+    // A truncated or mangled value is a miss, not a broken 200.
+    if (!body.startsWith('{') || !body.endsWith('}')) return null;
+    let parsed: AdviceResponse | undefined;
+    return { body, response: () => (parsed ??= JSON.parse(body) as AdviceResponse) };
+  }
   let value: unknown = raw;
   if (typeof raw === 'string') {
     try {
@@ -118,5 +162,7 @@ function parseStoredAnswer(raw: unknown): AdviceResponse | null {
     }
   }
   const parsed = AdviceResponseSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
+  if (!parsed.success) return null;
+  const response = { ...parsed.data, cached: true };
+  return { body: JSON.stringify(response), response: () => response };
 }

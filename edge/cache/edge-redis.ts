@@ -19,7 +19,10 @@ export interface EdgeRedisOptions {
 
 /**
  * An Upstash REST client tuned for the request path: one quick retry instead of five exponential
- * ones, a per-call timeout, no telemetry headers, and no auto-pipelining — in a Worker the client
+ * ones, a per-call timeout, no telemetry headers, replies as plain JSON rather than base64 (every
+ * value the edge stores or reads is UTF-8 text: answers as JSON, versions, counters, epochs — so
+ * nothing needs base64's binary safety, and a hit's 2–3 KB answer is not encoded by Upstash and
+ * decoded by a per-character loop in the Worker), and no auto-pipelining — in a Worker the client
  * lives for the whole isolate, and an automatic batch would mix commands of concurrent requests
  * into one fetch owned by whichever request started it (workerd forbids sharing I/O across
  * requests). Batches are explicit (`pipeline()`) and per request instead. Web-standard (fetch
@@ -31,6 +34,7 @@ export function createEdgeRedis(options: EdgeRedisOptions): Redis {
     token: options.token,
     automaticDeserialization: options.automaticDeserialization,
     enableTelemetry: false,
+    responseEncoding: false,
     enableAutoPipelining: false,
     retry: { retries: 1, backoff: () => 50 },
     signal: () => AbortSignal.timeout(options.timeoutMs),

@@ -3,7 +3,9 @@ import type { Context } from 'hono';
 import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES, type AdviceRequest } from '../../shared/contracts/advice.ts';
 import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook } from '../../shared/http/validation-hook.ts';
-import { assertQueryAllowed } from '../../shared/policy/text-policy.ts';
+import { evaluateQuery, type QueryVerdict } from '../../shared/policy/text-policy.ts';
+import { AppError } from '../../shared/errors/app-error.ts';
+import { createBoundedMemo } from '../cache/bounded-memo.ts';
 import { EVENT_STREAM_HEADERS } from '../advice/advice-event-stream.ts';
 import { admitAdvice } from '../advice/admit-advice.ts';
 import { answerAtEdge } from '../advice/answer-at-edge.ts';
@@ -93,7 +95,8 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
       const result = await answerAtEdge(steps, question, await admit(c, steps, question), forward);
       // Core's own problem+json relayed byte for byte; not one of this route's typed bodies.
       if (result.kind === 'core-refused') return passThrough(result.outcome) as never;
-      return c.json(result.response, 200, { 'X-Cache': result.cache });
+      // The AdviceResponse's JSON text as it is (a hit's is stored ready to send): what c.json would write, without re-serialising.
+      return c.body(result.body, 200, { 'content-type': 'application/json', 'X-Cache': result.cache }) as never;
     },
   );
 
@@ -129,10 +132,26 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
 
 /** The validated request after the text policy, and what core is sent: the client's exact body, its token and the request id. */
 async function adviceInput(c: Context<AdviceEnv>, request: AdviceRequest): Promise<{ question: CacheableQuestion; forward: ForwardedRequest }> {
-  const question = { query: assertQueryAllowed(request.query), profile: request.profile };
+  const question = { query: allowedQuery(request.query), profile: request.profile };
   const forward = {
     body: await c.req.text(),
     headers: { authorization: c.req.header('authorization') ?? '', 'x-request-id': c.var.requestId, ...traceHeaders(c) },
   };
   return { question, forward };
+}
+
+/**
+ * The text policy's verdict (shared/policy/text-policy.ts: assertQueryAllowed's rules) through a
+ * bounded per-isolate memo: the verdict is a pure function of the text, so a question asked again
+ * is not normalised, scanned and classified again. Refusals throw a fresh 422 each time.
+ */
+const verdicts = createBoundedMemo<QueryVerdict>({ maxEntries: 1_000, maxKeyLength: 1_024 });
+function allowedQuery(text: string): string {
+  let verdict = verdicts.get(text);
+  if (verdict === undefined) {
+    verdict = evaluateQuery(text);
+    verdicts.set(text, verdict);
+  }
+  if (!verdict.ok) throw new AppError(verdict.code, { detail: verdict.detail });
+  return verdict.text;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userTokenEpochKey } from '../../shared/auth/user-token-epoch.ts';
 import { adviceCacheKey, liveIndexVersionKey } from '../../shared/cache/advice-cache-key.ts';
 import { AdviceRequestSchema, AdviceResponseSchema } from '../../shared/contracts/advice.ts';
+import { STORED_ANSWER_TAG } from '../../edge/cache/advice-cache.ts';
 import { jsonPost, readProblem } from '../support/edge-app-harness.ts';
 import { startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
 import { startEdge, type StartedEdge } from '../support/edge-miniflare.ts';
@@ -58,16 +59,21 @@ describe('edge cache hit: one Upstash round trip (workerd)', () => {
     await core?.close();
   });
 
-  it('a hit costs one Upstash request at the bridge (rate limit, live version, epoch record, answer, hit counter together)', async () => {
+  it('a hit costs one Upstash request at the bridge (rate limit, live version, epoch record, answer, hit counter together) and sends the stored body as it is', async () => {
     const auth = await bearer('one-trip-count');
-    const body = { query: 'How many round trips does a cached FHA answer cost?' };
-    await cached(body, auth);
+    // Non-ASCII text (the fake core echoes the query): Upstash replies are plain JSON, not base64, and must keep it intact.
+    const body = { query: 'How many round trips does a cached FHA answer cost a café owner — with a 3½ % down payment?' };
+    const answered = await cached(body, auth);
+    const stored = await upstash.redis.get(await keyFor(body, core.indexVersion));
+    expect(stored?.startsWith(STORED_ANSWER_TAG)).toBe(true);
     const hitsBefore = Number((await upstash.redis.get(`${prefix}metrics:edge_cache:hit`)) ?? 0);
     for (let index = 0; index < 3; index += 1) {
       const before = upstash.requestCount();
       const hit = await edge.dispatch('/v1/advice', jsonPost(body, auth));
       expect(hit.headers.get('x-cache')).toBe('HIT');
-      await hit.arrayBuffer();
+      const text = await hit.text();
+      expect(text).toBe(stored!.slice(STORED_ANSWER_TAG.length));
+      expect(JSON.parse(text)).toEqual({ ...answered, cached: true });
       expect(upstash.requestCount() - before).toBe(1);
     }
     expect(Number(await upstash.redis.get(`${prefix}metrics:edge_cache:hit`))).toBe(hitsBefore + 3);
