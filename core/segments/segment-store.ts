@@ -79,13 +79,6 @@ export async function readSegmentedLatest(store: ObjectStore): Promise<string | 
   return bytes === null ? null : parseStored(LatestSchema, bytes, LATEST).version;
 }
 
-/** Stored segmented version ids. */
-export async function listSegmentedVersions(store: ObjectStore): Promise<string[]> {
-  return (await store.list(VERSIONS))
-    .map((key) => /^segments\/versions\/([0-9a-f]{16})\.json$/.exec(key)?.[1])
-    .filter((version): version is string => version !== undefined);
-}
-
 export interface ReadDeltaOptions {
   /** Turns a delta's verified index.faiss into a searchable index (default: in-thread FAISS). */
   loadVectors?: (bytes: Uint8Array) => VectorIndex | Promise<VectorIndex>;
@@ -136,13 +129,6 @@ export async function readDelta(store: ObjectStore, id: string, options: ReadDel
   }
   const index = await (options.loadVectors ?? loadIndex)(indexBytes!);
   return { id, documents, index, postings, lengthNorms: postings.lengthNorms, manifest, tombstones };
-}
-
-/** A delta's manifest alone (what a merge or cleanup needs to know about it). */
-export async function readDeltaManifest(store: ObjectStore, id: string): Promise<DeltaManifest | null> {
-  const key = deltaKeys(id).manifest;
-  const bytes = await store.get(key);
-  return bytes === null ? null : parseStored(DeltaManifestSchema, bytes, fileName(key));
 }
 
 async function verified(store: ObjectStore, key: string, checksum: string): Promise<Uint8Array> {
