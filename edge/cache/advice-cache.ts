@@ -144,7 +144,7 @@ function answerUnlessRevoked(answer: unknown, epoch: unknown, caller: CacheCalle
  * sent as they are — no parse, no schema check, no re-serialising on a hit. Untagged values (JSON
  * text, or an already-decoded object) are parsed and checked against AdviceResponseSchema.
  */
-export function parseStoredAnswer(raw: unknown): CachedAnswer | null {
+function parseStoredAnswer(raw: unknown): CachedAnswer | null {
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'string' && raw.startsWith(STORED_ANSWER_TAG)) {
     const body = raw.slice(STORED_ANSWER_TAG.length);
