@@ -45,7 +45,7 @@ import { ADVICE_QUESTIONS } from './support/advice-questions.ts';
 import { percentile, round, saveResults } from './support/results.ts';
 import { removeBenchKeys } from './support/remove-bench-keys.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
-import { measureVersionLoad, measureVersionLoadInChild, storeLayouts, type LoadMeasurement } from './support/version-load.ts';
+import { measureSwapMemoryInChild, measureVersionLoad, measureVersionLoadInChild, storeLayouts, type LoadMeasurement } from './support/version-load.ts';
 import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
 import type { KnowledgeDocument } from '../core/ports/document.ts';
 
@@ -179,19 +179,24 @@ function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 /**
- * The API's RSS: sampled every 100 ms while steady; during a swap, its exact peak. `swapStarted`
- * resets the kernel's high-water mark (VmHWM, by writing 5 to /proc/<pid>/clear_refs) and notes
- * the RSS then; `swapEnded` reads the mark. Where the reset is refused, the 100 ms samples' peak.
+ * The API's RSS, sampled every 100 ms: the steady samples, and around each swap the RSS before it
+ * and the exact peak during it. `swapStarted` (at the announcement) resets the kernel's
+ * high-water mark (VmHWM, by writing 5 to /proc/<pid>/clear_refs) and returns the last sample
+ * taken before (while the worker was still building: one version loaded; the API may already have
+ * begun reading the new one when the announcement reaches this process); `swapEnded` reads the
+ * mark. Where the reset is refused, the samples' peak.
  */
 function watchRss(pid: number) {
   const steady: number[] = [];
+  let last = Number.NaN;
   let sampledPeak = 0;
   let exact = true;
   const timer = setInterval(() => {
     const bytes = procStatusBytes(pid, 'VmRSS');
     if (Number.isNaN(bytes)) return;
     if (phase === 'steady') steady.push(bytes);
-    else sampledPeak = Math.max(sampledPeak, bytes);
+    if (phase === 'swap') sampledPeak = Math.max(sampledPeak, bytes);
+    else last = bytes;
   }, 100);
   return {
     steady,
@@ -202,7 +207,7 @@ function watchRss(pid: number) {
         exact = false;
       }
       sampledPeak = 0;
-      return procStatusBytes(pid, 'VmRSS');
+      return last;
     },
     swapEnded(): { peak: number; exact: boolean } {
       return exact ? { peak: procStatusBytes(pid, 'VmHWM'), exact } : { peak: sampledPeak, exact };
@@ -361,7 +366,7 @@ async function swapInProcesses() {
       notes: [
         'steady: no build running; rebuild: sync request → publish announcement, with the worker on the same 2 cores as the API; swap: announcement → the API serves the version.',
         'apiLoadAndSwapMs: what the API logged for download + checksum verification + load + warm-up + swap of that version, while answering the 4 clients.',
-        'apiRssBeforeMiB: the API RSS at the announcement (one version live); apiPeakRssMiB: its peak until the new version served (VmHWM when peakExact); steadyRssMiB: the median of 100 ms samples outside swaps.',
+        'apiRssBeforeMiB: the API RSS in the last 100 ms sample before the announcement (one version live); apiPeakRssMiB: its peak until the new version served (VmHWM when peakExact); steadyRssMiB: the median of 100 ms samples outside builds and swaps.',
         'apiEventLoopLagMaxMs: the API\'s own longest event-loop lag (prom-client, 10 ms resolution) per steady period and per swap; with 4 clients it includes the requests\' own synchronous work.',
       ],
       loadMsPerInstance: swapRuns.map((run) => run.apiLoadAndSwapMs),
@@ -406,7 +411,9 @@ async function directLoads() {
       binaryV2: await measureVersionLoadInChild(join(folder, 'store'), versions.binaryV2, 'auto'),
       binaryV2Hybrid: await measureVersionLoadInChild(join(folder, 'store'), versions.binaryV2, 'hybrid'),
     };
-    console.log(JSON.stringify({ freshProcess: fresh }));
+    // A swap's memory without a service around it: the version held, then a second copy loaded beside it.
+    const swapMemory = await measureSwapMemoryInChild(join(folder, 'store'), versions.binaryV2, 'auto');
+    console.log(JSON.stringify({ freshProcess: fresh, swapMemory }));
     const median = (values: number[]) => round(percentile([...values].sort((a, b) => a - b), 50), 1);
     const sum = (measurements: LoadMeasurement[], first: LoadMeasurement) => ({
       loadMsMedian: median(measurements.map((m) => m.loadMs)),
@@ -421,6 +428,12 @@ async function directLoads() {
     return {
       documents: loadDocuments,
       versions,
+      swapMemoryMiB: {
+        ...swapMemory,
+        version: round(swapMemory.held - swapMemory.empty, 1),
+        addedAtPeak: round(swapMemory.peak - swapMemory.held, 1),
+        peakAddedOverVersion: round((swapMemory.peak - swapMemory.held) / (swapMemory.held - swapMemory.empty), 2),
+      },
       json: sum(runs.json, fresh.json),
       binaryV1: sum(runs.binaryV1, fresh.binaryV1),
       binaryV2: sum(runs.binaryV2, fresh.binaryV2),
@@ -447,6 +460,10 @@ const figures = {
   // resident while the old one still answers).
   peakRssOverVersionRss: worstSwapAddedMiB === null ? null : round(worstSwapAddedMiB / versionRssMiB, 2),
   versionRssMiB,
+  // The same ratio for a swap simulated in a fresh process (no service around it), and the literal
+  // reading: the API's whole RSS at a swap's peak over one version (mostly the service itself).
+  directSwapPeakRssOverVersionRss: direct.swapMemoryMiB.peakAddedOverVersion,
+  apiPeakRssOverVersionRss: swap ? round(Math.max(...swap.swaps.map((run) => run.apiPeakRssMiB)) / versionRssMiB, 2) : null,
   peakRssOverSteadyRss: swap?.peakRssOverSteadyRss ?? null,
 };
 saveResults('swap-latency', {

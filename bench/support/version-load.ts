@@ -118,12 +118,69 @@ export async function measureVersionLoad(store: ObjectStore, version: string, re
   return { repositoryLoadMs: round(repositoryLoadMs, 1), loadMs: round(loadMs, 1), maxEventLoopBlockMs: round(maxBlock, 1), rssMiB: { before, peak, after } };
 }
 
+/** RSS (MiB, each after a full GC but the peak) around a swap simulated in one process. */
+export interface SwapMemory {
+  /** Before any version. */
+  empty: number;
+  /** One version loaded and held (the live one). */
+  held: number;
+  /** Highest while a second copy loads beside it (1 ms samples). */
+  peak: number;
+  /** Both held. */
+  both: number;
+}
+
+/**
+ * The memory of a swap without the rest of a service around it: `version` is loaded (as the live
+ * version) and held, then loaded again beside it, as an API instance loads the next version while
+ * the live one still answers. `held − empty` is one version's resident size, `peak − held` what
+ * the swap adds at its highest.
+ */
+export async function measureSwapMemory(store: ObjectStore, version: string, retrieval: RetrievalSetting): Promise<SwapMemory> {
+  const repository = createIndexRepository(store, {
+    loadVectors: (bytes) => ThreadedIndex.load(bytes),
+    deferVectors: (manifest) => resolveRetrievalMode(retrieval, manifest.embedder.id) === 'bm25',
+  });
+  const prepare = createServingIndexPreparer({ retrieval: { mode: retrieval } });
+  const load = async () => {
+    const loaded = await repository.load(version);
+    const serving = await prepare(loaded);
+    await serving.retriever.retrieve('mortgage down payment', 1);
+    return serving;
+  };
+  const mib = () => round(process.memoryUsage.rss() / 2 ** 20, 1);
+  collectGarbage();
+  const empty = mib();
+  const live = await load();
+  collectGarbage();
+  const held = mib();
+  let peak = held;
+  const probe = setInterval(() => (peak = Math.max(peak, mib())), 1);
+  const next = await load();
+  clearInterval(probe);
+  peak = Math.max(peak, mib());
+  collectGarbage();
+  const both = mib();
+  live.loaded.index.close();
+  next.loaded.index.close();
+  return { empty, held, peak, both };
+}
+
 /**
  * {@link measureVersionLoad} in a fresh process (bench/support/version-load-child.ts): its RSS
  * figures are one version's alone. `folder` is a LocalFolderObjectStore's root.
  */
 export async function measureVersionLoadInChild(folder: string, version: string, retrieval: RetrievalSetting): Promise<LoadMeasurement> {
+  return inChild<LoadMeasurement>([folder, version, retrieval, 'load']);
+}
+
+/** {@link measureSwapMemory} in a fresh process. */
+export async function measureSwapMemoryInChild(folder: string, version: string, retrieval: RetrievalSetting): Promise<SwapMemory> {
+  return inChild<SwapMemory>([folder, version, retrieval, 'swap']);
+}
+
+async function inChild<T>(args: string[]): Promise<T> {
   const child = fileURLToPath(new URL('./version-load-child.ts', import.meta.url));
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, folder, version, retrieval], { maxBuffer: 2 ** 20 });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadMeasurement;
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, ...args], { maxBuffer: 2 ** 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as T;
 }

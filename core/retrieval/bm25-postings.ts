@@ -61,8 +61,8 @@ export class ListTermDictionary implements TermDictionary {
 const MAGIC = 'APFABM25';
 /** Magic, then the length of a small JSON header (parameters and section sizes). */
 const PREAMBLE_BYTES = 12;
-/** Postings checked between turns of the event loop by {@link readBm25Postings}. */
-const POSTINGS_PER_STEP = 500_000;
+/** Postings checked in one step (≈ 1 ms; {@link readBm25Postings} groups steps into runs between turns of the event loop). */
+const POSTINGS_PER_STEP = 200_000;
 
 interface Header {
   k1: number;
@@ -152,14 +152,14 @@ export function encodeBm25Postings(postings: Bm25Postings, options: { scoring?: 
  * Reads postings {@link encodeBm25Postings} wrote: views over `bytes`, no copy, no string
  * decoded. Checks the structure in one pass over the postings (sizes, offsets in order,
  * documents ascending within a term and below the document count, stored scoring values finite and
- * non-negative), in slices of ~500k postings. AppError
+ * non-negative), in steps of ~200k postings. AppError
  * 'internal' naming `file` when it is malformed or truncated. `bytes` must not be modified afterwards.
  */
 export function decodeBm25Postings(bytes: Uint8Array, file: string): Bm25Postings {
   return runSteps(decodeSteps(bytes, file));
 }
 
-/** {@link decodeBm25Postings} with a turn of the event loop every ~500k postings checked (a serving instance's load). */
+/** {@link decodeBm25Postings} in time-boxed runs with turns of the event loop between them (a serving instance's load). */
 export function readBm25Postings(bytes: Uint8Array, file: string): Promise<Bm25Postings> {
   return runStepsYielding(decodeSteps(bytes, file));
 }
