@@ -25,7 +25,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export interface IndexRepository {
   /**
    * Writes `indexes/<version>/index.faiss`, the documents table and BM25 state (`documents.bin` and
-   * `bm25.bin`, or `documents.json` and `bm25.json` for the first layout), `manifest.json`, then — last, so
+   * `bm25.bin`, or `documents.json` and `bm25.json` for the first layout), the embedder state
+   * (`embedder.bin`, binary-v2), `manifest.json` (without that state), then — last, so
    * readers never see a pointer to a half-written version — the pointer `indexes/latest`
    * (unless `setLatest: false`: the job system moves it in its publish step).
    */
@@ -64,9 +65,10 @@ export interface IndexRepositoryOptions {
 }
 
 /**
- * Creates the repository. Loading checks both sha256 checksums from the manifest, the FAISS
- * header against the manifest's count and dimension, and the documents table's length; any
- * difference is AppError 'internal' (the stored data is corrupt or was tampered with).
+ * Creates the repository. Loading checks every file against its sha256 in the manifest, the
+ * binary files' structure, the FAISS header against the manifest's count and dimension, and the
+ * documents table's length; any difference is AppError 'internal' naming the file (the stored
+ * data is corrupt or was tampered with).
  */
 export function createIndexRepository(store: ObjectStore, options: IndexRepositoryOptions = {}): IndexRepository {
   const loadVectors = options.loadVectors ?? ((bytes: Uint8Array) => loadIndex(bytes));
