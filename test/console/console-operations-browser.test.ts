@@ -202,7 +202,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('console operations in headless
     expect(after.clientErrors).not.toBe(before.clientErrors);
     await expect(rate('client-error-rate-note')).resolves.toMatch(/^\d+(\.\d)? % of requests$/);
     expect(Number.parseFloat(after.clientErrors ?? '')).toBeGreaterThan(0);
-    expect(Number.parseFloat(after.requests ?? '')).toBeGreaterThan(Number.parseFloat(before.requests ?? ''));
+    // The 160 requests fall in the window (at most 60 s), whatever the earlier tests' traffic did to the 'before' rate.
+    expect(Number.parseFloat(after.requests ?? '')).toBeGreaterThanOrEqual(160 / 60);
     await expect(rate('server-error-rate')).resolves.toBe('0.00 /s');
     await expect(page.locator('.card', { hasText: 'Traffic' }).textContent()).resolves.toMatch(/30 hits, 10 misses/);
     await shot(page, 'ops-overview-traffic');
