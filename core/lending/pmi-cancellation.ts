@@ -9,11 +9,7 @@ export interface PmiCancellationInputs extends LoanTerms {
   originalValue: number;
 }
 
-export interface PmiCancellation {
-  /** 80% of the original value: the balance at which the borrower may ask to cancel. */
-  requestBalance: number;
-  /** 78% of the original value: the balance at which PMI ends automatically. */
-  automaticBalance: number;
+export interface PmiCancellation extends PmiBalances {
   /** Payment number after which the scheduled balance reaches 80% (0 when it starts there). */
   requestMonth: number;
   /** Payment number at which PMI ends automatically: the 78% point or the term's midpoint, whichever comes first. */
@@ -22,19 +18,37 @@ export interface PmiCancellation {
   endsAtMidpoint: boolean;
 }
 
+export interface PmiBalances {
+  /** 80% of the original value: the balance at which the borrower may ask to cancel. */
+  requestBalance: number;
+  /** 78% of the original value: the balance at which PMI ends automatically. */
+  automaticBalance: number;
+}
+
+/** The 80% and 78% balances alone: they need only the original value (the months need the loan's schedule too). */
+export function pmiBalances(inputs: { originalValue: number }): Calculation<{ originalValue: number }, PmiBalances> {
+  const problem = checkAmount('originalValue', inputs.originalValue);
+  if (problem) return problem;
+  return {
+    ok: true,
+    inputs: { ...inputs },
+    result: { requestBalance: cents(inputs.originalValue * 0.8), automaticBalance: cents(inputs.originalValue * 0.78) },
+    rule: PMI_RULE,
+  };
+}
+
 /**
  * PMI cancellation points under the Homeowners Protection Act as the corpus states them: request
  * at a scheduled balance of 80% of original value, automatic at 78% (or at the term's midpoint),
  * found by month on the loan's amortization schedule.
  */
 export function pmiCancellation(inputs: PmiCancellationInputs): Calculation<PmiCancellationInputs, PmiCancellation> {
-  const problem = checkAmount('originalValue', inputs.originalValue);
-  if (problem) return problem;
+  const balances = pmiBalances(inputs);
+  if (!balances.ok) return balances;
   const schedule = amortizationSchedule(inputs);
   if (!schedule.ok) return schedule;
   if (inputs.principal > inputs.originalValue) return invalid('principal', 'inconsistent', 'The loan is larger than the home’s value, so the 80% point cannot be found from this schedule.');
-  const requestBalance = cents(inputs.originalValue * 0.8);
-  const automaticBalance = cents(inputs.originalValue * 0.78);
+  const { requestBalance, automaticBalance } = balances.result;
   const monthReaching = (balance: number) => (inputs.principal <= balance ? 0 : (schedule.result.find((row) => row.balance <= balance)?.month ?? schedule.result.length));
   const midpoint = Math.ceil(schedule.result.length / 2);
   const at78 = monthReaching(automaticBalance);

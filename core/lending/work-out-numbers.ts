@@ -8,7 +8,7 @@ import { CASH_OUT_TYPICAL_CAP_PERCENT, equityBorrowingLimit } from './equity-bor
 import { fhaMinimumDownPayment, fhaMortgageInsurance, FHA_RULE, FHA_UPFRONT_PERCENT } from './fha-mortgage-insurance.ts';
 import { loanToValue } from './loan-to-value.ts';
 import { monthlyPayment } from './monthly-payment.ts';
-import { pmiCancellation, PMI_RULE } from './pmi-cancellation.ts';
+import { pmiBalances, pmiCancellation } from './pmi-cancellation.ts';
 import { readFigures, type BorrowerFigures } from './read-figures.ts';
 import { refinanceBreakEven } from './refinance-break-even.ts';
 import { rule2836 } from './rule-28-36.ts';
@@ -268,10 +268,8 @@ function workOutPmiBalances(numbers: BorrowerFigures, add: Add): void {
   const value = numbers.propertyValue!;
   const both = numbers.priceAndAppraisal;
   const original = both === undefined ? `${formatMoney(value)} original value` : `original value of ${formatMoney(value)} (the lower of the ${formatMoney(both.price)} price and the ${formatMoney(both.appraised)} appraisal)`;
-  const requestBalance = Math.round(value * 80) / 100;
-  const automaticBalance = Math.round(value * 78) / 100;
-  add('pmi-cancellation', 'PMI cancellation', { ok: true, inputs: { originalValue: value }, result: { requestBalance, automaticBalance }, rule: PMI_RULE }, () =>
-    `On an ${original}, you can ask to cancel PMI once the balance reaches ${formatMoney(requestBalance)} (80%), and it ends automatically at ${formatMoney(automaticBalance)} (78%); with the loan amount, interest rate and term I could say after which payment.`,
+  add('pmi-cancellation', 'PMI cancellation', pmiBalances({ originalValue: value }), (_inputs, result) =>
+    `On an ${original}, you can ask to cancel PMI once the balance reaches ${formatMoney(result.requestBalance)} (80%), and it ends automatically at ${formatMoney(result.automaticBalance)} (78%); with the loan amount, interest rate and term I could say after which payment.`,
   );
 }
 

@@ -7,7 +7,7 @@ import { downPayment } from '../../../core/lending/down-payment.ts';
 import { fhaMinimumDownPayment, fhaMortgageInsurance } from '../../../core/lending/fha-mortgage-insurance.ts';
 import { loanToValue } from '../../../core/lending/loan-to-value.ts';
 import { monthlyPayment } from '../../../core/lending/monthly-payment.ts';
-import { pmiCancellation } from '../../../core/lending/pmi-cancellation.ts';
+import { pmiBalances, pmiCancellation } from '../../../core/lending/pmi-cancellation.ts';
 import { refinanceBreakEven } from '../../../core/lending/refinance-break-even.ts';
 import { rule2836 } from '../../../core/lending/rule-28-36.ts';
 import { vaFundingFee } from '../../../core/lending/va-funding-fee.ts';
@@ -136,6 +136,12 @@ describe('equity and USDA fees on the corpus’s own examples', () => {
 
   it('owing more than the cap allows leaves nothing to borrow, not a negative amount', () => {
     expect(ok(equityBorrowingLimit({ propertyValue: 300_000, owed: 290_000, capPercent: 80, kind: 'second-lien' })).result.available).toBe(0);
+  });
+
+  it('PMI balances alone: 80% and 78% of the original value, the same as the full schedule gives', () => {
+    expect(ok(pmiBalances({ originalValue: 250_000 })).result).toEqual({ requestBalance: 200_000, automaticBalance: 195_000 });
+    expect(ok(pmiCancellation({ principal: 237_500, annualRatePercent: 6.5, termYears: 30, originalValue: 250_000 })).result).toMatchObject({ requestBalance: 200_000, automaticBalance: 195_000 });
+    expect(pmiBalances({ originalValue: 0 }).ok).toBe(false);
   });
 
   it('USDA: 1% upfront and 0.35% a year of the balance', () => {
