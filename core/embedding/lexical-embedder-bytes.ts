@@ -1,11 +1,10 @@
 import { AppError } from '../../shared/errors/app-error.ts';
+import { encodeJsonHeader, joinJsonHeadedFile, PREAMBLE_BYTES, readJsonHeader } from '../retrieval/json-headed-file.ts';
 import { firstUnsortedTerm, SortedTermDictionary, sortTermsByBytes } from '../retrieval/sorted-term-dictionary.ts';
 import { LEXICAL_EMBEDDER_ID, type LexicalEmbedderState, type StoredDocumentFrequencies } from './lexical-embedder.ts';
 
 /** First 8 bytes of a lexical embedder state file (`embedder.bin`). */
 const MAGIC = 'APFALEX1';
-/** Magic, then the length of a small JSON header (parameters and section sizes). */
-const PREAMBLE_BYTES = 12;
 
 interface Header {
   id: string;
@@ -41,18 +40,7 @@ export function encodeLexicalState(state: LexicalEmbedderState): Uint8Array {
     terms: state.terms.length,
     termBytes: sorted.blob.length,
   };
-  const json = JSON.stringify(header);
-  const headerJson = Buffer.from(json.padEnd(Math.ceil(json.length / 4) * 4, ' '), 'latin1');
-  const sections = [headerJson, new Uint8Array(sorted.offsets.buffer), new Uint8Array(frequencies.buffer), sorted.blob];
-  const output = Buffer.alloc(PREAMBLE_BYTES + sections.reduce((sum, section) => sum + section.length, 0));
-  output.write(MAGIC, 0, 'latin1');
-  output.writeUInt32LE(headerJson.length, 8);
-  let at = PREAMBLE_BYTES;
-  for (const section of sections) {
-    output.set(section, at);
-    at += section.length;
-  }
-  return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
+  return joinJsonHeadedFile(MAGIC, encodeJsonHeader(header), [new Uint8Array(sorted.offsets.buffer), new Uint8Array(frequencies.buffer), sorted.blob]);
 }
 
 /**
@@ -62,19 +50,12 @@ export function encodeLexicalState(state: LexicalEmbedderState): Uint8Array {
  * it is malformed or truncated. `bytes` must not be modified afterwards.
  */
 export function decodeLexicalState(bytes: Uint8Array, file: string): StoredLexicalState {
-  const refuse = (why: string) => new AppError('internal', { detail: `${file} is not a valid lexical embedder state: ${why}` });
-  if (bytes.length < PREAMBLE_BYTES) throw refuse(`${bytes.length} bytes is shorter than its header`);
+  const invalid = `${file} is not a valid lexical embedder state`;
+  const refuse = (why: string) => new AppError('internal', { detail: `${invalid}: ${why}` });
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-  const buffer = Buffer.from(aligned.buffer, aligned.byteOffset, aligned.byteLength);
-  if (buffer.toString('latin1', 0, 8) !== MAGIC) throw refuse(`it does not start with ${MAGIC}`);
-  const headerLength = buffer.readUInt32LE(8);
-  if (headerLength % 4 !== 0 || PREAMBLE_BYTES + headerLength > buffer.length) throw refuse('its header length is out of range');
-  let header: Header;
-  try {
-    header = JSON.parse(buffer.toString('utf8', PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)) as Header;
-  } catch (error) {
-    throw new AppError('internal', { detail: `${file} is not a valid lexical embedder state: its header is not JSON`, cause: error });
-  }
+  const read = readJsonHeader(aligned, MAGIC, invalid);
+  const { headerLength } = read;
+  const header = read.header as Header;
   const counts = [header.documentCount, header.terms, header.termBytes];
   if (
     header.id !== LEXICAL_EMBEDDER_ID ||

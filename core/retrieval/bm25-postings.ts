@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors/app-error.ts';
+import { encodeJsonHeader, joinJsonHeadedFile, PREAMBLE_BYTES, readJsonHeader } from './json-headed-file.ts';
 import { runSteps, runStepsYielding, type Steps } from './stepwise.ts';
 import { firstUnsortedTerm, SortedTermDictionary, sortTermsByBytes, type TermDictionary } from './sorted-term-dictionary.ts';
 
@@ -59,8 +60,6 @@ export class ListTermDictionary implements TermDictionary {
 }
 
 const MAGIC = 'APFABM25';
-/** Magic, then the length of a small JSON header (parameters and section sizes). */
-const PREAMBLE_BYTES = 12;
 /** Postings checked in one step (≈ 1 ms; {@link readBm25Postings} groups steps into runs between turns of the event loop). */
 const POSTINGS_PER_STEP = 200_000;
 
@@ -128,24 +127,15 @@ export function encodeBm25Postings(postings: Bm25Postings, options: { scoring?: 
     termBytes,
     ...(withScoring ? { scoring: true } : {}),
   };
-  const json = JSON.stringify(header);
-  const headerJson = Buffer.from(json.padEnd(padded(json.length), ' '), 'latin1');
+  const headerJson = encodeJsonHeader(header);
   const bytesOf = (array: Uint32Array | Uint16Array | Float32Array | Float64Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  const sections: Uint8Array[] = [headerJson, ...[sorted.offsets, postingOffsets, documents, body, title].map(bytesOf)];
+  const sections: Uint8Array[] = [sorted.offsets, postingOffsets, documents, body, title].map(bytesOf);
   if (withScoring) {
-    const before = PREAMBLE_BYTES + sections.reduce((sum, section) => sum + section.length, 0);
+    const before = PREAMBLE_BYTES + headerJson.length + sections.reduce((sum, section) => sum + section.length, 0);
     sections.push(new Uint8Array(padded(before, 8) - before), bytesOf(postings.lengthNorms!), bytesOf(idf), bytesOf(weights));
   }
   sections.push(sorted.blob);
-  const output = Buffer.alloc(PREAMBLE_BYTES + sections.reduce((sum, section) => sum + section.length, 0));
-  output.write(MAGIC, 0, 'latin1');
-  output.writeUInt32LE(headerJson.length, 8);
-  let offset = PREAMBLE_BYTES;
-  for (const part of sections) {
-    output.set(part, offset);
-    offset += part.length;
-  }
-  return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
+  return joinJsonHeadedFile(MAGIC, headerJson, sections);
 }
 
 /**
@@ -165,20 +155,13 @@ export function readBm25Postings(bytes: Uint8Array, file: string): Promise<Bm25P
 }
 
 function* decodeSteps(bytes: Uint8Array, file: string): Steps<Bm25Postings> {
-  const refuse = (why: string) => new AppError('internal', { detail: `${file} is not a valid BM25 postings file: ${why}` });
-  if (bytes.length < PREAMBLE_BYTES) throw refuse(`${bytes.length} bytes is shorter than its header`);
+  const invalid = `${file} is not a valid BM25 postings file`;
+  const refuse = (why: string) => new AppError('internal', { detail: `${invalid}: ${why}` });
   // Float64Array views need 8-byte alignment; an object store may hand back a view at any offset.
   const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
-  const buffer = Buffer.from(aligned.buffer, aligned.byteOffset, aligned.byteLength);
-  if (buffer.toString('latin1', 0, 8) !== MAGIC) throw refuse(`it does not start with ${MAGIC}`);
-  const headerLength = buffer.readUInt32LE(8);
-  if (headerLength % 4 !== 0 || PREAMBLE_BYTES + headerLength > buffer.length) throw refuse('its header length is out of range');
-  let header: Header;
-  try {
-    header = JSON.parse(buffer.toString('utf8', PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)) as Header;
-  } catch (error) {
-    throw new AppError('internal', { detail: `${file} is not a valid BM25 postings file: its header is not JSON`, cause: error });
-  }
+  const read = readJsonHeader(aligned, MAGIC, invalid);
+  const { headerLength } = read;
+  const header = read.header as Header;
   const counts = [header.documentCount, header.terms, header.postings, header.termBytes];
   if (
     !counts.every((value) => Number.isInteger(value) && value >= 0) ||
