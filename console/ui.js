@@ -1,8 +1,9 @@
 // Shared pieces: htm bound to Preact (text in templates is always set as text, never as HTML),
 // the problem panel, two-step confirmations, formatting.
 import { h } from './vendor/preact.mjs';
-import { useState } from './vendor/hooks.mjs';
+import { useEffect, useState } from './vendor/hooks.mjs';
 import htm from './vendor/htm.mjs';
+import { api } from './api.js';
 
 export const html = htm.bind(h);
 
@@ -77,3 +78,38 @@ export function percentOf(progress) {
   }
   return 0;
 }
+
+/**
+ * A cursor-paged admin list: the page fetched from `path` with `query` (a plain object, compared
+ * by value) and the cursor of the page shown, its error, whether the first page is shown, and
+ * `firstPage` (after a filter changes) and `reload`. `pager` is the Previous/Next buttons.
+ */
+export function usePagedList(path, query) {
+  const [cursors, setCursors] = useState([undefined]);
+  const [page, setPage] = useState(null);
+  const [error, setError] = useState(null);
+  const [tick, setTick] = useState(0);
+  const cursor = cursors[cursors.length - 1];
+  const queryKey = JSON.stringify(query);
+  useEffect(() => {
+    let stopped = false;
+    api(path, { query: { ...query, cursor } })
+      .then((result) => !stopped && (setPage(result), setError(null)))
+      .catch((failure) => !stopped && setError(failure));
+    return () => {
+      stopped = true;
+    };
+  }, [path, queryKey, cursor, tick]);
+  return {
+    page,
+    error,
+    onFirstPage: cursors.length === 1,
+    firstPage: () => setCursors([undefined]),
+    reload: () => setTick((value) => value + 1),
+    pager: html`<div class="pager">
+      <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>
+      <button type="button" disabled=${!page?.nextCursor} onClick=${() => setCursors([...cursors, page.nextCursor])}>Next page</button>
+    </div>`,
+  };
+}
+

@@ -1,32 +1,19 @@
 // Audit log: filter by actor, action, outcome and time; paging; fairness flags included.
-import { useEffect, useState } from '../vendor/hooks.mjs';
-import { api } from '../api.js';
-import { html, Problem, ScrollRegion, time } from '../ui.js';
+import { useState } from '../vendor/hooks.mjs';
+import { html, Problem, ScrollRegion, time, usePagedList } from '../ui.js';
 
 const OUTCOMES = ['success', 'denied', 'failure'];
 const toIso = (local) => (local ? new Date(local).toISOString() : undefined);
 
 export function AuditPage() {
   const [filters, setFilters] = useState({});
-  const [cursors, setCursors] = useState([undefined]);
-  const [page, setPage] = useState(null);
-  const [error, setError] = useState(null);
-  const cursor = cursors[cursors.length - 1];
-  useEffect(() => {
-    let stopped = false;
-    api('/admin/audit', { query: { ...filters, limit: 50, cursor } })
-      .then((result) => !stopped && (setPage(result), setError(null)))
-      .catch((failure) => !stopped && setError(failure));
-    return () => {
-      stopped = true;
-    };
-  }, [filters, cursor]);
+  const { page, error, firstPage, pager } = usePagedList('/admin/audit', { ...filters, limit: 50 });
   const submit = (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = (name) => String(form.get(name) ?? '').trim() || undefined;
     setFilters({ actor: value('actor'), action: value('action'), outcome: value('outcome'), from: toIso(value('from')), to: toIso(value('to')) });
-    setCursors([undefined]);
+    firstPage();
   };
   return html`<section aria-labelledby="audit-heading">
     <h1 id="audit-heading">Audit log</h1>
@@ -50,9 +37,6 @@ export function AuditPage() {
         )}</tbody>
       </table>
     </${ScrollRegion}>
-    <div class="pager">
-      <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>
-      <button type="button" disabled=${!page?.nextCursor} onClick=${() => setCursors([...cursors, page.nextCursor])}>Next page</button>
-    </div>
+    ${pager}
   </section>`;
 }

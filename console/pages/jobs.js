@@ -4,7 +4,7 @@ import { useEffect, useState } from '../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { onFeedEvent } from '../feed.js';
 import { can } from '../session.js';
-import { ConfirmButton, html, Problem, time } from '../ui.js';
+import { ConfirmButton, html, Problem, time, usePagedList } from '../ui.js';
 
 const QUEUES = ['embedding', 'indexing', 'maintenance'];
 const STATES = ['waiting', 'delayed', 'active', 'completed', 'failed', 'prioritized', 'waiting-children'];
@@ -60,34 +60,21 @@ function DashboardLink() {
 
 export function JobsPage() {
   const [filters, setFilters] = useState({ queue: '', state: '' });
-  const [cursors, setCursors] = useState([undefined]);
-  const [page, setPage] = useState(null);
-  const [error, setError] = useState(null);
-  const [tick, setTick] = useState(0);
-  const cursor = cursors[cursors.length - 1];
-  useEffect(() => {
-    let stopped = false;
-    api('/admin/jobs', { query: { queue: filters.queue, state: filters.state, limit: 20, cursor } })
-      .then((result) => !stopped && (setPage(result), setError(null)))
-      .catch((failure) => !stopped && setError(failure));
-    return () => {
-      stopped = true;
-    };
-  }, [filters, cursor, tick]);
+  const { page, error, onFirstPage, firstPage, reload, pager } = usePagedList('/admin/jobs', { queue: filters.queue, state: filters.state, limit: 20 });
   useEffect(() => {
     let pending;
     const off = onFeedEvent((event) => {
-      if (!event.type.startsWith('job.') || pending || cursors.length > 1) return;
+      if (!event.type.startsWith('job.') || pending || !onFirstPage) return;
       pending = setTimeout(() => {
         pending = undefined;
-        setTick((value) => value + 1);
+        reload();
       }, 500);
     });
     return () => (off(), clearTimeout(pending));
-  }, [cursors.length]);
+  }, [onFirstPage]);
   const change = (key) => (event) => {
     setFilters({ ...filters, [key]: event.currentTarget.value });
-    setCursors([undefined]);
+    firstPage();
   };
   return html`<section aria-labelledby="jobs-heading">
     <h1 id="jobs-heading">Jobs</h1>
@@ -128,9 +115,6 @@ export function JobsPage() {
       </table>
     </div>
     ${page && page.items.length === 0 ? html`<p>No jobs match.</p>` : null}
-    <div class="pager">
-      <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>
-      <button type="button" disabled=${!page?.nextCursor} onClick=${() => setCursors([...cursors, page.nextCursor])}>Next page</button>
-    </div>
+    ${pager}
   </section>`;
 }

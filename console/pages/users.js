@@ -4,7 +4,7 @@ import { useEffect, useState } from '../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { ROLES } from '../roles.js';
 import { can, session } from '../session.js';
-import { ConfirmButton, html, Problem, time } from '../ui.js';
+import { ConfirmButton, html, Problem, time, usePagedList } from '../ui.js';
 
 /** A key's state in words: the current key signs; a retired one verifies until the overlap ends. */
 const keyState = (key) => (key.retiredAt === null ? 'current (signs new tokens)' : key.published ? 'retired, still verifies' : 'retired, no longer verifies');
@@ -119,21 +119,7 @@ function UserRow({ user, onChanged }) {
 }
 
 export function UsersPage() {
-  const [cursors, setCursors] = useState([undefined]);
-  const [page, setPage] = useState(null);
-  const [error, setError] = useState(null);
-  const [tick, setTick] = useState(0);
-  const cursor = cursors[cursors.length - 1];
-  useEffect(() => {
-    let stopped = false;
-    api('/admin/users', { query: { limit: 25, cursor } })
-      .then((result) => !stopped && (setPage(result), setError(null)))
-      .catch((failure) => !stopped && setError(failure));
-    return () => {
-      stopped = true;
-    };
-  }, [cursor, tick]);
-  const reload = () => setTick((value) => value + 1);
+  const { page, error, reload, pager } = usePagedList('/admin/users', { limit: 25 });
   return html`<section aria-labelledby="users-heading">
     <h1 id="users-heading">Users</h1>
     <${CreateUser} onCreated=${reload} />
@@ -144,10 +130,7 @@ export function UsersPage() {
         <tbody>${(page?.items ?? []).map((user) => html`<${UserRow} key=${user.id} user=${user} onChanged=${reload} />`)}</tbody>
       </table>
     </div>
-    <div class="pager">
-      <button type="button" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>
-      <button type="button" disabled=${!page?.nextCursor} onClick=${() => setCursors([...cursors, page.nextCursor])}>Next page</button>
-    </div>
+    ${pager}
     ${can('admin:users:manage') ? html`<${SigningKeys} />` : null}
   </section>`;
 }

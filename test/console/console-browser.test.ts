@@ -384,6 +384,35 @@ describe.skipIf(!hasChromium && !process.env.CI)('console in headless Chromium',
     await context.close();
   }, 120_000);
 
+  it('(paging) Users pages forward and back with Next and Previous, 25 a page', async () => {
+    const token = await getToken(core.url, 'admin', core.adminPassword);
+    for (let i = 0; i < 26; i++) {
+      const created = await fetch(`${core.url}/admin/users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ username: `pager.${String(i).padStart(2, '0')}`, password: 'pager-password-123', role: 'financial_advisor' }),
+      });
+      expect(created.status).toBe(201);
+    }
+    const { context, page } = await open();
+    await signIn(page, 'admin', core.adminPassword);
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    const previous = page.getByRole('button', { name: 'Previous page' });
+    const next = page.getByRole('button', { name: 'Next page' });
+    const firstUser = () => page.locator('table.stack-narrow tbody tr td').first().textContent();
+    await page.locator('table.stack-narrow tbody tr').first().waitFor();
+    const onFirst = await firstUser();
+    expect(await previous.isDisabled()).toBe(true);
+    expect(await next.isEnabled()).toBe(true);
+    await next.click();
+    await page.waitForFunction((shown) => document.querySelector('table.stack-narrow tbody tr td')?.textContent !== shown, onFirst);
+    expect(await previous.isEnabled()).toBe(true);
+    await previous.click();
+    await page.waitForFunction((shown) => document.querySelector('table.stack-narrow tbody tr td')?.textContent === shown, onFirst);
+    expect(await previous.isDisabled()).toBe(true);
+    await context.close();
+  }, 60_000);
+
   it('(pages) Users and Audit log render for super_admin at 1280x800; no CSP or script error anywhere', async () => {
     const { context, page } = await open();
     await signIn(page, 'admin', core.adminPassword);
