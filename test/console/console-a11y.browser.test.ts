@@ -1,16 +1,15 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Result } from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCore, type StartedCore } from '../support/start-core.ts';
+import { CHROMIUM, hasChromium, launchHeadlessChromium, signInToConsole } from '../support/headless-chromium.ts';
 
 // axe-core on every console page (and the states a page changes into), at 1280x800 and 390 px wide;
 // serious and critical violations fail. At 390 px nothing may scroll the page sideways.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../.artifacts/console');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -26,7 +25,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console accessibility (axe-cor
   let browser: Browser;
   beforeAll(async () => {
     if (!hasChromium) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium); required when CI is set`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    browser = await launchHeadlessChromium();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
   afterAll(async () => browser?.close());
@@ -81,13 +80,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console accessibility (axe-cor
     }, [...reached]);
   };
 
-  const signIn = async (page: Page) => {
-    await page.goto(`${core.url}/console`);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(core.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
+  const signIn = (page: Page) => signInToConsole(page, core.url, 'admin', core.adminPassword);
 
   /** Every page and state checked: [name, how to get there (from a signed-in page)]. */
   const states: Array<[string, (page: Page) => Promise<void>]> = [

@@ -1,15 +1,13 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CSP } from '../../core/routes/console-routes.ts';
 import { CONSOLE_REFRESH_COOKIE } from '../../core/routes/console-session-routes.ts';
 import { getToken, startCore, type StartedCore } from '../support/start-core.ts';
+import { CHROMIUM, hasChromium, launchHeadlessChromium, signInToConsole } from '../support/headless-chromium.ts';
 
-// Debian's package (apt-get install -y chromium; .ci/run and scripts/ensure-chromium.mjs install it).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../.artifacts/console');
 const skipReason = `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); required when CI is set`;
 const XSS = '<img src=x onerror="window.__xss=1">';
@@ -93,10 +91,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console in headless Chromium',
   const problems: string[] = [];
   beforeAll(async () => {
     if (!hasChromium) throw new Error(skipReason);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchHeadlessChromium();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
   afterAll(async () => {
@@ -114,13 +109,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console in headless Chromium',
     return { context, page };
   };
 
-  const signIn = async (page: Page, username: string, password: string) => {
-    await page.goto(`${core.url}/console`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
+  const signIn = (page: Page, username: string, password: string) => signInToConsole(page, core.url, username, password);
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Redis } from 'ioredis';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type WebSocketServer } from 'ws';
 import { TEST_ONLY_PASSWORD_HASH_COST } from '../../core/auth/password-hash.ts';
@@ -19,11 +19,10 @@ import { answerClientErrorsWithProblems } from '../../core/http/client-error-res
 import { createLogger } from '../../core/logger.ts';
 import { removeRedisKeys, SHARED_REDIS_URL } from '../core/jobs/job-system-harness.ts';
 import { closeServer, getToken, TEST_ADMIN_PASSWORD } from '../support/start-core.ts';
+import { CHROMIUM, hasChromium, launchHeadlessChromium, signInToConsole } from '../support/headless-chromium.ts';
 
 // The feed's reconnect-with-replay, end to end: a real core on Redis (BullMQ jobs, the feed a Redis
 // stream), its WebSocket server held here so the test can drop a client from the server side.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../.artifacts/console');
 
 type Frame = { type: string; id?: string; event?: FeedEvent; resumedAfter?: string | null };
@@ -181,7 +180,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console feed replay in headles
   let browser: Browser;
   beforeAll(async () => {
     if (!hasChromium) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium); required when CI is set`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    browser = await launchHeadlessChromium();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
   afterAll(async () => browser?.close());
@@ -202,10 +201,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console feed replay in headles
       sockets.push(record);
       socket.on('framereceived', (frame) => record.frames.push(JSON.parse(String(frame.payload)) as Frame));
     });
-    await page.goto(`${url}/console`);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(TEST_ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToConsole(page, url, 'admin', TEST_ADMIN_PASSWORD);
     const badge = page.getByRole('status', { name: 'Live feed' });
     await badge.getByText('live').waitFor();
     await page.goto(`${url}/console#/jobs/embedding/${encodeURIComponent(jobId)}`);

@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { edgeCacheCounterKeys } from '../../shared/cache/edge-cache-counter-keys.ts';
 import { DASHBOARD_COOKIE } from '../../core/http/console-dashboard-cookie.ts';
 import { removeRedisKeys, SHARED_REDIS_URL } from '../core/jobs/job-system-harness.ts';
 import { getToken, startCore, type StartedCore } from '../support/start-core.ts';
+import { CHROMIUM, hasChromium, launchHeadlessChromium, signInToConsole } from '../support/headless-chromium.ts';
 
-// Debian's package (apt-get install -y chromium; .ci/run and scripts/ensure-chromium.mjs install it).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../.artifacts/console');
 const skipReason = `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); required when CI is set`;
 const ADVISOR = { username: 'advisor.operations', password: 'advisor-password-123' };
@@ -51,10 +49,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console operations in headless
       const created = await api('/admin/users', { method: 'POST', token: root, body: { ...user, role } });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchHeadlessChromium();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
   }, 120_000);
   afterAll(async () => {
@@ -75,13 +70,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('console operations in headless
     return { context, page };
   };
 
-  const signIn = async (page: Page, username: string, password: string) => {
-    await page.goto(`${core.url}/console`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
+  const signIn = (page: Page, username: string, password: string) => signInToConsole(page, core.url, username, password);
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 

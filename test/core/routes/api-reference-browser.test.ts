@@ -1,13 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_REFERENCE_CSP } from '../../../core/routes/api-reference-routes.ts';
 import { startCore, type StartedCore } from '../../support/start-core.ts';
+import { CHROMIUM, hasChromium, launchHeadlessChromium } from '../../support/headless-chromium.ts';
 
-// Debian's package (apt-get install -y chromium; .ci/run and scripts/ensure-chromium.mjs install it).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../../.artifacts');
 const skipReason = `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); required when CI is set`;
 
@@ -58,10 +56,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('/docs in headless Chromium', (
   let browser: Browser;
   beforeAll(async () => {
     if (!hasChromium) throw new Error(skipReason);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchHeadlessChromium();
   });
   afterAll(async () => {
     await browser?.close();
