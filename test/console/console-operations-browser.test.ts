@@ -235,6 +235,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('console operations in headless
 
     // A second super_admin is demoted while the page is open: the rotation is refused, and the page drops what the new role may not do.
     const second = await open();
+    // The feed's own recheck closes a demoted user's socket within 5 s and the page then refreshes
+    // (test/e2e/user-state-changes.test.ts); here a socket that stays open stands in for it, so the
+    // page learns of the demotion from the click under test and not from a race with the feed.
+    await second.page.routeWebSocket(/\/admin\/ws/, (socket) => {
+      socket.send(JSON.stringify({ type: 'hello', protocol: 'apfa.feed.v1', resumedAfter: null, heartbeatMs: 15_000, progressIntervalMs: 250 }));
+    });
     await signIn(second.page, SECOND_ROOT.username, SECOND_ROOT.password);
     await second.page.getByRole('link', { name: 'Users', exact: true }).click();
     await second.page.getByRole('button', { name: 'Rotate signing key' }).waitFor();

@@ -226,7 +226,7 @@ describe('background indexing and hot swap across a worker and two API instances
       expect([...report.versions]).toEqual([live]);
     }
     for (const api of cluster.apis) expect(await servedVersion(api)).toBe(live);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('Redis unavailable during indexing', () => {

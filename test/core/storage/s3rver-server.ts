@@ -8,6 +8,8 @@ import type { S3ObjectStoreConfig } from '../../../core/storage/s3-object-store-
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
+  /** The node:http server behind it, once running. */
+  httpServer?: import('node:http').Server;
 }
 type S3rverClass = new (options: { address: string; port: number; silent: boolean; directory: string }) => S3rverInstance;
 
@@ -42,7 +44,10 @@ export async function startS3rver(): Promise<RunningS3rver> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.close();
+      // Like a server that is gone: kept-alive client sockets are cut, not waited for.
+      const closed = server.close();
+      server.httpServer?.closeAllConnections();
+      await closed;
       await rm(directory, { recursive: true, force: true });
     },
   };
