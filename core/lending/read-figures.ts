@@ -79,6 +79,8 @@ export interface ReadFiguresResult {
 
 const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, million: 1e6, b: 1e9, billion: 1e9 };
 const NUMBER_WORDS: Record<string, number> = { a: 1, one: 1, half: 0.5, two: 2, three: 3, four: 4, five: 5 };
+/** The least a bare amount must be to be read as a home price beside a stated down payment. */
+const MIN_BARE_PRICE = 10_000;
 
 // One pass over the question finds every figure; the order of alternatives matters (scores and terms before plain numbers).
 const FIGURE = new RegExp(
@@ -253,7 +255,10 @@ function merge(figures: readonly Figure[], profile: BorrowerProfile | undefined)
   const debts = all('monthlyDebt');
   const rates = all('rate');
   const terms = all('termYears');
-  const price = first('propertyValue');
+  // A bare amount beside a stated down payment ("zero down, $300,000") is the price the down payment is a share of.
+  const bare = all('amount').filter((value) => value >= MIN_BARE_PRICE);
+  const statesDown = first('downPayment') !== undefined || first('downPaymentPercent') !== undefined;
+  const price = first('propertyValue') ?? (statesDown && bare.length === 1 && first('loanAmount') === undefined && first('appraisedValue') === undefined ? bare[0] : undefined);
   const appraised = first('appraisedValue');
   const liens = all('secondLien');
   assign(merged, 'monthlyIncome', monthlyIncome ?? (profile?.annualIncome !== undefined ? profile.annualIncome / 12 : undefined));

@@ -106,7 +106,8 @@ export const LENDING_VOCABULARY = [
   { id: 'housing-counselor', kind: 'concept', names: ['housing counselor', 'HUD-approved counselor'], pattern: /\bhousing counsel(?:or|ors|ing)\b|\bhud[- ]approved\b/ },
   { id: 'ecoa', kind: 'concept', names: ['Equal Credit Opportunity Act', 'ECOA', 'Regulation B'], pattern: /\becoa\b|equal credit opportunity|\bregulation b\b|\breg b\b/ },
   { id: 'fair-housing', kind: 'concept', names: ['Fair Housing Act'], pattern: /\bfair housing\b|\bhousing discrimination\b/ },
-  { id: 'interest-only', kind: 'concept', names: ['interest-only', 'negative amortization'], pattern: /\binterest[- ]only\b|\bnegative amortization\b|\bpayment[- ]option arms?\b/ },
+  { id: 'interest-only', kind: 'concept', names: ['interest-only', 'negative amortization'], pattern:
+      /\binterest[- ]only\b|\bnegative amortization\b|\bpayment[- ]option arms?\b|\bow(?:e|es|ing) more than (?:i|we|you|they) (?:originally )?borrow(?:ed)?\b|\b(?:loan )?balance (?:grows|grew|goes up|increases|rises)\b/ },
   { id: 'qualified-mortgage', kind: 'concept', names: ['qualified mortgage', 'ability-to-repay'], pattern: /\bqualified mortgages?\b|\bability[- ]to[- ]repay\b|\bnon-?qm\b/ },
   { id: 'home-inspection', kind: 'concept', names: ['home inspection'], pattern: /\b(?:home )?inspections?\b|\binspectors?\b/ },
   { id: 'income-driven-repayment', kind: 'concept', names: ['income-driven repayment', 'IDR'], pattern: /\bincome[- ]driven\b|\bidr\b|\bincome[- ]based repayment\b|\bpslf\b|public service loan forgiveness/ },
@@ -115,7 +116,8 @@ export const LENDING_VOCABULARY = [
   { id: 'negative-equity', kind: 'concept', names: ['negative equity', 'underwater'], pattern: /\bnegative equity\b|\bunderwater\b|\bupside[- ]down\b/ },
   { id: 'servicer', kind: 'concept', names: ['servicer'], pattern: /\bservic(?:er|ers|ing)\b/ },
   { id: 'amortization', kind: 'concept', names: ['amortization'], pattern: /\bamortiz/ },
-  { id: 'forbearance', kind: 'concept', names: ['forbearance'], pattern: /\bforbearance\b|\bloan modification\b/ },
+  { id: 'forbearance', kind: 'concept', names: ['forbearance'], pattern:
+      /\bforbearance\b|\bloan modification\b|\b(?:skip|pause|postpone|suspend)(?:s|ped|ping|d|ing)? (?:making )?(?:my |our |a few |some |the )?(?:mortgage |monthly |house |home )?payments?\b/ },
 ] as const satisfies readonly LendingTermEntry[];
 
 /** One entry of {@link LENDING_VOCABULARY}. */

@@ -18,6 +18,10 @@ describe('readFigures', () => {
     ['buying a $350,000 house and putting $35,000 down', { propertyValue: 350_000, downPayment: 35_000 }],
     ['putting 5% down on a $400,000 loan over 15 years', { downPaymentPercent: 5, loanAmount: 400_000, termYears: 15 }],
     ['second VA loan, zero down', { downPaymentPercent: 0 }],
+    // A bare amount beside a down payment is the price it is a share of; alone, or beside a named loan, it is not.
+    ['second VA loan, zero down, $300,000', { downPaymentPercent: 0, propertyValue: 300_000 }],
+    ['10% down, $450k', { downPaymentPercent: 10, propertyValue: 450_000 }],
+    ['10% down on a $400,000 loan, $8,000 saved', { downPaymentPercent: 10, loanAmount: 400_000 }],
     ['one point lowers my payment by $65 a month', { points: 1, monthlySavings: 65 }],
   ])('%s', (query, expected) => {
     const read = readFigures(query);

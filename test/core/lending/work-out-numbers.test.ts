@@ -118,6 +118,12 @@ describe('workOutNumbers', () => {
     ]);
   });
 
+  it('works out a later-use VA fee from a bare price with zero down (the loan is the price)', () => {
+    const { figures, problems } = workOutNumbers('This is my second VA loan, zero down, $300,000. How big is the funding fee?');
+    expect(problems).toEqual([]);
+    expect(figures.map((figure) => figure.text)).toEqual([expect.stringMatching(/3\.3% of the \$300,000 loan: \$9,900/)]);
+  });
+
   it('reports a VA fee the corpus does not state rather than inventing it', () => {
     const { figures, problems } = workOutNumbers('Second VA loan with 10% down on a $300,000 loan: what is the funding fee?');
     expect(figures).toEqual([]);

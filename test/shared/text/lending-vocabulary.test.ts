@@ -48,8 +48,17 @@ describe('lending vocabulary', () => {
     ['Is there help with the down payment for my first home?', 'down-payment-assistance'],
     ['Do I need a home inspection?', 'home-inspection'],
     ['Does the ability-to-repay rule apply to me?', 'qualified-mortgage'],
+    ['Can my servicer let me skip my mortgage payments for a few months?', 'forbearance'],
+    ['We need to pause payments after the layoff.', 'forbearance'],
+    ['Could that loan leave me owing more than I borrowed?', 'interest-only'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
+  });
+
+  it('does not read stopping payments (default) or a balance paid down as forbearance or negative amortization', () => {
+    const ids = (text: string) => findLendingTerms(text).map((found) => found.entry.id);
+    expect(ids('What happens if I stop making payments on my mortgage?')).not.toContain('forbearance');
+    expect(ids('My balance goes down a little every month.')).not.toContain('interest-only');
   });
 
   it('adds nothing for a query naming no program or concept, and never repeats the query’s own terms', () => {
