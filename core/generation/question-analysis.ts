@@ -1,4 +1,5 @@
 import { stem } from '../../shared/text/stem.ts';
+import { rewriteEverydayPhrases } from '../../shared/text/everyday-synonyms.ts';
 import { tokenize } from '../../shared/text/tokenize.ts';
 import { findLendingEntities, type LendingEntities } from './lending-entities.ts';
 
@@ -99,7 +100,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     for (const term of tokenize(mention)) ruledOut.add(term);
   }
   const entities: LendingEntities = { ...found, programs, mentions };
-  const tokens = tokenize(question).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
+  const tokens = tokenize(rewriteEverydayPhrases(lower)).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
   const isNumber = (term: string) => /^\d+(?:\.\d+)?$/.test(term);
   const terms = [...new Set(tokens.filter((term) => !isNumber(term)))];
   const pairs = [...new Set(tokens.slice(1).map((token, i) => `${tokens[i]} ${token}`))];

@@ -27,6 +27,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ['fix', 'repair', 'correct'],
   ['scammer', 'fraudster', 'criminal'],
   ['fast', 'quick', 'quickly', 'soon'],
+  ['repay', 'repaid', 'repayment', 'repaying'],
+  ['liable', 'liability', 'responsible'],
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],
   ['mom', 'dad', 'mother', 'father', 'parent', 'parents', 'sister', 'brother', 'sibling', 'relative', 'family'],
 ];
@@ -47,4 +49,19 @@ const byStem: ReadonlyMap<string, readonly string[]> = (() => {
 /** The other stems that mean the same as `term` (a stem, as tokenize returns it); empty when none. */
 export function everydaySynonyms(term: string): readonly string[] {
   return byStem.get(term) ?? [];
+}
+
+/**
+ * Everyday phrasal verbs for one word of the guide's ("pay it back" / repay, "get my money back" /
+ * refund, "on the hook" / liable): their words alone ("pay", "back") would match other sentences.
+ */
+const PHRASES: readonly (readonly [RegExp, string])[] = [
+  [/\bpa(?:y|ys|id|ying) (?:(?:it|that|this|them|the money|it all|everything|the loan|the help) )?back\b/g, 'repay'],
+  [/\b(?:get|gets|getting|got) (?:(?:my|the|that|this|our|any|some) )?(?:money|cash|overpayment|extra) back\b/g, 'refund'],
+  [/\bon the hook\b/g, 'liable'],
+];
+
+/** `text` (lower case) with each everyday phrase of the table replaced by the guide's word. */
+export function rewriteEverydayPhrases(text: string): string {
+  return PHRASES.reduce((rewritten, [pattern, word]) => rewritten.replace(pattern, word), text);
 }

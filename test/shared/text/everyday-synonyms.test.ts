@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everydaySynonyms } from '../../../shared/text/everyday-synonyms.ts';
+import { everydaySynonyms, rewriteEverydayPhrases } from '../../../shared/text/everyday-synonyms.ts';
 import { borrowerQueryExpansion } from '../../../shared/text/query-expansion.ts';
 import { stem } from '../../../shared/text/stem.ts';
 
@@ -23,5 +23,15 @@ describe('everyday synonyms', () => {
     const extra = borrowerQueryExpansion('How do I send a complaint?');
     expect(extra).toEqual(expect.arrayContaining([stem('submit'), stem('file')]));
     expect(extra).not.toContain(stem('send'));
+  });
+
+  it('reads an everyday phrasal verb as the guide’s one word, and leaves other uses of its words alone', () => {
+    expect(rewriteEverydayPhrases('is it a loan i have to pay back later?')).toBe('is it a loan i have to repay later?');
+    expect(rewriteEverydayPhrases('do i get that money back?')).toBe('do i refund?');
+    expect(rewriteEverydayPhrases('what am i on the hook for?')).toBe('what am i liable for?');
+    expect(rewriteEverydayPhrases('how do i get back on track with payments?')).toBe('how do i get back on track with payments?');
+    expect(rewriteEverydayPhrases('what do i pay at closing?')).toBe('what do i pay at closing?');
+    expect(borrowerQueryExpansion('Do I have to pay it back?')).toContain(stem('repay'));
+    expect(everydaySynonyms(stem('repay'))).toContain(stem('repaid'));
   });
 });
