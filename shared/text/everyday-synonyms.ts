@@ -27,6 +27,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['fix', 'repair', 'correct'],
   ['scammer', 'fraudster', 'criminal'],
   ['fast', 'quick', 'quickly', 'soon'],
+  ['limit', 'limits', 'cap', 'caps', 'capped', 'ceiling', 'maximum'],
   ['repay', 'repaid', 'repayment', 'repaying'],
   ['liable', 'liability', 'responsible'],
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],
