@@ -75,6 +75,8 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
 const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   // "What does it mean when…" asks what something is, whatever follows.
   ['definition', /\bwhat (?:does|do) .* mean\b|\bmeaning of\b|\bdefine\b|\bdefinition\b/],
+  // "Is it true that…" checks a claim: the answer confirms or corrects it, whatever the claim is about.
+  ['general', /^(?:is|isn['’]?t) it (?:true|right|correct|the case)\b/],
   ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?|alternatives?|choices)\b|\bways? out\b|\bor\b.*\?$/],
   ['deadline', /\bhow (?:long|soon|quickly|often|many (?:days|months|years))\b|\bwhen\b|\bdeadline\b|\bwait\b|\bwithin\b/],
   ['threshold', /\bhow (?:much|many|high|low|big|old)\b|\bage\b|\b(?:lowest|highest|least|most)\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],

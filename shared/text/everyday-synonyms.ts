@@ -28,6 +28,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['scammer', 'fraudster', 'criminal'],
   ['fast', 'quick', 'quickly', 'soon'],
   ['limit', 'limits', 'cap', 'caps', 'capped', 'ceiling', 'maximum'],
+  ['under', 'below', 'beneath'],
   ['repay', 'repaid', 'repayment', 'repaying'],
   ['liable', 'liability', 'responsible'],
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],

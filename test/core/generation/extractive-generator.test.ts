@@ -47,6 +47,8 @@ describe('question analysis', () => {
     ['Can I use gift money for my down payment?', 'eligibility'],
     ['How do I dispute an error on my credit report?', 'how-to'],
     ['What is loan-to-value ratio?', 'definition'],
+    // A claim to check: no cue (not "a cost, so a number"), the answer confirms or corrects it.
+    ['Is it true that the APR includes every cost, even title insurance?', 'general'],
   ] as const)('%s → %s', (question, intent) => {
     expect(analyzeQuestion(question).intent).toBe(intent);
   });
