@@ -30,6 +30,17 @@ export interface RefusalThresholds {
   unclearPassageCoverage: number;
   /** Relevance log-odds at or above which the question is clearly about lending. */
   clearRelevance: number;
+  /**
+   * Relevance log-odds at or above which the question is unmistakably about borrowing (it is full
+   * of lending words): it is answered from weaker matches, down to `strongMinSentenceCoverage`
+   * and `strongMinPassageCoverage`, since its words are the borrower's, not the guide's. Chosen on
+   * the answer eval's dev split (185 questions, 50 of them written blind for this check): refusals
+   * correct 0.914 → 0.941, no off-topic question newly answered; 0.1/0.2 rescued one more
+   * answer with no more facts, 0.2/0.3 one fewer, a bar of 20 three fewer.
+   */
+  strongRelevance: number;
+  strongMinSentenceCoverage: number;
+  strongMinPassageCoverage: number;
 }
 
 export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
@@ -37,6 +48,9 @@ export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
   minPassageCoverage: 0.4,
   unclearPassageCoverage: 0.8,
   clearRelevance: 7,
+  strongRelevance: 15,
+  strongMinSentenceCoverage: 0.15,
+  strongMinPassageCoverage: 0.3,
 };
 
 /** Measures the evidence for answering from the scored sentences. */
@@ -64,8 +78,9 @@ export function refusalFeatures(query: string, question: QuestionAnalysis, score
  * wrong ("car insurance", "bitcoin taxes") share everyday words with the corpus but never all of them.
  */
 export function shouldAnswer(features: RefusalFeatures, thresholds: RefusalThresholds = DEFAULT_REFUSAL_THRESHOLDS): boolean {
-  if (features.sentenceCoverage < thresholds.minSentenceCoverage) return false;
-  if (features.passageCoverage < thresholds.minPassageCoverage) return false;
+  const strong = features.relevance >= thresholds.strongRelevance;
+  if (features.sentenceCoverage < (strong ? thresholds.strongMinSentenceCoverage : thresholds.minSentenceCoverage)) return false;
+  if (features.passageCoverage < (strong ? thresholds.strongMinPassageCoverage : thresholds.minPassageCoverage)) return false;
   if (features.entityMissing) return false;
   const clearlyLending = features.entityFound || features.relevance >= thresholds.clearRelevance;
   return clearlyLending || features.passageCoverage >= thresholds.unclearPassageCoverage;

@@ -29,6 +29,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ['fast', 'quick', 'quickly', 'soon'],
   ['limit', 'limits', 'cap', 'caps', 'capped', 'ceiling', 'maximum'],
   ['under', 'below', 'beneath'],
+  ['deduct', 'deducted', 'deduction', 'deductions', 'writeoff', 'writeoffs'],
+  ['sales', 'revenue', 'receipts'],
   ['repay', 'repaid', 'repayment', 'repaying'],
   ['liable', 'liability', 'responsible'],
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],
@@ -61,6 +63,7 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bpa(?:y|ys|id|ying) (?:(?:it|that|this|them|the money|it all|everything|the loan|the help) )?back\b/g, 'repay'],
   [/\b(?:get|gets|getting|got) (?:(?:my|the|that|this|our|any|some) )?(?:money|cash|overpayment|extra) back\b/g, 'refund'],
   [/\bon the hook\b/g, 'liable'],
+  [/\bwrit(?:e|es|ing|ten) (?:(?:it|that|this|them|everything|a lot|it all|most of it|all of it) )?off\b|\bwrite-offs?\b/g, 'deduct'],
 ];
 
 /** `text` (lower case) with each everyday phrase of the table replaced by the guide's word. */

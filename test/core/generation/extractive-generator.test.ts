@@ -49,6 +49,9 @@ describe('question analysis', () => {
     ['What is loan-to-value ratio?', 'definition'],
     // A claim to check: no cue (not "a cost, so a number"), the answer confirms or corrects it.
     ['Is it true that the APR includes every cost, even title insurance?', 'general'],
+    // A "when" that sets the scene is not a question about time; one that asks is.
+    ['When I line up Loan Estimates side by side, where do I find what the lender charges?', 'general'],
+    ['When does my HELOC draw period end?', 'deadline'],
   ] as const)('%s → %s', (question, intent) => {
     expect(analyzeQuestion(question).intent).toBe(intent);
   });

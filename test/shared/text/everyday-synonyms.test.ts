@@ -31,6 +31,10 @@ describe('everyday synonyms', () => {
     expect(rewriteEverydayPhrases('is it a loan i have to pay back later?')).toBe('is it a loan i have to repay later?');
     expect(rewriteEverydayPhrases('do i get that money back?')).toBe('do i refund?');
     expect(rewriteEverydayPhrases('what am i on the hook for?')).toBe('what am i liable for?');
+    expect(rewriteEverydayPhrases('my accountant writes off everything')).toBe('my accountant deduct everything');
+    expect(rewriteEverydayPhrases('she writes it all off')).toBe('she deduct');
+    expect(everydaySynonyms(stem('deductions'))).toContain(stem('writeoff'));
+    expect(everydaySynonyms(stem('sales'))).toContain(stem('revenue'));
     expect(rewriteEverydayPhrases('how do i get back on track with payments?')).toBe('how do i get back on track with payments?');
     expect(rewriteEverydayPhrases('what do i pay at closing?')).toBe('what do i pay at closing?');
     expect(borrowerQueryExpansion('Do I have to pay it back?')).toContain(stem('repay'));
