@@ -61,6 +61,12 @@ export const CoreConfigSchema = z.object({
   /** `npm start` on a fresh install waits this long for the first index build before serving. */
   FIRST_INDEX_TIMEOUT_SECONDS: z.coerce.number().min(0).max(3600).default(300),
   INDEX_POLL_SECONDS: z.coerce.number().min(0.2).max(3600).default(10),
+  /**
+   * on: a small change to the corpus is published as a delta segment over the live base instead of
+   * a full rebuild, and instances load only the delta (docs/segments.md); off (default): every
+   * change builds and loads a whole version.
+   */
+  INDEX_SEGMENTS: z.enum(['on', 'off']).default('off'),
   // The same rule as every password set through the API (core/auth/password-policy.ts); the value is never echoed.
   APFA_ADMIN_PASSWORD: optionalNonEmpty.pipe(
     z

@@ -5,6 +5,9 @@ import type { IndexManifest } from '../indexing/index-manifest.ts';
 import type { IndexRepository } from '../indexing/index-repository.ts';
 import { readIndexStats, type IndexStats } from '../jobs/index-stats.ts';
 import type { SwapAnnouncer } from '../jobs/swap-announcer.ts';
+import type { ObjectStore } from '../ports/object-store.ts';
+import type { SegmentedVersion } from '../segments/segment-manifest.ts';
+import { deleteSegmentedVersion, listSegmentedVersionIds, readSegmentedVersion } from '../segments/segment-store.ts';
 
 export interface IndexControlOptions {
   repository: IndexRepository;
@@ -20,6 +23,8 @@ export interface IndexControlOptions {
   /** Appends to the admin live feed. */
   publish: (event: FeedEvent) => Promise<unknown>;
   onPublishError?: (error: unknown) => void;
+  /** Segments on (INDEX_SEGMENTS=on): segmented versions are listed, activated and deleted too (docs/segments.md). */
+  segments?: { store: ObjectStore } | undefined;
   now?: () => Date;
 }
 
@@ -27,8 +32,10 @@ export interface IndexVersionView {
   version: string;
   live: boolean;
   serving: boolean;
-  /** The manifest without the embedder's fitted state (an IDF table can be megabytes). */
-  manifest: Omit<IndexManifest, 'embedder'> & { embedder: Omit<IndexManifest['embedder'], 'state'> };
+  /** 'base': an ordinary version; 'segmented': a base and delta segments (segments on). */
+  kind: 'base' | 'segmented';
+  /** The manifest without the embedder's fitted state (an IDF table can be megabytes), or a segmented version's manifest. */
+  manifest: (Omit<IndexManifest, 'embedder'> & { embedder: Omit<IndexManifest['embedder'], 'state'> }) | SegmentedVersion;
 }
 
 export interface IndexActivation {
@@ -55,13 +62,23 @@ export interface IndexControl {
 export function createIndexControl(options: IndexControlOptions): IndexControl {
   const { repository } = options;
   const now = options.now ?? (() => new Date());
+  const store = options.segments?.store;
   const view = (manifest: IndexManifest, live: string | null, serving: string | null): IndexVersionView => {
     const { state: _state, ...embedder } = manifest.embedder;
-    return { version: manifest.version, live: manifest.version === live, serving: manifest.version === serving, manifest: { ...manifest, embedder } };
+    return { version: manifest.version, live: manifest.version === live, serving: manifest.version === serving, kind: 'base', manifest: { ...manifest, embedder } };
   };
+  const segmentedViews = async (live: string | null, serving: string | null): Promise<IndexVersionView[]> => {
+    if (!store) return [];
+    const manifests = await Promise.all((await listSegmentedVersionIds(store)).map((version) => readSegmentedVersion(store, version)));
+    return manifests
+      .filter((manifest): manifest is SegmentedVersion => manifest !== null)
+      .map((manifest) => ({ version: manifest.version, live: manifest.version === live, serving: manifest.version === serving, kind: 'segmented' as const, manifest }));
+  };
+  /** Whether `version` is a stored segmented version (false: it may be a base); a malformed manifest is refused naming its file. */
+  const isSegmented = async (version: string): Promise<boolean> => store !== undefined && (await readSegmentedVersion(store, version)) !== null;
   const requireStored = async (version: string): Promise<void> => {
     const stored = await repository.listVersions();
-    if (!stored.includes(version)) throw new AppError('not-found', { detail: `index version ${version} is not stored` });
+    if (!stored.includes(version) && !(await isSegmented(version))) throw new AppError('not-found', { detail: `index version ${version} is not stored` });
   };
   // One activation at a time from the admin API, so two concurrent calls cannot interleave pointer moves.
   const activations = createSerialQueue();
@@ -70,7 +87,11 @@ export function createIndexControl(options: IndexControlOptions): IndexControl {
     async versions() {
       const [live, manifests] = await Promise.all([repository.latestVersion(), repository.listManifests()]);
       const serving = options.servingVersion();
-      return { live, serving, versions: manifests.map((manifest) => view(manifest, live, serving)).reverse() };
+      const bases = manifests.map((manifest) => view(manifest, live, serving)).reverse();
+      const segmented = await segmentedViews(live, serving);
+      if (segmented.length === 0) return { live, serving, versions: bases };
+      const versions = [...bases, ...segmented].sort((a, b) => b.manifest.created.localeCompare(a.manifest.created) || a.version.localeCompare(b.version));
+      return { live, serving, versions };
     },
     activate(version) {
       return activations.run(async (): Promise<IndexActivation> => {
@@ -97,6 +118,11 @@ export function createIndexControl(options: IndexControlOptions): IndexControl {
       await requireStored(version);
       if (options.servingVersion() === version) {
         throw new AppError('live-index-version', { detail: `index version ${version} is being served; activate another version first` });
+      }
+      if (store && (await isSegmented(version))) {
+        if ((await repository.latestVersion()) === version) throw new AppError('live-index-version', { detail: `index version ${version} is live; activate another version first` });
+        // Only the manifest: its deltas may belong to other versions too (cleanup removes those no kept version names).
+        return { version, deletedObjects: await deleteSegmentedVersion(store, version) };
       }
       return { version, deletedObjects: await repository.deleteVersion(version) };
     },

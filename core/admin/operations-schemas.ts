@@ -192,7 +192,8 @@ export const IndexVersionInfoSchema = z
     version: z.string(),
     live: z.boolean().openapi({ description: 'indexes/latest points at it.' }),
     serving: z.boolean().openapi({ description: 'This process answers questions from it.' }),
-    manifest: z.record(z.string(), z.unknown()).openapi({ description: "The stored manifest (the embedder's fitted state left out)." }),
+    kind: z.enum(['base', 'segmented']).openapi({ description: "'base': an ordinary version; 'segmented': a base and delta segments (INDEX_SEGMENTS=on, docs/segments.md)." }),
+    manifest: z.record(z.string(), z.unknown()).openapi({ description: "The stored manifest (the embedder's fitted state left out), or a segmented version's (base, deltas, parent)." }),
   })
   .openapi('IndexVersion');
 

@@ -15,7 +15,7 @@ import { tracedProcessors } from './traced-processors.ts';
 import type { Tracing } from '../tracing/tracing.ts';
 import { jobIds } from './job-ids.ts';
 import { JOB_QUEUE } from '../../shared/contracts/jobs.ts';
-import { resultOf } from './job-results.ts';
+import { resultOf, type JobResults } from './job-results.ts';
 import { resolveJobSettings, type JobSettings } from './job-settings.ts';
 import type { ProcessorSandbox } from './sandbox/process-sandbox.ts';
 import { sandboxBuildEmbedders, sandboxProcessors } from './sandbox/sandboxed-processors.ts';
@@ -28,6 +28,7 @@ import { createRunStore } from './run-store.ts';
 import { whenIdle } from './when-idle.ts';
 import { createCallbackSwapAnnouncer, noSwapAnnouncer, type SwapAnnouncer } from './swap-announcer.ts';
 import type { SwapMessage } from './swap-message.ts';
+import type { ChangePublisher } from '../segments/change-publisher.ts';
 
 export interface JobSystemOptions {
   /** The runner chosen by the composition root (createJobRunner); its role says whether workers run here. The caller closes it. */
@@ -61,6 +62,8 @@ export interface JobSystemOptions {
    * each run is a span continuing it (core/jobs/traced-processors.ts).
    */
   tracing?: Tracing | undefined;
+  /** Segments on: small syncs publish deltas through it (docs/segments.md); the caller closes it. */
+  segments?: ChangePublisher | undefined;
   logger: Logger;
   now?: () => Date;
 }
@@ -150,6 +153,11 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
         const result = resultOf('publish', event.result);
         emit({ type: 'index.swapped', version: result.version, previous: result.previous, receivers: result.receivers, at });
       }
+      if (event.name === 'ingest') {
+        // A change published as a delta (segments on) makes a version live without a publish job.
+        const published = (resultOf('ingest', event.result) as Partial<JobResults['ingest']> | null | undefined)?.published;
+        if (published) emit({ type: 'index.swapped', version: published.version, previous: published.previous, receivers: published.receivers, at });
+      }
       if (event.name === 'stats') {
         const result = resultOf('stats', event.result);
         for (const queue of QUEUE_NAMES) emit({ type: 'queue.depth', queue, counts: numericCounts(result.queues[queue]), at });
@@ -174,6 +182,7 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     keepVersions: settings.keepVersions,
     runGraceMs: settings.runGraceMs,
     queueCounts: () => runner.counts(),
+    segments: options.segments,
     now,
     logger: options.logger,
   });

@@ -8,6 +8,8 @@ export const jobIds = {
   publish: (run: string) => `publish.${run}`,
   rollback: (version: string, at: number) => `publish.${version}.${at}`,
   ingest: (source: string, at: number) => `ingest.${safe(source)}.${at}`,
+  /** The merge of a segmented chain (a forced full build): one per base. */
+  merge: (base: string) => `ingest.merge.${base}`,
   cleanup: (at: number) => `cleanup.${at}`,
   stats: (at: number) => `stats.${at}`,
 };

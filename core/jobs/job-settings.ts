@@ -44,6 +44,12 @@ export const JobEnvSchema = z.object({
   SCHEDULE_RESYNC: ScheduleSchema.prefault('0 * * * *'),
   SCHEDULE_CLEANUP: ScheduleSchema.prefault('0 2 * * *'),
   SCHEDULE_STATS: ScheduleSchema.prefault('300000'),
+  /** INDEX_SEGMENTS=on: a sync changing at most this share of the base's documents publishes a delta, not a full build. */
+  INDEX_SEGMENTS_MAX_CHANGE: z.coerce.number().min(0).max(1).default(0.05),
+  /** INDEX_SEGMENTS=on: merge (a background full build) once the chain has this many deltas… */
+  INDEX_SEGMENTS_MERGE_DELTAS: z.coerce.number().int().min(1).max(1000).default(8),
+  /** …or its deleted and replaced rows exceed this share of the base. */
+  INDEX_SEGMENTS_MERGE_TOMBSTONES: z.coerce.number().min(0).max(1).default(0.05),
   /** Where embed-batch, build-index and the lexical fit run: 'process' (sandbox processes, off the event loop) or 'off' (inline). */
   JOB_SANDBOX: z.enum(['process', 'off']).default('process'),
   /** Sandbox processes at most (each runs one job at a time). */

@@ -67,6 +67,7 @@ export function createHttpApp(config: HttpConfig, dependencies: HttpDependencies
           servingVersion: serving.servingVersion,
           publish: (event) => indexing.feed.publish(event),
           onPublishError: (error) => logger.warn({ err: error }, 'could not publish a feed event'),
+          segments: serving.segmented ? { store: storage.store } : undefined,
         }),
       },
     },

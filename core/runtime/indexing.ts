@@ -23,6 +23,8 @@ import { combineDocumentSources } from '../sources/combined-document-source.ts';
 import { createDocumentSource } from '../sources/create-document-source.ts';
 import { createUploadedDocumentStore, type UploadedDocumentStore } from '../sources/uploaded-document-store.ts';
 import { createClosers } from './closers.ts';
+import { createIndexRepository } from '../indexing/index-repository.ts';
+import { createChangePublisher } from '../segments/change-publisher.ts';
 import type { RunMode } from './run-mode.ts';
 
 /** The name of the configured knowledge-base source in jobs and manifests. */
@@ -75,7 +77,7 @@ export interface IndexingDependencies {
 
 type IndexingConfig = Parameters<typeof jobSettingsFromEnv>[0] &
   Parameters<typeof createConfiguredSandbox>[0] &
-  Pick<CoreConfig, 'REDIS_URL' | 'KEY_PREFIX' | 'DOCUMENT_SOURCE' | 'CORPUS_PATH' | 'INDEX_IVF_THRESHOLD' | 'INDEX_ENCODING' | 'LEXICAL_REFIT_FRACTION' | 'FEED_MAX_EVENTS' | 'FIRST_INDEX_TIMEOUT_SECONDS'>;
+  Pick<CoreConfig, 'REDIS_URL' | 'KEY_PREFIX' | 'DOCUMENT_SOURCE' | 'CORPUS_PATH' | 'INDEX_IVF_THRESHOLD' | 'INDEX_ENCODING' | 'LEXICAL_REFIT_FRACTION' | 'FEED_MAX_EVENTS' | 'FIRST_INDEX_TIMEOUT_SECONDS' | 'INDEX_SEGMENTS'>;
 
 /**
  * Starts the job system (BullMQ with REDIS_URL, else in process), installs the schedules where
@@ -108,7 +110,18 @@ export async function createIndexing(config: IndexingConfig, dependencies: Index
   const role = mode === 'api' ? 'producer' : 'all';
   const runner = createJobRunner({ redis: config.REDIS_URL ?? null, prefix: config.KEY_PREFIX, settings, logger, role });
   closers.add(() => runner.close());
+  // Segments on, where workers run: small syncs publish deltas (the base is held here between changes; vectors are never searched here).
+  const segments =
+    config.INDEX_SEGMENTS === 'on' && mode !== 'api'
+      ? createChangePublisher({
+          store,
+          repository: createIndexRepository(store, { deferVectors: () => true }),
+          policy: { maxChangeFraction: config.INDEX_SEGMENTS_MAX_CHANGE, mergeDeltas: config.INDEX_SEGMENTS_MERGE_DELTAS, mergeTombstoneFraction: config.INDEX_SEGMENTS_MERGE_TOMBSTONES },
+        })
+      : undefined;
+  if (segments) closers.add(() => segments.close());
   const jobs = createJobSystem({
+    segments,
     runner,
     store,
     repository,

@@ -13,11 +13,14 @@ import { activateVersion, followLatestVersion } from '../serving/index-follower.
 import { createRedisLiveVersionPublisher, noLiveVersionPublisher, type LiveVersionPublisher } from '../serving/live-version-publisher.ts';
 import { createServingIndexPreparer, resolveRetrievalMode } from '../serving/prepare-serving-index.ts';
 import { subscribeToIndexSwaps } from '../serving/swap-channel.ts';
+import { createChainServing } from '../serving/serve-chain.ts';
+import { createSegmentLoader } from '../segments/segment-loader.ts';
+import { segmentedIndexRepository } from '../segments/segmented-repository.ts';
 import { createClosers } from './closers.ts';
 
 type ServingConfig = Pick<
   CoreConfig,
-  'KEY_PREFIX' | 'SEARCH_WORKER_MIN_VECTORS' | 'EMBEDDER' | 'MODEL_DIR' | 'EMBED_BATCH_SIZE' | 'EMBED_THREADS' | 'RETRIEVAL' | 'HYBRID_FUSION' | 'INDEX_POLL_SECONDS'
+  'KEY_PREFIX' | 'SEARCH_WORKER_MIN_VECTORS' | 'EMBEDDER' | 'MODEL_DIR' | 'EMBED_BATCH_SIZE' | 'EMBED_THREADS' | 'RETRIEVAL' | 'HYBRID_FUSION' | 'INDEX_POLL_SECONDS' | 'INDEX_SEGMENTS'
 >;
 
 /** The index versions, the embedders, and the live index this process answers from. */
@@ -35,6 +38,8 @@ export interface Serving {
    * `index:swap` Redis channel when there is Redis). Only processes that answer call it.
    */
   follow(): Promise<void>;
+  /** INDEX_SEGMENTS=on: the live pointer may name a segmented version (docs/segments.md). */
+  segmented: boolean;
   describe: { embedder: string; retrieval: string; liveVersionPublisher: string };
   close(): Promise<void>;
 }
@@ -56,7 +61,7 @@ export async function createServing(config: ServingConfig, dependencies: Serving
   const closers = createClosers();
   const publisher = redis ? createRedisLiveVersionPublisher(redis, config.KEY_PREFIX) : noLiveVersionPublisher;
   const { observeSearch, observeSwap } = dependencies;
-  const repository = createIndexRepository(store, {
+  const versions = createIndexRepository(store, {
     // Large indexes are searched on a worker thread so a 40 ms Flat scan never blocks HTTP.
     loadVectors: async (bytes, manifest) => {
       const index =
@@ -72,10 +77,12 @@ export async function createServing(config: ServingConfig, dependencies: Serving
     dependencies.embedders ??
     (await createEmbedderProvider({ mode: config.EMBEDDER, modelDir: config.MODEL_DIR, batchSize: config.EMBED_BATCH_SIZE, intraOpThreads: config.EMBED_THREADS }));
   if (!dependencies.embedders) closers.add(() => embedders.close());
-  const prepare = createServingIndexPreparer({
-    embedders,
-    retrieval: { mode: config.RETRIEVAL, ...(config.HYBRID_FUSION ? { fusion: config.HYBRID_FUSION } : {}) },
-  });
+  const retrieval = { mode: config.RETRIEVAL, ...(config.HYBRID_FUSION ? { fusion: config.HYBRID_FUSION } : {}) };
+  const prepare = createServingIndexPreparer({ embedders, retrieval });
+  // Segments on: the live pointer may name a segmented version, loaded through the segment loader (docs/segments.md).
+  const segmented = config.INDEX_SEGMENTS === 'on';
+  const repository = segmented ? segmentedIndexRepository(versions, store) : versions;
+  const serve = segmented ? createChainServing({ loader: createSegmentLoader({ store, repository: versions }), embedders, retrieval }) : undefined;
   const live = createLiveIndex();
   // Closes the live version and every retired one still held by a request (their search worker threads included).
   closers.add(() => live.close());
@@ -88,7 +95,7 @@ export async function createServing(config: ServingConfig, dependencies: Serving
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
       try {
-        await activateVersion({ repository, live, version, publisher, logger, prepare });
+        await activateVersion({ repository, live, version, publisher, logger, prepare, serve });
       } catch (error) {
         observeSwap?.({ seconds: seconds(), outcome: 'failure' });
         throw error;
@@ -114,6 +121,7 @@ export async function createServing(config: ServingConfig, dependencies: Serving
         closers.add(() => swaps.close());
       }
     },
+    segmented,
     describe: { embedder: `${embedders.choice.kind} (${embedders.choice.reason})`, retrieval: config.RETRIEVAL, liveVersionPublisher: publisher.kind },
     close: () => closers.close(),
   };

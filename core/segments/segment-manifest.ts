@@ -67,6 +67,8 @@ export const SegmentedVersionSchema = z.object({
   /** Live documents (base and deltas, tombstoned rows not counted). */
   documents: z.number().int().nonnegative(),
   created: z.iso.datetime(),
+  /** The source snapshot it serves, when a sync published it (so an unchanged source is not synced again). */
+  source: z.object({ name: z.string(), snapshot: z.string() }).optional(),
 });
 export type SegmentedVersion = z.infer<typeof SegmentedVersionSchema>;
 

@@ -68,6 +68,49 @@ export async function readSegmentedVersion(store: ObjectStore, version: string):
   return manifest;
 }
 
+/** Ids of the stored segmented versions (their manifests under `segments/versions/`), unordered. */
+export async function listSegmentedVersionIds(store: ObjectStore): Promise<string[]> {
+  return (await store.list(VERSIONS)).map((key) => /^segments\/versions\/([0-9a-f]{16})\.json$/.exec(key)?.[1]).filter((id): id is string => id !== undefined);
+}
+
+/** Deletes a segmented version's manifest (its deltas may serve other versions: cleanup decides). Returns the objects deleted. */
+export async function deleteSegmentedVersion(store: ObjectStore, version: string): Promise<number> {
+  const key = versionKey(version);
+  if (!(await store.exists(key))) return 0;
+  await store.delete(key);
+  return 1;
+}
+
+/** Stored deltas: id and the creation time `delta.json` records (null when it is missing or unreadable: a delta still being written, or debris). */
+export async function listDeltas(store: ObjectStore): Promise<{ id: string; created: string | null }[]> {
+  const ids = new Set((await store.list(DELTAS)).map((key) => /^segments\/deltas\/([0-9a-f]{16})\//.exec(key)?.[1]).filter((id): id is string => id !== undefined));
+  return Promise.all(
+    [...ids].map(async (id) => {
+      const bytes = await store.get(deltaKeys(id).manifest);
+      const parsed = bytes === null ? null : DeltaManifestSchema.safeParse(safeJson(bytes));
+      return { id, created: parsed?.success ? parsed.data.created : null };
+    }),
+  );
+}
+
+/** Deletes every file of a delta, `delta.json` first (so it is no longer loadable even if a later delete fails). Returns the objects deleted. */
+export async function deleteDelta(store: ObjectStore, id: string): Promise<number> {
+  const keys = deltaKeys(id);
+  const stored = await store.list(`${DELTAS}${id}/`);
+  const ordered = [...stored.filter((key) => key === keys.manifest), ...stored.filter((key) => key !== keys.manifest)];
+  for (const key of ordered) await store.delete(key);
+  return ordered.length;
+}
+
+function safeJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    // Unreadable: reported as a delta without a creation time.
+    return null;
+  }
+}
+
 /** Moves the segmented live pointer (publish, or roll back) to a stored version: a base or a segmented one. */
 export async function setSegmentedLatest(store: ObjectStore, version: string): Promise<void> {
   await store.put(LATEST, encodeJson({ version: checkedVersion(version) }), { contentType: 'application/json' });

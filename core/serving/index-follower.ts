@@ -3,6 +3,7 @@ import type { IndexRepository } from '../indexing/index-repository.ts';
 import { createServingIndexPreparer, type PrepareServingIndex } from './prepare-serving-index.ts';
 import type { LiveIndex, ServingIndex } from '../advice/live-index.ts';
 import type { LiveVersionPublisher } from './live-version-publisher.ts';
+import type { ServeVersion } from './serve-chain.ts';
 
 /**
  * Loads a stored version fully (download, checksum verification, FAISS load, embedder
@@ -17,13 +18,23 @@ export async function activateVersion(options: {
   logger: Logger;
   /** Builds the query side (embedder + retriever); default: the version's lexical embedder, dense retrieval. */
   prepare?: PrepareServingIndex | undefined;
+  /** Loads the version and its query side instead of `repository.load` and `prepare` (segments on: createChainServing). */
+  serve?: ServeVersion | undefined;
 }): Promise<ServingIndex> {
   const started = performance.now();
-  const loaded = await options.repository.load(options.version);
   const prepare = options.prepare ?? createServingIndexPreparer({ retrieval: { mode: 'dense' } });
-  let next: ServingIndex;
+  const load = options.serve ?? (async (version: string) => {
+    const loaded = await options.repository.load(version);
+    try {
+      return await prepare(loaded);
+    } catch (error) {
+      loaded.index.close();
+      throw error;
+    }
+  });
+  const next = await load(options.version);
+  const { loaded } = next;
   try {
-    next = await prepare(loaded);
     // Warm: one query through the whole ranking so the first borrower does not pay first-touch costs.
     await next.retriever.retrieve('mortgage down payment', 1);
   } catch (error) {

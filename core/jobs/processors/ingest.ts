@@ -10,6 +10,9 @@ import { jobIds } from '../job-ids.ts';
 import { retryPolicy } from '../retry-policy.ts';
 import type { EmbedderDescriptor, VectorReuse } from '../run-store.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
+import { makeVersionLive, type PublishResult } from './publish.ts';
+import type { ChangePublisher } from '../../segments/change-publisher.ts';
+import type { SourceSnapshot } from '../../ports/document-source.ts';
 
 export interface IngestResult {
   source: string;
@@ -23,6 +26,9 @@ export interface IngestResult {
   /** Documents whose vectors are reused from the previous run (same text, same embedder). */
   reused?: number;
   toEmbed?: number;
+  /** Segments on: the change was published as a delta (no run); the version it made live. */
+  published?: PublishResult;
+  delta?: { id: string; upserts: number; deletes: number; merge: boolean };
 }
 
 /**
@@ -50,6 +56,10 @@ export function createIngestProcessor(deps: ProcessorDependencies) {
     }
     if (snapshot.documents.length === 0) {
       throw new AppError('validation-failed', { detail: `source ${snapshot.name} has no valid documents (${snapshot.rejected.length} rejected)` });
+    }
+    if (deps.segments && latest !== null && force !== true && reembed !== true) {
+      const change = await publishAsChange(deps, deps.segments, sourceName, snapshot, context);
+      if (change !== null) return change;
     }
 
     const hashes = snapshot.documents.map((document) => sha256Hex(documentEmbeddingText(document)));
@@ -148,4 +158,46 @@ async function previousVectors(deps: ProcessorDependencies): Promise<{ embedder:
   const locations = new Map<string, VectorReuse>();
   hashes.forEach((batch, batchIndex) => batch.forEach((hash, row) => locations.set(hash, { run: pointer.run, batch: batchIndex, row })));
   return { embedder, locations };
+}
+
+/**
+ * Segments on: publishes the snapshot as a delta on the live version when the change is small
+ * (docs/segments.md), and queues a merge (a forced full build, whose publish applies later
+ * changes on the new base) once the chain is long enough. Null when it must be a full build.
+ */
+async function publishAsChange(
+  deps: ProcessorDependencies,
+  segments: ChangePublisher,
+  sourceName: string,
+  snapshot: SourceSnapshot,
+  context: ProcessorContext<'ingest'>,
+): Promise<IngestResult | null> {
+  let published: PublishResult | undefined;
+  const outcome = await segments.publishChange({
+    snapshot,
+    embedders: deps.embedders,
+    latest: () => deps.repository.latestVersion(),
+    makeLive: async (version, previous) => {
+      published = await makeVersionLive(deps, version, previous);
+    },
+  });
+  const base = { source: sourceName, documents: snapshot.documents.length, rejected: snapshot.rejected.length };
+  if (outcome.kind === 'unchanged') return { ...base, skipped: true, version: outcome.version };
+  if (outcome.kind === 'full') {
+    deps.logger.info({ source: sourceName, reason: outcome.reason }, 'change published by a full build');
+    return null;
+  }
+  if (outcome.needsMerge) {
+    // One merge per base: later deltas on the same base while it runs add the same job id (a no-op).
+    const retry = retryPolicy(deps);
+    await context.addFlow({ id: jobIds.merge(outcome.base), name: 'ingest', data: { source: sourceName, force: true }, ...retry });
+  }
+  await context.progress({ stage: 'published', version: outcome.version, delta: outcome.delta });
+  return {
+    ...base,
+    skipped: false,
+    version: outcome.version,
+    ...(published ? { published } : {}),
+    delta: { id: outcome.delta, upserts: outcome.upserts, deletes: outcome.deletes, merge: outcome.needsMerge },
+  };
 }

@@ -7,6 +7,7 @@ import type { ObjectStore } from '../../ports/object-store.ts';
 import type { BuildEmbedders } from '../build-embedders.ts';
 import type { RunStore } from '../run-store.ts';
 import type { SwapAnnouncer } from '../swap-announcer.ts';
+import type { ChangePublisher } from '../../segments/change-publisher.ts';
 
 /** What the job processors work with; assembled once by createJobSystem. */
 export interface ProcessorDependencies {
@@ -30,6 +31,11 @@ export interface ProcessorDependencies {
   /** Runs without a result younger than this are in progress, not garbage. */
   runGraceMs: number;
   queueCounts: () => Promise<QueueCounts>;
+  /**
+   * Segments on (INDEX_SEGMENTS=on): a sync whose change is small publishes a delta instead of a
+   * full build, and a built base is brought up to the source before it goes live (docs/segments.md).
+   */
+  segments?: ChangePublisher | undefined;
   now: () => Date;
   logger: Logger;
 }
