@@ -18,6 +18,10 @@ export type FigureRole =
   | 'secondLien'
   | 'closingCosts'
   | 'monthlySavings'
+  /** Paid on top of the scheduled payment each month ("an extra $200 a month"). */
+  | 'extraPayment'
+  /** The payment a refinance would bring ("drop it to $1,910"), beside the current one. */
+  | 'newPayment'
   | 'rate'
   | 'downPaymentPercent'
   | 'points'
@@ -61,6 +65,8 @@ export interface BorrowerFigures {
   secondLiens?: number[];
   closingCosts?: number;
   monthlySavings?: number;
+  /** Extra principal paid each month. */
+  extraPayment?: number;
   /** Interest rates in the order written (the current one first, then a new one, in a refinance question). */
   rates?: number[];
   /** Loan terms in years in the order written (two when the question compares terms); `termYears` is the first. */
@@ -108,14 +114,27 @@ const AFTER: ReadonlyArray<[RegExp, FigureRole]> = [
   [/^(?:#\s*)*(?:(?:a|per) month )?(?:(?:house|housing|mortgage) payment|rent)\b/, 'housingPayment'],
   [/^(?:#\s*)*(?:(?:fha|va|usda|conventional|jumbo|fixed|adjustable|arm|home|refinance|cash-out) )*(?:loan|mortgage|balance|heloc)\b/, 'loanAmount'],
   [/^(?:#\s*)*(?:(?:fha|va|usda|new|starter|first) )?(?:home|house|condo|townhouse|property|place)\b/, 'propertyValue'],
+  [/^(?:(?:a|per) month |monthly |\/mo |\/month )?(?:extra|more|additional)\b/, 'extraPayment'],
+  // "$300k at 6.5%": an amount borrowed at a rate.
+  [/^at #/, 'loanAmount'],
 ];
+
+/** Words before "half a point", "a point" that make it a change in rates. */
+const RATE_MOVE = /\b(?:drop(?:s|ped)?|fell|fall(?:s|en)?|dip(?:s|ped)?|rose|rise[sn]?|climb(?:s|ed)?|mov(?:e|es|ed)|(?:go|goes|gone|went) (?:down|up)|came down|come down)(?: by)?(?: about| around| roughly| nearly| almost| like| over| under| only| just)?\s*$/;
+
+/** A hedge right before an amount ("about", "roughly"). */
+const HEDGE = /\s*\b(?:about|around|roughly|approximately|approx\.?|nearly|almost|like|some|maybe|close to|just (?:over|under))\s*$/;
 
 /** Role from the words before the amount (the verb or phrase that introduces it), in order. */
 const BEFORE: ReadonlyArray<[RegExp, FigureRole]> = [
+  [/(?:extra|additional)\s*$/, 'extraPayment'],
+  // "A refinance would drop it to $1,910": the payment after, beside the one stated before.
+  [/(?:drop|drops|dropping|lower|lowers|lowering|cut|cuts|reduce|reduces|bring|brings|take|takes)(?: it| that| the payment| my payment| our payment| the p&i| my p&i)?(?: down)? to\s*$/, 'newPayment'],
   [/(?:down payment (?:of|is|would be)|put(?:ting)? down|putting|put)\s*$/, 'downPayment'],
   [/(?:closing costs? (?:of|are|is|would be)|cost(?:s)?(?: me| us)?(?: about| around)?|fees? of|to close)\s*$/, 'closingCosts'],
   [/(?:sav(?:e|es|ing)(?: me| us)?(?: about| around)?|savings of|(?:lower|lowers|cut|cuts|drop|drops|reduce|reduces) (?:my|our|the) payment by|by)\s*$/, 'monthlySavings'],
-  [/(?:(?:mortgage|house|housing|new) payment (?:would be|will be|is|of|comes to|would come to|will come to|is going to be)|mortgage would be|mortgage will be|rent is|rent of)\s*$/, 'housingPayment'],
+  // "The new house payment with taxes and insurance would be $2,000", "my principal and interest is $2,150".
+  [/(?:(?:mortgage|house|housing|new) payment(?: [\w,&]+){0,5}? (?:would be|will be|is|of|comes to|would come to|will come to|is going to be)|principal and interest(?: payment)?(?: [\w,&]+){0,2}? (?:is|of|would be|will be)|\bp&i (?:is|of)|mortgage would be|mortgage will be|rent is|rent of)\s*$/, 'housingPayment'],
   [/(?:make|makes|making|earn|earns|earning|income (?:is|of)|gross(?: pay| income)? (?:is|of)|gross|salary (?:is|of)|paid|bring in|take home|pay is)(?: about| around| roughly)?\s*$/, 'monthlyIncome'],
   [/(?:owe|owes|owed|borrow|borrows|borrowed|borrowing|loan (?:of|amount of|is)|balance (?:of|is)|mortgage (?:of|for)|take out|taking(?: out)?|financ\w*|refinanc\w*)(?: a| an| about| around)?\s*$/, 'loanAmount'],
   [/(?:apprais(?:al|ed|es|e)\w*(?: (?:came|comes|come) (?:back|in))?(?: (?:at|for|of|was|is|only|just))*)\s*$/, 'appraisedValue'],
@@ -153,6 +172,8 @@ export function readFigures(query: string, profile?: BorrowerProfile): ReadFigur
       if (!(value > 0) || value > MAX_TERM_YEARS) problems.push({ text, reason: 'implausible', message: `“${text}” is not a loan term I can use (1 to ${MAX_TERM_YEARS} years).` });
       else figures.push({ role: 'termYears', value, text, source: 'question' });
     } else if (groups.points !== undefined) {
+      // "Rates fell about half a point": a move of the rate, not points bought.
+      if (RATE_MOVE.test(before)) return;
       const word = groups.pointsValue!.replace(/ a$/, '');
       const value = NUMBER_WORDS[word] ?? Number(word);
       if (!(value > 0) || value > MAX_POINTS) problems.push({ text, reason: 'implausible', message: `“${text}” is not a number of points I can use (above 0, at most ${MAX_POINTS}).` });
@@ -218,7 +239,9 @@ function readMoney(groups: Record<string, string | undefined>, text: string, bef
   const yearly = YEARLY.test(after) || /(?:annual|yearly|a year)\s+(?:\w+\s+){0,2}$/.test(before) || /salary/.test(before);
   const noun = after.replace(/^\s*(?:(?:a|per|\/)\s*month|monthly|\/mo)\b/, '').trimStart();
   let role: FigureRole = AFTER.find(([pattern]) => pattern.test(noun))?.[1] ?? 'amount';
-  if (role === 'amount') role = BEFORE.find(([pattern]) => pattern.test(before))?.[1] ?? 'amount';
+  // "worth about $500,000", "closing costs are around $4,800": a hedge does not change what the amount is.
+  const plainBefore = before.replace(HEDGE, '');
+  if (role === 'amount') role = BEFORE.find(([pattern]) => pattern.test(plainBefore))?.[1] ?? 'amount';
   if (role === 'monthlyIncome') {
     if (yearly && !monthly) role = 'annualIncome';
     else if (!monthly && !yearly) {
@@ -263,7 +286,10 @@ function merge(figures: readonly Figure[], profile: BorrowerProfile | undefined)
   const liens = all('secondLien');
   assign(merged, 'monthlyIncome', monthlyIncome ?? (profile?.annualIncome !== undefined ? profile.annualIncome / 12 : undefined));
   assign(merged, 'monthlyDebts', debts.length > 0 ? debts.reduce((sum, debt) => sum + debt, 0) : profile?.monthlyDebt);
-  assign(merged, 'housingPayment', first('housingPayment'));
+  const current = first('housingPayment');
+  const next = first('newPayment');
+  // A payment a refinance replaces is not the housing payment of a purchase (no DTI from it).
+  if (next === undefined) assign(merged, 'housingPayment', current);
   assign(merged, 'loanAmount', first('loanAmount') ?? profile?.loanAmount);
   // A lender values the home at the lower of the price and the appraisal (corpus: loan-to-value-ratio).
   const lower = price !== undefined && appraised !== undefined ? Math.min(price, appraised) : (price ?? appraised);
@@ -274,7 +300,9 @@ function merge(figures: readonly Figure[], profile: BorrowerProfile | undefined)
   assign(merged, 'downPaymentPercent', first('downPaymentPercent'));
   if (liens.length > 0) merged.secondLiens = liens;
   assign(merged, 'closingCosts', first('closingCosts'));
-  assign(merged, 'monthlySavings', first('monthlySavings'));
+  assign(merged, 'extraPayment', first('extraPayment'));
+  // "$2,150 now … drop it to $1,910": the saving is the difference.
+  assign(merged, 'monthlySavings', first('monthlySavings') ?? (current !== undefined && next !== undefined && next < current ? current - next : undefined));
   if (rates.length > 0) merged.rates = rates;
   assign(merged, 'points', first('points'));
   assign(merged, 'termYears', first('termYears') ?? profile?.loanTermYears);

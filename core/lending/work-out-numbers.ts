@@ -13,6 +13,7 @@ import { readFigures, type BorrowerFigures } from './read-figures.ts';
 import { refinanceBreakEven } from './refinance-break-even.ts';
 import { rule2836 } from './rule-28-36.ts';
 import { usdaGuaranteeFee } from './usda-guarantee-fee.ts';
+import { extraPayments } from './extra-payments.ts';
 import { vaFundingFee } from './va-funding-fee.ts';
 
 export interface WorkedNumbers {
@@ -65,11 +66,16 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   const { monthlyIncome, monthlyDebts, housingPayment, loanAmount, propertyValue, rates = [], termYears } = numbers;
 
   const wantsPoints = /\bpoints?\b/.test(text);
-  const wantsBreakEven = /break[- ]?even|pays? (?:for )?itself|pays? off|pay for themselves|worth (?:it|refinancing)|how long (?:until|before)/.test(text);
+  // Both inputs of a break-even given ("save $120 a month, closing costs $4,800") ask for it, whatever the words.
+  const wantsBreakEven =
+    /break[- ]?even|pays? (?:for )?itself|pays? off|pay for themselves|worth (?:it|refinancing)|how long (?:until|before)/.test(text) ||
+    (numbers.closingCosts !== undefined && numbers.monthlySavings !== undefined);
   const wantsFha = /\bfha\b/.test(text);
   const wantsFhaInsurance = wantsFha && /mortgage insurance|\bmip\b|premium|upfront/.test(text);
   const cashOut = /cash[- ]?out/.test(text);
-  const wantsEquity = cashOut || /\bhelocs?\b|home equity|lines? of credit|borrow against|(?:tap|take out|pull out|borrow) (?:\w+ ){0,3}equity|second mortgage/.test(text);
+  // A home equity loan the borrower already has (a stated lien) is an input, not a wish to borrow more.
+  const asksToBorrow = numbers.secondLiens === undefined || /\bhow much (?:\w+ ){0,3}(?:borrow|get|take out|pull out|tap)|\b(?:could|can) (?:i|we) (?:borrow|get|take out|pull out|tap)\b/.test(text);
+  const wantsEquity = cashOut || (asksToBorrow && /\bhelocs?\b|home equity|lines? of credit|borrow against|(?:tap|take out|pull out|borrow) (?:\w+ ){0,3}equity|second mortgage/.test(text));
 
   if (/28\s*\/\s*36|\bafford\b|how much (?:house|home)|(?:house|housing) payment (?:can|should)|spend on housing/.test(text)) {
     if (monthlyIncome === undefined) need('your gross monthly income', 'the 28/36 rule');
@@ -81,7 +87,7 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
           : `${base} With ${formatMoney(inputs.monthlyDebts)} a month of existing debts, a housing payment up to ${formatMoney(result.housingMaxWithDebts)} keeps within both.`;
       });
   }
-  if (/\bdti\b|debt[- ]to[- ]income|front[- ]end|back[- ]end/.test(text)) {
+  if (/\bdtis?\b|debt[- ]to[- ]income|front[- ]end|back[- ]end/.test(text)) {
     if (monthlyIncome === undefined) need('your gross monthly income', 'your debt-to-income ratio');
     else if (monthlyDebts === undefined && housingPayment === undefined) need('your monthly debt payments', 'your debt-to-income ratio');
     else
@@ -118,6 +124,13 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
         ),
       );
   }
+  if (numbers.extraPayment !== undefined) {
+    if (loanAmount === undefined || rates.length === 0 || termYears === undefined) need('the loan amount, the interest rate and the term', 'what the extra payments save');
+    else
+      add('extra-payments', 'Extra payments', extraPayments({ principal: loanAmount, annualRatePercent: rates[0]!, termYears, extraMonthly: numbers.extraPayment }), (inputs, result) =>
+        `Paying ${formatMoney(inputs.extraMonthly)} more each month on a ${formatMoney(inputs.principal)} loan at ${formatPercent(inputs.annualRatePercent)} over ${inputs.termYears} years clears it after ${result.months} payments (about ${Math.round(result.months / 12)} years) instead of ${result.scheduledMonths}, saving ${formatMoney(result.interestSaved)} of interest.`,
+      );
+  }
   if (wantsPoints && numbers.points !== undefined) {
     if (loanAmount === undefined) need('the loan amount', 'the cost of the points');
     else
@@ -140,13 +153,18 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   else if ((wantsFha || /\boptions\b/.test(text)) && propertyValue !== undefined && numbers.creditScore !== undefined && loanAmount === undefined) workOutOptions(numbers, add);
   if (/funding fee/.test(text) || (/\bva\b/.test(text) && /\bfee\b/.test(text))) workOutVaFee(text, numbers, add, need);
   if (/\busda\b/.test(text) && /\bfees?\b|guarantee/.test(text)) {
+    const financesFee = /\b(?:roll|rolls|rolled|rolling|financ\w*|add\w*|fold\w*|wrap\w*|put\w*)\b[^.?!]*\binto (?:the|my|our) (?:loan|mortgage)\b|\bfinanc\w* (?:the |that |this )?(?:upfront )?(?:guarantee )?fee\b|\btotal loan\b/.test(text);
     if (loanAmount === undefined) need('the loan amount', 'the USDA guarantee fees');
     else
-      add('usda-guarantee-fee', 'USDA guarantee fees', usdaGuaranteeFee({ loanAmount }), (inputs, result) =>
-        `On a ${formatMoney(inputs.loanAmount)} USDA loan, the upfront guarantee fee (1%) is ${formatMoney(result.upfrontFee)}, and the annual fee (0.35% of the balance) starts at about ${formatMoney(result.firstYearAnnualFee)} a year (${formatMoney(result.monthlyFee)} a month), falling as the balance is paid down.`,
+      add('usda-guarantee-fee', 'USDA guarantee fees', usdaGuaranteeFee({ loanAmount, financeUpfront: financesFee }), (inputs, result) =>
+        `On a ${formatMoney(inputs.loanAmount)} USDA loan, the upfront guarantee fee (1%) is ${formatMoney(result.upfrontFee)}${inputs.financeUpfront ? ` (financed, a total loan of ${formatMoney(result.totalLoan)})` : ''}, and the annual fee (0.35% of the balance) starts at about ${formatMoney(result.firstYearAnnualFee)} a year (${formatMoney(result.monthlyFee)} a month), falling as the balance is paid down.`,
       );
   }
-  if (figures.length === 0 && numbers.downPaymentPercent !== undefined && propertyValue !== undefined && /\bdown\b/.test(text)) {
+  // A percentage down on a price: the cash it takes, when nothing else was worked out or the borrower asks for the amount
+  // ("How much cash is that?"), unless the answer already has it (the FHA/conventional options) or the amount was given.
+  const downStated = read.merged.downPayment !== undefined || figures.some((figure) => figure.id.endsWith('down-payment'));
+  const asksCash = figures.length === 0 || /\bhow much (?:cash|money|is that|would that be|do (?:i|we) (?:need|bring))\b|\bdown payment (?:be|would be|will be)\b/.test(text);
+  if (!downStated && asksCash && numbers.downPaymentPercent !== undefined && numbers.downPaymentPercent > 0 && propertyValue !== undefined && /\bdown\b/.test(text)) {
     add('down-payment', 'Down payment', downPayment({ price: propertyValue, percent: numbers.downPaymentPercent }), (inputs, result) =>
       `${formatPercent(inputs.percent)} down on a ${formatMoney(inputs.price)} home is ${formatMoney(result.amount)}, leaving a ${formatMoney(result.loanAmount)} loan.`,
     );

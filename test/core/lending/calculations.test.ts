@@ -12,6 +12,7 @@ import { refinanceBreakEven } from '../../../core/lending/refinance-break-even.t
 import { rule2836 } from '../../../core/lending/rule-28-36.ts';
 import { vaFundingFee } from '../../../core/lending/va-funding-fee.ts';
 import { equityBorrowingLimit } from '../../../core/lending/equity-borrowing-limit.ts';
+import { extraPayments } from '../../../core/lending/extra-payments.ts';
 import { usdaGuaranteeFee } from '../../../core/lending/usda-guarantee-fee.ts';
 import { createDocumentSource } from '../../../core/sources/create-document-source.ts';
 
@@ -145,7 +146,20 @@ describe('equity and USDA fees on the corpus’s own examples', () => {
   });
 
   it('USDA: 1% upfront and 0.35% a year of the balance', () => {
-    expect(ok(usdaGuaranteeFee({ loanAmount: 230_000 })).result).toEqual({ upfrontFee: 2300, firstYearAnnualFee: 805, monthlyFee: 67.08 });
+    expect(ok(usdaGuaranteeFee({ loanAmount: 230_000 })).result).toEqual({ upfrontFee: 2300, totalLoan: 230_000, firstYearAnnualFee: 805, monthlyFee: 67.08 });
+    // Financed, the upfront fee joins the balance the annual fee is charged on.
+    expect(ok(usdaGuaranteeFee({ loanAmount: 200_000, financeUpfront: true })).result).toEqual({ upfrontFee: 2000, totalLoan: 202_000, firstYearAnnualFee: 707, monthlyFee: 58.92 });
+  });
+
+  it('extra payments: the corpus example, $200 more a month on $300,000 at 6.5% for 30 years, about 23 years and roughly $103,000 saved', () => {
+    const result = ok(extraPayments({ principal: 300_000, annualRatePercent: 6.5, termYears: 30, extraMonthly: 200 })).result;
+    expect(result.months).toBe(277);
+    expect(Math.round(result.months / 12)).toBe(23);
+    expect(Math.round(result.interestSaved / 1000)).toBe(103);
+    expect(result.interestSaved).toBeCloseTo(result.interestScheduled - result.interestWithExtra, 1);
+    expect(extraPayments({ principal: 300_000, annualRatePercent: 6.5, termYears: 30, extraMonthly: -5 })).toMatchObject({ ok: false, field: 'extraMonthly', reason: 'negative' });
+    // More extra than the balance: one payment clears it, nothing goes negative.
+    expect(ok(extraPayments({ principal: 1_000, annualRatePercent: 6, termYears: 10, extraMonthly: 5_000 })).result.months).toBe(1);
   });
 
   it.each([

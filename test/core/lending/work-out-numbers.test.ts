@@ -32,6 +32,8 @@ describe('workOutNumbers', () => {
     ['First VA loan, 5% down on a $400,000 loan: what is the funding fee?', undefined, ['va-funding-fee']],
     ['What are my options for a $200,000 home with a 620 credit score?', undefined, ['fha-down-payment', 'fha-mortgage-insurance', 'conventional-down-payment']],
     ['How much is 3.5% down on a $320,000 house?', undefined, ['down-payment']],
+    // Asked for the cash as well as the LTV: both.
+    ['Buying a $300,000 condo with 10% down: how much cash is that, and what is the LTV?', undefined, ['loan-to-value', 'down-payment']],
     ['How long is the HELOC draw period?', undefined, []],
     ['What credit score do I need for an FHA loan?', undefined, []],
   ])('%s', (query, profile, expected) => {
@@ -77,6 +79,16 @@ describe('workOutNumbers', () => {
     ['My home is worth $360,000 and my mortgage balance is $230,000. My bank lets total borrowing on the house go up to 90% of its value. What is the biggest line of credit I could open?', 'equity-borrowing-limit', ['a 90% combined', '$94,000']],
     ['We paid $360,000 for our house, but it appraised at $355,000 at closing. At what balance can we ask to cancel PMI?', 'pmi-cancellation', ['$284,000 (80%)', '$276,900 (78%)']],
     ["I'm buying a $300,000 house with an FHA loan and the minimum 3.5% down. How much is the upfront premium, and what's my total loan if I finance it?", 'fha-mortgage-insurance', ['$5,066.25', 'total loan of $294,566.25']],
+    // A payment described before its amount, with words between ("with taxes and insurance would be").
+    ['We earn $10,000 a month. The house payment with taxes and insurance would be $2,500, plus a $500 car payment. What are our DTIs?', 'debt-to-income', ['front-end DTI of 25%', 'back-end DTI of 30%']],
+    // A hedged value ("worth about"), and a home equity loan already owed is a lien, not a wish to borrow.
+    ['The place is worth roughly $400,000; we owe $280,000 on the mortgage and $20,000 on a home equity loan. What is our combined LTV?', 'loan-to-value', ['LTV of 70%', 'CLTV) is 75%']],
+    // Two payments: the saving is their difference.
+    ['My P&I is $1,800 now and a refinance would lower it to $1,650, with $4,500 in closing costs. When do I come out ahead?', 'refinance-break-even', ['$150 a month', 'after 30 months']],
+    // "Rates dropped half a point" is a rate move, not points bought; the two break-even inputs ask for it.
+    ['Rates dropped half a point. We would save about $100 a month and closing costs are around $3,000. Should we do it?', 'refinance-break-even', ['after 30 months']],
+    ['I pay an extra $100 a month on a $200,000 loan at 6% for 30 years. What does that do?', 'extra-payments', ['instead of 360', 'of interest']],
+    ['USDA loan of $150,000 with the upfront guarantee fee financed into the loan: what are the fees?', 'usda-guarantee-fee', ['$1,500', 'total loan of $151,500', '$530.25 a year']],
   ])('%s', (query, id, facts) => {
     const { figures, problems } = workOutNumbers(query);
     expect(problems).toEqual([]);
