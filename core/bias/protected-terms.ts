@@ -19,6 +19,23 @@ function terms(characteristic: ProtectedCharacteristic, sources: readonly string
 
 const APOSTROPHE = "['’]";
 
+/** Skin shades, for colour said in everyday words. */
+const SHADES = 'dark|darker|light|lighter|fair|pale|brown|olive|tan|black|white';
+
+/** Countries named as where a person is from ("from Mexico"); the demonyms of the commonest are listed on their own. */
+const COUNTRIES = [
+  'mexico', 'guatemala', 'honduras', 'el salvador', 'nicaragua', 'costa rica', 'panama', 'cuba', 'haiti', 'dominican republic', 'puerto rico',
+  'jamaica', 'trinidad', 'colombia', 'venezuela', 'ecuador', 'peru', 'bolivia', 'chile', 'argentina', 'brazil', 'uruguay', 'paraguay',
+  'canada', 'ireland', 'england', 'scotland', 'wales', 'britain', 'united kingdom', 'france', 'germany', 'italy', 'spain', 'portugal',
+  'greece', 'netherlands', 'belgium', 'sweden', 'norway', 'denmark', 'finland', 'poland', 'ukraine', 'russia', 'romania', 'hungary',
+  'czech republic', 'serbia', 'croatia', 'bosnia', 'albania', 'bulgaria', 'turkey', 'armenia', 'iran', 'iraq', 'syria',
+  'lebanon', 'jordan', 'israel', 'palestine', 'egypt', 'saudi arabia', 'yemen', 'afghanistan', 'pakistan', 'india', 'bangladesh',
+  'nepal', 'sri lanka', 'china', 'taiwan', 'hong kong', 'japan', 'korea', 'south korea', 'north korea', 'vietnam', 'laos', 'cambodia',
+  'thailand', 'myanmar', 'burma', 'malaysia', 'indonesia', 'philippines', 'nigeria', 'ghana', 'kenya', 'ethiopia', 'eritrea', 'somalia',
+  'sudan', 'south africa', 'senegal', 'liberia', 'sierra leone', 'cameroon', 'congo', 'uganda', 'tanzania', 'morocco', 'algeria', 'tunisia',
+  'libya', 'australia', 'new zealand', 'fiji', 'samoa', 'tonga',
+].join('|');
+
 /**
  * Term lists per prohibited basis. Choices, to keep false positives down in loan text:
  * - "black"/"white" are matched, but idioms ("in the black", "white paper", "Black Knight") are
@@ -44,6 +61,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ...terms('color', [
     'skin colou?rs?', 'skin tones?', 'complexions?', `colou?r of (?:your|their|his|her|one${APOSTROPHE}s) skin`,
     'colou?rism', 'light[- ]skinned', 'dark[- ]skinned',
+    // "I have dark skin", "my skin is very fair", "a light complexion".
+    `(?:${SHADES})(?:[- ]skinned| skin| complexion(?:ed)?)`,
+    `(?:my|our|his|her|their|your) (?:skin|complexion)(?: tone)? is (?:(?:very|quite|pretty|really|fairly|rather|on the) )?(?:${SHADES})`,
   ]),
   ...terms('religion', [
     'religions?', 'religious', 'muslims?', 'islam(?:ic)?', 'christians?', 'christianity', 'catholics?', 'protestants?',
@@ -60,6 +80,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "applicants of Korean origin", "of foreign descent": any word before origin/descent/heritage/extraction.
     'of (?!national )(?:foreign|\\p{L}+) (?:origin|descent|heritage|extraction)', 'foreign (?:origin|descent|accent)', 'country of (?:birth|origin)',
     'born (?:abroad|overseas|outside (?:the )?(?:u\\.?s\\.?|united states|country))',
+    // "We are both from Mexico", "originally from Poland", "born in Vietnam".
+    `(?:from|born in|raised in|native of|immigrated from|emigrated from) (?:the )?(?:${COUNTRIES})`,
   ]),
   ...terms('sex', [
     'sex', 'sexes', 'genders?', 'males?', 'females?', 'wom[ae]n', 'm[ae]n', 'girls?', 'boys?', 'lad(?:y|ies)',
@@ -84,6 +106,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?:baby )?boomers?', 'gen(?:eration)? z', 'too old', 'too young', 'teenagers?',
     'in (?:my|your|their|his|her) (?:20|30|40|50|60|70|80|90)s', 'in (?:my|your|their|his|her) (?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)',
     'near(?:ing)? retirement age', 'retirement age',
+    // A bare age said of oneself ("I'm 67.", "I just turned 30 and…"), not "I'm 30 days late" or "I'm 35% done"
+    // ("I'm 67 years old" is the years-old term above).
+    `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|(?:i |we )?just turned|turning) \\d{2}(?=\\s*(?:$|[.,;!?]|and\\b|y\\/?o\\b))`,
   ]),
   ...terms('public_assistance', [
     'public assistance', 'welfare', 'food stamps?', 'tanf', 'social security (?:income|benefits?|payments?|checks?|disability)',

@@ -14,6 +14,8 @@ describe('neutralizeQuestion', () => {
     // color
     ['color', 'I am dark-skinned. Can I get approved for a mortgage with a 640 credit score?', 'Can I get approved for a mortgage with a 640 credit score?'],
     ['color', 'How do lenders verify my income if I am light-skinned?', 'How do lenders verify my income?'],
+    ['color', 'I have dark skin. What credit score do I need for a conventional loan?', 'What credit score do I need for a conventional loan?'],
+    ['color', 'My skin is very fair. How big is the USDA upfront fee?', 'How big is the USDA upfront fee?'],
     // religion
     ['religion', 'As a Jewish buyer, how much house can I afford on an $80,000 salary?', 'How much house can I afford on an $80,000 salary?'],
     ['religion', 'I am Muslim and do not want to pay interest. What are my options?', 'I do not want to pay interest. What are my options?'],
@@ -22,6 +24,8 @@ describe('neutralizeQuestion', () => {
     ['national_origin', 'As an immigrant, what rate would I get on an FHA loan?', 'What rate would I get on an FHA loan?'],
     ['national_origin', 'Do first-time buyers of Korean origin get help with the down payment?', 'Do first-time buyers get help with the down payment?'],
     ['national_origin', 'I was born abroad. Can I use gift money for my down payment?', 'Can I use gift money for my down payment?'],
+    ["national_origin", "I'm originally from Nigeria. How long does a late payment stay on my credit report?", 'How long does a late payment stay on my credit report?'],
+    ['national_origin', 'We are both from the Philippines. How much can we take out with a cash-out refinance?', 'How much can we take out with a cash-out refinance?'],
     // sex, sexual orientation and gender identity
     ['sex', 'As a female borrower, how much can I borrow on a $60,000 income?', 'How much can I borrow on a $60,000 income?'],
     ['sex', 'I am transgender. What rate will I get on a 15-year mortgage?', 'What rate will I get on a 15-year mortgage?'],
@@ -35,6 +39,7 @@ describe('neutralizeQuestion', () => {
     // age
     ['age', 'I am 67 years old; can I still get a 30-year mortgage?', 'Can I still get a 30-year mortgage?'],
     ['age', 'At age 61, can I refinance into a 15-year loan?', 'Can I refinance into a 15-year loan?'],
+    ["age", "I'm 67. How many months of reserves does a jumbo loan need?", 'How many months of reserves does a jumbo loan need?'],
     ['age', 'What mortgage rate can an elderly borrower get with excellent credit?', 'What mortgage rate can I get with excellent credit?'],
     // receipt of public assistance, where income is not the question
     ['public_assistance', 'I get SSDI. What credit score do I need to buy a home?', 'What credit score do I need to buy a home?'],
@@ -111,6 +116,10 @@ describe('neutralizeQuestion', () => {
     'What does being in the black mean for my credit?',
     'How long does it take to close on a home?',
     'What is the age of my credit history worth?',
+    // A count of days or payments is not an age; a US state is not a national origin.
+    "I'm 30 days late on my mortgage. What happens next?",
+    "We're 62 payments into a 30-year loan. Can we drop PMI?",
+    "I'm from Georgia. Do USDA income limits apply to me?",
   ])('leaves a question with no protected attribute unchanged: %s', (question) => {
     expect(neutralizeQuestion(question)).toEqual({ text: question, changed: false, removed: [], kept: [] });
   });
