@@ -129,6 +129,13 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
         text = text.slice(0, asClause.index) + text.slice(to).replace(/^\s*,\s*/u, ' ');
         continue;
       }
+      // "As a woman buying my first home, what…" → "As someone buying my first home, what…": the
+      // asker stays, with no basis and no content word ("borrower" would change retrieval).
+      if (asClause && PERSON_NOUN.test(text.slice(from, to)) && /^\s+\p{L}+ing\b/u.test(text.slice(to))) {
+        const as = text.slice(asClause.index, from).replace(/\s+an?\s+$/iu, ' ');
+        text = `${text.slice(0, asClause.index)}${as}someone${text.slice(to)}`;
+        continue;
+      }
       // "I am Muslim and…" → "I am and…" (tidied to "I …"): a bare predicate is cut, not made "borrower".
       const predicate = /\b(?:I am|I['’]m|we are|we['’]re|I was)\s+$/iu.test(text.slice(0, from));
       text = replaceAt(text, from, to, predicate ? '' : neutralFor(text.slice(from, to), text.slice(to)));

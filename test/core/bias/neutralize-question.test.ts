@@ -28,6 +28,7 @@ describe('neutralizeQuestion', () => {
     ['national_origin', 'We are both from the Philippines. How much can we take out with a cash-out refinance?', 'How much can we take out with a cash-out refinance?'],
     // sex, sexual orientation and gender identity
     ['sex', 'As a female borrower, how much can I borrow on a $60,000 income?', 'How much can I borrow on a $60,000 income?'],
+    ['sex', 'As a woman buying my first home, what is the minimum score for a USDA loan?', 'As someone buying my first home, what is the minimum score for a USDA loan?'],
     ['sex', 'I am transgender. What rate will I get on a 15-year mortgage?', 'What rate will I get on a 15-year mortgage?'],
     ['sex', 'Can a gay couple apply jointly for a mortgage?', 'Can we apply jointly for a mortgage?'],
     ['sex', 'Can I get a mortgage while on maternity leave?', 'Can I get a mortgage while on parental leave?'],
