@@ -1,35 +1,38 @@
 /**
- * Issue 18 item 3: how long a change of 100 documents takes from upload to searchable on every
- * serving instance, with segments (docs/segments.md). Builds a `--docs` (default 100k) synthetic
- * base, starts `--instances` (default 3) serving processes (bench/support/change-instance.ts: the
- * segment loader + live index + BM25, a stand-in for the API's retrieval path, since segments are
- * not wired into core/main yet), keeps `--clients` (default 6) concurrent searches flowing to them,
- * and publishes `--changes` (default 6, ≥ 5) changes in turn: add 100, update 100, delete 100 (the
- * documents the add before added). Each change is timed from the moment it is handed to the
- * publisher (delta build + upload + pointer + announcement included) until every instance answers
- * its probe query with the change applied (all 100 new texts found; or none of the deleted ones).
- * Every answer is checked against the version it reports: a changed document must carry the text
- * of that version (mixedVersionAnswers counts answers that do not). Writes
- * bench/results/change-latency.json: results.visibleMs.p50 / .max, results.failedRequests,
- * results.mixedVersionAnswers, and per change the build/upload and per-instance times.
- * Redis channel `h6seg:bench:swap`, ports 4500+, data under /tmp/h6seg/.
+ * Issue 18 item 3: how long a change of 100 documents takes from its upload to searchable on
+ * every API instance, with segments on (INDEX_SEGMENTS=on, docs/segments.md), through the real
+ * service: a worker-mode core (BullMQ, job sandbox) and `--instances` (default 3) API-mode cores,
+ * each its own `core/main.ts` process, sharing Redis (queues, swap channel), PostgreSQL (a
+ * throwaway schema) and one local-folder object store. The source is a `--docs` (default 100k)
+ * synthetic JSONL corpus; admin uploads join it. `--clients` (default 6) loops keep POST
+ * /v1/advice flowing round the instances the whole time.
+ *
+ * `--changes` (default 6, at least 5) changes in turn, through the admin API: add 100 (POST
+ * /admin/documents, new ids), update 100 (POST /admin/documents with ids of corpus documents:
+ * uploads win), delete 100 (DELETE /admin/documents/{id} of the 100 the add before uploaded, the
+ * last one syncing). Each change is timed from its first admin request until every instance
+ * (a) reports a new version at /ready and (b) answers a probe question with the change applied:
+ * its top source is one of the changed documents carrying the change's marker (add, update), or
+ * no deleted document appears (delete). Every traffic answer is kept with its version and
+ * checked at the end: a changed document must carry the text of the version the answer reports
+ * (mixedVersionAnswers counts answers that do not).
+ *
+ * Writes bench/results/change-latency.json: results.visibleMs.p50 / .max,
+ * results.failedRequests, results.mixedVersionAnswers, and per change the time to the job's
+ * publish and per instance. Ports 47100+ (API i: 47100+i; worker metrics 47150), Redis prefix
+ * `hseg:bench-change-<id>:`, data under /tmp/hseg/.
  *
  * `npm run bench:change [-- --docs 100000 --instances 3 --changes 6 --clients 6]`
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Redis } from 'ioredis';
-import { fitLexicalEmbedder } from '../core/embedding/lexical-embedder-state.ts';
-import { buildIndexVersion } from '../core/indexing/build-index.ts';
-import { createIndexRepository } from '../core/indexing/index-repository.ts';
-import type { KnowledgeDocument } from '../core/ports/document.ts';
-import { buildDelta, type ChangeSet } from '../core/segments/build-delta.ts';
-import { createSegmentLoader, type LoadedChain } from '../core/segments/segment-loader.ts';
-import { saveDelta, setSegmentedLatest } from '../core/segments/segment-store.ts';
-import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
+import pg from 'pg';
 import { percentile, random, round, saveResults } from './support/results.ts';
+import { removeBenchKeys } from './support/remove-bench-keys.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
 
 const argument = (name: string, fallback: number) => {
@@ -41,194 +44,304 @@ const instanceCount = argument('instances', 3);
 const changeCount = Math.max(5, argument('changes', 6));
 const clientCount = argument('clients', 6);
 const CHANGE_SIZE = 100;
-const PORT_BASE = 4500;
-const channel = 'h6seg:bench:swap';
-const root = `/tmp/h6seg/change-bench-${process.pid}`;
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 47100);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PASSWORD = 'bench-admin-password-123';
 
-rmSync(root, { recursive: true, force: true });
-mkdirSync(root, { recursive: true });
+const id = randomBytes(4).toString('hex');
+mkdirSync('/tmp/hseg', { recursive: true });
+const root = mkdtempSync('/tmp/hseg/change-bench-');
 const corpusPath = join(root, 'corpus.jsonl');
-writeSyntheticCorpus(corpusPath, documentCount);
-const corpus = readFileSync(corpusPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as KnowledgeDocument);
-const store = new LocalFolderObjectStore(join(root, 'store'));
-const repository = createIndexRepository(store, { deferVectors: () => true });
-let started = performance.now();
-const embedder = fitLexicalEmbedder(corpus);
-const built = await buildIndexVersion({ documents: corpus, embedder, sourceName: 'bench', plan: { kind: 'Flat' } });
-built.index.close();
-await repository.save(built, { setLatest: false });
-await setSegmentedLatest(store, built.manifest.version);
-const baseBuildMs = performance.now() - started;
-console.log(`base ${built.manifest.version}: ${documentCount} documents in ${(baseBuildMs / 1000).toFixed(1)} s`);
+const prefix = `${process.env.BENCH_KEY_PREFIX ?? 'hseg:'}bench-change-${id}:`;
+const schema = `bench_change_${id}`;
+const env = {
+  ...process.env,
+  APFA_DATA_DIR: root,
+  APFA_ADMIN_PASSWORD: PASSWORD,
+  DATABASE_URL: databaseUrl,
+  DATABASE_SCHEMA: schema,
+  REDIS_URL: redisUrl,
+  KEY_PREFIX: prefix,
+  CORPUS_PATH: corpusPath,
+  EMBEDDER: 'lexical',
+  INDEX_SEGMENTS: 'on',
+  // This process calls the API directly, not through the edge.
+  REQUIRE_EDGE_SIGNATURE: 'false',
+  // The swap channel announces every version; the poll is the fallback only.
+  INDEX_POLL_SECONDS: '10',
+  SCHEDULE_RESYNC: 'off',
+  SCHEDULE_CLEANUP: 'off',
+  SCHEDULE_STATS: 'off',
+  HISTORY_RETENTION_DAYS: '0',
+  LOG_LEVEL: 'info',
+  LOG_FORMAT: 'json',
+};
 
-const loader = createSegmentLoader({ store, repository });
-let current: LoadedChain = await loader.load(built.manifest.version);
+interface Core {
+  child: ChildProcess;
+  url: string;
+  /** 'index loaded' / 'index swapped' lines: version → ms. */
+  swapMs: Map<string, number>;
+}
 
-/** What each version's answers must show for the documents changes touched: a marker their text holds, or null (gone). */
-const expectations = new Map<string, Map<string, string | null>>([[built.manifest.version, new Map()]]);
-const swapLines: string[] = [];
-const children: ChildProcess[] = [];
-for (let i = 0; i < instanceCount; i++) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/change-instance.ts', '--root', join(root, 'store'), '--port', String(PORT_BASE + i), '--channel', channel], {
+function startCore(mode: 'api' | 'worker', port: number): Promise<Core> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'core/main.ts', mode], {
+    env: { ...env, PORT: String(port), WORKER_METRICS_PORT: String(PORT_BASE + 50) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`instance ${i} exited with ${code}`)));
-    lines.on('line', (line) => {
-      if (line === 'ready') resolve();
-      else swapLines.push(`${i} ${line}`);
+  const swapMs = new Map<string, number>();
+  return new Promise<Core>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the ${mode} process exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: { msg?: string; port?: number; version?: string; ms?: number; level?: number; err?: { message?: string } };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        return;
+      }
+      if ((entry.level ?? 0) >= 50) console.error(`${mode}: ${entry.msg} ${entry.err?.message ?? ''}`);
+      if (entry.msg?.startsWith('APFA core listening') && entry.port) resolve({ child, url: `http://127.0.0.1:${entry.port}`, swapMs });
+      if (entry.msg?.startsWith('APFA worker running')) resolve({ child, url: '', swapMs });
+      if ((entry.msg === 'index swapped' || entry.msg === 'index loaded') && entry.version && entry.ms !== undefined) swapMs.set(entry.version, entry.ms);
     });
   });
-  console.log(`instance ${i} ready on ${PORT_BASE + i}`);
 }
-const publisher = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 
+async function servedVersion(url: string): Promise<string | null> {
+  const response = await fetch(`${url}/ready`).catch(() => null);
+  if (!response || response.status !== 200) return null;
+  return ((await response.json()) as { indexVersion: string }).indexVersion;
+}
+
+async function until<T>(probe: () => Promise<T | null>, what: string, timeoutMs = 900_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== null) return value;
+    // Every 25 ms: finer polling of three instances would itself load the 2-core machine it measures.
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+interface Source {
+  id: string;
+  excerpt: string;
+}
 interface Answer {
-  version: string;
-  hits: { id: string; text: string }[];
-}
-async function search(instance: number, query: string, k: number): Promise<Answer> {
-  const response = await fetch(`http://127.0.0.1:${PORT_BASE + instance}/search?q=${encodeURIComponent(query)}&k=${k}`);
-  if (!response.ok) throw new Error(`instance ${instance}: HTTP ${response.status}`);
-  return (await response.json()) as Answer;
+  indexVersion: string;
+  sources: Source[];
 }
 
-let requests = 0;
-let failedRequests = 0;
-let mixedVersionAnswers = 0;
-let unknownVersionAnswers = 0;
-const mixedExamples: string[] = [];
-function check(answer: Answer): void {
-  const expected = expectations.get(answer.version);
-  if (expected === undefined) {
-    unknownVersionAnswers++;
-    return;
-  }
-  const mixed = answer.hits.some(({ id, text }) => {
-    if (!expected.has(id)) return / rev\d+ /.test(text);
-    const marker = expected.get(id);
-    return marker === null || marker === undefined || !text.includes(marker);
+let token = '';
+async function advice(url: string, query: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${url}/v1/advice`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
   });
-  if (mixed) {
-    mixedVersionAnswers++;
-    if (mixedExamples.length < 5) mixedExamples.push(JSON.stringify(answer).slice(0, 300));
-  }
+  return { status: response.status, text: await response.text() };
+}
+async function admin(url: string, route: string, init: RequestInit = {}): Promise<unknown> {
+  const response = await fetch(`${url}${route}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${init.method ?? 'GET'} ${route}: ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as unknown;
 }
 
-const TRAFFIC_QUERIES = ['FHA mortgage insurance premium', 'refinance break-even closing costs', 'HELOC draw period', 'PMI cancellation appraisal', 'student loan forgiveness servicer', 'APR finance charge'];
-const changeTokens: string[] = [];
-let trafficOn = true;
-const trafficRandom = random(7);
-const clients = Array.from({ length: clientCount }, async (_, client) => {
-  let n = client;
-  while (trafficOn) {
-    const instance = n++ % instanceCount;
-    const tokens = changeTokens.length > 0 && trafficRandom() < 0.5 ? [changeTokens[Math.floor(trafficRandom() * changeTokens.length)]!] : [];
-    const query = [TRAFFIC_QUERIES[Math.floor(trafficRandom() * TRAFFIC_QUERIES.length)]!, ...tokens].join(' ');
-    requests++;
-    try {
-      check(await search(instance, query, 10));
-    } catch {
-      failedRequests++;
-    }
-  }
-});
+const cores: Core[] = [];
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+async function cleanUp() {
+  for (const core of cores) core.child.kill('SIGTERM');
+  await Promise.all(cores.map((core) => new Promise((resolve) => (core.child.exitCode !== null ? resolve(null) : core.child.once('exit', resolve)))));
+  await removeBenchKeys(redisUrl, prefix).catch(() => {});
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+  await pool.end();
+  rmSync(root, { recursive: true, force: true });
+}
 
-const pickRandom = random(11);
-const touched = new Set<string>();
-const changes: Record<string, unknown>[] = [];
-const visible: number[] = [];
-let lastAdd: string[] = [];
-for (let c = 0; c < changeCount; c++) {
-  const kind = (['add', 'update', 'delete'] as const)[c % 3]!;
-  const token = `chg${c}tok`;
-  const marker = ` rev${c} `;
-  const text = (i: number) => `Changed guidance ${i} for ${token} borrowers:${marker}lenders review the updated figures ${token}.`;
-  let set: ChangeSet;
-  let probe: { query: string; ids: Set<string>; present: boolean };
-  if (kind === 'add') {
-    const upserts = Array.from({ length: CHANGE_SIZE }, (_, i) => ({ id: `new-${c}-${i}`, title: `Added note ${c}-${i}`, text: text(i) }));
-    lastAdd = upserts.map((document) => document.id);
-    set = { upserts, deletes: [] };
-    probe = { query: token, ids: new Set(lastAdd), present: true };
-  } else if (kind === 'update') {
-    const ids: string[] = [];
-    while (ids.length < CHANGE_SIZE) {
-      const id = `doc-${Math.floor(pickRandom() * documentCount)}`;
-      if (!touched.has(id)) {
-        touched.add(id);
-        ids.push(id);
+const loadAtStart = loadavg().map((value) => round(value, 2));
+writeSyntheticCorpus(corpusPath, documentCount);
+const started = performance.now();
+const apis: Core[] = [];
+try {
+  for (let i = 0; i < instanceCount; i++) {
+    const api = await startCore('api', PORT_BASE + i);
+    cores.push(api);
+    apis.push(api);
+  }
+  // Worker mode queues a sync of the corpus as it starts: the base version.
+  cores.push(await startCore('worker', 0));
+  const base = await until(async () => {
+    const versions = await Promise.all(apis.map((api) => servedVersion(api.url)));
+    return versions.every((version) => version !== null && version === versions[0]) ? versions[0]! : null;
+  }, 'every instance serving the base version');
+  const baseSeconds = (performance.now() - started) / 1000;
+  console.log(`base ${base}: ${documentCount} documents built and loaded on ${instanceCount} instances in ${baseSeconds.toFixed(1)} s`);
+  const tokenResponse = await fetch(`${apis[0]!.url}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
+  token = ((await tokenResponse.json()) as { access_token: string }).access_token;
+
+  /** Per version: the documents changes touched, each with the marker its text holds there, or null (deleted). */
+  const expectations = new Map<string, Map<string, string | null>>([[base, new Map()]]);
+  const answers: Answer[] = [];
+  const failures: string[] = [];
+  let requests = 0;
+
+  const QUESTIONS = ['What are my options for a $200,000 home with a 620 credit score?', 'When can I cancel private mortgage insurance?', 'What is the difference between APR and the interest rate?', 'How does a HELOC draw period work?'];
+  const changeTokens: string[] = [];
+  let trafficOn = true;
+  const trafficRandom = random(7);
+  const clients = Array.from({ length: clientCount }, async (_, client) => {
+    let n = client;
+    while (trafficOn) {
+      const api = apis[n++ % apis.length]!;
+      const recent = changeTokens.length > 0 && trafficRandom() < 0.5 ? changeTokens[Math.floor(trafficRandom() * changeTokens.length)] : undefined;
+      const query = recent ? `What do lenders say about the ${recent} escrow rule?` : QUESTIONS[Math.floor(trafficRandom() * QUESTIONS.length)]!;
+      requests++;
+      try {
+        const { status, text } = await advice(api.url, query);
+        if (status !== 200) failures.push(`${status} ${text.slice(0, 200)}`);
+        else answers.push(JSON.parse(text) as Answer);
+      } catch (error) {
+        failures.push(String(error));
       }
     }
-    set = { upserts: ids.map((id, i) => ({ id, title: `Updated note ${id}`, text: text(i) })), deletes: [] };
-    probe = { query: token, ids: new Set(ids), present: true };
-  } else {
-    set = { upserts: [], deletes: lastAdd };
-    probe = { query: changeTokens.at(-2) ?? '', ids: new Set(lastAdd), present: false };
-  }
-  const t0 = performance.now();
-  const delta = await buildDelta({ chain: current.chain, changes: set, embedder });
-  const builtMs = performance.now() - t0;
-  await saveDelta(store, delta);
-  const version = delta.version.version;
-  const expected = new Map(expectations.get(current.chain.version)!);
-  for (const document of set.upserts) expected.set(document.id, marker);
-  for (const id of set.deletes) expected.set(id, null);
-  expectations.set(version, expected);
-  await setSegmentedLatest(store, version);
-  await publisher.publish(channel, JSON.stringify({ version }));
-  const publishedMs = performance.now() - t0;
-  changeTokens.push(token);
-  const perInstance = await Promise.all(
-    Array.from({ length: instanceCount }, async (_, instance) => {
-      for (;;) {
-        try {
-          const answer = await search(instance, probe.query, CHANGE_SIZE);
-          const found = answer.hits.filter((hit) => probe.ids.has(hit.id)).length;
-          if (probe.present ? found === CHANGE_SIZE : found === 0 && answer.version === version) return performance.now() - t0;
-        } catch {
-          // Counted by the traffic clients; the probe only waits.
+  });
+
+  const pickRandom = random(11);
+  const touched = new Set<string>();
+  const changes: Record<string, unknown>[] = [];
+  const visible: number[] = [];
+  let lastAdd: string[] = [];
+  let current = base;
+  for (let c = 0; c < changeCount; c++) {
+    const kind = (['add', 'update', 'delete'] as const)[c % 3]!;
+    const changeToken = `chg${c}tok`;
+    const marker = `rev${c}mark`;
+    const text = (i: number) => `The ${changeToken} escrow rule ${marker}: lenders review the escrow cushion of note ${i} every year and refund a surplus to borrowers.`;
+    let probe: { query: string; ids: Set<string>; present: boolean };
+    const previousExpectation = expectations.get(current)!;
+    const expected = new Map(previousExpectation);
+    const t0 = performance.now();
+    if (kind === 'delete') {
+      // The admin API deletes one uploaded document per request: 99 without a sync, 10 at a time, then the last one with its sync.
+      const ids = lastAdd;
+      const remove = (documentId: string, i: number, sync: boolean) =>
+        admin(apis[i % apis.length]!.url, `/admin/documents/${encodeURIComponent(documentId)}?sync=${sync}`, { method: 'DELETE' });
+      for (let i = 0; i < ids.length - 1; i += 10) await Promise.all(ids.slice(i, Math.min(i + 10, ids.length - 1)).map((documentId, j) => remove(documentId, i + j, false)));
+      await remove(ids.at(-1)!, ids.length - 1, true);
+      for (const documentId of ids) expected.set(documentId, null);
+      probe = { query: `What do lenders say about the ${changeTokens.at(-2) ?? ''} escrow rule?`, ids: new Set(ids), present: false };
+    } else {
+      let ids: string[];
+      if (kind === 'add') {
+        ids = Array.from({ length: CHANGE_SIZE }, (_, i) => `new-${c}-${i}`);
+        lastAdd = ids;
+      } else {
+        ids = [];
+        while (ids.length < CHANGE_SIZE) {
+          const candidate = `doc-${Math.floor(pickRandom() * documentCount)}`;
+          if (!touched.has(candidate)) {
+            touched.add(candidate);
+            ids.push(candidate);
+          }
         }
-        await new Promise((resolve) => setTimeout(resolve, 10));
       }
-    }),
-  );
-  const visibleMs = Math.max(...perInstance);
-  visible.push(visibleMs);
-  const previous = current;
-  current = await loader.load(version);
-  previous.close();
-  changes.push({ change: c, kind, documents: CHANGE_SIZE, version, deltaBuildMs: round(builtMs), publishedMs: round(publishedMs), visibleMs: round(visibleMs), perInstanceMs: perInstance.map((ms) => round(ms)) });
-  console.log(`change ${c} (${kind} ${CHANGE_SIZE}): built ${builtMs.toFixed(0)} ms, published ${publishedMs.toFixed(0)} ms, visible on all ${instanceCount} instances ${visibleMs.toFixed(0)} ms`);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-}
-trafficOn = false;
-await Promise.all(clients);
-for (const child of children) child.kill('SIGTERM');
-publisher.disconnect();
-current.close();
+      const documents = ids.map((documentId, i) => ({ id: documentId, title: `Escrow note ${changeToken} ${i}`, text: text(i) }));
+      await admin(apis[c % apis.length]!.url, '/admin/documents', { method: 'POST', body: JSON.stringify({ documents }) });
+      for (const documentId of ids) expected.set(documentId, marker);
+      probe = { query: `What do lenders say about the ${changeToken} escrow rule?`, ids: new Set(ids), present: true };
+    }
+    const uploadedMs = performance.now() - t0;
+    changeTokens.push(changeToken);
+    const from = current;
+    const perInstance = await Promise.all(
+      apis.map(async (api) => {
+        const version = await until(async () => {
+          const served = await servedVersion(api.url);
+          return served !== null && served !== from ? served : null;
+        }, `instance ${api.url} to leave ${from}`, 600_000);
+        const versionMs = performance.now() - t0;
+        await until(async () => {
+          const { status, text: body } = await advice(api.url, probe.query);
+          if (status !== 200) return null;
+          const answer = JSON.parse(body) as Answer;
+          const ok = probe.present
+            ? answer.sources.length > 0 && probe.ids.has(answer.sources[0]!.id) && answer.sources[0]!.excerpt.includes(marker)
+            : !answer.sources.some((source) => probe.ids.has(source.id));
+          return ok ? true : null;
+        }, `the change on ${api.url}`, 600_000);
+        return { version, versionMs, visibleMs: performance.now() - t0 };
+      }),
+    );
+    const version = perInstance[0]!.version;
+    if (perInstance.some((entry) => entry.version !== version)) throw new Error(`instances moved to different versions: ${perInstance.map((entry) => entry.version).join(', ')}`);
+    expectations.set(version, expected);
+    current = version;
+    const visibleMs = Math.max(...perInstance.map((entry) => entry.visibleMs));
+    visible.push(visibleMs);
+    changes.push({
+      change: c,
+      kind,
+      documents: CHANGE_SIZE,
+      version,
+      uploadMs: round(uploadedMs),
+      visibleMs: round(visibleMs),
+      perInstance: perInstance.map((entry, i) => ({ newVersionMs: round(entry.versionMs), visibleMs: round(entry.visibleMs), loadAndSwapMs: apis[i]!.swapMs.get(version) ?? null })),
+      loadAverage: loadavg().map((value) => round(value, 2)),
+    });
+    console.log(`change ${c} (${kind} ${CHANGE_SIZE}): uploaded in ${uploadedMs.toFixed(0)} ms, visible on all ${instanceCount} instances ${visibleMs.toFixed(0)} ms after the first request (instances: ${perInstance.map((entry) => entry.visibleMs.toFixed(0)).join(', ')} ms)`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  trafficOn = false;
+  await Promise.all(clients);
 
-const sorted = [...visible].sort((a, b) => a - b);
-saveResults('change-latency', {
-  visibleMs: { p50: round(percentile(sorted, 50)), max: round(sorted.at(-1)!) },
-  failedRequests,
-  mixedVersionAnswers,
-  requests,
-  unknownVersionAnswers,
-  ...(mixedExamples.length > 0 ? { mixedExamples } : {}),
-  setup: {
-    documents: documentCount,
-    instances: instanceCount,
-    clients: clientCount,
-    changeSize: CHANGE_SIZE,
-    instanceKind: 'bench/support/change-instance.ts: segment loader + live index + segmented BM25 in its own process (not core/main: segments are not wired into the API yet)',
-    timedFrom: 'the change handed to the publisher (delta build, upload, pointer, announcement included) to every instance answering the probe with it',
-    baseBuildSeconds: round(baseBuildMs / 1000, 1),
-  },
-  changes,
-  instanceSwaps: swapLines,
-});
-rmSync(root, { recursive: true, force: true });
+  // Every answer against what its version holds.
+  let mixedVersionAnswers = 0;
+  let unknownVersionAnswers = 0;
+  const mixedExamples: string[] = [];
+  for (const answer of answers) {
+    const expected = expectations.get(answer.indexVersion);
+    if (expected === undefined) {
+      unknownVersionAnswers++;
+      continue;
+    }
+    const mixed = answer.sources.some(({ id: sourceId, excerpt }) => {
+      if (!expected.has(sourceId)) return /rev\d+mark/.test(excerpt);
+      const marker = expected.get(sourceId);
+      return marker === null || marker === undefined || !excerpt.includes(marker);
+    });
+    if (mixed) {
+      mixedVersionAnswers++;
+      if (mixedExamples.length < 5) mixedExamples.push(JSON.stringify(answer).slice(0, 400));
+    }
+  }
+  const sorted = [...visible].sort((a, b) => a - b);
+  const results = {
+    visibleMs: { p50: round(percentile(sorted, 50)), max: round(sorted.at(-1)!) },
+    failedRequests: failures.length,
+    mixedVersionAnswers,
+    requests,
+    answersChecked: answers.length,
+    unknownVersionAnswers,
+    ...(failures.length > 0 ? { failureExamples: failures.slice(0, 5) } : {}),
+    ...(mixedExamples.length > 0 ? { mixedExamples } : {}),
+    setup: {
+      documents: documentCount,
+      instances: instanceCount,
+      clients: clientCount,
+      changeSize: CHANGE_SIZE,
+      instanceKind: 'core/main.ts api (INDEX_SEGMENTS=on), each its own process, plus one core/main.ts worker (BullMQ, job sandbox); Redis, PostgreSQL, local-folder object store',
+      timedFrom: "the change's first admin request (upload or delete) to every instance serving the new version and answering a probe question with the change applied",
+      baseBuildAndLoadSeconds: round(baseSeconds, 1),
+      loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((value) => round(value, 2)) },
+    },
+    changes,
+  };
+  saveResults('change-latency', results);
+  console.log(JSON.stringify({ visibleMs: results.visibleMs, failedRequests: results.failedRequests, mixedVersionAnswers, requests, unknownVersionAnswers }));
+} finally {
+  await cleanUp();
+}
 process.exit(0);
