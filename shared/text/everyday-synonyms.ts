@@ -31,6 +31,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['under', 'below', 'beneath'],
   ['deduct', 'deducted', 'deduction', 'deductions', 'writeoff', 'writeoffs'],
   ['sales', 'revenue', 'receipts'],
+  ['warning', 'notice', 'notify', 'notified', 'notification'],
   ['repay', 'repaid', 'repayment', 'repaying'],
   ['liable', 'liability', 'responsible'],
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],

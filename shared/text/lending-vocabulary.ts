@@ -82,7 +82,7 @@ export const LENDING_VOCABULARY = [
     id: 'adverse-action',
     kind: 'concept',
     names: ['adverse action'],
-    pattern: /\badverse action\b|\b(?:turned|turn) (?:me |us )?down\b|\bdenied\b|\bdenial\b/,
+    pattern: /\badverse action\b|\b(?:turned|turn|turns|turning) (?:me |us |them |you |my \w+ |our \w+ )?down\b|\b(?:denied|denial|declined|rejected)\b/,
   },
   // Service members' protections (SCRA, MLA) in a borrower's words: "deployed", "called up", "enlisted".
   {
@@ -115,6 +115,13 @@ export const LENDING_VOCABULARY = [
   { id: 'rule-28-36', kind: 'concept', names: ['28/36 rule'], pattern: /\b28\s*\/\s*36\b/ },
   { id: 'negative-equity', kind: 'concept', names: ['negative equity', 'underwater'], pattern: /\bnegative equity\b|\bunderwater\b|\bupside[- ]down\b/ },
   { id: 'servicer', kind: 'concept', names: ['servicer'], pattern: /\bservic(?:er|ers|ing)\b/ },
+  // "Some other company takes over collecting my payments", "my loan was sold": a servicing transfer.
+  {
+    id: 'servicing-transfer',
+    kind: 'concept',
+    names: ['servicing transfer'],
+    pattern: /\bservicing transfers?\b|\btransfer(?:red|s)? (?:of )?(?:the |my |our )?(?:servicing|loan|mortgage)\b|\b(?:takes?|taking|took) over (?:collecting|servicing|my (?:loan|mortgage)|our (?:loan|mortgage))\b|\b(?:loan|mortgage) (?:was|got|is being|has been) sold\b|\bsold my (?:loan|mortgage)\b/,
+  },
   { id: 'amortization', kind: 'concept', names: ['amortization'], pattern: /\bamortiz/ },
   { id: 'forbearance', kind: 'concept', names: ['forbearance'], pattern:
       /\bforbearance\b|\bloan modification\b|\b(?:skip|pause|postpone|suspend)(?:s|ped|ping|d|ing)? (?:making )?(?:my |our |a few |some |the )?(?:mortgage |monthly |house |home )?payments?\b/ },

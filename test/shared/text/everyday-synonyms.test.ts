@@ -10,6 +10,7 @@ describe('everyday synonyms', () => {
     expect(everydaySynonyms(stem('yearly'))).toContain(stem('annual'));
     expect(everydaySynonyms(stem('wiped'))).toContain(stem('forgiven'));
     expect(everydaySynonyms(stem('under'))).toContain(stem('below'));
+    expect(everydaySynonyms(stem('warning'))).toContain(stem('notice'));
     expect(everydaySynonyms(stem('limit'))).toEqual(expect.arrayContaining([stem('caps'), stem('capped')]));
     expect(everydaySynonyms(stem('remove'))).toEqual(expect.arrayContaining([stem('cancel'), stem('drop')]));
   });

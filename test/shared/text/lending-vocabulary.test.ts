@@ -51,6 +51,9 @@ describe('lending vocabulary', () => {
     ['Can my servicer let me skip my mortgage payments for a few months?', 'forbearance'],
     ['We need to pause payments after the layoff.', 'forbearance'],
     ['Could that loan leave me owing more than I borrowed?', 'interest-only'],
+    ['How long does the lender have to tell me if they are turning me down?', 'adverse-action'],
+    ['How much warning do I get before another company takes over collecting my payments?', 'servicing-transfer'],
+    ['I got a letter saying my mortgage was sold.', 'servicing-transfer'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
