@@ -66,7 +66,9 @@ export class ExtractiveGenerator implements Generator {
     const { figures = [], figureProblems = [] } = input;
     const question = analyzeQuestion(input.query);
     const scores = scoreSentences(question, input.passages, profileTerms(input.profile), this.#weights);
-    if (!shouldAnswer(refusalFeatures(input.query, question, scores), this.#refusal)) {
+    // Figures worked out from the borrower's numbers answer a lending question by themselves (each
+    // cites the rule it applies), however the borrower worded it: only a question with none is refused.
+    if (figures.length === 0 && !shouldAnswer(refusalFeatures(input.query, question, scores), this.#refusal)) {
       input.onToken?.(NOT_COVERED_ANSWER);
       return { text: NOT_COVERED_ANSWER, citations: [], generator: this.id };
     }
