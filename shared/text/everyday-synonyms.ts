@@ -32,6 +32,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['deduct', 'deducted', 'deduction', 'deductions', 'writeoff', 'writeoffs'],
   ['sales', 'revenue', 'receipts'],
   ['warning', 'notice', 'notify', 'notified', 'notification'],
+  ['rental', 'investment'],
   ['repay', 'repaid', 'repayment', 'repaying'],
   ['liable', 'liability', 'responsible'],
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],

@@ -11,6 +11,7 @@ describe('everyday synonyms', () => {
     expect(everydaySynonyms(stem('wiped'))).toContain(stem('forgiven'));
     expect(everydaySynonyms(stem('under'))).toContain(stem('below'));
     expect(everydaySynonyms(stem('warning'))).toContain(stem('notice'));
+    expect(everydaySynonyms(stem('rental'))).toContain(stem('investment'));
     expect(everydaySynonyms(stem('limit'))).toEqual(expect.arrayContaining([stem('caps'), stem('capped')]));
     expect(everydaySynonyms(stem('remove'))).toEqual(expect.arrayContaining([stem('cancel'), stem('drop')]));
   });
