@@ -49,7 +49,8 @@ export const LENDING_VOCABULARY = [
     pattern: /\bmanufactured homes?\b|\bmobile homes?\b|\bhud code\b|\bchattel loans?\b/,
   },
   { id: 'payday-loan', kind: 'program', names: ['payday loan'], pattern: /\bpayday\b/ },
-  { id: 'title-loan', kind: 'program', names: ['title loan'], pattern: /\btitle loans?\b/ },
+  // "pawning my car title", "a title pawn": the same short loan against a car.
+  { id: 'title-loan', kind: 'program', names: ['title loan'], pattern: /\btitle loans?\b|\bcar titles?\b|\bpawn\w* (?:my |the |a |your )?(?:car |truck |vehicle )?title\b|\btitle pawns?\b/ },
   { id: 'personal-loan', kind: 'program', names: ['personal loan'], pattern: /\bpersonal loans?\b/ },
   { id: 'credit-card', kind: 'program', names: ['credit card'], pattern: /\bcredit cards?\b/ },
   // Concepts: what the rules are about.

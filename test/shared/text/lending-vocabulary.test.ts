@@ -54,6 +54,7 @@ describe('lending vocabulary', () => {
     ['How long does the lender have to tell me if they are turning me down?', 'adverse-action'],
     ['How much warning do I get before another company takes over collecting my payments?', 'servicing-transfer'],
     ['I got a letter saying my mortgage was sold.', 'servicing-transfer'],
+    ['thinking about pawning my car title for quick cash', 'title-loan'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
