@@ -1,4 +1,5 @@
 import type { IndexRepository } from '../indexing/index-repository.ts';
+import type { SegmentedIndexRepository } from '../segments/segmented-repository.ts';
 import { daysUntilCritical, MIGRATION_THRESHOLDS, migrationUrgency, vectorGrowthPerDay, type MigrationUrgency } from './migration-urgency.ts';
 
 /** The live index version's size and the migration outlook, from the stored manifests. */
@@ -21,8 +22,14 @@ export interface IndexStats {
 export async function readIndexStats(repository: Pick<IndexRepository, 'latestVersion' | 'listManifests'>): Promise<IndexStats> {
   const live = await repository.latestVersion();
   const manifests = await repository.listManifests();
-  const manifest = manifests.find((candidate) => candidate.version === live);
-  const vectors = manifest?.count ?? 0;
+  let manifest = manifests.find((candidate) => candidate.version === live);
+  let vectors = manifest?.count ?? 0;
+  // Segments on (core/segments/segmented-repository.ts): a live segmented version is measured by its base's kind and dimension and its live documents.
+  const segmented = manifest === undefined && live !== null && 'segmentedVersion' in repository ? await (repository as SegmentedIndexRepository).segmentedVersion(live) : null;
+  if (segmented) {
+    manifest = manifests.find((candidate) => candidate.version === segmented.base.version);
+    vectors = segmented.documents;
+  }
   const dimension = manifest?.dimension ?? 0;
   const indexKind = manifest?.index.kind ?? null;
   const bytesPerVector = indexKind?.endsWith('SQ8') ? dimension : dimension * 4;

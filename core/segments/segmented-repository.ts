@@ -1,7 +1,13 @@
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { IndexRepository } from '../indexing/index-repository.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
+import type { SegmentedVersion } from './segment-manifest.ts';
 import { readSegmentedLatest, readSegmentedVersion, setSegmentedLatest } from './segment-store.ts';
+
+/** The repository with segments on; `segmentedVersion` reads a segmented version's manifest (null for a base). */
+export interface SegmentedIndexRepository extends IndexRepository {
+  segmentedVersion(version: string): Promise<SegmentedVersion | null>;
+}
 
 /**
  * The IndexRepository seen with segments on (INDEX_SEGMENTS=on): the live pointer is
@@ -11,11 +17,12 @@ import { readSegmentedLatest, readSegmentedVersion, setSegmentedLatest } from '.
  * only `segments/latest`. Everything else (save, load, list of bases) is the repository's: a
  * segmented version is loaded through the segment loader, never through `load`.
  */
-export function segmentedIndexRepository(repository: IndexRepository, store: ObjectStore): IndexRepository {
+export function segmentedIndexRepository(repository: IndexRepository, store: ObjectStore): SegmentedIndexRepository {
   const latestVersion = async () => (await readSegmentedLatest(store)) ?? (await repository.latestVersion());
   return {
     ...repository,
     latestVersion,
+    segmentedVersion: (version) => readSegmentedVersion(store, version),
     async loadLatest() {
       const version = await latestVersion();
       return version === null ? null : repository.load(version);

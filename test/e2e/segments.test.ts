@@ -156,6 +156,9 @@ describe('segments through the API: uploads become deltas that every instance se
     expect(added).toMatchObject({ kind: 'segmented', live: true, manifest: { base: { version: versions.base }, documents: BASE_DOCUMENTS + 3 } });
     expect(added.manifest.deltas).toHaveLength(1);
     expect(listing.versions.find((entry) => entry.version === versions.base)?.kind).toBe('base');
+    // Stats measure the live chain: its live documents, its base's kind.
+    const status = (await (await adminCall(apis[1]!, '/admin/index')).json()) as { live: string; stats: { version: string; vectors: number; indexKind: string } };
+    expect(status.stats).toMatchObject({ version: versions.added, vectors: BASE_DOCUMENTS + 3, indexKind: 'Flat' });
     for (const api of apis) {
       const answer = await ask(api, 'What does the quillfeather rule say about the escrow cushion?');
       expect(answer.indexVersion).toBe(versions.added);
