@@ -18,7 +18,7 @@ const PERSON_NOUN =
   /(?:^|\s)(?:m[ae]n|wom[ae]n|males?|females?|girls?|boys?|lad(?:y|ies)|mothers?|moms?|fathers?|dads?|parents?|persons?|people|applicants?|borrowers?|immigrants?|refugees?|foreigners?|nationals?|non-?citizens?|holders?|residents?|seekers?|retirees?|seniors?|citizens?|elderly|teenagers?|millennials?|boomers?|widow(?:s|ers?)?|divorcees?|spouses?|husbands?|wi(?:fe|ves)|newlyweds?|partners?|couples?|muslims?|christians?|catholics?|protestants?|jews?|hindus?|buddhists?|sikhs?|atheists?|mormons?|evangelicals?|blacks|whites|hispanics|latin[oa]s|asians|caucasians|minorities|americans?|mexicans?|indians?|arabs?|filipinos?|koreans?|nigerians?|haitians?|cubans?|gays|lesbians?|bisexuals|homosexuals|heterosexuals|transgender people|divorcee)$/iu;
 
 /** A person noun right after a term makes the term an adjective ("Muslim applicant"), which is cut, not replaced. */
-const FOLLOWING_NOUN = /^\s+(?:applicants?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?)\b/iu;
+const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home) )?(?:applicants?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?)\b/iu;
 
 /** Counterparts used for swaps, by basis; the first whose `from` matches the term is used. */
 const SWAPS: Readonly<Record<ProtectedCharacteristic, readonly (readonly [RegExp, string])[]>> = {

@@ -19,6 +19,16 @@ function terms(characteristic: ProtectedCharacteristic, sources: readonly string
 
 const APOSTROPHE = "['’]";
 
+/** Nationalities by demonym, beside the few listed on their own above. */
+const DEMONYMS = [
+  'pakistani', 'polish', 'italian', 'irish', 'german', 'japanese', 'filipina', 'salvadoran', 'guatemalan', 'honduran', 'nicaraguan',
+  'dominican', 'puerto rican', 'jamaican', 'colombian', 'venezuelan', 'ecuadorian', 'peruvian', 'brazilian', 'argentinian', 'iranian',
+  'iraqi', 'syrian', 'lebanese', 'egyptian', 'afghan', 'bangladeshi', 'nepali', 'sri lankan', 'thai', 'cambodian', 'laotian', 'hmong',
+  'burmese', 'indonesian', 'malaysian', 'russian', 'ukrainian', 'romanian', 'greek', 'turkish', 'armenian', 'portuguese',
+  'british', 'scottish', 'canadian', 'australian', 'ghanaian', 'ethiopian', 'eritrean', 'somali', 'kenyan', 'senegalese', 'moroccan',
+  'palestinian', 'israeli', 'taiwanese', 'cantonese',
+].join('|');
+
 /** Skin shades, for colour said in everyday words. */
 const SHADES = 'dark|darker|light|lighter|fair|pale|brown|olive|tan|black|white';
 
@@ -69,6 +79,11 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'religions?', 'religious', 'muslims?', 'islam(?:ic)?', 'christians?', 'christianity', 'catholics?', 'protestants?',
     'jewish', 'jews?', 'judaism', 'hindus?', 'hinduism', 'buddhists?', 'buddhism', 'sikhs?', 'atheists?', 'mormons?',
     'evangelicals?', 'church(?:es|goers?)?', 'mosques?', 'synagogues?', 'sharia',
+    // Denominations and other faiths, as borrowers name their own.
+    'baptists?', 'methodists?', 'lutherans?', 'presbyterians?', 'pentecostals?', 'episcopalians?', 'adventists?', 'quakers?',
+    'amish', 'mennonites?', `jehovah${APOSTROPHE}?s witness(?:es)?`, 'latter[- ]day saints?', 'lds', 'orthodox (?:christians?|jews?|jewish|church)',
+    'wiccans?', 'pagans?', 'agnostics?', `shi${APOSTROPHE}?(?:a|ite)s?`, 'sunnis?', 'rastafarians?', 'taoists?', 'jains?', 'zoroastrians?',
+    `baha${APOSTROPHE}?is?`, 'unitarians?', 'gurdwaras?',
   ]),
   ...terms('national_origin', [
     'national origins?', 'nationality', 'nationalities', 'immigrants?', 'immigration status', 'foreign[- ]born',
@@ -77,6 +92,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:does not|doesn${APOSTROPHE}t|do not|don${APOSTROPHE}t|cannot|can${APOSTROPHE}t) speak english`,
     'mexicans?', 'chinese', '(?<!american )indians?', 'arabs?', 'filipinos?', 'vietnamese', 'koreans?', 'nigerians?',
     'haitians?', 'cubans?', 'middle eastern',
+    // "Pakistani American", "I'm Polish": a nationality named by its demonym (not English, a language).
+    `(?:${DEMONYMS})(?:[- ]americans?)?`,
     // "applicants of Korean origin", "of foreign descent": any word before origin/descent/heritage/extraction.
     'of (?!national )(?:foreign|\\p{L}+) (?:origin|descent|heritage|extraction)', 'foreign (?:origin|descent|accent)', 'country of (?:birth|origin)',
     'born (?:abroad|overseas|outside (?:the )?(?:u\\.?s\\.?|united states|country))',
@@ -94,6 +111,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'marital status', 'married', 'marriages?', 'unmarried', 'divorced?', 'divorcees?', 'widow(?:s|ed|ers?)?',
     'spouses?', 'spousal', 'husbands?', 'wi(?:fe|ves)', 'legally separated', 'domestic partners?(?:hips?)?',
     'civil unions?', 'newlyweds?', 'fianc[ée]e?s?',
+    `(?:we${APOSTROPHE}re|we are|i${APOSTROPHE}m|i am|just got|recently got|got) engaged`,
     'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?)',
     `(?:being|are|am|is|you${APOSTROPHE}re|i${APOSTROPHE}m) single(?![-\\p{L}])`,
   ]),
@@ -116,6 +134,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'housing (?:choice )?vouchers?', 'government assistance',
     // Reg B commentary 2(z)-3 lists unemployment compensation among public assistance programs.
     'unemployment (?:benefits?|compensation|insurance|income|checks?)', '(?:rental|housing) assistance', 'ebt cards?',
+    // "I'm on disability", "TANF cash assistance", "state benefits".
+    '(?:on|get|receive|collect) disability', 'cash assistance', '(?:state|government) benefits?',
   ]),
   ...terms('public_assistance', ['SNAP', 'SSI', 'WIC'], true),
 ];

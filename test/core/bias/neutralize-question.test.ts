@@ -20,10 +20,12 @@ describe('neutralizeQuestion', () => {
     ['religion', 'As a Jewish buyer, how much house can I afford on an $80,000 salary?', 'How much house can I afford on an $80,000 salary?'],
     ['religion', 'I am Muslim and do not want to pay interest. What are my options?', 'I do not want to pay interest. What are my options?'],
     ['religion', 'What down payment does a Buddhist buyer need for a USDA loan?', 'What down payment do I need for a USDA loan?'],
+    ['religion', 'As a Baptist, is it worth paying discount points if I move in four years?', 'Is it worth paying discount points if I move in four years?'],
     // national origin
     ['national_origin', 'As an immigrant, what rate would I get on an FHA loan?', 'What rate would I get on an FHA loan?'],
     ['national_origin', 'Do first-time buyers of Korean origin get help with the down payment?', 'Do first-time buyers get help with the down payment?'],
     ['national_origin', 'I was born abroad. Can I use gift money for my down payment?', 'Can I use gift money for my down payment?'],
+    ['national_origin', 'As a Pakistani American first-time buyer, what should I look at on page 3 of a Loan Estimate?', 'As a first-time buyer, what should I look at on page 3 of a Loan Estimate?'],
     ["national_origin", "I'm originally from Nigeria. How long does a late payment stay on my credit report?", 'How long does a late payment stay on my credit report?'],
     ['national_origin', 'We are both from the Philippines. How much can we take out with a cash-out refinance?', 'How much can we take out with a cash-out refinance?'],
     // sex, sexual orientation and gender identity
@@ -35,6 +37,7 @@ describe('neutralizeQuestion', () => {
     // marital status
     ['marital_status', 'I am divorced. Can I get an FHA loan with a 600 credit score?', 'Can I get an FHA loan with a 600 credit score?'],
     ['marital_status', "I'm single. How much do I need for closing costs?", 'How much do I need for closing costs?'],
+    ['marital_status', "We're engaged. What insurance do we need for a condo?", 'What insurance do we need for a condo?'],
     ['marital_status', 'I am divorced and receive alimony. Does it count as income for a mortgage?', 'I receive alimony. Does it count as income for a mortgage?'],
     ['marital_status', 'My spouse and I have an FHA loan. Can we remove mortgage insurance?', 'My co-borrower and I have an FHA loan. Can we remove mortgage insurance?'],
     // age
@@ -44,6 +47,8 @@ describe('neutralizeQuestion', () => {
     ['age', 'What mortgage rate can an elderly borrower get with excellent credit?', 'What mortgage rate can I get with excellent credit?'],
     // receipt of public assistance, where income is not the question
     ['public_assistance', 'I get SSDI. What credit score do I need to buy a home?', 'What credit score do I need to buy a home?'],
+    ['public_assistance', "I'm on disability. How much notice must my card company give before a rate increase?", 'How much notice must my card company give before a rate increase?'],
+    ['public_assistance', 'We get TANF cash assistance. How long does the lender have to send a Loan Estimate?', 'How long does the lender have to send a Loan Estimate?'],
     ['public_assistance', 'What rate would I get on a USDA loan if I receive Medicaid?', 'What rate would I get on a USDA loan?'],
     ['public_assistance', 'I am on welfare. Can I get an FHA loan with 3.5% down?', 'Can I get an FHA loan with 3.5% down?'],
     // Fair Housing: familial status and disability; good-faith exercise of consumer credit rights
@@ -121,6 +126,9 @@ describe('neutralizeQuestion', () => {
     "I'm 30 days late on my mortgage. What happens next?",
     "We're 62 payments into a 30-year loan. Can we drop PMI?",
     "I'm from Georgia. Do USDA income limits apply to me?",
+    'Are French doors worth it before I sell?',
+    'We engaged a lawyer for the closing. What does that cost?',
+    'What are the benefits of a 15-year loan?',
   ])('leaves a question with no protected attribute unchanged: %s', (question) => {
     expect(neutralizeQuestion(question)).toEqual({ text: question, changed: false, removed: [], kept: [] });
   });
