@@ -84,6 +84,10 @@ export interface ReadFiguresResult {
 }
 
 const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, million: 1e6, b: 1e9, billion: 1e9 };
+const FRACTIONS: Record<string, number> = {
+  'a half': 0.5, 'one half': 0.5, '1/2': 0.5, 'a quarter': 0.25, 'one quarter': 0.25, '1/4': 0.25, '3/4': 0.75, 'three quarters': 0.75,
+  'an eighth': 0.125, '1/8': 0.125, '3/8': 0.375, '5/8': 0.625, '7/8': 0.875,
+};
 const NUMBER_WORDS: Record<string, number> = { a: 1, one: 1, half: 0.5, two: 2, three: 3, four: 4, five: 5 };
 /** The least a bare amount must be to be read as a home price beside a stated down payment. */
 const MIN_BARE_PRICE = 10_000;
@@ -94,7 +98,8 @@ const FIGURE = new RegExp(
     String.raw`(?<score>(?:credit |fico )?score (?:of |is |is only |around |about )?(?<scoreValue>-?\d{2,5})|(?<scoreValue2>-?\d{2,5}) (?:credit |fico )?score)`,
     String.raw`(?<term>(?<termValue>-?\d{1,3})[- ](?:year|yr)s?\b|(?:over|for) (?<termValue2>-?\d{1,3}) years)`,
     String.raw`(?<points>(?<pointsValue>-?\d+(?:\.\d+)?|one|two|three|four|five|half a|a) (?:discount )?points?\b)`,
-    String.raw`(?<percent>(?<percentValue>-?\d+(?:\.\d+)?)\s?(?:%|percent\b))`,
+    // "6 and 3/4 percent", "7 and a half percent": a whole number and a spelled fraction.
+    String.raw`(?<percent>(?<percentValue>-?\d+(?:\.\d+)?)(?: and (?<percentFraction>a half|one half|1\/2|a quarter|one quarter|1\/4|3\/4|three quarters|an eighth|1\/8|3\/8|5\/8|7\/8))?\s?(?:%|percent\b))`,
     String.raw`(?<money>(?<minus1>-)?\$\s?(?<minus2>-)?(?<moneyValue>\d[\d,]*(?:\.\d+)?)(?:\s?(?<moneyScale>k|mm|m|million|thousand|b|billion)\b)?|\b(?<kValue>\d+(?:\.\d+)?)\s?(?<kScale>k)\b)`,
   ].join('|'),
   'gi',
@@ -136,10 +141,10 @@ const BEFORE: ReadonlyArray<[RegExp, FigureRole]> = [
   // "The new house payment with taxes and insurance would be $2,000", "my principal and interest is $2,150".
   [/(?:(?:mortgage|house|housing|new) payment(?: [\w,&]+){0,5}? (?:would be|will be|is|of|comes to|would come to|will come to|is going to be)|principal and interest(?: payment)?(?: [\w,&]+){0,2}? (?:is|of|would be|will be)|\bp&i (?:is|of)|mortgage would be|mortgage will be|rent is|rent of)\s*$/, 'housingPayment'],
   [/(?:make|makes|making|earn|earns|earning|income (?:is|of)|gross(?: pay| income)? (?:is|of)|gross|salary (?:is|of)|paid|bring in|take home|pay is)(?: about| around| roughly)?\s*$/, 'monthlyIncome'],
-  [/(?:owe|owes|owed|borrow|borrows|borrowed|borrowing|loan (?:of|amount of|is)|balance (?:of|is)|mortgage (?:of|for)|take out|taking(?: out)?|financ\w*|refinanc\w*)(?: a| an| about| around)?\s*$/, 'loanAmount'],
+  [/(?:owe|owes|owed|borrow|borrows|borrowed|borrowing|loan (?:of|for|amount of|amount is|is)|balance (?:of|is)|mortgage (?:of|for)|take out|taking(?: out)?|financ\w*|refinanc\w*)(?: a| an| about| around)?\s*$/, 'loanAmount'],
   [/(?:apprais(?:al|ed|es|e)\w*(?: (?:came|comes|come) (?:back|in))?(?: (?:at|for|of|was|is|only|just))*)\s*$/, 'appraisedValue'],
   [/(?:(?:agreed|offered|contracted|going) to pay|offer(?:ed)?(?: of)?|contract price (?:of|is)|purchase price (?:of|is|was))\s*$/, 'propertyValue'],
-  [/(?:worth|valued at|price (?:of|is)|priced at|bought (?:it |my house |the house |my home |our home |our house )?for|buy(?:ing)?(?: a| an)?|purchas\w*(?: a| an)?|sells? for|costs)\s*$/, 'propertyValue'],
+  [/(?:worth|valued at|price (?:of|is)|priced at|bought (?:(?:it|(?:my|our|the|a|this|that) (?:\w+ )?(?:house|home|place|condo|townhouse|property)) )?for|buy(?:ing)?(?: a| an)?|purchas\w*(?: a| an)?|sells? for|costs)\s*$/, 'propertyValue'],
 ];
 
 /**
@@ -179,7 +184,7 @@ export function readFigures(query: string, profile?: BorrowerProfile): ReadFigur
       if (!(value > 0) || value > MAX_POINTS) problems.push({ text, reason: 'implausible', message: `“${text}” is not a number of points I can use (above 0, at most ${MAX_POINTS}).` });
       else figures.push({ role: 'points', value, text, source: 'question' });
     } else if (groups.percent !== undefined) {
-      readPercent(Number(groups.percentValue), text, before, after, figures, problems);
+      readPercent(Number(groups.percentValue) + (FRACTIONS[groups.percentFraction ?? ''] ?? 0), text, before, after, figures, problems);
     } else if (groups.money !== undefined) {
       readMoney(groups, text, before, after, figures, problems);
     }

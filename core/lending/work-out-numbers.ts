@@ -250,8 +250,16 @@ function workOutOptions(numbers: BorrowerFigures, add: Add): void {
 }
 
 function workOutVaFee(text: string, numbers: BorrowerFigures, add: Add, need: Need): void {
-  const { loanAmount, downPaymentPercent } = numbers;
+  const { loanAmount } = numbers;
   if (loanAmount === undefined) return need('the loan amount', 'the VA funding fee');
+  // A streamline refinance (IRRRL) has one rate, with no down payment to ask for.
+  if (/\birrrl\b|\bstreamline\b|interest rate reduction/.test(text)) {
+    add('va-funding-fee', 'VA funding fee', vaFundingFee({ loanAmount, downPaymentPercent: 0, use: 'irrrl' }), (inputs, result) =>
+      `For a VA Interest Rate Reduction Refinance Loan (IRRRL) the funding fee is ${formatPercent(result.ratePercent)} of the ${formatMoney(inputs.loanAmount)} loan: ${formatMoney(result.fee)}.`,
+    );
+    return;
+  }
+  const { downPaymentPercent } = numbers;
   if (downPaymentPercent === undefined) return need('your down payment', 'the VA funding fee');
   const subsequent = /\bsecond\b|\bsubsequent\b|\bagain\b|\banother va\b|used (?:my|the) (?:va )?(?:benefit|entitlement|loan)/.test(text);
   const stated = subsequent || /\bfirst\b/.test(text);
@@ -285,7 +293,7 @@ function workOutEquity(numbers: BorrowerFigures, cashOut: boolean, add: Add, nee
 function workOutPmiBalances(numbers: BorrowerFigures, add: Add): void {
   const value = numbers.propertyValue!;
   const both = numbers.priceAndAppraisal;
-  const original = both === undefined ? `${formatMoney(value)} original value` : `original value of ${formatMoney(value)} (the lower of the ${formatMoney(both.price)} price and the ${formatMoney(both.appraised)} appraisal)`;
+  const original = `original value of ${formatMoney(value)}${both === undefined ? '' : ` (the lower of the ${formatMoney(both.price)} price and the ${formatMoney(both.appraised)} appraisal)`}`;
   add('pmi-cancellation', 'PMI cancellation', pmiBalances({ originalValue: value }), (_inputs, result) =>
     `On an ${original}, you can ask to cancel PMI once the balance reaches ${formatMoney(result.requestBalance)} (80%), and it ends automatically at ${formatMoney(result.automaticBalance)} (78%); with the loan amount, interest rate and term I could say after which payment.`,
   );

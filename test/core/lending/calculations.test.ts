@@ -99,6 +99,8 @@ describe('lending calculations on the corpus’s own worked examples', () => {
   it('VA funding fee by down payment and use; subsequent use with 5%+ down is not stated, so not computed', () => {
     expect(ok(vaFundingFee({ loanAmount: 400_000, downPaymentPercent: 5, use: 'first' })).result).toEqual({ ratePercent: 1.5, fee: 6000 });
     expect(ok(vaFundingFee({ loanAmount: 300_000, downPaymentPercent: 0, use: 'first' })).result.ratePercent).toBe(2.15);
+    // The IRRRL (streamline refinance) fee is 0.5%, whatever the equity.
+    expect(ok(vaFundingFee({ loanAmount: 240_000, downPaymentPercent: 0, use: 'irrrl' })).result).toEqual({ ratePercent: 0.5, fee: 1200 });
     expect(ok(vaFundingFee({ loanAmount: 300_000, downPaymentPercent: 10, use: 'first' })).result.ratePercent).toBe(1.25);
     expect(ok(vaFundingFee({ loanAmount: 300_000, downPaymentPercent: 0, use: 'subsequent' })).result).toEqual({ ratePercent: 3.3, fee: 9900 });
     expect(vaFundingFee({ loanAmount: 300_000, downPaymentPercent: 5, use: 'subsequent' })).toMatchObject({ ok: false, reason: 'not-stated' });

@@ -22,6 +22,11 @@ describe('readFigures', () => {
     ['second VA loan, zero down, $300,000', { downPaymentPercent: 0, propertyValue: 300_000 }],
     ['10% down, $450k', { downPaymentPercent: 10, propertyValue: 450_000 }],
     ['10% down on a $400,000 loan, $8,000 saved', { downPaymentPercent: 10, loanAmount: 400_000 }],
+    // Spelled fractions of a rate; "a loan for", "bought our place for".
+    ['a $300,000 loan at 6 and 3/4 percent', { loanAmount: 300_000, rates: [6.75] }],
+    ['a 30 year at 7 and a half percent on $200k', { termYears: 30, rates: [7.5] }],
+    ['USDA loan for about $265k', { loanAmount: 265_000 }],
+    ['Bought our place for $285k', { propertyValue: 285_000 }],
     ['one point lowers my payment by $65 a month', { points: 1, monthlySavings: 65 }],
   ])('%s', (query, expected) => {
     const read = readFigures(query);

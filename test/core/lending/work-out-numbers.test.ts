@@ -136,6 +136,12 @@ describe('workOutNumbers', () => {
     expect(figures.map((figure) => figure.text)).toEqual([expect.stringMatching(/3\.3% of the \$300,000 loan: \$9,900/)]);
   });
 
+  it('a VA streamline refinance (IRRRL) costs 0.5% of the loan, with no down payment to ask for', () => {
+    const { figures, problems } = workOutNumbers('Doing a VA streamline refi on my $200k balance. What is the funding fee?');
+    expect(problems).toEqual([]);
+    expect(figures.map((figure) => figure.text)).toEqual([expect.stringMatching(/0\.5% of the \$200,000 loan: \$1,000/)]);
+  });
+
   it('reports a VA fee the corpus does not state rather than inventing it', () => {
     const { figures, problems } = workOutNumbers('Second VA loan with 10% down on a $300,000 loan: what is the funding fee?');
     expect(figures).toEqual([]);
