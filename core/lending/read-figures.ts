@@ -96,7 +96,8 @@ const MIN_BARE_PRICE = 10_000;
 const FIGURE = new RegExp(
   [
     String.raw`(?<score>(?:credit |fico )?score (?:of |is |is only |around |about )?(?<scoreValue>-?\d{2,5})|(?<scoreValue2>-?\d{2,5}) (?:credit |fico )?score)`,
-    String.raw`(?<term>(?<termValue>-?\d{1,3})[- ](?:year|yr)s?\b|(?:over|for) (?<termValue2>-?\d{1,3}) years)`,
+    // Not an age or a time ago: "70 years old", "5 years ago", "years of age".
+    String.raw`(?<term>(?<termValue>-?\d{1,3})[- ](?:year|yr)s?\b(?![- ](?:old|of age|ago|young))|(?:over|for) (?<termValue2>-?\d{1,3}) years\b(?![- ](?:old|of age|ago)))`,
     String.raw`(?<points>(?<pointsValue>-?\d+(?:\.\d+)?|one|two|three|four|five|half a|a) (?:discount )?points?\b)`,
     // "6 and 3/4 percent", "7 and a half percent": a whole number and a spelled fraction.
     String.raw`(?<percent>(?<percentValue>-?\d+(?:\.\d+)?)(?: and (?<percentFraction>a half|one half|1\/2|a quarter|one quarter|1\/4|3\/4|three quarters|an eighth|1\/8|3\/8|5\/8|7\/8))?\s?(?:%|percent\b))`,

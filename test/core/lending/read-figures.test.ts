@@ -49,6 +49,15 @@ describe('readFigures', () => {
     expect(read.figures.some((figure) => figure.text === text)).toBe(false);
   });
 
+  it('an age or a time ago is not a loan term', () => {
+    for (const text of ['I am 70 years old. How does a reverse mortgage work?', 'I filed bankruptcy 5 years ago.', 'a 45-year-old borrower']) {
+      const read = readFigures(text);
+      expect(read.problems, text).toEqual([]);
+      expect(read.merged.termYears, text).toBeUndefined();
+    }
+    expect(readFigures('a 30-year loan at 6%').merged.termYears).toBe(30);
+  });
+
   it('an amount whose role the words do not give is kept as an unassigned amount, not guessed', () => {
     const read = readFigures('I need $600 before my next paycheck.');
     expect(read.figures).toEqual([{ role: 'amount', value: 600, text: '$600', source: 'question' }]);
