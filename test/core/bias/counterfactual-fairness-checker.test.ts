@@ -272,7 +272,8 @@ describe('CounterfactualFairnessChecker', () => {
     const result = await checker.check({ query, passages, answer: { text: 'Consider an FHA loan, rate near 6.5% [1].', citations: [1], generator: 'hangs-on-swaps' }, timeLimitMs: 200 });
     const elapsedMs = performance.now() - started;
     expect(elapsedMs).toBeGreaterThanOrEqual(190);
-    expect(elapsedMs).toBeLessThan(1_500);
+    // The alternative is never: the bound only has to tell the time limit from a hang.
+    expect(elapsedMs).toBeLessThan(5_000);
     const counterfactual = result.report.counterfactual!;
     expect(counterfactual.variants.map((variant) => variant.change)).toEqual(['removed']);
     expect(counterfactual.incomplete).toBe(true);

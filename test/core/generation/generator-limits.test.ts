@@ -51,7 +51,8 @@ describe('LLM_TIMEOUT_MS and LLM_MAX_CONCURRENT each have one owner', () => {
     expect(result).toMatchObject({ degraded: true, fallbackReason: 'timeout' });
     expect(fallbacks).toEqual(['timeout']);
     expect(elapsedMs).toBeGreaterThanOrEqual(290);
-    expect(elapsedMs).toBeLessThan(1_500);
+    // Far below the 10 s budget, the other way it could end; generous for a loaded machine.
+    expect(elapsedMs).toBeLessThan(5_000);
     expect(server.requests).toHaveLength(1);
     await expect.poll(() => server.requests[0]!.clientClosedEarly).toBe(true);
   });

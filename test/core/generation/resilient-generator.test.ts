@@ -99,7 +99,8 @@ describe('ResilientGenerator', () => {
     const elapsedMs = performance.now() - started;
     expect(result).toMatchObject({ degraded: true, fallbackReason: 'timeout' });
     expect(elapsedMs).toBeGreaterThanOrEqual(290);
-    expect(elapsedMs).toBeLessThan(2_000);
+    // The alternative is a 600 s hang: the bound only has to tell the budget from it.
+    expect(elapsedMs).toBeLessThan(10_000);
     await expect.poll(() => server.requests.every((request) => request.clientClosedEarly)).toBe(true);
   });
 
