@@ -11,7 +11,7 @@ import { retryPolicy } from '../retry-policy.ts';
 import type { EmbedderDescriptor, VectorReuse } from '../run-store.ts';
 import type { ProcessorDependencies } from './processor-dependencies.ts';
 import { makeVersionLive, type PublishResult } from './publish.ts';
-import type { ChangePublisher } from '../../segments/change-publisher.ts';
+import type { ChangeOutcome, ChangePublisher } from '../../segments/change-publisher.ts';
 import type { SourceSnapshot } from '../../ports/document-source.ts';
 
 export interface IngestResult {
@@ -173,14 +173,22 @@ async function publishAsChange(
   context: ProcessorContext<'ingest'>,
 ): Promise<IngestResult | null> {
   let published: PublishResult | undefined;
-  const outcome = await segments.publishChange({
-    snapshot,
-    embedders: deps.embedders,
-    latest: () => deps.repository.latestVersion(),
-    makeLive: async (version, previous) => {
-      published = await makeVersionLive(deps, version, previous);
-    },
-  });
+  let outcome: ChangeOutcome;
+  try {
+    outcome = await segments.publishChange({
+      snapshot,
+      embedders: deps.embedders,
+      latest: () => deps.repository.latestVersion(),
+      makeLive: async (version, previous) => {
+        published = await makeVersionLive(deps, version, previous);
+      },
+    });
+  } catch (error) {
+    // A live chain that cannot be loaded (a file refused, a delta missing) must not block syncs: a full build replaces it.
+    if (published !== undefined) throw error;
+    deps.logger.warn({ err: error, source: sourceName }, 'could not publish the change as a delta; building a full version');
+    return null;
+  }
   const base = { source: sourceName, documents: snapshot.documents.length, rejected: snapshot.rejected.length };
   if (outcome.kind === 'unchanged') return { ...base, skipped: true, version: outcome.version };
   if (outcome.kind === 'full') {
