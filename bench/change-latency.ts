@@ -83,6 +83,8 @@ interface Core {
   url: string;
   /** 'index loaded' / 'index swapped' lines: version → ms. */
   swapMs: Map<string, number>;
+  /** The worker's 'published index version' lines: version → epoch ms. */
+  publishedAt: Map<string, number>;
 }
 
 function startCore(mode: 'api' | 'worker', port: number): Promise<Core> {
@@ -91,18 +93,20 @@ function startCore(mode: 'api' | 'worker', port: number): Promise<Core> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const swapMs = new Map<string, number>();
+  const publishedAt = new Map<string, number>();
   return new Promise<Core>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the ${mode} process exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      let entry: { msg?: string; port?: number; version?: string; ms?: number; level?: number; err?: { message?: string } };
+      let entry: { msg?: string; port?: number; version?: string; ms?: number; level?: number; time?: number; err?: { message?: string } };
       try {
         entry = JSON.parse(line) as typeof entry;
       } catch {
         return;
       }
       if ((entry.level ?? 0) >= 50) console.error(`${mode}: ${entry.msg} ${entry.err?.message ?? ''}`);
-      if (entry.msg?.startsWith('APFA core listening') && entry.port) resolve({ child, url: `http://127.0.0.1:${entry.port}`, swapMs });
-      if (entry.msg?.startsWith('APFA worker running')) resolve({ child, url: '', swapMs });
+      if (entry.msg?.startsWith('APFA core listening') && entry.port) resolve({ child, url: `http://127.0.0.1:${entry.port}`, swapMs, publishedAt });
+      if (entry.msg?.startsWith('APFA worker running')) resolve({ child, url: '', swapMs, publishedAt });
+      if (entry.msg === 'published index version' && entry.version && entry.time !== undefined) publishedAt.set(entry.version, entry.time);
       if ((entry.msg === 'index swapped' || entry.msg === 'index loaded') && entry.version && entry.ms !== undefined) swapMs.set(entry.version, entry.ms);
     });
   });
@@ -172,7 +176,8 @@ try {
     apis.push(api);
   }
   // Worker mode queues a sync of the corpus as it starts: the base version.
-  cores.push(await startCore('worker', 0));
+  const worker = await startCore('worker', 0);
+  cores.push(worker);
   const base = await until(async () => {
     const versions = await Promise.all(apis.map((api) => servedVersion(api.url)));
     return versions.every((version) => version !== null && version === versions[0]) ? versions[0]! : null;
@@ -213,6 +218,7 @@ try {
   const touched = new Set<string>();
   const changes: Record<string, unknown>[] = [];
   const visible: number[] = [];
+  const visibleFromSync: number[] = [];
   let lastAdd: string[] = [];
   let current = base;
   for (let c = 0; c < changeCount; c++) {
@@ -224,12 +230,16 @@ try {
     const previousExpectation = expectations.get(current)!;
     const expected = new Map(previousExpectation);
     const t0 = performance.now();
+    const t0Epoch = Date.now();
+    // When the request that starts the sync was sent: the first for an upload, the last delete for a delete.
+    let syncStarted = t0;
     if (kind === 'delete') {
       // The admin API deletes one uploaded document per request: 99 without a sync, 10 at a time, then the last one with its sync.
       const ids = lastAdd;
       const remove = (documentId: string, i: number, sync: boolean) =>
         admin(apis[i % apis.length]!.url, `/admin/documents/${encodeURIComponent(documentId)}?sync=${sync}`, { method: 'DELETE' });
       for (let i = 0; i < ids.length - 1; i += 10) await Promise.all(ids.slice(i, Math.min(i + 10, ids.length - 1)).map((documentId, j) => remove(documentId, i + j, false)));
+      syncStarted = performance.now();
       await remove(ids.at(-1)!, ids.length - 1, true);
       for (const documentId of ids) expected.set(documentId, null);
       probe = { query: `What do lenders say about the ${changeTokens.at(-2) ?? ''} escrow rule?`, ids: new Set(ids), present: false };
@@ -281,12 +291,16 @@ try {
     current = version;
     const visibleMs = Math.max(...perInstance.map((entry) => entry.visibleMs));
     visible.push(visibleMs);
+    visibleFromSync.push(visibleMs - (syncStarted - t0));
     changes.push({
       change: c,
       kind,
       documents: CHANGE_SIZE,
       version,
       uploadMs: round(uploadedMs),
+      syncRequestAtMs: round(syncStarted - t0),
+      // The worker's log line for the publish (its sync job read the source, built and stored the delta, moved the pointer, announced it).
+      publishedMs: worker.publishedAt.has(version) ? worker.publishedAt.get(version)! - t0Epoch : null,
       visibleMs: round(visibleMs),
       perInstance: perInstance.map((entry, i) => ({ newVersionMs: round(entry.versionMs), visibleMs: round(entry.visibleMs), loadAndSwapMs: apis[i]!.swapMs.get(version) ?? null })),
       loadAverage: loadavg().map((value) => round(value, 2)),
@@ -318,8 +332,11 @@ try {
     }
   }
   const sorted = [...visible].sort((a, b) => a - b);
+  const fromSync = [...visibleFromSync].sort((a, b) => a - b);
   const results = {
     visibleMs: { p50: round(percentile(sorted, 50)), max: round(sorted.at(-1)!) },
+    // From the request that starts the sync (a delete change sends 100 DELETEs, one per document, the last one syncing).
+    visibleFromSyncRequestMs: { p50: round(percentile(fromSync, 50)), max: round(fromSync.at(-1)!) },
     failedRequests: failures.length,
     mixedVersionAnswers,
     requests,
@@ -340,7 +357,7 @@ try {
     changes,
   };
   saveResults('change-latency', results);
-  console.log(JSON.stringify({ visibleMs: results.visibleMs, failedRequests: results.failedRequests, mixedVersionAnswers, requests, unknownVersionAnswers }));
+  console.log(JSON.stringify({ visibleMs: results.visibleMs, visibleFromSyncRequestMs: results.visibleFromSyncRequestMs, failedRequests: results.failedRequests, mixedVersionAnswers, requests, unknownVersionAnswers }));
 } finally {
   await cleanUp();
 }
