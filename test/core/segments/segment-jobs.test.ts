@@ -8,13 +8,14 @@ import { createJobSystem, type JobSystem } from '../../../core/jobs/create-job-s
 import type { JobEvent } from '../../../core/jobs/job-events.ts';
 import type { CleanupResult } from '../../../core/jobs/processors/cleanup.ts';
 import type { IngestResult } from '../../../core/jobs/processors/ingest.ts';
+import type { PublishResult } from '../../../core/jobs/processors/publish.ts';
 import { createChangePublisher, type ChangePublisher } from '../../../core/segments/change-publisher.ts';
 import { createSegmentLoader } from '../../../core/segments/segment-loader.ts';
 import { readSegmentedVersion } from '../../../core/segments/segment-store.ts';
 import { segmentedIndexRepository } from '../../../core/segments/segmented-repository.ts';
 import { createDocumentSource } from '../../../core/sources/create-document-source.ts';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
-import { CORPUS, recordingEmbedders, silentLogger } from '../jobs/job-system-harness.ts';
+import { CORPUS, recordingEmbedders, silentLogger, type EmbedHook } from '../jobs/job-system-harness.ts';
 
 /**
  * The sync job with segments on (in-process runner, real store and repository): a small change
@@ -32,9 +33,9 @@ describe('segments in the job system', () => {
   let embedded: string[];
   let corpusPath: string;
 
-  const start = async (policy: { mergeDeltas: number }) => {
+  const start = async (policy: { mergeDeltas: number }, options: { embedHook?: EmbedHook; batchSize?: number } = {}) => {
     const runner = createJobRunner({ redis: null, prefix: 'test:', settings: {}, logger: silentLogger, role: 'all' });
-    const recording = recordingEmbedders();
+    const recording = recordingEmbedders(options.embedHook);
     embedded = recording.embedded;
     segments = createChangePublisher({ store, repository: createIndexRepository(store, { deferVectors: () => true }), policy: { maxChangeFraction: 0.2, mergeDeltas: policy.mergeDeltas, mergeTombstoneFraction: 1 } });
     system = createJobSystem({
@@ -43,7 +44,7 @@ describe('segments in the job system', () => {
       repository,
       sources: (name) => (name === 'corpus' ? createDocumentSource({ kind: 'jsonl', path: corpusPath, name: 'corpus' }) : undefined),
       embedders: recording.embedders,
-      settings: { batchSize: 20, backoffMs: 10, runGraceMs: 0, schedules: { resync: null, cleanup: null, stats: null } },
+      settings: { batchSize: options.batchSize ?? 20, backoffMs: 10, runGraceMs: 0, schedules: { resync: null, cleanup: null, stats: null } },
       segments,
       onEvent: (event) => events.push(event),
       logger: silentLogger,
@@ -58,6 +59,15 @@ describe('segments in the job system', () => {
     const completed = events.find((event) => event.type === 'job.completed' && event.jobId === jobId);
     if (completed?.type !== 'job.completed') throw new Error(`ingest ${jobId} did not complete: ${JSON.stringify(events.filter((event) => event.type === 'job.failed'))}`);
     return completed.result as IngestResult;
+  };
+  const eventuallyCompleted = async (jobId: string): Promise<IngestResult> => {
+    for (;;) {
+      const completed = events.find((event) => event.type === 'job.completed' && event.jobId === jobId);
+      if (completed?.type === 'job.completed') return completed.result as IngestResult;
+      const failed = events.find((event) => event.type === 'job.failed' && event.jobId === jobId);
+      if (failed) throw new Error(`job ${jobId} failed: ${JSON.stringify(failed)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   };
   const liveDocuments = async () => {
     const loaded = await createSegmentLoader({ store, repository: createIndexRepository(store, { deferVectors: () => true }) }).load((await repository.latestVersion())!);
@@ -116,6 +126,52 @@ describe('segments in the job system', () => {
 
     // Nothing changed since: the sync is skipped.
     expect((await sync()).skipped).toBe(true);
+  });
+
+  it('a change published as a delta while a full build runs is applied on the new base when it goes live, not lost', async () => {
+    let holding = false;
+    let entered: () => void = () => {};
+    const inBuild = new Promise<void>((resolve) => (entered = resolve));
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await start({ mergeDeltas: 50 }, {
+      batchSize: 1000,
+      embedHook: async (texts) => {
+        if (!holding || texts.length < 10) return;
+        entered();
+        await released;
+      },
+    });
+    await sync();
+    const base = (await repository.latestVersion())!;
+    const initial = await rows();
+
+    // A re-embed (every document embedded again) is held in its one embed-batch job…
+    holding = true;
+    const rebuild = await system.enqueueSync('corpus', { reembed: true });
+    await inBuild;
+    // …while a small change is synced and published as a delta on the live base.
+    await writeRows([...initial, { id: 'seg-late', title: 'Escrow refund', text: 'The quillfeather escrow refund arrives within thirty days of the yearly analysis.' }]);
+    const late = await system.enqueueSync('corpus');
+    const lateResult = await eventuallyCompleted(late);
+    expect(lateResult.delta).toMatchObject({ upserts: 1 });
+    expect((await readSegmentedVersion(store, lateResult.version!))?.base.version).toBe(base);
+
+    release();
+    await system.whenIdle();
+    expect(events.some((event) => event.type === 'job.completed' && event.jobId === rebuild)).toBe(true);
+    const live = (await repository.latestVersion())!;
+    // The rebuilt base (from the snapshot before the change; the same documents re-embedded give
+    // the same version here) did not go live bare, which would hide the change: its publish applied
+    // the change on it.
+    const publish = events.find((event) => event.type === 'job.completed' && event.name === 'publish' && (event.result as PublishResult).base !== undefined);
+    expect(publish?.type === 'job.completed' ? publish.result : null).toMatchObject({ version: live, base });
+    expect(live).not.toBe(base);
+    const manifest = (await readSegmentedVersion(store, live))!;
+    expect(manifest.base.version).toBe(base);
+    expect(manifest.deltas).toHaveLength(1);
+    expect(manifest.documents).toBe(initial.length + 1);
+    expect((await liveDocuments()).get('seg-late')).toContain('thirty days');
   });
 
   it('cleanup keeps every base and delta a kept version references, and deletes segmented versions, deltas and bases no kept version names', async () => {
