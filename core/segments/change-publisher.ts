@@ -7,7 +7,7 @@ import type { SourceSnapshot } from '../ports/document-source.ts';
 import type { Embedder } from '../ports/embedder.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import { buildDelta, type ChangeSet } from './build-delta.ts';
-import { changeSetBetween, changeSize } from './change-set.ts';
+import { applyChangeSet, changeSetBetween, changeSize, liveDocumentsOf, type LiveDocuments } from './change-set.ts';
 import type { SegmentChain } from './segment-chain.ts';
 import { createSegmentLoader, type LoadedChain } from './segment-loader.ts';
 import { saveDelta } from './segment-store.ts';
@@ -77,6 +77,16 @@ export function createChangePublisher(options: ChangePublisherOptions): ChangePu
   const queue = createSerialQueue();
   // The chain of the last change, kept open so the next one reuses its base instead of loading it again.
   let held: LoadedChain | null = null;
+  // The live documents of one version (the last one this publisher compared or published).
+  let known: { version: string; live: LiveDocuments } | null = null;
+  const liveOf = (chain: SegmentChain): LiveDocuments => {
+    if (known?.version !== chain.version) known = { version: chain.version, live: liveDocumentsOf(chain) };
+    return known.live;
+  };
+  const published = (live: LiveDocuments, changes: ChangeSet, version: string) => {
+    applyChangeSet(live, changes);
+    known = { version, live };
+  };
 
   const chainOf = async (version: string): Promise<SegmentChain> => {
     if (held?.chain.version === version) return held.chain;
@@ -117,7 +127,8 @@ export function createChangePublisher(options: ChangePublisherOptions): ChangePu
           const live = await input.latest();
           if (live === null) return { kind: 'full', reason: 'no live version' };
           const chain = await chainOf(live);
-          const changes = changeSetBetween(chain, input.snapshot.documents);
+          const documents = liveOf(chain);
+          const changes = changeSetBetween(documents, input.snapshot.documents);
           const size = changeSize(changes);
           if (size === 0) return { kind: 'unchanged', version: live };
           const limit = policy.maxChangeFraction * chain.base.documents.length;
@@ -128,6 +139,7 @@ export function createChangePublisher(options: ChangePublisherOptions): ChangePu
           // Another publisher moved the pointer while this delta was built: build again on what is live now.
           if ((await input.latest()) !== live && attempt < ATTEMPTS) continue;
           await input.makeLive(built.version.version, live);
+          published(documents, changes, built.version.version);
           return {
             kind: 'delta',
             version: built.version.version,
@@ -145,7 +157,8 @@ export function createChangePublisher(options: ChangePublisherOptions): ChangePu
     publishOnBase(base, input) {
       return queue.run(async (): Promise<ChangeOutcome> => {
         const chain = await chainOf(base);
-        const changes = changeSetBetween(chain, input.snapshot.documents);
+        const documents = liveOf(chain);
+        const changes = changeSetBetween(documents, input.snapshot.documents);
         if (changeSize(changes) === 0) {
           await input.makeLive(base, null);
           return { kind: 'unchanged', version: base };
@@ -154,6 +167,7 @@ export function createChangePublisher(options: ChangePublisherOptions): ChangePu
         if (typeof embedder === 'string') throw new AppError('index-mismatch', { detail: `cannot apply later changes to base ${base}: ${embedder}` });
         const { built, needsMerge } = await buildOn(chain, changes, embedder, input.snapshot);
         await input.makeLive(built.version.version, null);
+        published(documents, changes, built.version.version);
         return {
           kind: 'delta',
           version: built.version.version,
@@ -170,6 +184,7 @@ export function createChangePublisher(options: ChangePublisherOptions): ChangePu
     close() {
       held?.close();
       held = null;
+      known = null;
     },
   };
 }
