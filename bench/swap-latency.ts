@@ -17,7 +17,9 @@
  * Then, in this process, a direct load of a `--load-docs` version (default 100k) through the
  * repository, the same data stored in each layout (first JSON, binary-v1, binary-v2), each timed
  * `--load-repeats` times (default 3), alternating: load time, longest event-loop block, and the
- * RSS one loaded version adds (after a full GC, before and after).
+ * RSS one loaded version adds (after a full GC, before and after); and binary-v2 again while 5 ms
+ * of stand-in request work runs in every turn of the event loop (`directLoadUnderSimulatedTrafficMs`).
+ * The machine's load averages are recorded at the start and end, and at each swap.
  * The issue's figures (issue 18 items 4 and 5), in `results`:
  *   loadMs                 the API's load+swap of a 100k version, median over the swaps (the direct
  *                          binary-v2 median with --load-only);
@@ -35,7 +37,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
@@ -45,7 +47,7 @@ import { ADVICE_QUESTIONS } from './support/advice-questions.ts';
 import { percentile, round, saveResults } from './support/results.ts';
 import { removeBenchKeys } from './support/remove-bench-keys.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
-import { measureSwapMemoryInChild, measureVersionLoad, measureVersionLoadInChild, storeLayouts, type LoadMeasurement } from './support/version-load.ts';
+import { measureSwapMemoryInChild, measureVersionLoad, measureVersionLoadInChild, storeLayouts, type LoadMeasurement, type SimulatedTraffic } from './support/version-load.ts';
 import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
 import type { KnowledgeDocument } from '../core/ports/document.ts';
 
@@ -269,7 +271,8 @@ async function swapInProcesses() {
     processes.push(worker.child);
     await worker.ready;
     console.log(`API at ${url}, worker running; building the first version of ${documents} documents`);
-    let current = await until(() => servedVersion(url), 'the first version');
+    // A first 100k build took over 10 minutes on this machine at a load average of 9: 30 allowed.
+    let current = await until(() => servedVersion(url), 'the first version', 30 * 60_000);
     const firstBuildS = round((performance.now() - firstStarted) / 1000, 1);
     // Access tokens live at most 15 minutes and a rebuild on a loaded machine can take 10: renewed every 5.
     const signIn = async () => {
@@ -295,6 +298,7 @@ async function swapInProcesses() {
       apiPeakRssMiB: number;
       peakExact: boolean;
       apiEventLoopLagMaxMs: number | null;
+      loadAverage1m: number;
     }> = [];
     const steadyLagMaxMs: Array<number | null> = [];
     try {
@@ -316,6 +320,7 @@ async function swapInProcesses() {
         const announcedAt = performance.now();
         phase = 'swap';
         const rssBefore = rss.swapStarted();
+        const loadAverage1m = round(loadavg()[0]!, 2);
         void eventLoopLagMaxMs(url, token);
         await until(async () => ((await servedVersion(url)) === version ? version : null), `version ${version} served`);
         const servedAt = performance.now();
@@ -333,6 +338,7 @@ async function swapInProcesses() {
           apiPeakRssMiB: round(peak.peak / 2 ** 20, 1),
           peakExact: peak.exact,
           apiEventLoopLagMaxMs: swapLag,
+          loadAverage1m,
         });
         console.log(JSON.stringify(swapRuns.at(-1)));
         current = version;
@@ -368,6 +374,7 @@ async function swapInProcesses() {
         'apiLoadAndSwapMs: what the API logged for download + checksum verification + load + warm-up + swap of that version, while answering the 4 clients.',
         'apiRssBeforeMiB: the API RSS in the last 100 ms sample before the announcement (one version live); apiPeakRssMiB: its peak until the new version served (VmHWM when peakExact); steadyRssMiB: the median of 100 ms samples outside builds and swaps.',
         'apiEventLoopLagMaxMs: the API\'s own longest event-loop lag (prom-client, 10 ms resolution) per steady period and per swap; with 4 clients it includes the requests\' own synchronous work.',
+        'loadAverage1m: the machine\'s 1-minute load average at the announcement (os.loadavg; 2 cores shared with other work).',
       ],
       loadMsPerInstance: swapRuns.map((run) => run.apiLoadAndSwapMs),
       loadMsMedian: loads.length > 0 ? round(percentile([...loads].sort((a, b) => a - b), 50), 1) : null,
@@ -381,8 +388,11 @@ async function swapInProcesses() {
   }
 }
 
+/** Stand-in traffic for one series of direct loads: 5 ms of synchronous work in every turn of the event loop. */
+const SIMULATED_TRAFFIC: SimulatedTraffic = { busyMsPerTurn: 5 };
+
 /**
- * One process, no traffic: a `loadDocuments` version stored in each layout, each loaded
+ * One process, no traffic (but for one series under SIMULATED_TRAFFIC): a `loadDocuments` version stored in each layout, each loaded
  * `loadRepeats` times, alternating, as an API instance with the default retrieval (BM25 alone
  * for the lexical embedder) loads it; plus binary-v2 with hybrid retrieval (FAISS loaded too).
  */
@@ -396,13 +406,28 @@ async function directLoads() {
     const buildStarted = performance.now();
     const versions = await storeLayouts(store, corpus);
     console.log(`stored a ${loadDocuments}-document version in three layouts in ${round((performance.now() - buildStarted) / 1000, 1)} s`);
-    const runs: Record<'json' | 'binaryV1' | 'binaryV2' | 'binaryV2Hybrid', LoadMeasurement[]> = { json: [], binaryV1: [], binaryV2: [], binaryV2Hybrid: [] };
+    const runs: Record<'json' | 'binaryV1' | 'binaryV2' | 'binaryV2Hybrid' | 'binaryV2UnderTraffic', LoadMeasurement[]> = {
+      json: [],
+      binaryV1: [],
+      binaryV2: [],
+      binaryV2Hybrid: [],
+      binaryV2UnderTraffic: [],
+    };
     for (let i = 0; i < loadRepeats; i++) {
       runs.json.push(await measureVersionLoad(store, versions.json, 'auto'));
       runs.binaryV1.push(await measureVersionLoad(store, versions.binaryV1, 'auto'));
       runs.binaryV2.push(await measureVersionLoad(store, versions.binaryV2, 'auto'));
       runs.binaryV2Hybrid.push(await measureVersionLoad(store, versions.binaryV2, 'hybrid'));
-      console.log(JSON.stringify({ json: runs.json.at(-1), binaryV1: runs.binaryV1.at(-1), binaryV2: runs.binaryV2.at(-1), binaryV2Hybrid: runs.binaryV2Hybrid.at(-1) }));
+      runs.binaryV2UnderTraffic.push(await measureVersionLoad(store, versions.binaryV2, 'auto', SIMULATED_TRAFFIC));
+      console.log(
+        JSON.stringify({
+          json: runs.json.at(-1),
+          binaryV1: runs.binaryV1.at(-1),
+          binaryV2: runs.binaryV2.at(-1),
+          binaryV2Hybrid: runs.binaryV2Hybrid.at(-1),
+          binaryV2UnderTraffic: runs.binaryV2UnderTraffic.at(-1),
+        }),
+      );
     }
     // RSS from one load per layout in a fresh process: in this one, earlier loads' memory stays with the allocator.
     const fresh = {
@@ -438,12 +463,21 @@ async function directLoads() {
       binaryV1: sum(runs.binaryV1, fresh.binaryV1),
       binaryV2: sum(runs.binaryV2, fresh.binaryV2),
       binaryV2Hybrid: sum(runs.binaryV2Hybrid, fresh.binaryV2Hybrid),
+      // The same load while every turn of the event loop also runs SIMULATED_TRAFFIC's work (its
+      // longest block is that work's, not the load's): what waits for turns shows here.
+      binaryV2UnderTraffic: {
+        busyMsPerTurn: SIMULATED_TRAFFIC.busyMsPerTurn,
+        loadMsMedian: median(runs.binaryV2UnderTraffic.map((m) => m.loadMs)),
+        repositoryLoadMsMedian: median(runs.binaryV2UnderTraffic.map((m) => m.repositoryLoadMs)),
+        runs: runs.binaryV2UnderTraffic,
+      },
     };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
+const loadAverageAtStart = loadavg().map((value) => round(value, 2));
 const swap = loadOnly ? null : await swapInProcesses();
 const direct = await directLoads();
 const versionRssMiB = direct.binaryV2.versionRssMiB;
@@ -454,6 +488,7 @@ const figures = {
   loadMs: swap?.loadMsMedian ?? direct.binaryV2.loadMsMedian,
   loadMsPerInstance: swap?.loadMsPerInstance ?? null,
   directLoadMs: direct.binaryV2.loadMsMedian,
+  directLoadUnderSimulatedTrafficMs: direct.binaryV2UnderTraffic.loadMsMedian,
   directMaxEventLoopBlockMs: direct.binaryV2.maxEventLoopBlockMs,
   swapP99OverSteadyP99: swap?.swapP99OverSteadyP99 ?? null,
   // Issue 18 item 5: the RSS a swap adds at its peak, in loaded versions (≥ 1: the new version is
@@ -465,6 +500,8 @@ const figures = {
   directSwapPeakRssOverVersionRss: direct.swapMemoryMiB.peakAddedOverVersion,
   apiPeakRssOverVersionRss: swap ? round(Math.max(...swap.swaps.map((run) => run.apiPeakRssMiB)) / versionRssMiB, 2) : null,
   peakRssOverSteadyRss: swap?.peakRssOverSteadyRss ?? null,
+  // The machine's 1/5/15-minute load averages (2 cores, shared with other work) at the start and the end.
+  loadAverage: { start: loadAverageAtStart, end: loadavg().map((value) => round(value, 2)) },
 };
 saveResults('swap-latency', {
   ...(swap ?? { documents, note: 'run with --load-only: no processes, no traffic' }),

@@ -73,6 +73,33 @@ export interface LoadMeasurement {
   rssMiB: { before: number; peak: number; after: number };
 }
 
+/**
+ * Stand-in for the requests a serving instance answers while it loads: every turn of the event
+ * loop runs `busyMsPerTurn` of synchronous work (a chain of setImmediate callbacks), so each
+ * step of a load that waits for a turn (an I/O completion, a yield) waits behind that much work,
+ * as it waits behind requests' handlers in an API instance answering clients without pause.
+ */
+export interface SimulatedTraffic {
+  busyMsPerTurn: number;
+}
+
+/** Starts {@link SimulatedTraffic}; returns its stop. */
+function simulateTraffic({ busyMsPerTurn }: SimulatedTraffic): () => void {
+  let running = true;
+  const turn = () => {
+    if (!running) return;
+    const until = performance.now() + busyMsPerTurn;
+    while (performance.now() < until) {
+      // Busy: a request's handler holding the event loop.
+    }
+    setImmediate(turn);
+  };
+  setImmediate(turn);
+  return () => {
+    running = false;
+  };
+}
+
 /** A full garbage collection, for RSS figures that hold no garbage (V8's `gc`, exposed at run time). */
 const collectGarbage: () => void = (() => {
   setFlagsFromString('--expose-gc');
@@ -84,7 +111,7 @@ const collectGarbage: () => void = (() => {
  * no vectors, in which case index.faiss waits for a first vector search) and measures it. The
  * loaded version is closed afterwards.
  */
-export async function measureVersionLoad(store: ObjectStore, version: string, retrieval: RetrievalSetting): Promise<LoadMeasurement> {
+export async function measureVersionLoad(store: ObjectStore, version: string, retrieval: RetrievalSetting, traffic: SimulatedTraffic | null = null): Promise<LoadMeasurement> {
   const repository = createIndexRepository(store, {
     loadVectors: (bytes) => ThreadedIndex.load(bytes),
     deferVectors: (manifest) => resolveRetrievalMode(retrieval, manifest.embedder.id) === 'bm25',
@@ -104,12 +131,14 @@ export async function measureVersionLoad(store: ObjectStore, version: string, re
     // RSS is a read of /proc on this thread: every 10th tick, so the probe itself stays cheap.
     if (++ticks % 10 === 0) peak = Math.max(peak, mib());
   }, 1);
+  const stopTraffic = traffic === null ? () => {} : simulateTraffic(traffic);
   const started = performance.now();
   const loaded = await repository.load(version);
   const repositoryLoadMs = performance.now() - started;
   const serving = await prepare(loaded);
   await serving.retriever.retrieve('mortgage down payment', 1);
   const loadMs = performance.now() - started;
+  stopTraffic();
   clearInterval(probe);
   peak = Math.max(peak, mib());
   collectGarbage();

@@ -63,4 +63,28 @@ describe('LocalFolderObjectStore', () => {
     await store.put('blob.bin', data);
     expect(await store.get('blob.bin')).toEqual(data);
   });
+
+  it('reads an object of many megabytes whole, into a view over a buffer of its own', async () => {
+    // Larger than fs.readFile's 512 KB reads, and not a multiple of them.
+    const data = Uint8Array.from({ length: 5 * 2 ** 20 + 3 }, (_, i) => (i * 131 + (i >> 11)) & 0xff);
+    await store.put('indexes/v1/documents.bin', data);
+    const read = await store.get('indexes/v1/documents.bin');
+    expect(read).not.toBeNull();
+    expect(Buffer.compare(read!, data)).toBe(0);
+    // The index repository transfers such a view to its hashing thread: it must cover its whole ArrayBuffer.
+    expect(read!.byteOffset).toBe(0);
+    expect(read!.buffer.byteLength).toBe(data.length);
+  });
+
+  it('reads empty and small objects into buffers of their own size, not a shared pool', async () => {
+    await store.put('empty', new Uint8Array(0));
+    await store.put('small-a', bytes('alpha'));
+    await store.put('small-b', bytes('beta'));
+    expect((await store.get('empty'))?.length).toBe(0);
+    const [a, b] = await Promise.all([store.get('small-a'), store.get('small-b')]);
+    expect(text(a)).toBe('alpha');
+    expect(text(b)).toBe('beta');
+    expect(a!.buffer.byteLength).toBe(5);
+    expect(b!.buffer).not.toBe(a!.buffer);
+  });
 });
