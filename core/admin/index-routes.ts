@@ -82,7 +82,7 @@ export function indexRoutes(deps: OperationsDeps) {
         200: { description: 'Live', content: { 'application/json': { schema: IndexActivationSchema } } },
         ...pickProblems(401, 403, 422),
         404: problemResponse('No such version'),
-        409: problemResponse('Built with another embedder than this process serves with (index-mismatch)'),
+        409: problemResponse('Built with another embedder than this process serves with (index-mismatch), or a stored file of the version fails its checks (index-corrupt, the detail names the file)'),
       },
     }),
     async (c) => {

@@ -46,12 +46,12 @@ export function encodeLexicalState(state: LexicalEmbedderState): Uint8Array {
 /**
  * Reads a state {@link encodeLexicalState} wrote: views over `bytes`, no string decoded. Checks
  * the structure (magic, header, sizes, offsets in order, terms sorted and distinct, document
- * frequencies positive), O(terms), ≈ 2 ms at 100k terms. AppError 'internal' naming `file` when
+ * frequencies positive), O(terms), ≈ 2 ms at 100k terms. AppError 'index-corrupt' naming `file` when
  * it is malformed or truncated. `bytes` must not be modified afterwards.
  */
 export function decodeLexicalState(bytes: Uint8Array, file: string): StoredLexicalState {
   const invalid = `${file} is not a valid lexical embedder state`;
-  const refuse = (why: string) => new AppError('internal', { detail: `${invalid}: ${why}` });
+  const refuse = (why: string) => new AppError('index-corrupt', { detail: `${invalid}: ${why}` });
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
   const read = readJsonHeader(aligned, MAGIC, invalid);
   const { headerLength } = read;

@@ -59,7 +59,7 @@ export function encodeDocumentTable(documents: readonly KnowledgeDocument[]): Ui
  * Reads a table {@link encodeDocumentTable} wrote, without decoding its text: the offsets are a
  * typed-array view over `bytes`, and each returned document decodes a field from the UTF-8 blob
  * when it is read (a result being shown). Checks the structure only (magic, sizes, offsets in
- * order and in bounds), O(count). AppError 'internal' naming `file` when it is malformed or
+ * order and in bounds), O(count). AppError 'index-corrupt' naming `file` when it is malformed or
  * truncated. `bytes` must not be modified afterwards.
  */
 export function decodeDocumentTable(bytes: Uint8Array, file: string): KnowledgeDocument[] {
@@ -75,7 +75,7 @@ export function readDocumentTable(bytes: Uint8Array, file: string): Promise<Know
 const ROWS_PER_STEP = 10_000;
 
 function* decodeSteps(bytes: Uint8Array, file: string): Steps<KnowledgeDocument[]> {
-  const refuse = (why: string) => new AppError('internal', { detail: `${file} is not a valid documents table: ${why}` });
+  const refuse = (why: string) => new AppError('index-corrupt', { detail: `${file} is not a valid documents table: ${why}` });
   if (bytes.length < HEADER_BYTES) throw refuse(`${bytes.length} bytes is shorter than its header`);
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw refuse(`it does not start with ${MAGIC}`);
   // Typed-array views need 4-byte alignment; an object store may hand back a view at any offset.

@@ -14,6 +14,7 @@ import { readBm25Postings } from '../retrieval/bm25-postings.ts';
 import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
 import { decodeLexicalState } from '../embedding/lexical-embedder-bytes.ts';
 import { DeferredVectorIndex } from './deferred-vector-index.ts';
+import { corruptIndexFile } from './corrupt-index-file.ts';
 
 const PREFIX = 'indexes/';
 const LATEST_KEY = `${PREFIX}latest`;
@@ -67,7 +68,7 @@ export interface IndexRepositoryOptions {
 /**
  * Creates the repository. Loading checks every file against its sha256 in the manifest, the
  * binary files' structure, the FAISS header against the manifest's count and dimension, and the
- * documents table's length; any difference is AppError 'internal' naming the file (the stored
+ * documents table's length; any difference is AppError 'index-corrupt' naming the file (the stored
  * data is corrupt or was tampered with).
  */
 export function createIndexRepository(store: ObjectStore, options: IndexRepositoryOptions = {}): IndexRepository {
@@ -89,14 +90,14 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
   async function readVectors(manifest: IndexManifest): Promise<VectorIndex> {
     const key = keys(manifest.version).index;
     const downloaded = await store.get(key);
-    if (downloaded === null) throw corrupt(`index ${manifest.version} is missing index.faiss`);
+    if (downloaded === null) throw corruptIndexFile(`index ${manifest.version} is missing index.faiss`);
     const { hex, bytes } = await sha256HexTransferred(downloaded);
-    if (hex !== manifest.checksums.index) throw corrupt(`${fileName(key)} does not match its checksum`);
+    if (hex !== manifest.checksums.index) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
     await yieldToEventLoop();
     const index = await loadVectors(bytes, manifest);
     if (index.size !== manifest.count || index.dimension !== manifest.dimension) {
       index.close();
-      throw corrupt(`index ${manifest.version} holds ${index.size}×${index.dimension}, manifest says ${manifest.count}×${manifest.dimension}`);
+      throw corruptIndexFile(`index ${manifest.version} holds ${index.size}×${index.dimension}, manifest says ${manifest.count}×${manifest.dimension}`);
     }
     return index;
   }
@@ -109,13 +110,13 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
 
   /**
    * Downloads one file of a version and checks it against its checksum off the event loop.
-   * AppError 'internal' naming the file when it is missing or differs.
+   * AppError 'index-corrupt' naming the file when it is missing or differs.
    */
   async function verified(version: string, key: string, checksum: string): Promise<Uint8Array> {
     const downloaded = await store.get(key);
-    if (downloaded === null) throw corrupt(`index ${version} is missing ${key.slice(key.lastIndexOf('/') + 1)}`);
+    if (downloaded === null) throw corruptIndexFile(`index ${version} is missing ${key.slice(key.lastIndexOf('/') + 1)}`);
     const { hex, bytes } = await sha256HexTransferred(downloaded);
-    if (hex !== checksum) throw corrupt(`${fileName(key)} does not match its checksum`);
+    if (hex !== checksum) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
     return bytes;
   }
 
@@ -146,7 +147,7 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
     let index: VectorIndex | undefined;
     try {
       const [documents, bm25State, embedderState] = await Promise.all([documentsRead, bm25Read, embedderRead]);
-      if (documents.length !== manifest.count) throw corrupt(`index ${version} has ${documents.length} documents for ${manifest.count} vectors`);
+      if (documents.length !== manifest.count) throw corruptIndexFile(`index ${version} has ${documents.length} documents for ${manifest.count} vectors`);
       index = await vectors;
       // binary-v2 keeps the embedder state out of the manifest; the loaded manifest carries it, as the earlier layouts' did.
       const loadedManifest = embedderState === undefined ? manifest : { ...manifest, embedder: { ...manifest.embedder, state: embedderState } };
@@ -235,7 +236,7 @@ function storedManifest(manifest: IndexManifest): IndexManifest {
 
 /** `embedder.bin`: the one embedder with stored state is the lexical one. */
 function readEmbedderState(manifest: IndexManifest, bytes: Uint8Array, file: string): unknown {
-  if (manifest.embedder.id !== LEXICAL_EMBEDDER_ID) throw corrupt(`${file} is stored for ${manifest.embedder.id}, which keeps no state`);
+  if (manifest.embedder.id !== LEXICAL_EMBEDDER_ID) throw corruptIndexFile(`${file} is stored for ${manifest.embedder.id}, which keeps no state`);
   return decodeLexicalState(bytes, file);
 }
 
@@ -251,10 +252,10 @@ function parseStored<T>(schema: z.ZodType<T>, bytes: Uint8Array, what: string): 
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    throw corrupt(`${what} is not valid JSON`, error);
+    throw corruptIndexFile(`${what} is not valid JSON`, error);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw corrupt(`${what} is invalid: ${parsed.error.message}`, parsed.error);
+  if (!parsed.success) throw corruptIndexFile(`${what} is invalid: ${parsed.error.message}`, parsed.error);
   return parsed.data;
 }
 
@@ -291,14 +292,14 @@ async function parseDocumentsTable(bytes: Uint8Array, what: string): Promise<Kno
         end = next + 1;
       }
       const slice = parseJson(`[${text.slice(start, end)}]`, what);
-      if (!Array.isArray(slice)) throw corrupt(`${what} is not an array`);
+      if (!Array.isArray(slice)) throw corruptIndexFile(`${what} is not an array`);
       for (const row of slice) rows.push(row);
       start = end + 1;
       if (start < text.length - 1) await yieldToEventLoop();
     }
   } else {
     const parsed = parseJson(text, what);
-    if (!Array.isArray(parsed)) throw corrupt(`${what} is not an array`);
+    if (!Array.isArray(parsed)) throw corruptIndexFile(`${what} is not an array`);
     rows = parsed;
   }
   for (let i = 0; i < rows.length; i++) {
@@ -311,7 +312,7 @@ async function parseDocumentsTable(bytes: Uint8Array, what: string): Promise<Kno
       typeof row.text !== 'string' ||
       (row.url !== undefined && typeof row.url !== 'string')
     ) {
-      throw corrupt(`${what} is invalid: row ${i} is not { id, title, text, url? } with string values`);
+      throw corruptIndexFile(`${what} is invalid: row ${i} is not { id, title, text, url? } with string values`);
     }
   }
   return rows as KnowledgeDocument[];
@@ -321,13 +322,10 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw corrupt(`${what} is not valid JSON`, error);
+    throw corruptIndexFile(`${what} is not valid JSON`, error);
   }
 }
 
-function corrupt(detail: string, cause?: unknown): AppError {
-  return new AppError('internal', { detail, cause });
-}
 
 function encodeJson(value: unknown, indent?: number): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value, null, indent));

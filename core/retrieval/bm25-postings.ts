@@ -143,7 +143,7 @@ export function encodeBm25Postings(postings: Bm25Postings, options: { scoring?: 
  * decoded. Checks the structure in one pass over the postings (sizes, offsets in order,
  * documents ascending within a term and below the document count, stored scoring values finite and
  * non-negative), in steps of ~200k postings. AppError
- * 'internal' naming `file` when it is malformed or truncated. `bytes` must not be modified afterwards.
+ * 'index-corrupt' naming `file` when it is malformed or truncated. `bytes` must not be modified afterwards.
  */
 export function decodeBm25Postings(bytes: Uint8Array, file: string): Bm25Postings {
   return runSteps(decodeSteps(bytes, file));
@@ -156,7 +156,7 @@ export function readBm25Postings(bytes: Uint8Array, file: string): Promise<Bm25P
 
 function* decodeSteps(bytes: Uint8Array, file: string): Steps<Bm25Postings> {
   const invalid = `${file} is not a valid BM25 postings file`;
-  const refuse = (why: string) => new AppError('internal', { detail: `${invalid}: ${why}` });
+  const refuse = (why: string) => new AppError('index-corrupt', { detail: `${invalid}: ${why}` });
   // Float64Array views need 8-byte alignment; an object store may hand back a view at any offset.
   const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
   const read = readJsonHeader(aligned, MAGIC, invalid);

@@ -34,7 +34,7 @@ export function joinJsonHeadedFile(magic: string, headerJson: Uint8Array, sectio
  * typed-array views need.
  */
 export function readJsonHeader(bytes: Uint8Array, magic: string, invalid: string): { header: unknown; headerLength: number } {
-  const refuse = (why: string) => new AppError('internal', { detail: `${invalid}: ${why}` });
+  const refuse = (why: string) => new AppError('index-corrupt', { detail: `${invalid}: ${why}` });
   if (bytes.length < PREAMBLE_BYTES) throw refuse(`${bytes.length} bytes is shorter than its header`);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.toString('latin1', 0, 8) !== magic) throw refuse(`it does not start with ${magic}`);
@@ -43,6 +43,6 @@ export function readJsonHeader(bytes: Uint8Array, magic: string, invalid: string
   try {
     return { header: JSON.parse(buffer.toString('utf8', PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)), headerLength };
   } catch (error) {
-    throw new AppError('internal', { detail: `${invalid}: its header is not JSON`, cause: error });
+    throw new AppError('index-corrupt', { detail: `${invalid}: its header is not JSON`, cause: error });
   }
 }

@@ -39,7 +39,7 @@ export class SegmentChain {
   /**
    * Assembles a chain and checks that each delta belongs on it: built on exactly the chain before
    * it, with the base's embedder and BM25 parameters, and every tombstone naming a row of an
-   * earlier segment that holds that document id. AppError 'internal' naming the delta's file otherwise.
+   * earlier segment that holds that document id. AppError 'index-corrupt' naming the delta's file otherwise.
    */
   static assemble(base: BaseSegment, deltas: readonly DeltaSegment[]): SegmentChain {
     const tombstoned: Set<number>[] = [new Set()];
@@ -126,5 +126,5 @@ export class SegmentChain {
 }
 
 function corrupt(detail: string): AppError {
-  return new AppError('internal', { detail });
+  return new AppError('index-corrupt', { detail });
 }

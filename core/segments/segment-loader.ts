@@ -111,6 +111,6 @@ function checkBase(base: BaseSegment, manifest: SegmentedVersion): void {
   const stored = base.loaded.manifest.checksums;
   const expected = manifest.base.checksums;
   if (stored.index !== expected.index || stored.documents !== expected.documents || stored.bm25 !== expected.bm25 || stored.embedder !== expected.embedder) {
-    throw new AppError('internal', { detail: `segments/versions/${manifest.version}.json references base ${manifest.base.version} with other checksums than the stored one` });
+    throw new AppError('index-corrupt', { detail: `segments/versions/${manifest.version}.json references base ${manifest.base.version} with other checksums than the stored one` });
   }
 }

@@ -11,6 +11,7 @@ import { readBm25Postings } from '../retrieval/bm25-postings.ts';
 import type { BuiltDelta } from './build-delta.ts';
 import type { DeltaSegment } from './segment.ts';
 import { DeltaManifestSchema, SegmentedVersionSchema, TombstonesSchema, type DeltaManifest, type SegmentedVersion } from './segment-manifest.ts';
+import { corruptIndexFile } from '../indexing/corrupt-index-file.ts';
 
 const DELTAS = 'segments/deltas/';
 const LatestSchema = z.object({ version: IndexVersionSchema });
@@ -64,7 +65,7 @@ export async function readSegmentedVersion(store: ObjectStore, version: string):
   const bytes = await store.get(key);
   if (bytes === null) return null;
   const manifest = parseStored(SegmentedVersionSchema, bytes, key);
-  if (manifest.version !== version) throw corrupt(`${key} describes version ${manifest.version}`);
+  if (manifest.version !== version) throw corruptIndexFile(`${key} describes version ${manifest.version}`);
   return manifest;
 }
 
@@ -130,7 +131,7 @@ export interface ReadDeltaOptions {
 /**
  * Downloads one delta, checks every file against the checksum in `delta.json` and its structure
  * (documents table, postings, FAISS header against the manifest's count and dimension,
- * tombstones), and loads it. AppError 'not-found' when the delta does not exist, 'internal'
+ * tombstones), and loads it. AppError 'not-found' when the delta does not exist, 'index-corrupt'
  * naming the file when one is missing, malformed, truncated or tampered with.
  */
 export async function readDelta(store: ObjectStore, id: string, options: ReadDeltaOptions = {}): Promise<DeltaSegment> {
@@ -138,11 +139,11 @@ export async function readDelta(store: ObjectStore, id: string, options: ReadDel
   const manifestBytes = await store.get(keys.manifest);
   if (manifestBytes === null) throw new AppError('not-found', { detail: `delta ${id} does not exist (no ${fileName(keys.manifest)})` });
   const manifest = parseStored(DeltaManifestSchema, manifestBytes, fileName(keys.manifest));
-  if (manifest.id !== id) throw corrupt(`${fileName(keys.manifest)} describes delta ${manifest.id}`);
+  if (manifest.id !== id) throw corruptIndexFile(`${fileName(keys.manifest)} describes delta ${manifest.id}`);
   const adds = manifest.count > 0;
   const { checksums } = manifest;
   if (adds !== (checksums.documents !== undefined) || adds !== (checksums.index !== undefined) || adds !== (checksums.bm25 !== undefined)) {
-    throw corrupt(`${fileName(keys.manifest)} lists files that do not match its ${manifest.count} added documents`);
+    throw corruptIndexFile(`${fileName(keys.manifest)} lists files that do not match its ${manifest.count} added documents`);
   }
   const [tombstonesBytes, documentsBytes, indexBytes, bm25Bytes] = await Promise.all([
     verified(store, keys.tombstones, checksums.tombstones),
@@ -151,24 +152,24 @@ export async function readDelta(store: ObjectStore, id: string, options: ReadDel
     adds ? verified(store, keys.bm25, checksums.bm25!) : null,
   ]);
   const tombstones = parseStored(TombstonesSchema, tombstonesBytes, fileName(keys.tombstones)).tombstones;
-  if (tombstones.length !== manifest.tombstones) throw corrupt(`${fileName(keys.tombstones)} holds ${tombstones.length} tombstones, ${fileName(keys.manifest)} says ${manifest.tombstones}`);
+  if (tombstones.length !== manifest.tombstones) throw corruptIndexFile(`${fileName(keys.tombstones)} holds ${tombstones.length} tombstones, ${fileName(keys.manifest)} says ${manifest.tombstones}`);
   if (!adds) return { id, documents: [], index: null, postings: null, lengthNorms: null, manifest, tombstones };
 
   const documents = await readDocumentTable(documentsBytes!, fileName(keys.documents));
-  if (documents.length !== manifest.count) throw corrupt(`${fileName(keys.documents)} holds ${documents.length} documents, ${fileName(keys.manifest)} says ${manifest.count}`);
+  if (documents.length !== manifest.count) throw corruptIndexFile(`${fileName(keys.documents)} holds ${documents.length} documents, ${fileName(keys.manifest)} says ${manifest.count}`);
   const postings = await readBm25Postings(bm25Bytes!, fileName(keys.bm25));
   const { bm25 } = manifest;
   if (postings.documentCount !== manifest.count || postings.lengthNorms === undefined || postings.k1 !== bm25.k1 || postings.b !== bm25.b || postings.titleBoost !== bm25.titleBoost) {
-    throw corrupt(`${fileName(keys.bm25)} does not hold the ${manifest.count} documents and BM25 parameters of ${fileName(keys.manifest)}`);
+    throw corruptIndexFile(`${fileName(keys.bm25)} does not hold the ${manifest.count} documents and BM25 parameters of ${fileName(keys.manifest)}`);
   }
   let header: { dimension: number; count: number };
   try {
     header = readFlatIpHeader(indexBytes!);
   } catch (error) {
-    throw corrupt(`${fileName(keys.index)} is not a valid Flat index: ${error instanceof Error ? error.message : String(error)}`, error);
+    throw corruptIndexFile(`${fileName(keys.index)} is not a valid Flat index: ${error instanceof Error ? error.message : String(error)}`, error);
   }
   if (header.count !== manifest.count || header.dimension !== manifest.dimension) {
-    throw corrupt(`${fileName(keys.index)} holds ${header.count}×${header.dimension}, ${fileName(keys.manifest)} says ${manifest.count}×${manifest.dimension}`);
+    throw corruptIndexFile(`${fileName(keys.index)} holds ${header.count}×${header.dimension}, ${fileName(keys.manifest)} says ${manifest.count}×${manifest.dimension}`);
   }
   const index = await (options.loadVectors ?? loadIndex)(indexBytes!);
   return { id, documents, index, postings, lengthNorms: postings.lengthNorms, manifest, tombstones };
@@ -176,9 +177,9 @@ export async function readDelta(store: ObjectStore, id: string, options: ReadDel
 
 async function verified(store: ObjectStore, key: string, checksum: string): Promise<Uint8Array> {
   const bytes = await store.get(key);
-  if (bytes === null) throw corrupt(`${fileName(key)} is missing`);
+  if (bytes === null) throw corruptIndexFile(`${fileName(key)} is missing`);
   // Delta files are small (kilobytes for 100 documents); WebCrypto hashes them off the event loop.
-  if ((await sha256HexOffThread(bytes)) !== checksum) throw corrupt(`${fileName(key)} does not match its checksum`);
+  if ((await sha256HexOffThread(bytes)) !== checksum) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
   return bytes;
 }
 
@@ -187,10 +188,10 @@ function parseStored<T>(schema: z.ZodType<T>, bytes: Uint8Array, file: string): 
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    throw corrupt(`${file} is not valid JSON`, error);
+    throw corruptIndexFile(`${file} is not valid JSON`, error);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw corrupt(`${file} is invalid: ${parsed.error.message}`, parsed.error);
+  if (!parsed.success) throw corruptIndexFile(`${file} is invalid: ${parsed.error.message}`, parsed.error);
   return parsed.data;
 }
 
@@ -200,9 +201,6 @@ function checkedVersion(version: string): string {
   return version;
 }
 
-function corrupt(detail: string, cause?: unknown): AppError {
-  return new AppError('internal', { detail, cause });
-}
 
 function encodeJson(value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value, null, 2));

@@ -26,6 +26,7 @@ export type ProblemCode =
   | 'upstream-unavailable'
   | 'upstream-timeout'
   | 'index-mismatch'
+  | 'index-corrupt'
   | 'upgrade-required'
   | 'job-active'
   | 'job-state-conflict'
@@ -65,6 +66,9 @@ const STATUS_BY_CODE: Record<ProblemCode, number> = {
   'upstream-unavailable': 503,
   'upstream-timeout': 504,
   'index-mismatch': 409,
+  // A stored version (or delta) failed its checksum or structure checks: the request is fine, the
+  // version it names cannot be served; the live one keeps serving.
+  'index-corrupt': 409,
   'upgrade-required': 426,
   'job-active': 409,
   'job-state-conflict': 409,
@@ -97,6 +101,7 @@ const TITLE_BY_CODE: Record<ProblemCode, string> = {
   'upstream-unavailable': 'Upstream service unavailable',
   'upstream-timeout': 'Upstream service timed out',
   'index-mismatch': 'Index and embedder do not match',
+  'index-corrupt': 'Stored index version failed its checks',
   'upgrade-required': 'Upgrade required',
   'job-active': 'Job is running',
   'job-state-conflict': 'Job is not in a state that allows this',

@@ -236,10 +236,12 @@ describe('segments through the API: uploads become deltas that every instance se
     const tampered = built.version.version;
 
     const refused = await adminCall(apis[0]!, `/admin/index/versions/${tampered}/activate`, { method: 'POST' });
-    // Stored data that fails its checks is the server's problem, not the request's: 500, as for a corrupt base.
-    expect(refused.status).toBe(500);
+    // The request is fine; the version it names cannot be served: 409 index-corrupt, naming the file.
+    expect(refused.status).toBe(409);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
-    expect(((await refused.json()) as { detail: string }).detail).toContain(`documents.bin of delta ${built.manifest.id}`);
+    const problem = (await refused.json()) as { type: string; detail: string };
+    expect(problem.type).toBe('/problems/index-corrupt');
+    expect(problem.detail).toContain(`documents.bin of delta ${built.manifest.id}`);
     expect(await readSegmentedLatest(store)).toBe(versions.deleted);
     // Announced to every instance directly: each refuses it and keeps the live version.
     for (const api of apis) api.errors.length = 0;

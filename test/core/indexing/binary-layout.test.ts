@@ -215,11 +215,11 @@ describe('versions in both layouts', () => {
       const tampered = Buffer.from(original);
       tampered[tampered.length - 5]! ^= 0x20;
       await writeFile(full, tampered);
-      await expect(repository.load(version), file).rejects.toMatchObject({ code: 'internal', detail: `${file} of ${version} does not match its checksum` });
+      await expect(repository.load(version), file).rejects.toMatchObject({ code: 'index-corrupt', detail: `${file} of ${version} does not match its checksum` });
       await writeFile(full, original.subarray(0, original.length - 7));
-      await expect(repository.load(version), file).rejects.toMatchObject({ code: 'internal', detail: expect.stringContaining(`${file} of ${version}`) });
+      await expect(repository.load(version), file).rejects.toMatchObject({ code: 'index-corrupt', detail: expect.stringContaining(`${file} of ${version}`) });
       await rm(full);
-      await expect(repository.load(version), file).rejects.toMatchObject({ code: 'internal', detail: `index ${version} is missing ${file}` });
+      await expect(repository.load(version), file).rejects.toMatchObject({ code: 'index-corrupt', detail: `index ${version} is missing ${file}` });
       await writeFile(full, original);
     }
     const loaded = await repository.load(version);

@@ -96,13 +96,13 @@ describe('index build, storage and search', () => {
     const tampered = Buffer.from(original);
     tampered[tampered.length - 1]! ^= 0x01;
     await writeFile(indexFile, tampered);
-    await expect(repository.loadLatest()).rejects.toMatchObject({ code: 'internal', detail: expect.stringMatching(/index\.faiss.*checksum/) });
+    await expect(repository.loadLatest()).rejects.toMatchObject({ code: 'index-corrupt', detail: expect.stringMatching(/index\.faiss.*checksum/) });
 
     await writeFile(indexFile, original);
     await expect(repository.load(built.manifest.version)).resolves.toBeDefined();
     const documentsFile = path.join(root, 'indexes', built.manifest.version, 'documents.json');
     await writeFile(documentsFile, (await readFile(documentsFile, 'utf8')).replace('3.5%', '0%'));
-    await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'internal', detail: expect.stringMatching(/documents\.json.*checksum/) });
+    await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'index-corrupt', detail: expect.stringMatching(/documents\.json.*checksum/) });
   });
 
   it('refuses a JSON documents table whose rows are not { id, title, text } even when its checksum matches', async () => {
@@ -118,7 +118,7 @@ describe('index build, storage and search', () => {
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { checksums: { documents: string } };
     manifest.checksums.documents = createHash('sha256').update(bytes).digest('hex');
     await writeFile(manifestFile, JSON.stringify(manifest));
-    await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'internal', detail: expect.stringMatching(/row 3 is not/) });
+    await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'index-corrupt', detail: expect.stringMatching(/row 3 is not/) });
   });
 
   it('refuses to search with a different embedder than the index was built with', async () => {

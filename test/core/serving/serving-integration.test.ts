@@ -52,7 +52,7 @@ describe('retrieval wired into indexing and serving', () => {
     await repository.save(built);
     const store = new LocalFolderObjectStore(root);
     await store.put(`indexes/${built.manifest.version}/bm25.bin`, new TextEncoder().encode('APFABM25'));
-    await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('bm25.bin') });
+    await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'index-corrupt', message: expect.stringContaining('bm25.bin') });
   });
 
   it('builds IVF beyond the configured threshold and records its parameters', async () => {
