@@ -1,10 +1,17 @@
-// Index versions: stored versions with size, kind, build time and documents; the live one
-// marked; activate (swap or roll back) with a confirmation.
+// Index versions: stored versions with size, kind, build time and documents (a segmented version:
+// its base and delta count); the live one marked; activate (swap or roll back) with a confirmation.
 import { useEffect, useState } from '../vendor/hooks.mjs';
 import { api } from '../api.js';
 import { onFeedEvent } from '../feed.js';
 import { can } from '../session.js';
 import { ConfirmButton, html, number, Problem, ScrollRegion, time } from '../ui.js';
+
+/** A base's index kind (flat, ivf…); a segmented version's base and delta count (docs/segments.md). */
+function kindOf(entry) {
+  if (entry.kind !== 'segmented') return entry.manifest.index?.kind ?? '—';
+  const deltas = entry.manifest.deltas?.length ?? 0;
+  return html`segmented: <span class="mono">${entry.manifest.base?.version ?? '?'}</span> + ${deltas} ${deltas === 1 ? 'delta' : 'deltas'}`;
+}
 
 export function IndexVersionsPage() {
   const [list, setList] = useState(null);
@@ -33,7 +40,7 @@ export function IndexVersionsPage() {
               <td class="mono">${entry.version}</td>
               <td>${entry.live ? html`<strong>live</strong>` : ''}${entry.serving && !entry.live ? 'serving' : ''}</td>
               <td>${number(entry.manifest.count)}</td>
-              <td>${entry.manifest.index?.kind ?? '—'}</td>
+              <td>${kindOf(entry)}</td>
               <td>${number(entry.manifest.source?.documents)}</td>
               <td>${time(entry.manifest.created)}</td>
               ${can('admin:index:manage')
