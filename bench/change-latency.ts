@@ -34,6 +34,7 @@ import pg from 'pg';
 import { percentile, random, round, saveResults } from './support/results.ts';
 import { removeBenchKeys } from './support/remove-bench-keys.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
+import { eventually, servedVersion } from '../test/support/eventually.ts';
 
 const argument = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -112,22 +113,8 @@ function startCore(mode: 'api' | 'worker', port: number): Promise<Core> {
   });
 }
 
-async function servedVersion(url: string): Promise<string | null> {
-  const response = await fetch(`${url}/ready`).catch(() => null);
-  if (!response || response.status !== 200) return null;
-  return ((await response.json()) as { indexVersion: string }).indexVersion;
-}
-
-async function until<T>(probe: () => Promise<T | null>, what: string, timeoutMs = 900_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== null) return value;
-    // Every 25 ms: finer polling of three instances would itself load the 2-core machine it measures.
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+// Every 25 ms: finer polling of three instances would itself load the 2-core machine it measures.
+const until = <T>(probe: () => Promise<T | null>, what: string, timeoutMs = 900_000): Promise<T> => eventually(probe, what, timeoutMs, 25);
 
 interface Source {
   id: string;

@@ -50,6 +50,7 @@ import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
 import { measureSwapMemoryInChild, measureVersionLoad, measureVersionLoadInChild, storeLayouts, type LoadMeasurement, type SimulatedTraffic } from './support/version-load.ts';
 import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
 import type { KnowledgeDocument } from '../core/ports/document.ts';
+import { eventually, servedVersion } from '../test/support/eventually.ts';
 
 const argument = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -120,21 +121,7 @@ function startCore(mode: 'api' | 'worker') {
   return { child, ready, swapMs };
 }
 
-async function servedVersion(url: string): Promise<string | null> {
-  const response = await fetch(`${url}/ready`).catch(() => null);
-  if (!response || response.status !== 200) return null;
-  return ((await response.json()) as { indexVersion: string }).indexVersion;
-}
-
-async function until<T>(probe: () => Promise<T | null>, what: string, timeoutMs = 600_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== null) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = <T>(probe: () => Promise<T | null>, what: string, timeoutMs = 600_000): Promise<T> => eventually(probe, what, timeoutMs, 20);
 
 function startTraffic(url: string, token: () => string) {
   let running = true;

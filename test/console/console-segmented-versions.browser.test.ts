@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.ts';
 import { getToken, startCore, type StartedCore } from '../support/start-core.ts';
 import { hasChromium, launchHeadlessChromium, signInToConsole } from '../support/headless-chromium.ts';
 
@@ -7,16 +8,6 @@ import { hasChromium, launchHeadlessChromium, signInToConsole } from '../support
 let core: StartedCore;
 let token: string;
 
-const waitFor = async <T>(probe: () => Promise<T | null>, what: string): Promise<T> => {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== null) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
-
 type VersionList = { live: string | null; versions: { version: string; kind: string; live: boolean; manifest: { base?: { version: string }; deltas?: string[] } }[] };
 const versions = async (): Promise<VersionList> =>
   (await (await fetch(`${core.url}/admin/index/versions`, { headers: { authorization: `Bearer ${token}` } })).json()) as VersionList;
@@ -24,7 +15,7 @@ const versions = async (): Promise<VersionList> =>
 beforeAll(async () => {
   core = await startCore({ EMBEDDER: 'lexical', INDEX_SEGMENTS: 'on' });
   token = await getToken(core.url, 'admin', core.adminPassword);
-  await waitFor(async () => ((await versions()).live ? true : null), 'the first version');
+  await eventually(async () => ((await versions()).live ? true : null), 'the first version', 60_000);
 }, 120_000);
 afterAll(async () => core?.stop());
 
@@ -37,10 +28,10 @@ describe.skipIf(!hasChromium)('console: segmented index versions', () => {
       body: JSON.stringify({ documents: [{ id: 'console-seg-1', title: 'Segmented note', text: 'A small change is published as a delta segment on top of its base.' }] }),
     });
     expect(upload.status).toBe(200);
-    const segmented = await waitFor(async () => {
+    const segmented = await eventually(async () => {
       const list = await versions();
       return list.versions.find((entry) => entry.kind === 'segmented' && entry.live) ?? null;
-    }, 'a live segmented version');
+    }, 'a live segmented version', 60_000);
     expect(segmented.manifest.base?.version).toBe(base);
 
     const browser = await launchHeadlessChromium();

@@ -7,7 +7,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createRuntime, type CoreRuntime, type RunMode } from '../../core/composition-root.ts';
 import { parseCoreConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
+import { eventually, servedVersion as servedVersionAt } from '../support/eventually.ts';
 import { closeServer, TEST_ADMIN_PASSWORD } from '../support/start-core.ts';
+
+export { eventually };
 import { TEST_ONLY_PASSWORD_HASH_COST } from '../../core/auth/password-hash.ts';
 
 export { dropSchema, TEST_DATABASE_URL } from '../core/storage/sql-adapters.ts';
@@ -62,27 +65,7 @@ export async function startClusterCore(env: Record<string, string>, mode: RunMod
 }
 
 /** The index version an instance serves (/ready), or null while it answers 503. */
-export async function servedVersion(core: ClusterCore): Promise<string | null> {
-  const response = await fetch(`${core.url}/ready`);
-  const body = (await response.json()) as { indexVersion?: string };
-  return response.status === 200 ? (body.indexVersion ?? null) : null;
-}
-
-/** Polls until `probe` returns a value that is not null. */
-export async function eventually<T>(probe: () => Promise<T | null>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-}
+export const servedVersion = (core: ClusterCore): Promise<string | null> => servedVersionAt(core.url);
 
 /** Until every instance serves the same version other than `not`; returns it. */
 export function allServeNewVersion(cores: readonly ClusterCore[], not: string | null, timeoutMs?: number): Promise<string> {
