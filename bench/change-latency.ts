@@ -9,8 +9,8 @@
  *
  * `--changes` (default 6, at least 5) changes in turn, through the admin API: add 100 (POST
  * /admin/documents, new ids), update 100 (POST /admin/documents with ids of corpus documents:
- * uploads win), delete 100 (DELETE /admin/documents/{id} of the 100 the add before uploaded, the
- * last one syncing). Each change is timed from its first admin request until every instance
+ * uploads win), delete 100 (one POST /admin/documents/delete of the 100 the add before uploaded,
+ * one sync). Each change is timed from its first admin request until every instance
  * (a) reports a new version at /ready and (b) answers a probe question with the change applied:
  * its top source is one of the changed documents carrying the change's marker (add, update), or
  * no deleted document appears (delete). Every traffic answer is kept with its version and
@@ -20,14 +20,14 @@
  * Writes bench/results/change-latency.json: results.visibleMs.p50 / .max,
  * results.failedRequests, results.mixedVersionAnswers, and per change the time to the job's
  * publish and per instance. Ports 47100+ (API i: 47100+i; worker metrics 47150), Redis prefix
- * `hseg:bench-change-<id>:`, data under /tmp/hseg/.
+ * `apfa:bench-change-<id>:` (BENCH_KEY_PREFIX), data under the system temporary folder.
  *
  * `npm run bench:change [-- --docs 100000 --instances 3 --changes 6 --clients 6]`
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -51,10 +51,9 @@ const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0
 const PASSWORD = 'bench-admin-password-123';
 
 const id = randomBytes(4).toString('hex');
-mkdirSync('/tmp/hseg', { recursive: true });
-const root = mkdtempSync('/tmp/hseg/change-bench-');
+const root = mkdtempSync(join(tmpdir(), 'apfa-change-bench-'));
 const corpusPath = join(root, 'corpus.jsonl');
-const prefix = `${process.env.BENCH_KEY_PREFIX ?? 'hseg:'}bench-change-${id}:`;
+const prefix = `${process.env.BENCH_KEY_PREFIX ?? 'apfa:'}bench-change-${id}:`;
 const schema = `bench_change_${id}`;
 const env = {
   ...process.env,
@@ -218,16 +217,12 @@ try {
     const expected = new Map(previousExpectation);
     const t0 = performance.now();
     const t0Epoch = Date.now();
-    // When the request that starts the sync was sent: the first for an upload, the last delete for a delete.
-    let syncStarted = t0;
+    // When the request that starts the sync was sent: the only one, for an upload or a delete.
+    const syncStarted = t0;
     if (kind === 'delete') {
-      // The admin API deletes one uploaded document per request: 99 without a sync, 10 at a time, then the last one with its sync.
+      // One request removes the 100 documents the add before uploaded and starts one sync.
       const ids = lastAdd;
-      const remove = (documentId: string, i: number, sync: boolean) =>
-        admin(apis[i % apis.length]!.url, `/admin/documents/${encodeURIComponent(documentId)}?sync=${sync}`, { method: 'DELETE' });
-      for (let i = 0; i < ids.length - 1; i += 10) await Promise.all(ids.slice(i, Math.min(i + 10, ids.length - 1)).map((documentId, j) => remove(documentId, i + j, false)));
-      syncStarted = performance.now();
-      await remove(ids.at(-1)!, ids.length - 1, true);
+      await admin(apis[c % apis.length]!.url, '/admin/documents/delete', { method: 'POST', body: JSON.stringify({ ids }) });
       for (const documentId of ids) expected.set(documentId, null);
       probe = { query: `What do lenders say about the ${changeTokens.at(-2) ?? ''} escrow rule?`, ids: new Set(ids), present: false };
     } else {
@@ -322,7 +317,7 @@ try {
   const fromSync = [...visibleFromSync].sort((a, b) => a - b);
   const results = {
     visibleMs: { p50: round(percentile(sorted, 50)), max: round(sorted.at(-1)!) },
-    // From the request that starts the sync (a delete change sends 100 DELETEs, one per document, the last one syncing).
+    // From the request that starts the sync: every change is one request now, so this equals visibleMs.
     visibleFromSyncRequestMs: { p50: round(percentile(fromSync, 50)), max: round(fromSync.at(-1)!) },
     failedRequests: failures.length,
     mixedVersionAnswers,

@@ -44,6 +44,26 @@ const DeleteDocumentQuerySchema = z
   .object({ sync: z.enum(['true', 'false']).default('true').openapi({ description: 'Start a sync afterwards (default true).' }) })
   .strict();
 
+const DeleteDocumentsRequestSchema = z
+  .object({
+    ids: z
+      .array(z.string().regex(DOCUMENT_ID_PATTERN, 'a document id: 1–200 letters, digits and . _ : / -'))
+      .min(1)
+      .max(MAX_UPLOAD_DOCUMENTS)
+      .openapi({ description: `The uploaded documents to remove (at most ${MAX_UPLOAD_DOCUMENTS}).`, example: ['fha-basics', 'va-note'] }),
+    sync: z.boolean().default(true).openapi({ description: 'Start one sync afterwards (default true).' }),
+  })
+  .strict()
+  .openapi('DeleteDocumentsRequest');
+
+const DocumentsDeletedSchema = z
+  .object({
+    deleted: z.array(z.string()).openapi({ description: 'The ids removed.' }),
+    notFound: z.array(z.string()).openapi({ description: 'The ids with no uploaded document (nothing to remove).' }),
+    syncJobId: z.string().nullable().openapi({ description: 'The one sync that rebuilds the index without them (null when sync=false or nothing was removed).' }),
+  })
+  .openapi('DocumentsDeleted');
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A job for the API: times as ISO 8601. */
@@ -198,6 +218,34 @@ export function jobRoutes(deps: OperationsDeps & { maxBodyBytes: number }) {
       const syncJobId = sync ? await deps.jobs.enqueueSync(deps.sources[0]) : null;
       noteAudit(c, { details: { syncJobId } });
       return c.json({ accepted: valid.map((document) => ({ id: document.id })), rejected, syncJobId }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/documents/delete',
+      summary: 'Delete several uploaded documents at once, then one sync',
+      description:
+        'Removes the uploaded documents named in `ids` (documents of the configured corpus are not affected; an id with no upload is listed in `notFound`) and starts one sync unless `sync` is false, so a change of many documents is one request and one index change. Audited as `document.delete`.',
+      tags,
+      security,
+      request: { body: { content: { 'application/json': { schema: DeleteDocumentsRequestSchema } }, required: true } },
+      responses: {
+        200: { description: 'Deleted (and not found)', content: { 'application/json': { schema: DocumentsDeletedSchema } } },
+        ...pickProblems(400, 401, 403, 415, 422),
+      },
+    }),
+    async (c) => {
+      const { ids, sync } = c.req.valid('json');
+      const unique = [...new Set(ids)];
+      noteAudit(c, { target: `source:${deps.sources[0]}`, details: { requested: unique.length } });
+      const deleted: string[] = [];
+      const notFound: string[] = [];
+      for (const id of unique) ((await deps.uploads.delete(id)) ? deleted : notFound).push(id);
+      const syncJobId = sync && deleted.length > 0 ? await deps.jobs.enqueueSync(deps.sources[0]) : null;
+      noteAudit(c, { details: { deleted: deleted.length, notFound: notFound.length, syncJobId } });
+      return c.json({ deleted, notFound, syncJobId }, 200);
     },
   );
 

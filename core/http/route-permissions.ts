@@ -87,6 +87,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   // Uploads change what the index answers from: index management, like building and activating.
   'POST /admin/documents': need('admin:index:manage', { audit: 'document.upload' }),
   'DELETE /admin/documents/:id': need('admin:index:manage', { audit: 'document.delete' }),
+  'POST /admin/documents/delete': need('admin:index:manage', { audit: 'document.delete' }),
 
   'GET /admin/queues': need('admin:jobs:view'),
   'POST /admin/queues/:queue/pause': need('admin:jobs:manage', { audit: 'queue.pause' }),

@@ -336,6 +336,30 @@ describe('admin jobs, queues, index, stats and dashboard (in-process runner)', (
     expect((await auditRow(again, 'document.delete')).outcome).toBe('failure');
   });
 
+  it('deletes several uploaded documents in one request with one sync, naming the ids it did not find', async () => {
+    const ids = ['uploads/bulk-1', 'uploads/bulk-2', 'uploads/bulk-3'];
+    const swap = swapped();
+    await json(await call('/admin/documents', admin, jsonRequest('POST', { documents: ids.map((id, i) => ({ id, title: `Bulk note ${i}`, text: TEXT })) })));
+    await swap;
+    expect(ids.every((id) => harness.operations.live.current()!.loaded.documents.some((document) => document.id === id))).toBe(true);
+
+    await problem(await call('/admin/documents/delete', advisor, jsonRequest('POST', { ids })), 403, 'forbidden');
+    for (const bad of [{}, { ids: [] }, { ids: ['bad id'] }, { ids: Array.from({ length: 501 }, (_, i) => `x${i}`) }, { ids, sync: 'yes' }, { ids, extra: 1 }]) {
+      await problem(await call('/admin/documents/delete', admin, jsonRequest('POST', bad)), 422, 'validation-failed');
+    }
+    await problem(await call('/admin/documents/delete', admin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }), 400, 'malformed-json');
+
+    const response = await call('/admin/documents/delete', admin, jsonRequest('POST', { ids: [...ids, 'uploads/never-uploaded', ids[0]] }));
+    const body = await json<{ deleted: string[]; notFound: string[]; syncJobId: string | null }>(response.clone());
+    expect(body.deleted).toEqual(ids);
+    expect(body.notFound).toEqual(['uploads/never-uploaded']);
+    expect(body.syncJobId).toMatch(/^ingest\.corpus\./);
+    expect(await auditRow(response, 'document.delete')).toMatchObject({ actorId: admin.user.id, outcome: 'success', target: 'source:corpus', details: { requested: 4, deleted: 3, notFound: 1, syncJobId: body.syncJobId } });
+    await expect.poll(() => harness.operations.live.current()!.loaded.documents.some((document) => ids.includes(document.id)), { timeout: 20_000 }).toBe(false);
+    // Nothing left to delete: no sync is started.
+    expect(await json<{ deleted: string[]; syncJobId: string | null }>(await call('/admin/documents/delete', admin, jsonRequest('POST', { ids })))).toMatchObject({ deleted: [], syncJobId: null });
+  });
+
   it('shows the live version and stats, lists versions, builds, rolls back, and deletes old versions but never the live one', async () => {
     const versions = await json<{ live: string; serving: string; versions: { version: string; live: boolean; serving: boolean; manifest: { count: number; embedder: Record<string, unknown> } }[] }>(
       await call('/admin/index/versions', admin),
