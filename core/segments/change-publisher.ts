@@ -6,7 +6,7 @@ import { lexicalEmbedderFromManifest } from '../embedding/lexical-embedder-state
 import type { SourceSnapshot } from '../ports/document-source.ts';
 import type { Embedder } from '../ports/embedder.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
-import { buildDelta, type ChangeSet } from './build-delta.ts';
+import { buildDelta, type BuiltDelta, type ChangeSet } from './build-delta.ts';
 import { applyChangeSet, changeSetBetween, changeSize, liveDocumentsOf, type LiveDocuments } from './change-set.ts';
 import type { SegmentChain } from './segment-chain.ts';
 import { createSegmentLoader, type LoadedChain } from './segment-loader.ts';
@@ -32,6 +32,21 @@ export type ChangeOutcome =
   | { kind: 'unchanged'; version: string }
   /** Not done as a delta (too large, another embedder): the caller runs a full build. */
   | { kind: 'full'; reason: string };
+
+/** The outcome of a delta stored and made live on top of `previous`. */
+function deltaOutcome(built: BuiltDelta, changes: ChangeSet, where: { previous: string; base: string; needsMerge: boolean }): ChangeOutcome {
+  return {
+    kind: 'delta',
+    version: built.version.version,
+    previous: where.previous,
+    base: where.base,
+    delta: built.manifest.id,
+    upserts: changes.upserts.length,
+    deletes: changes.deletes.length - built.unknownDeletes.length,
+    documents: built.version.documents,
+    needsMerge: where.needsMerge,
+  };
+}
 
 export interface PublishChangeInput {
   snapshot: SourceSnapshot;
@@ -140,17 +155,7 @@ export function createChangePublisher(options: ChangePublisherOptions): ChangePu
           if ((await input.latest()) !== live && attempt < ATTEMPTS) continue;
           await input.makeLive(built.version.version, live);
           published(documents, changes, built.version.version);
-          return {
-            kind: 'delta',
-            version: built.version.version,
-            previous: live,
-            base: chain.base.id,
-            delta: built.manifest.id,
-            upserts: changes.upserts.length,
-            deletes: changes.deletes.length - built.unknownDeletes.length,
-            documents: built.version.documents,
-            needsMerge,
-          };
+          return deltaOutcome(built, changes, { previous: live, base: chain.base.id, needsMerge });
         }
       });
     },
@@ -168,17 +173,7 @@ export function createChangePublisher(options: ChangePublisherOptions): ChangePu
         const { built, needsMerge } = await buildOn(chain, changes, embedder, input.snapshot);
         await input.makeLive(built.version.version, null);
         published(documents, changes, built.version.version);
-        return {
-          kind: 'delta',
-          version: built.version.version,
-          previous: base,
-          base,
-          delta: built.manifest.id,
-          upserts: changes.upserts.length,
-          deletes: changes.deletes.length - built.unknownDeletes.length,
-          documents: built.version.documents,
-          needsMerge,
-        };
+        return deltaOutcome(built, changes, { previous: base, base, needsMerge });
       });
     },
     close() {
