@@ -33,6 +33,7 @@ import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { percentile, random, round, saveResults } from './support/results.ts';
 import { removeBenchKeys } from './support/remove-bench-keys.ts';
+import { benchServiceEnv } from './support/service-env.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
 import { eventually, servedVersion } from '../test/support/eventually.ts';
 
@@ -55,28 +56,11 @@ const root = mkdtempSync(join(tmpdir(), 'apfa-change-bench-'));
 const corpusPath = join(root, 'corpus.jsonl');
 const prefix = `${process.env.BENCH_KEY_PREFIX ?? 'apfa:'}bench-change-${id}:`;
 const schema = `bench_change_${id}`;
-const env = {
-  ...process.env,
-  APFA_DATA_DIR: root,
-  APFA_ADMIN_PASSWORD: PASSWORD,
-  DATABASE_URL: databaseUrl,
-  DATABASE_SCHEMA: schema,
-  REDIS_URL: redisUrl,
-  KEY_PREFIX: prefix,
-  CORPUS_PATH: corpusPath,
-  EMBEDDER: 'lexical',
-  INDEX_SEGMENTS: 'on',
-  // This process calls the API directly, not through the edge.
-  REQUIRE_EDGE_SIGNATURE: 'false',
-  // The swap channel announces every version; the poll is the fallback only.
-  INDEX_POLL_SECONDS: '10',
-  SCHEDULE_RESYNC: 'off',
-  SCHEDULE_CLEANUP: 'off',
-  SCHEDULE_STATS: 'off',
-  HISTORY_RETENTION_DAYS: '0',
-  LOG_LEVEL: 'info',
-  LOG_FORMAT: 'json',
-};
+// The swap channel announces every version; the poll is the fallback only.
+const env = benchServiceEnv(
+  { dataDir: root, adminPassword: PASSWORD, databaseUrl, schema, redisUrl, keyPrefix: prefix, corpusPath },
+  { INDEX_SEGMENTS: 'on', INDEX_POLL_SECONDS: '10' },
+);
 
 interface Core {
   child: ChildProcess;

@@ -46,6 +46,7 @@ import { indexSwapChannel, parseSwapMessage } from '../core/jobs/swap-message.ts
 import { ADVICE_QUESTIONS } from './support/advice-questions.ts';
 import { percentile, round, saveResults } from './support/results.ts';
 import { removeBenchKeys } from './support/remove-bench-keys.ts';
+import { benchServiceEnv } from './support/service-env.ts';
 import { writeSyntheticCorpus } from './support/synthetic-corpus.ts';
 import { measureSwapMemoryInChild, measureVersionLoad, measureVersionLoadInChild, storeLayouts, type LoadMeasurement, type SimulatedTraffic } from './support/version-load.ts';
 import { LocalFolderObjectStore } from '../core/storage/local-folder-object-store.ts';
@@ -78,27 +79,11 @@ const root = mkdtempSync(join(tmpdir(), 'apfa-bench-swap-'));
 const corpusPath = join(root, 'corpus.jsonl');
 const prefix = `${process.env.BENCH_KEY_PREFIX ?? 'bench:'}swap-${id}:`;
 const schema = `bench_swap_${id}`;
-const env = {
-  ...process.env,
-  APFA_DATA_DIR: root,
-  APFA_ADMIN_PASSWORD: PASSWORD,
-  DATABASE_URL: databaseUrl,
-  DATABASE_SCHEMA: schema,
-  REDIS_URL: redisUrl,
-  KEY_PREFIX: prefix,
-  CORPUS_PATH: corpusPath,
-  EMBEDDER: 'lexical',
-  // This process calls the API directly, not through the edge.
-  REQUIRE_EDGE_SIGNATURE: 'false',
-  INDEX_POLL_SECONDS: '60',
-  SCHEDULE_RESYNC: 'off',
-  SCHEDULE_CLEANUP: 'off',
-  SCHEDULE_STATS: 'off',
-  HISTORY_RETENTION_DAYS: '0',
-  PORT: process.env.BENCH_API_PORT ?? '0',
-  WORKER_METRICS_PORT: process.env.BENCH_WORKER_PORT ?? '0',
-  LOG_LEVEL: 'info',
-};
+// The swap channel announces every version; the poll is the fallback only.
+const env = benchServiceEnv(
+  { dataDir: root, adminPassword: PASSWORD, databaseUrl, schema, redisUrl, keyPrefix: prefix, corpusPath },
+  { INDEX_POLL_SECONDS: '60', PORT: process.env.BENCH_API_PORT ?? '0', WORKER_METRICS_PORT: process.env.BENCH_WORKER_PORT ?? '0' },
+);
 
 /** A core process; its JSON log is read for the listening port and 'index loaded' / 'index swapped' durations. */
 function startCore(mode: 'api' | 'worker') {
