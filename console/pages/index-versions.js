@@ -41,7 +41,7 @@ export function IndexVersionsPage() {
               <td>${entry.live ? html`<strong>live</strong>` : ''}${entry.serving && !entry.live ? 'serving' : ''}</td>
               <td>${number(entry.manifest.count)}</td>
               <td>${kindOf(entry)}</td>
-              <td>${number(entry.manifest.source?.documents)}</td>
+              <td>${number(entry.kind === 'segmented' ? entry.manifest.documents : entry.manifest.source?.documents)}</td>
               <td>${time(entry.manifest.created)}</td>
               ${can('admin:index:manage')
                 ? html`<td>${entry.live

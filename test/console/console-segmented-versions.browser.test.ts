@@ -42,6 +42,8 @@ describe.skipIf(!hasChromium)('console: segmented index versions', () => {
       const row = page.locator(`tr.live[data-version="${segmented.version}"]`);
       await row.waitFor();
       await expect(row.textContent()).resolves.toContain(`segmented: ${base} + 1 delta`);
+      // Its live documents: the base's 55 and the one uploaded.
+      await expect(row.locator('td').nth(4).textContent()).resolves.toBe('56');
       await expect(page.locator(`tr[data-version="${base}"]`).getByRole('button', { name: `Activate ${base}` }).count()).resolves.toBe(1);
     } finally {
       await browser.close();
