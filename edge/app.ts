@@ -3,6 +3,7 @@ import { MAX_BODY_BYTES } from '../shared/contracts/advice.ts';
 import { drainUnreadBody } from '../shared/http/drain-unread-body.ts';
 import { createErrorHandler, notFoundHandler } from '../shared/http/error-handler.ts';
 import { validationHook } from '../shared/http/validation-hook.ts';
+import { createAdmissionLeases } from './advice/admission-leases.ts';
 import { createAdviceCache } from './cache/advice-cache.ts';
 import type { EdgeRedis } from './cache/edge-redis.ts';
 import type { EdgeConfig } from './config.ts';
@@ -30,13 +31,14 @@ export interface EdgeAppDeps {
   verifier: AccessTokenVerifier;
   /** How to reach core; default the platform's fetch. */
   coreFetch?: typeof fetch;
-  /** Clock in ms (rate-limit headers, live-version memo). */
+  /** Clock in ms (rate-limit headers, admission leases). */
   now?: () => number;
 }
 
 /**
  * Builds the edge Worker's Hono app from injected dependencies. Nothing is fetched or opened here;
- * the live-version memo lives as long as the returned app (one per isolate in the Worker).
+ * the admission leases (what the isolate remembers between round trips) live as long as the
+ * returned app (one per isolate in the Worker).
  */
 export function createEdgeApp(deps: EdgeAppDeps) {
   const { config } = deps;
@@ -54,9 +56,9 @@ export function createEdgeApp(deps: EdgeAppDeps) {
     prefix: config.KEY_PREFIX,
     ttlSeconds: config.CACHE_TTL_SECONDS,
     staleTtlSeconds: config.STALE_TTL_SECONDS,
-    liveVersionCacheMs: config.LIVE_VERSION_CACHE_MS,
     now,
   });
+  const leases = createAdmissionLeases({ memoryMs: config.LIVE_VERSION_CACHE_MS, now });
 
   const app = new OpenAPIHono<{ Variables: RequestIdVariables }>({ defaultHook: validationHook });
   app.onError(createErrorHandler());
@@ -68,7 +70,7 @@ export function createEdgeApp(deps: EdgeAppDeps) {
   }
   app.use('*', drainUnreadBody({ maxBytes: MAX_BODY_BYTES }));
   app.route('/', healthRoutes());
-  app.route('/', adviceRoutes({ verifier: deps.verifier, limiter: deps.adviceLimiter, cache, core, now, streamHeartbeatMs: config.STREAM_HEARTBEAT_MS }));
+  app.route('/', adviceRoutes({ verifier: deps.verifier, limiter: deps.adviceLimiter, cache, leases, core, now, streamHeartbeatMs: config.STREAM_HEARTBEAT_MS }));
   app.route('/', authRoutes({ limiter: deps.authLimiter, core, now }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

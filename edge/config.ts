@@ -56,7 +56,13 @@ export const EdgeConfigSchema = z
     /** Upper bound for one Upstash REST call; past it the cache is skipped and rate limiting fails open. */
     REDIS_TIMEOUT_MS: positiveInt(2_000),
     KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/, 'letters, digits and : _ - only').default('apfa:'),
-    LIVE_VERSION_CACHE_MS: z.coerce.number().int().min(0).default(1_000),
+    /**
+     * How old a read may be and still admit an advice request from isolate memory
+     * (edge/advice/admission-leases.ts): the live version, the caller's token-epoch record, a
+     * cached answer and rate-limit tokens already counted in Redis. A publish, a disabled user or
+     * a removed answer reaches every isolate within it. 0: one Upstash round trip per request.
+     */
+    LIVE_VERSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     /**
      * Least time between two JWKS fetches triggered by a token whose `kid` is not in the cached
      * set. Short, so a token signed by a key core has just rotated to is accepted at once (jose's

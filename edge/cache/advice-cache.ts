@@ -42,12 +42,15 @@ export interface CachedAnswer {
 export const STORED_ANSWER_TAG = 'apfa-edge-answer/1\n';
 
 export interface AdviceCache {
+  /** The question's content hash (the answer key's last part), memoised per isolate. */
+  contentHash(question: CacheableQuestion): Promise<string>;
   /**
    * The reads a fresh lookup needs, for the admission script (edge/http/admission-script.ts) to
    * run in the same round trip as the rate limit: the live version, the caller's epoch record and
-   * the answer under that version, counting the hit or miss.
+   * the answer under that version, counting the hit or miss — plus `pendingHits` served from
+   * isolate memory since the last round trip.
    */
-  freshReads(question: CacheableQuestion, caller: CacheCaller): Promise<ScriptReads>;
+  freshReads(contentHash: string, caller: CacheCaller, pendingHits?: number): ScriptReads;
   /** The answer of those reads (null: no version announced, absent, unreadable), unless the caller is revoked. */
   freshRead(values: readonly unknown[], caller: CacheCaller): CacheRead;
   /** The last good answer for this question under any index version, unless the caller is revoked. */
@@ -65,11 +68,6 @@ export interface AdviceCacheOptions {
   prefix: string;
   ttlSeconds: number;
   staleTtlSeconds: number;
-  /**
-   * Ignored: the live version is read inside the admission script on every request, so a publish
-   * is visible to the next request. Kept so existing wiring compiles (LIVE_VERSION_CACHE_MS).
-   */
-  liveVersionCacheMs?: number;
   now?: () => number;
 }
 
@@ -111,10 +109,11 @@ export function createAdviceCache(options: AdviceCacheOptions): AdviceCache {
   };
 
   return {
-    async freshReads(question, caller) {
+    contentHash,
+    freshReads(hash, caller, pendingHits = 0) {
       return {
         keys: [liveIndexVersionKey(prefix), userTokenEpochKey(prefix, caller.sub), counters.hit, counters.miss],
-        args: [`${prefix}advice:`, await contentHash(question), String(tokenEpoch(caller))],
+        args: [`${prefix}advice:`, hash, String(tokenEpoch(caller)), String(pendingHits)],
       };
     },
     freshRead(values, caller) {

@@ -21,7 +21,21 @@ export interface ScriptReads {
 export interface LimitAndRead {
   result: RateLimitResult;
   values: unknown[];
+  /** Tokens counted for the caller in this round trip (its lease; 0 when it asked for none or was refused). */
+  granted: number;
 }
+
+/**
+ * How many tokens a round trip counts (admission-script.ts): `request` tokens (0: none, the caller
+ * spends one it holds), after handing back `refund.tokens` counted earlier in the window that ends
+ * at `refund.reset` — ignored once that window is over, as its bucket is no longer the current one.
+ */
+export interface TokenTake {
+  request: number;
+  refund?: { reset: number; tokens: number } | undefined;
+}
+
+const ONE: TokenTake = { request: 1 };
 
 /**
  * The edge's rate limiter. Both methods reject when Upstash fails — an `UpstashError` when it
@@ -30,8 +44,8 @@ export interface LimitAndRead {
  */
 export interface RateLimiter {
   limit(identifier: string): Promise<RateLimitResult>;
-  /** Counts the request and runs `reads` in the same script, in one round trip. */
-  limitAndRead(identifier: string, reads: ScriptReads): Promise<LimitAndRead>;
+  /** Counts the request (or the tokens `take` asks for) and runs `reads` in the same script, in one round trip. */
+  limitAndRead(identifier: string, reads: ScriptReads, take?: TokenTake): Promise<LimitAndRead>;
 }
 
 export interface SlidingWindowLimiterOptions {
@@ -56,27 +70,28 @@ export function createSlidingWindowLimiter(options: SlidingWindowLimiterOptions)
   const script = options.redis.createScript<unknown[]>(ADMISSION_SCRIPT);
   const blockedUntil = new Map<string, number>();
 
-  const run = async (identifier: string, reads: ScriptReads): Promise<LimitAndRead> => {
+  const run = async (identifier: string, reads: ScriptReads, take: TokenTake = ONE): Promise<LimitAndRead> => {
     const at = now();
     const currentWindow = Math.floor(at / windowMs);
     const reset = (currentWindow + 1) * windowMs;
     const blocked = blockedUntil.get(identifier);
     if (blocked !== undefined) {
-      if (at < blocked) return { result: { success: false, limit: tokens, remaining: 0, reset: blocked, reason: 'blocked' }, values: [] };
+      if (at < blocked) return { result: { success: false, limit: tokens, remaining: 0, reset: blocked, reason: 'blocked' }, values: [], granted: 0 };
       blockedUntil.delete(identifier);
     }
     const bucket = `${options.prefix}:${identifier}`;
+    const refund = take.refund !== undefined && take.refund.reset === reset ? take.refund.tokens : 0;
     const reply = await script.exec(
       [`${bucket}:${currentWindow}`, `${bucket}:${currentWindow - 1}`, ...reads.keys],
-      [String(tokens), String(at), String(windowMs), '1', ...reads.args],
+      [String(tokens), String(at), String(windowMs), String(take.request), String(refund), ...reads.args],
     );
-    if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
+    if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number' || typeof reply[2] !== 'number') {
       throw new Error('the rate-limit script returned an unexpected reply');
     }
-    const [remaining, limit, ...values] = reply as [number, number, ...unknown[]];
-    const success = remaining >= 0;
+    const [remaining, limit, granted, ...values] = reply as [number, number, number, ...unknown[]];
+    const success = remaining >= 0 || take.request === 0;
     if (!success) blockedUntil.set(identifier, reset);
-    return { result: { success, limit, remaining: Math.max(0, remaining), reset }, values };
+    return { result: { success, limit, remaining: Math.max(0, remaining), reset }, values, granted };
   };
 
   return {

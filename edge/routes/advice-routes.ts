@@ -7,6 +7,7 @@ import { evaluateQuery, type QueryVerdict } from '../../shared/policy/text-polic
 import { AppError } from '../../shared/errors/app-error.ts';
 import { createBoundedMemo } from '../cache/bounded-memo.ts';
 import { EVENT_STREAM_HEADERS } from '../advice/advice-event-stream.ts';
+import type { AdmissionLeases } from '../advice/admission-leases.ts';
 import { admitAdvice } from '../advice/admit-advice.ts';
 import { answerAtEdge } from '../advice/answer-at-edge.ts';
 import type { AnswerAtEdgeDeps, ForwardedRequest } from '../advice/answer-steps.ts';
@@ -26,6 +27,8 @@ export interface AdviceRouteDeps {
   /** One per-user limiter for both advice routes: a request to either counts against the same bucket. */
   limiter: RateLimiter;
   cache: AdviceCache;
+  /** What the isolate remembers between round trips (LIVE_VERSION_CACHE_MS). */
+  leases: AdmissionLeases;
   core: CoreClient;
   now: () => number;
   /** Keep-alive comment interval on an advice stream while core is silent (STREAM_HEARTBEAT_MS). */
@@ -46,8 +49,10 @@ const STREAM_DESCRIPTION = [
 
 /**
  * POST /v1/advice and POST /v1/advice/stream, one pipeline: token, media type and size, JSON,
- * schema, text policy (all in isolate memory) — then ONE round trip to Upstash that counts the
- * request in the per-user window and reads the answer cache (admit-advice.ts) — then core. A body
+ * schema, text policy (all in isolate memory) — then admission: from isolate memory when the
+ * caller holds a counted token and the answer was read within LIVE_VERSION_CACHE_MS, else ONE
+ * round trip to Upstash that counts the request in the per-user window and reads the answer cache
+ * (admit-advice.ts) — then core. A body
  * refused before that is counted after the refusal (rateLimitAfter), as when the limit ran first.
  * The routes differ only in how they ask core and write the answer.
  */
@@ -67,7 +72,7 @@ export function adviceRoutes(deps: AdviceRouteDeps) {
   });
   /** Rate limit + fresh cache read in one round trip; the RateLimit-* fields go on whatever response follows. */
   const admit = async (c: Context<AdviceEnv>, steps: AnswerAtEdgeDeps, question: CacheableQuestion): Promise<CacheRead> => {
-    const admission = await admitAdvice({ limiter: deps.limiter, cache: deps.cache, now: deps.now }, steps.caller.sub, question, steps.caller);
+    const admission = await admitAdvice({ limiter: deps.limiter, cache: deps.cache, leases: deps.leases, now: deps.now }, steps.caller.sub, question, steps.caller);
     if (admission.rateLimitHeaders) c.set('rateLimitHeaders', admission.rateLimitHeaders);
     return admission.read;
   };

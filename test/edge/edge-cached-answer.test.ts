@@ -28,6 +28,8 @@ describe('edge answer cache: stored hit bodies (app.request, real Upstash bridge
       UPSTASH_REDIS_REST_TOKEN: upstash.token,
       KEY_PREFIX: prefix,
       RATE_LIMIT_REQUESTS: '50',
+      // Every request reads Redis: these tests change stored entries between requests.
+      LIVE_VERSION_CACHE_MS: '0',
     });
     const keyFor = async (body: { query: string; profile?: unknown }) => {
       const parsed = AdviceRequestSchema.parse(body);

@@ -154,3 +154,109 @@ describe('edge cache hit: one Upstash round trip (workerd)', () => {
     }
   });
 });
+
+/**
+ * A caller asking fast, in workerd against the bridge: hits admitted from isolate memory
+ * (edge/advice/admission-leases.ts) within LIVE_VERSION_CACHE_MS — fewer Upstash requests than
+ * hits, the same RateLimit-* a one-token-per-request count gives, exactly the limit admitted — and
+ * a disabled user or a publish reaching the isolate once that bound has passed.
+ */
+describe('edge cache hit: admitted from isolate memory within LIVE_VERSION_CACHE_MS (workerd)', () => {
+  const LIMIT = 60;
+  const MEMORY_MS = 800;
+  let upstash: EdgeUpstash;
+  let signer: TestSigner;
+  let core: FakeCore;
+  let edge: StartedEdge;
+  let prefix: string;
+
+  const bearer = async (sub: string) => ({ authorization: `Bearer ${await signer.mint({ sub })}` });
+  const keyFor = async (body: { query: string }, indexVersion: string) => adviceCacheKey({ prefix, indexVersion, query: AdviceRequestSchema.parse(body).query });
+  const cached = async (body: { query: string }, auth: Record<string, string>) => {
+    const miss = await edge.dispatch('/v1/advice', jsonPost(body, auth));
+    expect(miss.headers.get('x-cache'), await miss.clone().text()).toBe('MISS');
+    await waitForKey(upstash.redis, await keyFor(body, core.indexVersion));
+    return AdviceResponseSchema.parse(await miss.json());
+  };
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  beforeAll(async () => {
+    signer = await createTestSigner();
+    core = await startFakeCore({ jwks: signer.jwks });
+    upstash = await startEdgeUpstash();
+    prefix = upstash.uniquePrefix('leases');
+    await upstash.redis.set(liveIndexVersionKey(prefix), core.indexVersion);
+    edge = await startEdge({
+      bindings: {
+        CORE_URL: core.url,
+        UPSTASH_REDIS_REST_URL: upstash.url,
+        UPSTASH_REDIS_REST_TOKEN: upstash.token,
+        KEY_PREFIX: prefix,
+        RATE_LIMIT_REQUESTS: String(LIMIT),
+        RATE_LIMIT_WINDOW: '1 h',
+        LIVE_VERSION_CACHE_MS: String(MEMORY_MS),
+      },
+    });
+  });
+  afterAll(async () => {
+    await edge?.dispose();
+    await upstash?.close();
+    await core?.close();
+  });
+
+  it('admits exactly the limit with fewer Upstash requests than answers, RateLimit-Remaining one less on each, and the hit counter caught up by the next round trip', async () => {
+    const auth = await bearer('leases-fast');
+    const body = { query: 'How many cached answers may I read about FHA mortgage insurance?' };
+    await cached(body, auth); // request 1 of LIMIT
+    const hitsBefore = Number((await upstash.redis.get(`${prefix}metrics:edge_cache:hit`)) ?? 0);
+    const before = upstash.requestCount();
+    for (let count = 2; count <= LIMIT; count += 1) {
+      const hit = await edge.dispatch('/v1/advice', jsonPost(body, auth));
+      expect(hit.status).toBe(200);
+      expect(hit.headers.get('x-cache')).toBe('HIT');
+      expect(hit.headers.get('ratelimit-remaining')).toBe(String(LIMIT - count));
+      await hit.arrayBuffer();
+    }
+    const requests = upstash.requestCount() - before;
+    expect(requests).toBeLessThan((LIMIT - 1) / 2);
+    const limited = await edge.dispatch('/v1/advice', jsonPost(body, auth));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    await limited.arrayBuffer();
+    // Redis counted every admitted request (held tokens included), and no more than the limit.
+    const buckets = await upstash.redis.keys(`${prefix}ratelimit:advice:leases-fast:*`);
+    const counted = (await Promise.all(buckets.map((key) => upstash.redis.get(key)))).reduce((sum, value) => sum + Number(value ?? 0), 0);
+    expect(counted).toBe(LIMIT);
+    // The hits admitted from memory reach the counter with a later round trip (another caller's here).
+    await pause(MEMORY_MS + 50);
+    const other = await bearer('leases-counter');
+    await (await edge.dispatch('/v1/advice', jsonPost(body, other))).arrayBuffer();
+    expect(Number(await upstash.redis.get(`${prefix}metrics:edge_cache:hit`))).toBe(hitsBefore + (LIMIT - 1) + 1);
+  });
+
+  it('refuses a disabled user, and serves a newly published version, once LIVE_VERSION_CACHE_MS has passed', async () => {
+    const sub = 'leases-disabled';
+    const auth = await bearer(sub);
+    const body = { query: 'Does a cached VA answer outlive my disabled account?' };
+    const first = await cached(body, auth);
+    for (let index = 0; index < 6; index += 1) expect((await edge.dispatch('/v1/advice', jsonPost(body, auth))).headers.get('x-cache')).toBe('HIT');
+
+    const next = 'aaaabbbbccccdddd';
+    await upstash.redis.set(await keyFor(body, next), JSON.stringify({ ...first, indexVersion: next }), 'EX', 600);
+    const reader = await bearer('leases-reader');
+    for (let index = 0; index < 6; index += 1) await (await edge.dispatch('/v1/advice', jsonPost(body, reader))).arrayBuffer();
+    try {
+      await upstash.redis.set(liveIndexVersionKey(prefix), next);
+      await upstash.redis.set(userTokenEpochKey(prefix, sub), '1');
+      await pause(MEMORY_MS + 50);
+      const refused = await edge.dispatch('/v1/advice', jsonPost(body, auth));
+      expect(refused.status).toBe(401);
+      await refused.arrayBuffer();
+      const published = await edge.dispatch('/v1/advice', jsonPost(body, reader));
+      expect(published.headers.get('x-cache')).toBe('HIT');
+      expect(AdviceResponseSchema.parse(await published.json()).indexVersion).toBe(next);
+    } finally {
+      await upstash.redis.set(liveIndexVersionKey(prefix), core.indexVersion);
+    }
+  });
+});
