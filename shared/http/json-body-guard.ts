@@ -12,8 +12,11 @@ export interface JsonBodyGuardOptions {
  * `identity` (415), over the size cap (413, checked on the bytes actually read, not only
  * Content-Length), invalid JSON (400) or JSON that is not an object (422, "The body must be a
  * JSON object."); a body the client stops sending midway is a 400 `malformed-request`, never an
- * unexpected error. The text stays cached on the request, so validators read it again for free.
+ * unexpected error. The text stays cached on the request (Hono's body cache), so validators and
+ * handlers read it again for free; `c.req.raw`'s own stream is consumed.
  */
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
 export function jsonBodyGuard(options: JsonBodyGuardOptions): MiddlewareHandler {
   const mediaTypes = options.mediaTypes ?? ['application/json'];
   return async (c, next) => {
@@ -35,8 +38,11 @@ export function jsonBodyGuard(options: JsonBodyGuardOptions): MiddlewareHandler 
     if (Number.isFinite(declared) && declared > options.maxBytes) {
       throw new AppError('payload-too-large', { detail: `Bodies are limited to ${options.maxBytes} bytes.` });
     }
-    const bytes = await readCapped(c.req.raw, options.maxBytes);
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    // A declared length within the cap is what the server's HTTP framing reads, so the runtime's
+    // own arrayBuffer() is safe (and, in workerd, far cheaper than a stream reader); without one
+    // (chunked) the bytes are counted as they arrive.
+    const bytes = c.req.header('content-length') !== undefined && Number.isInteger(declared) && declared >= 0 ? await readWhole(c.req.raw, options.maxBytes) : await readCapped(c.req.raw, options.maxBytes);
+    const text = utf8.decode(bytes);
     if (contentType === 'application/json') {
       let parsed: unknown;
       try {
@@ -52,10 +58,27 @@ export function jsonBodyGuard(options: JsonBodyGuardOptions): MiddlewareHandler 
         });
       }
     }
-    // Replace the consumed stream so downstream readers (validators, proxies) see the same bytes.
-    c.req.raw = new Request(c.req.raw, { body: bytes });
+    // Downstream readers (validators, c.req.text/json/arrayBuffer) get the bytes read here from
+    // Hono's body cache; the raw stream stays consumed (no second Request per request: on the
+    // edge's hit path its allocation and external memory showed as GC pauses).
+    // Hono keeps promises there (its .d.ts types the settled values).
+    const cache = c.req.bodyCache as Record<string, Promise<unknown>>;
+    cache.arrayBuffer = Promise.resolve(bytes.buffer);
+    cache.text = Promise.resolve(text);
     await next();
   };
+}
+
+async function readWhole(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  let buffer: ArrayBuffer;
+  try {
+    buffer = await request.arrayBuffer();
+  } catch (error) {
+    throw new AppError('malformed-request', { detail: 'The request body could not be read to its end.', cause: error });
+  }
+  // In-process callers (app.request) are not held to their Content-Length by any framing.
+  if (buffer.byteLength > maxBytes) throw new AppError('payload-too-large', { detail: `Bodies are limited to ${maxBytes} bytes.` });
+  return new Uint8Array(buffer);
 }
 
 async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -80,6 +103,9 @@ async function readCapped(request: Request, maxBytes: number): Promise<Uint8Arra
     }
     chunks.push(value);
   }
+  // The usual small body arrives in one chunk that owns its buffer: no copy.
+  const only = chunks.length === 1 ? chunks[0]! : undefined;
+  if (only && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength && only.buffer instanceof ArrayBuffer) return only as Uint8Array<ArrayBuffer>;
   const out = new Uint8Array(new ArrayBuffer(total));
   let offset = 0;
   for (const chunk of chunks) {

@@ -63,3 +63,18 @@ describe('jsonBodyGuard', () => {
     expect(((await response.json()) as { code: string }).code).toBe('malformed-json');
   });
 });
+
+describe('jsonBodyGuard: what the handler reads after it', () => {
+  it('gives text, json and arrayBuffer the bytes it read (non-ASCII intact), however often they are read', async () => {
+    const app = new Hono();
+    const seen: unknown[] = [];
+    app.post('/x', jsonBodyGuard({ maxBytes: 4096 }), async (c) => {
+      seen.push(await c.req.text(), await c.req.json(), new TextDecoder().decode(await c.req.arrayBuffer()), await c.req.text());
+      return c.json({ ok: true });
+    });
+    const body = '{"query":"Café owner, 3½ % down — FHA?"}';
+    const response = await app.request('/x', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(200);
+    expect(seen).toEqual([body, { query: 'Café owner, 3½ % down — FHA?' }, body, body]);
+  });
+});
