@@ -8,6 +8,8 @@
  * `--workerd-prof DIR` profiles the edge Worker in workerd (inspector on port 4401, or
  * `--inspector-port`) during `--seconds` of N-connection hits and writes DIR/edge-worker.cpuprofile
  * and a self-time summary; `--cpu-prof-dir DIR` runs the bridge with `--cpu-prof`.
+ * `--live-version-cache-ms N` sets the edge's LIVE_VERSION_CACHE_MS (0: no hits admitted from
+ * isolate memory, one Upstash round trip per request).
  * `--edge-bundle FILE` (a file under this repository) runs another build of the Worker
  * (scripts/build-edge.ts of another commit) with the same harness, for before/after figures.
  *
@@ -23,7 +25,7 @@
  * the result says where a hit's CPU goes; `bridgeAlone` is autocannon sending an admission EVALSHA
  * straight to the bridge: the harness's round trip without a Worker.
  * Targets (issue 18): hit ≥ 0.5× the ceiling's requests/s at 1 and at N connections, p99 at N
- * connections ≤ 2× the ceiling's, 1 Upstash request per hit.
+ * connections ≤ 2× the ceiling's, at most 1 Upstash request per hit.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis as IORedis } from 'ioredis';
