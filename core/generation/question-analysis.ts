@@ -68,6 +68,8 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
     'think', 'thought', 'say', 'says', 'said', 'try', 'tried', 'trying', 'go', 'goes', 'going', 'went', 'come', 'came',
     'yesterday', 'tomorrow', 'week', 'ago', 'itself', 'themselves', 'myself', 'ourselves', 'yourself', 'buddy', 'friend',
     'receive', 'received', 'receiving',
+    // Hearsay around a claim ("everyone keeps telling me…, is that actually true?").
+    'everyone', 'everybody', 'telling', 'told', 'actually', 'true', 'looking',
   ].map(stem),
 );
 
@@ -105,7 +107,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const entities: LendingEntities = { ...found, programs, mentions };
   const tokens = tokenize(rewriteEverydayPhrases(lower)).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
   const isNumber = (term: string) => /^\d+(?:\.\d+)?$/.test(term);
-  const terms = [...new Set(tokens.filter((term) => !isNumber(term)))];
+  // "70k", "1.2m": the borrower's amounts, worked out by the calculators, never words of the guide.
+  const isAmount = (term: string) => /^\d+(?:\.\d+)?(?:k|m|mm)$/.test(term);
+  const terms = [...new Set(tokens.filter((term) => !isNumber(term) && !isAmount(term)))];
   const pairs = [...new Set(tokens.slice(1).map((token, i) => `${tokens[i]} ${token}`))];
   const numbers = [...new Set(tokens.filter(isNumber))];
   const age = AGE_QUESTION.test(lower);

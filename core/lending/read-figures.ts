@@ -131,6 +131,9 @@ const RATE_MOVE = /\b(?:drop(?:s|ped)?|fell|fall(?:s|en)?|dip(?:s|ped)?|rose|ris
 /** A hedge right before an amount ("about", "roughly"). */
 const HEDGE = /\s*\b(?:about|around|roughly|approximately|approx\.?|nearly|almost|like|some|maybe|close to|just (?:over|under))\s*$/;
 
+/** Words that introduce an amount as the same thing said again ("that's", "which is"). */
+const RESTATES = /(?:^|[\s(])(?:that['’]?s|thats|that is|that would be|which is|which would be|it['’]?s|so|or|i\.e\.|=)\s*$/;
+
 /** Role from the words before the amount (the verb or phrase that introduces it), in order. */
 const BEFORE: ReadonlyArray<[RegExp, FigureRole]> = [
   [/(?:extra|additional)\s*$/, 'extraPayment'],
@@ -248,6 +251,8 @@ function readMoney(groups: Record<string, string | undefined>, text: string, bef
   // "worth about $500,000", "closing costs are around $4,800": a hedge does not change what the amount is.
   const plainBefore = before.replace(HEDGE, '');
   if (role === 'amount') role = BEFORE.find(([pattern]) => pattern.test(plainBefore))?.[1] ?? 'amount';
+  // "20% down … that's like $70k": an amount restating the share just stated is its cash, not the price.
+  if (role === 'amount' && figures.at(-1)?.role === 'downPaymentPercent' && RESTATES.test(plainBefore)) role = 'downPayment';
   if (role === 'monthlyIncome') {
     if (yearly && !monthly) role = 'annualIncome';
     else if (!monthly && !yearly) {

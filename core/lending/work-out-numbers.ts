@@ -175,9 +175,13 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
 type Add = <I, R>(id: string, label: string, calculation: Calculation<I, R>, describe: (inputs: I, result: R) => string) => void;
 type Need = (what: string, label: string) => void;
 
-/** The loan from value and down payment, and the down payment percent, when only the others are given. */
+/** The loan from value and down payment, the down payment percent, and the price a stated down payment is a share of, when only the others are given. */
 function withDerived(figures: BorrowerFigures): BorrowerFigures {
   const derived = { ...figures };
+  // "20% down … that's $70k": the price is what 20% of is $70,000.
+  if (derived.propertyValue === undefined && derived.loanAmount === undefined && derived.downPayment !== undefined && derived.downPaymentPercent !== undefined && derived.downPaymentPercent > 0) {
+    derived.propertyValue = (derived.downPayment * 100) / derived.downPaymentPercent;
+  }
   if (derived.downPayment === undefined && derived.downPaymentPercent !== undefined && derived.propertyValue !== undefined && derived.loanAmount === undefined) {
     derived.downPayment = (derived.propertyValue * derived.downPaymentPercent) / 100;
   }

@@ -28,6 +28,9 @@ describe('readFigures', () => {
     ['USDA loan for about $265k', { loanAmount: 265_000 }],
     ['Bought our place for $285k', { propertyValue: 285_000 }],
     ['one point lowers my payment by $65 a month', { points: 1, monthlySavings: 65 }],
+    // An amount restating the share just stated is its cash, not the price ("20% down… that's $70k").
+    ['u need 20% down or you cant buy a house. thats like $70k for what im looking at', { downPaymentPercent: 20, downPayment: 70_000 }],
+    ['If I put 10% down, which is $40,000', { downPaymentPercent: 10, downPayment: 40_000 }],
   ])('%s', (query, expected) => {
     const read = readFigures(query);
     expect(read.problems).toEqual([]);

@@ -45,6 +45,13 @@ describe('workOutNumbers', () => {
     for (const fact of ['$7,000', '$193,000', '$3,377.50', '$1,061.50', '$6,000', 'private mortgage insurance']) expect(texts).toContain(fact);
   });
 
+  it('takes an amount restating the share down as the down payment and works out the price it implies, never that amount as the price', () => {
+    const worked = workOutNumbers("I'm putting 20% down, that's $70,000. What would the monthly payment be at 6.5% for 30 years?");
+    expect(worked.figures.map((figure) => figure.text)).toEqual(['A $280,000 loan at 6.5% over 30 years costs $1,769.79 a month in principal and interest ($357,124.57 of interest over the term).']);
+    const myth = workOutNumbers('everyone keeps telling me u need 20% down or you cant buy a house period. thats like $70k for what im looking at. is that actually true??');
+    expect(JSON.stringify(myth)).not.toContain('$70,000 home');
+  });
+
   it('names what it needs instead of guessing, and passes on unreadable figures', () => {
     expect(workOutNumbers('By the 28/36 rule, what can I spend?').problems).toEqual(['To work out the 28/36 rule I need your gross monthly income.']);
     expect(workOutNumbers('What would the monthly payment be on a $250,000 loan?').problems).toEqual(['To work out the monthly payment I need the loan amount, the interest rate and the term.']);
