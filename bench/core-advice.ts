@@ -8,6 +8,8 @@
  * run. `results.indexKind`: the kind the large build chose (by measured recall, see
  * core/index/choose-index-by-recall.ts). `npm run bench:advice [-- --small 1000 --large 100000 --seconds 10]`.
  * Targets: throughput ratio ≥ 0.5, p95 at 100k < 25 ms, citation agreement ≥ 0.99.
+ * The issue's one-off 1M run: `-- --large 1000000 --no-exact --name core-advice-1m` (no exact core
+ * beside it, so no citation agreement; target p95 < 50 ms; NODE_OPTIONS=--max-old-space-size=12000).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,10 @@ const smallDocs = argument('small', 1_000);
 const largeDocs = argument('large', 100_000);
 const seconds = argument('seconds', 10);
 const sequential = argument('requests', 300);
+// The 1M run: no exact-search core over the same corpus (a second build as long as the first).
+const withExact = !process.argv.includes('--no-exact');
+const nameAt = process.argv.indexOf('--name');
+const resultsName = nameAt > 0 ? process.argv[nameAt + 1]! : 'core-advice';
 
 /** The fixed question set for citation agreement: the bench questions and the answer eval's. */
 const agreementQuestions = [...ADVICE_QUESTIONS, ...(await loadAnswerQuestions('data/eval/answer-questions.jsonl')).map((question) => question.query)];
@@ -129,16 +135,16 @@ try {
   console.log('small', small.figures);
   const large = await measure(`synthetic ${largeDocs} documents`, largePath, largeDocs, true);
   console.log('large', large.figures);
-  const exact = await exactCitations(largePath, largeDocs);
-  const agreeing = large.citations.filter((ids, i) => JSON.stringify(ids) === JSON.stringify(exact.citations[i])).length;
+  const exact = withExact ? await exactCitations(largePath, largeDocs) : undefined;
+  const agreeing = exact ? large.citations.filter((ids, i) => JSON.stringify(ids) === JSON.stringify(exact.citations[i])).length : 0;
   const throughputRatio = round(large.figures.concurrency8RequestsPerSecond / small.figures.concurrency8RequestsPerSecond, 3);
-  const citationAgreement = round(agreeing / agreementQuestions.length, 4);
+  const citationAgreement = exact ? round(agreeing / agreementQuestions.length, 4) : null;
   const targets = {
     throughputRatioAtLeast0_5: throughputRatio >= 0.5,
-    largeP95Under25Ms: large.figures.p95Ms < 25,
-    citationAgreementAtLeast0_99: citationAgreement >= 0.99,
+    ...(largeDocs >= 1_000_000 ? { largeP95Under50MsAt1M: large.figures.p95Ms < 50 } : { largeP95Under25Ms: large.figures.p95Ms < 25 }),
+    citationAgreementAtLeast0_99: citationAgreement === null ? null : citationAgreement >= 0.99,
   };
-  saveResults('core-advice', {
+  saveResults(resultsName, {
     generator: 'extractive-v1',
     embedder: 'lexical-hash-v1',
     retrieval: 'auto (BM25 alone with the lexical embedder)',
@@ -147,7 +153,7 @@ try {
     throughputRatio,
     citationAgreement,
     citationQuestions: agreementQuestions.length,
-    exactIndexKind: exact.indexKind,
+    exactIndexKind: exact?.indexKind ?? null,
     indexKind: large.figures.indexKind,
     targets,
   });
