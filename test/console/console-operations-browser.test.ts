@@ -244,6 +244,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('console operations in headless
     await signIn(second.page, SECOND_ROOT.username, SECOND_ROOT.password);
     await second.page.getByRole('link', { name: 'Users', exact: true }).click();
     await second.page.getByRole('button', { name: 'Rotate signing key' }).waitFor();
+    // The page's own reads (keys, users) finished before the demotion: otherwise they meet it first
+    // (401, refresh, 403) and the page leaves Users before the click this part is about.
+    await second.page.locator('section.signing-keys tr[data-kid]').first().waitFor();
+    await second.page.getByText('(you)').waitFor();
     const users = await api('/admin/users?limit=100', { token: root });
     const id = (users.body?.items as { id: string; username: string }[]).find((user) => user.username === SECOND_ROOT.username)?.id;
     expect((await api(`/admin/users/${id}/role`, { method: 'PATCH', token: root, body: { role: 'admin' } })).status).toBe(200);
