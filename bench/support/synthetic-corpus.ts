@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { random } from './results.ts';
 
 const TOPICS = [
@@ -21,13 +21,18 @@ const FILLER = ['lenders', 'borrowers', 'typically', 'review', 'documents', 'mon
 export function writeSyntheticCorpus(path: string, count: number, seed = 42): void {
   const next = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const lines: string[] = [];
+  writeFileSync(path, '');
+  // In chunks: a 1M-document corpus is longer than the longest string V8 can hold.
+  let lines: string[] = [];
   for (let i = 0; i < count; i++) {
     const topic = pick(TOPICS);
     const words: string[] = [];
     for (let w = 0; w < 70; w++) words.push(next() < 0.35 ? pick(topic) : pick(FILLER));
     const text = `${words.join(' ')}.`;
     lines.push(JSON.stringify({ id: `doc-${i}`, title: `${topic[0]} note ${i}`, text }));
+    if (lines.length === 10_000 || i === count - 1) {
+      appendFileSync(path, `${lines.join('\n')}\n`);
+      lines = [];
+    }
   }
-  writeFileSync(path, `${lines.join('\n')}\n`);
 }
