@@ -3,8 +3,13 @@ import { findUnsafeText } from '../../shared/policy/unsafe-text.ts';
 import { toPlainText } from './plain-text.ts';
 
 export const MAX_DOCUMENT_TEXT_CHARS = 20_000;
-/** Largest single source file (CSV, JSONL, Parquet, one Delta data or log file) read into memory. */
+/** Largest single source file (CSV, Parquet, one Delta data or log file) read into memory. */
 export const MAX_SOURCE_FILE_BYTES = 512 * 1024 * 1024;
+/**
+ * Largest JSON Lines file: read into memory too, but decoded a line at a time (jsonl-rows.ts), so
+ * it is not bound by V8's longest string; a million ~70-word documents take ~720 MB.
+ */
+export const MAX_JSONL_FILE_BYTES = 2 * 1024 * 1024 * 1024;
 /** Most rows one source may hold; past it the read is refused, not truncated. */
 export const MAX_SOURCE_ROWS = 2_000_000;
 

@@ -6,6 +6,7 @@ import { readParquetRows } from './parquet-rows.ts';
 import { describeFile, readRequiredFile, type SourceFileReader } from './source-file-reader.ts';
 import { createTabularDocumentSource } from './tabular-document-source.ts';
 import { contentFingerprint } from './content-fingerprint.ts';
+import { MAX_JSONL_FILE_BYTES, MAX_SOURCE_FILE_BYTES } from './document-schema.ts';
 import type { RowsRead } from './source-rows.ts';
 
 export type FileFormat = 'jsonl' | 'csv' | 'parquet';
@@ -47,7 +48,7 @@ export function createFileDocumentSource(options: FileDocumentSourceOptions): Do
     format: options.format,
     columns: options.columns,
     async readRows() {
-      const bytes = await readRequiredFile(options.files, options.path);
+      const bytes = await readRequiredFile(options.files, options.path, options.format === 'jsonl' ? MAX_JSONL_FILE_BYTES : MAX_SOURCE_FILE_BYTES);
       const content = contentFingerprint(bytes);
       if (last?.content !== content) last = { content, read: await parse(bytes) };
       return last.read;
