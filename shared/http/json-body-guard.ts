@@ -36,7 +36,7 @@ export function jsonBodyGuard(options: JsonBodyGuardOptions): MiddlewareHandler 
     }
     const declared = Number(c.req.header('content-length') ?? '0');
     if (Number.isFinite(declared) && declared > options.maxBytes) {
-      throw new AppError('payload-too-large', { detail: `Bodies are limited to ${options.maxBytes} bytes.` });
+      throw tooLarge(options.maxBytes);
     }
     // A declared length within the cap is what the server's HTTP framing reads, so the runtime's
     // own arrayBuffer() is safe (and, in workerd, far cheaper than a stream reader); without one
@@ -69,15 +69,18 @@ export function jsonBodyGuard(options: JsonBodyGuardOptions): MiddlewareHandler 
   };
 }
 
+const tooLarge = (maxBytes: number) => new AppError('payload-too-large', { detail: `Bodies are limited to ${maxBytes} bytes.` });
+const cutShort = (cause: unknown) => new AppError('malformed-request', { detail: 'The request body could not be read to its end.', cause });
+
 async function readWhole(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   let buffer: ArrayBuffer;
   try {
     buffer = await request.arrayBuffer();
   } catch (error) {
-    throw new AppError('malformed-request', { detail: 'The request body could not be read to its end.', cause: error });
+    throw cutShort(error);
   }
   // In-process callers (app.request) are not held to their Content-Length by any framing.
-  if (buffer.byteLength > maxBytes) throw new AppError('payload-too-large', { detail: `Bodies are limited to ${maxBytes} bytes.` });
+  if (buffer.byteLength > maxBytes) throw tooLarge(maxBytes);
   return new Uint8Array(buffer);
 }
 
@@ -92,14 +95,14 @@ async function readCapped(request: Request, maxBytes: number): Promise<Uint8Arra
       chunk = await reader.read();
     } catch (error) {
       // The client went away mid-body (workerd: "Network connection lost"): an expected 400, not an unexpected error to log.
-      throw new AppError('malformed-request', { detail: 'The request body could not be read to its end.', cause: error });
+      throw cutShort(error);
     }
     const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel();
-      throw new AppError('payload-too-large', { detail: `Bodies are limited to ${maxBytes} bytes.` });
+      throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }
