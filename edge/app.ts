@@ -56,7 +56,6 @@ export function createEdgeApp(deps: EdgeAppDeps) {
     prefix: config.KEY_PREFIX,
     ttlSeconds: config.CACHE_TTL_SECONDS,
     staleTtlSeconds: config.STALE_TTL_SECONDS,
-    now,
   });
   const leases = createAdmissionLeases({ memoryMs: config.LIVE_VERSION_CACHE_MS, now });
 

@@ -43,8 +43,8 @@ export async function admitAdvice(deps: AdmitAdviceDeps, identifier: string, que
     deps.leases.abandon(trip);
     return { read: UNREAD, rateLimitHeaders: undefined };
   }
-  const read = outcome.result.success ? deps.cache.freshRead(outcome.values, caller) : UNREAD;
-  const [version, epochRecord] = outcome.values;
-  const result = deps.leases.settle(trip, outcome, { version, epochRecord, answer: read.revoked ? null : read.answer });
+  const fresh = outcome.result.success ? deps.cache.freshRead(outcome.values, caller) : { read: UNREAD, version: undefined, epochRecord: undefined };
+  const { read } = fresh;
+  const result = deps.leases.settle(trip, outcome, { version: fresh.version, epochRecord: fresh.epochRecord, answer: read.revoked ? null : read.answer });
   return { read, rateLimitHeaders: enforceRateLimit(result, deps.now()) };
 }

@@ -41,6 +41,13 @@ export interface CachedAnswer {
  */
 export const STORED_ANSWER_TAG = 'apfa-edge-answer/1\n';
 
+/** The admission script's reads, taken apart (see {@link AdviceCache.freshRead}). */
+export interface FreshRead {
+  read: CacheRead;
+  version: unknown;
+  epochRecord: unknown;
+}
+
 export interface AdviceCache {
   /** The question's content hash (the answer key's last part), memoised per isolate. */
   contentHash(question: CacheableQuestion): Promise<string>;
@@ -51,8 +58,12 @@ export interface AdviceCache {
    * isolate memory since the last round trip.
    */
   freshReads(contentHash: string, caller: CacheCaller, pendingHits?: number): ScriptReads;
-  /** The answer of those reads (null: no version announced, absent, unreadable), unless the caller is revoked. */
-  freshRead(values: readonly unknown[], caller: CacheCaller): CacheRead;
+  /**
+   * What those reads returned: the answer (null: no version announced, absent, unreadable) unless
+   * the caller is revoked, and the live version and epoch record as read (kept by the admission
+   * leases).
+   */
+  freshRead(values: readonly unknown[], caller: CacheCaller): FreshRead;
   /** The last good answer for this question under any index version, unless the caller is revoked. */
   lookupStale(question: CacheableQuestion, caller: CacheCaller): Promise<CacheRead>;
   /**
@@ -68,7 +79,6 @@ export interface AdviceCacheOptions {
   prefix: string;
   ttlSeconds: number;
   staleTtlSeconds: number;
-  now?: () => number;
 }
 
 /**
@@ -117,8 +127,8 @@ export function createAdviceCache(options: AdviceCacheOptions): AdviceCache {
       };
     },
     freshRead(values, caller) {
-      const [, epoch, answer] = values;
-      return answerUnlessRevoked(answer, epoch, caller);
+      const [version, epochRecord, answer] = values;
+      return { read: answerUnlessRevoked(answer, epochRecord, caller), version, epochRecord };
     },
     async lookupStale(question, caller) {
       return readStale(await staleAdviceKey(prefix, question), caller);
