@@ -136,17 +136,32 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
         text = `${text.slice(0, asClause.index)}${as}someone${text.slice(to)}`;
         continue;
       }
+      // "I'm a woman shopping for…" → "I'm shopping for…": the asker doing something needs no noun.
+      const doing = /\b(?:I am|I['’]m|we are|we['’]re)\s+(an?\s+)$/iu.exec(text.slice(0, from));
+      if (doing && PERSON_NOUN.test(text.slice(from, to)) && /^\s+\p{L}+ing\b/u.test(text.slice(to))) {
+        text = text.slice(0, from - doing[1]!.length) + text.slice(to).trimStart();
+        continue;
+      }
       // "I am Muslim and…" → "I am and…" (tidied to "I …"): a bare predicate is cut, not made "borrower".
-      const predicate = /\b(?:I am|I['’]m|we are|we['’]re|I was)\s+$/iu.test(text.slice(0, from));
+      const predicate = /\b(?:I am|I['’]?m|we are|we['’]re|I was)\s+$/iu.test(text.slice(0, from));
       text = replaceAt(text, from, to, predicate ? '' : neutralFor(text.slice(from, to), text.slice(to)));
+    }
+    // "My skin is very dark, and I'm wondering…" → "I'm wondering…": a clause cut from the front
+    // leaves no joining word behind.
+    // A cut that took the subject with it ("We're engaged and buying…") gives the subject back.
+    const front = inside.find((span) => sentence.text.slice(0, span.start - sentence.start).trim() === '');
+    if (front) {
+      const subject = /^(?:I am|I['’]m|we are|we['’]re)\b/iu.exec(sentence.text.slice(front.start - sentence.start).trimStart())?.[0];
+      text = text.replace(/^\s*[,;:]?\s*(?:and|but|so)\s+/iu, subject && /^\s*and\s+\p{L}+ing\b/iu.test(text) ? `${subject} ` : '');
     }
     // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
     const isStatement = !sentence.text.trim().endsWith('?');
     // Numbers count as content ("I am a woman with a 580 credit score." keeps the 580).
-    const words = text.match(/\p{L}[\p{L}'’-]*|\d[\d,.%]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?)$/iu.test(word)) ?? [];
+    const words = text.match(/\p{L}[\p{L}'’-]*|\d[\d,.%]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?|i['’]m|we['’]re|both|also|originally|very|really|just)$/iu.test(word)) ?? [];
     // …unless what is left joins on to the cut one ("I am divorced and receive alimony." → "I receive alimony.").
     const joinsOn = /\b(?:I|we)\s+(?:am|are)\s+and\s+\p{L}/iu.test(text);
-    if (isStatement && sentences.length > 1 && words.length <= 2 && !joinsOn) continue;
+    const hasNumber = words.some((word) => /^\d/u.test(word));
+    if (isStatement && sentences.length > 1 && words.length <= 2 && !hasNumber && !joinsOn) continue;
     out.push(text);
   }
   const result = tidy(out.join(''));
@@ -207,9 +222,13 @@ function tidy(text: string): string {
     .replace(/\b(?:a|an|A|An) (a|an|the|and|or)\b/gu, '$1')
     .replace(/\b(?:a|an|A|An)([,.;:!?])/gu, '$1')
     // "I am Christian and do not want…" with the term cut leaves "I am and do not want…".
-    .replace(/\b(I|we)\s+(?:am|are)\s+and\s+/gu, '$1 ')
+    // "We're married and buying…" leaves "We're and buying…": the participle keeps its "are".
+    .replace(/\b(I|we|We)(\s+(?:am|are)\s+|['’](?:m|re)\s+)and\s+(?=\p{L}+ing\b)/gu, '$1$2')
+    .replace(/\b(I|we|We)(?:\s+(?:am|are)|['’](?:m|re))\s+and\s+/gu, '$1 ')
     // "I am 67 years old; can I…" with the age cut leaves "I am;": drop the dangling clause.
-    .replace(/(?:^|(?<=[.!?]\s))(?:I am|I['’]m|we are|we['’]re)\s*[,;:]\s*/gu, '')
+    // "I'm a Sikh and wear a turban; will…" with both cut leaves "I'm a borrower and;".
+    .replace(/\s+(?:and|or)\s*(?=[,;:.!?])/gu, '')
+    .replace(/(?:^|(?<=[.!?]\s))(?:I am|I['’]?m|we are|we['’]re)(?:\s+an?\s+borrowers?)?\s*[,;:]\s*/giu, '')
     .replace(/^\s*[,;:]\s*/u, '')
     .trim()
     .replace(/^\p{Ll}/u, (letter) => letter.toUpperCase());

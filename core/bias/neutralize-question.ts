@@ -72,6 +72,8 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   // "maternity leave" is parental leave: the leave bears on income, the sex does not.
   ['sex', pattern('(?:maternity|paternity)(?= leave)'), 'parental'],
   ['sex', pattern('maternity|paternity'), 'parental leave'],
+  // "Living on my late husband's pension" — a survivor's pension, whoever was married to whom.
+  ['marital_status', pattern("(?:my|our) late (?:spouse|husband|wife|partner)['’]s"), "a survivor's"],
   // "My spouse and I" — a second applicant, whoever they are.
   ['marital_status', pattern('(?:my|our) (?:spouse|husband|wife|domestic partner|fianc[ée]e?|partner)'), 'my co-borrower'],
   // "Does my skin color change…" — the trait as a subject becomes "it".
@@ -213,8 +215,10 @@ const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|
  */
 function firstPerson(neutral: string, before: string): string {
   const count = (text: string, phrase: string) => [...text.matchAll(GENERIC_ASKER)].filter((match) => match[0].toLowerCase() === phrase).length;
-  return neutral.replace(GENERIC_ASKER, (match: string, auxiliary: string, noun: string) => {
+  return neutral.replace(GENERIC_ASKER, (match: string, auxiliary: string, noun: string, offset: number) => {
     if (count(neutral, match.toLowerCase()) <= count(before, match.toLowerCase())) return match;
+    // "We are a couple…" states who asks; only an auxiliary that opens a question takes "I"/"we".
+    if (/\b(?:I|we|they|you)\s*$/iu.test(neutral.slice(0, offset))) return match;
     const verb = auxiliary.toLowerCase();
     const object = verb === 'for' || verb === 'to';
     const pronoun = /^couples?$/iu.test(noun) ? (object ? 'us' : 'we') : object ? 'me' : 'I';
@@ -235,6 +239,9 @@ function tidySelfDescription(text: string): string {
       .replace(/\s*,?\s*\b(?:if|when|because|since|while)\s+(?:I|we)\s+(?:am|are|was|were|receive|get|use|have|collect)\s*(?=[?.!]|$)/giu, '')
       // "I am a borrower with a 580 credit score." → "I have a 580 credit score."
       .replace(new RegExp(`\\b(?:I am|I['’]m) (?:an? )?${SELF_NOUN} with\\b`, 'gu'), 'I have')
+      // "We are a couple with a 650 score" → "We have…"; "We're a couple looking to buy" → "We're looking…".
+      .replace(/\b(?:We are|We['’]re) (?:an? )?couple with\b/gu, 'We have')
+      .replace(/\b(We are|We['’]re) (?:an? )?couple (?=\p{L}+ing\b)/gu, '$1 ')
       .replace(/\s{2,}/gu, ' ')
       .trim()
       .replace(/(^|[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())

@@ -66,7 +66,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'american indians?', 'alaska natives?', 'pacific islanders?', 'native hawaiians?', 'people of colou?r',
     'persons? of colou?r', 'minorities', 'racial minorit(?:y|ies)',
     'minority (?:borrowers?|applicants?|neighbou?rhoods?|communit(?:y|ies)|groups?|famil(?:y|ies))',
-    'bi-?racial', 'multi-?racial', 'mixed[- ]race',
+    'bi-?racial', 'multi-?racial', 'mixed[- ]race', 'inter-?racial',
   ]),
   ...terms('color', [
     'skin colou?rs?', 'skin tones?', 'complexions?', `colou?r of (?:your|their|his|her|one${APOSTROPHE}s) skin`,
@@ -84,6 +84,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'amish', 'mennonites?', `jehovah${APOSTROPHE}?s witness(?:es)?`, 'latter[- ]day saints?', 'lds', 'orthodox (?:christians?|jews?|jewish|church)',
     'wiccans?', 'pagans?', 'agnostics?', `shi${APOSTROPHE}?(?:a|ite)s?`, 'sunnis?', 'rastafarians?', 'taoists?', 'jains?', 'zoroastrians?',
     `baha${APOSTROPHE}?is?`, 'unitarians?', 'gurdwaras?',
+    // Religious dress said of oneself ("I wear a hijab").
+    '(?:wears?|wearing) (?:a |my )?(?:hijab|turban|headscarf|head scarf|yarmulke|kippah|niqab|burqa)',
   ]),
   ...terms('national_origin', [
     'national origins?', 'nationality', 'nationalities', 'immigrants?', 'immigration status', 'foreign[- ]born',
@@ -119,8 +121,10 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:your|their|his|her|my|an? applicant${APOSTROPHE}?s|the applicant${APOSTROPHE}?s|an? borrower${APOSTROPHE}?s|the borrower${APOSTROPHE}?s) age`,
     'ages? \\d{2}', 'aged \\d{2}', '\\d{2}[- ]years?[- ]old', 'years of age', '(?:over|under) the age of', 'elderly',
     'senior citizens?', 'seniors?(?! (?:lien|loan|debt|note|lender|underwriter|loan officer|vice|manager))',
-    'older (?:applicants?|borrowers?|people|adults|persons?|americans|homeowners?|workers?)',
-    '(?:younger|young) (?:applicants?|borrowers?|people|adults|persons?|workers?)', 'retirees?', 'millennials?',
+    'older (?:applicants?|borrowers?|people|adults|persons?|americans|homeowners?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
+    '(?:younger|young) (?:applicants?|borrowers?|people|adults|persons?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
+    // "an older Black man", "a young Asian couple": the age word with another trait between.
+    '(?:older|younger|young)(?= \\p{L}+ (?:applicants?|borrowers?|people|adults|persons?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)(?![\\p{L}\\p{N}]))', 'retirees?', 'millennials?',
     '(?:baby )?boomers?', 'gen(?:eration)? z', 'too old', 'too young', 'teenagers?',
     'in (?:my|your|their|his|her) (?:20|30|40|50|60|70|80|90)s', 'in (?:my|your|their|his|her) (?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)',
     'near(?:ing)? retirement age', 'retirement age',

@@ -58,6 +58,19 @@ describe('neutralizeQuestion', () => {
     ['disability', 'I use a wheelchair. How much are closing costs?', 'How much are closing costs?'],
     ['credit_rights', 'I filed a complaint with the CFPB last year. Can I still get an FHA loan?', 'Can I still get an FHA loan?'],
     ['credit_rights', 'I disputed my credit report. What rate can I get?', 'What rate can I get?'],
+    // what a cut leaves behind: a joining word, a bare adverb, a person noun, a number
+    ['color', "My skin is very dark, and I'm wondering how much the USDA guarantee fee is.", "I'm wondering how much the USDA guarantee fee is."],
+    ['national_origin', "We're both from Guatemala originally. How long do we have to cancel a home equity loan?", 'How long do we have to cancel a home equity loan?'],
+    ['sex', "I'm a woman shopping for my first car loan. Is a 72-month loan a bad idea?", "I'm shopping for my first car loan. Is a 72-month loan a bad idea?"],
+    ['marital_status', "We're married and buying a condo together. What insurance do we need?", "We're buying a condo together. What insurance do we need?"],
+    ['marital_status', "We're engaged and buying a condo together. What insurance do we need?", "We're buying a condo together. What insurance do we need?"],
+    ['marital_status', "Im divorced with three kids, what's the max DTI for FHA?", "What's the max DTI for FHA?"],
+    ['marital_status', "I'm a widow living on my late husband's pension. Can I refinance?", "I'm living on a survivor's pension. Can I refinance?"],
+    ['sex', 'We are a gay couple looking to buy our first house. What down payment do we need?', 'We are looking to buy our first house. What down payment do we need?'],
+    ['age', "I'm an older Black man with a 700 score. What rate can I get?", 'I have a 700 score. What rate can I get?'],
+    ['age', "We're a young Asian couple with a 650 score; can we get an FHA loan?", 'We have a 650 score; can we get an FHA loan?'],
+    ['race', "We're an interracial couple. Does that matter for a mortgage?", 'Does that matter for a mortgage?'],
+    ['religion', "I'm a Sikh and wear a turban; will a lender treat me differently on an FHA loan?", 'Will a lender treat me differently on an FHA loan?'],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
