@@ -12,7 +12,7 @@ import type { Embedder } from '../ports/embedder.ts';
 import type { Generator, GenerationInput, GenerationResult, Passage } from '../ports/generator.ts';
 import type { LiveIndex, ServingIndex } from './live-index.ts';
 import { addRulePassages } from './rule-passages.ts';
-import { correctSpelling } from '../../shared/text/spelling.ts';
+import { correctSpelling, type IsWord } from '../../shared/text/spelling.ts';
 import { workOutNumbers, type WorkedNumbers } from '../lending/work-out-numbers.ts';
 
 export type PipelineStage = 'embed' | 'search' | 'generate' | 'bias';
@@ -55,6 +55,12 @@ export interface AnswerQuestionDeps {
    * generator on the borrower's raw words (`npm run eval -- fairness --raw`).
    */
   neutralizeQuestions?: boolean | undefined;
+  /**
+   * An English dictionary for spelling correction, so a real word the knowledge base does not use
+   * is never "corrected" into one it does (core/advice/english-words.ts). Without it, only
+   * left-out letters and swapped neighbours are corrected.
+   */
+  isEnglishWord?: IsWord | undefined;
   /** Answers when a flagged model answer has no acceptable attribute-neutral alternative (the extractive generator). */
   fallbackGenerator?: Generator | undefined;
   /** Told about every report (metrics, audit of flagged answers). */
@@ -152,7 +158,7 @@ async function answerWith(
   // see the borrower's own words (request.query).
   const neutral = deps.neutralizeQuestions === false ? request.query : neutralizeQuestion(request.query).text;
   // Misspelt words read as the knowledge base's own ("apprasal" → "appraisal"), where the retriever knows its vocabulary.
-  const query = retriever.documentFrequency === undefined ? neutral : correctSpelling(neutral, (term) => retriever.documentFrequency!(term)).text;
+  const query = retriever.documentFrequency === undefined ? neutral : correctSpelling(neutral, (term) => retriever.documentFrequency!(term), deps.isEnglishWord ? { isWord: deps.isEnglishWord } : {}).text;
   const stage = async <T>(name: PipelineStage, run: () => Promise<T>): Promise<[T, number]> => {
     const t0 = now();
     const value = await (deps.traceStage ? deps.traceStage(name, run) : run());

@@ -7,6 +7,7 @@ import type { CoreConfig } from '../config.ts';
 import { createGenerator } from '../generation/create-generator.ts';
 import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
 import { DEFAULT_BUDGET_MS } from '../generation/resilient-generator.ts';
+import { englishWords } from '../advice/english-words.ts';
 import { createAdviceHistory, type AdviceHistory } from '../history/advice-history.ts';
 import { startHistoryRetention } from '../history/history-retention.ts';
 import type { CoreMetrics } from '../http/metrics.ts';
@@ -44,16 +45,16 @@ const redact = (text: string) => redactPersonalData(text).text;
 /** Hits scoring at or below this cosine are not shown as sources (dense retrieval only). */
 const DENSE_SCORE_FLOOR = 0.05;
 
-/** The advice pipeline's settings that involve no I/O: what every answer is retrieved, budgeted and checked with. */
-export type AdvicePipelineSettings = Pick<AnswerQuestionDeps, 'biasChecker' | 'topK' | 'minScore' | 'fairness' | 'budgetMs'>;
+/** The advice pipeline's settings that involve no I/O until first used: what every answer is retrieved, budgeted and checked with. */
+export type AdvicePipelineSettings = Pick<AnswerQuestionDeps, 'biasChecker' | 'topK' | 'minScore' | 'fairness' | 'budgetMs' | 'isEnglishWord'>;
 
 /**
  * The pipeline settings from the config, written once for the service (createAdvice) and the
  * evals over the demo corpus (core/eval/demo-pipeline.ts), so an eval measures exactly what the
  * service runs: RETRIEVAL_TOP_K, the dense score floor, the lexicon bias checker, the
- * counterfactual check's mode, threshold and variant budget (FAIRNESS_*), and one generation
+ * counterfactual check's mode, threshold and variant budget (FAIRNESS_*), one generation
  * budget (LLM_BUDGET_MS) shared by the answer and its fairness re-asks (none for the extractive
- * generator).
+ * generator), and the English dictionary spelling correction consults.
  */
 export function advicePipelineSettings(config: Pick<CoreConfig, 'generator' | 'RETRIEVAL_TOP_K' | 'FAIRNESS_COUNTERFACTUAL' | 'FAIRNESS_THRESHOLD' | 'FAIRNESS_MAX_VARIANTS'>): AdvicePipelineSettings {
   return {
@@ -62,6 +63,8 @@ export function advicePipelineSettings(config: Pick<CoreConfig, 'generator' | 'R
     minScore: DENSE_SCORE_FLOOR,
     fairness: { mode: config.FAIRNESS_COUNTERFACTUAL, threshold: config.FAIRNESS_THRESHOLD, maxVariants: config.FAIRNESS_MAX_VARIANTS },
     budgetMs: config.generator.kind === 'extractive' ? undefined : (config.generator.resilience.budgetMs ?? DEFAULT_BUDGET_MS),
+    // Read on its first lookup (createAdvice looks one up at start).
+    isEnglishWord: englishWords(),
   };
 }
 
@@ -69,8 +72,9 @@ export async function createAdvice(config: AdviceConfig, dependencies: AdviceDep
   const { sql, audit, logger, metrics } = dependencies;
   const closers = createClosers();
   const settings = advicePipelineSettings(config);
-  // Compile the checker's patterns now, not on the first borrower's request.
+  // Compile the checker's patterns and read the dictionary now, not on the first borrower's request.
   await settings.biasChecker.check({ query: 'warm-up', answer: 'warm-up' });
+  settings.isEnglishWord?.('warm');
   const fairnessMetrics = registerFairnessMetrics(metrics.registry);
 
   const extractive = new ExtractiveGenerator();

@@ -25,6 +25,12 @@ describe('answerQuestion reads misspelt words as the knowledge base’s own', as
     expect(response.sources.map((source) => source.id)).toContain('appraisals-vs-home-inspections');
   });
 
+  it('consults the service’s English dictionary: a real word stays, a changed letter is put back', async () => {
+    // The guide never says "realtor"; without the dictionary it read as "relator" (its stem, relat, is the guide's).
+    await answerQuestion(pipeline.deps, { query: 'My realtor says the seperate HOA assesment is normal. Can I refinanse?' });
+    expect(generator.query).toBe('My realtor says the separate HOA assessment is normal. Can I refinance?');
+  });
+
   it('leaves a correctly spelt question exactly as asked', async () => {
     await answerQuestion(pipeline.deps, { query: 'What credit score do I need for an FHA loan?' });
     expect(generator.query).toBe('What credit score do I need for an FHA loan?');
