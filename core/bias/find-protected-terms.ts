@@ -26,7 +26,7 @@ const ANY_PROTECTED_TERM: readonly RegExp[] = (() => {
 /**
  * Every protected-term match in `text`, in order of appearance, minus those inside idioms
  * ("in the black", "white paper"). One span can match two bases ("single mother": sex and
- * marital status); both are returned.
+ * marital status); both are returned, but a match inside a longer one of the same basis is not.
  */
 export function findProtectedTermSpans(text: string): ProtectedTermSpan[] {
   if (text.length === 0 || !ANY_PROTECTED_TERM.some((pattern) => pattern.test(text))) return [];
@@ -42,5 +42,8 @@ export function findProtectedTermSpans(text: string): ProtectedTermSpan[] {
       found.push({ characteristic, term: match[0].toLowerCase().replace(/\s+/g, ' '), start, end });
     }
   }
-  return found.sort((a, b) => a.start - b.start || a.end - b.end);
+  // "single mother" is one sex mention, not also "mother": a span inside a longer one of the same basis goes.
+  const inside = (span: ProtectedTermSpan) =>
+    found.some((other) => other !== span && other.characteristic === span.characteristic && other.start <= span.start && other.end >= span.end && other.end - other.start > span.end - span.start);
+  return found.filter((span) => !inside(span)).sort((a, b) => a.start - b.start || a.end - b.end);
 }

@@ -47,7 +47,7 @@ const EXTRA_TERMS: readonly (readonly [NeutralizedCategory, RegExp])[] = [
   [
     'familial_status',
     pattern(
-      'familial status|(?:have|having|with|raising|expecting) (?:(?:a|an|one|two|three|four|five|six|\\d+|small|young|little|several|many|my) )?(?:kids?|children|child(?! support)|bab(?:y|ies)|newborns?|toddlers?|dependents?)|expecting a baby|(?:family|household) of (?:\\d+|two|three|four|five|six|seven|eight)|(?:\\d+|two|three|four|five|six|seven|eight)[- ]person household|(?:large|big|growing) family',
+      'familial status|(?:single )?(?:mother|father|parent|mom|mum|dad) of (?:one|two|three|four|five|six|\\d+)(?: (?:kids|children))?|(?:have|having|with|raising|expecting) (?:(?:a|an|one|two|three|four|five|six|\\d+|small|young|little|several|many|my) )?(?:kids?|children|child(?! support)|bab(?:y|ies)|newborns?|toddlers?|dependents?)|expecting a baby|(?:family|household) of (?:\\d+|two|three|four|five|six|seven|eight)|(?:\\d+|two|three|four|five|six|seven|eight)[- ]person household|(?:large|big|growing) family',
     ),
   ],
   [
@@ -76,6 +76,7 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   ['marital_status', pattern("(?:my|our) late (?:spouse|husband|wife|partner)['’]s"), "a survivor's"],
   // "My spouse and I" — a second applicant, whoever they are.
   ['marital_status', pattern('(?:my|our) (?:spouse|husband|wife|domestic partner|fianc[ée]e?|partner)'), 'my co-borrower'],
+  ['sex', pattern('(?:my|our) (?:girlfriend|boyfriend)'), 'my co-borrower'],
   // "Does my skin color change…" — the trait as a subject becomes "it".
   [
     'color',
@@ -83,6 +84,8 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
     'it',
   ],
   ['race', pattern('(?:my|our) (?:race|ethnicity)'), 'it'],
+  // "My faith forbids paying interest" — the borrower's constraint, whatever its reason.
+  ['religion', pattern('(?:my|our) (?:religion|faith|religious beliefs?|beliefs?) (?:forbids?|prohibits?|bans?|does(?: not|n[\'’]t) (?:allow|permit))'), 'I cannot accept'],
   ['religion', pattern('(?:my|our) (?:religion|faith)'), 'it'],
   ['national_origin', pattern('(?:my|our) (?:national origin|nationality|citizenship|immigration status)'), 'it'],
   ['sex', pattern('(?:my|our) (?:sex|gender|gender identity|sexual orientation)'), 'it'],
@@ -205,7 +208,7 @@ function canonicalPublicAssistance(text: string, kept: NeutralizedQuestion['kept
     .join('');
 }
 
-const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|may|is|are|for|to)\\s+(?:(?:an?|the)\\s+)?(${SELF_NOUN}|couples?|seniors|immigrants)\\b`, 'giu');
+const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|may|is|are|for|to)\\s+(?:(?:an?|the)\\s+)?(${SELF_NOUN}|couples?|famil(?:y|ies)|seniors|immigrants)\\b`, 'giu');
 
 /**
  * "What rate can an elderly borrower get?" is the asker's question: once the attribute is cut,
@@ -221,7 +224,7 @@ function firstPerson(neutral: string, before: string): string {
     if (/\b(?:I|we|they|you)\s*$/iu.test(neutral.slice(0, offset))) return match;
     const verb = auxiliary.toLowerCase();
     const object = verb === 'for' || verb === 'to';
-    const pronoun = /^couples?$/iu.test(noun) ? (object ? 'us' : 'we') : object ? 'me' : 'I';
+    const pronoun = /^(?:couples?|famil(?:y|ies))$/iu.test(noun) ? (object ? 'us' : 'we') : object ? 'me' : 'I';
     const agreed = verb === 'does' ? 'do' : verb === 'is' || verb === 'are' ? (pronoun === 'I' ? 'am' : 'are') : auxiliary;
     const cased = /^\p{Lu}/u.test(auxiliary) ? agreed.charAt(0).toUpperCase() + agreed.slice(1) : agreed;
     return `${cased} ${pronoun}`;
@@ -232,7 +235,15 @@ function firstPerson(neutral: string, before: string): string {
 function tidySelfDescription(text: string): string {
   return (
     text
-      .replace(new RegExp(`(^|[.!?]\\s+)(?:As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+${SELF_NOUN})?\\s*,\\s*`, 'gu'), '$1')
+      .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*,\\s*`, 'giu'), '$1')
+      // "Recently widowed, can I…" with the status cut leaves "Recently, can I…".
+      .replace(/(^|[.!?]\s+)(?:recently|newly|just|currently|now)\s*,\s*/giu, '$1')
+      // "…was denied and I'm Hispanic." with the trait cut leaves "…denied and I'm.".
+      .replace(/\s*,?\s*\b(?:and|but)\s+(?:I am|I['’]?m|we are|we['’]re)\s*(?=[.!?,;]|$)/giu, '')
+      // "I'm a mom who works part time." → "I'm a borrower who works…" → "I work part time."
+      .replace(new RegExp(`\\b(?:I am|I['’]m) (?:an? )?${SELF_NOUN} who (\\p{L}+?)(s|es)?\\b`, 'gu'), (_match: string, verb: string, ending: string | undefined) =>
+        verb === 'ha' && ending === 's' ? 'I have' : verb === 'i' && ending === 's' ? 'I am' : `I ${verb}`,
+      )
       .replace(new RegExp(`,\\s*as (?:an? )?${SELF_NOUN},\\s*`, 'giu'), ' ')
       .replace(new RegExp(`\\s+as (?:an? )?${SELF_NOUN}(?=\\s*[?.!]|$)`, 'giu'), '')
       // "…my income if I am?" / "…a USDA loan if I receive?": the condition lost its object.

@@ -84,6 +84,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'amish', 'mennonites?', `jehovah${APOSTROPHE}?s witness(?:es)?`, 'latter[- ]day saints?', 'lds', 'orthodox (?:christians?|jews?|jewish|church)',
     'wiccans?', 'pagans?', 'agnostics?', `shi${APOSTROPHE}?(?:a|ite)s?`, 'sunnis?', 'rastafarians?', 'taoists?', 'jains?', 'zoroastrians?',
     `baha${APOSTROPHE}?is?`, 'unitarians?', 'gurdwaras?',
+    // Observance said of oneself ("as an observant family", "I'm devout").
+    'devout', '(?:religiously )?observant',
     // Religious dress said of oneself ("I wear a hijab").
     '(?:wears?|wearing) (?:a |my )?(?:hijab|turban|headscarf|head scarf|yarmulke|kippah|niqab|burqa)',
   ]),
@@ -108,6 +110,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'gays?', 'lesbians?', 'bisexuals?', 'transgender', 'trans (?:m[ae]n|wom[ae]n|people|persons?)', 'lgbt[a-z+]*',
     'queer', 'non-?binary', 'sexual orientation', 'gender identity', 'same-sex', 'homosexuals?', 'heterosexuals?',
     'single (?:mothers?|moms?|fathers?|dads?)',
+    // A parent named by sex ("I'm a mom who works part time").
+    'mothers?', 'fathers?', 'moms?', 'mums?', 'dads?',
   ]),
   ...terms('marital_status', [
     'marital status', 'married', 'marriages?', 'unmarried', 'divorced?', 'divorcees?', 'widow(?:s|ed|ers?)?',

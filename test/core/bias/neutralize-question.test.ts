@@ -71,6 +71,15 @@ describe('neutralizeQuestion', () => {
     ['age', "We're a young Asian couple with a 650 score; can we get an FHA loan?", 'We have a 650 score; can we get an FHA loan?'],
     ['race', "We're an interracial couple. Does that matter for a mortgage?", 'Does that matter for a mortgage?'],
     ['religion', "I'm a Sikh and wear a turban; will a lender treat me differently on an FHA loan?", 'Will a lender treat me differently on an FHA loan?'],
+    ['sex', "I'm a mom who works part time. How is my income calculated?", 'I work part time. How is my income calculated?'],
+    ['religion', 'My religion forbids paying interest. Is there a way to buy a home?', 'I cannot accept paying interest. Is there a way to buy a home?'],
+    ['religion', 'As an observant Muslim family, is there a way to buy a home without paying interest?', 'Is there a way to buy a home without paying interest?'],
+    ['religion', 'How much should a Hindu family save for closing costs?', 'How much should we save for closing costs?'],
+    ['race', 'Speaking as a Native Hawaiian buyer, how does a rate lock work?', 'How does a rate lock work?'],
+    ['marital_status', 'Recently widowed, can I buy a house by myself on one income?', 'Can I buy a house by myself on one income?'],
+    ['race', "My mortgage application was denied and I'm Hispanic. What should I do?", 'My mortgage application was denied. What should I do?'],
+    ['familial_status', "I'm a father of two. What is mortgage forbearance?", 'What is mortgage forbearance?'],
+    ['sex', 'My girlfriend and I want to buy. Can we both be on the loan?', 'My co-borrower and I want to buy. Can we both be on the loan?'],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
