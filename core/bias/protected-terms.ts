@@ -110,8 +110,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'gays?', 'lesbians?', 'bisexuals?', 'transgender', 'trans (?:m[ae]n|wom[ae]n|people|persons?)', 'lgbt[a-z+]*',
     'queer', 'non-?binary', 'sexual orientation', 'gender identity', 'same-sex', 'homosexuals?', 'heterosexuals?',
     'single (?:mothers?|moms?|fathers?|dads?)',
-    // A parent named by sex ("I'm a mom who works part time").
-    'mothers?', 'fathers?', 'moms?', 'mums?', 'dads?',
+    // A parent named by sex, said of the borrower ("I'm a mom who works part time"), not a relative ("my mother").
+    `(?<!(?:my|our|his|her|their|your|the|elderly|aging|${APOSTROPHE}s) )(?:mothers?|fathers?|moms?|mums?|dads?)`,
   ]),
   ...terms('marital_status', [
     'marital status', 'married', 'marriages?', 'unmarried', 'divorced?', 'divorcees?', 'widow(?:s|ed|ers?)?',

@@ -151,6 +151,9 @@ describe('neutralizeQuestion', () => {
     'Are French doors worth it before I sell?',
     'We engaged a lawyer for the closing. What does that cost?',
     'What are the benefits of a 15-year loan?',
+    // A relative is not the borrower: "my mother" stays (an asker's "I'm a mom" does not).
+    'My mother lives with us now. Can I claim her as a dependent on my taxes?',
+    'Can my dad co-sign my mortgage?',
   ])('leaves a question with no protected attribute unchanged: %s', (question) => {
     expect(neutralizeQuestion(question)).toEqual({ text: question, changed: false, removed: [], kept: [] });
   });
