@@ -37,6 +37,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['liable', 'liability', 'responsible'],
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],
   ['mom', 'dad', 'mother', 'father', 'parent', 'parents', 'sister', 'brother', 'sibling', 'relative', 'family'],
+  ['realtor', 'realtors', 'agent', 'agents'],
 ];
 
 const byStem: ReadonlyMap<string, readonly string[]> = (() => {
