@@ -3,7 +3,7 @@ import { edgeCacheCounterKeys } from '../../shared/cache/edge-cache-counter-keys
 import { isEpochRevoked, tokenEpoch, userTokenEpochKey } from '../../shared/auth/user-token-epoch.ts';
 import { AdviceResponseSchema, type AdviceResponse, type BorrowerProfile } from '../../shared/contracts/advice.ts';
 import type { ScriptReads } from '../http/sliding-window-limiter.ts';
-import { createBoundedMemo } from './bounded-memo.ts';
+import { createBoundedMemo } from '../../shared/memo/bounded-memo.ts';
 import type { EdgeRedis } from './edge-redis.ts';
 import { staleAdviceKey } from './stale-advice-key.ts';
 

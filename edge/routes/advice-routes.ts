@@ -5,7 +5,7 @@ import { jsonBodyGuard } from '../../shared/http/json-body-guard.ts';
 import { validationHook } from '../../shared/http/validation-hook.ts';
 import { evaluateQuery, type QueryVerdict } from '../../shared/policy/text-policy.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
-import { createBoundedMemo } from '../cache/bounded-memo.ts';
+import { createBoundedMemo } from '../../shared/memo/bounded-memo.ts';
 import { EVENT_STREAM_HEADERS } from '../advice/advice-event-stream.ts';
 import type { AdmissionLeases } from '../advice/admission-leases.ts';
 import { admitAdvice } from '../advice/admit-advice.ts';

@@ -1,23 +1,67 @@
+/** Results of a pure function remembered by string key, bounded in entries (and optionally key length). */
+export interface BoundedMemo<V> {
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+  /** Remembers `value` unless the key is too long to keep or already kept; the first entry in line goes when full. */
+  set(key: string, value: V): void;
+  readonly size: number;
+}
+
+export interface BoundedMemoOptions {
+  maxEntries: number;
+  /** Keys longer than this many characters are not kept (default: any length). */
+  maxKeyLength?: number;
+  /**
+   * 'lru': a read moves the entry to the back of the line, so the least recently used goes first
+   * (work on every hit); 'insertion' (default): the oldest insertion goes first and a read is a
+   * plain Map get — for a hot path such as the edge's.
+   */
+  order?: 'lru' | 'insertion';
+}
+
 /**
- * Memoises a pure function of a string, keeping at most `maxEntries` results: the least recently
- * used goes first. For per-text analysis that requests repeat (stems of words, sentence analysis
- * of retrieved passages), where recomputing is safe but wasteful. Results are shared between
- * callers, so `compute` must return values nobody mutates.
+ * The one bounded memo of the project (web-standard: the edge and core both use it), for results
+ * that depend on the key alone — a text policy verdict, a content hash, the stem of a word, the
+ * sentence analysis of a passage — so a remembered one is exactly what computing it again would
+ * give. Values are shared between callers, so nobody may mutate them.
+ */
+export function createBoundedMemo<V>(options: BoundedMemoOptions): BoundedMemo<V> {
+  const { maxEntries, maxKeyLength = Number.POSITIVE_INFINITY, order = 'insertion' } = options;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
+  const entries = new Map<string, V>();
+  return {
+    get(key) {
+      const value = entries.get(key);
+      if (order === 'lru' && (value !== undefined || entries.has(key))) {
+        // Re-inserted so the Map's insertion order is least recently used first.
+        entries.delete(key);
+        entries.set(key, value as V);
+      }
+      return value;
+    },
+    has: (key) => entries.has(key),
+    set(key, value) {
+      if (key.length > maxKeyLength || entries.has(key)) return;
+      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+      entries.set(key, value);
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+
+/**
+ * Memoises a pure function of a string, keeping at most `maxEntries` results, the least recently
+ * used going first: for per-text analysis that requests repeat (stems of words, sentence analysis
+ * of retrieved passages), where recomputing is safe but wasteful.
  */
 export function boundedMemo<T>(compute: (key: string) => T, maxEntries: number): (key: string) => T {
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
-  const entries = new Map<string, T>();
+  const memo = createBoundedMemo<T>({ maxEntries, order: 'lru' });
   return (key) => {
-    const cached = entries.get(key);
-    if (cached !== undefined || entries.has(key)) {
-      // Re-inserted so the Map's insertion order is least recently used first.
-      entries.delete(key);
-      entries.set(key, cached as T);
-      return cached as T;
-    }
+    if (memo.has(key)) return memo.get(key) as T;
     const value = compute(key);
-    if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-    entries.set(key, value);
+    memo.set(key, value);
     return value;
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedMemo } from '../../../shared/memo/bounded-memo.ts';
+import { boundedMemo, createBoundedMemo } from '../../../shared/memo/bounded-memo.ts';
 
 describe('boundedMemo', () => {
   it('computes each key once while it is kept, and drops the least recently used beyond the bound', () => {
@@ -30,5 +30,36 @@ describe('boundedMemo', () => {
 
   it('refuses a bound that is not a positive integer', () => {
     expect(() => boundedMemo(String, 0)).toThrow(RangeError);
+  });
+});
+
+describe('createBoundedMemo', () => {
+  it('remembers values by key and forgets the oldest insertion when full', () => {
+    const memo = createBoundedMemo<number>({ maxEntries: 2, maxKeyLength: 10 });
+    memo.set('a', 1);
+    memo.set('b', 2);
+    expect([memo.get('a'), memo.get('b')]).toEqual([1, 2]);
+    memo.set('c', 3);
+    expect([memo.get('a'), memo.get('b'), memo.get('c')]).toEqual([undefined, 2, 3]);
+    expect(memo.size).toBe(2);
+  });
+
+  it('keeps the first value of a key and never stores keys over the length cap', () => {
+    const memo = createBoundedMemo<string>({ maxEntries: 5, maxKeyLength: 3 });
+    memo.set('abc', 'first');
+    memo.set('abc', 'second');
+    expect(memo.get('abc')).toBe('first');
+    memo.set('abcd', 'long');
+    expect(memo.get('abcd')).toBeUndefined();
+    expect(memo.size).toBe(1);
+  });
+
+  it('in lru order, a read keeps an entry: the least recently used goes first', () => {
+    const memo = createBoundedMemo<number>({ maxEntries: 2, order: 'lru' });
+    memo.set('a', 1);
+    memo.set('b', 2);
+    expect(memo.get('a')).toBe(1);
+    memo.set('c', 3);
+    expect([memo.get('a'), memo.has('b'), memo.get('c')]).toEqual([1, false, 3]);
   });
 });
