@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdviceResponseSchema } from '../../shared/contracts/advice.ts';
 import { jsonPost, parseEventStream, readProblem } from '../support/edge-app-harness.ts';
-import { closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
-import { createTestSigner, type TestSigner } from '../support/edge-tokens.ts';
-import { startEdgeUpstash, type EdgeUpstash } from '../support/edge-upstash.ts';
+import { closedPortUrl, type FakeCore } from '../support/edge-fake-core.ts';
+import type { TestSigner } from '../support/edge-tokens.ts';
+import { useEdgeServices } from '../support/edge-services.ts';
+import type { EdgeUpstash } from '../support/edge-upstash.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -18,10 +19,8 @@ describe('edge under Deno (edge/deno.ts)', () => {
   let url: string;
   let output = '';
 
+  useEdgeServices((services) => ({ signer, core, upstash } = services));
   beforeAll(async () => {
-    signer = await createTestSigner();
-    core = await startFakeCore({ jwks: signer.jwks });
-    upstash = await startEdgeUpstash();
     const port = new URL(await closedPortUrl()).port;
     url = `http://127.0.0.1:${port}`;
     deno = spawn(
@@ -58,8 +57,6 @@ describe('edge under Deno (edge/deno.ts)', () => {
       await Promise.race([exited, new Promise((done) => setTimeout(done, 3_000))]);
       if (deno.exitCode === null) deno.kill('SIGKILL');
     }
-    await upstash?.close();
-    await core?.close();
   });
 
   it('answers advice (MISS) through core', async () => {

@@ -1,14 +1,15 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyServiceSignature } from '../../shared/auth/service-signature.ts';
 import { adviceCacheKey, liveIndexVersionKey } from '../../shared/cache/advice-cache-key.ts';
 import { AdviceRequestSchema, AdviceResponseSchema, MAX_BODY_BYTES } from '../../shared/contracts/advice.ts';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../shared/contracts/auth.ts';
 import { toHonoExecutionContext } from '../../edge/http/execution-context.ts';
 import { createEdgeAppHarness, jsonPost, parseEventStream, readProblem } from '../support/edge-app-harness.ts';
-import { adviceTokens, closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
-import { createTestSigner, tamperedToken, unsignedToken, type TestSigner } from '../support/edge-tokens.ts';
-import { startEdgeUpstash, type EdgeUpstash } from '../support/edge-upstash.ts';
+import { adviceTokens, closedPortUrl, type FakeCore } from '../support/edge-fake-core.ts';
+import { tamperedToken, unsignedToken, type TestSigner } from '../support/edge-tokens.ts';
+import { useEdgeServices } from '../support/edge-services.ts';
+import type { EdgeUpstash } from '../support/edge-upstash.ts';
 
 const SHARED_SECRET = 'edge-test-shared-secret-0123456789';
 
@@ -28,19 +29,7 @@ describe('edge app (app.request, real Upstash bridge over Redis, recording core)
   const bearer = async (sub?: string) => ({ authorization: `Bearer ${await signer.mint(sub ? { sub } : {})}` });
   const question = (topic: string) => ({ query: `What mortgage options fit a buyer with ${topic}?`, profile: { creditScore: 640, loanAmount: 250_000 } });
 
-  beforeAll(async () => {
-    signer = await createTestSigner();
-    core = await startFakeCore({ jwks: signer.jwks });
-    upstash = await startEdgeUpstash();
-  });
-  afterAll(async () => {
-    await upstash?.close();
-    await core?.close();
-  });
-  beforeEach(() => {
-    core.mode = 'ok';
-    core.calls.length = 0;
-  });
+  useEdgeServices((services) => ({ signer, core, upstash } = services), { resetCoreEachTest: true });
 
   it('answers /health, publishes /openapi.json, puts x-request-id on every response and 404s as a problem', async () => {
     const edge = createEdgeAppHarness(bindingsFor('meta'));

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adviceCacheKey, liveIndexVersionKey } from '../../shared/cache/advice-cache-key.ts';
 import { AdviceRequestSchema, AdviceResponseSchema } from '../../shared/contracts/advice.ts';
 import { STORED_ANSWER_TAG } from '../../edge/cache/advice-cache.ts';
 import { createEdgeAppHarness, jsonPost, parseEventStream, readProblem } from '../support/edge-app-harness.ts';
-import { startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
-import { createTestSigner, type TestSigner } from '../support/edge-tokens.ts';
-import { startEdgeUpstash, type EdgeUpstash } from '../support/edge-upstash.ts';
+import type { FakeCore } from '../support/edge-fake-core.ts';
+import type { TestSigner } from '../support/edge-tokens.ts';
+import { useEdgeServices } from '../support/edge-services.ts';
+import type { EdgeUpstash } from '../support/edge-upstash.ts';
 
 /**
  * The answer cache's stored form (edge/cache/advice-cache.ts): the edge stores the body a hit
@@ -39,19 +40,7 @@ describe('edge answer cache: stored hit bodies (app.request, real Upstash bridge
   };
   const bearer = async () => ({ authorization: `Bearer ${await signer.mint({ sub: 'cached-answer-user' })}` });
 
-  beforeAll(async () => {
-    signer = await createTestSigner();
-    core = await startFakeCore({ jwks: signer.jwks });
-    upstash = await startEdgeUpstash();
-  });
-  afterAll(async () => {
-    await upstash?.close();
-    await core?.close();
-  });
-  beforeEach(() => {
-    core.mode = 'ok';
-    core.calls.length = 0;
-  });
+  useEdgeServices((services) => ({ signer, core, upstash } = services), { resetCoreEachTest: true });
 
   it('stores the hit body behind the tag (fresh and stale copies); a hit sends exactly those bytes, on both routes', async () => {
     const { prefix, edge, keyFor } = await setUp('stored-body');

@@ -5,7 +5,8 @@ import { jsonPost, parseEventStream, readProblem } from '../support/edge-app-har
 import { adviceTokens, closedPortUrl, startFakeCore, type FakeCore } from '../support/edge-fake-core.ts';
 import { startEdge, type StartedEdge } from '../support/edge-miniflare.ts';
 import { createTestSigner, unsignedToken, type TestSigner } from '../support/edge-tokens.ts';
-import { startEdgeUpstash, waitForKey, type EdgeUpstash } from '../support/edge-upstash.ts';
+import { useEdgeServices } from '../support/edge-services.ts';
+import { waitForKey, type EdgeUpstash } from '../support/edge-upstash.ts';
 
 const question = { query: 'What down payment do I need for an FHA loan?', profile: { creditScore: 600 } };
 
@@ -16,10 +17,8 @@ describe('edge Worker bundle in workerd (Miniflare)', () => {
   let edge: StartedEdge;
   let prefix: string;
 
+  useEdgeServices((services) => ({ signer, core, upstash } = services));
   beforeAll(async () => {
-    signer = await createTestSigner();
-    core = await startFakeCore({ jwks: signer.jwks });
-    upstash = await startEdgeUpstash();
     prefix = upstash.uniquePrefix('workerd');
     await upstash.redis.set(liveIndexVersionKey(prefix), core.indexVersion);
     edge = await startEdge({
@@ -36,8 +35,6 @@ describe('edge Worker bundle in workerd (Miniflare)', () => {
   });
   afterAll(async () => {
     await edge?.dispose();
-    await upstash?.close();
-    await core?.close();
   });
 
   it('answers /health', async () => {
