@@ -21,7 +21,7 @@ import { requestId } from './http/request-id.ts';
 import { traceRequests } from './http/trace-requests.ts';
 import type { Tracing } from './tracing/tracing.ts';
 import { completeCoreOpenApi } from './openapi-completion.ts';
-import type { OpenApiDocument } from '../shared/http/openapi-document.ts';
+import { serveOpenApiDocument, type OpenApiDocument } from '../shared/http/openapi-document.ts';
 import type { Logger } from './logger.ts';
 import { apiReferenceRoutes } from './routes/api-reference-routes.ts';
 import { consoleRoutes } from './routes/console-routes.ts';
@@ -120,18 +120,15 @@ export function createCoreApp(deps: CoreAppDeps) {
 
   registerAdviceStreamRoutes(app, { ...advice, ...adviceStreamObservers(deps.metrics) });
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   // The generated document, completed once (operation ids, tags, servers, descriptions, body limits).
-  let document: ReturnType<typeof completeCoreOpenApi> | undefined;
-  app.get('/openapi.json', (c) => {
-    document ??= completeCoreOpenApi(
+  serveOpenApiDocument(app, () =>
+    completeCoreOpenApi(
       app.getOpenAPI31Document({
         openapi: '3.1.0',
         info: { title: 'APFA core', version: '0.1.0', description: 'Grounded loan advice: retrieval, generation, fairness check, auth.' },
       }) as unknown as OpenApiDocument,
-    );
-    return c.json(document);
-  });
+    ),
+  );
   app.route('/', apiReferenceRoutes({ openapiUrl: '/openapi.json', title: 'APFA core API reference' }));
   app.route('/', consoleRoutes());
   return app;

@@ -12,7 +12,7 @@ import type { AccessTokenVerifier } from './http/authenticate.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import { requestId, type RequestIdVariables } from './http/request-id.ts';
 import { completeEdgeOpenApi } from './http/openapi-completion.ts';
-import type { OpenApiDocument } from '../shared/http/openapi-document.ts';
+import { serveOpenApiDocument, type OpenApiDocument } from '../shared/http/openapi-document.ts';
 import { adviceRoutes } from './routes/advice-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -72,18 +72,15 @@ export function createEdgeApp(deps: EdgeAppDeps) {
   app.route('/', adviceRoutes({ verifier: deps.verifier, limiter: deps.adviceLimiter, cache, leases, core, now, streamHeartbeatMs: config.STREAM_HEARTBEAT_MS }));
   app.route('/', authRoutes({ limiter: deps.authLimiter, core, now }));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   // The generated document, completed once (operation ids, tags, servers, descriptions, body limits).
-  let document: OpenApiDocument | undefined;
-  app.get('/openapi.json', (c) => {
-    document ??= completeEdgeOpenApi(
+  serveOpenApiDocument(app, () =>
+    completeEdgeOpenApi(
       app.getOpenAPIDocument({
         openapi: '3.0.0',
         info: { title: 'APFA edge', version: '0.1.0', description: 'Rate limiting, token checks, validation and the answer cache in front of APFA core.' },
       }) as unknown as OpenApiDocument,
-    );
-    return c.json(document);
-  });
+    ),
+  );
   return app;
 }
 

@@ -1,3 +1,5 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+
 /** The parts of an OpenAPI 3.x document this module reads and fills in. */
 export interface OpenApiDocument {
   openapi: string;
@@ -93,4 +95,15 @@ export function completeOpenApiDocument(document: OpenApiDocument, options: Open
   out.tags = [...used].sort().map((name) => ({ name, description: options.tagDescriptions[name]! }));
   out.servers = options.servers;
   return out;
+}
+
+/**
+ * Serves an app's OpenAPI document at GET /openapi.json, with the bearer-token security scheme its
+ * routes name registered: the document is generated (and completed) on the first request, once
+ * every route is registered, and kept. The one copy of this for core and the edge.
+ */
+export function serveOpenApiDocument(app: OpenAPIHono<any>, generate: () => OpenApiDocument): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  let document: OpenApiDocument | undefined;
+  app.get('/openapi.json', (c) => c.json((document ??= generate())));
 }
