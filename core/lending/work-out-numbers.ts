@@ -15,6 +15,8 @@ import { rule2836 } from './rule-28-36.ts';
 import { usdaGuaranteeFee } from './usda-guarantee-fee.ts';
 import { extraPayments } from './extra-payments.ts';
 import { vaFundingFee } from './va-funding-fee.ts';
+import { armRateCeilings } from './arm-rate-caps.ts';
+import { interestOnlyPayment } from './interest-only-payment.ts';
 
 export interface WorkedNumbers {
   figures: WorkedFigure[];
@@ -114,7 +116,10 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   }
   // A payment the borrower states ("the house payment would be $1,800") is an input, not a question.
   const statesPayment = housingPayment !== undefined && loanAmount === undefined;
-  if (/monthly payment|payment (?:be|would be|will be)|pay (?:each|every|per|a) month|\bp&i\b|principal and interest/.test(text) && !wantsBreakEven && !statesPayment) {
+  const interestOnly = /interest[- ]only/.test(text);
+  if (interestOnly && /\bpayments?\b|\bjumps?\b|\bcosts?\b|\bhow much\b|\bafford\b/.test(text) && !statesPayment) {
+    workOutInterestOnly(text, numbers, read.figures, add, need);
+  } else if (/monthly payment|payment (?:be|would be|will be)|pay (?:each|every|per|a) month|\bp&i\b|principal and interest/.test(text) && !wantsBreakEven && !statesPayment) {
     if (loanAmount === undefined || rates.length === 0 || termYears === undefined) need('the loan amount, the interest rate and the term', 'the monthly payment');
     else
       // Two terms or two rates ("a 15-year at 6% compared with a 30-year at 6.5%"): each pair in the order written.
@@ -149,6 +154,15 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
         `On a ${formatMoney(inputs.principal)} loan at ${formatPercent(inputs.annualRatePercent)} over ${inputs.termYears} years on a home originally worth ${formatMoney(inputs.originalValue)}, you can ask to cancel PMI when the balance reaches ${formatMoney(result.requestBalance)} (80%)${result.requestMonth === 0 ? ', which it already is' : `, scheduled after payment ${result.requestMonth}`}, and it ends automatically ${result.endsAtMidpoint ? `at the term’s midpoint, after payment ${result.automaticMonth}` : `at ${formatMoney(result.automaticBalance)} (78%), after payment ${result.automaticMonth}`}.`,
       );
   }
+  const caps = ARM_CAPS.exec(text);
+  if (caps && (/\barms?\b|adjustable|\bcaps?\b/.test(text))) {
+    const [first, periodic, lifetime] = (caps.slice(1, 4).some((value) => value !== undefined) ? caps.slice(1, 4) : caps.slice(4, 7)).map(Number) as [number, number, number];
+    if (rates.length === 0) need('the starting interest rate', 'the highest rate the caps allow');
+    else
+      add('arm-rate-caps', 'ARM rate caps', armRateCeilings({ startRatePercent: rates[0]!, firstCap: first, periodicCap: periodic, lifetimeCap: lifetime }), (inputs, result) =>
+        `Starting at ${formatPercent(inputs.startRatePercent)} with ${inputs.firstCap}/${inputs.periodicCap}/${inputs.lifetimeCap} caps, the rate can be at most ${formatPercent(result.firstAdjustmentMaxPercent)} after the first adjustment, rise at most ${inputs.periodicCap} ${inputs.periodicCap === 1 ? 'point' : 'points'} at each later one, and never exceed ${formatPercent(result.lifetimeMaxPercent)}.`,
+      );
+  }
   if (wantsFhaInsurance) workOutFhaInsurance(numbers, add, need);
   else if ((wantsFha || /\boptions\b/.test(text)) && propertyValue !== undefined && numbers.creditScore !== undefined && loanAmount === undefined) workOutOptions(numbers, add);
   if (/funding fee/.test(text) || (/\bva\b/.test(text) && /\bfee\b/.test(text))) workOutVaFee(text, numbers, add, need);
@@ -170,6 +184,31 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
     );
   }
   return { figures, problems };
+}
+
+/** "2/1/5 caps", "caps of 5/2/5", "a 2/2/5 cap structure": first, periodic and lifetime caps in percentage points. */
+const ARM_CAPS = /(?<![\d.\/])(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)(?!\d|\.\d|\/)\s*(?:rate\s+)?caps?\b|\bcaps?\b[^.?!\d]{0,24}(?<![\d.\/])(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)(?!\d|\.\d|\/)/;
+
+/**
+ * An interest-only loan: the payment while interest-only and the payment once the full balance is
+ * repaid over the rest of the term. The interest-only period is the number of years the question
+ * ties to "interest-only"; the term is the other, longer one; the loan is the stated loan amount or
+ * the question's only dollar amount.
+ */
+function workOutInterestOnly(text: string, numbers: BorrowerFigures, figures: readonly { role: string; value: number }[], add: Add, need: Need): void {
+  const period = /(\d{1,2})[- ]years?[- ]interest[- ]only|interest[- ]only (?:period |phase )?(?:of|for) (\d{1,2}) years?/.exec(text);
+  const interestOnlyYears = period ? Number(period[1] ?? period[2]) : undefined;
+  const amounts = figures.filter((figure) => figure.role === 'amount');
+  const principal = numbers.loanAmount ?? (amounts.length === 1 ? amounts[0]!.value : undefined);
+  const termYears = [...(numbers.terms ?? []), ...(numbers.termYears === undefined ? [] : [numbers.termYears])].filter((years) => years !== interestOnlyYears).reduce<number | undefined>((longest, years) => Math.max(longest ?? 0, years), undefined);
+  const rate = numbers.rates?.[0];
+  if (principal === undefined || rate === undefined || interestOnlyYears === undefined || termYears === undefined) {
+    need('the loan amount, the interest rate, the interest-only period and the full term', 'the interest-only payment and the payment after it');
+    return;
+  }
+  add('interest-only-payment', 'Interest-only payment', interestOnlyPayment({ principal, annualRatePercent: rate, termYears, interestOnlyYears }), (inputs, result) =>
+    `A ${formatMoney(inputs.principal)} interest-only loan at ${formatPercent(inputs.annualRatePercent)} costs ${formatMoney(result.interestOnlyPayment)} a month while interest-only; after the ${inputs.interestOnlyYears}-year interest-only period, repaying the full balance over the remaining ${result.remainingYears} years takes ${formatMoney(result.paymentAfter)} a month (a standard ${inputs.termYears}-year loan from day one: ${formatMoney(result.fullyAmortizingPayment)}).`,
+  );
 }
 
 type Add = <I, R>(id: string, label: string, calculation: Calculation<I, R>, describe: (inputs: I, result: R) => string) => void;

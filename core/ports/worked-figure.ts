@@ -4,7 +4,7 @@
  * to quote it.
  */
 export interface WorkedFigure {
-  /** The calculation: 'rule-28-36', 'debt-to-income', 'loan-to-value', 'monthly-payment' (and 'monthly-payment-2', -3 when terms or rates are compared), 'refinance-break-even', 'discount-points', 'pmi-cancellation', 'fha-mortgage-insurance', 'fha-down-payment', 'conventional-down-payment', 'va-funding-fee', 'usda-guarantee-fee', 'equity-borrowing-limit', 'down-payment'. */
+  /** The calculation: 'rule-28-36', 'debt-to-income', 'loan-to-value', 'monthly-payment' (and 'monthly-payment-2', -3 when terms or rates are compared), 'refinance-break-even', 'discount-points', 'pmi-cancellation', 'fha-mortgage-insurance', 'fha-down-payment', 'conventional-down-payment', 'va-funding-fee', 'usda-guarantee-fee', 'equity-borrowing-limit', 'down-payment', 'extra-payments', 'interest-only-payment', 'arm-rate-caps'. */
   id: string;
   /** A short name: "28/36 rule". */
   label: string;
