@@ -106,6 +106,9 @@ const FIGURE = new RegExp(
   'gi',
 );
 
+/** An amount "in"/"of" a debt at least this large, with no "a month", is a balance, not a payment. */
+const DEBT_BALANCE_FLOOR = 5_000;
+
 const MONTHLY = /^\s*(?:a|per|\/|each|every|\bin\b)?\s*(?:month|mo)\b|^\s*monthly\b/i;
 const YEARLY = /^\s*(?:a|per|\/|each|every)\s*(?:year|yr)\b|^\s*(?:annually|yearly)\b/i;
 
@@ -248,6 +251,9 @@ function readMoney(groups: Record<string, string | undefined>, text: string, bef
   const yearly = YEARLY.test(after) || /(?:annual|yearly|a year)\s+(?:\w+\s+){0,2}$/.test(before) || /salary/.test(before);
   const noun = after.replace(/^\s*(?:(?:a|per|\/)\s*month|monthly|\/mo)\b/, '').trimStart();
   let role: FigureRole = AFTER.find(([pattern]) => pattern.test(noun))?.[1] ?? 'amount';
+  // "$45,000 in student loans", "$8,000 of card debt": a balance owed, not a monthly payment ("$250 in student loans" in a list
+  // of payments is one): no monthly debt payment is that large.
+  if (role === 'monthlyDebt' && !monthly && value >= DEBT_BALANCE_FLOOR && /^(?:#\s*)*(?:in|of)\s/.test(noun)) role = 'amount';
   // "worth about $500,000", "closing costs are around $4,800": a hedge does not change what the amount is.
   const plainBefore = before.replace(HEDGE, '');
   if (role === 'amount') role = BEFORE.find(([pattern]) => pattern.test(plainBefore))?.[1] ?? 'amount';

@@ -16,6 +16,8 @@ import { usdaGuaranteeFee } from './usda-guarantee-fee.ts';
 import { extraPayments } from './extra-payments.ts';
 import { vaFundingFee } from './va-funding-fee.ts';
 import { armRateCeilings } from './arm-rate-caps.ts';
+import type { Add, Need } from './figure-collector.ts';
+import { workOutEverydayNumbers } from './work-out-everyday-numbers.ts';
 import { interestOnlyPayment } from './interest-only-payment.ts';
 
 export interface WorkedNumbers {
@@ -120,8 +122,10 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   if (interestOnly && /\bpayments?\b|\bjumps?\b|\bcosts?\b|\bhow much\b|\bafford\b/.test(text) && !statesPayment) {
     workOutInterestOnly(text, numbers, read.figures, add, need);
   } else if (/monthly payment|payment (?:be|would be|will be)|pay (?:each|every|per|a) month|\bp&i\b|principal and interest/.test(text) && !wantsBreakEven && !statesPayment) {
-    if (loanAmount === undefined || rates.length === 0 || termYears === undefined) need('the loan amount, the interest rate and the term', 'the monthly payment');
-    else
+    if (loanAmount === undefined || rates.length === 0 || termYears === undefined) {
+      // "What monthly payment would a lender count for my deferred student loans?" is not an amortization (worked out below).
+      if (!DEFERRED_STUDENT_LOANS.test(text)) need('the loan amount, the interest rate and the term', 'the monthly payment');
+    } else
       // Two terms or two rates ("a 15-year at 6% compared with a 30-year at 6.5%"): each pair in the order written.
       paymentScenarios(rates, numbers.terms ?? [termYears]).forEach(([rate, years], i) =>
         add(i === 0 ? 'monthly-payment' : `monthly-payment-${i + 1}`, 'Monthly payment', monthlyPayment({ principal: loanAmount, annualRatePercent: rate, termYears: years }), (inputs, result) =>
@@ -174,6 +178,7 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
         `On a ${formatMoney(inputs.loanAmount)} USDA loan, the upfront guarantee fee (1%) is ${formatMoney(result.upfrontFee)}${inputs.financeUpfront ? ` (financed, a total loan of ${formatMoney(result.totalLoan)})` : ''}, and the annual fee (0.35% of the balance) starts at about ${formatMoney(result.firstYearAnnualFee)} a year (${formatMoney(result.monthlyFee)} a month), falling as the balance is paid down.`,
       );
   }
+  workOutEverydayNumbers(text, read.figures, numbers, add, need);
   // A percentage down on a price: the cash it takes, when nothing else was worked out or the borrower asks for the amount
   // ("How much cash is that?"), unless the answer already has it (the FHA/conventional options) or the amount was given.
   const downStated = read.merged.downPayment !== undefined || figures.some((figure) => figure.id.endsWith('down-payment'));
@@ -185,6 +190,9 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   }
   return { figures, problems };
 }
+
+/** Student loans with no payment reported, whose counted payment work-out-everyday-numbers.ts works out. */
+const DEFERRED_STUDENT_LOANS = /\bstudent loans?\b[^?]*\b(?:defer|forbear)|\b(?:defer|forbear)\w*[^?]*\bstudent loans?\b/;
 
 /** "2/1/5 caps", "caps of 5/2/5", "a 2/2/5 cap structure": first, periodic and lifetime caps in percentage points. */
 const ARM_CAPS = /(?<![\d.\/])(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)(?!\d|\.\d|\/)\s*(?:rate\s+)?caps?\b|\bcaps?\b[^.?!\d]{0,24}(?<![\d.\/])(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)(?!\d|\.\d|\/)/;
@@ -211,8 +219,6 @@ function workOutInterestOnly(text: string, numbers: BorrowerFigures, figures: re
   );
 }
 
-type Add = <I, R>(id: string, label: string, calculation: Calculation<I, R>, describe: (inputs: I, result: R) => string) => void;
-type Need = (what: string, label: string) => void;
 
 /** The loan from value and down payment, the down payment percent, and the price a stated down payment is a share of, when only the others are given. */
 function withDerived(figures: BorrowerFigures): BorrowerFigures {

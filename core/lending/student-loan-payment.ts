@@ -1,0 +1,22 @@
+import { cents, checkAmount, type Calculation } from './calculation.ts';
+
+export const STUDENT_LOAN_RULE = 'student-loans-and-mortgage-qualification';
+
+export interface StudentLoanPayments {
+  /** Fannie Mae conventional: 1% of the balance a month when no payment is reported. */
+  fannieMae: number;
+  /** Freddie Mac, FHA and USDA: 0.5% of the balance. */
+  halfPercent: number;
+}
+
+/**
+ * The monthly payment a lender counts for student loans with no reported payment (deferment,
+ * forbearance): the corpus's rule, as of 2025 — Fannie Mae 1% of the outstanding balance; Freddie
+ * Mac, FHA and USDA 0.5% ("a $60,000 balance in deferment adds $300 a month under a 0.5% rule and
+ * $600 under a 1% rule").
+ */
+export function studentLoanQualifyingPayment(inputs: { balance: number }): Calculation<{ balance: number }, StudentLoanPayments> {
+  const problem = checkAmount('balance', inputs.balance);
+  if (problem) return problem;
+  return { ok: true, inputs: { ...inputs }, result: { fannieMae: cents(inputs.balance / 100), halfPercent: cents(inputs.balance / 200) }, rule: STUDENT_LOAN_RULE };
+}

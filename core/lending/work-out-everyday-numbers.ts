@@ -1,0 +1,94 @@
+import type { BorrowerFigures, Figure } from './read-figures.ts';
+import { formatMoney, formatPercent } from './calculation.ts';
+import { consolidationRate, type LoanBalance } from './consolidation-rate.ts';
+import { maintenanceBudget, selfEmployedIncome } from './homeowner-budget.ts';
+import { balanceTransferCost, paydayLoanCost } from './short-term-credit-costs.ts';
+import { studentLoanQualifyingPayment } from './student-loan-payment.ts';
+import type { Add, Need } from './figure-collector.ts';
+
+/** Money the question names (any role but a rate, percentage or score), in the order written. */
+const MONEY_ROLES = new Set<Figure['role']>(['monthlyIncome', 'annualIncome', 'monthlyDebt', 'housingPayment', 'loanAmount', 'propertyValue', 'appraisedValue', 'downPayment', 'secondLien', 'closingCosts', 'monthlySavings', 'extraPayment', 'newPayment', 'amount']);
+
+/**
+ * The everyday numbers beside the mortgage ones, each from a rule the guide states: the payment a
+ * lender counts for student loans with none reported, a Direct Consolidation Loan's rate, a payday
+ * loan's fee and APR, a balance transfer's fee and what clears it in the promotion, a maintenance
+ * budget, and a self-employed borrower's two-year average. Each is read only from a question that
+ * names its subject and gives its figures; nothing is assumed.
+ */
+export function workOutEverydayNumbers(text: string, figures: readonly Figure[], numbers: BorrowerFigures, add: Add, need: Need): void {
+  const money = figures.filter((figure) => figure.source === 'question' && MONEY_ROLES.has(figure.role)).map((figure) => figure.value);
+  const largest = money.length === 0 ? undefined : Math.max(...money);
+
+  const studentLoans = /\bstudent loans?\b|\bstudent debt\b/.test(text);
+  if (studentLoans && /consolidat/.test(text)) {
+    const loans = balancesWithRates(figures);
+    if (loans.length >= 2)
+      add('consolidation-rate', 'Direct Consolidation rate', consolidationRate(loans), (inputs, result) =>
+        `Consolidating ${inputs.loans.map((loan) => `${formatMoney(loan.balance)} at ${formatPercent(loan.ratePercent)}`).join(' and ')}: the weighted average is ${formatPercent(result.weightedAveragePercent)}, so the Direct Consolidation Loan's fixed rate is ${formatPercent(result.ratePercent)} (rounded up to the next eighth of a point).`,
+      );
+    else need('each loan’s balance and rate', 'the consolidated rate');
+  } else if (studentLoans && /defer|forbear|no (?:monthly )?payment|\$0 payment|zero payment|not (?:showing|reported)|isn[’']?t (?:showing|reported)|doesn[’']?t show/.test(text)) {
+    if (largest === undefined) need('the student loan balance', 'the payment a lender counts');
+    else
+      add('student-loan-payment', 'Student loan payment a lender counts', studentLoanQualifyingPayment({ balance: largest }), (inputs, result) =>
+        `With no payment reported on ${formatMoney(inputs.balance)} of student loans, a Fannie Mae conventional lender may count 1% of the balance, ${formatMoney(result.fannieMae)} a month; Freddie Mac, FHA and USDA use 0.5%, ${formatMoney(result.halfPercent)}.`,
+      );
+  }
+
+  const per100 = /\$\s?(\d+(?:\.\d+)?) (?:for|per) (?:every |each )?\$\s?100\b/.exec(text);
+  if (/\bpayday\b/.test(text) && per100) {
+    const feePer100 = Number(per100[1]);
+    const borrowed = numbers.loanAmount ?? money.filter((value) => value !== 100 && value !== feePer100).reduce<number | undefined>((most, value) => Math.max(most ?? 0, value), undefined);
+    const days = /\b(\d{1,3})[- ]days?\b/.exec(text)?.[1];
+    if (borrowed === undefined) need('the amount borrowed', 'the payday loan’s cost');
+    else
+      add('payday-loan-cost', 'Payday loan cost', paydayLoanCost({ borrowed, feePer100, ...(days === undefined ? {} : { days: Number(days) }) }), (inputs, result) =>
+        `Borrowing ${formatMoney(inputs.borrowed)} at ${formatMoney(inputs.feePer100)} per $100 costs a ${formatMoney(result.fee)} fee, so ${formatMoney(result.owed)} is due on payday; for ${inputs.days === 14 ? 'two weeks' : `${inputs.days} days`} that is an APR of about ${formatPercent(result.aprPercent)}.`,
+      );
+  }
+
+  const transferFee = /(\d+(?:\.\d+)?)\s*%\s*(?:balance[- ]transfer |transfer )?fee|(?:transfer )?fee (?:of |is )?(\d+(?:\.\d+)?)\s*%/.exec(text);
+  if (/balance[- ]transfer|transfer fee|0% (?:intro |introductory |promo )?(?:apr )?card/.test(text) && transferFee && largest !== undefined) {
+    const months = /(\d{1,2})\s*months?\b/.exec(text)?.[1];
+    add('balance-transfer', 'Balance transfer', balanceTransferCost({ balance: largest, feePercent: Number(transferFee[1] ?? transferFee[2]), promoMonths: months === undefined ? undefined : Number(months) }), (inputs, result) => {
+      const fee = `Moving ${formatMoney(inputs.balance)} with a ${formatPercent(inputs.feePercent)} transfer fee costs ${formatMoney(result.fee)}, ${formatMoney(result.total)} in all`;
+      return result.monthlyToClear === undefined ? `${fee}.` : `${fee}; clearing it within the ${inputs.promoMonths}-month promotion takes ${formatMoney(result.monthlyToClear)} a month.`;
+    });
+  }
+
+  const homeValue = numbers.propertyValue ?? largest;
+  if (/\bmaintenance\b|\brepairs\b|upkeep/.test(text) && /\bbudget|how much|set aside|\bsave\b|expect|plan for|\bcost\b/.test(text) && homeValue !== undefined) {
+    add('maintenance-budget', 'Maintenance budget', maintenanceBudget({ homeValue }), (inputs, result) =>
+      `At the usual 1% to 4% of the home's value a year, a ${formatMoney(inputs.homeValue)} home needs ${formatMoney(result.yearlyLow)} to ${formatMoney(result.yearlyHigh)} a year for maintenance and repairs, about ${formatMoney(result.monthlyLow)} to ${formatMoney(result.monthlyHigh)} a month (more for an older home).`,
+    );
+  }
+
+  if (/self[- ]employ|schedule c|\b1099\b|own (?:a |my |our )?business|business income/.test(text) && money.length === 2 && /\byears?\b|\b(?:19|20)\d\d\b/.test(text)) {
+    const [first, second] = money as [number, number];
+    // "…$58,000 two years ago and $66,000 last year": in the order written unless the recent year comes first.
+    const recentAt = text.search(/last year|this year|most recent|\bthe latest\b/);
+    const earlierAt = text.search(/two years ago|year before|previous year|prior year/);
+    const years = [...text.matchAll(/\b((?:19|20)\d\d)\b/g)].map((match) => Number(match[1]));
+    const recentFirst = years.length === 2 ? years[0]! > years[1]! : recentAt !== -1 && earlierAt !== -1 && recentAt < earlierAt;
+    add('self-employed-income', 'Self-employed income', selfEmployedIncome(recentFirst ? { earlierYear: second, recentYear: first } : { earlierYear: first, recentYear: second }), (inputs, result) => {
+      const average = `Averaged over the two years, ${formatMoney(inputs.earlierYear)} and ${formatMoney(inputs.recentYear)} make ${formatMoney(result.yearlyAverage)} a year, ${formatMoney(result.monthlyAverage)} a month`;
+      return result.falling ? `${average}; because income fell, a lender may use the lower recent year instead, ${formatMoney(result.recentMonthly)} a month.` : `${average}.`;
+    });
+  }
+}
+
+/** "$12,000 at 4.5% and $8,000 at 6.8%": each amount with the rate written after it. */
+function balancesWithRates(figures: readonly Figure[]): LoanBalance[] {
+  const loans: LoanBalance[] = [];
+  let balance: number | undefined;
+  for (const figure of figures) {
+    if (figure.source !== 'question') continue;
+    if (MONEY_ROLES.has(figure.role)) balance = figure.value;
+    else if (figure.role === 'rate' && balance !== undefined) {
+      loans.push({ balance, ratePercent: figure.value });
+      balance = undefined;
+    }
+  }
+  return loans;
+}
