@@ -16,7 +16,13 @@ export interface RefusalFeatures {
   relevance: number;
 }
 
-/** Thresholds of the decision; the defaults were chosen on the answer eval's dev split. */
+/**
+ * Thresholds of the decision; the defaults were chosen on the answer eval's dev split. The two
+ * coverage floors were lowered (0.25 → 0.2, 0.4 → 0.35) on 2026-12-06 over the 265 dev questions,
+ * 40 of them written blind that day: refusals correct 0.916 → 0.931 and fact recall +0.014 over a
+ * grid of 0.15–0.25 × 0.3–0.4 (0.15–0.22 with 0.35 alike, the middle taken); no off-topic
+ * question newly answered.
+ */
 export interface RefusalThresholds {
   /** Below this sentence coverage the question is never answered. */
   minSentenceCoverage: number;
@@ -44,8 +50,8 @@ export interface RefusalThresholds {
 }
 
 export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
-  minSentenceCoverage: 0.25,
-  minPassageCoverage: 0.4,
+  minSentenceCoverage: 0.2,
+  minPassageCoverage: 0.35,
   unclearPassageCoverage: 0.8,
   clearRelevance: 7,
   strongRelevance: 15,
