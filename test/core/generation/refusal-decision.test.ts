@@ -16,12 +16,13 @@ describe('answer or refuse', () => {
   });
 
   it('refuses when no sentence or no passage covers enough of the question', () => {
-    expect(shouldAnswer(features({ sentenceCoverage: 0.2 }))).toBe(false);
-    expect(shouldAnswer(features({ passageCoverage: 0.35 }))).toBe(false);
+    expect(shouldAnswer(features({ sentenceCoverage: 0.19 }))).toBe(false);
+    expect(shouldAnswer(features({ passageCoverage: 0.34 }))).toBe(false);
+    expect(shouldAnswer(features({ sentenceCoverage: 0.2, passageCoverage: 0.35 }))).toBe(true);
   });
 
   it('answers an unmistakably lending question from weaker matches, down to its own lower bars', () => {
-    const weak = { sentenceCoverage: 0.2, passageCoverage: 0.35 };
+    const weak = { sentenceCoverage: 0.17, passageCoverage: 0.32 };
     expect(shouldAnswer(features({ ...weak, relevance: DEFAULT_REFUSAL_THRESHOLDS.strongRelevance }))).toBe(true);
     expect(shouldAnswer(features({ ...weak, relevance: DEFAULT_REFUSAL_THRESHOLDS.strongRelevance - 0.1 }))).toBe(false);
     expect(shouldAnswer(features({ sentenceCoverage: 0.1, passageCoverage: 0.35, relevance: 30 }))).toBe(false);
