@@ -102,6 +102,8 @@ export const LENDING_VOCABULARY = [
     names: ['down payment assistance'],
     pattern: /\bdown payment (?:assistance|help|grants?)\b|\bhelp with (?:a |the |my )?down payment\b|\bdpa\b/,
   },
+  // "Somebody opened a card using my name" is identity theft, whatever word the borrower has for it.
+  { id: 'identity-theft', kind: 'concept', names: ['identity theft'], pattern: /\bidentity theft\b|\bstole my identity\b|\bidentity (?:was |got )?stolen\b|\b(?:in|using|under) my name\b|\bfraud alerts?\b|\bcredit freezes?\b|\bfreeze my credit\b/ },
   { id: 'debt-consolidation', kind: 'concept', names: ['debt consolidation'], pattern: /\bconsolidat/ },
   { id: 'predatory-lending', kind: 'concept', names: ['predatory lending'], pattern: /\bpredatory\b|\bloan flipping\b|\bequity stripping\b/ },
   { id: 'housing-counselor', kind: 'concept', names: ['housing counselor', 'HUD-approved counselor'], pattern: /\bhousing counsel(?:or|ors|ing)\b|\bhud[- ]approved\b/ },

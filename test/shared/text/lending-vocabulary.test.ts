@@ -50,6 +50,8 @@ describe('lending vocabulary', () => {
     ['Does the ability-to-repay rule apply to me?', 'qualified-mortgage'],
     ['Can my servicer let me skip my mortgage payments for a few months?', 'forbearance'],
     ['We need to pause payments after the layoff.', 'forbearance'],
+    ['Somebody opened a store card using my name. What can I do?', 'identity-theft'],
+    ['Should I put a credit freeze on my reports?', 'identity-theft'],
     ['Could that loan leave me owing more than I borrowed?', 'interest-only'],
     ['How long does the lender have to tell me if they are turning me down?', 'adverse-action'],
     ['How much warning do I get before another company takes over collecting my payments?', 'servicing-transfer'],
