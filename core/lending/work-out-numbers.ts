@@ -71,8 +71,11 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
 
   const wantsPoints = /\bpoints?\b/.test(text);
   // Both inputs of a break-even given ("save $120 a month, closing costs $4,800") ask for it, whatever the words.
+  // "Worth it" or "pays off" asks for a break-even only about a refinance, points or closing costs ("worth it or nah" about a $499 credit-repair offer does not).
+  const costContext = /refinanc|\brefi\b|\bpoints?\b|closing costs?|\bfees?\b.*\b(?:rate|payment)\b/.test(text);
   const wantsBreakEven =
-    /break[- ]?even|pays? (?:for )?itself|pays? off|pay for themselves|worth (?:it|refinancing)|how long (?:until|before)/.test(text) ||
+    /break[- ]?even|pays? (?:for )?itself|pay for themselves|worth refinancing|how long (?:until|before)/.test(text) ||
+    (costContext && /pays? off|worth (?:it|the cost|paying)/.test(text)) ||
     (numbers.closingCosts !== undefined && numbers.monthlySavings !== undefined);
   const wantsFha = /\bfha\b/.test(text);
   const wantsFhaInsurance = wantsFha && /mortgage insurance|\bmip\b|premium|upfront/.test(text);

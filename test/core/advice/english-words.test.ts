@@ -12,6 +12,8 @@ describe('englishWords', () => {
     const isWord = englishWords();
     for (const word of ['realtor', 'widowed', 'fined', 'miles', 'literally', 'separate', 'assessment', 'aa', 'zzzs']) expect(isWord(word), word).toBe(true);
     for (const word of ['seperate', 'assesment', 'finded', 'qualifiy', 'heloc', '']) expect(isWord(word), word).toBe(false);
+    // Informal words the list lacks: "guy on insta says…" must not become "instal" (installment loans).
+    for (const word of ['insta', 'venmo', 'lemme']) expect(isWord(word), word).toBe(true);
   });
 
   it('finds every word of an unsorted file and nothing else', () => {

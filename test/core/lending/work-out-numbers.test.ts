@@ -154,4 +154,11 @@ describe('workOutNumbers', () => {
     expect(figures).toEqual([]);
     expect(problems).toEqual(['The guide does not state the VA funding fee for a later use with 5% or more down.']);
   });
+
+  it('asks for break-even inputs only about a refinance, points or closing costs, not any "worth it"', () => {
+    expect(workOutNumbers('guy on insta says he can wipe my collections for $499 paid up front. worth it or nah').problems).toEqual([]);
+    expect(workOutNumbers('Is refinancing worth it if closing costs are $4,000?').problems).toEqual([
+      'To work out the break-even point I need the closing costs and the monthly saving (or the balance, both rates and the term).',
+    ]);
+  });
 });
