@@ -161,7 +161,9 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     // …unless what is left joins on to the cut one ("I am divorced and receive alimony." → "I receive alimony.").
     const joinsOn = /\b(?:I|we)\s+(?:am|are)\s+and\s+\p{L}/iu.test(text);
     const hasNumber = words.some((word) => /^\d/u.test(word));
-    if (isStatement && sentences.length > 1 && words.length <= 2 && !hasNumber && !joinsOn) continue;
+    // Military and veteran status are not protected and decide VA and SCRA rules: "I'm a Hispanic veteran." keeps "I'm a veteran.".
+    const service = /\b(?:veterans?|military|service ?members?|active[- ]duty|deployed|national guard|reservists?)\b/iu.test(text);
+    if (isStatement && sentences.length > 1 && words.length <= 2 && !hasNumber && !service && !joinsOn) continue;
     out.push(text);
   }
   const result = tidy(out.join(''));
@@ -222,8 +224,18 @@ function tidy(text: string): string {
     .replace(/\b(?:a|an|A|An) (a|an|the|and|or)\b/gu, '$1')
     .replace(/\b(?:a|an|A|An)([,.;:!?])/gu, '$1')
     // "I am Christian and do not want…" with the term cut leaves "I am and do not want…".
-    // "We're married and buying…" leaves "We're and buying…": the participle keeps its "are".
-    .replace(/\b(I|we|We)(\s+(?:am|are)\s+|['’](?:m|re)\s+)and\s+(?=\p{L}+ing\b)/gu, '$1$2')
+    // "We're married and buying…" leaves "We're and buying…": a participle or a preposition keeps its "are" ("I'm elderly and on social security").
+    .replace(/\b(I|we|We)(\s+(?:am|are)\s+|['’](?:m|re)\s+)and\s+(?=\p{L}+ing\b|(?:on|in|at|from|under|over|out|into|with|without)\b)/gu, '$1$2')
+    // "I'm a veteran and a woman." leaves "I'm a veteran and a borrower.": the added noun says nothing.
+    .replace(/,?\s+(?:and|or)\s+(?:an?\s+)?borrowers?(?=\s*[.,;:!?]|$)/gu, '')
+    // "(I'm Black)" cut leaves "(I'm )"; "an immigrant from El Salvador with a green card - can I…" leaves "with a -".
+    .replace(/\s*\(\s*(?:(?:I am|I['’]?m|we are|we['’]re)\s*)?\)/giu, '')
+    .replace(/\s+(?:with|and|of|from)\s+(?:an?|the)?\s*(?=\s[-–—]\s|[,;:.!?]|$)/gu, '')
+    // "Because I'm Latino, will…" leaves "Because I'm, will…"; "Even though I'm 70, can I…" leaves "Even though, can I…".
+    .replace(/\b(?:because|since|though|although|even though|given that|now that|as)\s+(?:I am|I['’]?m|we are|we['’]re)\s*(?=[,;:.!?]|$)/giu, '')
+    .replace(/(^|[.!?]\s+)(?:even though|though|although|because|since|despite|given that|now that)\s*,\s*/giu, '$1')
+    // "Does it matter that I'm gay when applying…" leaves "that I'm when applying".
+    .replace(/\b(that|if)\s+(?:I am|I['’]?m|we are|we['’]re)\s+(?=(?:when|while|if)\b)/giu, '')
     .replace(/\b(I|we|We)(?:\s+(?:am|are)|['’](?:m|re))\s+and\s+/gu, '$1 ')
     // "I am 67 years old; can I…" with the age cut leaves "I am;": drop the dangling clause.
     // "I'm a Sikh and wear a turban; will…" with both cut leaves "I'm a borrower and;".

@@ -221,7 +221,7 @@ function firstPerson(neutral: string, before: string): string {
   return neutral.replace(GENERIC_ASKER, (match: string, auxiliary: string, noun: string, offset: number) => {
     if (count(neutral, match.toLowerCase()) <= count(before, match.toLowerCase())) return match;
     // "We are a couple…" states who asks; only an auxiliary that opens a question takes "I"/"we".
-    if (/\b(?:I|we|they|you)\s*$/iu.test(neutral.slice(0, offset))) return match;
+    if (/\b(?:I|we|they|you|who|that)\s*$/iu.test(neutral.slice(0, offset))) return match;
     const verb = auxiliary.toLowerCase();
     const object = verb === 'for' || verb === 'to';
     const pronoun = /^(?:couples?|famil(?:y|ies))$/iu.test(noun) ? (object ? 'us' : 'we') : object ? 'me' : 'I';
@@ -236,6 +236,10 @@ function tidySelfDescription(text: string): string {
   return (
     text
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*,\\s*`, 'giu'), '$1')
+      // "As someone who is Muslim, are there…" leaves "As someone who is a borrower, are there…".
+      .replace(new RegExp(`(^|[.!?]\\s+)As (?:someone|a person|one) who (?:is|am|are)(?:\\s+an?)?(?:\\s+${SELF_NOUN})?\\s*,\\s*`, 'giu'), '$1')
+      // "…an immigrant from El Salvador - can I…" leaves "I'm a borrower - can I…".
+      .replace(new RegExp(`(^|[.!?]\\s+)(?:I am|I['’]m|we are|we['’]re) (?:an? )?${SELF_NOUN}\\s*[-–—,;:]\\s*`, 'giu'), '$1')
       // "Recently widowed, can I…" with the status cut leaves "Recently, can I…".
       .replace(/(^|[.!?]\s+)(?:recently|newly|just|currently|now)\s*,\s*/giu, '$1')
       // "…was denied and I'm Hispanic." with the trait cut leaves "…denied and I'm.".

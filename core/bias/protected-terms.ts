@@ -64,6 +64,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'races?', 'racial(?:ly)?', 'ethnicity', 'ethnicities', 'ethnic', 'blacks?', 'whites?', 'african[- ]americans?',
     'asian(?:[- ]americans?)?', 'asians', 'hispanics?', 'latin[oa]s?', 'latinx', 'caucasians?', 'native americans?',
     'american indians?', 'alaska natives?', 'pacific islanders?', 'native hawaiians?', 'people of colou?r',
+    // "an older woman of color": the phrase after any person noun (the noun itself may be another basis's term).
+    '(?<=(?:wom[ae]n|m[ae]n|borrowers?|buyers?|applicants?|famil(?:y|ies)|communit(?:y|ies)|homeowners?) )of colou?r',
     'persons? of colou?r', 'minorities', 'racial minorit(?:y|ies)',
     'minority (?:borrowers?|applicants?|neighbou?rhoods?|communit(?:y|ies)|groups?|famil(?:y|ies))',
     'bi-?racial', 'multi-?racial', 'mixed[- ]race', 'inter-?racial',

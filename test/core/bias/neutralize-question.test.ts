@@ -80,6 +80,17 @@ describe('neutralizeQuestion', () => {
     ['race', "My mortgage application was denied and I'm Hispanic. What should I do?", 'My mortgage application was denied. What should I do?'],
     ['familial_status', "I'm a father of two. What is mortgage forbearance?", 'What is mortgage forbearance?'],
     ['sex', 'My girlfriend and I want to buy. Can we both be on the loan?', 'My co-borrower and I want to buy. Can we both be on the loan?'],
+    ['race', "Because I'm Latino, will lenders charge me a higher rate on an FHA loan?", 'Will lenders charge me a higher rate on an FHA loan?'],
+    ['religion', 'As someone who is Muslim, are there mortgage options without interest?', 'Are there mortgage options without interest?'],
+    ['age', "Even though I'm 70, can I get a 30-year mortgage?", 'Can I get a 30-year mortgage?'],
+    ['race', "What down payment do I need (I'm Black) for a USDA loan?", 'What down payment do I need for a USDA loan?'],
+    ['national_origin', "I'm an immigrant from El Salvador with a green card - can I get an FHA loan?", 'Can I get an FHA loan?'],
+    ['sex', "Does it matter that I'm gay when applying for a mortgage?", 'Does it matter when applying for a mortgage?'],
+    ['age', "I'm elderly and on social security, can I still qualify for a mortgage?", "I'm on social security, can I still qualify for a mortgage?"],
+    ['race', 'Being an older woman of color, what rate should I expect?', 'What rate should I expect?'],
+    // Veteran status is not a protected basis and decides VA rules: it stays.
+    ['race', "I'm a Hispanic veteran. Can I get a VA loan with no down payment?", "I'm a veteran. Can I get a VA loan with no down payment?"],
+    ['sex', "I'm a veteran and a woman. Can I get a VA loan with no money down?", "I'm a veteran. Can I get a VA loan with no money down?"],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
