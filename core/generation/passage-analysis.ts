@@ -29,10 +29,20 @@ export interface TitleAnalysis {
 
 /**
  * How many passage texts and titles keep their analysis: a few hundred answers' worth of distinct
- * passages (8 to 12 each), about 2–5 KB apiece. Keyed by the text itself, so a document whose text
- * changes in a new index version is analysed afresh and nothing can go stale.
+ * passages (8 to 12 each). Keyed by the text itself, so a document whose text changes in a new
+ * index version is analysed afresh and nothing can go stale.
  */
 const MAX_PASSAGES = 4096;
+
+/**
+ * The passage texts kept, in characters: an analysis takes 13–21 bytes of heap per character of its
+ * text (measured on a serving instance: 8.65 KB for a 660-character synthetic passage, about 36 KB
+ * for one of the guide's ~1,700-character documents), so 4,096 of the guide's documents would hold
+ * about 150 MB of heap — and a larger heap makes every garbage-collection mark, a version swap's
+ * included, slower. A million characters (about 600 such documents, 70 answers' worth) bound it at
+ * 13–21 MB.
+ */
+const MAX_PASSAGE_CHARACTERS = 1_000_000;
 
 const analyzeText = boundedMemo((text: string): TextAnalysis => {
   const withTitle = new Map<string, ReadonlySet<string>>();
@@ -47,7 +57,7 @@ const analyzeText = boundedMemo((text: string): TextAnalysis => {
       return { text: sentence, terms: new Set(tokens), pairs: new Set(adjacent(tokens)), entities: findLendingEntities(sentence) };
     }),
   };
-}, MAX_PASSAGES);
+}, MAX_PASSAGES, { maxTotalKeyLength: MAX_PASSAGE_CHARACTERS });
 
 const analyzeTitle = boundedMemo((title: string): TitleAnalysis => ({ terms: new Set(tokenize(title)), entities: findLendingEntities(title) }), MAX_PASSAGES);
 

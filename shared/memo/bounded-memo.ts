@@ -12,6 +12,12 @@ export interface BoundedMemoOptions {
   /** Keys longer than this many characters are not kept (default: any length). */
   maxKeyLength?: number;
   /**
+   * The kept keys' characters in all, at most (default: no bound): for results whose size grows
+   * with their key (the analysis of a passage keyed by its text), a bound on memory that a count of
+   * entries alone is not. The first in line go until the new entry fits.
+   */
+  maxTotalKeyLength?: number;
+  /**
    * 'lru': a read moves the entry to the back of the line, so the least recently used goes first
    * (work on every hit); 'insertion' (default): the oldest insertion goes first and a read is a
    * plain Map get — for a hot path such as the edge's.
@@ -26,9 +32,15 @@ export interface BoundedMemoOptions {
  * give. Values are shared between callers, so nobody may mutate them.
  */
 export function createBoundedMemo<V>(options: BoundedMemoOptions): BoundedMemo<V> {
-  const { maxEntries, maxKeyLength = Number.POSITIVE_INFINITY, order = 'insertion' } = options;
+  const { maxEntries, maxKeyLength = Number.POSITIVE_INFINITY, maxTotalKeyLength = Number.POSITIVE_INFINITY, order = 'insertion' } = options;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
   const entries = new Map<string, V>();
+  let totalKeyLength = 0;
+  const evictFirst = () => {
+    const first = entries.keys().next().value as string;
+    entries.delete(first);
+    totalKeyLength -= first.length;
+  };
   return {
     get(key) {
       const value = entries.get(key);
@@ -41,9 +53,11 @@ export function createBoundedMemo<V>(options: BoundedMemoOptions): BoundedMemo<V
     },
     has: (key) => entries.has(key),
     set(key, value) {
-      if (key.length > maxKeyLength || entries.has(key)) return;
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+      if (key.length > maxKeyLength || key.length > maxTotalKeyLength || entries.has(key)) return;
+      if (entries.size >= maxEntries) evictFirst();
+      while (totalKeyLength + key.length > maxTotalKeyLength) evictFirst();
       entries.set(key, value);
+      totalKeyLength += key.length;
     },
     get size() {
       return entries.size;
@@ -56,8 +70,8 @@ export function createBoundedMemo<V>(options: BoundedMemoOptions): BoundedMemo<V
  * used going first: for per-text analysis that requests repeat (stems of words, sentence analysis
  * of retrieved passages), where recomputing is safe but wasteful.
  */
-export function boundedMemo<T>(compute: (key: string) => T, maxEntries: number): (key: string) => T {
-  const memo = createBoundedMemo<T>({ maxEntries, order: 'lru' });
+export function boundedMemo<T>(compute: (key: string) => T, maxEntries: number, options: Pick<BoundedMemoOptions, 'maxTotalKeyLength'> = {}): (key: string) => T {
+  const memo = createBoundedMemo<T>({ maxEntries, order: 'lru', ...options });
   return (key) => {
     if (memo.has(key)) return memo.get(key) as T;
     const value = compute(key);

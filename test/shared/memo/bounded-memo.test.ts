@@ -63,3 +63,34 @@ describe('createBoundedMemo', () => {
     expect([memo.get('a'), memo.has('b'), memo.get('c')]).toEqual([1, false, 3]);
   });
 });
+
+describe('a memo bounded by its keys’ total length', () => {
+  it('lets the first in line go until a new entry fits, and never keeps a key longer than the whole bound', () => {
+    const memo = createBoundedMemo<number>({ maxEntries: 100, maxTotalKeyLength: 10 });
+    memo.set('aaaa', 1);
+    memo.set('bbbb', 2);
+    memo.set('cccccc', 3); // 4 + 4 + 6 > 10: 'aaaa' goes, then 4 + 6 fits
+    expect([memo.has('aaaa'), memo.get('bbbb'), memo.get('cccccc')]).toEqual([false, 2, 3]);
+    memo.set('x'.repeat(11), 4);
+    expect(memo.size).toBe(2);
+  });
+
+  it('bounds boundedMemo the same way, least recently used first', () => {
+    const computed: string[] = [];
+    const length = boundedMemo(
+      (key: string) => {
+        computed.push(key);
+        return key.length;
+      },
+      100,
+      { maxTotalKeyLength: 8 },
+    );
+    length('aaaa');
+    length('bbbb');
+    length('aaaa'); // a is now the most recently used
+    length('cc'); // 'bbbb' goes
+    length('aaaa');
+    length('bbbb');
+    expect(computed).toEqual(['aaaa', 'bbbb', 'cc', 'bbbb']);
+  });
+});
