@@ -53,6 +53,18 @@ export const LENDING_VOCABULARY = [
   { id: 'title-loan', kind: 'program', names: ['title loan'], pattern: /\btitle loans?\b|\bcar titles?\b|\bpawn\w* (?:my |the |a |your )?(?:car |truck |vehicle )?title\b|\btitle pawns?\b/ },
   { id: 'personal-loan', kind: 'program', names: ['personal loan'], pattern: /\bpersonal loans?\b/ },
   { id: 'credit-card', kind: 'program', names: ['credit card'], pattern: /\bcredit cards?\b/ },
+  // Products the guide does not cover, named so that a question about one is known to be about
+  // something the passages never mention (the refusal decision's entityMissing), not answered
+  // with quotes about the loans that share its everyday words.
+  { id: 'sba-loan', kind: 'program', names: ['SBA loan'], pattern: /\bsba\b|small business administration/ },
+  { id: 'business-loan', kind: 'program', names: ['business loan'], pattern: /\bbusiness (?:loans?|lines? of credit)\b|\bcommercial (?:mortgages?|loans?|real estate loans?)\b/ },
+  { id: 'bridge-loan', kind: 'program', names: ['bridge loan'], pattern: /\bbridge loans?\b|\bswing loans?\b/ },
+  { id: 'hard-money-loan', kind: 'program', names: ['hard money loan'], pattern: /\bhard[- ]money\b|\bfix[- ]and[- ]flip loans?\b/ },
+  { id: 'construction-loan', kind: 'program', names: ['construction loan'], pattern: /\bconstruction(?:[- ]to[- ]perm(?:anent)?)? loans?\b/ },
+  { id: 'land-loan', kind: 'program', names: ['land loan'], pattern: /\b(?:land|lot) loans?\b/ },
+  { id: 'itin-loan', kind: 'program', names: ['ITIN loan'], pattern: /\bitin\b/ },
+  { id: 'recreational-vehicle-loan', kind: 'program', names: ['boat or RV loan'], pattern: /\b(?:boat|rv|motorcycle|jet ski) loans?\b/ },
+  { id: '1031-exchange', kind: 'program', names: ['1031 exchange'], pattern: /\b1031\b|like[- ]kind exchange/ },
   // Concepts: what the rules are about.
   { id: 'pmi', kind: 'concept', names: ['PMI', 'private mortgage insurance'], pattern: /\bpmi\b|private mortgage insurance/ },
   { id: 'mortgage-insurance-premium', kind: 'concept', names: ['MIP', 'mortgage insurance premium'], pattern: /\bu?f?mip\b|mortgage insurance premium/ },

@@ -290,6 +290,9 @@ describe('ExtractiveGenerator: answer or refuse', () => {
     ["What's the most I can put into a Roth IRA this year?", ['conventional-loans-conforming-limits', 'private-mortgage-insurance-pmi', 'fha-loans-credit-down-payment-mip', 'cash-out-refinance']],
     ['Can my landlord raise the rent in the middle of my lease?', ['manufactured-home-financing', 'improving-credit-before-applying', 'fifteen-vs-thirty-year-mortgage', 'cosigners-and-coborrowers']],
     ['What is the capital of France?', ['fha-loans-credit-down-payment-mip']],
+    // A lending product the guide never mentions: answering would quote the loans that share its words.
+    ['Can I get an SBA loan to buy the building for my bakery?', ['personal-loans', 'home-equity-loans-vs-helocs', 'conventional-loans-conforming-limits']],
+    ['Should I take a bridge loan to buy before I sell my house?', ['home-equity-loans-vs-helocs', 'cash-out-refinance', 'first-time-homebuyer-steps']],
   ])('refuses "%s" with no citations', async (query, ids) => {
     const result = await answer({ query, passages: retrieved(...ids) });
     expect(result).toEqual({ text: NOT_COVERED_ANSWER, citations: [], generator: 'extractive-v1' });

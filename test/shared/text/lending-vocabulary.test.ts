@@ -52,6 +52,8 @@ describe('lending vocabulary', () => {
     ['We need to pause payments after the layoff.', 'forbearance'],
     ['Somebody opened a store card using my name. What can I do?', 'identity-theft'],
     ['Should I put a credit freeze on my reports?', 'identity-theft'],
+    ['Can I get a mortgage with an ITIN instead of a Social Security number?', 'itin-loan'],
+    ['Is a 1031 exchange worth it on my rental?', '1031-exchange'],
     ['Could that loan leave me owing more than I borrowed?', 'interest-only'],
     ['How long does the lender have to tell me if they are turning me down?', 'adverse-action'],
     ['How much warning do I get before another company takes over collecting my payments?', 'servicing-transfer'],
