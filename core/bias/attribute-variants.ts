@@ -157,7 +157,7 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
     const isStatement = !sentence.text.trim().endsWith('?');
     // Numbers count as content ("I am a woman with a 580 credit score." keeps the 580).
-    const words = text.match(/\p{L}[\p{L}'’-]*|\d[\d,.%]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?|i['’]m|we['’]re|both|also|originally|very|really|just)$/iu.test(word)) ?? [];
+    const words = text.match(/\p{L}[\p{L}'’-]*|\d[\d,.%]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?|i['’]m|we['’]re|both|also|originally|very|really|just|pretty|quite|come|came|from|background|heritage|descent)$/iu.test(word)) ?? [];
     // …unless what is left joins on to the cut one ("I am divorced and receive alimony." → "I receive alimony.").
     const joinsOn = /\b(?:I|we)\s+(?:am|are)\s+and\s+\p{L}/iu.test(text);
     const hasNumber = words.some((word) => /^\d/u.test(word));
@@ -240,7 +240,11 @@ function tidy(text: string): string {
     // "I am 67 years old; can I…" with the age cut leaves "I am;": drop the dangling clause.
     // "I'm a Sikh and wear a turban; will…" with both cut leaves "I'm a borrower and;".
     .replace(/\s+(?:and|or)\s*(?=[,;:.!?])/gu, '')
-    .replace(/(?:^|(?<=[.!?]\s))(?:I am|I['’]?m|we are|we['’]re)(?:\s+an?\s+borrowers?)?\s*[,;:]\s*/giu, '')
+    .replace(/(?:^|(?<=[.!?]\s))(?:I am|I['’]?m|we are|we['’]re)(?:\s+(?:very|quite|pretty|really|fairly|rather|so))?(?:\s+an?\s+borrowers?)?\s*(?:[,;:]|[-–—](?=\s))\s*/giu, '')
+    // "How do I place a freeze on my credit as a 70-year-old?" leaves "… as ?".
+    .replace(/\s+(?:as|being)(?:\s+an?)?\s*(?=[?.!,;:]|$)/giu, '')
+    // "…a dispute? (I'm Muslim.)" leaves a lone ")" once the statement inside goes.
+    .replace(/([.!?])\s*\)(?=\s|$)/gu, (match, end: string, offset: number, whole: string) => (whole.slice(0, offset).includes('(') ? match : end))
     .replace(/^\s*[,;:]\s*/u, '')
     .trim()
     .replace(/^\p{Ll}/u, (letter) => letter.toUpperCase());

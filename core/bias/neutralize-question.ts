@@ -92,7 +92,7 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   ['marital_status', pattern('(?:my|our) marital status'), 'it'],
 ];
 
-const SELF_NOUN = '(?:borrower|applicant|buyer|homebuyer|homeowner|person|individual|customer|client)s?';
+const SELF_NOUN = '(?:borrower|applicant|buyer|homebuyer|homeowner|person|individual|customer|client|recipient)s?';
 
 /**
  * Removes mentions of protected characteristics that do not bear on a lending rule from a
@@ -235,7 +235,12 @@ function firstPerson(neutral: string, before: string): string {
 function tidySelfDescription(text: string): string {
   return (
     text
-      .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*,\\s*`, 'giu'), '$1')
+      .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*[,:]\\s*`, 'giu'), '$1')
+      // "Millennial here: what is…" leaves "Borrower here: what is…".
+      .replace(new RegExp(`(^|[.!?]\\s+)(?:an? )?${SELF_NOUN} here\\s*[:,!.—–-]+\\s*`, 'giu'), '$1')
+      // "As someone with brown skin, can I…" leaves "As someone with, can I…"; "…work for someone who is dark-skinned?" leaves "for someone who is?".
+      .replace(/(^|[.!?]\s+)As (?:someone|a person|one) (?:with|who has)(?:\s+(?:very|quite|pretty|really|fairly|rather))?\s*,\s*/giu, '$1')
+      .replace(/\s+(?:for|as) (?:someone|a person|one) who (?:is|am|are)(?:\s+(?:very|quite|pretty|really|fairly|rather))?\s*(?=[?.!,])/giu, '')
       // "As someone who is Muslim, are there…" leaves "As someone who is a borrower, are there…".
       .replace(new RegExp(`(^|[.!?]\\s+)As (?:someone|a person|one) who (?:is|am|are)(?:\\s+an?)?(?:\\s+${SELF_NOUN})?\\s*,\\s*`, 'giu'), '$1')
       // "…an immigrant from El Salvador - can I…" leaves "I'm a borrower - can I…".

@@ -117,6 +117,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ]),
   ...terms('marital_status', [
     'marital status', 'married', 'marriages?', 'unmarried', 'divorced?', 'divorcees?', 'widow(?:s|ed|ers?)?',
+    // "Since I'm separated": said of oneself (a bare "separated" is too often something else).
+    `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|recently|just got) separated`,
     'spouses?', 'spousal', 'husbands?', 'wi(?:fe|ves)', 'legally separated', 'domestic partners?(?:hips?)?',
     'civil unions?', 'newlyweds?', 'fianc[ée]e?s?',
     `(?:we${APOSTROPHE}re|we are|i${APOSTROPHE}m|i am|just got|recently got|got) engaged`,
