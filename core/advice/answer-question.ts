@@ -158,7 +158,7 @@ async function answerWith(
   // see the borrower's own words (request.query).
   const neutral = deps.neutralizeQuestions === false ? request.query : neutralizeQuestion(request.query).text;
   // Misspelt words read as the knowledge base's own ("apprasal" → "appraisal"), where the retriever knows its vocabulary.
-  const query = retriever.documentFrequency === undefined ? neutral : correctSpelling(neutral, (term) => retriever.documentFrequency!(term), deps.isEnglishWord ? { isWord: deps.isEnglishWord } : {}).text;
+  const query = retriever.documentFrequency === undefined ? neutral : correctSpelling(neutral, (term) => retriever.documentFrequency!(term), { isWord: deps.isEnglishWord }).text;
   const stage = async <T>(name: PipelineStage, run: () => Promise<T>): Promise<[T, number]> => {
     const t0 = now();
     const value = await (deps.traceStage ? deps.traceStage(name, run) : run());

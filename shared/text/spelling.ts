@@ -26,31 +26,19 @@ export type IsWord = (lowerCaseWord: string) => boolean;
  * preferred to a non-word. Without a dictionary, changed and extra letters are not tried: they too
  * often turn a real word into another ("normal" → "formal").
  */
-export function correctSpelling(text: string, frequency: TermFrequency, options: { isWord?: IsWord } = {}): { text: string; corrected: { from: string; to: string }[] } {
+export function correctSpelling(text: string, frequency: TermFrequency, options: { isWord?: IsWord | undefined } = {}): { text: string; corrected: { from: string; to: string }[] } {
   const { isWord } = options;
   const corrected: { from: string; to: string }[] = [];
   const out = text.replace(WORD, (word) => {
     const lower = word.toLowerCase();
     if (lower.length < 5 || !/^[a-z]+$/.test(lower) || STOPWORDS.has(lower) || frequency(stem(lower)) > 0) return word;
     if (isWord?.(lower)) return word;
-    let best: { word: string; rank: number[] } | undefined;
     // Left-out letters and swapped neighbours first; a changed or an extra letter only with a dictionary, and only when neither finds a word.
-    for (const [tier, candidates] of [oneEditAway(lower), isWord !== undefined && lower.length >= SUBSTITUTION_MIN_LENGTH ? oneChangeAway(lower) : new Set<string>()].entries()) {
-      for (const candidate of candidates) {
-        const candidateStem = stem(candidate);
-        const english = isWord?.(candidate) === true;
-        // A stem much shorter than its word means the added letter made a suffix, not a word ("really" → "realely" → real).
-        if (!english && candidate.length > lower.length && candidateStem.length < candidate.length - 2) continue;
-        const count = frequency(candidateStem);
-        if (count < 2) continue;
-        // An English word before a non-word, then the knowledge base's commoner stem, then (the same stem) the longer word: a letter left out is the commoner slip ("offerd" → "offered").
-        const rank = [-tier, english ? 1 : 0, count, candidate.length];
-        if (best === undefined || isBetter(rank, best.rank)) best = { word: candidate, rank };
-      }
-    }
+    let best = bestCandidate(lower, oneEditAway(lower), frequency, isWord);
+    if (best === undefined && isWord !== undefined && lower.length >= SUBSTITUTION_MIN_LENGTH) best = bestCandidate(lower, oneChangeAway(lower), frequency, isWord);
     if (best === undefined) return word;
-    corrected.push({ from: word, to: best.word });
-    return /^\p{Lu}/u.test(word) ? best.word.charAt(0).toUpperCase() + best.word.slice(1) : best.word;
+    corrected.push({ from: word, to: best });
+    return /^\p{Lu}/u.test(word) ? best.charAt(0).toUpperCase() + best.slice(1) : best;
   });
   return { text: out, corrected };
 }
@@ -82,6 +70,26 @@ function oneChangeAway(word: string): Set<string> {
   }
   out.delete(word);
   return out;
+}
+
+/**
+ * The candidate whose stem the knowledge base uses in the most documents (two at least): an English
+ * word before a non-word, then the commoner stem, then, for the same stem, the longer word — a letter
+ * left out is the commoner slip ("offerd" → "offered").
+ */
+function bestCandidate(word: string, candidates: ReadonlySet<string>, frequency: TermFrequency, isWord: IsWord | undefined): string | undefined {
+  let best: { word: string; rank: [number, number, number] } | undefined;
+  for (const candidate of candidates) {
+    const candidateStem = stem(candidate);
+    const english = isWord?.(candidate) === true;
+    // A stem much shorter than its word means the added letter made a suffix, not a word ("really" → "realely" → real).
+    if (!english && candidate.length > word.length && candidateStem.length < candidate.length - 2) continue;
+    const count = frequency(candidateStem);
+    if (count < 2) continue;
+    const rank: [number, number, number] = [english ? 1 : 0, count, candidate.length];
+    if (best === undefined || isBetter(rank, best.rank)) best = { word: candidate, rank };
+  }
+  return best?.word;
 }
 
 /** Lexicographic comparison of two ranks: the first difference decides. */
