@@ -73,7 +73,8 @@ export function createBoundedMemo<V>(options: BoundedMemoOptions): BoundedMemo<V
 export function boundedMemo<T>(compute: (key: string) => T, maxEntries: number, options: Pick<BoundedMemoOptions, 'maxTotalKeyLength'> = {}): (key: string) => T {
   const memo = createBoundedMemo<T>({ maxEntries, order: 'lru', ...options });
   return (key) => {
-    if (memo.has(key)) return memo.get(key) as T;
+    const cached = memo.get(key);
+    if (cached !== undefined || memo.has(key)) return cached as T;
     const value = compute(key);
     memo.set(key, value);
     return value;
