@@ -72,9 +72,10 @@ export async function createAdvice(config: AdviceConfig, dependencies: AdviceDep
   const { sql, audit, logger, metrics } = dependencies;
   const closers = createClosers();
   const settings = advicePipelineSettings(config);
-  // Compile the checker's patterns and read the dictionary now, not on the first borrower's request.
+  // Compile the checker's patterns now, and read the dictionary where answers are served, not on the first borrower's request
+  // (a worker process that never answers does not hold it).
   await settings.biasChecker.check({ query: 'warm-up', answer: 'warm-up' });
-  settings.isEnglishWord?.('warm');
+  if (dependencies.serves) settings.isEnglishWord?.('warm');
   const fairnessMetrics = registerFairnessMetrics(metrics.registry);
 
   const extractive = new ExtractiveGenerator();
