@@ -92,6 +92,9 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   ['marital_status', pattern('(?:my|our) marital status'), 'it'],
 ];
 
+/** Words of degree a cut leaves before the trait it qualified ("very fair skin", "pretty dark-skinned"). */
+const DEGREE = '(?:very|quite|pretty|really|fairly|rather)';
+
 const SELF_NOUN = '(?:borrower|applicant|buyer|homebuyer|homeowner|person|individual|customer|client|recipient)s?';
 
 /**
@@ -238,11 +241,10 @@ function tidySelfDescription(text: string): string {
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*[,:]\\s*`, 'giu'), '$1')
       // "Millennial here: what is…" leaves "Borrower here: what is…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:an? )?${SELF_NOUN} here\\s*[:,!.—–-]+\\s*`, 'giu'), '$1')
-      // "As someone with brown skin, can I…" leaves "As someone with, can I…"; "…work for someone who is dark-skinned?" leaves "for someone who is?".
-      .replace(/(^|[.!?]\s+)As (?:someone|a person|one) (?:with|who has)(?:\s+(?:very|quite|pretty|really|fairly|rather))?\s*,\s*/giu, '$1')
-      .replace(/\s+(?:for|as) (?:someone|a person|one) who (?:is|am|are)(?:\s+(?:very|quite|pretty|really|fairly|rather))?\s*(?=[?.!,])/giu, '')
-      // "As someone who is Muslim, are there…" leaves "As someone who is a borrower, are there…".
-      .replace(new RegExp(`(^|[.!?]\\s+)As (?:someone|a person|one) who (?:is|am|are)(?:\\s+an?)?(?:\\s+${SELF_NOUN})?\\s*,\\s*`, 'giu'), '$1')
+      // "As someone with brown skin, can I…" leaves "As someone with, can I…"; "As someone who is Muslim, are there…" leaves
+      // "As someone who is a borrower, are there…"; "…work for someone who is dark-skinned?" leaves "for someone who is?".
+      .replace(new RegExp(`(^|[.!?]\\s+)As (?:someone|a person|one) (?:(?:with|who has)(?:\\s+${DEGREE})?|who (?:is|am|are)(?:\\s+an?)?(?:\\s+${SELF_NOUN})?)\\s*,\\s*`, 'giu'), '$1')
+      .replace(new RegExp(`\\s+(?:for|as) (?:someone|a person|one) who (?:is|am|are)(?:\\s+${DEGREE})?\\s*(?=[?.!,])`, 'giu'), '')
       // "…an immigrant from El Salvador - can I…" leaves "I'm a borrower - can I…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:I am|I['’]m|we are|we['’]re) (?:an? )?${SELF_NOUN}\\s*[-–—,;:]\\s*`, 'giu'), '$1')
       // "Recently widowed, can I…" with the status cut leaves "Recently, can I…".
