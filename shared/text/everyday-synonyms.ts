@@ -36,8 +36,16 @@ const GROUPS: readonly (readonly string[])[] = [
   ['repay', 'repaid', 'repayment', 'repaying'],
   ['liable', 'liability', 'responsible'],
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],
-  ['mom', 'dad', 'mother', 'father', 'parent', 'parents', 'sister', 'brother', 'sibling', 'relative', 'family'],
   ['realtor', 'realtors', 'agent', 'agents'],
+];
+
+/**
+ * One-way groups: a borrower's specific word also finds the guide's general one, never the
+ * reverse. "My mom is giving us money" finds "a relative" or "family member", but "single-family
+ * house" must not find every sentence about parents and siblings.
+ */
+const NARROWER: readonly (readonly [readonly string[], readonly string[]])[] = [
+  [['mom', 'dad', 'mother', 'father', 'parent', 'parents', 'sister', 'brother', 'sibling', 'grandparent', 'grandmother', 'grandfather', 'aunt', 'uncle'], ['relative', 'family']],
 ];
 
 const byStem: ReadonlyMap<string, readonly string[]> = (() => {
@@ -47,6 +55,14 @@ const byStem: ReadonlyMap<string, readonly string[]> = (() => {
     for (const one of stems) {
       const others = map.get(one) ?? new Set<string>();
       for (const other of stems) if (other !== one) others.add(other);
+      map.set(one, others);
+    }
+  }
+  for (const [narrow, broad] of NARROWER) {
+    const broadStems = [...new Set(broad.map((word) => stem(word)))];
+    for (const one of new Set(narrow.map((word) => stem(word)))) {
+      const others = map.get(one) ?? new Set<string>();
+      for (const other of broadStems) if (other !== one) others.add(other);
       map.set(one, others);
     }
   }

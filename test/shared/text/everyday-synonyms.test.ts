@@ -16,6 +16,13 @@ describe('everyday synonyms', () => {
     expect(everydaySynonyms(stem('remove'))).toEqual(expect.arrayContaining([stem('cancel'), stem('drop')]));
   });
 
+  it('links a specific kin word to the guide’s general one, one way only', () => {
+    expect(everydaySynonyms(stem('mom'))).toEqual(expect.arrayContaining([stem('relative'), stem('family')]));
+    expect(everydaySynonyms(stem('grandmother'))).toContain(stem('relative'));
+    expect(everydaySynonyms(stem('family'))).not.toContain(stem('mother'));
+    expect(borrowerQueryExpansion('What is the FHA limit for a single-family house?')).not.toContain(stem('parent'));
+  });
+
   it('never lists a word as its own synonym, and knows nothing of words outside its groups', () => {
     for (const word of ['send', 'cost', 'house', 'late']) expect(everydaySynonyms(stem(word))).not.toContain(stem(word));
     expect(everydaySynonyms(stem('mortgage'))).toEqual([]);
