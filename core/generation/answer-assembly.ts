@@ -94,7 +94,9 @@ export function selectSentences(ranked: readonly ScoredSentence[], all: readonly
 /**
  * Writes the answer: the lead, the worked figures and the figure problems stated plainly, then
  * the remaining sentences. With `figuresFirst` the figures open the answer and the problems
- * close it: a problem never comes before what answers the question. Every quoted sentence and
+ * close it; with no figures the problems close it too ("To work out the cost of the points I
+ * need the loan amount" after what a point costs): a problem never comes before what answers
+ * the question. Every quoted sentence and
  * every figure whose rule's passage was retrieved carries that passage's citation marker.
  */
 export function assembleAnswer(
@@ -117,12 +119,12 @@ export function assembleAnswer(
   const problemLines = figureProblems.map((problem) => problem.trim()).filter((line) => line.length > 0);
   const lead = quote(selected.lead);
   const rest = quote(selected.rest);
-  // A figure problem ("I need the loan amount") answers nothing, so it never comes before the lead.
+  // A figure problem ("I need the loan amount") answers nothing, so it never comes before the quoted answer.
   const paragraphs =
     figuresFirst && figureLines.length > 0
       ? [figureLines, [...lead, ...rest], problemLines]
-      : figureLines.length + problemLines.length === 0
-        ? [[...lead, ...rest]]
+      : figureLines.length === 0
+        ? [[...lead, ...rest], problemLines]
         : [lead, [...figureLines, ...problemLines], rest];
   const text = paragraphs
     .filter((paragraph) => paragraph.length > 0)

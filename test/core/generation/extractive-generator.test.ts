@@ -267,7 +267,7 @@ describe('ExtractiveGenerator: worked figures', () => {
     expect(result.text.startsWith('28% of $9,000 is $2,520 for housing; 36% is $3,240 for all debts [3].\n\n')).toBe(true);
   });
 
-  it('never opens with a figure problem: with figures first it closes the answer, without figures it follows the lead', async () => {
+  it('never opens with a figure problem: it closes the answer, after the figures or, without figures, after every quoted sentence', async () => {
     const problem = 'To work out the VA funding fee I need the loan amount.';
     const query = 'We make $9,000 a month; by the 28/36 rule how much can we spend on housing?';
     const rule = figure('28% of $9,000 is $2,520 for housing; 36% is $3,240 for all debts.', 'budgeting-for-homeownership-28-36-rule');
@@ -276,10 +276,10 @@ describe('ExtractiveGenerator: worked figures', () => {
     expect(paragraphs[0]).toBe('28% of $9,000 is $2,520 for housing; 36% is $3,240 for all debts [3].');
     expect(paragraphs.at(-1)).toBe(problem);
     const only = await generator.generate({ query, passages, figureProblems: [problem] });
-    const [lead, second] = only.text.split('\n\n');
-    expect(lead).not.toContain(problem);
-    expect(answerSentences(lead!).length).toBeGreaterThan(0);
-    expect(second).toBe(problem);
+    const quoted = only.text.split('\n\n');
+    expect(quoted).toHaveLength(2);
+    expect(answerSentences(quoted[0]!).length).toBeGreaterThan(1);
+    expect(quoted[1]).toBe(problem);
   });
 });
 
