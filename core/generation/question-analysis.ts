@@ -35,7 +35,8 @@ export interface QuestionAnalysis {
 }
 
 const CUES: Record<QuestionIntent, RegExp | null> = {
-  threshold: /\d/,
+  // A number, or that there is none ("no maximum purchase price", "no VA loan limit").
+  threshold: /\d|\bno (?:[\w-]+ ){0,2}(?:maximum|minimum|limit|cap|ceiling)s?\b/i,
   deadline:
     /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve|several|few|many)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\b\d+ (?:to|or) \d+\b|\bevery (?:day|week|month|year)\b|\b(?:daily|weekly|annually)\b|\bwithin\b|\buntil\b|\bonce\b|\bafter\b/i,
   comparison: /\bwhile\b|\bwhereas\b|\bunlike\b|\bthan\b|\bboth\b|\beither\b|\binstead\b|\bcompar/i,

@@ -101,6 +101,14 @@ describe('question analysis', () => {
     expect(analysis.cue!.test('Payments for the first several years, often 5 to 10, cover only interest.')).toBe(true);
     expect(analysis.cue!.test('Your credit reports are records kept by three agencies.')).toBe(false);
   });
+
+  it('reads "is there a ceiling" as a limit question that a sentence saying there is none answers', () => {
+    const analysis = analyzeQuestion('Is there a ceiling on what the house can cost if I go with a USDA guaranteed loan?');
+    expect(analysis.intent).toBe('threshold');
+    expect(analysis.cue!.test('The guaranteed program has no maximum purchase price, though the income cap effectively limits loan size.')).toBe(true);
+    expect(analysis.cue!.test('There is no VA loan limit for borrowers with full entitlement.')).toBe(true);
+    expect(analysis.cue!.test('The guaranteed program backs mortgages made by approved private lenders.')).toBe(false);
+  });
 });
 
 describe('ExtractiveGenerator: the answer first', () => {
