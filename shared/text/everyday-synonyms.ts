@@ -82,6 +82,10 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bpa(?:y|ys|id|ying) (?:(?:it|that|this|them|the money|it all|everything|the loan|the help) )?back\b/g, 'repay'],
   [/\b(?:get|gets|getting|got) (?:(?:my|the|that|this|our|any|some) )?(?:money|cash|overpayment|extra) back\b/g, 'refund'],
   [/\bon the hook\b/g, 'liable'],
+  // Where limits and prices differ by county: "a cheap part of the state", "an expensive city".
+  [/\b(?:cheap|cheaper|inexpensive|low[- ]cost) (?:part|area|county|region|town|market)s? (?:of|in)\b/g, 'lower-cost area in'],
+  [/\b(?:cheap|cheaper|inexpensive|low[- ]cost) (?:part|area|county|region|town|market)s?\b/g, 'lower-cost area'],
+  [/\b(?:expensive|pricey|pricy|high[- ]cost|hcol) (?:part|area|county|region|city|town|market)s?\b/g, 'high-cost area'],
   [/\bwrit(?:e|es|ing|ten) (?:(?:it|that|this|them|everything|a lot|it all|most of it|all of it) )?off\b|\bwrite-offs?\b/g, 'deduct'],
 ];
 

@@ -137,6 +137,14 @@ export const LENDING_VOCABULARY = [
     names: ['servicing transfer'],
     pattern: /\bservicing transfers?\b|\btransfer(?:red|s)? (?:of )?(?:the |my |our )?(?:servicing|loan|mortgage)\b|\b(?:takes?|taking|took) over (?:collecting|servicing|my (?:loan|mortgage)|our (?:loan|mortgage))\b|\b(?:loan|mortgage) (?:was|got|is being|has been) sold\b|\bsold my (?:loan|mortgage)\b/,
   },
+  // The most a program lends or finances, however asked ("the most an FHA loan will go up to", "a cap on how much I can borrow").
+  {
+    id: 'loan-limit',
+    kind: 'concept',
+    names: ['loan limit'],
+    pattern:
+      /\bloan limits?\b|\b(?:limits?|caps?|ceiling|maximum) on (?:how much|what (?:the )?(?:house|home)|the (?:loan|amount|price|purchase price))\b|\bmax(?:imum)? (?:loan amount|purchase price)\b|\bmost (?:an?|the|my) (?:[\w-]+ ){0,2}(?:loan|mortgage) (?:will|can|could|would) (?:go|be|cover|lend)\b/,
+  },
   { id: 'amortization', kind: 'concept', names: ['amortization'], pattern: /\bamortiz/ },
   { id: 'forbearance', kind: 'concept', names: ['forbearance'], pattern:
       /\bforbearance\b|\bloan modification\b|\b(?:skip|pause|postpone|suspend)(?:s|ped|ping|d|ing)? (?:making )?(?:my |our |a few |some |the )?(?:mortgage |monthly |house |home )?payments?\b/ },

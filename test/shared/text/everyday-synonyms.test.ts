@@ -45,6 +45,9 @@ describe('everyday synonyms', () => {
     expect(everydaySynonyms(stem('deductions'))).toContain(stem('writeoff'));
     expect(everydaySynonyms(stem('sales'))).toContain(stem('revenue'));
     expect(rewriteEverydayPhrases('how do i get back on track with payments?')).toBe('how do i get back on track with payments?');
+    expect(rewriteEverydayPhrases('i live in a pretty cheap part of the state')).toBe('i live in a pretty lower-cost area in the state');
+    expect(rewriteEverydayPhrases('we live in an expensive city')).toBe('we live in an high-cost area');
+    expect(rewriteEverydayPhrases('a cheap loan')).toBe('a cheap loan');
     expect(rewriteEverydayPhrases('what do i pay at closing?')).toBe('what do i pay at closing?');
     expect(borrowerQueryExpansion('Do I have to pay it back?')).toContain(stem('repay'));
     expect(everydaySynonyms(stem('repay'))).toContain(stem('repaid'));

@@ -59,6 +59,9 @@ describe('lending vocabulary', () => {
     ['How much warning do I get before another company takes over collecting my payments?', 'servicing-transfer'],
     ['I got a letter saying my mortgage was sold.', 'servicing-transfer'],
     ['thinking about pawning my car title for quick cash', 'title-loan'],
+    ["What's the most an FHA loan will go up to for a single-family house around here?", 'loan-limit'],
+    ['Is there a ceiling on what the house itself can cost with a USDA loan?', 'loan-limit'],
+    ['FHA also sets county loan limits, which as of 2025 run from $524,225 in lower-cost areas.', 'loan-limit'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
@@ -67,6 +70,7 @@ describe('lending vocabulary', () => {
     const ids = (text: string) => findLendingTerms(text).map((found) => found.entry.id);
     expect(ids('What happens if I stop making payments on my mortgage?')).not.toContain('forbearance');
     expect(ids('My balance goes down a little every month.')).not.toContain('interest-only');
+    expect(ids('Most lenders will go up to 45% with strong reserves.')).not.toContain('loan-limit');
   });
 
   it('adds nothing for a query naming no program or concept, and never repeats the query’s own terms', () => {
