@@ -21,7 +21,9 @@ export interface RefusalFeatures {
  * coverage floors were lowered (0.25 → 0.2, 0.4 → 0.35) on 2026-12-06 over the 265 dev questions,
  * 40 of them written blind that day: refusals correct 0.916 → 0.931 and fact recall +0.014 over a
  * grid of 0.15–0.25 × 0.3–0.4 (0.15–0.22 with 0.35 alike, the middle taken); no off-topic
- * question newly answered.
+ * question newly answered. With 40 more blind dev questions (305), the sentence floor was
+ * re-chosen over 0.15–0.22 × 0.3–0.38 (2026-12-06): 0.15–0.19 with 0.35 alike (refusals correct
+ * 0.931 → 0.938, fact recall +0.004, no off-topic question newly answered), the middle taken.
  */
 export interface RefusalThresholds {
   /** Below this sentence coverage the question is never answered. */
@@ -50,7 +52,7 @@ export interface RefusalThresholds {
 }
 
 export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
-  minSentenceCoverage: 0.2,
+  minSentenceCoverage: 0.17,
   minPassageCoverage: 0.35,
   unclearPassageCoverage: 0.8,
   clearRelevance: 7,
