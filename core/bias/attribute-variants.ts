@@ -109,7 +109,8 @@ export function distinctSpans<T extends { start: number; end: number }>(spans: r
  */
 export function removeTerms(query: string, spans: readonly { start: number; end: number }[]): string {
   const sentences: { text: string; start: number; end: number }[] = [];
-  for (const match of query.matchAll(/[^.!?]+[.!?]*\s*/gu)) {
+  // "U.S." and "e.g." do not end a sentence ("I'm a U.S. citizen born in Lagos.").
+  for (const match of query.matchAll(/(?:\b(?:U\.S|e\.g|i\.e|etc|Mr|Mrs|Ms|Dr|St|Jr|Sr)\.|[^.!?])+[.!?]*\s*/gu)) {
     sentences.push({ text: match[0], start: match.index, end: match.index + match[0].length });
   }
   const out: string[] = [];

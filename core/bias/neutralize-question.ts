@@ -247,8 +247,13 @@ function tidySelfDescription(text: string): string {
       .replace(new RegExp(`\\s+(?:for|as) (?:someone|a person|one) who (?:is|am|are)(?:\\s+${DEGREE})?\\s*(?=[?.!,])`, 'giu'), '')
       // "…an immigrant from El Salvador - can I…" leaves "I'm a borrower - can I…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:I am|I['’]m|we are|we['’]re) (?:an? )?${SELF_NOUN}\\s*[-–—,;:]\\s*`, 'giu'), '$1')
-      // "Recently widowed, can I…" with the status cut leaves "Recently, can I…".
-      .replace(/(^|[.!?]\s+)(?:recently|newly|just|currently|now)\s*,\s*/giu, '$1')
+      // "Recently widowed, can I…" with the status cut leaves "Recently, can I…"; "Recently divorced (ugh, long
+      // story) and trying to…" leaves "Recently (ugh, long story) and trying to…": the aside was about the status.
+      .replace(/(^|[.!?]\s+)(?:recently|newly|just|currently|now)\s*(?:\([^)]*\)\s*)?(?:,\s*|and\s+)/giu, '$1')
+      // "Dark-skinned borrower with a quick question — what's…" leaves "Borrower with a quick question — what's…".
+      .replace(new RegExp(`(^|[.!?]\\s+)(?:an? )?${SELF_NOUN} with (?:an? )?(?:quick |simple |short )?(?:question|q)\\s*[-–—:,]+\\s*`, 'giu'), '$1')
+      // "Quick q from a proud Mexican-American: is it…" leaves "Quick q from a proud: is it…".
+      .replace(/\s+(?:from|by) (?:an?|the) (?:proud|fellow|naturalized|first[- ]generation|second[- ]generation)(?=\s*[,;:.!?—–])/giu, '')
       // "…was denied and I'm Hispanic." with the trait cut leaves "…denied and I'm.".
       .replace(/\s*,?\s*\b(?:and|but)\s+(?:I am|I['’]?m|we are|we['’]re)\s*(?=[.!?,;]|$)/giu, '')
       // "I'm a mom who works part time." → "I'm a borrower who works…" → "I work part time."
@@ -266,7 +271,7 @@ function tidySelfDescription(text: string): string {
       .replace(/\b(We are|We['’]re) (?:an? )?couple (?=\p{L}+ing\b)/gu, '$1 ')
       .replace(/\s{2,}/gu, ' ')
       .trim()
-      .replace(/(^|[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
   );
 }
 

@@ -26,7 +26,12 @@ const DEMONYMS = [
   'iraqi', 'syrian', 'lebanese', 'egyptian', 'afghan', 'bangladeshi', 'nepali', 'sri lankan', 'thai', 'cambodian', 'laotian', 'hmong',
   'burmese', 'indonesian', 'malaysian', 'russian', 'ukrainian', 'romanian', 'greek', 'turkish', 'armenian', 'portuguese',
   'british', 'scottish', 'canadian', 'australian', 'ghanaian', 'ethiopian', 'eritrean', 'somali', 'kenyan', 'senegalese', 'moroccan',
-  'palestinian', 'israeli', 'taiwanese', 'cantonese',
+  'palestinian', 'israeli', 'taiwanese', 'cantonese', 'ivorian', 'cameroonian', 'congolese', 'ugandan', 'tanzanian', 'sudanese',
+  'liberian', 'sierra leonean', 'algerian', 'tunisian', 'libyan', 'yemeni', 'saudi', 'jordanian', 'kurdish', 'uzbek', 'kazakh',
+  'serbian', 'croatian', 'bosnian', 'albanian', 'bulgarian', 'hungarian', 'czech', 'slovak', 'belgian',
+  'swedish', 'norwegian', 'danish', 'finnish', 'swiss', 'austrian', 'mongolian', 'tibetan', 'fijian',
+  'samoan', 'tongan', 'chilean', 'bolivian', 'paraguayan', 'uruguayan', 'costa rican', 'panamanian', 'trinidadian', 'guyanese',
+  'barbadian', 'bahamian', 'belizean',
 ].join('|');
 
 /** Skin shades, for colour said in everyday words. */
@@ -44,6 +49,14 @@ const COUNTRIES = [
   'thailand', 'myanmar', 'burma', 'malaysia', 'indonesia', 'philippines', 'nigeria', 'ghana', 'kenya', 'ethiopia', 'eritrea', 'somalia',
   'sudan', 'south africa', 'senegal', 'liberia', 'sierra leone', 'cameroon', 'congo', 'uganda', 'tanzania', 'morocco', 'algeria', 'tunisia',
   'libya', 'australia', 'new zealand', 'fiji', 'samoa', 'tonga',
+  `c[oô]te d${APOSTROPHE}ivoire`, 'ivory coast', 'mali', 'niger', 'burkina faso', 'guinea', 'benin', 'togo', 'gambia', 'mauritania',
+  'rwanda', 'burundi', 'zimbabwe', 'zambia', 'malawi', 'mozambique', 'angola', 'namibia', 'botswana', 'madagascar',
+  'south sudan', 'djibouti', 'cape verde', 'kuwait', 'qatar', 'bahrain', 'oman', 'united arab emirates', 'uae', 'kurdistan',
+  'azerbaijan', 'kazakhstan', 'uzbekistan', 'kyrgyzstan', 'tajikistan', 'turkmenistan', 'mongolia', 'tibet',
+  'singapore', 'brunei', 'bhutan', 'maldives', 'austria', 'switzerland', 'slovakia', 'slovenia', 'lithuania', 'latvia',
+  'estonia', 'belarus', 'moldova', 'iceland', 'luxembourg', 'malta', 'cyprus', 'north macedonia', 'macedonia', 'montenegro',
+  'kosovo', 'guyana', 'suriname', 'belize', 'barbados', 'bahamas', 'grenada', 'st\\.? lucia', 'antigua', 'dominica',
+  'papua new guinea', 'micronesia', 'marshall islands', 'palau',
 ].join('|');
 
 /**
@@ -96,6 +109,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'foreigners?', 'foreign nationals?', 'non-?citizens?', 'citizenship', 'undocumented', 'green card(?: holders?)?',
     'permanent residents?', 'visa holders?', 'refugees?', 'asylum seekers?', 'ancestry', 'english proficiency',
     `(?:does not|doesn${APOSTROPHE}t|do not|don${APOSTROPHE}t|cannot|can${APOSTROPHE}t) speak english`,
+    // "Mexican-American", "Chinese American": the whole compound is one mention.
+    '(?:mexican|chinese|arab|filipino|vietnamese|korean|nigerian|haitian|cuban)[- ]americans?',
     'mexicans?', 'chinese', '(?<!american )indians?', 'arabs?', 'filipinos?', 'vietnamese', 'koreans?', 'nigerians?',
     'haitians?', 'cubans?', 'middle eastern',
     // "Pakistani American", "I'm Polish": a nationality named by its demonym (not English, a language).
@@ -104,7 +119,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'of (?!national )(?:foreign|\\p{L}+) (?:origin|descent|heritage|extraction)', 'foreign (?:origin|descent|accent)', 'country of (?:birth|origin)',
     'born (?:abroad|overseas|outside (?:the )?(?:u\\.?s\\.?|united states|country))',
     // "We are both from Mexico", "originally from Poland", "born in Vietnam".
-    `(?:from|born in|raised in|native of|immigrated from|emigrated from) (?:the )?(?:${COUNTRIES})`,
+    // "born in Lagos, Nigeria": a city before the country goes with it.
+    `(?:from|born in|raised in|native of|immigrated from|emigrated from) (?:\\p{L}[\\p{L}.'’-]*(?: \\p{L}[\\p{L}.'’-]*)?, )?(?:the )?(?:${COUNTRIES})`,
   ]),
   ...terms('sex', [
     'sex', 'sexes', 'genders?', 'males?', 'females?', 'wom[ae]n', 'm[ae]n', 'girls?', 'boys?', 'lad(?:y|ies)',
@@ -148,6 +164,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'unemployment (?:benefits?|compensation|insurance|income|checks?)', '(?:rental|housing) assistance', 'ebt cards?',
     // "I'm on disability", "TANF cash assistance", "state benefits".
     '(?:on|get|receive|collect) disability', 'cash assistance', '(?:state|government) benefits?',
+    // "I'm on unemployment", "collecting unemployment": the benefit, not the unemployment rate.
+    '(?<=(?:on|collect|collecting|get|getting|receive|receiving) )unemployment(?! (?:rates?|benefits?|compensation|insurance|income|checks?))',
   ]),
   ...terms('public_assistance', ['SNAP', 'SSI', 'WIC'], true),
 ];

@@ -102,6 +102,13 @@ describe('neutralizeQuestion', () => {
     // Veteran status is not a protected basis and decides VA rules: it stays.
     ['race', "I'm a Hispanic veteran. Can I get a VA loan with no down payment?", "I'm a veteran. Can I get a VA loan with no down payment?"],
     ['sex', "I'm a veteran and a woman. Can I get a VA loan with no money down?", "I'm a veteran. Can I get a VA loan with no money down?"],
+    // Citizenship stays; where a citizen was born goes, a city before the country with it; "U.S." ends no sentence.
+    ['national_origin', "I'm a U.S. citizen born in Lagos, Nigeria. How soon must a lender tell me why I was denied?", "I'm a U.S. citizen. How soon must a lender tell me why I was denied?"],
+    ['national_origin', "How long will a Chapter 7 bankruptcy stay on my credit report? My family is from Côte d'Ivoire.", 'How long will a Chapter 7 bankruptcy stay on my credit report?'],
+    ['national_origin', 'Quick q from a proud Mexican-American: can a conventional loan buy a rental?', 'Quick q: can a conventional loan buy a rental?'],
+    ['color', 'Dark-skinned borrower with a quick question — what is a qualified mortgage?', 'What is a qualified mortgage?'],
+    ['marital_status', 'Recently divorced (ugh, long story) and trying to figure this out: what is a rapid rescore?', 'Trying to figure this out: what is a rapid rescore?'],
+    ['public_assistance', 'How long does the company have to respond to a CFPB complaint? (im on unemployment btw)', 'How long does the company have to respond to a CFPB complaint?'],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
@@ -171,6 +178,9 @@ describe('neutralizeQuestion', () => {
     "We're 62 payments into a 30-year loan. Can we drop PMI?",
     "I'm from Georgia. Do USDA income limits apply to me?",
     'Are French doors worth it before I sell?',
+    'Is there a Spanish version of the Loan Estimate?',
+    'Does the unemployment rate in my county change mortgage rates?',
+    'We borrowed from Chad, a friend. Does that count as a gift?',
     'We engaged a lawyer for the closing. What does that cost?',
     'What are the benefits of a 15-year loan?',
     // A relative is not the borrower: "my mother" stays (an asker's "I'm a mom" does not).
