@@ -1,6 +1,7 @@
 import type { ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
 import { findProtectedTermSpans } from './find-protected-terms.ts';
 import type { ProtectedTermSpan } from './find-protected-terms.ts';
+import { findLendingTerms } from '../../shared/text/lending-vocabulary.ts';
 
 /** A rewrite of the question with one protected term swapped, or every one removed. */
 export interface QuestionVariant {
@@ -164,7 +165,9 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     const hasNumber = words.some((word) => /^\d/u.test(word));
     // Military and veteran status are not protected and decide VA and SCRA rules: "I'm a Hispanic veteran." keeps "I'm a veteran.".
     const service = /\b(?:veterans?|military|service ?members?|active[- ]duty|deployed|national guard|reservists?)\b/iu.test(text);
-    if (isStatement && sentences.length > 1 && words.length <= 2 && !hasNumber && !service && !joinsOn) continue;
+    // …nor one that names a lending subject ("53yo Black woman, self employed." keeps "self employed").
+    const lending = findLendingTerms(text.replace(/\bco-borrowers?\b/giu, '')).length > 0;
+    if (isStatement && sentences.length > 1 && words.length <= 2 && !hasNumber && !service && !joinsOn && !lending) continue;
     out.push(text);
   }
   const result = tidy(out.join(''));
@@ -230,13 +233,15 @@ function tidy(text: string): string {
     // "I'm a veteran and a woman." leaves "I'm a veteran and a borrower.": the added noun says nothing.
     .replace(/,?\s+(?:and|or)\s+(?:an?\s+)?borrowers?(?=\s*[.,;:!?]|$)/gu, '')
     // "(I'm Black)" cut leaves "(I'm )"; "an immigrant from El Salvador with a green card - can I…" leaves "with a -".
-    .replace(/\s*\(\s*(?:(?:I am|I['’]?m|we are|we['’]re)\s*)?\)/giu, '')
+    .replace(/\s*\(\s*(?:(?:I am|I['’]?m|we are|we['’]re)\s*)?(?:an?\s+borrowers?\s*)?\)/giu, '')
+    // "Can someone on SSDI get…" leaves "someone on get…".
+    .replace(/\b(someone|anyone|people|borrowers?) on\s+(?=(?:get|qualify|apply|borrow|use|have|be|still|refinance)\b)/giu, '$1 ')
     .replace(/\s+(?:with|and|of|from)\s+(?:an?|the)?\s*(?=\s[-–—]\s|[,;:.!?]|$)/gu, '')
     // "Because I'm Latino, will…" leaves "Because I'm, will…"; "Even though I'm 70, can I…" leaves "Even though, can I…".
     .replace(/\b(?:because|since|though|although|even though|given that|now that|as)\s+(?:I am|I['’]?m|we are|we['’]re)\s*(?=[,;:.!?]|$)/giu, '')
     .replace(/(^|[.!?]\s+)(?:even though|though|although|because|since|despite|given that|now that)\s*,\s*/giu, '$1')
     // "Does it matter that I'm gay when applying…" leaves "that I'm when applying".
-    .replace(/\b(that|if)\s+(?:I am|I['’]?m|we are|we['’]re)\s+(?=(?:when|while|if)\b)/giu, '')
+    .replace(/\b(that|if)\s+(?:I am|I['’]?m|we are|we['’]re)(?:\s+on)?\s+(?=(?:when|while|if)\b)/giu, '')
     .replace(/\b(I|we|We)(?:\s+(?:am|are)|['’](?:m|re))\s+and\s+/gu, '$1 ')
     // "I am 67 years old; can I…" with the age cut leaves "I am;": drop the dangling clause.
     // "I'm a Sikh and wear a turban; will…" with both cut leaves "I'm a borrower and;".

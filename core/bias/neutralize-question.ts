@@ -240,7 +240,7 @@ function tidySelfDescription(text: string): string {
     text
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*[,:]\\s*`, 'giu'), '$1')
       // "Millennial here: what is…" leaves "Borrower here: what is…".
-      .replace(new RegExp(`(^|[.!?]\\s+)(?:an? )?${SELF_NOUN} here\\s*[:,!.—–-]+\\s*`, 'giu'), '$1')
+      .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:an? )?${SELF_NOUN} )?here\\s*[:,!.—–-]+\\s*`, 'giu'), '$1')
       // "As someone with brown skin, can I…" leaves "As someone with, can I…"; "As someone who is Muslim, are there…" leaves
       // "As someone who is a borrower, are there…"; "…work for someone who is dark-skinned?" leaves "for someone who is?".
       .replace(new RegExp(`(^|[.!?]\\s+)As (?:someone|a person|one) (?:(?:with|who has)(?:\\s+${DEGREE})?|who (?:is|am|are)(?:\\s+an?)?(?:\\s+${SELF_NOUN})?)\\s*,\\s*`, 'giu'), '$1')

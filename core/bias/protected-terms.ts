@@ -99,6 +99,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'amish', 'mennonites?', `jehovah${APOSTROPHE}?s witness(?:es)?`, 'latter[- ]day saints?', 'lds', 'orthodox (?:christians?|jews?|jewish|church)',
     'wiccans?', 'pagans?', 'agnostics?', `shi${APOSTROPHE}?(?:a|ite)s?`, 'sunnis?', 'rastafarians?', 'taoists?', 'jains?', 'zoroastrians?',
     `baha${APOSTROPHE}?is?`, 'unitarians?', 'gurdwaras?',
+    // "a lapsed Catholic", "a practicing Muslim": the qualifier goes with the faith.
+    '(?:lapsed|practicing|practising|non-?practicing|born[- ]again|former|ex-?) (?:catholics?|christians?|muslims?|jews?|jewish|mormons?|hindus?|buddhists?|sikhs?|protestants?|baptists?|methodists?|lutherans?|evangelicals?)',
     // Observance said of oneself ("as an observant family", "I'm devout").
     'devout', '(?:religiously )?observant',
     // Religious dress said of oneself ("I wear a hijab").
@@ -127,6 +129,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'pregnant', 'pregnanc(?:y|ies)', 'maternity(?: leave)?', 'paternity(?: leave)?', 'childbearing', 'birth control',
     'gays?', 'lesbians?', 'bisexuals?', 'transgender', 'trans (?:m[ae]n|wom[ae]n|people|persons?)', 'lgbt[a-z+]*',
     'queer', 'non-?binary', 'sexual orientation', 'gender identity', 'same-sex', 'homosexuals?', 'heterosexuals?',
+    // "a straight couple" (a bare "straight" is too often something else: "three straight months").
+    'straight(?= (?:couples?|m[ae]n|wom[ae]n|guys?|girls?|people|persons?|borrowers?|applicants?))',
     'single (?:mothers?|moms?|fathers?|dads?)',
     // A parent named by sex, said of the borrower ("I'm a mom who works part time"), not a relative ("my mother").
     `(?<!(?:my|our|his|her|their|your|the|elderly|aging|${APOSTROPHE}s) )(?:mothers?|fathers?|moms?|mums?|dads?)`,
@@ -143,7 +147,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ]),
   ...terms('age', [
     `(?:your|their|his|her|my|an? applicant${APOSTROPHE}?s|the applicant${APOSTROPHE}?s|an? borrower${APOSTROPHE}?s|the borrower${APOSTROPHE}?s) age`,
-    'ages? \\d{2}', 'aged \\d{2}', '\\d{2}[- ]years?[- ]old', 'years of age', '(?:over|under) the age of', 'elderly',
+    'ages? \\d{2}', 'aged \\d{2}', '\\d{2}[- ]years?[- ]old', '\\d{2} ?(?:y\\/o|yo|yrs? old)', 'years of age', '(?:over|under) the age of', 'elderly',
     'senior citizens?', 'seniors?(?! (?:lien|loan|debt|note|lender|underwriter|loan officer|vice|manager))',
     'older (?:applicants?|borrowers?|people|adults|persons?|americans|homeowners?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
     '(?:younger|young) (?:applicants?|borrowers?|people|adults|persons?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
@@ -164,6 +168,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'unemployment (?:benefits?|compensation|insurance|income|checks?)', '(?:rental|housing) assistance', 'ebt cards?',
     // "I'm on disability", "TANF cash assistance", "state benefits".
     '(?:on|get|receive|collect) disability', 'cash assistance', '(?:state|government) benefits?',
+    // "I'm on Social Security": the benefit, never the number or the card.
+    '(?<=(?:on|collect|collecting|get|getting|receive|receiving|draw|drawing) )social security(?! (?:numbers?|cards?|#|income|benefits?|payments?|checks?|disability))',
     // "I'm on unemployment", "collecting unemployment": the benefit, not the unemployment rate.
     '(?<=(?:on|collect|collecting|get|getting|receive|receiving) )unemployment(?! (?:rates?|benefits?|compensation|insurance|income|checks?))',
   ]),

@@ -86,7 +86,6 @@ describe('neutralizeQuestion', () => {
     ['race', "What down payment do I need (I'm Black) for a USDA loan?", 'What down payment do I need for a USDA loan?'],
     ['national_origin', "I'm an immigrant from El Salvador with a green card - can I get an FHA loan?", 'Can I get an FHA loan?'],
     ['sex', "Does it matter that I'm gay when applying for a mortgage?", 'Does it matter when applying for a mortgage?'],
-    ['age', "I'm elderly and on social security, can I still qualify for a mortgage?", "I'm on social security, can I still qualify for a mortgage?"],
     ['race', 'Being an older woman of color, what rate should I expect?', 'What rate should I expect?'],
     ['race', 'I come from a Pacific Islander background. What does a 2/1/5 cap structure mean?', 'What does a 2/1/5 cap structure mean?'],
     ['color', 'How do lender credits on a mortgage work for someone who is dark-skinned?', 'How do lender credits on a mortgage work?'],
@@ -109,6 +108,13 @@ describe('neutralizeQuestion', () => {
     ['color', 'Dark-skinned borrower with a quick question — what is a qualified mortgage?', 'What is a qualified mortgage?'],
     ['marital_status', 'Recently divorced (ugh, long story) and trying to figure this out: what is a rapid rescore?', 'Trying to figure this out: what is a rapid rescore?'],
     ['public_assistance', 'How long does the company have to respond to a CFPB complaint? (im on unemployment btw)', 'How long does the company have to respond to a CFPB complaint?'],
+    ['sex', "We're a straight couple — what credit score do we need for FHA?", "We're a couple — what credit score do we need for FHA?"],
+    ['age', '70 y/o retiree here — how long does a hard inquiry stay on my report?', 'How long does a hard inquiry stay on my report?'],
+    ['religion', "As a lapsed Catholic, what's the deal with escrow accounts?", "What's the deal with escrow accounts?"],
+    ['public_assistance', 'Does a lender care that I am on food stamps when I ask about rate locks?', 'Does a lender care when I ask about rate locks?'],
+    ['public_assistance', 'Can someone on SSDI get a personal loan to consolidate cards?', 'Can someone get a personal loan to consolidate cards?'],
+    // A statement that names a lending subject stays, whatever was cut from it.
+    ['race', '53yo Black woman, self employed. What docs do I need for a mortgage?', 'Borrower, self employed. What docs do I need for a mortgage?'],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
@@ -148,6 +154,13 @@ describe('neutralizeQuestion', () => {
       expect(disability.text).toBe(ssi.text);
       expect(ssi.kept.map((entry) => entry.reason)).toEqual(['public-assistance-income', 'public-assistance-income']);
       expect(text('Will lenders count my SSI income?')).toBe('Will lenders count my public assistance income?');
+    });
+
+    it('Social Security, public assistance under Reg B commentary 2(z)-3, as counted income in a question about qualifying (the age goes)', () => {
+      const result = neutralizeQuestion("I'm elderly and on social security, can I still qualify for a mortgage?");
+      expect(result.text).toBe("I'm on public assistance income, can I still qualify for a mortgage?");
+      expect(result.removed).toContain('age');
+      expect(result.kept).toEqual([expect.objectContaining({ category: 'public_assistance', reason: 'public-assistance-income' })]);
     });
 
     it('a service-connected disability in a VA question, household size in a USDA question', () => {
