@@ -46,3 +46,45 @@ export function armRateCeilings(caps: ArmCaps): Calculation<ArmCaps, ArmCeilings
     rule: ARM_RULE,
   };
 }
+
+export interface ArmAdjustmentInputs {
+  /** The rate before the adjustment; needed only with a cap. */
+  startRatePercent?: number | undefined;
+  /** The index at the adjustment (SOFR, Treasury…), in percent. */
+  indexPercent: number;
+  /** The margin written into the note, in percentage points. */
+  marginPercent: number;
+  /** Percentage points the first adjustment may move the rate, when the caps are given. */
+  firstCap?: number | undefined;
+}
+
+export interface ArmAdjustment {
+  /** Index plus margin. */
+  fullyIndexedPercent: number;
+  /** The rate after the first adjustment: the fully indexed rate, held within the first cap either way. */
+  newRatePercent: number;
+  /** True when the cap, not the index, set the new rate. */
+  capped: boolean;
+}
+
+/**
+ * The rate at an ARM's first adjustment (the corpus's rule: after the intro period the rate equals
+ * an index plus a margin, "subject to caps" — index 4.3% and margin 2.75% make 7.05%).
+ */
+export function armAdjustedRate(inputs: ArmAdjustmentInputs): Calculation<ArmAdjustmentInputs, ArmAdjustment> {
+  const problem =
+    (inputs.startRatePercent === undefined ? undefined : checkRate('startRatePercent', inputs.startRatePercent)) ??
+    checkRate('indexPercent', inputs.indexPercent) ??
+    checkRate('marginPercent', inputs.marginPercent) ??
+    (inputs.firstCap === undefined || (Number.isFinite(inputs.firstCap) && inputs.firstCap > 0 && inputs.firstCap <= MAX_CAP_POINTS)
+      ? undefined
+      : invalid('firstCap', 'out-of-range', `A rate cap of ${inputs.firstCap} percentage points is not usable.`));
+  if (problem) return problem;
+  const start = inputs.startRatePercent;
+  const cap = inputs.firstCap;
+  if (cap !== undefined && start === undefined) return invalid('startRatePercent', 'not-stated', 'I need the starting rate to apply the first-adjustment cap.');
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  const fullyIndexed = round(inputs.indexPercent + inputs.marginPercent);
+  const newRate = cap === undefined || start === undefined ? fullyIndexed : round(Math.min(start + cap, Math.max(start - cap, fullyIndexed)));
+  return { ok: true, inputs: { ...inputs }, result: { fullyIndexedPercent: fullyIndexed, newRatePercent: newRate, capped: newRate !== fullyIndexed }, rule: ARM_RULE };
+}

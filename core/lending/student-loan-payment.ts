@@ -20,3 +20,28 @@ export function studentLoanQualifyingPayment(inputs: { balance: number }): Calcu
   if (problem) return problem;
   return { ok: true, inputs: { ...inputs }, result: { fannieMae: cents(inputs.balance / 100), halfPercent: cents(inputs.balance / 200) }, rule: STUDENT_LOAN_RULE };
 }
+
+export interface VaStudentLoanInputs {
+  balance: number;
+  /** The payment on the credit report, when one is reported. */
+  reportedPayment?: number | undefined;
+}
+
+export interface VaStudentLoanPayment {
+  /** 5% of the balance divided by 12. */
+  fivePercentMonthly: number;
+  /** The higher of that and the reported payment: what a VA lender generally counts. */
+  counted: number;
+}
+
+/**
+ * The payment a VA lender counts for student loans not deferred 12 months past closing (the
+ * corpus's rule: compare the reported payment with 5% of the balance divided by 12 and use the
+ * higher figure unless documentation supports the lower one).
+ */
+export function vaStudentLoanPayment(inputs: VaStudentLoanInputs): Calculation<VaStudentLoanInputs, VaStudentLoanPayment> {
+  const problem = checkAmount('balance', inputs.balance) ?? (inputs.reportedPayment === undefined ? undefined : checkAmount('reportedPayment', inputs.reportedPayment, { allowZero: true }));
+  if (problem) return problem;
+  const five = cents((inputs.balance * 0.05) / 12);
+  return { ok: true, inputs: { ...inputs }, result: { fivePercentMonthly: five, counted: Math.max(five, inputs.reportedPayment ?? 0) }, rule: STUDENT_LOAN_RULE };
+}

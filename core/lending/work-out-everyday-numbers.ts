@@ -3,7 +3,11 @@ import { formatMoney, formatPercent } from './calculation.ts';
 import { consolidationRate, type LoanBalance } from './consolidation-rate.ts';
 import { maintenanceBudget, selfEmployedIncome } from './homeowner-budget.ts';
 import { balanceTransferCost, paydayLoanCost } from './short-term-credit-costs.ts';
-import { studentLoanQualifyingPayment } from './student-loan-payment.ts';
+import { jumboReserves } from './cash-reserves.ts';
+import { utilizationTargets } from './credit-utilization.ts';
+import { escrowCushion } from './escrow-cushion.ts';
+import { closingCostRange, originationFeeProceeds } from './loan-fees.ts';
+import { studentLoanQualifyingPayment, vaStudentLoanPayment } from './student-loan-payment.ts';
 import type { Add, Need } from './figure-collector.ts';
 
 /** Money the question names (any role but a rate, percentage or score), in the order written. */
@@ -28,7 +32,16 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
         `Consolidating ${inputs.loans.map((loan) => `${formatMoney(loan.balance)} at ${formatPercent(loan.ratePercent)}`).join(' and ')}: the weighted average is ${formatPercent(result.weightedAveragePercent)}, so the Direct Consolidation Loan's fixed rate is ${formatPercent(result.ratePercent)} (rounded up to the next eighth of a point).`,
       );
     else need('each loan’s balance and rate', 'the consolidated rate');
-  } else if (studentLoans && /defer|forbear|no (?:monthly )?payment|\$0 payment|zero payment|not (?:showing|reported)|isn[’']?t (?:showing|reported)|doesn[’']?t show/.test(text)) {
+  } else if (studentLoans && /\bva\b/.test(text) && !NO_PAYMENT.test(text) && largest !== undefined) {
+    // VA: 5% of the balance over 12 against the reported payment, the higher counted.
+    const reported = money.filter((value) => value < largest).at(-1);
+    add('va-student-loan-payment', 'Student loan payment a VA lender counts', vaStudentLoanPayment({ balance: largest, reportedPayment: reported }), (inputs, result) => {
+      const five = `5% of the ${formatMoney(inputs.balance)} balance divided by 12 (${formatMoney(result.fivePercentMonthly)} a month)`;
+      return inputs.reportedPayment === undefined
+        ? `For student loans not deferred at least 12 months past closing, a VA lender compares the reported payment with ${five} and counts the higher.`
+        : `A VA lender compares your reported ${formatMoney(inputs.reportedPayment)} payment with ${five} and generally counts the higher, ${formatMoney(result.counted)} a month, unless documentation supports the lower one.`;
+    });
+  } else if (studentLoans && NO_PAYMENT.test(text)) {
     if (largest === undefined) need('the student loan balance', 'the payment a lender counts');
     else
       add('student-loan-payment', 'Student loan payment a lender counts', studentLoanQualifyingPayment({ balance: largest }), (inputs, result) =>
@@ -57,6 +70,41 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
     });
   }
 
+  const feePercent = figures.find((figure) => figure.source === 'question' && figure.role === 'percent')?.value;
+  if (/origination (?:fee|charge)/.test(text) && !/\bpoints?\b/.test(text) && feePercent !== undefined && largest !== undefined) {
+    add('origination-fee', 'Origination fee', originationFeeProceeds({ loanAmount: numbers.loanAmount ?? largest, feePercent }), (inputs, result) =>
+      `A ${formatPercent(inputs.feePercent)} origination fee on ${formatMoney(inputs.loanAmount)} is ${formatMoney(result.fee)}; taken from the proceeds, you receive ${formatMoney(result.received)} but repay the full ${formatMoney(result.repaid)} plus interest.`,
+    );
+  }
+
+  if (/closing costs?/.test(text) && /\bloan\b|mortgage|borrow/.test(text) && /how much|roughly|estimate|expect|plan|budget|save|about|typical/.test(text) && !figures.some((figure) => figure.role === 'closingCosts' || figure.role === 'monthlySavings')) {
+    const loanAmount = numbers.loanAmount ?? largest;
+    if (loanAmount !== undefined)
+      add('closing-cost-range', 'Closing costs', closingCostRange({ loanAmount }), (inputs, result) =>
+        `At the typical 2% to 5% of the loan amount, closing costs on a ${formatMoney(inputs.loanAmount)} loan come to about ${formatMoney(result.low)} to ${formatMoney(result.high)}, not counting the down payment.`,
+      );
+  }
+
+  if (/utili[sz]ation/.test(text) && /limits?\b/.test(text) && largest !== undefined) {
+    const balances = money.length === 2 ? Math.min(...money) : undefined;
+    add('utilization-targets', 'Credit utilization', utilizationTargets({ totalLimits: largest, balances }), (inputs, result) => {
+      const targets = `With ${formatMoney(inputs.totalLimits)} in total limits, staying under the common 30% guideline means balances below ${formatMoney(result.guideline)}; people with top scores often use less than 10%, under ${formatMoney(result.topScores)}`;
+      return result.currentPercent === undefined ? `${targets}.` : `${targets}. ${formatMoney(inputs.balances!)} is ${formatPercent(result.currentPercent)} of your limits.`;
+    });
+  }
+
+  if (/\bescrow\b/.test(text) && /cushion/.test(text) && /a year|per year|yearly|annual|\/yr\b/.test(text) && money.length > 0) {
+    add('escrow-cushion', 'Escrow cushion', escrowCushion({ yearlyBills: money }), (inputs, result) =>
+      `${inputs.yearlyBills.length > 1 ? `${inputs.yearlyBills.map(formatMoney).join(' + ')} = ${formatMoney(result.yearlyDisbursements)}` : formatMoney(result.yearlyDisbursements)} a year paid from escrow (${formatMoney(result.monthlyDeposit)} a month); the servicer's cushion can be no more than one-sixth of that, ${formatMoney(result.maxCushion)}, about two months of deposits.`,
+    );
+  }
+
+  if (/\bjumbo\b/.test(text) && /\breserves?\b/.test(text) && largest !== undefined) {
+    add('jumbo-reserves', 'Jumbo cash reserves', jumboReserves({ monthlyPayment: numbers.housingPayment ?? largest }), (inputs, result) =>
+      `Six to twelve months of a ${formatMoney(inputs.monthlyPayment)} monthly payment is ${formatMoney(result.low)} to ${formatMoney(result.high)} left in savings or retirement accounts after closing.`,
+    );
+  }
+
   const homeValue = numbers.propertyValue ?? largest;
   if (/\bmaintenance\b|\brepairs\b|upkeep/.test(text) && /\bbudget|how much|set aside|\bsave\b|expect|plan for|\bcost\b/.test(text) && homeValue !== undefined) {
     add('maintenance-budget', 'Maintenance budget', maintenanceBudget({ homeValue }), (inputs, result) =>
@@ -77,6 +125,9 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
     });
   }
 }
+
+/** Student loans with no payment reported: in deferment or forbearance, or "$0" — but not "not deferred". */
+const NO_PAYMENT = /(?<!\bnot |n[’']t |never )(?:defer|forbear)|no (?:monthly )?payment|\$0 payment|zero payment|not (?:showing|reported)|isn[’']?t (?:showing|reported)|doesn[’']?t show/;
 
 /** "$12,000 at 4.5% and $8,000 at 6.8%": each amount with the rate written after it. */
 function balancesWithRates(figures: readonly Figure[]): LoanBalance[] {

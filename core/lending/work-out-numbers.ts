@@ -15,7 +15,7 @@ import { rule2836 } from './rule-28-36.ts';
 import { usdaGuaranteeFee } from './usda-guarantee-fee.ts';
 import { extraPayments } from './extra-payments.ts';
 import { vaFundingFee } from './va-funding-fee.ts';
-import { armRateCeilings } from './arm-rate-caps.ts';
+import { armAdjustedRate, armRateCeilings } from './arm-rate-caps.ts';
 import type { Add, Need } from './figure-collector.ts';
 import { workOutEverydayNumbers } from './work-out-everyday-numbers.ts';
 import { interestOnlyPayment } from './interest-only-payment.ts';
@@ -170,6 +170,21 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
         `Starting at ${formatPercent(inputs.startRatePercent)} with ${inputs.firstCap}/${inputs.periodicCap}/${inputs.lifetimeCap} caps, the rate can be at most ${formatPercent(result.firstAdjustmentMaxPercent)} after the first adjustment, rise at most ${inputs.periodicCap} ${inputs.periodicCap === 1 ? 'point' : 'points'} at each later one, and never exceed ${formatPercent(result.lifetimeMaxPercent)}.`,
       );
   }
+  const index = ARM_INDEX.exec(text);
+  const margin = ARM_MARGIN.exec(text);
+  if (index && margin) {
+    const stated = ARM_START.exec(text)?.[1];
+    // The start rate: as stated, else the first rate that is neither the index nor the margin.
+    const startRatePercent = stated !== undefined ? Number(stated) : rates.find((rate) => rate !== Number(index[1]) && rate !== Number(margin[1] ?? margin[2]));
+    const firstCap = caps && startRatePercent !== undefined ? Number(caps[1] ?? caps[4]) : undefined;
+    add('arm-adjusted-rate', 'ARM adjustment', armAdjustedRate({ startRatePercent, indexPercent: Number(index[1]), marginPercent: Number(margin[1] ?? margin[2]), firstCap }), (inputs, result) => {
+      const indexed = `The index (${formatPercent(inputs.indexPercent)}) plus the margin (${formatPercent(inputs.marginPercent)}) is a fully indexed rate of ${formatPercent(result.fullyIndexedPercent)}`;
+      if (inputs.firstCap === undefined) return `${indexed}, subject to the loan's caps.`;
+      return result.capped
+        ? `${indexed}, but the ${inputs.firstCap}-point first-adjustment cap holds the new rate to ${formatPercent(result.newRatePercent)} (from ${formatPercent(inputs.startRatePercent!)}).`
+        : `${indexed}: within the ${inputs.firstCap}-point first-adjustment cap (at most ${formatPercent(inputs.startRatePercent! + inputs.firstCap)} from ${formatPercent(inputs.startRatePercent!)}), so the new rate is ${formatPercent(result.newRatePercent)}.`;
+    });
+  }
   if (wantsFhaInsurance) workOutFhaInsurance(numbers, add, need);
   else if ((wantsFha || /\boptions\b/.test(text)) && propertyValue !== undefined && numbers.creditScore !== undefined && loanAmount === undefined) workOutOptions(numbers, add);
   if (/funding fee/.test(text) || (/\bva\b/.test(text) && /\bfee\b/.test(text))) workOutVaFee(text, numbers, add, need);
@@ -198,6 +213,11 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
 const DEFERRED_STUDENT_LOANS = /\bstudent loans?\b[^?]*\b(?:defer|forbear)|\b(?:defer|forbear)\w*[^?]*\bstudent loans?\b/;
 
 /** "2/1/5 caps", "caps of 5/2/5", "a 2/2/5 cap structure": first, periodic and lifetime caps in percentage points. */
+/** An ARM's index at adjustment ("SOFR is at 3.9%"), its margin ("my margin is 2.5%", "a 2.75% margin"), and its start rate ("started at 5.5%"). */
+const ARM_INDEX = /\b(?:index|sofr|treasury|libor)\b[^.?!\d%]{0,24}?(\d{1,2}(?:\.\d+)?)\s*%/;
+const ARM_MARGIN = /\bmargin\b[^.?!\d%]{0,16}?(\d{1,2}(?:\.\d+)?)\s*%|(\d{1,2}(?:\.\d+)?)\s*%\s*margin\b/;
+const ARM_START = /\b(?:start(?:ed|s|ing)?|initial|intro(?:ductory)?|teaser)\b[^.?!\d%]{0,16}?(\d{1,2}(?:\.\d+)?)\s*%/;
+
 const ARM_CAPS = /(?<![\d.\/])(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)(?!\d|\.\d|\/)\s*(?:rate\s+)?caps?\b|\bcaps?\b[^.?!\d]{0,24}(?<![\d.\/])(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)(?!\d|\.\d|\/)/;
 
 /**

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { armAdjustedRate } from '../../../core/lending/arm-rate-caps.ts';
+import { jumboReserves } from '../../../core/lending/cash-reserves.ts';
 import { consolidationRate } from '../../../core/lending/consolidation-rate.ts';
+import { utilizationTargets } from '../../../core/lending/credit-utilization.ts';
+import { escrowCushion } from '../../../core/lending/escrow-cushion.ts';
+import { closingCostRange, originationFeeProceeds } from '../../../core/lending/loan-fees.ts';
 import { maintenanceBudget, selfEmployedIncome } from '../../../core/lending/homeowner-budget.ts';
 import { readFigures } from '../../../core/lending/read-figures.ts';
 import { balanceTransferCost, paydayLoanCost } from '../../../core/lending/short-term-credit-costs.ts';
-import { studentLoanQualifyingPayment } from '../../../core/lending/student-loan-payment.ts';
+import { studentLoanQualifyingPayment, vaStudentLoanPayment } from '../../../core/lending/student-loan-payment.ts';
 import { workOutNumbers } from '../../../core/lending/work-out-numbers.ts';
 
 describe('everyday calculations on the corpus’s own rules and examples', () => {
@@ -36,7 +41,45 @@ describe('everyday calculations on the corpus’s own rules and examples', () =>
     expect(selfEmployedIncome({ earlierYear: 66_000, recentYear: 58_000 })).toMatchObject({ ok: true, result: { falling: true, recentMonthly: 4_833.33 } });
   });
 
+  it('an origination fee comes out of the proceeds (the corpus: $10,000 with a 5% fee → $9,500 received, $10,000 repaid)', () => {
+    expect(originationFeeProceeds({ loanAmount: 10_000, feePercent: 5 })).toMatchObject({ ok: true, result: { fee: 500, received: 9_500, repaid: 10_000 }, rule: 'personal-loans' });
+  });
+
+  it('closing costs at 2% to 5% of the loan, the cushion at one-sixth of the escrowed bills, jumbo reserves at six to twelve months', () => {
+    expect(closingCostRange({ loanAmount: 380_000 })).toMatchObject({ ok: true, result: { low: 7_600, high: 19_000 }, rule: 'closing-costs-loan-estimate-closing-disclosure' });
+    expect(escrowCushion({ yearlyBills: [5_400, 1_800] })).toMatchObject({ ok: true, result: { yearlyDisbursements: 7_200, maxCushion: 1_200, monthlyDeposit: 600 }, rule: 'escrow-property-taxes-homeowners-insurance' });
+    expect(jumboReserves({ monthlyPayment: 5_200 })).toMatchObject({ ok: true, result: { low: 31_200, high: 62_400 }, rule: 'jumbo-loans' });
+  });
+
+  it('utilization under 30% (the guideline) and 10% (top scores) of the limits, and the share balances use', () => {
+    expect(utilizationTargets({ totalLimits: 12_000 })).toEqual(expect.objectContaining({ ok: true, result: { guideline: 3_600, topScores: 1_200 } }));
+    expect(utilizationTargets({ totalLimits: 12_000, balances: 5_000 })).toMatchObject({ ok: true, result: { currentPercent: 41.67 } });
+  });
+
+  it('a VA lender counts the higher of the reported payment and 5% of the balance over 12', () => {
+    expect(vaStudentLoanPayment({ balance: 48_000, reportedPayment: 90 })).toMatchObject({ ok: true, result: { fivePercentMonthly: 200, counted: 200 } });
+    expect(vaStudentLoanPayment({ balance: 48_000, reportedPayment: 350 })).toMatchObject({ ok: true, result: { counted: 350 } });
+  });
+
+  it('an ARM adjusts to index plus margin, held within the first cap either way (the corpus: 4.3% + 2.75% = 7.05%)', () => {
+    expect(armAdjustedRate({ indexPercent: 4.3, marginPercent: 2.75 })).toMatchObject({ ok: true, result: { fullyIndexedPercent: 7.05, newRatePercent: 7.05, capped: false } });
+    expect(armAdjustedRate({ startRatePercent: 4, indexPercent: 5.1, marginPercent: 2.75, firstCap: 2 })).toMatchObject({ ok: true, result: { fullyIndexedPercent: 7.85, newRatePercent: 6, capped: true } });
+    // A cap limits a fall too.
+    expect(armAdjustedRate({ startRatePercent: 7, indexPercent: 1, marginPercent: 2, firstCap: 2 })).toMatchObject({ ok: true, result: { newRatePercent: 5, capped: true } });
+  });
+
   it('bad and extreme inputs give a typed reason', () => {
+    expect(originationFeeProceeds({ loanAmount: 10_000, feePercent: 40 })).toMatchObject({ ok: false, field: 'feePercent' });
+    expect(originationFeeProceeds({ loanAmount: -1, feePercent: 5 })).toMatchObject({ ok: false, reason: 'negative' });
+    expect(closingCostRange({ loanAmount: Number.NaN })).toMatchObject({ ok: false, reason: 'not-a-number' });
+    expect(escrowCushion({ yearlyBills: [] })).toMatchObject({ ok: false, reason: 'not-stated' });
+    expect(escrowCushion({ yearlyBills: [5_400, -10] })).toMatchObject({ ok: false, reason: 'negative' });
+    expect(jumboReserves({ monthlyPayment: 0 })).toMatchObject({ ok: false, reason: 'zero' });
+    expect(utilizationTargets({ totalLimits: 2e12 })).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(vaStudentLoanPayment({ balance: 48_000, reportedPayment: -5 })).toMatchObject({ ok: false, field: 'reportedPayment' });
+    expect(armAdjustedRate({ indexPercent: 4, marginPercent: 2, firstCap: 2 })).toMatchObject({ ok: false, reason: 'not-stated' });
+    expect(armAdjustedRate({ startRatePercent: 5, indexPercent: 45, marginPercent: 2 })).toMatchObject({ ok: false, field: 'indexPercent' });
+    expect(armAdjustedRate({ startRatePercent: 5, indexPercent: 4, marginPercent: 2, firstCap: 0 })).toMatchObject({ ok: false, field: 'firstCap' });
     expect(studentLoanQualifyingPayment({ balance: -5 })).toMatchObject({ ok: false, reason: 'negative' });
     expect(consolidationRate([{ balance: 1_000, ratePercent: 5 }])).toMatchObject({ ok: false, reason: 'not-stated' });
     expect(consolidationRate([{ balance: 1_000, ratePercent: 5 }, { balance: 1_000, ratePercent: 95 }])).toMatchObject({ ok: false, field: 'ratePercent' });
@@ -74,13 +117,49 @@ describe('workOutNumbers reads the everyday numbers from a borrower’s question
       "I'm self-employed. I netted $66,000 last year and $58,000 the year before. What income would a lender use?",
       'Averaged over the two years, $58,000 and $66,000 make $62,000 a year, $5,166.67 a month.',
     ],
+    [
+      "Approved for a $20,000 personal loan but there's a 6% origination fee that comes out of the money. How much lands in my account?",
+      'A 6% origination fee on $20,000 is $1,200; taken from the proceeds, you receive $18,800 but repay the full $20,000 plus interest.',
+    ],
+    [
+      'our loan amount is gonna be $380,000. roughly how much cash should we plan on for closing costs?',
+      'At the typical 2% to 5% of the loan amount, closing costs on a $380,000 loan come to about $7,600 to $19,000, not counting the down payment.',
+    ],
+    [
+      'I have four cards with $12,000 in total limits. What balance keeps me under the usual utilization guideline?',
+      'With $12,000 in total limits, staying under the common 30% guideline means balances below $3,600; people with top scores often use less than 10%, under $1,200.',
+    ],
+    [
+      'Applying for a VA loan. I owe $48,000 on student loans and my income-driven payment on the credit report is $90 a month (not deferred). What payment will they count?',
+      'A VA lender compares your reported $90 payment with 5% of the $48,000 balance divided by 12 ($200 a month) and generally counts the higher, $200 a month, unless documentation supports the lower one.',
+    ],
+    [
+      "My property taxes are $5,400 a year and homeowners insurance is $1,800. What's the most my servicer can keep as a cushion in escrow?",
+      "$5,400 + $1,800 = $7,200 a year paid from escrow ($600 a month); the servicer's cushion can be no more than one-sixth of that, $1,200, about two months of deposits.",
+    ],
+    [
+      'The jumbo loan we want would have a payment of about $5,200 a month. How much in reserves will lenders want?',
+      'Six to twelve months of a $5,200 monthly payment is $31,200 to $62,400 left in savings or retirement accounts after closing.',
+    ],
+    ['If the index is 4.3% and the margin is 2.75%, what will my ARM rate be?', "The index (4.3%) plus the margin (2.75%) is a fully indexed rate of 7.05%, subject to the loan's caps."],
   ])('%s', (question, expected) => {
     expect(texts(question)).toEqual([expected]);
     expect(workOutNumbers(question).problems).toEqual([]);
   });
 
+  it('an ARM question with caps, index and margin gets both the ceilings and the new rate, the cap holding it', () => {
+    expect(texts('My ARM started at 4% with 2/1/5 caps; the index is 5.1% and my margin 2.75%. New rate?')).toEqual([
+      'Starting at 4% with 2/1/5 caps, the rate can be at most 6% after the first adjustment, rise at most 1 point at each later one, and never exceed 9%.',
+      'The index (5.1%) plus the margin (2.75%) is a fully indexed rate of 7.85%, but the 2-point first-adjustment cap holds the new rate to 6% (from 4%).',
+    ]);
+  });
+
   it('works out none of them from a question that only names the subject', () => {
-    for (const question of ['How do payday loans work?', 'Should I consolidate my student loans?', 'What is a balance transfer card?', 'How much does home maintenance cost?']) {
+    for (const question of [
+      'How do payday loans work?', 'Should I consolidate my student loans?', 'What is a balance transfer card?', 'How much does home maintenance cost?',
+      'How much are closing costs?', 'What is an escrow cushion?', 'How much in reserves do jumbo lenders want?', 'What is credit utilization?',
+      'My quote shows a 1% origination point on a $300,000 loan. Does it lower my rate?',
+    ]) {
       expect(workOutNumbers(question).figures).toEqual([]);
     }
   });

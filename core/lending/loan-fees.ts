@@ -1,0 +1,48 @@
+import { cents, checkAmount, checkPercent, invalid, type Calculation } from './calculation.ts';
+
+export const PERSONAL_LOAN_RULE = 'personal-loans';
+export const CLOSING_COSTS_RULE = 'closing-costs-loan-estimate-closing-disclosure';
+
+export interface OriginationFeeInputs {
+  loanAmount: number;
+  feePercent: number;
+}
+
+export interface OriginationFeeProceeds {
+  fee: number;
+  /** What the borrower receives: the loan less the fee. */
+  received: number;
+  /** What the borrower repays, before interest: the whole loan. */
+  repaid: number;
+}
+
+/** The corpus's personal-loan origination fees run from about 1% to 10%; above this is refused as implausible. */
+const MAX_ORIGINATION_FEE_PERCENT = 15;
+
+/**
+ * An origination fee deducted from a loan's proceeds (the corpus's rule: "borrow $10,000 with a 5%
+ * fee and you receive $9,500 but repay the full $10,000 plus interest").
+ */
+export function originationFeeProceeds(inputs: OriginationFeeInputs): Calculation<OriginationFeeInputs, OriginationFeeProceeds> {
+  const problem = checkAmount('loanAmount', inputs.loanAmount) ?? checkPercent('feePercent', inputs.feePercent);
+  if (problem) return problem;
+  if (inputs.feePercent > MAX_ORIGINATION_FEE_PERCENT) {
+    return invalid('feePercent', 'out-of-range', `An origination fee of ${inputs.feePercent}% is implausible (the usual range is about 1% to 10%).`);
+  }
+  const fee = cents((inputs.loanAmount * inputs.feePercent) / 100);
+  return { ok: true, inputs: { ...inputs }, result: { fee, received: cents(inputs.loanAmount - fee), repaid: inputs.loanAmount }, rule: PERSONAL_LOAN_RULE };
+}
+
+export interface ClosingCostRange {
+  /** 2% of the loan amount. */
+  low: number;
+  /** 5% of the loan amount. */
+  high: number;
+}
+
+/** Closing costs at the corpus's typical 2% to 5% of the loan amount, not counting the down payment. */
+export function closingCostRange(inputs: { loanAmount: number }): Calculation<{ loanAmount: number }, ClosingCostRange> {
+  const problem = checkAmount('loanAmount', inputs.loanAmount);
+  if (problem) return problem;
+  return { ok: true, inputs: { ...inputs }, result: { low: cents(inputs.loanAmount * 0.02), high: cents(inputs.loanAmount * 0.05) }, rule: CLOSING_COSTS_RULE };
+}
