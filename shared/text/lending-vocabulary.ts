@@ -65,6 +65,20 @@ export const LENDING_VOCABULARY = [
   { id: 'itin-loan', kind: 'program', names: ['ITIN loan'], pattern: /\bitin\b/ },
   { id: 'recreational-vehicle-loan', kind: 'program', names: ['boat or RV loan'], pattern: /\b(?:boat|rv|motorcycle|jet ski) loans?\b/ },
   { id: '1031-exchange', kind: 'program', names: ['1031 exchange'], pattern: /\b1031\b|like[- ]kind exchange/ },
+  {
+    id: 'crypto-backed-loan',
+    kind: 'program',
+    names: ['crypto-backed loan'],
+    pattern: /\bcrypto[- ]?(?:backed|secured|collateral\w*)\b|\b(?:bitcoin|crypto|ethereum)[- ](?:loans?|lenders?|lending)\b|\bborrow(?:ing)? against (?:my |our )?(?:bitcoin|crypto\w*|ethereum|btc)\b/,
+  },
+  {
+    id: 'securities-backed-loan',
+    kind: 'program',
+    names: ['securities-backed line of credit'],
+    pattern:
+      /\bmargin (?:loans?|calls?|accounts?)\b|\bsecurities[- ](?:based|backed)\b|\bpledged[- ]asset\b|\b(?:secured|backed) by (?:my |our |a )?(?:stocks?|stock portfolio|portfolio|brokerage account|investments?)\b|\bborrow(?:ing)? against (?:my |our )?(?:stocks?|portfolio|brokerage|investments?)\b/,
+  },
+  { id: 'rent-to-own', kind: 'program', names: ['rent-to-own'], pattern: /\brent[- ]to[- ]own\b|\blease[- ]to[- ]own\b|\blease[- ](?:option|purchase) (?:agreements?|contracts?|deals?)\b/ },
   // Concepts: what the rules are about.
   { id: 'pmi', kind: 'concept', names: ['PMI', 'private mortgage insurance'], pattern: /\bpmi\b|private mortgage insurance/ },
   { id: 'mortgage-insurance-premium', kind: 'concept', names: ['MIP', 'mortgage insurance premium'], pattern: /\bu?f?mip\b|mortgage insurance premium/ },

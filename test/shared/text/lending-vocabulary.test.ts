@@ -60,6 +60,9 @@ describe('lending vocabulary', () => {
     ['I got a letter saying my mortgage was sold.', 'servicing-transfer'],
     ['thinking about pawning my car title for quick cash', 'title-loan'],
     ["What's the most an FHA loan will go up to for a single-family house around here?", 'loan-limit'],
+    ['Can I borrow against my bitcoin instead of selling it?', 'crypto-backed-loan'],
+    ['My brokerage offers a line of credit secured by my stock portfolio. What if they issue a margin call?', 'securities-backed-loan'],
+    ["What's a rent-to-own agreement on a house?", 'rent-to-own'],
     ['Is there a ceiling on what the house itself can cost with a USDA loan?', 'loan-limit'],
     ['FHA also sets county loan limits, which as of 2025 run from $524,225 in lower-cost areas.', 'loan-limit'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
@@ -71,6 +74,8 @@ describe('lending vocabulary', () => {
     expect(ids('What happens if I stop making payments on my mortgage?')).not.toContain('forbearance');
     expect(ids('My balance goes down a little every month.')).not.toContain('interest-only');
     expect(ids('Most lenders will go up to 45% with strong reserves.')).not.toContain('loan-limit');
+    expect(ids('HELOC rates are usually variable, set at the prime rate plus a margin.')).not.toContain('securities-backed-loan');
+    expect(ids('Never pay loan fees by gift card or cryptocurrency.')).not.toContain('crypto-backed-loan');
   });
 
   it('adds nothing for a query naming no program or concept, and never repeats the query’s own terms', () => {
