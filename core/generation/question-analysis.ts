@@ -86,7 +86,7 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   ['threshold', /\bhow (?:much|many|high|low|big|old)\b|\bage\b|\b(?:lowest|highest|least|most)\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],
   ['eligibility', /^(?:can|could|do|does|am|is|are|will|may|would|should|must)\b|\bqualify\b|\beligib/],
   ['how-to', /\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bsteps?\b|\bwhat should (?:i|we) do\b/],
-  ['definition', /^what (?:is|are|does)\b|\bwhat does .* mean\b|\bmeaning of\b|\bdefin/],
+  ['definition', /^what(?:['’]?s| is| are| does)\b|\bwhat does .* mean\b|\bmeaning of\b|\bdefin/],
 ];
 
 /** Reads a question's intent, the lending subjects it names, its content terms and its numbers. */

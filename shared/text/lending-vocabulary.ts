@@ -95,7 +95,7 @@ export const LENDING_VOCABULARY = [
   { id: 'bankruptcy', kind: 'concept', names: ['bankruptcy'], pattern: /\bbankrupt|\bbk\b|\bch(?:apter|\.)? ?(?:7|13)\b/ },
   { id: 'foreclosure', kind: 'concept', names: ['foreclosure'], pattern: /\bforeclos/ },
   { id: 'appraisal', kind: 'concept', names: ['appraisal'], pattern: /\bappraisals?\b|\bappraised\b/ },
-  { id: 'preapproval', kind: 'concept', names: ['preapproval', 'pre-approval'], pattern: /\bpre-?approv|\bpre-?qualif/ },
+  { id: 'preapproval', kind: 'concept', names: ['preapproval', 'pre-approval'], pattern: /\bpre-?approv|\bpre-?qual(?:if|\b|s\b)/ },
   { id: 'arm', kind: 'concept', names: ['ARM', 'adjustable-rate mortgage'], pattern: /\barms?\b|adjustable[- ]rate/ },
   { id: 'refinance', kind: 'concept', names: ['refinance'], pattern: /\brefinanc|\brefis?\b/ },
   { id: 'funding-fee', kind: 'concept', names: ['funding fee'], pattern: /\bfunding fee\b/ },
@@ -105,6 +105,13 @@ export const LENDING_VOCABULARY = [
   { id: 'hoa', kind: 'concept', names: ['HOA', 'homeowners association'], pattern: /\bhoa\b|homeowners(?:'|’)? association/ },
   { id: 'cfpb', kind: 'concept', names: ['CFPB', 'Consumer Financial Protection Bureau'], pattern: /\bcfpb\b|consumer financial protection bureau/ },
   { id: 'loan-estimate', kind: 'concept', names: ['Loan Estimate'], pattern: /\bloan estimate\b|\bclosing disclosure\b|\btrid\b/ },
+  // "TIP" only beside the form it is on: "tip" is otherwise an everyday word.
+  {
+    id: 'total-interest-percentage',
+    kind: 'concept',
+    names: ['Total Interest Percentage', 'TIP'],
+    pattern: /\btotal interest percentage\b|\btip\b(?=[^.?!]*\b(?:loan estimate|closing disclosure|le|cd)\b)|\b(?:loan estimate|closing disclosure)\b[^.?!]*\btip\b/,
+  },
   {
     id: 'adverse-action',
     kind: 'concept',

@@ -102,6 +102,11 @@ describe('question analysis', () => {
     expect(analysis.cue!.test('Your credit reports are records kept by three agencies.')).toBe(false);
   });
 
+  it('reads "whats X" as a definition question, and "what\'s the most…" still as a limit one', () => {
+    expect(analyzeQuestion('whats TIP on my loan estimate').intent).toBe('definition');
+    expect(analyzeQuestion("What's the most a lender can charge in points and fees?").intent).toBe('threshold');
+  });
+
   it('reads "is there a ceiling" as a limit question that a sentence saying there is none answers', () => {
     const analysis = analyzeQuestion('Is there a ceiling on what the house can cost if I go with a USDA guaranteed loan?');
     expect(analysis.intent).toBe('threshold');

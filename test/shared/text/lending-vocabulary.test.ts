@@ -63,6 +63,8 @@ describe('lending vocabulary', () => {
     ['Can I borrow against my bitcoin instead of selling it?', 'crypto-backed-loan'],
     ['My brokerage offers a line of credit secured by my stock portfolio. What if they issue a margin call?', 'securities-backed-loan'],
     ["What's a rent-to-own agreement on a house?", 'rent-to-own'],
+    ['whats TIP on my loan estimate', 'total-interest-percentage'],
+    ['The agent shrugged at my prequal letter.', 'preapproval'],
     ['Is there a ceiling on what the house itself can cost with a USDA loan?', 'loan-limit'],
     ['FHA also sets county loan limits, which as of 2025 run from $524,225 in lower-cost areas.', 'loan-limit'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
@@ -76,6 +78,7 @@ describe('lending vocabulary', () => {
     expect(ids('Most lenders will go up to 45% with strong reserves.')).not.toContain('loan-limit');
     expect(ids('HELOC rates are usually variable, set at the prime rate plus a margin.')).not.toContain('securities-backed-loan');
     expect(ids('Never pay loan fees by gift card or cryptocurrency.')).not.toContain('crypto-backed-loan');
+    expect(ids('Any tips for a first-time buyer?')).not.toContain('total-interest-percentage');
   });
 
   it('adds nothing for a query naming no program or concept, and never repeats the query’s own terms', () => {
