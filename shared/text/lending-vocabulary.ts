@@ -109,7 +109,7 @@ export const LENDING_VOCABULARY = [
   {
     id: 'total-interest-percentage',
     kind: 'concept',
-    names: ['Total Interest Percentage', 'TIP'],
+    names: ['Total Interest Percentage'],
     pattern: /\btotal interest percentage\b|\btip\b(?=[^.?!]*\b(?:loan estimate|closing disclosure|le|cd)\b)|\b(?:loan estimate|closing disclosure)\b[^.?!]*\btip\b/,
   },
   {
