@@ -82,6 +82,8 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bpa(?:y|ys|id|ying) (?:(?:it|that|this|them|the money|it all|everything|the loan|the help) )?back\b/g, 'repay'],
   [/\b(?:get|gets|getting|got) (?:(?:my|the|that|this|our|any|some) )?(?:money|cash|overpayment|extra) back\b/g, 'refund'],
   [/\bon the hook\b/g, 'liable'],
+  // "dump it all on the mortgage", "throw my $50k bonus at the loan": a lump-sum extra payment.
+  [/\b(?:dump|dumps|dumped|dumping|throw|throws|threw|throwing|put|puts|putting|pour|pours|poured|pouring|toss|tossing|apply|applying) (?:(?:it|that|this|all|of|everything|the|my|our|whole|entire|extra|money|cash|inheritance|bonus|windfall|refund|savings|\$?[\d,.]+k?) )+(?:on|at|into|toward|towards|against) (?:the |my |our )?(?:mortgage|loan|house|principal)\b/g, 'lump-sum extra payment on the mortgage'],
   // Where limits and prices differ by county: "a cheap part of the state", "an expensive city".
   [/\b(?:cheap|cheaper|inexpensive|low[- ]cost) (?:part|area|county|region|town|market)s? (?:of|in)\b/g, 'lower-cost area in'],
   [/\b(?:cheap|cheaper|inexpensive|low[- ]cost) (?:part|area|county|region|town|market)s?\b/g, 'lower-cost area'],

@@ -48,6 +48,9 @@ describe('everyday synonyms', () => {
     expect(rewriteEverydayPhrases('i live in a pretty cheap part of the state')).toBe('i live in a pretty lower-cost area in the state');
     expect(rewriteEverydayPhrases('we live in an expensive city')).toBe('we live in an high-cost area');
     expect(rewriteEverydayPhrases('a cheap loan')).toBe('a cheap loan');
+    expect(rewriteEverydayPhrases("i'm planning to dump it all on the mortgage")).toBe("i'm planning to lump-sum extra payment on the mortgage");
+    expect(rewriteEverydayPhrases('throwing my $20k bonus at the loan')).toBe('lump-sum extra payment on the mortgage');
+    expect(rewriteEverydayPhrases('can i put my house on the market')).toBe('can i put my house on the market');
     expect(rewriteEverydayPhrases('what do i pay at closing?')).toBe('what do i pay at closing?');
     expect(borrowerQueryExpansion('Do I have to pay it back?')).toContain(stem('repay'));
     expect(everydaySynonyms(stem('repay'))).toContain(stem('repaid'));
