@@ -75,7 +75,8 @@ export class ExtractiveGenerator implements Generator {
     // Room for the figures: the answer stays short, but never below the minimum of quoted sentences.
     const maxSentences = Math.max(this.#selection.minSentences, this.#selection.maxSentences - Math.min(figures.length, 2));
     const selected = selectSentences(scores.ranked, scores.all, { ...this.#selection, maxSentences });
-    const figuresFirst = question.numbers.length > 0 && figures.length > 0;
+    // A question that states numbers ("620", "$620k") asks about them: its worked figures open the answer.
+    const figuresFirst = figures.length > 0 && /\d/.test(input.query);
     const { text, citations } = assembleAnswer(selected, figures, figureProblems, input.passages, figuresFirst);
     // Written all at once: a streaming caller gets the whole answer as one token.
     input.onToken?.(text);

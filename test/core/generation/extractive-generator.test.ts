@@ -280,6 +280,15 @@ describe('ExtractiveGenerator: worked figures', () => {
     expect(result.text.startsWith('28% of $9,000 is $2,520 for housing; 36% is $3,240 for all debts [3].\n\n')).toBe(true);
   });
 
+  it('puts the figures first when the question writes its amounts as "$620k"', async () => {
+    const result = await generator.generate({
+      query: 'House is worth around $620k. We owe $410k and want a $75k HELOC on top. What would the combined LTV be?',
+      passages,
+      figures: [figure('A $410,000 loan on a $620,000 home is an LTV of 66.13%. With $75,000 in other liens, the combined LTV (CLTV) is 78.23%.', 'loan-to-value-ratio')],
+    });
+    expect(result.text.startsWith('A $410,000 loan on a $620,000 home is an LTV of 66.13%.')).toBe(true);
+  });
+
   it('never opens with a figure problem: it closes the answer, after the figures or, without figures, after every quoted sentence', async () => {
     const problem = 'To work out the VA funding fee I need the loan amount.';
     const query = 'We make $9,000 a month; by the 28/36 rule how much can we spend on housing?';
