@@ -38,7 +38,7 @@ const CUES: Record<QuestionIntent, RegExp | null> = {
   // A number, or that there is none ("no maximum purchase price", "no VA loan limit").
   threshold: /\d|\bno (?:[\w-]+ ){0,2}(?:maximum|minimum|limit|cap|ceiling)s?\b/i,
   deadline:
-    /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve|several|few|many)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\b\d+ (?:to|or) \d+\b|\bevery (?:day|week|month|year)\b|\b(?:daily|weekly|annually)\b|\bwithin\b|\buntil\b|\bonce\b|\bafter\b/i,
+    /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve|several|few|many)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\b\d+(?:st|nd|rd|th) (?:day|week|month|year)\b|\b\d+ (?:to|or) \d+\b|\bevery (?:day|week|month|year)\b|\b(?:daily|weekly|annually)\b|\bwithin\b|\buntil\b|\bonce\b|\bafter\b/i,
   comparison: /\bwhile\b|\bwhereas\b|\bunlike\b|\bthan\b|\bboth\b|\beither\b|\binstead\b|\bcompar/i,
   eligibility: /\beligib|\bqualif|\brequire|\bmust\b|\bnot\b|\bno\b|\bonly\b|\ballow|\bcan(?:not|'t)?\b|\bmay\b|\bunless\b|\blimits?\b|\bbans?\b|\bbars?\b|\bprohibit/i,
   // Steps, also after a condition ("If you suspect fraud, call your bank at once…").
@@ -80,6 +80,8 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   ['definition', /\bwhat (?:does|do) .* mean\b|\bmeaning of\b|\bdefine\b|\bdefinition\b/],
   // "Is it true that…" checks a claim: the answer confirms or corrects it, whatever the claim is about.
   ['general', /^(?:is|isn['’]?t) it (?:true|right|correct|the case)\b/],
+  // "How soon is my servicer supposed to reach out about options?" asks for a time, whatever it names.
+  ['deadline', /\bhow (?:long|soon|quickly)\b/],
   ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?|alternatives?|choices)\b|\bways? out\b|\bor\b.*\?$/],
   // "When I line up two offers, where…" sets a scene: only a "when" that asks ("When can I…") asks for a time.
   ['deadline', /\bhow (?:long|soon|quickly|often|many (?:days|months|years))\b|\bwhen\b(?! (?:i|we|you|my|our|your|they|he|she|the|a|an)\b)|\bdeadline\b|\bwait\b|\bwithin\b/],

@@ -102,6 +102,13 @@ describe('question analysis', () => {
     expect(analysis.cue!.test('Your credit reports are records kept by three agencies.')).toBe(false);
   });
 
+  it('reads "how soon … about options" as a time question, which "by the 36th day" answers', () => {
+    const analysis = analyzeQuestion("I've missed a couple of mortgage payments. How soon is my servicer supposed to reach out to me about options?");
+    expect(analysis.intent).toBe('deadline');
+    expect(analysis.cue!.test('Servicers must try to reach you by phone by the 36th day of delinquency.')).toBe(true);
+    expect(analyzeQuestion('What are my options if I cannot pay?').intent).toBe('comparison');
+  });
+
   it('reads "whats X" as a definition question, and "what\'s the most…" still as a limit one', () => {
     expect(analyzeQuestion('whats TIP on my loan estimate').intent).toBe('definition');
     expect(analyzeQuestion("What's the most a lender can charge in points and fees?").intent).toBe('threshold');
