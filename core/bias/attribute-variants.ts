@@ -145,7 +145,7 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
         continue;
       }
       // "I am Muslim and…" → "I am and…" (tidied to "I …"): a bare predicate is cut, not made "borrower".
-      const predicate = /\b(?:I am|I['’]?m|we are|we['’]re|I was)\s+$/iu.test(text.slice(0, from));
+      const predicate = /\b(?:I am|I['’]?m|we are|we['’]re|I was|(?:family|household) (?:is|are))\s+$/iu.test(text.slice(0, from));
       text = replaceAt(text, from, to, predicate ? '' : neutralFor(text.slice(from, to), text.slice(to)));
     }
     // "My skin is very dark, and I'm wondering…" → "I'm wondering…": a clause cut from the front

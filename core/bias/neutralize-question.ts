@@ -47,7 +47,7 @@ const EXTRA_TERMS: readonly (readonly [NeutralizedCategory, RegExp])[] = [
   [
     'familial_status',
     pattern(
-      'familial status|(?:single )?(?:mother|father|parent|mom|mum|dad) of (?:one|two|three|four|five|six|\\d+)(?: (?:kids|children))?|(?:have|having|with|raising|expecting) (?:(?:a|an|one|two|three|four|five|six|\\d+|small|young|little|several|many|my) )?(?:kids?|children|child(?! support)|bab(?:y|ies)|newborns?|toddlers?|dependents?)|expecting a baby|(?:family|household) of (?:\\d+|two|three|four|five|six|seven|eight)|(?:\\d+|two|three|four|five|six|seven|eight)[- ]person household|(?:large|big|growing) family',
+      'familial status|(?:single )?(?:mother|father|parent|mom|mum|dad) of (?:one|two|three|four|five|six|\\d+)(?: (?:kids|children))?|(?:have|having|with|raising|expecting|adopting|fostering) (?:(?:a|an|one|two|three|four|five|six|\\d+|small|young|little|several|many|my) )?(?:kids?|children|child(?! support)|bab(?:y|ies)|newborns?|toddlers?|dependents?)|expecting a baby|(?:family|household) of (?:\\d+|two|three|four|five|six|seven|eight)|(?:\\d+|two|three|four|five|six|seven|eight)[- ]person household|(?:large|big|growing) family',
     ),
   ],
   [
@@ -138,6 +138,8 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
   });
   for (const span of spans) removed.add(span.category);
   if (spans.length > 0) text = firstPerson(removeTerms(text, spans), text);
+  // "Can a stay-at-home mom get a card in her own name?": with the sex cut, the pronoun says it again.
+  if (spans.some((span) => span.category === 'sex')) text = text.replace(/\b(?:his|her)\b(?= (?:own|name|income|credit|score|job|loan|mortgage|application|house|home|car|card|debts?|payments?|savings)\b)/giu, 'their');
   text = tidySelfDescription(text);
 
   if (!/\p{L}{2,}/u.test(text.replace(/\b(?:I|am|are|is|we|a|an|the|it)\b/giu, ''))) text = question.trim();
@@ -225,6 +227,8 @@ function firstPerson(neutral: string, before: string): string {
     if (count(neutral, match.toLowerCase()) <= count(before, match.toLowerCase())) return match;
     // "We are a couple…" states who asks; only an auxiliary that opens a question takes "I"/"we".
     if (/\b(?:I|we|they|you|who|that)\s*$/iu.test(neutral.slice(0, offset))) return match;
+    // "Our family is a borrower and…" states, it does not ask: "is"/"are" after a noun stays.
+    if (/^(?:is|are)$/iu.test(auxiliary) && !/(?:^|[.!?,;:—–-]\s*|\b(?:and|but|or|so|if|when|how|what|why|where|which|whether|who)\s+)$/iu.test(neutral.slice(0, offset))) return match;
     const verb = auxiliary.toLowerCase();
     const object = verb === 'for' || verb === 'to';
     const pronoun = /^(?:couples?|famil(?:y|ies))$/iu.test(noun) ? (object ? 'us' : 'we') : object ? 'me' : 'I';
@@ -244,7 +248,17 @@ function tidySelfDescription(text: string): string {
       // "As someone with brown skin, can I…" leaves "As someone with, can I…"; "As someone who is Muslim, are there…" leaves
       // "As someone who is a borrower, are there…"; "…work for someone who is dark-skinned?" leaves "for someone who is?".
       .replace(new RegExp(`(^|[.!?]\\s+)As (?:someone|a person|one) (?:(?:with|who has)(?:\\s+${DEGREE})?|who (?:is|am|are)(?:\\s+an?)?(?:\\s+${SELF_NOUN})?)\\s*,\\s*`, 'giu'), '$1')
-      .replace(new RegExp(`\\s+(?:for|as) (?:someone|a person|one) who (?:is|am|are)(?:\\s+${DEGREE})?\\s*(?=[?.!,])`, 'giu'), '')
+      .replace(new RegExp(`\\s+(?:for|as) (?:someone|a person|one) who(?: (?:is|am|are)|['’]s)(?:\\s+${DEGREE})?\\s*(?=[?.!,])`, 'giu'), '')
+      // "I'm from Mexico originally but live in Texas now" leaves "I'm originally but live…".
+      .replace(/\b(I|we|We)(?:['’](?:m|re)| am| are) originally (?:but|and) /gu, '$1 ')
+      // "Our family is Muslim and we want…" leaves "Our family is and we want…".
+      .replace(/(^|[.!?]\s+)(?:our|my) (?:family|household) (?:is|are)\s+(?:and\s+|,\s*)/giu, '$1')
+      // "my wife and I (both Catholic)" leaves "(both)".
+      .replace(new RegExp(`\\s*\\(\\s*(?:we(?:['’]re| are) )?(?:both|all)(?:\\s+(?:an? )?${SELF_NOUN})?\\s*\\)`, 'giu'), '')
+      // "Does being on WIC hurt my chances…" leaves "Does being on hurt…".
+      .replace(/\bbeing on\s+(?=(?:hurt|affect|help|count|matter|change|lower|raise|disqualify|stop|prevent)\w*\b)/giu, 'it ')
+      // "We're two dads" / "a mom and dad" leave "two borrowers" / "a borrower and borrower".
+      .replace(/\b(?:two|2|a couple of) borrowers\b|\ban? borrower and (?:an? )?borrower\b/giu, 'co-borrowers')
       // "…an immigrant from El Salvador - can I…" leaves "I'm a borrower - can I…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:I am|I['’]m|we are|we['’]re) (?:an? )?${SELF_NOUN}\\s*[-–—,;:]\\s*`, 'giu'), '$1')
       // "Recently widowed, can I…" with the status cut leaves "Recently, can I…"; "Recently divorced (ugh, long

@@ -77,6 +77,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'races?', 'racial(?:ly)?', 'ethnicity', 'ethnicities', 'ethnic', 'blacks?', 'whites?', 'african[- ]americans?',
     'asian(?:[- ]americans?)?', 'asians', 'hispanics?', 'latin[oa]s?', 'latinx', 'caucasians?', 'native americans?',
     'american indians?', 'alaska natives?', 'pacific islanders?', 'native hawaiians?', 'people of colou?r',
+    // Tribal nations, as borrowers name their own ("I'm Navajo"); tribal land stays (it bears on Section 184 and USDA).
+    'navajo', 'cherokee', 'lakota', 'dakota sioux', 'sioux', 'apache', 'hopi', 'ojibwe', 'ojibwa', 'chippewa', 'choctaw', 'chickasaw',
+    'seminole', 'muscogee', 'creek nation', 'iroquois', 'mohawk', 'oneida', 'pueblo', 'yupik', 'inuit', 'inupiat', 'tlingit',
     // "an older woman of color": the phrase after any person noun (the noun itself may be another basis's term).
     '(?<=(?:wom[ae]n|m[ae]n|borrowers?|buyers?|applicants?|famil(?:y|ies)|communit(?:y|ies)|homeowners?) )of colou?r',
     'persons? of colou?r', 'minorities', 'racial minorit(?:y|ies)',
@@ -127,7 +130,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ...terms('sex', [
     'sex', 'sexes', 'genders?', 'males?', 'females?', 'wom[ae]n', 'm[ae]n', 'girls?', 'boys?', 'lad(?:y|ies)',
     'pregnant', 'pregnanc(?:y|ies)', 'maternity(?: leave)?', 'paternity(?: leave)?', 'childbearing', 'birth control',
-    'gays?', 'lesbians?', 'bisexuals?', 'transgender', 'trans (?:m[ae]n|wom[ae]n|people|persons?)', 'lgbt[a-z+]*',
+    'gays?', 'lesbians?', 'bisexuals?', 'transgender', '(?:trans|cis) (?:m[ae]n|wom[ae]n|people|persons?)', 'cisgender', 'lgbt[a-z+]*',
     'queer', 'non-?binary', 'sexual orientation', 'gender identity', 'same-sex', 'homosexuals?', 'heterosexuals?',
     // "a straight couple" (a bare "straight" is too often something else: "three straight months").
     'straight(?= (?:couples?|m[ae]n|wom[ae]n|guys?|girls?|people|persons?|borrowers?|applicants?))',

@@ -113,6 +113,15 @@ describe('neutralizeQuestion', () => {
     ['religion', "As a lapsed Catholic, what's the deal with escrow accounts?", "What's the deal with escrow accounts?"],
     ['public_assistance', 'Does a lender care that I am on food stamps when I ask about rate locks?', 'Does a lender care when I ask about rate locks?'],
     ['public_assistance', 'Can someone on SSDI get a personal loan to consolidate cards?', 'Can someone get a personal loan to consolidate cards?'],
+    ['religion', "my wife and i (both catholic) want to refinance, what's break even?", "My co-borrower and i want to refinance, what's break even?"],
+    ['national_origin', "I'm from Mexico originally but live in Texas now. What are closing costs usually?", 'I live in Texas now. What are closing costs usually?'],
+    ['religion', 'Our family is Muslim and we want a mortgage without interest — any options?', 'We want a mortgage without interest — any options?'],
+    ['marital_status', "How long does bankruptcy stay on your report for someone who's divorced?", 'How long does bankruptcy stay on your report?'],
+    ['sex', 'Can a stay-at-home mom get a credit card in her own name?', 'Can a stay-at-home borrower get a credit card in their own name?'],
+    ['sex', "We're two dads adopting a baby — should we get a 15 or 30 year mortgage?", "We're co-borrowers — should we get a 15 or 30 year mortgage?"],
+    ['race', "I'm Navajo and live on tribal land. What is a USDA loan?", 'I live on tribal land. What is a USDA loan?'],
+    ['sex', 'As a cis woman, do I need my old name on the mortgage application?', 'Do I need my old name on the mortgage application?'],
+    ['public_assistance', 'Does being on WIC hurt my chances of refinancing?', 'Does it hurt my chances of refinancing?'],
     // A statement that names a lending subject stays, whatever was cut from it.
     ['race', '53yo Black woman, self employed. What docs do I need for a mortgage?', 'Borrower, self employed. What docs do I need for a mortgage?'],
   ])('removes %s: %s', (category, question, neutral) => {
