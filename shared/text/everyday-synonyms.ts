@@ -16,7 +16,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['house', 'home', 'property'],
   ['buy', 'purchase'],
   ['late', 'delinquent', 'behind', 'missed', 'overdue'],
-  ['lower', 'reduce', 'cut', 'decrease'],
+  ['lower', 'reduce', 'cut', 'decrease', 'shrink'],
   ['raise', 'increase', 'hike'],
   ['salary', 'wages', 'earnings', 'income'],
   ['owe', 'owed', 'balance'],
@@ -37,6 +37,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['liable', 'liability', 'responsible'],
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],
   ['realtor', 'realtors', 'agent', 'agents'],
+  ['paperwork', 'documents', 'documentation', 'docs', 'papers'],
 ];
 
 /**
@@ -82,6 +83,8 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bpa(?:y|ys|id|ying) (?:(?:it|that|this|them|the money|it all|everything|the loan|the help) )?back\b/g, 'repay'],
   [/\b(?:get|gets|getting|got) (?:(?:my|the|that|this|our|any|some) )?(?:money|cash|overpayment|extra) back\b/g, 'refund'],
   [/\bon the hook\b/g, 'liable'],
+  // "all the money at once", "in one big chunk": a lump sum.
+  [/\ball (?:of )?(?:the |my |our )?(?:money|cash|it) (?:at once|in one go|up ?front)\b|\bin one (?:big )?(?:chunk|lump|go)\b/g, 'lump sum'],
   // "dump it all on the mortgage", "throw my $50k bonus at the loan": a lump-sum extra payment.
   [/\b(?:dump|dumps|dumped|dumping|throw|throws|threw|throwing|put|puts|putting|pour|pours|poured|pouring|toss|tossing|apply|applying) (?:(?:it|that|this|all|of|everything|the|my|our|whole|entire|extra|money|cash|inheritance|bonus|windfall|refund|savings|\$?[\d,.]+k?) )+(?:on|at|into|toward|towards|against) (?:the |my |our )?(?:mortgage|loan|house|principal)\b/g, 'lump-sum extra payment on the mortgage'],
   // Where limits and prices differ by county: "a cheap part of the state", "an expensive city".

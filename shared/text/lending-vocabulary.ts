@@ -26,7 +26,7 @@ export const LENDING_VOCABULARY = [
     pattern:
       /\bjumbo\b|\b(?:above|over|exceeds?|exceeding|bigger than|larger than|too (?:big|large|high) for) (?:the )?(?:normal |usual |regular |conforming |standard )?(?:loan )?limits?\b/,
   },
-  { id: 'heloc', kind: 'program', names: ['HELOC', 'home equity line of credit'], pattern: /\bhelocs?\b|home equity lines? of credit/ },
+  { id: 'heloc', kind: 'program', names: ['HELOC', 'home equity line of credit'], pattern: /\bhelocs?\b|home equity lines?\b|\bequity lines? of credit/ },
   { id: 'home-equity-loan', kind: 'program', names: ['home equity loan'], pattern: /home equity loans?\b/ },
   {
     id: 'reverse-mortgage',

@@ -14,6 +14,8 @@ describe('everyday synonyms', () => {
     expect(everydaySynonyms(stem('rental'))).toContain(stem('investment'));
     expect(everydaySynonyms(stem('limit'))).toEqual(expect.arrayContaining([stem('caps'), stem('capped')]));
     expect(everydaySynonyms(stem('remove'))).toEqual(expect.arrayContaining([stem('cancel'), stem('drop')]));
+    expect(everydaySynonyms(stem('paperwork'))).toContain(stem('documents'));
+    expect(everydaySynonyms(stem('shrink'))).toContain(stem('reduce'));
   });
 
   it('links a specific kin word to the guide’s general one, one way only', () => {
@@ -51,6 +53,8 @@ describe('everyday synonyms', () => {
     expect(rewriteEverydayPhrases("i'm planning to dump it all on the mortgage")).toBe("i'm planning to lump-sum extra payment on the mortgage");
     expect(rewriteEverydayPhrases('throwing my $20k bonus at the loan')).toBe('lump-sum extra payment on the mortgage');
     expect(rewriteEverydayPhrases('can i put my house on the market')).toBe('can i put my house on the market');
+    expect(rewriteEverydayPhrases('does he have to get all the money at once?')).toBe('does he have to get lump sum?');
+    expect(rewriteEverydayPhrases('all at once or over time?')).toBe('all at once or over time?');
     expect(rewriteEverydayPhrases('what do i pay at closing?')).toBe('what do i pay at closing?');
     expect(borrowerQueryExpansion('Do I have to pay it back?')).toContain(stem('repay'));
     expect(everydaySynonyms(stem('repay'))).toContain(stem('repaid'));

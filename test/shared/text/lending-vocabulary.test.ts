@@ -64,6 +64,7 @@ describe('lending vocabulary', () => {
     ['My brokerage offers a line of credit secured by my stock portfolio. What if they issue a margin call?', 'securities-backed-loan'],
     ["What's a rent-to-own agreement on a house?", 'rent-to-own'],
     ['whats TIP on my loan estimate', 'total-interest-percentage'],
+    ["Can my bank shrink or shut off my home equity line after it's been opened?", 'heloc'],
     ['The agent shrugged at my prequal letter.', 'preapproval'],
     ['Is there a ceiling on what the house itself can cost with a USDA loan?', 'loan-limit'],
     ['FHA also sets county loan limits, which as of 2025 run from $524,225 in lower-cost areas.', 'loan-limit'],
