@@ -82,7 +82,13 @@ export const LENDING_VOCABULARY = [
   // Concepts: what the rules are about.
   { id: 'pmi', kind: 'concept', names: ['PMI', 'private mortgage insurance'], pattern: /\bpmi\b|private mortgage insurance/ },
   { id: 'mortgage-insurance-premium', kind: 'concept', names: ['MIP', 'mortgage insurance premium'], pattern: /\bu?f?mip\b|mortgage insurance premium/ },
-  { id: 'dti', kind: 'concept', names: ['DTI', 'debt-to-income'], pattern: /\bdti\b|debt[- ]to[- ]income/ },
+  // "My debts plus the house payment would eat up 48% of my pay": the ratio in a borrower's words.
+  {
+    id: 'dti',
+    kind: 'concept',
+    names: ['DTI', 'debt-to-income'],
+    pattern: /\bdti\b|debt[- ]to[- ]income|\bdebts?\b[^.?!]{0,60}?\d+(?:\.\d+)?\s*%\s*of (?:my |our )?(?:gross |monthly |take[- ]home )?(?:pay|income|paycheck|salary)\b/,
+  },
   { id: 'ltv', kind: 'concept', names: ['LTV', 'loan-to-value'], pattern: /\bc?ltv\b|loan[- ]to[- ]value/ },
   // A borrower's "yearly interest rate" on a loan with fees is what the APR states.
   { id: 'apr', kind: 'concept', names: ['APR', 'annual percentage rate'], pattern: /\baprs?\b|annual percentage rate|\b(?:yearly|annual|annualized) (?:interest )?rate\b/ },
@@ -104,7 +110,7 @@ export const LENDING_VOCABULARY = [
   { id: 'condo', kind: 'concept', names: ['condo', 'condominium'], pattern: /\bcondo(?:minium)?s?\b/ },
   { id: 'hoa', kind: 'concept', names: ['HOA', 'homeowners association'], pattern: /\bhoa\b|homeowners(?:'|’)? association/ },
   { id: 'cfpb', kind: 'concept', names: ['CFPB', 'Consumer Financial Protection Bureau'], pattern: /\bcfpb\b|consumer financial protection bureau/ },
-  { id: 'loan-estimate', kind: 'concept', names: ['Loan Estimate'], pattern: /\bloan estimate\b|\bclosing disclosure\b|\btrid\b/ },
+  { id: 'loan-estimate', kind: 'concept', names: ['Loan Estimate'], pattern: /\bloan estimate\b|\bclosing disclosure\b|\btrid\b|\b(?:cost|fee|closing cost) estimate\b/ },
   // "TIP" only beside the form it is on: "tip" is otherwise an everyday word.
   {
     id: 'total-interest-percentage',

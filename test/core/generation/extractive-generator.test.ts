@@ -109,6 +109,10 @@ describe('question analysis', () => {
     expect(analyzeQuestion('What are my options if I cannot pay?').intent).toBe('comparison');
   });
 
+  it('reads "any way to…" as a question asking for steps, whatever numbers set the scene', () => {
+    expect(analyzeQuestion("The place would need a loan $15k over the normal limit and the lender says 'jumbo'. Any way to not be jumbo??").intent).toBe('how-to');
+  });
+
   it('reads "whats X" as a definition question, and "what\'s the most…" still as a limit one', () => {
     expect(analyzeQuestion('whats TIP on my loan estimate').intent).toBe('definition');
     expect(analyzeQuestion("What's the most a lender can charge in points and fees?").intent).toBe('threshold');

@@ -65,6 +65,8 @@ describe('lending vocabulary', () => {
     ["What's a rent-to-own agreement on a house?", 'rent-to-own'],
     ['whats TIP on my loan estimate', 'total-interest-percentage'],
     ["Can my bank shrink or shut off my home equity line after it's been opened?", 'heloc'],
+    ['My debts plus the new house payment would eat up about 48% of my pay before taxes.', 'dti'],
+    ['What do I hand over before the lender has to send my cost estimate?', 'loan-estimate'],
     ['The agent shrugged at my prequal letter.', 'preapproval'],
     ['Is there a ceiling on what the house itself can cost with a USDA loan?', 'loan-limit'],
     ['FHA also sets county loan limits, which as of 2025 run from $524,225 in lower-cost areas.', 'loan-limit'],
@@ -80,6 +82,7 @@ describe('lending vocabulary', () => {
     expect(ids('HELOC rates are usually variable, set at the prime rate plus a margin.')).not.toContain('securities-backed-loan');
     expect(ids('Never pay loan fees by gift card or cryptocurrency.')).not.toContain('crypto-backed-loan');
     expect(ids('Any tips for a first-time buyer?')).not.toContain('total-interest-percentage');
+    expect(ids('I put 20% of my pay into savings and have no debts.')).not.toContain('dti');
   });
 
   it('adds nothing for a query naming no program or concept, and never repeats the query’s own terms', () => {
