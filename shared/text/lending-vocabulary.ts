@@ -131,7 +131,14 @@ export const LENDING_VOCABULARY = [
     names: ['active duty', 'service member'],
     pattern: /\bactive[- ]duty\b|\bservice ?members?\b|\bdeploy(?:ed|ment|ing)?\b|\benlist(?:ed|ing)?\b|\bcalled up\b|\bmilitary\b|\bscra\b|\bin the (?:army|navy|air force|marines|marine corps|coast guard|national guard|reserves?)\b/,
   },
-  { id: 'fraud', kind: 'concept', names: ['fraud', 'scam'], pattern: /\bfraud(?:ulent|ster)?s?\b|\bscam(?:s|mer|mers|med)?\b/ },
+  // And the signs in a borrower's words: paying in gift cards, approval "no matter my credit", a fee wired to stop a foreclosure.
+  {
+    id: 'fraud',
+    kind: 'concept',
+    names: ['fraud', 'scam'],
+    pattern:
+      /\bfraud(?:ulent|ster)?s?\b|\bscam(?:s|mer|mers|med)?\b|\b(?:pay|paid|send|sent|fee|fees)\b[^.?!]{0,40}\bin gift cards?\b|\bguaranteed (?:approval|to (?:approve|stop|fix|remove))\b|\bno matter (?:my|your|our) credit\b|\b(?:stop|save|fix) (?:it|the foreclosure|my credit|your credit) if (?:we|you|i) (?:pay|wire|send)\b/,
+  },
   { id: 'cosigner', kind: 'concept', names: ['co-signer', 'co-borrower'], pattern: /\bco-?sign(?:er|ers|ing|ed)?\b|\bco-?borrowers?\b/ },
   { id: 'self-employed', kind: 'concept', names: ['self-employed'], pattern: /\bself[- ]employ(?:ed|ment)\b|\bown (?:my|our|a) (?:own )?business\b|\b1099\b|\bfreelanc/ },
   { id: 'first-time-buyer', kind: 'concept', names: ['first-time homebuyer', 'first-time buyer'], pattern: /\bfirst[- ]time (?:home ?)?buyers?\b|\bfirst[- ]time homebuyers?\b|\bfirst (?:home|house)\b/ },
@@ -144,7 +151,7 @@ export const LENDING_VOCABULARY = [
   // "Somebody opened a card using my name" is identity theft, whatever word the borrower has for it.
   { id: 'identity-theft', kind: 'concept', names: ['identity theft'], pattern: /\bidentity theft\b|\bstole my identity\b|\bidentity (?:was |got )?stolen\b|\b(?:in|using|under) my name\b|\bfraud alerts?\b|\bcredit freezes?\b|\bfreeze my credit\b/ },
   { id: 'debt-consolidation', kind: 'concept', names: ['debt consolidation'], pattern: /\bconsolidat/ },
-  { id: 'predatory-lending', kind: 'concept', names: ['predatory lending'], pattern: /\bpredatory\b|\bloan flipping\b|\bequity stripping\b/ },
+  { id: 'predatory-lending', kind: 'concept', names: ['predatory lending'], pattern: /\bpredatory\b|\bloan flipping\b|\bequity stripping\b|\brefinanc\w* [^.?!]{0,40}\b(?:three|four|five|six|several|many|\d) times\b/ },
   { id: 'housing-counselor', kind: 'concept', names: ['housing counselor', 'HUD-approved counselor'], pattern: /\bhousing counsel(?:or|ors|ing)\b|\bhud[- ]approved\b/ },
   { id: 'ecoa', kind: 'concept', names: ['Equal Credit Opportunity Act', 'ECOA', 'Regulation B'], pattern: /\becoa\b|equal credit opportunity|\bregulation b\b|\breg b\b/ },
   { id: 'fair-housing', kind: 'concept', names: ['Fair Housing Act'], pattern: /\bfair housing\b|\bhousing discrimination\b/ },

@@ -67,6 +67,10 @@ describe('lending vocabulary', () => {
     ["Can my bank shrink or shut off my home equity line after it's been opened?", 'heloc'],
     ['My debts plus the new house payment would eat up about 48% of my pay before taxes.', 'dti'],
     ['What do I hand over before the lender has to send my cost estimate?', 'loan-estimate'],
+    ["i just gotta send a $150 processing fee in gift cards first", 'fraud'],
+    ["online lender texted me im 'pre-approved no matter my credit'", 'fraud'],
+    ['a company said they can stop it if we wire them $1,800 today', 'fraud'],
+    ["Same loan company has refinanced my mom's house three times in four years", 'predatory-lending'],
     ['The agent shrugged at my prequal letter.', 'preapproval'],
     ['Is there a ceiling on what the house itself can cost with a USDA loan?', 'loan-limit'],
     ['FHA also sets county loan limits, which as of 2025 run from $524,225 in lower-cost areas.', 'loan-limit'],
@@ -83,6 +87,8 @@ describe('lending vocabulary', () => {
     expect(ids('Never pay loan fees by gift card or cryptocurrency.')).not.toContain('crypto-backed-loan');
     expect(ids('Any tips for a first-time buyer?')).not.toContain('total-interest-percentage');
     expect(ids('I put 20% of my pay into savings and have no debts.')).not.toContain('dti');
+    expect(ids('Can I use a gift card balance toward closing costs?')).not.toContain('fraud');
+    expect(ids('Is the FHA upfront fee guaranteed to be financed?')).not.toContain('fraud');
   });
 
   it('adds nothing for a query naming no program or concept, and never repeats the query’s own terms', () => {
