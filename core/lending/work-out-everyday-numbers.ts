@@ -7,6 +7,9 @@ import { jumboReserves } from './cash-reserves.ts';
 import { utilizationTargets } from './credit-utilization.ts';
 import { escrowCushion } from './escrow-cushion.ts';
 import { closingCostRange, originationFeeProceeds } from './loan-fees.ts';
+import { hecmUpfrontPremium } from './reverse-mortgage-costs.ts';
+import { scraInterestCap } from './service-member-rates.ts';
+import { waitingPeriods, type CreditEvent, type WaitingProgram } from './waiting-periods.ts';
 import { studentLoanQualifyingPayment, vaStudentLoanPayment } from './student-loan-payment.ts';
 import type { Add, Need } from './figure-collector.ts';
 
@@ -105,6 +108,21 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
     );
   }
 
+  workOutWaitingPeriod(text, need, add);
+
+  const rate = figures.find((figure) => figure.source === 'question' && figure.role === 'rate')?.value;
+  if (/\bscra\b|servicemembers civil relief|active[- ]duty|\bdeploy/.test(text) && rate !== undefined && rate > 6 && largest !== undefined) {
+    add('scra-cap', 'SCRA interest cap', scraInterestCap({ balance: largest, ratePercent: rate }), (inputs, result) =>
+      `On ${formatMoney(inputs.balance)} at ${formatPercent(inputs.ratePercent)} from before active duty, the SCRA's 6% cap cuts a year's interest from about ${formatMoney(result.yearlyInterestNow)} to ${formatMoney(result.yearlyInterestCapped)}: about ${formatMoney(result.yearlyForgiven)} a year forgiven, not deferred, with the payment lowered to match.`,
+    );
+  }
+
+  if (/reverse mortgage|\bhecm/.test(text) && /upfront|mortgage insurance|\bmip\b|premium/.test(text) && (numbers.propertyValue ?? largest) !== undefined) {
+    add('hecm-upfront-premium', 'HECM upfront premium', hecmUpfrontPremium({ homeValue: (numbers.propertyValue ?? largest)! }), (inputs, result) =>
+      `The upfront mortgage insurance premium is 2% of the maximum claim amount (the home's value, up to $1,209,750): ${result.maximumClaim < inputs.homeValue ? `${formatMoney(result.maximumClaim)} (the limit)` : formatMoney(result.maximumClaim)} gives ${formatMoney(result.upfrontPremium)}.`,
+    );
+  }
+
   const homeValue = numbers.propertyValue ?? largest;
   if (/\bmaintenance\b|\brepairs\b|upkeep/.test(text) && /\bbudget|how much|set aside|\bsave\b|expect|plan for|\bcost\b/.test(text) && homeValue !== undefined) {
     add('maintenance-budget', 'Maintenance budget', maintenanceBudget({ homeValue }), (inputs, result) =>
@@ -142,4 +160,43 @@ function balancesWithRates(figures: readonly Figure[]): LoanBalance[] {
     }
   }
   return loans;
+}
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const PROGRAM_NAMES: Readonly<Record<WaitingProgram, string>> = { conventional: 'conventional', fha: 'FHA', va: 'VA', usda: 'USDA' };
+const EVENT_NAMES: Readonly<Record<CreditEvent, string>> = { 'chapter-7': 'a Chapter 7 discharge', 'chapter-13': 'a Chapter 13 discharge', foreclosure: 'a foreclosure', 'short-sale': 'a short sale or deed-in-lieu' };
+
+/** "My Chapter 7 was discharged in March 2023. When can I get an FHA loan?": the year each program's wait ends. */
+function workOutWaitingPeriod(text: string, need: Need, add: Add): void {
+  if (!/\bwhen\b|how long|\bwait|eligible|qualify|\bcan (?:i|we)\b|\bhow soon\b/.test(text)) return;
+  const event: CreditEvent | 'bankruptcy' | undefined = /chapter\s*13|\bch\.?\s*13\b/.test(text)
+    ? 'chapter-13'
+    : /chapter\s*7|\bch\.?\s*7\b/.test(text)
+      ? 'chapter-7'
+      : /\bforeclos/.test(text)
+        ? 'foreclosure'
+        : /short sale|deed[- ]in[- ]lieu/.test(text)
+          ? 'short-sale'
+          : /\bbankrupt/.test(text)
+            ? 'bankruptcy'
+            : undefined;
+  if (event === undefined) return;
+  const when = /\b(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:of\s+)?)?((?:19|20)\d\d)\b/.exec(text);
+  if (when === null) return;
+  if (event === 'bankruptcy') {
+    need('whether it was a Chapter 7 or a Chapter 13', 'your waiting period');
+    return;
+  }
+  const month = when[1] === undefined ? undefined : MONTHS.indexOf(when[1]) + 1;
+  const programs = (['conventional', 'fha', 'va', 'usda'] as const).filter((program) =>
+    program === 'conventional' ? /\bconventional\b|\bnormal (?:loan|mortgage)\b|fannie|freddie/.test(text) : new RegExp(`\\b${program}\\b`).test(text),
+  );
+  add('waiting-period', 'Waiting period', waitingPeriods({ event, year: Number(when[2]), month, programs }), (inputs, result) => {
+    const at = (year: number) => (inputs.month === undefined ? `${year}` : `${MONTHS[inputs.month - 1]!.replace(/^./, (letter) => letter.toUpperCase())} ${year}`);
+    const parts = result.waits.map((wait) => {
+      const base = `${PROGRAM_NAMES[wait.program]} from ${at(wait.eligibleYear)} (${wait.years} years)`;
+      return wait.extenuatingYear === undefined ? base : `${base}, or ${at(wait.extenuatingYear)} with documented extenuating circumstances`;
+    });
+    return `After ${EVENT_NAMES[inputs.event]} in ${at(inputs.year)}, the usual waits end: ${parts.join('; ')}.`;
+  });
 }

@@ -8,7 +8,7 @@ import { CASH_OUT_TYPICAL_CAP_PERCENT, equityBorrowingLimit } from './equity-bor
 import { fhaMinimumDownPayment, fhaMortgageInsurance, FHA_RULE, FHA_UPFRONT_PERCENT } from './fha-mortgage-insurance.ts';
 import { loanToValue } from './loan-to-value.ts';
 import { monthlyPayment } from './monthly-payment.ts';
-import { pmiBalances, pmiCancellation } from './pmi-cancellation.ts';
+import { pmiBalances, pmiCancellation, pmiCostRange } from './pmi-cancellation.ts';
 import { readFigures, type BorrowerFigures } from './read-figures.ts';
 import { refinanceBreakEven } from './refinance-break-even.ts';
 import { rule2836 } from './rule-28-36.ts';
@@ -153,7 +153,16 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   } else if (wantsBreakEven) {
     workOutBreakEven(numbers, add, need);
   }
-  if (/\bpmi\b|private mortgage insurance|(?:drop|cancel|remove|get rid of) (?:the |my )?(?:pmi|mortgage insurance)/.test(text) && !wantsFha) {
+  const pmi = /\bpmi\b|private mortgage insurance|(?:drop|cancel|remove|get rid of) (?:the |my )?(?:pmi|mortgage insurance)/.test(text) && !wantsFha;
+  // "How much will PMI cost on a $300,000 loan?" asks its price, not when it ends.
+  const pmiCost = pmi && /\bcosts?\b|how much|\bprice\b|\bexpensive\b|a month|per month|monthly|a year|per year/.test(text) && !/cancel|drop|remove|get rid|\bend\b|\bstop|when|\b(?:80|78)\s*%/.test(text);
+  if (pmiCost) {
+    if (loanAmount === undefined) need('the loan amount', 'what PMI costs');
+    else
+      add('pmi-cost', 'PMI cost', pmiCostRange({ loanAmount }), (inputs, result) =>
+        `At the typical 0.3% to 1.5% of the loan a year, PMI on a ${formatMoney(inputs.loanAmount)} loan costs about ${formatMoney(result.yearlyLow)} to ${formatMoney(result.yearlyHigh)} a year (${formatMoney(result.monthlyLow)} to ${formatMoney(result.monthlyHigh)} a month), depending mainly on credit score, LTV and DTI.`,
+      );
+  } else if (pmi) {
     if (propertyValue === undefined) need('the home’s original value (the lower of the price and the appraisal at closing)', 'when PMI can be cancelled');
     else if (loanAmount === undefined || rates.length === 0 || termYears === undefined) workOutPmiBalances(numbers, add);
     else

@@ -4,6 +4,10 @@ import { jumboReserves } from '../../../core/lending/cash-reserves.ts';
 import { consolidationRate } from '../../../core/lending/consolidation-rate.ts';
 import { utilizationTargets } from '../../../core/lending/credit-utilization.ts';
 import { escrowCushion } from '../../../core/lending/escrow-cushion.ts';
+import { pmiCostRange } from '../../../core/lending/pmi-cancellation.ts';
+import { hecmUpfrontPremium } from '../../../core/lending/reverse-mortgage-costs.ts';
+import { scraInterestCap } from '../../../core/lending/service-member-rates.ts';
+import { waitingPeriods } from '../../../core/lending/waiting-periods.ts';
 import { closingCostRange, originationFeeProceeds } from '../../../core/lending/loan-fees.ts';
 import { maintenanceBudget, selfEmployedIncome } from '../../../core/lending/homeowner-budget.ts';
 import { readFigures } from '../../../core/lending/read-figures.ts';
@@ -68,6 +72,32 @@ describe('everyday calculations on the corpus’s own rules and examples', () =>
     expect(armAdjustedRate({ startRatePercent: 7, indexPercent: 1, marginPercent: 2, firstCap: 2 })).toMatchObject({ ok: true, result: { newRatePercent: 5, capped: true } });
   });
 
+  it('PMI at 0.3% to 1.5% of the loan a year (the corpus: 0.5% of $300,000 is $1,500 a year, $125 a month)', () => {
+    expect(pmiCostRange({ loanAmount: 300_000 })).toMatchObject({ ok: true, result: { yearlyLow: 900, yearlyHigh: 4_500, monthlyLow: 75, monthlyHigh: 375 }, rule: 'private-mortgage-insurance-pmi' });
+  });
+
+  it('waiting periods after a bankruptcy or foreclosure, by program, with the shorter wait for extenuating circumstances', () => {
+    expect(waitingPeriods({ event: 'chapter-7', year: 2023, month: 3 })).toMatchObject({
+      ok: true,
+      result: {
+        waits: [
+          { program: 'conventional', years: 4, eligibleYear: 2027, extenuatingYears: 2, extenuatingYear: 2025 },
+          { program: 'fha', years: 2, eligibleYear: 2025 },
+          { program: 'va', years: 2, eligibleYear: 2025 },
+          { program: 'usda', years: 3, eligibleYear: 2026 },
+        ],
+      },
+      rule: 'bankruptcy-foreclosure-mortgage-waiting-periods',
+    });
+    expect(waitingPeriods({ event: 'foreclosure', year: 2022, programs: ['fha'] })).toMatchObject({ ok: true, result: { waits: [{ program: 'fha', years: 3, eligibleYear: 2025 }] } });
+  });
+
+  it('the SCRA forgives interest above 6%, and a HECM’s upfront premium is 2% of the value up to the limit', () => {
+    expect(scraInterestCap({ balance: 20_000, ratePercent: 9 })).toMatchObject({ ok: true, result: { yearlyInterestNow: 1_800, yearlyInterestCapped: 1_200, yearlyForgiven: 600 }, rule: 'servicemember-protections-scra-mla' });
+    expect(hecmUpfrontPremium({ homeValue: 400_000 })).toMatchObject({ ok: true, result: { maximumClaim: 400_000, upfrontPremium: 8_000 }, rule: 'reverse-mortgages-hecm-basics' });
+    expect(hecmUpfrontPremium({ homeValue: 2_000_000 })).toMatchObject({ ok: true, result: { maximumClaim: 1_209_750, upfrontPremium: 24_195 } });
+  });
+
   it('bad and extreme inputs give a typed reason', () => {
     expect(originationFeeProceeds({ loanAmount: 10_000, feePercent: 40 })).toMatchObject({ ok: false, field: 'feePercent' });
     expect(originationFeeProceeds({ loanAmount: -1, feePercent: 5 })).toMatchObject({ ok: false, reason: 'negative' });
@@ -80,6 +110,13 @@ describe('everyday calculations on the corpus’s own rules and examples', () =>
     expect(armAdjustedRate({ indexPercent: 4, marginPercent: 2, firstCap: 2 })).toMatchObject({ ok: false, reason: 'not-stated' });
     expect(armAdjustedRate({ startRatePercent: 5, indexPercent: 45, marginPercent: 2 })).toMatchObject({ ok: false, field: 'indexPercent' });
     expect(armAdjustedRate({ startRatePercent: 5, indexPercent: 4, marginPercent: 2, firstCap: 0 })).toMatchObject({ ok: false, field: 'firstCap' });
+    expect(pmiCostRange({ loanAmount: 0 })).toMatchObject({ ok: false, reason: 'zero' });
+    expect(waitingPeriods({ event: 'chapter-7', year: 1800 })).toMatchObject({ ok: false, field: 'year' });
+    expect(waitingPeriods({ event: 'chapter-7', year: 2023, month: 13 })).toMatchObject({ ok: false, field: 'month' });
+    expect(waitingPeriods({ event: 'short-sale', year: 2023, programs: ['fha'] })).toMatchObject({ ok: false, reason: 'not-stated' });
+    expect(scraInterestCap({ balance: 20_000, ratePercent: 5 })).toMatchObject({ ok: false, field: 'ratePercent' });
+    expect(scraInterestCap({ balance: 20_000, ratePercent: 95 })).toMatchObject({ ok: false, field: 'ratePercent' });
+    expect(hecmUpfrontPremium({ homeValue: -1 })).toMatchObject({ ok: false, reason: 'negative' });
     expect(studentLoanQualifyingPayment({ balance: -5 })).toMatchObject({ ok: false, reason: 'negative' });
     expect(consolidationRate([{ balance: 1_000, ratePercent: 5 }])).toMatchObject({ ok: false, reason: 'not-stated' });
     expect(consolidationRate([{ balance: 1_000, ratePercent: 5 }, { balance: 1_000, ratePercent: 95 }])).toMatchObject({ ok: false, field: 'ratePercent' });
@@ -142,6 +179,20 @@ describe('workOutNumbers reads the everyday numbers from a borrower’s question
       'Six to twelve months of a $5,200 monthly payment is $31,200 to $62,400 left in savings or retirement accounts after closing.',
     ],
     ['If the index is 4.3% and the margin is 2.75%, what will my ARM rate be?', "The index (4.3%) plus the margin (2.75%) is a fully indexed rate of 7.05%, subject to the loan's caps."],
+    ['How much will PMI cost on a $300,000 loan?', 'At the typical 0.3% to 1.5% of the loan a year, PMI on a $300,000 loan costs about $900 to $4,500 a year ($75 to $375 a month), depending mainly on credit score, LTV and DTI.'],
+    ['My Chapter 7 was discharged in March 2023. When can I get an FHA loan?', 'After a Chapter 7 discharge in March 2023, the usual waits end: FHA from March 2025 (2 years).'],
+    [
+      'We lost our house to foreclosure in 2022. When can we get a mortgage again?',
+      'After a foreclosure in 2022, the usual waits end: conventional from 2029 (7 years), or 2025 with documented extenuating circumstances; FHA from 2025 (3 years); VA from 2024 (2 years); USDA from 2025 (3 years).',
+    ],
+    [
+      'I have a $20,000 car loan at 9% from before I went on active duty. What does the SCRA do for me?',
+      "On $20,000 at 9% from before active duty, the SCRA's 6% cap cuts a year's interest from about $1,800 to $1,200: about $600 a year forgiven, not deferred, with the payment lowered to match.",
+    ],
+    [
+      'My home is worth $400,000. What would the upfront mortgage insurance on a reverse mortgage be?',
+      "The upfront mortgage insurance premium is 2% of the maximum claim amount (the home's value, up to $1,209,750): $400,000 gives $8,000.",
+    ],
   ])('%s', (question, expected) => {
     expect(texts(question)).toEqual([expected]);
     expect(workOutNumbers(question).problems).toEqual([]);
@@ -159,6 +210,7 @@ describe('workOutNumbers reads the everyday numbers from a borrower’s question
       'How do payday loans work?', 'Should I consolidate my student loans?', 'What is a balance transfer card?', 'How much does home maintenance cost?',
       'How much are closing costs?', 'What is an escrow cushion?', 'How much in reserves do jumbo lenders want?', 'What is credit utilization?',
       'My quote shows a 1% origination point on a $300,000 loan. Does it lower my rate?',
+      'How long does a Chapter 7 bankruptcy stay on my credit report?', 'When can I drop PMI on my $300,000 loan?',
     ]) {
       expect(workOutNumbers(question).figures).toEqual([]);
     }

@@ -1,0 +1,20 @@
+import { cents, checkAmount, type Calculation } from './calculation.ts';
+
+export const HECM_RULE = 'reverse-mortgages-hecm-basics';
+/** The HECM maximum claim amount as of 2025 (the corpus). */
+export const HECM_MAX_CLAIM = 1_209_750;
+
+export interface HecmUpfrontPremium {
+  /** The lower of the home's value and the limit. */
+  maximumClaim: number;
+  /** 2% of the maximum claim amount. */
+  upfrontPremium: number;
+}
+
+/** A HECM's upfront mortgage insurance premium (the corpus's rule: 2% of the maximum claim amount, capped at $1,209,750 as of 2025). */
+export function hecmUpfrontPremium(inputs: { homeValue: number }): Calculation<{ homeValue: number }, HecmUpfrontPremium> {
+  const problem = checkAmount('homeValue', inputs.homeValue);
+  if (problem) return problem;
+  const maximumClaim = Math.min(inputs.homeValue, HECM_MAX_CLAIM);
+  return { ok: true, inputs: { ...inputs }, result: { maximumClaim, upfrontPremium: cents(maximumClaim * 0.02) }, rule: HECM_RULE };
+}
