@@ -242,7 +242,11 @@ function tidy(text: string): string {
     .replace(/(^|[.!?]\s+)(?:even though|though|although|because|since|despite|given that|now that)\s*,\s*/giu, '$1')
     // "Does it matter that I'm gay when applying…" leaves "that I'm when applying".
     .replace(/\b(that|if)\s+(?:I am|I['’]?m|we are|we['’]re)(?:\s+on)?\s+(?=(?:when|while|if)\b)/giu, '')
-    .replace(/\b(I|we|We)(?:\s+(?:am|are)|['’](?:m|re))\s+and\s+/gu, '$1 ')
+    // "I wear a cross to work every day, and I'm financing…" leaves "I, and I'm financing…".
+    .replace(/(^|[.!?]\s+)I\s*,?\s*and\s+(?=I\b|I['’]m\b)/gu, '$1')
+    // "Im hispanic and my mortgage…" leaves "Im and my mortgage…": the statement starts again after "and".
+    .replace(/(^|[.!?]\s+)(?:I am|I['’]?m|we are|we['’]re)\s+and\s+(?=(?:my|our|the|a|an)\b)/gu, '$1')
+    .replace(/\b(I|we|We)(?:\s+(?:am|are)|['’](?:m|re)|m)\s+and\s+/gu, '$1 ')
     // "I am 67 years old; can I…" with the age cut leaves "I am;": drop the dangling clause.
     // "I'm a Sikh and wear a turban; will…" with both cut leaves "I'm a borrower and;".
     .replace(/\s+(?:and|or)\s*(?=[,;:.!?])/gu, '')

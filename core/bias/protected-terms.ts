@@ -107,7 +107,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // Observance said of oneself ("as an observant family", "I'm devout").
     'devout', '(?:religiously )?observant',
     // Religious dress said of oneself ("I wear a hijab").
-    '(?:wears?|wearing) (?:a |my )?(?:hijab|turban|headscarf|head scarf|yarmulke|kippah|niqab|burqa)',
+    '(?:wears?|wearing) (?:a |my )?(?:hijab|turban|headscarf|head scarf|yarmulke|kippah|niqab|burqa|cross(?: necklace)?|crucifix|rosary|star of david)(?: to (?:work|church|school)(?: every day)?)?',
   ]),
   ...terms('national_origin', [
     'national origins?', 'nationality', 'nationalities', 'immigrants?', 'immigration status', 'foreign[- ]born',
@@ -144,6 +144,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|recently|just got) separated`,
     'spouses?', 'spousal', 'husbands?', 'wi(?:fe|ves)', 'legally separated', 'domestic partners?(?:hips?)?',
     'civil unions?', 'newlyweds?', 'fianc[ée]e?s?',
+    // An unmarried partner ("my boyfriend and I"), beside a spouse.
+    'boyfriends?', 'girlfriends?',
     `(?:we${APOSTROPHE}re|we are|i${APOSTROPHE}m|i am|just got|recently got|got) engaged`,
     'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?)',
     `(?:being|are|am|is|you${APOSTROPHE}re|i${APOSTROPHE}m) single(?![-\\p{L}])`,
@@ -162,9 +164,11 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // A bare age said of oneself ("I'm 67.", "I just turned 30 and…"), not "I'm 30 days late" or "I'm 35% done"
     // ("I'm 67 years old" is the years-old term above).
     `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|(?:i |we )?just turned|turning) \\d{2}(?=\\s*(?:$|[.,;!?]|and\\b|y\\/?o\\b))`,
+    // The same in words ("I'm seventy-three and…").
+    `(?:i${APOSTROPHE}m|i am|(?:i |we )?just turned|turning) (?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?=\\s*(?:$|[.,;!?]|and\\b))`,
   ]),
   ...terms('public_assistance', [
-    'public assistance', 'welfare', 'food stamps?', 'tanf', 'social security (?:income|benefits?|payments?|checks?|disability)',
+    'public assistance', 'welfare', 'food[- ]stamps?', 'tanf', 'social security (?:income|benefits?|payments?|checks?|disability)',
     'ssdi', 'supplemental security income', 'disability (?:income|benefits?|payments?)', 'medicaid', 'section 8',
     'housing (?:choice )?vouchers?', 'government assistance',
     // Reg B commentary 2(z)-3 lists unemployment compensation among public assistance programs.
@@ -177,6 +181,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?<=(?:on|collect|collecting|get|getting|receive|receiving) )unemployment(?! (?:rates?|benefits?|compensation|insurance|income|checks?))',
   ]),
   ...terms('public_assistance', ['SNAP', 'SSI', 'WIC'], true),
+  // "29F, first-time buyer": age and sex in the shorthand of forums, upper case only ("29m" may be millions).
+  ...terms('sex', ['\\d{2}[MF]'], true),
 ];
 
 /**

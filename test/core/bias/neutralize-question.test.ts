@@ -122,6 +122,13 @@ describe('neutralizeQuestion', () => {
     ['race', "I'm Navajo and live on tribal land. What is a USDA loan?", 'I live on tribal land. What is a USDA loan?'],
     ['sex', 'As a cis woman, do I need my old name on the mortgage application?', 'Do I need my old name on the mortgage application?'],
     ['public_assistance', 'Does being on WIC hurt my chances of refinancing?', 'Does it hurt my chances of refinancing?'],
+    // A misspelt basis is still one ("hispanc", "caucasion", "buddist").
+    ['race', 'Im hispanc and my mortgage just got transferred. Can they charge a late fee?', 'My mortgage just got transferred. Can they charge a late fee?'],
+    ['race', 'Im caucasion and my mortgage just got transferred. Can they charge a late fee?', 'My mortgage just got transferred. Can they charge a late fee?'],
+    ['sex', '29F, first-time buyer: how much should I expect a home appraisal to cost?', 'First-time buyer: how much should I expect a home appraisal to cost?'],
+    ['age', "I'm seventy-three and someone emailed me saying my servicer changed. Is it real?", 'Someone emailed me saying my servicer changed. Is it real?'],
+    ['religion', "I wear a cross necklace to work every day, and I'm financing a car. Can the dealer require GAP coverage?", "I'm financing a car. Can the dealer require GAP coverage?"],
+    ['public_assistance', 'As a food-stamp household, what would a car title loan typically cost?', 'What would a car title loan typically cost?'],
     // A statement that names a lending subject stays, whatever was cut from it.
     ['race', '53yo Black woman, self employed. What docs do I need for a mortgage?', 'Borrower, self employed. What docs do I need for a mortgage?'],
   ])('removes %s: %s', (category, question, neutral) => {
@@ -203,6 +210,9 @@ describe('neutralizeQuestion', () => {
     'Is there a Spanish version of the Loan Estimate?',
     'Does the unemployment rate in my county change mortgage rates?',
     'We borrowed from Chad, a friend. Does that count as a gift?',
+    // Words one letter from a basis that are not misspellings of it.
+    'Is Indiana a good state for USDA loans?',
+    'Does my $29m business count?',
     'We engaged a lawyer for the closing. What does that cost?',
     'What are the benefits of a 15-year loan?',
     // A relative is not the borrower: "my mother" stays (an asker's "I'm a mom" does not).
