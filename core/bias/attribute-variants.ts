@@ -19,7 +19,7 @@ const PERSON_NOUN =
   /(?:^|\s)(?:m[ae]n|wom[ae]n|males?|females?|girls?|boys?|lad(?:y|ies)|mothers?|moms?|fathers?|dads?|parents?|persons?|people|applicants?|borrowers?|immigrants?|refugees?|foreigners?|nationals?|non-?citizens?|holders?|residents?|seekers?|retirees?|seniors?|citizens?|elderly|teenagers?|millennials?|boomers?|widow(?:s|ers?)?|divorcees?|spouses?|husbands?|wi(?:fe|ves)|newlyweds?|partners?|couples?|muslims?|christians?|catholics?|protestants?|jews?|hindus?|buddhists?|sikhs?|atheists?|mormons?|evangelicals?|blacks|whites|hispanics|latin[oa]s|asians|caucasians|minorities|americans?|mexicans?|indians?|arabs?|filipinos?|koreans?|nigerians?|haitians?|cubans?|gays|lesbians?|bisexuals|homosexuals|heterosexuals|transgender people|divorcee)$/iu;
 
 /** A person noun right after a term makes the term an adjective ("Muslim applicant"), which is cut, not replaced. */
-const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home) )?(?:applicants?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?)\b/iu;
+const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home) )?(?:applicants?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?|nurses?|teachers?|engineers?|doctors?|electricians?|plumbers?|welders?|drivers?|employees?|contractors?|freelancers?|mechanics?|farmers?|chefs?|cooks?|servers?|accountants?|lawyers?|programmers?|developers?|designers?|professionals?|entrepreneurs?|guys?|gals?|ladies|moms?|dads?)\b/iu;
 
 /** Counterparts used for swaps, by basis; the first whose `from` matches the term is used. */
 const SWAPS: Readonly<Record<ProtectedCharacteristic, readonly (readonly [RegExp, string])[]>> = {
@@ -242,6 +242,12 @@ function tidy(text: string): string {
     .replace(/(^|[.!?]\s+)(?:even though|though|although|because|since|despite|given that|now that)\s*,\s*/giu, '$1')
     // "Does it matter that I'm gay when applying…" leaves "that I'm when applying".
     .replace(/\b(that|if)\s+(?:I am|I['’]?m|we are|we['’]re)(?:\s+on)?\s+(?=(?:when|while|if)\b)/giu, '')
+    // "Since I'm Black and the first in my family…" leaves "Since I'm and the first…".
+    .replace(/\b(I|we|We)(\s+(?:am|are)\s+|['’](?:m|re)\s+)and\s+(?=(?:the|a|an|one|still|also|not|now)\b)/gu, '$1$2')
+    // "As someone on food stamps shopping…", "Homeowner on Medicaid checking in" leave "on shopping", "on checking".
+    .replace(/\s+on\s+(?=\p{L}+ing\b)/gu, ' ')
+    // "after converting to Catholicism." leaves ", .".
+    .replace(/,\s*(?=[.!?])/gu, '')
     // "I wear a cross to work every day, and I'm financing…" leaves "I, and I'm financing…".
     .replace(/(^|[.!?]\s+)I\s*,?\s*and\s+(?=I\b|I['’]m\b)/gu, '$1')
     // "Im hispanic and my mortgage…" leaves "Im and my mortgage…": the statement starts again after "and".

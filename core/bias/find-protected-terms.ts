@@ -30,7 +30,7 @@ const ANY_PROTECTED_TERM: readonly RegExp[] = (() => {
  */
 export function findProtectedTermSpans(text: string): ProtectedTermSpan[] {
   if (text.length === 0) return [];
-  if (!ANY_PROTECTED_TERM.some((pattern) => pattern.test(text))) return misspeltTerms(text);
+  if (!ANY_PROTECTED_TERM.some((pattern) => pattern.test(text))) return [...misspeltTerms(text), ...hashtagTerms(text)].sort((a, b) => a.start - b.start);
   const excluded = NON_PROTECTED_PHRASES.flatMap((phrase) =>
     [...text.matchAll(phrase)].map((match) => [match.index, match.index + match[0].length] as const),
   );
@@ -44,6 +44,7 @@ export function findProtectedTermSpans(text: string): ProtectedTermSpan[] {
     }
   }
   for (const span of misspeltTerms(text)) if (!found.some((other) => other.start <= span.start && other.end >= span.end)) found.push(span);
+  for (const span of hashtagTerms(text)) if (!found.some((other) => other.start <= span.start && other.end >= span.end)) found.push(span);
   // "single mother" is one sex mention, not also "mother": a span inside a longer one of the same basis goes.
   const inside = (span: ProtectedTermSpan) =>
     found.some((other) => other !== span && other.characteristic === span.characteristic && other.start <= span.start && other.end >= span.end && other.end - other.start > span.end - span.start);
@@ -89,4 +90,21 @@ function oneEditApart(a: string, b: string): boolean {
   let i = 0;
   while (i < short.length && short[i] === long[i]) i++;
   return short.slice(i) === long.slice(i + 1);
+}
+
+/**
+ * A hashtag naming a basis ("#BlackHomeowners", "#justdivorced"): its words, split at capitals or
+ * after an everyday prefix, are read like any text, and the whole tag is the mention.
+ */
+function hashtagTerms(text: string): ProtectedTermSpan[] {
+  const spans: ProtectedTermSpan[] = [];
+  for (const match of text.matchAll(/#([\p{L}\p{N}_]+)/gu)) {
+    const words = match[1]!
+      .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+      .replace(/_/gu, ' ')
+      .replace(/^(just|newly|recently|proud|happily)(?=\p{Ll})/iu, '$1 ');
+    const inside = PROTECTED_TERMS.find(({ pattern }) => new RegExp(pattern.source, pattern.flags.replace('g', '')).test(words));
+    if (inside) spans.push({ characteristic: inside.characteristic, term: match[0].toLowerCase(), start: match.index, end: match.index + match[0].length });
+  }
+  return spans;
 }

@@ -78,6 +78,12 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   // "My spouse and I" — a second applicant, whoever they are.
   ['marital_status', pattern('(?:my|our) (?:spouse|husband|wife|domestic partner|fianc[ée]e?|partner)'), 'my co-borrower'],
   ['sex', pattern('(?:my|our) (?:girlfriend|boyfriend)'), 'my co-borrower'],
+  // "Just a gal who welds for a living" — someone who does, whoever they are.
+  ['sex', pattern('(?:a|an|one) (?:gal|guy|dude|chick|lady|woman|man|girl|boy)(?= who\\b)'), 'someone'],
+  // "Since my wedding in June" — the month stays, the event goes.
+  ['marital_status', pattern('(?:my|our) (?:wedding|divorce|marriage|separation|honeymoon|engagement) in'), ''],
+  // "Diwali season", "the Christmas season" — a season of spending, whose holiday it is.
+  ['religion', pattern('(?:diwali|ramadan|eid|hanukkah|chanukah|passover|christmas|easter|vaisakhi|lunar new year)(?= season)'), 'holiday'],
   // "Does my skin color change…" — the trait as a subject becomes "it".
   [
     'color',
@@ -283,7 +289,23 @@ function tidySelfDescription(text: string): string {
       .replace(new RegExp(`\\b(?:I am|I['’]m) (?:an? )?${SELF_NOUN} with\\b`, 'gu'), 'I have')
       // "We are a couple with a 650 score" → "We have…"; "We're a couple looking to buy" → "We're looking…".
       .replace(/\b(?:We are|We['’]re) (?:an? )?couple with\b/gu, 'We have')
-      .replace(/\b(We are|We['’]re) (?:an? )?couple (?=\p{L}+ing\b)/gu, '$1 ')
+      .replace(/\b(We are|We['’]re) (?:an? )?(?:couple|household|family) (?=\p{L}+ing\b)/gu, '$1 ')
+      // "We (a TANF household) locked…" leaves "We (a household) locked…"; "us Hindus" leaves "us borrowers".
+      .replace(/\s*\((?:an? )?(?:household|family|couple|borrowers?)\)/giu, '')
+      .replace(/\bus borrowers\b/gu, 'us')
+      // "Context: trans man, bought…" leaves "Context: borrower, bought…".
+      .replace(new RegExp(`([:—–-]\\s*)(?:an? )?${SELF_NOUN},\\s*`, 'giu'), '$1')
+      // "(DARK-SKINNED HOMEOWNER HERE)" leaves "(HOMEOWNER HERE)", as a question may say to begin with: it says nothing.
+      .replace(new RegExp(`\\s*\\((?:an? )?${SELF_NOUN} here\\)`, 'giu'), '')
+      // "(the darkest-skinned one in the family)" leaves "(the one in the family)".
+      .replace(/\s*\(the one in (?:the|my|our) family\)/giu, '')
+      // "Someone with a really pale complexion asking: how…" leaves "Someone with a asking: how…".
+      .replace(/(^|[.!?]\s+)(?:someone|a person|one) with (?:an? )?asking\s*[:,—–-]+\s*/giu, '$1')
+      // "Asking for my 72-year-old self" leaves "my self".
+      .replace(/\bmy self\b/gu, 'myself')
+      // Hashtags and a signature close a post, not a question: "…? #firsthome #justdivorced", "…? — Dana (devout Sikh)".
+      .replace(/(?:\s+#[\p{L}\p{N}_]+)+\s*$/u, '')
+      .replace(/\s+[—–-]+\s*\p{Lu}[\p{L}'’-]*\s*(?:\([^)]*\))?\s*$/u, '')
       .replace(/\s{2,}/gu, ' ')
       .trim()
       .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())

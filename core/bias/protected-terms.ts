@@ -35,7 +35,7 @@ const DEMONYMS = [
 ].join('|');
 
 /** Skin shades, for colour said in everyday words. */
-const SHADES = 'dark|darker|light|lighter|fair|pale|brown|olive|tan|black|white';
+const SHADES = 'dark|darker|darkest|light|lighter|lightest|fair|fairer|fairest|pale|paler|palest|brown|olive|tan|black|white';
 
 /** Countries named as where a person is from ("from Mexico"); the demonyms of the commonest are listed on their own. */
 const COUNTRIES = [
@@ -90,11 +90,14 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'skin colou?rs?', 'skin tones?', 'complexions?', `colou?r of (?:your|their|his|her|one${APOSTROPHE}s) skin`,
     'colou?rism', 'light[- ]skinned', 'dark[- ]skinned',
     // "I have dark skin", "my skin is very fair", "a light complexion".
-    `(?:${SHADES})(?:[- ]skinned| skin| complexion(?:ed)?)`,
+    `(?:(?:very|really|quite|pretty|deep|medium) )?(?:${SHADES})(?:[- ]skinned| skin| complexion(?:ed)?)`,
     `(?:my|our|his|her|their|your) (?:skin|complexion)(?: tone)? is (?:(?:very|quite|pretty|really|fairly|rather|on the) )?(?:${SHADES})`,
   ]),
   ...terms('religion', [
     'religions?', 'religious', 'muslims?', 'islam(?:ic)?', 'christians?', 'christianity', 'catholics?', 'protestants?',
+    'catholicism', 'protestantism', 'mormonism', 'sikhism', 'jainism', 'taoism',
+    // "a year after converting to Catholicism": the conversion goes with the faith.
+    '(?:(?:a|one|two|three|\\d+) (?:years?|months?) (?:after|since) )?convert(?:ed|ing)? to (?:catholicism|islam|judaism|christianity|hinduism|buddhism|sikhism|mormonism|protestantism)',
     'jewish', 'jews?', 'judaism', 'hindus?', 'hinduism', 'buddhists?', 'buddhism', 'sikhs?', 'atheists?', 'mormons?',
     'evangelicals?', 'church(?:es|goers?)?', 'mosques?', 'synagogues?', 'sharia',
     // Denominations and other faiths, as borrowers name their own.
@@ -125,11 +128,17 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'born (?:abroad|overseas|outside (?:the )?(?:u\\.?s\\.?|united states|country))',
     // "We are both from Mexico", "originally from Poland", "born in Vietnam".
     // "born in Lagos, Nigeria": a city before the country goes with it.
-    `(?:from|born in|raised in|native of|immigrated from|emigrated from) (?:\\p{L}[\\p{L}.'’-]*(?: \\p{L}[\\p{L}.'’-]*)?, )?(?:the )?(?:${COUNTRIES})`,
+    `(?:from|born in|raised in|native of|immigrated from|emigrated from) (?:\\p{L}[\\p{L}.'’-]*(?: \\p{L}[\\p{L}.'’-]*)?,? )?(?:the )?(?:${COUNTRIES})`,
+    // "a Korean-born customer", "Mexican-born".
+    `(?:${DEMONYMS}|mexican|chinese|korean|filipino|vietnamese|nigerian|haitian|cuban|indian|arab|african|european|asian|latin american)[- ]born`,
   ]),
   ...terms('sex', [
     'sex', 'sexes', 'genders?', 'males?', 'females?', 'wom[ae]n', 'm[ae]n', 'girls?', 'boys?', 'lad(?:y|ies)',
     'pregnant', 'pregnanc(?:y|ies)', 'maternity(?: leave)?', 'paternity(?: leave)?', 'childbearing', 'birth control',
+    // "Just a gal who welds", "a guy who…" (a bare "guy" is everyday filler: "you guys").
+    'gals?', '(?<=\\b(?:a|one) )(?:guy|dude)(?= who\\b)',
+    // Pronouns given as a signature ("Jordan (she/her)").
+    '(?:she|he|they)\\/(?:her|hers|him|his|them|theirs)',
     'gays?', 'lesbians?', 'bisexuals?', 'transgender', '(?:trans|cis) (?:m[ae]n|wom[ae]n|people|persons?)', 'cisgender', 'lgbt[a-z+]*',
     'queer', 'non-?binary', 'sexual orientation', 'gender identity', 'same-sex', 'homosexuals?', 'heterosexuals?',
     // "a straight couple" (a bare "straight" is too often something else: "three straight months").
@@ -146,6 +155,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'civil unions?', 'newlyweds?', 'fianc[ée]e?s?',
     // An unmarried partner ("my boyfriend and I"), beside a spouse.
     'boyfriends?', 'girlfriends?',
+    // "Since my wedding in June", "Relationship status: separated".
+    'weddings?', 'honeymoon', `(?:relationship|marital) status:? (?:single|married|divorced|separated|widowed|engaged|in a relationship|it${APOSTROPHE}s complicated)`,
     `(?:we${APOSTROPHE}re|we are|i${APOSTROPHE}m|i am|just got|recently got|got) engaged`,
     'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?)',
     `(?:being|are|am|is|you${APOSTROPHE}re|i${APOSTROPHE}m) single(?![-\\p{L}])`,
@@ -164,6 +175,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // A bare age said of oneself ("I'm 67.", "I just turned 30 and…"), not "I'm 30 days late" or "I'm 35% done"
     // ("I'm 67 years old" is the years-old term above).
     `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|(?:i |we )?just turned|turning) \\d{2}(?=\\s*(?:$|[.,;!?]|and\\b|y\\/?o\\b))`,
+    // A form line ("Year born: 1956") and an age after the asker's noun ("I'm a teacher, 67, and…").
+    '(?:year (?:born|of birth)|birth year|date of birth|dob):? (?:19|20)\\d\\d',
+    `(?<=(?:i${APOSTROPHE}m|i am) (?:an? )?\\p{L}+, )\\d{2}(?=,)`,
     // The same in words ("I'm seventy-three and…").
     `(?:i${APOSTROPHE}m|i am|(?:i |we )?just turned|turning) (?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?=\\s*(?:$|[.,;!?]|and\\b))`,
   ]),
@@ -181,6 +195,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?<=(?:on|collect|collecting|get|getting|receive|receiving) )unemployment(?! (?:rates?|benefits?|compensation|insurance|income|checks?))',
   ]),
   ...terms('public_assistance', ['SNAP', 'SSI', 'WIC'], true),
+  // A flag emoji names a country (two regional-indicator letters); a skin-tone modifier names a colour (🙋🏿).
+  { characteristic: 'national_origin', pattern: /[\u{1F1E6}-\u{1F1FF}]{2}/gu },
+  { characteristic: 'color', pattern: /[\u{1F3FB}-\u{1F3FF}]/gu },
   // "29F, first-time buyer": age and sex in the shorthand of forums, upper case only ("29m" may be millions).
   ...terms('sex', ['\\d{2}[MF]'], true),
 ];

@@ -129,6 +129,28 @@ describe('neutralizeQuestion', () => {
     ['age', "I'm seventy-three and someone emailed me saying my servicer changed. Is it real?", 'Someone emailed me saying my servicer changed. Is it real?'],
     ['religion', "I wear a cross necklace to work every day, and I'm financing a car. Can the dealer require GAP coverage?", "I'm financing a car. Can the dealer require GAP coverage?"],
     ['public_assistance', 'As a food-stamp household, what would a car title loan typically cost?', 'What would a car title loan typically cost?'],
+    // Mentions in the forms of posts and forms: hashtags, emoji, signatures, form lines.
+    ['race', "What's our combined loan-to-value with a $40,000 home equity loan? #BlackHomeowners", "What's our combined loan-to-value with a $40,000 home equity loan?"],
+    ['marital_status', 'What is the difference between a prequalification and a preapproval? #firsthome #justdivorced', 'What is the difference between a prequalification and a preapproval?'],
+    ['color', 'Closing in 10 days 🙋🏿 — does a higher APR push closing back?', 'Closing in 10 days 🙋 — does a higher APR push closing back?'],
+    ['national_origin', 'Does a 2-1 buydown lower my rate for the whole loan? — Sam (Ghanaian-American 🇬🇭)', 'Does a 2-1 buydown lower my rate for the whole loan?'],
+    ['sex', 'Is there a limit on the prepayment penalty on a qualified mortgage? — Jordan (she/her)', 'Is there a limit on the prepayment penalty on a qualified mortgage?'],
+    ['marital_status', 'Relationship status: separated 💔. I have a payday loan I can’t repay. Is there any way out besides rolling it over?', 'I have a payday loan I can’t repay. Is there any way out besides rolling it over?'],
+    ['age', 'Credit score: 560. Year born: 1956. Can I still get an FHA loan?', 'Credit score: 560. Can I still get an FHA loan?'],
+    ['age', "I'm a teacher, 67, and I'm comparing two Loan Estimates. Which section lists what I can shop for?", "I'm a teacher, and I'm comparing two Loan Estimates. Which section lists what I can shop for?"],
+    // Appositives, clauses and asides.
+    ['national_origin', 'Can the bank freeze the HELOC that I, a Korean-born longtime customer, opened last year?', 'Can the bank freeze the HELOC that I, a longtime customer, opened last year?'],
+    ['national_origin', 'my family is from kerala india and our closing got delayed so who pays the rate lock extension fee', 'Our closing got delayed so who pays the rate lock extension fee'],
+    ['sex', 'Just a gal who welds for a living. Which balance does a payment above the minimum go to?', 'Just someone who welds for a living. Which balance does a payment above the minimum go to?'],
+    ['marital_status', "Since my wedding in June I've been house hunting. Does my lender require a home inspection?", "Since June I've been house hunting. Does my lender require a home inspection?"],
+    ['religion', "I'm finally house hunting, a year after converting to Catholicism. Could a condo's tiny reserve fund stop a conventional loan?", "I'm finally house hunting. Could a condo's tiny reserve fund stop a conventional loan?"],
+    ['religion', 'Diwali season is expensive for us Hindus, and our escrow analysis showed a $900 shortage. Do we pay it all at once?', 'Holiday season is expensive for us, and our escrow analysis showed a $900 shortage. Do we pay it all at once?'],
+    ['race', "Since I'm Black and the first in my family to buy a home: will a lump sum lower my payment?", "Since I'm the first in my family to buy a home: will a lump sum lower my payment?"],
+    ['color', 'My uncle wants to sell his mobile home to me (the darkest-skinned one in the family). Can I get a mortgage for it?', 'My uncle wants to sell his mobile home to me. Can I get a mortgage for it?'],
+    ['color', 'Someone with a really pale complexion asking: how many months of bank statements will a lender want?', 'How many months of bank statements will a lender want?'],
+    ['public_assistance', 'As someone on food stamps shopping for my first mortgage, what does 5/6 mean in a 5/6 ARM?', 'As someone shopping for my first mortgage, what does 5/6 mean in a 5/6 ARM?'],
+    ['public_assistance', 'We (a TANF household) locked our rate last week. Can the lender change our locked rate?', 'We locked our rate last week. Can the lender change our locked rate?'],
+    ['age', 'Asking for my 72-year-old self: what do I give a lender before they must send a Loan Estimate?', 'Asking for myself: what do I give a lender before they must send a Loan Estimate?'],
     // A statement that names a lending subject stays, whatever was cut from it.
     ['race', '53yo Black woman, self employed. What docs do I need for a mortgage?', 'Borrower, self employed. What docs do I need for a mortgage?'],
   ])('removes %s: %s', (category, question, neutral) => {
@@ -213,6 +235,7 @@ describe('neutralizeQuestion', () => {
     // Words one letter from a basis that are not misspellings of it.
     'Is Indiana a good state for USDA loans?',
     'Does my $29m business count?',
+    'Can we close before Christmas?',
     'We engaged a lawyer for the closing. What does that cost?',
     'What are the benefits of a 15-year loan?',
     // A relative is not the borrower: "my mother" stays (an asker's "I'm a mom" does not).
@@ -220,6 +243,11 @@ describe('neutralizeQuestion', () => {
     'Can my dad co-sign my mortgage?',
   ])('leaves a question with no protected attribute unchanged: %s', (question) => {
     expect(neutralizeQuestion(question)).toEqual({ text: question, changed: false, removed: [], kept: [] });
+  });
+
+  it('drops the hashtags and signature that close a post, whatever they say, so the question reads the same with or without them', () => {
+    expect(neutralizeQuestion('Is a 2-1 buydown worth it? #firsthome #househunting')).toMatchObject({ text: 'Is a 2-1 buydown worth it?', removed: [] });
+    expect(neutralizeQuestion('Is a 2-1 buydown worth it? — Dana')).toMatchObject({ text: 'Is a 2-1 buydown worth it?', removed: [] });
   });
 
   it.each(['Muslim', 'I am Black.', 'As a woman?', 'immigrants'])('never returns an empty question: %s', (question) => {
