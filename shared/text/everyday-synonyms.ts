@@ -83,6 +83,8 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bpa(?:y|ys|id|ying) (?:(?:it|that|this|them|the money|it all|everything|the loan|the help) )?back\b/g, 'repay'],
   [/\b(?:get|gets|getting|got) (?:(?:my|the|that|this|our|any|some) )?(?:money|cash|overpayment|extra) back\b/g, 'refund'],
   [/\bon the hook\b/g, 'liable'],
+  // "how long does that haunt my credit", "will it follow me on my credit": how long it is reported.
+  [/\b(?:haunts?|haunting|follows?|following|stays? on|sticks? (?:on|to)|remains? on) (?:me on )?(?:my|your|our) (?:credit(?: report| history| file)?|report)\b/g, 'stays on my credit report'],
   // "all the money at once", "in one big chunk": a lump sum.
   [/\ball (?:of )?(?:the |my |our )?(?:money|cash|it) (?:at once|in one go|up ?front)\b|\bin one (?:big )?(?:chunk|lump|go)\b/g, 'lump sum'],
   // "dump it all on the mortgage", "throw my $50k bonus at the loan": a lump-sum extra payment.

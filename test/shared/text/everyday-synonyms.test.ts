@@ -55,6 +55,8 @@ describe('everyday synonyms', () => {
     expect(rewriteEverydayPhrases('can i put my house on the market')).toBe('can i put my house on the market');
     expect(rewriteEverydayPhrases('does he have to get all the money at once?')).toBe('does he have to get lump sum?');
     expect(rewriteEverydayPhrases('all at once or over time?')).toBe('all at once or over time?');
+    expect(rewriteEverydayPhrases('how long does that haunt my credit')).toBe('how long does that stays on my credit report');
+    expect(rewriteEverydayPhrases('my sister follows my advice')).toBe('my sister follows my advice');
     expect(rewriteEverydayPhrases('what do i pay at closing?')).toBe('what do i pay at closing?');
     expect(borrowerQueryExpansion('Do I have to pay it back?')).toContain(stem('repay'));
     expect(everydaySynonyms(stem('repay'))).toContain(stem('repaid'));
