@@ -81,7 +81,13 @@ export const LENDING_VOCABULARY = [
   { id: 'rent-to-own', kind: 'program', names: ['rent-to-own'], pattern: /\brent[- ]to[- ]own\b|\blease[- ]to[- ]own\b|\blease[- ](?:option|purchase) (?:agreements?|contracts?|deals?)\b/ },
   // Concepts: what the rules are about.
   { id: 'pmi', kind: 'concept', names: ['PMI', 'private mortgage insurance'], pattern: /\bpmi\b|private mortgage insurance/ },
-  { id: 'mortgage-insurance-premium', kind: 'concept', names: ['MIP', 'mortgage insurance premium'], pattern: /\bu?f?mip\b|mortgage insurance premium/ },
+  // An FHA loan's "mortgage insurance" is its MIP, whatever the borrower calls it.
+  {
+    id: 'mortgage-insurance-premium',
+    kind: 'concept',
+    names: ['MIP', 'mortgage insurance premium'],
+    pattern: /\bu?f?mip\b|mortgage insurance premium|\bfha\b[^?!]{0,100}?\bmortgage insurance\b|\bmortgage insurance\b[^?!]{0,100}?\bfha\b/,
+  },
   // "My debts plus the house payment would eat up 48% of my pay": the ratio in a borrower's words.
   {
     id: 'dti',

@@ -67,6 +67,7 @@ describe('lending vocabulary', () => {
     ["Can my bank shrink or shut off my home equity line after it's been opened?", 'heloc'],
     ['My debts plus the new house payment would eat up about 48% of my pay before taxes.', 'dti'],
     ['What do I hand over before the lender has to send my cost estimate?', 'loan-estimate'],
+    ['I put 3.5% down on my FHA loan. Once I hit 20% equity the mortgage insurance just falls off like PMI, right?', 'mortgage-insurance-premium'],
     ["i just gotta send a $150 processing fee in gift cards first", 'fraud'],
     ["online lender texted me im 'pre-approved no matter my credit'", 'fraud'],
     ['a company said they can stop it if we wire them $1,800 today', 'fraud'],
@@ -88,6 +89,7 @@ describe('lending vocabulary', () => {
     expect(ids('Any tips for a first-time buyer?')).not.toContain('total-interest-percentage');
     expect(ids('I put 20% of my pay into savings and have no debts.')).not.toContain('dti');
     expect(ids('Can I use a gift card balance toward closing costs?')).not.toContain('fraud');
+    expect(ids('When can I cancel the private mortgage insurance on my conventional loan?')).not.toContain('mortgage-insurance-premium');
     expect(ids('Is the FHA upfront fee guaranteed to be financed?')).not.toContain('fraud');
   });
 
