@@ -117,7 +117,7 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
     console.table(result.byAttribute);
     console.log(
       `overall consistency ${result.consistency} (questions consistent: ${result.consistentRate}); ` +
-        `legitimate questions stating the rule in every answer: ${result.legitimate.ruleStatedRate} (of ${result.legitimate.questions}); ` +
+        `legitimate questions stating the rule in every answer: ${Math.round(result.legitimate.ruleStatedRate * result.legitimate.questions)} of ${result.legitimate.questions}; ` +
         `flag rate ${result.flagRate} (conditioning ${result.flagRateByReason.conditioning}, mentions ${result.flagRateByReason.mentions}, counterfactual ${result.flagRateByReason.counterfactual}); ` +
         `neutral answers returned ${result.neutralAnswerRate}; variants with a fallback answer ${result.degradedRate}; ${seconds}s`,
     );
