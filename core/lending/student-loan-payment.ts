@@ -2,6 +2,16 @@ import { cents, checkAmount, type Calculation } from './calculation.ts';
 
 export const STUDENT_LOAN_RULE = 'student-loans-and-mortgage-qualification';
 
+/** A question about student loans ("my student loans", "student debt"). */
+export const STUDENT_LOANS = /\bstudent loans?\b|\bstudent debt\b/;
+/** No payment reported: in deferment or forbearance, or "$0" — but not "not deferred". */
+export const NO_STUDENT_LOAN_PAYMENT = /(?<!\bnot |n[’']t |never )(?:defer|forbear)|no (?:monthly )?payment|\$0 payment|zero payment|not (?:showing|reported)|isn[’']?t (?:showing|reported)|doesn[’']?t show/;
+
+/** The question asks what payment a lender counts for student loans (none reported, or a VA lender's rule), not for an amortized payment. */
+export function asksStudentLoanPaymentCounted(text: string): boolean {
+  return STUDENT_LOANS.test(text) && (NO_STUDENT_LOAN_PAYMENT.test(text) || /\bva\b/.test(text));
+}
+
 export interface StudentLoanPayments {
   /** Fannie Mae conventional: 1% of the balance a month when no payment is reported. */
   fannieMae: number;

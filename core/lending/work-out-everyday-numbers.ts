@@ -10,7 +10,7 @@ import { closingCostRange, originationFeeProceeds } from './loan-fees.ts';
 import { hecmUpfrontPremium } from './reverse-mortgage-costs.ts';
 import { scraInterestCap } from './service-member-rates.ts';
 import { waitingPeriods, type CreditEvent, type WaitingProgram } from './waiting-periods.ts';
-import { studentLoanQualifyingPayment, vaStudentLoanPayment } from './student-loan-payment.ts';
+import { NO_STUDENT_LOAN_PAYMENT, STUDENT_LOANS, studentLoanQualifyingPayment, vaStudentLoanPayment } from './student-loan-payment.ts';
 import type { Add, Need } from './figure-collector.ts';
 
 /** Money the question names (any role but a rate, percentage or score), in the order written. */
@@ -27,7 +27,7 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
   const money = figures.filter((figure) => figure.source === 'question' && MONEY_ROLES.has(figure.role)).map((figure) => figure.value);
   const largest = money.length === 0 ? undefined : Math.max(...money);
 
-  const studentLoans = /\bstudent loans?\b|\bstudent debt\b/.test(text);
+  const studentLoans = STUDENT_LOANS.test(text);
   if (studentLoans && /consolidat/.test(text)) {
     const loans = balancesWithRates(figures);
     if (loans.length >= 2)
@@ -35,7 +35,7 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
         `Consolidating ${inputs.loans.map((loan) => `${formatMoney(loan.balance)} at ${formatPercent(loan.ratePercent)}`).join(' and ')}: the weighted average is ${formatPercent(result.weightedAveragePercent)}, so the Direct Consolidation Loan's fixed rate is ${formatPercent(result.ratePercent)} (rounded up to the next eighth of a point).`,
       );
     else need('each loan’s balance and rate', 'the consolidated rate');
-  } else if (studentLoans && /\bva\b/.test(text) && !NO_PAYMENT.test(text) && largest !== undefined) {
+  } else if (studentLoans && /\bva\b/.test(text) && !NO_STUDENT_LOAN_PAYMENT.test(text) && largest !== undefined) {
     // VA: 5% of the balance over 12 against the reported payment, the higher counted.
     const reported = money.filter((value) => value < largest).at(-1);
     add('va-student-loan-payment', 'Student loan payment a VA lender counts', vaStudentLoanPayment({ balance: largest, reportedPayment: reported }), (inputs, result) => {
@@ -44,7 +44,7 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
         ? `For student loans not deferred at least 12 months past closing, a VA lender compares the reported payment with ${five} and counts the higher.`
         : `A VA lender compares your reported ${formatMoney(inputs.reportedPayment)} payment with ${five} and generally counts the higher, ${formatMoney(result.counted)} a month, unless documentation supports the lower one.`;
     });
-  } else if (studentLoans && NO_PAYMENT.test(text)) {
+  } else if (studentLoans && NO_STUDENT_LOAN_PAYMENT.test(text)) {
     if (largest === undefined) need('the student loan balance', 'the payment a lender counts');
     else
       add('student-loan-payment', 'Student loan payment a lender counts', studentLoanQualifyingPayment({ balance: largest }), (inputs, result) =>
@@ -143,9 +143,6 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
     });
   }
 }
-
-/** Student loans with no payment reported: in deferment or forbearance, or "$0" — but not "not deferred". */
-const NO_PAYMENT = /(?<!\bnot |n[’']t |never )(?:defer|forbear)|no (?:monthly )?payment|\$0 payment|zero payment|not (?:showing|reported)|isn[’']?t (?:showing|reported)|doesn[’']?t show/;
 
 /** "$12,000 at 4.5% and $8,000 at 6.8%": each amount with the rate written after it. */
 function balancesWithRates(figures: readonly Figure[]): LoanBalance[] {

@@ -9,6 +9,7 @@ import { fhaMinimumDownPayment, fhaMortgageInsurance, FHA_RULE, FHA_UPFRONT_PERC
 import { loanToValue } from './loan-to-value.ts';
 import { monthlyPayment } from './monthly-payment.ts';
 import { pmiBalances, pmiCancellation, pmiCostRange } from './pmi-cancellation.ts';
+import { asksStudentLoanPaymentCounted } from './student-loan-payment.ts';
 import { readFigures, type BorrowerFigures } from './read-figures.ts';
 import { refinanceBreakEven } from './refinance-break-even.ts';
 import { rule2836 } from './rule-28-36.ts';
@@ -127,7 +128,7 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   } else if (/monthly payment|payment (?:be|would be|will be)|pay (?:each|every|per|a) month|\bp&i\b|principal and interest/.test(text) && !wantsBreakEven && !statesPayment) {
     if (loanAmount === undefined || rates.length === 0 || termYears === undefined) {
       // "What monthly payment would a lender count for my deferred student loans?" is not an amortization (worked out below).
-      if (!DEFERRED_STUDENT_LOANS.test(text)) need('the loan amount, the interest rate and the term', 'the monthly payment');
+      if (!asksStudentLoanPaymentCounted(text)) need('the loan amount, the interest rate and the term', 'the monthly payment');
     } else
       // Two terms or two rates ("a 15-year at 6% compared with a 30-year at 6.5%"): each pair in the order written.
       paymentScenarios(rates, numbers.terms ?? [termYears]).forEach(([rate, years], i) =>
@@ -217,9 +218,6 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   }
   return { figures, problems };
 }
-
-/** Student loans with no payment reported, whose counted payment work-out-everyday-numbers.ts works out. */
-const DEFERRED_STUDENT_LOANS = /\bstudent loans?\b[^?]*\b(?:defer|forbear)|\b(?:defer|forbear)\w*[^?]*\bstudent loans?\b/;
 
 /** "2/1/5 caps", "caps of 5/2/5", "a 2/2/5 cap structure": first, periodic and lifetime caps in percentage points. */
 /** An ARM's index at adjustment ("SOFR is at 3.9%"), its margin ("my margin is 2.5%", "a 2.75% margin"), and its start rate ("started at 5.5%"). */
