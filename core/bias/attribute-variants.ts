@@ -21,6 +21,15 @@ const PERSON_NOUN =
 /** A person noun right after a term makes the term an adjective ("Muslim applicant"), which is cut, not replaced. */
 const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home) )?(?:applicants?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?|nurses?|teachers?|engineers?|doctors?|electricians?|plumbers?|welders?|drivers?|employees?|contractors?|freelancers?|mechanics?|farmers?|chefs?|cooks?|servers?|accountants?|lawyers?|programmers?|developers?|designers?|professionals?|entrepreneurs?|guys?|gals?|ladies|moms?|dads?)\b/iu;
 
+/** "I am", "I'm" (or "Im"), "we are", "we're": the asker stating what they are. */
+const ASKER_IS = "(?:I am|I['’]?m|we are|we['’]re)";
+/** "I'm a …" before a cut person noun ("I'm a woman shopping for…"). */
+const DOING_ASKER = new RegExp(`\\b${ASKER_IS}\\s+(an?\\s+)$`, 'iu');
+/** A cut term that is a bare predicate ("I am Muslim and…", "Our family is Hindu"). */
+const PREDICATE_BEFORE = new RegExp(`\\b(?:${ASKER_IS}|I was|(?:family|household) (?:is|are))\\s+$`, 'iu');
+/** The subject a cut at the front of a sentence took with it ("We're engaged and buying…"). */
+const SUBJECT_FIRST = new RegExp(`^${ASKER_IS}\\b`, 'iu');
+
 /** Counterparts used for swaps, by basis; the first whose `from` matches the term is used. */
 const SWAPS: Readonly<Record<ProtectedCharacteristic, readonly (readonly [RegExp, string])[]>> = {
   race: [[/^whites?$/u, 'Black'], [/^caucasians?$/u, 'Black'], [/./u, 'white']],
@@ -139,13 +148,13 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
         continue;
       }
       // "I'm a woman shopping for…" → "I'm shopping for…": the asker doing something needs no noun.
-      const doing = /\b(?:I am|I['’]m|we are|we['’]re)\s+(an?\s+)$/iu.exec(text.slice(0, from));
+      const doing = DOING_ASKER.exec(text.slice(0, from));
       if (doing && PERSON_NOUN.test(text.slice(from, to)) && /^\s+\p{L}+ing\b/u.test(text.slice(to))) {
         text = text.slice(0, from - doing[1]!.length) + text.slice(to).trimStart();
         continue;
       }
       // "I am Muslim and…" → "I am and…" (tidied to "I …"): a bare predicate is cut, not made "borrower".
-      const predicate = /\b(?:I am|I['’]?m|we are|we['’]re|I was|(?:family|household) (?:is|are))\s+$/iu.test(text.slice(0, from));
+      const predicate = PREDICATE_BEFORE.test(text.slice(0, from));
       text = replaceAt(text, from, to, predicate ? '' : neutralFor(text.slice(from, to), text.slice(to)));
     }
     // "My skin is very dark, and I'm wondering…" → "I'm wondering…": a clause cut from the front
@@ -153,7 +162,7 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     // A cut that took the subject with it ("We're engaged and buying…") gives the subject back.
     const front = inside.find((span) => sentence.text.slice(0, span.start - sentence.start).trim() === '');
     if (front) {
-      const subject = /^(?:I am|I['’]m|we are|we['’]re)\b/iu.exec(sentence.text.slice(front.start - sentence.start).trimStart())?.[0];
+      const subject = SUBJECT_FIRST.exec(sentence.text.slice(front.start - sentence.start).trimStart())?.[0];
       text = text.replace(/^\s*[,;:]?\s*(?:and|but|so)\s+/iu, subject && /^\s*and\s+\p{L}+ing\b/iu.test(text) ? `${subject} ` : '');
     }
     // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
@@ -233,15 +242,15 @@ function tidy(text: string): string {
     // "I'm a veteran and a woman." leaves "I'm a veteran and a borrower.": the added noun says nothing.
     .replace(/,?\s+(?:and|or)\s+(?:an?\s+)?borrowers?(?=\s*[.,;:!?]|$)/gu, '')
     // "(I'm Black)" cut leaves "(I'm )"; "an immigrant from El Salvador with a green card - can I…" leaves "with a -".
-    .replace(/\s*\(\s*(?:(?:I am|I['’]?m|we are|we['’]re)\s*)?(?:an?\s+borrowers?\s*)?\)/giu, '')
+    .replace(new RegExp(`\\s*\\(\\s*(?:${ASKER_IS}\\s*)?(?:an?\\s+borrowers?\\s*)?\\)`, 'giu'), '')
     // "Can someone on SSDI get…" leaves "someone on get…".
     .replace(/\b(someone|anyone|people|borrowers?) on\s+(?=(?:get|qualify|apply|borrow|use|have|be|still|refinance)\b)/giu, '$1 ')
     .replace(/\s+(?:with|and|of|from)\s+(?:an?|the)?\s*(?=\s[-–—]\s|[,;:.!?]|$)/gu, '')
     // "Because I'm Latino, will…" leaves "Because I'm, will…"; "Even though I'm 70, can I…" leaves "Even though, can I…".
-    .replace(/\b(?:because|since|though|although|even though|given that|now that|as)\s+(?:I am|I['’]?m|we are|we['’]re)\s*(?=[,;:.!?]|$)/giu, '')
+    .replace(new RegExp(`\\b(?:because|since|though|although|even though|given that|now that|as)\\s+${ASKER_IS}\\s*(?=[,;:.!?]|$)`, 'giu'), '')
     .replace(/(^|[.!?]\s+)(?:even though|though|although|because|since|despite|given that|now that)\s*,\s*/giu, '$1')
     // "Does it matter that I'm gay when applying…" leaves "that I'm when applying".
-    .replace(/\b(that|if)\s+(?:I am|I['’]?m|we are|we['’]re)(?:\s+on)?\s+(?=(?:when|while|if)\b)/giu, '')
+    .replace(new RegExp(`\\b(that|if)\\s+${ASKER_IS}(?:\\s+on)?\\s+(?=(?:when|while|if)\\b)`, 'giu'), '')
     // "Since I'm Black and the first in my family…" leaves "Since I'm and the first…".
     .replace(/\b(I|we|We)(\s+(?:am|are)\s+|['’](?:m|re)\s+)and\s+(?=(?:the|a|an|one|still|also|not|now)\b)/gu, '$1$2')
     // "As someone on food stamps shopping…", "Homeowner on Medicaid checking in" leave "on shopping", "on checking".
@@ -251,12 +260,12 @@ function tidy(text: string): string {
     // "I wear a cross to work every day, and I'm financing…" leaves "I, and I'm financing…".
     .replace(/(^|[.!?]\s+)I\s*,?\s*and\s+(?=I\b|I['’]m\b)/gu, '$1')
     // "Im hispanic and my mortgage…" leaves "Im and my mortgage…": the statement starts again after "and".
-    .replace(/(^|[.!?]\s+)(?:I am|I['’]?m|we are|we['’]re)\s+and\s+(?=(?:my|our|the|a|an)\b)/gu, '$1')
+    .replace(new RegExp(`(^|[.!?]\\s+)${ASKER_IS}\\s+and\\s+(?=(?:my|our|the|a|an)\\b)`, 'gu'), '$1')
     .replace(/\b(I|we|We)(?:\s+(?:am|are)|['’](?:m|re)|m)\s+and\s+/gu, '$1 ')
     // "I am 67 years old; can I…" with the age cut leaves "I am;": drop the dangling clause.
     // "I'm a Sikh and wear a turban; will…" with both cut leaves "I'm a borrower and;".
     .replace(/\s+(?:and|or)\s*(?=[,;:.!?])/gu, '')
-    .replace(/(?:^|(?<=[.!?]\s))(?:I am|I['’]?m|we are|we['’]re)(?:\s+(?:very|quite|pretty|really|fairly|rather|so))?(?:\s+an?\s+borrowers?)?\s*(?:[,;:]|[-–—](?=\s))\s*/giu, '')
+    .replace(new RegExp(`(?:^|(?<=[.!?]\\s))${ASKER_IS}(?:\\s+(?:very|quite|pretty|really|fairly|rather|so))?(?:\\s+an?\\s+borrowers?)?\\s*(?:[,;:]|[-–—](?=\\s))\\s*`, 'giu'), '')
     // "How do I place a freeze on my credit as a 70-year-old?" leaves "… as ?".
     .replace(/\s+(?:as|being)(?:\s+an?)?\s*(?=[?.!,;:]|$)/giu, '')
     // "…a dispute? (I'm Muslim.)" leaves a lone ")" once the statement inside goes.
