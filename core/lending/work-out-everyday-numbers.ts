@@ -45,7 +45,8 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
         : `A VA lender compares your reported ${formatMoney(inputs.reportedPayment)} payment with ${five} and generally counts the higher, ${formatMoney(result.counted)} a month, unless documentation supports the lower one.`;
     });
   } else if (studentLoans && NO_STUDENT_LOAN_PAYMENT.test(text)) {
-    if (largest === undefined) need('the student loan balance', 'the payment a lender counts');
+    // "deferred with a $0 payment": the $0 is the payment, not the balance.
+    if (largest === undefined || largest === 0) need('the student loan balance', 'the payment a lender counts');
     else
       add('student-loan-payment', 'Student loan payment a lender counts', studentLoanQualifyingPayment({ balance: largest }), (inputs, result) =>
         `With no payment reported on ${formatMoney(inputs.balance)} of student loans, a Fannie Mae conventional lender may count 1% of the balance, ${formatMoney(result.fannieMae)} a month; Freddie Mac, FHA and USDA use 0.5%, ${formatMoney(result.halfPercent)}.`,

@@ -10,6 +10,7 @@ import { loanToValue } from './loan-to-value.ts';
 import { monthlyPayment } from './monthly-payment.ts';
 import { pmiBalances, pmiCancellation, pmiCostRange } from './pmi-cancellation.ts';
 import { asksStudentLoanPaymentCounted } from './student-loan-payment.ts';
+import { rewriteEverydayPhrases } from '../../shared/text/everyday-synonyms.ts';
 import { readFigures, type BorrowerFigures } from './read-figures.ts';
 import { refinanceBreakEven } from './refinance-break-even.ts';
 import { rule2836 } from './rule-28-36.ts';
@@ -70,7 +71,8 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   };
   const { monthlyIncome, monthlyDebts, housingPayment, loanAmount, propertyValue, rates = [], termYears } = numbers;
 
-  const wantsPoints = /\bpoints?\b/.test(text);
+  // Discount points, not a rate moving by percentage points ("can never go up more than 2 points in total").
+  const wantsPoints = /\bpoints?\b/.test(text) && !RATE_POINTS.test(text);
   // Both inputs of a break-even given ("save $120 a month, closing costs $4,800") ask for it, whatever the words.
   // "Worth it" or "pays off" asks for a break-even only about a refinance, points or closing costs ("worth it or nah" about a $499 credit-repair offer does not).
   const costContext = /refinanc|\brefi\b|\bpoints?\b|closing costs?|\bfees?\b.*\b(?:rate|payment)\b/.test(text);
@@ -79,7 +81,9 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
     (costContext && /pays? off|worth (?:it|the cost|paying)/.test(text)) ||
     (numbers.closingCosts !== undefined && numbers.monthlySavings !== undefined);
   const wantsFha = /\bfha\b/.test(text);
-  const wantsFhaInsurance = wantsFha && /mortgage insurance|\bmip\b|premium|upfront/.test(text);
+  // "Does the mortgage insurance ever go away?" asks how long it lasts, not what it costs.
+  const asksDuration = /go away|\bends?\b|\bstops?\b|\bdrop|cancel|remove|falls? off|\blasts?\b|how long/.test(text) && !/how much|\bcosts?\b|\$\s?\d|\bamount\b/.test(text);
+  const wantsFhaInsurance = wantsFha && /mortgage insurance|\bmip\b|premium|upfront/.test(text) && !asksDuration;
   const cashOut = /cash[- ]?out/.test(text);
   // A home equity loan the borrower already has (a stated lien) is an input, not a wish to borrow more.
   const asksToBorrow = numbers.secondLiens === undefined || /\bhow much (?:\w+ ){0,3}(?:borrow|get|take out|pull out|tap)|\b(?:could|can) (?:i|we) (?:borrow|get|take out|pull out|tap)\b/.test(text);
@@ -128,7 +132,7 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   } else if (/monthly payment|payment (?:be|would be|will be)|pay (?:each|every|per|a) month|\bp&i\b|principal and interest/.test(text) && !wantsBreakEven && !statesPayment) {
     if (loanAmount === undefined || rates.length === 0 || termYears === undefined) {
       // "What monthly payment would a lender count for my deferred student loans?" is not an amortization (worked out below).
-      if (!asksStudentLoanPaymentCounted(text)) need('the loan amount, the interest rate and the term', 'the monthly payment');
+      if (!asksStudentLoanPaymentCounted(text) && !NOT_AN_AMORTIZATION.test(rewriteEverydayPhrases(text))) need('the loan amount, the interest rate and the term', 'the monthly payment');
     } else
       // Two terms or two rates ("a 15-year at 6% compared with a 30-year at 6.5%"): each pair in the order written.
       paymentScenarios(rates, numbers.terms ?? [termYears]).forEach(([rate, years], i) =>
@@ -218,6 +222,15 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   }
   return { figures, problems };
 }
+
+/** A rate moving by percentage points, not discount points. */
+const RATE_POINTS = /\b(?:percentage|basis) points?\b|\b(?:go(?:es)? up|go(?:es)? down|rise|rises|raise|increase|jump|move|drop|fall)\w* (?:by )?(?:more than |up to |at most |over )?(?:\d+(?:\.\d+)?|one|two|three|four|five|six) points?\b/;
+
+/**
+ * A monthly-payment question that is no amortization: an income-driven plan's payment ("how do they
+ * figure the payment on income-based plans"), or whether a lump sum lowers it (a recast).
+ */
+const NOT_AN_AMORTIZATION = /\bincome[- ](?:based|driven)\b|\bidr\b|\bpaye\b|\brepaye\b|lump[- ]sum|\bextra payments?\b|\bpay (?:extra|more)\b|\bprepay|\brecast/;
 
 /** "2/1/5 caps", "caps of 5/2/5", "a 2/2/5 cap structure": first, periodic and lifetime caps in percentage points. */
 /** An ARM's index at adjustment ("SOFR is at 3.9%"), its margin ("my margin is 2.5%", "a 2.75% margin"), and its start rate ("started at 5.5%"). */

@@ -131,6 +131,19 @@ describe('workOutNumbers', () => {
     expect(workOutNumbers('How much house can I afford?').problems).toEqual(['To work out the 28/36 rule I need your gross monthly income.']);
   });
 
+  it('asks only for what the question needs: no amortization inputs for a recast or an income-driven payment, no MIP amount for how long it lasts, no point cost for percentage points', () => {
+    expect(workOutNumbers("Getting a $50k inheritance and I'm planning to dump it all on the mortgage. Will my monthly payment go down after that?").problems).toEqual([]);
+    expect(workOutNumbers("I'm barely making anything. How do they figure out the monthly payment on income-based plans for my $30,000 of student loans?").problems).toEqual([]);
+    expect(workOutNumbers('If I put 10% down on an FHA loan, does the monthly mortgage insurance ever go away?').problems).toEqual([]);
+    expect(workOutNumbers('My lender said my ARM has 2/1/5 caps, so the rate can never go up more than 2 points in total. Is that right?').problems).not.toContain('To work out the cost of the points I need the loan amount.');
+    // The $0 is the payment, not the balance: the balance is asked for, not refused as zero.
+    expect(workOutNumbers('My student loans are deferred with a $0 payment. What monthly payment will FHA count against me?').problems).toEqual([
+      'To work out the payment a lender counts I need the student loan balance.',
+    ]);
+    // A cost question still gets its inputs asked for.
+    expect(workOutNumbers('If I put 10% down on an FHA loan, how much will the mortgage insurance cost?').problems).toEqual(['To work out FHA mortgage insurance I need the loan amount.']);
+  });
+
   it('asks for a HELOC cap rather than assuming one', () => {
     expect(workOutNumbers('My house is worth $500,000 and I owe $310,000. How big a HELOC could I get?').problems).toEqual([
       'To work out how much equity you can borrow I need the lender’s combined loan-to-value cap (often 80% to 90%).',
