@@ -193,7 +193,7 @@ function workOutWaitingPeriod(text: string, need: Need, add: Add): void {
     const at = (year: number) => (inputs.month === undefined ? `${year}` : `${MONTHS[inputs.month - 1]!.replace(/^./, (letter) => letter.toUpperCase())} ${year}`);
     const parts = result.waits.map((wait) => {
       const base = `${PROGRAM_NAMES[wait.program]} from ${at(wait.eligibleYear)} (${wait.years} years)`;
-      return wait.extenuatingYear === undefined ? base : `${base}, or ${at(wait.extenuatingYear)} with documented extenuating circumstances`;
+      return wait.extenuatingYear === undefined ? base : `${base}, or ${at(wait.extenuatingYear)} (${wait.extenuatingYears} years) with documented extenuating circumstances`;
     });
     return `After ${EVENT_NAMES[inputs.event]} in ${at(inputs.year)}, the usual waits end: ${parts.join('; ')}.`;
   });

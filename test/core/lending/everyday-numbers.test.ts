@@ -183,7 +183,7 @@ describe('workOutNumbers reads the everyday numbers from a borrower’s question
     ['My Chapter 7 was discharged in March 2023. When can I get an FHA loan?', 'After a Chapter 7 discharge in March 2023, the usual waits end: FHA from March 2025 (2 years).'],
     [
       'We lost our house to foreclosure in 2022. When can we get a mortgage again?',
-      'After a foreclosure in 2022, the usual waits end: conventional from 2029 (7 years), or 2025 with documented extenuating circumstances; FHA from 2025 (3 years); VA from 2024 (2 years); USDA from 2025 (3 years).',
+      'After a foreclosure in 2022, the usual waits end: conventional from 2029 (7 years), or 2025 (3 years) with documented extenuating circumstances; FHA from 2025 (3 years); VA from 2024 (2 years); USDA from 2025 (3 years).',
     ],
     [
       'I have a $20,000 car loan at 9% from before I went on active duty. What does the SCRA do for me?',
