@@ -186,6 +186,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('console operations in headless
 
     await page.locator('#cache-hit-rate', { hasText: '75 %' }).waitFor({ timeout: 20_000 });
     await expect(rate('cache-hit-rate-note')).resolves.toBe('of 40 edge lookups');
+    // The rate is over a sliding window, so earlier tests' traffic leaving it can offset this traffic
+    // for one poll (both read "33 /s" once): wait for a poll that shows the change.
+    await page.waitForFunction((previous) => document.querySelector('#request-rate')?.textContent !== previous, before.requests, { timeout: 20_000 });
     const after = { requests: await rate('request-rate'), clientErrors: await rate('client-error-rate'), hits: await rate('cache-hit-rate') };
     expect(after.requests).not.toBe(before.requests);
     expect(after.clientErrors).not.toBe(before.clientErrors);
