@@ -46,3 +46,29 @@ export function closingCostRange(inputs: { loanAmount: number }): Calculation<{ 
   if (problem) return problem;
   return { ok: true, inputs: { ...inputs }, result: { low: cents(inputs.loanAmount * 0.02), high: cents(inputs.loanAmount * 0.05) }, rule: CLOSING_COSTS_RULE };
 }
+
+export const QM_RULE = 'ability-to-repay-and-qualified-mortgages';
+
+export interface FeeTolerance {
+  /** The estimate plus 10%: the most those fees may total at closing. */
+  maxAtClosing: number;
+  increase: number;
+}
+
+/**
+ * The 10% cumulative tolerance on third-party fees from providers the lender selected (the
+ * corpus's rule: such fees "can rise no more than 10% in total").
+ */
+export function thirdPartyFeeTolerance(inputs: { estimated: number }): Calculation<{ estimated: number }, FeeTolerance> {
+  const problem = checkAmount('estimated', inputs.estimated);
+  if (problem) return problem;
+  const increase = cents(inputs.estimated * 0.1);
+  return { ok: true, inputs: { ...inputs }, result: { maxAtClosing: cents(inputs.estimated + increase), increase }, rule: CLOSING_COSTS_RULE };
+}
+
+/** A qualified mortgage's cap on points and fees for larger loans (the corpus's rule: generally 3% of the loan amount). */
+export function qmPointsAndFeesCap(inputs: { loanAmount: number }): Calculation<{ loanAmount: number }, { cap: number }> {
+  const problem = checkAmount('loanAmount', inputs.loanAmount);
+  if (problem) return problem;
+  return { ok: true, inputs: { ...inputs }, result: { cap: cents(inputs.loanAmount * 0.03) }, rule: QM_RULE };
+}

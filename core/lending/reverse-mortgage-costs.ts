@@ -18,3 +18,18 @@ export function hecmUpfrontPremium(inputs: { homeValue: number }): Calculation<{
   const maximumClaim = Math.min(inputs.homeValue, HECM_MAX_CLAIM);
   return { ok: true, inputs: { ...inputs }, result: { maximumClaim, upfrontPremium: cents(maximumClaim * 0.02) }, rule: HECM_RULE };
 }
+
+export interface HecmHeirsPayoff {
+  /** 95% of the appraised value. */
+  ninetyFivePercent: number;
+  /** The lesser of the balance and 95% of the value: what keeps the home. */
+  payoff: number;
+}
+
+/** What heirs pay to keep a HECM home (the corpus's rule: the lesser of the balance or 95% of the appraised value). */
+export function hecmHeirsPayoff(inputs: { balance: number; appraisedValue: number }): Calculation<{ balance: number; appraisedValue: number }, HecmHeirsPayoff> {
+  const problem = checkAmount('balance', inputs.balance) ?? checkAmount('appraisedValue', inputs.appraisedValue);
+  if (problem) return problem;
+  const ninetyFive = cents(inputs.appraisedValue * 0.95);
+  return { ok: true, inputs: { ...inputs }, result: { ninetyFivePercent: ninetyFive, payoff: Math.min(inputs.balance, ninetyFive) }, rule: HECM_RULE };
+}

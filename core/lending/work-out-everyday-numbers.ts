@@ -6,8 +6,10 @@ import { balanceTransferCost, paydayLoanCost } from './short-term-credit-costs.t
 import { jumboReserves } from './cash-reserves.ts';
 import { utilizationTargets } from './credit-utilization.ts';
 import { escrowCushion } from './escrow-cushion.ts';
-import { closingCostRange, originationFeeProceeds } from './loan-fees.ts';
-import { hecmUpfrontPremium } from './reverse-mortgage-costs.ts';
+import { condoDelinquencyLimit } from './condo-approval.ts';
+import { closingCostRange, originationFeeProceeds, qmPointsAndFeesCap, thirdPartyFeeTolerance } from './loan-fees.ts';
+import { earnestMoney, giftTaxFiling } from './purchase-money.ts';
+import { hecmHeirsPayoff, hecmUpfrontPremium } from './reverse-mortgage-costs.ts';
 import { scraInterestCap } from './service-member-rates.ts';
 import { waitingPeriods, type CreditEvent, type WaitingProgram } from './waiting-periods.ts';
 import { NO_STUDENT_LOAN_PAYMENT, STUDENT_LOANS, studentLoanQualifyingPayment, vaStudentLoanPayment } from './student-loan-payment.ts';
@@ -124,6 +126,8 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
     );
   }
 
+  workOutPurchaseRules(text, figures, numbers, largest, add);
+
   const homeValue = numbers.propertyValue ?? largest;
   if (/\bmaintenance\b|\brepairs\b|upkeep/.test(text) && /\bbudget|how much|set aside|\bsave\b|expect|plan for|\bcost\b/.test(text) && homeValue !== undefined) {
     add('maintenance-budget', 'Maintenance budget', maintenanceBudget({ homeValue }), (inputs, result) =>
@@ -197,4 +201,43 @@ function workOutWaitingPeriod(text: string, need: Need, add: Add): void {
     });
     return `After ${EVENT_NAMES[inputs.event]} in ${at(inputs.year)}, the usual waits end: ${parts.join('; ')}.`;
   });
+}
+
+/** Rules around a purchase and its loan: earnest money, a gift's tax filing, the fee tolerance, the QM fee cap, a condo's delinquency limit, a HECM's payoff for heirs. */
+function workOutPurchaseRules(text: string, figures: readonly Figure[], numbers: BorrowerFigures, largest: number | undefined, add: Add): void {
+  const price = numbers.propertyValue ?? largest;
+  if (/earnest money|good[- ]faith deposit/.test(text) && price !== undefined) {
+    add('earnest-money', 'Earnest money', earnestMoney({ price }), (inputs, result) =>
+      `Earnest money is often 1% to 3% of the price: ${formatMoney(result.low)} to ${formatMoney(result.high)} on a ${formatMoney(inputs.price)} offer.`,
+    );
+  }
+  if (/\bgift/.test(text) && /\btax|exclusion|\b709\b|\bfile\b|\birs\b|report/.test(text) && largest !== undefined) {
+    add('gift-tax-filing', 'Gift tax filing', giftTaxFiling({ gift: largest }), (inputs, result) =>
+      result.form709
+        ? `A ${formatMoney(inputs.gift)} gift is ${formatMoney(result.overExclusion)} over the $19,000 annual exclusion (2025), so the giver files IRS Form 709; tax is rarely owed, because it counts against a large lifetime exemption.`
+        : `A ${formatMoney(inputs.gift)} gift is within the $19,000 annual exclusion (2025): no gift tax return is needed.`,
+    );
+  }
+  if (/third[- ]party|lender (?:chose|chosen|selected|picked)|lender-selected/.test(text) && /\bfees?\b/.test(text) && /\bmost\b|increase|go up|rise|add up|tolerance|\blimit/.test(text) && largest !== undefined) {
+    add('fee-tolerance', 'Third-party fee tolerance', thirdPartyFeeTolerance({ estimated: largest }), (inputs, result) =>
+      `Third-party fees from providers the lender selected can rise no more than 10% in total: ${formatMoney(inputs.estimated)} on the Loan Estimate can reach at most ${formatMoney(result.maxAtClosing)} at closing (${formatMoney(result.increase)} more).`,
+    );
+  }
+  if (/qualified mortgage|\bqm\b/.test(text) && /points and fees|points & fees|\bfees\b/.test(text) && (numbers.loanAmount ?? largest) !== undefined) {
+    add('qm-points-fees', 'QM points and fees cap', qmPointsAndFeesCap({ loanAmount: (numbers.loanAmount ?? largest)! }), (inputs, result) =>
+      `On a ${formatMoney(inputs.loanAmount)} qualified mortgage, points and fees are generally capped at 3% of the loan, ${formatMoney(result.cap)} (smaller loans have higher percentage limits).`,
+    );
+  }
+  const units = /\b(\d{1,5})[- ]units?\b/.exec(text)?.[1];
+  if (/\bcondo/.test(text) && /behind|delinquent|\blate\b/.test(text) && units !== undefined) {
+    add('condo-delinquency', 'Condo delinquency limit', condoDelinquencyLimit({ units: Number(units) }), (inputs, result) =>
+      `At the usual limit of 15% of units 60 or more days behind on HOA dues, a ${inputs.units}-unit building can have at most ${result.maxDelinquentUnits} such units.`,
+    );
+  }
+  const appraised = numbers.priceAndAppraisal?.appraised ?? figures.find((figure) => figure.role === 'appraisedValue')?.value ?? numbers.propertyValue;
+  if (/reverse mortgage|\bhecm/.test(text) && /\bkeep\b|\bheirs?\b|inherit|\blate (?:father|mother|dad|mom|parent|husband|wife)|\bestate\b/.test(text) && numbers.loanAmount !== undefined && appraised !== undefined) {
+    add('hecm-heirs-payoff', 'HECM payoff for heirs', hecmHeirsPayoff({ balance: numbers.loanAmount, appraisedValue: appraised }), (inputs, result) =>
+      `Heirs keep the home by paying the lesser of the ${formatMoney(inputs.balance)} balance and 95% of the ${formatMoney(inputs.appraisedValue)} appraised value (${formatMoney(result.ninetyFivePercent)}): ${formatMoney(result.payoff)}.`,
+    );
+  }
 }

@@ -78,6 +78,13 @@ export const LENDING_VOCABULARY = [
     pattern:
       /\bmargin (?:loans?|calls?|accounts?)\b|\bsecurities[- ](?:based|backed)\b|\bpledged[- ]asset\b|\b(?:secured|backed) by (?:my |our |a )?(?:stocks?|stock portfolio|portfolio|brokerage account|investments?)\b|\bborrow(?:ing)? against (?:my |our )?(?:stocks?|portfolio|brokerage|investments?)\b/,
   },
+  { id: 'health-savings-account', kind: 'program', names: ['health savings account'], pattern: /\bhsas?\b|health savings accounts?/ },
+  {
+    id: 'life-insurance-loan',
+    kind: 'program',
+    names: ['life insurance policy loan'],
+    pattern: /\b(?:whole|universal|permanent) life\b|\bpolicy loans?\b|\bcash value\b|\bborrow(?:ing)? (?:against|from) (?:my |a |the )?(?:life insurance|policy)\b/,
+  },
   { id: 'rent-to-own', kind: 'program', names: ['rent-to-own'], pattern: /\brent[- ]to[- ]own\b|\blease[- ]to[- ]own\b|\blease[- ](?:option|purchase) (?:agreements?|contracts?|deals?)\b/ },
   // Concepts: what the rules are about.
   { id: 'pmi', kind: 'concept', names: ['PMI', 'private mortgage insurance'], pattern: /\bpmi\b|private mortgage insurance/ },

@@ -5,10 +5,12 @@ import { consolidationRate } from '../../../core/lending/consolidation-rate.ts';
 import { utilizationTargets } from '../../../core/lending/credit-utilization.ts';
 import { escrowCushion } from '../../../core/lending/escrow-cushion.ts';
 import { pmiCostRange } from '../../../core/lending/pmi-cancellation.ts';
-import { hecmUpfrontPremium } from '../../../core/lending/reverse-mortgage-costs.ts';
+import { hecmHeirsPayoff, hecmUpfrontPremium } from '../../../core/lending/reverse-mortgage-costs.ts';
 import { scraInterestCap } from '../../../core/lending/service-member-rates.ts';
 import { waitingPeriods } from '../../../core/lending/waiting-periods.ts';
-import { closingCostRange, originationFeeProceeds } from '../../../core/lending/loan-fees.ts';
+import { condoDelinquencyLimit } from '../../../core/lending/condo-approval.ts';
+import { closingCostRange, originationFeeProceeds, qmPointsAndFeesCap, thirdPartyFeeTolerance } from '../../../core/lending/loan-fees.ts';
+import { earnestMoney, giftTaxFiling } from '../../../core/lending/purchase-money.ts';
 import { maintenanceBudget, selfEmployedIncome } from '../../../core/lending/homeowner-budget.ts';
 import { readFigures } from '../../../core/lending/read-figures.ts';
 import { balanceTransferCost, paydayLoanCost } from '../../../core/lending/short-term-credit-costs.ts';
@@ -98,6 +100,17 @@ describe('everyday calculations on the corpus’s own rules and examples', () =>
     expect(hecmUpfrontPremium({ homeValue: 2_000_000 })).toMatchObject({ ok: true, result: { maximumClaim: 1_209_750, upfrontPremium: 24_195 } });
   });
 
+  it('purchase rules: earnest money 1–3%, a gift against the $19,000 exclusion, the 10% fee tolerance, the QM 3% cap, 15% of condo units, a HECM payoff at 95%', () => {
+    expect(earnestMoney({ price: 380_000 })).toMatchObject({ ok: true, result: { low: 3_800, high: 11_400 }, rule: 'first-time-homebuyer-steps' });
+    expect(giftTaxFiling({ gift: 25_000 })).toMatchObject({ ok: true, result: { overExclusion: 6_000, form709: true }, rule: 'gift-funds-down-payment' });
+    expect(giftTaxFiling({ gift: 15_000 })).toMatchObject({ ok: true, result: { overExclusion: 0, form709: false } });
+    expect(thirdPartyFeeTolerance({ estimated: 2_400 })).toMatchObject({ ok: true, result: { maxAtClosing: 2_640, increase: 240 }, rule: 'closing-costs-loan-estimate-closing-disclosure' });
+    expect(qmPointsAndFeesCap({ loanAmount: 400_000 })).toMatchObject({ ok: true, result: { cap: 12_000 }, rule: 'ability-to-repay-and-qualified-mortgages' });
+    expect(condoDelinquencyLimit({ units: 120 })).toMatchObject({ ok: true, result: { maxDelinquentUnits: 18 }, rule: 'condo-loans-project-approval' });
+    expect(hecmHeirsPayoff({ balance: 300_000, appraisedValue: 280_000 })).toMatchObject({ ok: true, result: { ninetyFivePercent: 266_000, payoff: 266_000 } });
+    expect(hecmHeirsPayoff({ balance: 200_000, appraisedValue: 280_000 })).toMatchObject({ ok: true, result: { payoff: 200_000 } });
+  });
+
   it('bad and extreme inputs give a typed reason', () => {
     expect(originationFeeProceeds({ loanAmount: 10_000, feePercent: 40 })).toMatchObject({ ok: false, field: 'feePercent' });
     expect(originationFeeProceeds({ loanAmount: -1, feePercent: 5 })).toMatchObject({ ok: false, reason: 'negative' });
@@ -117,6 +130,13 @@ describe('everyday calculations on the corpus’s own rules and examples', () =>
     expect(scraInterestCap({ balance: 20_000, ratePercent: 5 })).toMatchObject({ ok: false, field: 'ratePercent' });
     expect(scraInterestCap({ balance: 20_000, ratePercent: 95 })).toMatchObject({ ok: false, field: 'ratePercent' });
     expect(hecmUpfrontPremium({ homeValue: -1 })).toMatchObject({ ok: false, reason: 'negative' });
+    expect(earnestMoney({ price: 0 })).toMatchObject({ ok: false, reason: 'zero' });
+    expect(giftTaxFiling({ gift: Number.NaN })).toMatchObject({ ok: false, reason: 'not-a-number' });
+    expect(thirdPartyFeeTolerance({ estimated: -5 })).toMatchObject({ ok: false, reason: 'negative' });
+    expect(qmPointsAndFeesCap({ loanAmount: 5e9 })).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(condoDelinquencyLimit({ units: 0 })).toMatchObject({ ok: false, field: 'units' });
+    expect(condoDelinquencyLimit({ units: 12.5 })).toMatchObject({ ok: false, field: 'units' });
+    expect(hecmHeirsPayoff({ balance: 300_000, appraisedValue: 0 })).toMatchObject({ ok: false, field: 'appraisedValue' });
     expect(studentLoanQualifyingPayment({ balance: -5 })).toMatchObject({ ok: false, reason: 'negative' });
     expect(consolidationRate([{ balance: 1_000, ratePercent: 5 }])).toMatchObject({ ok: false, reason: 'not-stated' });
     expect(consolidationRate([{ balance: 1_000, ratePercent: 5 }, { balance: 1_000, ratePercent: 95 }])).toMatchObject({ ok: false, field: 'ratePercent' });
@@ -189,6 +209,27 @@ describe('workOutNumbers reads the everyday numbers from a borrower’s question
       'I have a $20,000 car loan at 9% from before I went on active duty. What does the SCRA do for me?',
       "On $20,000 at 9% from before active duty, the SCRA's 6% cap cuts a year's interest from about $1,800 to $1,200: about $600 a year forgiven, not deferred, with the payment lowered to match.",
     ],
+    ['We are making an offer of $380,000 on a house. How much earnest money should we expect to put down?', 'Earnest money is often 1% to 3% of the price: $3,800 to $11,400 on a $380,000 offer.'],
+    [
+      'My mother wants to give me $25,000 toward a down payment in 2025. How much is over the annual gift tax exclusion?',
+      'A $25,000 gift is $6,000 over the $19,000 annual exclusion (2025), so the giver files IRS Form 709; tax is rarely owed, because it counts against a large lifetime exemption.',
+    ],
+    [
+      'My Loan Estimate showed $2,400 in third-party fees from providers the lender chose. What is the most those fees can add up to at closing?',
+      'Third-party fees from providers the lender selected can rise no more than 10% in total: $2,400 on the Loan Estimate can reach at most $2,640 at closing ($240 more).',
+    ],
+    [
+      'I am getting a $400,000 qualified mortgage. What is the most the lender can generally charge me in points and fees?',
+      'On a $400,000 qualified mortgage, points and fees are generally capped at 3% of the loan, $12,000 (smaller loans have higher percentage limits).',
+    ],
+    [
+      'The condo building we like has 120 units. How many units can be 60 or more days behind on HOA dues?',
+      'At the usual limit of 15% of units 60 or more days behind on HOA dues, a 120-unit building can have at most 18 such units.',
+    ],
+    [
+      "My late father's reverse mortgage balance is $300,000, and the house appraised at $280,000. How much would we have to pay to keep the house?",
+      'Heirs keep the home by paying the lesser of the $300,000 balance and 95% of the $280,000 appraised value ($266,000): $266,000.',
+    ],
     [
       'My home is worth $400,000. What would the upfront mortgage insurance on a reverse mortgage be?',
       "The upfront mortgage insurance premium is 2% of the maximum claim amount (the home's value, up to $1,209,750): $400,000 gives $8,000.",
@@ -211,6 +252,7 @@ describe('workOutNumbers reads the everyday numbers from a borrower’s question
       'How much are closing costs?', 'What is an escrow cushion?', 'How much in reserves do jumbo lenders want?', 'What is credit utilization?',
       'My quote shows a 1% origination point on a $300,000 loan. Does it lower my rate?',
       'How long does a Chapter 7 bankruptcy stay on my credit report?', 'When can I drop PMI on my $300,000 loan?',
+      'How much earnest money do people usually put down?', 'Can my parents gift me money for a down payment?', 'What is a condo HOA?',
     ]) {
       expect(workOutNumbers(question).figures).toEqual([]);
     }

@@ -63,6 +63,8 @@ describe('lending vocabulary', () => {
     ['Can I borrow against my bitcoin instead of selling it?', 'crypto-backed-loan'],
     ['My brokerage offers a line of credit secured by my stock portfolio. What if they issue a margin call?', 'securities-backed-loan'],
     ["What's a rent-to-own agreement on a house?", 'rent-to-own'],
+    ['How much can I put into my HSA this year?', 'health-savings-account'],
+    ['Should I take a loan against the cash value of my whole life policy?', 'life-insurance-loan'],
     ['whats TIP on my loan estimate', 'total-interest-percentage'],
     ["Can my bank shrink or shut off my home equity line after it's been opened?", 'heloc'],
     ['My debts plus the new house payment would eat up about 48% of my pay before taxes.', 'dti'],

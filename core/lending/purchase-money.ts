@@ -1,0 +1,31 @@
+import { cents, checkAmount, type Calculation } from './calculation.ts';
+
+export const HOMEBUYER_STEPS_RULE = 'first-time-homebuyer-steps';
+export const GIFT_FUNDS_RULE = 'gift-funds-down-payment';
+/** The federal gift tax annual exclusion per recipient, 2025 (the corpus). */
+export const ANNUAL_GIFT_EXCLUSION = 19_000;
+
+/** Earnest money at the corpus's "often 1% to 3% of the price". */
+export function earnestMoney(inputs: { price: number }): Calculation<{ price: number }, { low: number; high: number }> {
+  const problem = checkAmount('price', inputs.price);
+  if (problem) return problem;
+  return { ok: true, inputs: { ...inputs }, result: { low: cents(inputs.price * 0.01), high: cents(inputs.price * 0.03) }, rule: HOMEBUYER_STEPS_RULE };
+}
+
+export interface GiftTaxFiling {
+  /** The part above the annual exclusion; 0 when none. */
+  overExclusion: number;
+  /** Form 709 is due when the gift is above the exclusion. */
+  form709: boolean;
+}
+
+/**
+ * A gift against the donor's annual exclusion (the corpus's rule: up to $19,000 per recipient in
+ * 2025 without a gift tax return; larger gifts need Form 709 but rarely owe tax).
+ */
+export function giftTaxFiling(inputs: { gift: number }): Calculation<{ gift: number }, GiftTaxFiling> {
+  const problem = checkAmount('gift', inputs.gift);
+  if (problem) return problem;
+  const over = cents(Math.max(0, inputs.gift - ANNUAL_GIFT_EXCLUSION));
+  return { ok: true, inputs: { ...inputs }, result: { overExclusion: over, form709: over > 0 }, rule: GIFT_FUNDS_RULE };
+}
