@@ -112,7 +112,11 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   if (wantsEquity && loanAmount !== undefined && propertyValue !== undefined) workOutEquity(numbers, cashOut, add, need);
   // A question whose loan-to-value words only state the lender's cap asks how much it can borrow, worked out above.
   if (/\bc?ltv\b|loan[- ]to[- ]value/.test(text) && !(wantsEquity && numbers.ltvCapPercent !== undefined)) {
-    if (loanAmount === undefined || propertyValue === undefined) need('the loan amount (or the down payment) and the home’s value', 'the loan-to-value ratio');
+    // "What is the highest LTV an FHA loan allows?" asks for a program's limit, not the borrower's ratio.
+    const asksLimit = /\b(?:highest|maximum|max|most|lowest|minimum|limit|cap)\b/.test(text);
+    if (loanAmount === undefined || propertyValue === undefined) {
+      if (!asksLimit) need('the loan amount (or the down payment) and the home’s value', 'the loan-to-value ratio');
+    }
     else
       add('loan-to-value', 'Loan-to-value ratio', loanToValue({ loanAmount, propertyValue, otherLiens: numbers.secondLiens }), (inputs, result) => {
         const both = numbers.priceAndAppraisal;

@@ -83,6 +83,10 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bpa(?:y|ys|id|ying) (?:(?:it|that|this|them|the money|it all|everything|the loan|the help) )?back\b/g, 'repay'],
   [/\b(?:get|gets|getting|got) (?:(?:my|the|that|this|our|any|some) )?(?:money|cash|overpayment|extra) back\b/g, 'refund'],
   [/\bon the hook\b/g, 'liable'],
+  // "get rid of my PMI": remove it.
+  [/\b(?:get|gets|getting|got) rid of\b/g, 'remove'],
+  // "my home has gone up a lot in value": it gained value (as the guide says).
+  [/\b(?:has |have )?(?:gone|went|go|goes|going) up (?:a lot |a bunch |so much |quite a bit |a ton )?in (?:value|price)\b|\b(?:value|price) (?:has |have )?(?:gone|went) up\b/g, 'gained value'],
   // "how long does that haunt my credit", "will it follow me on my credit": how long it is reported.
   [/\b(?:haunts?|haunting|follows?|following|stays? on|sticks? (?:on|to)|remains? on) (?:me on )?(?:my|your|our) (?:credit(?: report| history| file)?|report)\b/g, 'stays on my credit report'],
   // "all the money at once", "in one big chunk": a lump sum.

@@ -140,6 +140,7 @@ describe('workOutNumbers', () => {
     expect(workOutNumbers('My student loans are deferred with a $0 payment. What monthly payment will FHA count against me?').problems).toEqual([
       'To work out the payment a lender counts I need the student loan balance.',
     ]);
+    expect(workOutNumbers('My credit score is 640. What is the highest loan-to-value ratio an FHA loan will allow?').problems).toEqual([]);
     // A cost question still gets its inputs asked for.
     expect(workOutNumbers('If I put 10% down on an FHA loan, how much will the mortgage insurance cost?').problems).toEqual(['To work out FHA mortgage insurance I need the loan amount.']);
   });
