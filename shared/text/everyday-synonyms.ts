@@ -17,7 +17,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['buy', 'purchase'],
   ['late', 'delinquent', 'behind', 'missed', 'overdue'],
   ['lower', 'reduce', 'cut', 'decrease', 'shrink'],
-  ['raise', 'increase', 'hike'],
+  ['raise', 'increase', 'hike', 'rise', 'rises', 'rising', 'rose'],
   ['salary', 'wages', 'earnings', 'income'],
   ['owe', 'owed', 'balance'],
   ['kid', 'kids', 'child', 'children'],
@@ -87,6 +87,8 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\b(?:get|gets|getting|got) rid of\b/g, 'remove'],
   // "my home has gone up a lot in value": it gained value (as the guide says).
   [/\b(?:has |have )?(?:gone|went|go|goes|going) up (?:a lot |a bunch |so much |quite a bit |a ton )?in (?:value|price)\b|\b(?:value|price) (?:has |have )?(?:gone|went) up\b/g, 'gained value'],
+  // "can my payment go up?": rise (after "gone up in value" above).
+  [/\b(?:go|goes|going|gone|went) up\b/g, 'rise'],
   // "how long does that haunt my credit", "will it follow me on my credit": how long it is reported.
   [/\b(?:haunts?|haunting|follows?|following|stays? on|sticks? (?:on|to)|remains? on) (?:me on )?(?:my|your|our) (?:credit(?: report| history| file)?|report)\b/g, 'stays on my credit report'],
   // "all the money at once", "in one big chunk": a lump sum.

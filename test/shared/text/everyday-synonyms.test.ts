@@ -58,7 +58,9 @@ describe('everyday synonyms', () => {
     expect(rewriteEverydayPhrases('how long does that haunt my credit')).toBe('how long does that stays on my credit report');
     expect(rewriteEverydayPhrases('my sister follows my advice')).toBe('my sister follows my advice');
     expect(rewriteEverydayPhrases('my home has gone up a lot in value. can i get rid of my pmi?')).toBe('my home gained value. can i remove my pmi?');
-    expect(rewriteEverydayPhrases('rates have gone up this year')).toBe('rates have gone up this year');
+    expect(rewriteEverydayPhrases('rates have gone up this year')).toBe('rates have rise this year');
+    expect(rewriteEverydayPhrases('so my monthly payment can never go up?')).toBe('so my monthly payment can never rise?');
+    expect(everydaySynonyms(stem('rise'))).toContain(stem('increase'));
     expect(rewriteEverydayPhrases('what do i pay at closing?')).toBe('what do i pay at closing?');
     expect(borrowerQueryExpansion('Do I have to pay it back?')).toContain(stem('repay'));
     expect(everydaySynonyms(stem('repay'))).toContain(stem('repaid'));
