@@ -83,6 +83,8 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bpa(?:y|ys|id|ying) (?:(?:it|that|this|them|the money|it all|everything|the loan|the help) )?back\b/g, 'repay'],
   [/\b(?:get|gets|getting|got) (?:(?:my|the|that|this|our|any|some) )?(?:money|cash|overpayment|extra) back\b/g, 'refund'],
   [/\bon the hook\b/g, 'liable'],
+  // "get my name off the loan": remove me from it.
+  [/\b(?:get|gets|getting|take|taking|took) (?:my|his|her|their|our) names? off\b/g, 'remove me from'],
   // "get rid of my PMI": remove it.
   [/\b(?:get|gets|getting|got) rid of\b/g, 'remove'],
   // "my home has gone up a lot in value": it gained value (as the guide says).
