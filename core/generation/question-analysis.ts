@@ -80,6 +80,8 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   ['definition', /\bwhat (?:does|do) .* mean\b|\bmeaning of\b|\bdefine\b|\bdefinition\b/],
   // "Is it true that…" checks a claim: the answer confirms or corrects it, whatever the claim is about.
   ['general', /^(?:is|isn['’]?t) it (?:true|right|correct|the case)\b/],
+  // "Which card should I pay off first if I want to pay the least interest?" asks to choose, not for a number.
+  ['general', /\bwhich (?:one|card|loan|debt|balance|option|account)s? (?:should|do|would|to)\b/],
   // "Any way to not be jumbo??": steps, whatever numbers the scene gives.
   ['how-to', /\b(?:any|some) ways? (?:to|around|out of)\b/],
   // "How soon is my servicer supposed to reach out about options?" asks for a time, whatever it names.

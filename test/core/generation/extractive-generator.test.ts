@@ -109,6 +109,12 @@ describe('question analysis', () => {
     expect(analyzeQuestion('What are my options if I cannot pay?').intent).toBe('comparison');
   });
 
+  it('reads "which one should I pay off first…" as a choice, not a limit question, whatever "least" says', () => {
+    const analysis = analyzeQuestion('I have balances on several credit cards. Which one should I pay off first if I want to pay the least interest?');
+    expect(analysis.intent).toBe('general');
+    expect(analysis.cue).toBeNull();
+  });
+
   it('reads "any way to…" as a question asking for steps, whatever numbers set the scene', () => {
     expect(analyzeQuestion("The place would need a loan $15k over the normal limit and the lender says 'jumbo'. Any way to not be jumbo??").intent).toBe('how-to');
   });
