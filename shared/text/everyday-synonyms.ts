@@ -38,6 +38,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],
   ['realtor', 'realtors', 'agent', 'agents'],
   ['paperwork', 'documents', 'documentation', 'docs', 'papers'],
+  ['quote', 'quotes', 'quoted', 'estimate', 'estimates'],
 ];
 
 /**

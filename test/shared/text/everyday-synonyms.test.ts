@@ -16,6 +16,7 @@ describe('everyday synonyms', () => {
     expect(everydaySynonyms(stem('remove'))).toEqual(expect.arrayContaining([stem('cancel'), stem('drop')]));
     expect(everydaySynonyms(stem('paperwork'))).toContain(stem('documents'));
     expect(everydaySynonyms(stem('shrink'))).toContain(stem('reduce'));
+    expect(everydaySynonyms(stem('quotes'))).toContain(stem('estimates'));
   });
 
   it('links a specific kin word to the guide’s general one, one way only', () => {
