@@ -40,7 +40,7 @@ const CUES: Record<QuestionIntent, RegExp | null> = {
   deadline:
     /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve|several|few|many)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\b\d+(?:st|nd|rd|th) (?:day|week|month|year)\b|\b\d+ (?:to|or) \d+\b|\bevery (?:day|week|month|year)\b|\b(?:daily|weekly|annually)\b|\bwithin\b|\buntil\b|\bonce\b|\bafter\b/i,
   comparison: /\bwhile\b|\bwhereas\b|\bunlike\b|\bthan\b|\bboth\b|\beither\b|\binstead\b|\bcompar/i,
-  eligibility: /\beligib|\bqualif|\brequire|\bmust\b|\bnot\b|\bno\b|\bonly\b|\ballow|\bcan(?:not|'t)?\b|\bmay\b|\bunless\b|\blimits?\b|\bbans?\b|\bbars?\b|\bprohibit/i,
+  eligibility: /\beligib|\bqualif|\brequire|\bmust\b|\bnot\b|\bno\b|\bneither\b|\bnor\b|\bnever\b|\bonly\b|\ballow|\bcan(?:not|'t)?\b|\bmay\b|\bunless\b|\blimits?\b|\bbans?\b|\bbars?\b|\bprohibit/i,
   // Steps, also after a condition ("If you suspect fraud, call your bank at once…").
   'how-to': /^(?:if you\b[^,]*,\s*)?(?:to |contact|ask|pay|request|file|call|start|check|compare|get|keep|send|submit|report|alert|dispute|write|apply)\b|\byou can\b|\byou may\b|\bcan (?:submit|file|call|request|contact|ask|apply)\b/i,
   definition: /\b(?:is|are|means|refers to|works)\b/i,

@@ -39,6 +39,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['realtor', 'realtors', 'agent', 'agents'],
   ['paperwork', 'documents', 'documentation', 'docs', 'papers'],
   ['quote', 'quotes', 'quoted', 'estimate', 'estimates'],
+  ['guarantee', 'guaranteed', 'guarantees', 'commit', 'commits', 'committed', 'commitment', 'promise', 'promised'],
 ];
 
 /**
@@ -84,6 +85,8 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bpa(?:y|ys|id|ying) (?:(?:it|that|this|them|the money|it all|everything|the loan|the help) )?back\b/g, 'repay'],
   [/\b(?:get|gets|getting|got) (?:(?:my|the|that|this|our|any|some) )?(?:money|cash|overpayment|extra) back\b/g, 'refund'],
   [/\bon the hook\b/g, 'liable'],
+  // "does the lender have to give me the loan?": is it committed to fund it.
+  [/\b(?:has|have|had) to (?:give|lend|approve) (?:me|us|you) (?:the |a |my |our )?(?:loan|mortgage|money)\b/g, 'commits to fund the loan'],
   // "get my name off the loan": remove me from it.
   [/\b(?:get|gets|getting|take|taking|took) (?:my|his|her|their|our) names? off\b/g, 'remove me from'],
   // "get rid of my PMI": remove it.

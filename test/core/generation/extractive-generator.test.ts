@@ -109,6 +109,12 @@ describe('question analysis', () => {
     expect(analyzeQuestion('What are my options if I cannot pay?').intent).toBe('comparison');
   });
 
+  it('takes "neither" and "never" as the answer to a yes/no question', () => {
+    const analysis = analyzeQuestion('I have a preapproval letter. Does that mean the lender has to give me the loan?');
+    expect(analysis.intent).toBe('eligibility');
+    expect(analysis.cue!.test('Neither document commits the lender to fund your loan.')).toBe(true);
+  });
+
   it('reads "which one should I pay off first…" as a choice, not a limit question, whatever "least" says', () => {
     const analysis = analyzeQuestion('I have balances on several credit cards. Which one should I pay off first if I want to pay the least interest?');
     expect(analysis.intent).toBe('general');

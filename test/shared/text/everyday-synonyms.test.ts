@@ -17,6 +17,8 @@ describe('everyday synonyms', () => {
     expect(everydaySynonyms(stem('paperwork'))).toContain(stem('documents'));
     expect(everydaySynonyms(stem('shrink'))).toContain(stem('reduce'));
     expect(everydaySynonyms(stem('quotes'))).toContain(stem('estimates'));
+    expect(everydaySynonyms(stem('guarantee'))).toContain(stem('commits'));
+    expect(rewriteEverydayPhrases('does that mean the lender has to give me the loan?')).toBe('does that mean the lender commits to fund the loan?');
   });
 
   it('links a specific kin word to the guide’s general one, one way only', () => {
