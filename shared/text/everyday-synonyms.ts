@@ -95,6 +95,8 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\b(?:has |have )?(?:gone|went|go|goes|going) up (?:a lot |a bunch |so much |quite a bit |a ton )?in (?:value|price)\b|\b(?:value|price) (?:has |have )?(?:gone|went) up\b/g, 'gained value'],
   // "can my payment go up?": rise (after "gone up in value" above).
   [/\b(?:go|goes|going|gone|went) up\b/g, 'rise'],
+  // "they turned me down": denied.
+  [/\b(?:turn|turns|turned|turning) (?:me|us|him|her|them) down\b|\bturned down\b/g, 'denied'],
   // "how long does that haunt my credit", "will it follow me on my credit": how long it is reported.
   [/\b(?:haunts?|haunting|follows?|following|stays? on|sticks? (?:on|to)|remains? on) (?:me on )?(?:my|your|our) (?:credit(?: report| history| file)?|report)\b/g, 'stays on my credit report'],
   // "all the money at once", "in one big chunk": a lump sum.
