@@ -71,6 +71,36 @@ export function checkPercent(field: string, percent: number): InvalidInput | und
 
 /** Rounds to cents. */
 export const cents = (value: number): number => Math.round(value * 100) / 100;
+
+/** A range the guide states as shares or multiples of one amount ("2% to 5% of the loan", "six to twelve months of payments"). */
+export interface AmountRange {
+  low: number;
+  high: number;
+}
+
+/** `inputs[field]` times `low` and `high`, in cents, once the amount is checked; cited to `rule`. */
+export function amountRange<F extends string>(field: F, inputs: Readonly<Record<F, number>>, low: number, high: number, rule: string): Calculation<Record<F, number>, AmountRange> {
+  const amount = inputs[field];
+  const problem = checkAmount(field, amount);
+  if (problem) return problem;
+  return { ok: true, inputs: { ...inputs } as Record<F, number>, result: { low: cents(amount * low), high: cents(amount * high) }, rule };
+}
+
+/** A yearly range with the monthly twelfths of each end. */
+export interface YearlyRange {
+  yearlyLow: number;
+  yearlyHigh: number;
+  monthlyLow: number;
+  monthlyHigh: number;
+}
+
+/** {@link amountRange} as a yearly cost, with what each end comes to a month. */
+export function yearlyRange<F extends string>(field: F, inputs: Readonly<Record<F, number>>, low: number, high: number, rule: string): Calculation<Record<F, number>, YearlyRange> {
+  const range = amountRange(field, inputs, low, high, rule);
+  if (!range.ok) return range;
+  const { low: yearlyLow, high: yearlyHigh } = range.result;
+  return { ...range, result: { yearlyLow, yearlyHigh, monthlyLow: cents(yearlyLow / 12), monthlyHigh: cents(yearlyHigh / 12) } };
+}
 /** Rounds a percentage to two decimals. */
 export const percentOf = (part: number, whole: number): number => Math.round((part / whole) * 10_000) / 100;
 

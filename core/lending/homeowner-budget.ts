@@ -1,23 +1,11 @@
-import { cents, checkAmount, invalid, type Calculation } from './calculation.ts';
+import { cents, checkAmount, invalid, yearlyRange, type Calculation, type YearlyRange } from './calculation.ts';
 
 export const BUDGET_RULE = 'budgeting-for-homeownership-28-36-rule';
 export const SELF_EMPLOYED_RULE = 'self-employed-borrower-documentation';
 
-export interface MaintenanceBudget {
-  /** 1% and 4% of the home's value per year. */
-  yearlyLow: number;
-  yearlyHigh: number;
-  monthlyLow: number;
-  monthlyHigh: number;
-}
-
 /** Maintenance and repairs (the corpus's rule: commonly 1% to 4% of the home's value per year, more for older homes). */
-export function maintenanceBudget(inputs: { homeValue: number }): Calculation<{ homeValue: number }, MaintenanceBudget> {
-  const problem = checkAmount('homeValue', inputs.homeValue);
-  if (problem) return problem;
-  const yearlyLow = cents(inputs.homeValue / 100);
-  const yearlyHigh = cents((inputs.homeValue * 4) / 100);
-  return { ok: true, inputs: { ...inputs }, result: { yearlyLow, yearlyHigh, monthlyLow: cents(yearlyLow / 12), monthlyHigh: cents(yearlyHigh / 12) }, rule: BUDGET_RULE };
+export function maintenanceBudget(inputs: { homeValue: number }): Calculation<{ homeValue: number }, YearlyRange> {
+  return yearlyRange('homeValue', inputs, 0.01, 0.04, BUDGET_RULE);
 }
 
 export interface SelfEmployedIncome {

@@ -1,4 +1,4 @@
-import { cents, checkAmount, checkPercent, invalid, type Calculation } from './calculation.ts';
+import { amountRange, cents, checkAmount, checkPercent, invalid, type AmountRange, type Calculation } from './calculation.ts';
 
 export const PERSONAL_LOAN_RULE = 'personal-loans';
 export const CLOSING_COSTS_RULE = 'closing-costs-loan-estimate-closing-disclosure';
@@ -33,18 +33,9 @@ export function originationFeeProceeds(inputs: OriginationFeeInputs): Calculatio
   return { ok: true, inputs: { ...inputs }, result: { fee, received: cents(inputs.loanAmount - fee), repaid: inputs.loanAmount }, rule: PERSONAL_LOAN_RULE };
 }
 
-export interface ClosingCostRange {
-  /** 2% of the loan amount. */
-  low: number;
-  /** 5% of the loan amount. */
-  high: number;
-}
-
 /** Closing costs at the corpus's typical 2% to 5% of the loan amount, not counting the down payment. */
-export function closingCostRange(inputs: { loanAmount: number }): Calculation<{ loanAmount: number }, ClosingCostRange> {
-  const problem = checkAmount('loanAmount', inputs.loanAmount);
-  if (problem) return problem;
-  return { ok: true, inputs: { ...inputs }, result: { low: cents(inputs.loanAmount * 0.02), high: cents(inputs.loanAmount * 0.05) }, rule: CLOSING_COSTS_RULE };
+export function closingCostRange(inputs: { loanAmount: number }): Calculation<{ loanAmount: number }, AmountRange> {
+  return amountRange('loanAmount', inputs, 0.02, 0.05, CLOSING_COSTS_RULE);
 }
 
 export const QM_RULE = 'ability-to-repay-and-qualified-mortgages';

@@ -1,4 +1,4 @@
-import { cents, checkAmount, invalid, type Calculation } from './calculation.ts';
+import { cents, checkAmount, invalid, yearlyRange, type Calculation, type YearlyRange } from './calculation.ts';
 import { amortizationSchedule } from './amortization-schedule.ts';
 import type { LoanTerms } from './monthly-payment.ts';
 
@@ -60,20 +60,7 @@ export function pmiCancellation(inputs: PmiCancellationInputs): Calculation<PmiC
   };
 }
 
-export interface PmiCostRange {
-  /** 0.3% of the loan a year. */
-  yearlyLow: number;
-  /** 1.5% of the loan a year. */
-  yearlyHigh: number;
-  monthlyLow: number;
-  monthlyHigh: number;
-}
-
 /** What PMI typically costs (the corpus's rule: roughly 0.3% to 1.5% of the loan amount a year). */
-export function pmiCostRange(inputs: { loanAmount: number }): Calculation<{ loanAmount: number }, PmiCostRange> {
-  const problem = checkAmount('loanAmount', inputs.loanAmount);
-  if (problem) return problem;
-  const yearlyLow = cents(inputs.loanAmount * 0.003);
-  const yearlyHigh = cents(inputs.loanAmount * 0.015);
-  return { ok: true, inputs: { ...inputs }, result: { yearlyLow, yearlyHigh, monthlyLow: cents(yearlyLow / 12), monthlyHigh: cents(yearlyHigh / 12) }, rule: PMI_RULE };
+export function pmiCostRange(inputs: { loanAmount: number }): Calculation<{ loanAmount: number }, YearlyRange> {
+  return yearlyRange('loanAmount', inputs, 0.003, 0.015, PMI_RULE);
 }

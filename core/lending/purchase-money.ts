@@ -1,4 +1,4 @@
-import { cents, checkAmount, type Calculation } from './calculation.ts';
+import { amountRange, cents, checkAmount, type AmountRange, type Calculation } from './calculation.ts';
 
 export const HOMEBUYER_STEPS_RULE = 'first-time-homebuyer-steps';
 export const GIFT_FUNDS_RULE = 'gift-funds-down-payment';
@@ -6,10 +6,8 @@ export const GIFT_FUNDS_RULE = 'gift-funds-down-payment';
 export const ANNUAL_GIFT_EXCLUSION = 19_000;
 
 /** Earnest money at the corpus's "often 1% to 3% of the price". */
-export function earnestMoney(inputs: { price: number }): Calculation<{ price: number }, { low: number; high: number }> {
-  const problem = checkAmount('price', inputs.price);
-  if (problem) return problem;
-  return { ok: true, inputs: { ...inputs }, result: { low: cents(inputs.price * 0.01), high: cents(inputs.price * 0.03) }, rule: HOMEBUYER_STEPS_RULE };
+export function earnestMoney(inputs: { price: number }): Calculation<{ price: number }, AmountRange> {
+  return amountRange('price', inputs, 0.01, 0.03, HOMEBUYER_STEPS_RULE);
 }
 
 export interface GiftTaxFiling {
