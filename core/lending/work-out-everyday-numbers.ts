@@ -120,15 +120,15 @@ export function workOutEverydayNumbers(text: string, figures: readonly Figure[],
     );
   }
 
-  if (/reverse mortgage|\bhecm/.test(text) && /upfront|mortgage insurance|\bmip\b|premium/.test(text) && (numbers.propertyValue ?? largest) !== undefined) {
-    add('hecm-upfront-premium', 'HECM upfront premium', hecmUpfrontPremium({ homeValue: (numbers.propertyValue ?? largest)! }), (inputs, result) =>
+  const homeValue = numbers.propertyValue ?? largest;
+  if (/reverse mortgage|\bhecm/.test(text) && /upfront|mortgage insurance|\bmip\b|premium/.test(text) && homeValue !== undefined) {
+    add('hecm-upfront-premium', 'HECM upfront premium', hecmUpfrontPremium({ homeValue }), (inputs, result) =>
       `The upfront mortgage insurance premium is 2% of the maximum claim amount (the home's value, up to $1,209,750): ${result.maximumClaim < inputs.homeValue ? `${formatMoney(result.maximumClaim)} (the limit)` : formatMoney(result.maximumClaim)} gives ${formatMoney(result.upfrontPremium)}.`,
     );
   }
 
-  workOutPurchaseRules(text, figures, numbers, largest, add);
+  workOutPurchaseRules(text, figures, numbers, largest, homeValue, add);
 
-  const homeValue = numbers.propertyValue ?? largest;
   if (/\bmaintenance\b|\brepairs\b|upkeep/.test(text) && /\bbudget|how much|set aside|\bsave\b|expect|plan for|\bcost\b/.test(text) && homeValue !== undefined) {
     add('maintenance-budget', 'Maintenance budget', maintenanceBudget({ homeValue }), (inputs, result) =>
       `At the usual 1% to 4% of the home's value a year, a ${formatMoney(inputs.homeValue)} home needs ${formatMoney(result.yearlyLow)} to ${formatMoney(result.yearlyHigh)} a year for maintenance and repairs, about ${formatMoney(result.monthlyLow)} to ${formatMoney(result.monthlyHigh)} a month (more for an older home).`,
@@ -165,6 +165,8 @@ function balancesWithRates(figures: readonly Figure[]): LoanBalance[] {
 }
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+/** "March 2023", "june of 2022", "2021": an optional month before a year. */
+const YEAR_WITH_MONTH = new RegExp(`\\b(?:(${MONTHS.join('|')})\\s+(?:of\\s+)?)?((?:19|20)\\d\\d)\\b`);
 const PROGRAM_NAMES: Readonly<Record<WaitingProgram, string>> = { conventional: 'conventional', fha: 'FHA', va: 'VA', usda: 'USDA' };
 const EVENT_NAMES: Readonly<Record<CreditEvent, string>> = { 'chapter-7': 'a Chapter 7 discharge', 'chapter-13': 'a Chapter 13 discharge', foreclosure: 'a foreclosure', 'short-sale': 'a short sale or deed-in-lieu' };
 
@@ -183,7 +185,7 @@ function workOutWaitingPeriod(text: string, need: Need, add: Add): void {
             ? 'bankruptcy'
             : undefined;
   if (event === undefined) return;
-  const when = /\b(?:(january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:of\s+)?)?((?:19|20)\d\d)\b/.exec(text);
+  const when = YEAR_WITH_MONTH.exec(text);
   if (when === null) return;
   if (event === 'bankruptcy') {
     need('whether it was a Chapter 7 or a Chapter 13', 'your waiting period');
@@ -204,8 +206,7 @@ function workOutWaitingPeriod(text: string, need: Need, add: Add): void {
 }
 
 /** Rules around a purchase and its loan: earnest money, a gift's tax filing, the fee tolerance, the QM fee cap, a condo's delinquency limit, a HECM's payoff for heirs. */
-function workOutPurchaseRules(text: string, figures: readonly Figure[], numbers: BorrowerFigures, largest: number | undefined, add: Add): void {
-  const price = numbers.propertyValue ?? largest;
+function workOutPurchaseRules(text: string, figures: readonly Figure[], numbers: BorrowerFigures, largest: number | undefined, price: number | undefined, add: Add): void {
   if (/earnest money|good[- ]faith deposit/.test(text) && price !== undefined) {
     add('earnest-money', 'Earnest money', earnestMoney({ price }), (inputs, result) =>
       `Earnest money is often 1% to 3% of the price: ${formatMoney(result.low)} to ${formatMoney(result.high)} on a ${formatMoney(inputs.price)} offer.`,

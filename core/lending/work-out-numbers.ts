@@ -236,12 +236,12 @@ const RATE_POINTS = /\b(?:percentage|basis) points?\b|\b(?:go(?:es)? up|go(?:es)
  */
 const NOT_AN_AMORTIZATION = /\bincome[- ](?:based|driven)\b|\bidr\b|\bpaye\b|\brepaye\b|lump[- ]sum|\bextra payments?\b|\bpay (?:extra|more)\b|\bprepay|\brecast/;
 
-/** "2/1/5 caps", "caps of 5/2/5", "a 2/2/5 cap structure": first, periodic and lifetime caps in percentage points. */
 /** An ARM's index at adjustment ("SOFR is at 3.9%"), its margin ("my margin is 2.5%", "a 2.75% margin"), and its start rate ("started at 5.5%"). */
 const ARM_INDEX = /\b(?:index|sofr|treasury|libor)\b[^.?!\d%]{0,24}?(\d{1,2}(?:\.\d+)?)\s*%/;
 const ARM_MARGIN = /\bmargin\b[^.?!\d%]{0,16}?(\d{1,2}(?:\.\d+)?)\s*%|(\d{1,2}(?:\.\d+)?)\s*%\s*margin\b/;
 const ARM_START = /\b(?:start(?:ed|s|ing)?|initial|intro(?:ductory)?|teaser)\b[^.?!\d%]{0,16}?(\d{1,2}(?:\.\d+)?)\s*%/;
 
+/** "2/1/5 caps", "caps of 5/2/5", "a 2/2/5 cap structure": first, periodic and lifetime caps in percentage points. */
 const ARM_CAPS = /(?<![\d.\/])(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)(?!\d|\.\d|\/)\s*(?:rate\s+)?caps?\b|\bcaps?\b[^.?!\d]{0,24}(?<![\d.\/])(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)\s*\/\s*(\d{1,2}(?:\.\d+)?)(?!\d|\.\d|\/)/;
 
 /**
@@ -265,7 +265,6 @@ function workOutInterestOnly(text: string, numbers: BorrowerFigures, figures: re
     `A ${formatMoney(inputs.principal)} interest-only loan at ${formatPercent(inputs.annualRatePercent)} costs ${formatMoney(result.interestOnlyPayment)} a month while interest-only; after the ${inputs.interestOnlyYears}-year interest-only period, repaying the full balance over the remaining ${result.remainingYears} years takes ${formatMoney(result.paymentAfter)} a month (a standard ${inputs.termYears}-year loan from day one: ${formatMoney(result.fullyAmortizingPayment)}).`,
   );
 }
-
 
 /** The loan from value and down payment, the down payment percent, and the price a stated down payment is a share of, when only the others are given. */
 function withDerived(figures: BorrowerFigures): BorrowerFigures {
