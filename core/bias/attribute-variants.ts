@@ -175,8 +175,9 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     // Military and veteran status are not protected and decide VA and SCRA rules: "I'm a Hispanic veteran." keeps "I'm a veteran.".
     const service = /\b(?:veterans?|military|service ?members?|active[- ]duty|deployed|national guard|reservists?)\b/iu.test(text);
     // …nor one that names a lending subject ("53yo Black woman, self employed." keeps "self employed").
-    const lending = findLendingTerms(text.replace(/\bco-borrowers?\b/giu, '')).length > 0;
-    if (isStatement && sentences.length > 1 && words.length <= 2 && !hasNumber && !service && !joinsOn && !lending) continue;
+    // (Read last: the vocabulary scan runs only for a statement about to be dropped.)
+    const namesLending = () => findLendingTerms(text.replace(/\bco-borrowers?\b/giu, '')).length > 0;
+    if (isStatement && sentences.length > 1 && words.length <= 2 && !hasNumber && !service && !joinsOn && !namesLending()) continue;
     out.push(text);
   }
   const result = tidy(out.join(''));

@@ -103,7 +103,8 @@ function hashtagTerms(text: string): ProtectedTermSpan[] {
       .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
       .replace(/_/gu, ' ')
       .replace(/^(just|newly|recently|proud|happily)(?=\p{Ll})/iu, '$1 ');
-    const inside = PROTECTED_TERMS.find(({ pattern }) => new RegExp(pattern.source, pattern.flags.replace('g', '')).test(words));
+    // The tag's words read as any text is read (idioms excluded, misspellings included); no '#' is left, so no recursion.
+    const inside = findProtectedTermSpans(words)[0];
     if (inside) spans.push({ characteristic: inside.characteristic, term: match[0].toLowerCase(), start: match.index, end: match.index + match[0].length });
   }
   return spans;
