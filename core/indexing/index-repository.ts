@@ -8,7 +8,7 @@ import type { BuiltIndex } from './build-index.ts';
 import { IndexManifestSchema, IndexVersionSchema } from './index-manifest.ts';
 import type { IndexManifest } from './index-manifest.ts';
 import type { LoadedIndex } from './loaded-index.ts';
-import { sha256HexTransferred } from './sha256.ts';
+import { getHashedObject } from './sha256.ts';
 import { readDocumentTable } from './document-table-bytes.ts';
 import { readBm25Postings } from '../retrieval/bm25-postings.ts';
 import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
@@ -89,10 +89,10 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
   /** Downloads index.faiss, checks it against the manifest and loads it. */
   async function readVectors(manifest: IndexManifest): Promise<VectorIndex> {
     const key = keys(manifest.version).index;
-    const downloaded = await store.get(key);
+    const downloaded = await getHashedObject(store, key);
     if (downloaded === null) throw corruptIndexFile(`index ${manifest.version} is missing index.faiss`);
-    const { hex, bytes } = await sha256HexTransferred(downloaded);
-    if (hex !== manifest.checksums.index) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
+    const { sha256, bytes } = downloaded;
+    if (sha256 !== manifest.checksums.index) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
     await yieldToEventLoop();
     const index = await loadVectors(bytes, manifest);
     if (index.size !== manifest.count || index.dimension !== manifest.dimension) {
@@ -109,15 +109,15 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
   }
 
   /**
-   * Downloads one file of a version and checks it against its checksum off the event loop.
+   * Downloads one file of a version and checks it against its checksum off the event loop (where
+   * the store reads it, when it can: one turn of the event loop per file for the local folder).
    * AppError 'index-corrupt' naming the file when it is missing or differs.
    */
   async function verified(version: string, key: string, checksum: string): Promise<Uint8Array> {
-    const downloaded = await store.get(key);
+    const downloaded = await getHashedObject(store, key);
     if (downloaded === null) throw corruptIndexFile(`index ${version} is missing ${key.slice(key.lastIndexOf('/') + 1)}`);
-    const { hex, bytes } = await sha256HexTransferred(downloaded);
-    if (hex !== checksum) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
-    return bytes;
+    if (downloaded.sha256 !== checksum) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
+    return downloaded.bytes;
   }
 
   async function load(version: string): Promise<LoadedIndex> {

@@ -4,7 +4,7 @@ import { readFlatIpHeader } from '../index/faiss-flat-bytes.ts';
 import { loadIndex } from '../index/load-index.ts';
 import { readDocumentTable } from '../indexing/document-table-bytes.ts';
 import { IndexVersionSchema } from '../indexing/index-manifest.ts';
-import { sha256HexOffThread } from '../indexing/sha256.ts';
+import { getHashedObject } from '../indexing/sha256.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { VectorIndex } from '../ports/vector-index.ts';
 import { readBm25Postings } from '../retrieval/bm25-postings.ts';
@@ -176,11 +176,10 @@ export async function readDelta(store: ObjectStore, id: string, options: ReadDel
 }
 
 async function verified(store: ObjectStore, key: string, checksum: string): Promise<Uint8Array> {
-  const bytes = await store.get(key);
-  if (bytes === null) throw corruptIndexFile(`${fileName(key)} is missing`);
-  // Delta files are small (kilobytes for 100 documents); WebCrypto hashes them off the event loop.
-  if ((await sha256HexOffThread(bytes)) !== checksum) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
-  return bytes;
+  const downloaded = await getHashedObject(store, key);
+  if (downloaded === null) throw corruptIndexFile(`${fileName(key)} is missing`);
+  if (downloaded.sha256 !== checksum) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
+  return downloaded.bytes;
 }
 
 function parseStored<T>(schema: z.ZodType<T>, bytes: Uint8Array, file: string): T {

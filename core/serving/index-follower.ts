@@ -43,11 +43,13 @@ export async function activateVersion(options: {
   }
   // The previous index is closed by the live index once the requests using it have finished.
   const previous = options.live.swap(next);
+  // ms: download, verification, load, warm-up and swap (this instance serves the version from here); publishedMs adds telling the edge.
+  const ms = Math.round(performance.now() - started);
   await options.publisher.publish(loaded.manifest.version).catch((error: unknown) => {
     options.logger.warn({ err: error, publisher: options.publisher.kind }, 'could not publish the live index version');
   });
   options.logger.info(
-    { version: loaded.manifest.version, documents: loaded.manifest.count, ms: Math.round(performance.now() - started) },
+    { version: loaded.manifest.version, documents: loaded.manifest.count, ms, publishedMs: Math.round(performance.now() - started) },
     previous ? 'index swapped' : 'index loaded',
   );
   return next;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ObjectStore } from '../ports/object-store.ts';
+import type { HashedObject, ObjectStore } from '../ports/object-store.ts';
+import { readFileOnIoThread } from './io-thread.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { OWNER_ONLY_DIRECTORY_MODE, OWNER_ONLY_FILE_MODE } from './owner-only.ts';
 
@@ -40,30 +41,20 @@ export class LocalFolderObjectStore implements ObjectStore {
   }
 
   /**
-   * The object's bytes in one positional read into a buffer of the file's size: open, fstat,
-   * read, close — four turns of the event loop whatever the size. (`fs.readFile` reads 512 KB at
-   * a time, each read a turn: ~140 turns for a 70 MB documents table, each waiting behind the
-   * requests a serving instance is answering.) The view covers its whole ArrayBuffer, so the
-   * index repository can transfer it to its hashing thread without a copy.
+   * The object's bytes, read whole on the process's I/O thread (io-thread.ts) into a buffer of
+   * the file's size: one turn of the event loop whatever the size, where open, fstat, read and
+   * close on the event loop are four (and `fs.readFile`, 512 KB at a time, ~140 for a 70 MB
+   * documents table), each waiting behind the requests a serving instance is answering. The view
+   * covers its whole ArrayBuffer, so it can be transferred to a thread without a copy.
    */
   async get(key: string): Promise<Uint8Array | null> {
-    let file: FileHandle;
-    try {
-      file = await open(this.#pathOf(key), 'r');
-    } catch (error) {
-      if (isMissing(error)) return null;
-      throw error;
-    }
-    try {
-      const stats = await file.stat();
-      if (!stats.isFile()) return null;
-      return await readWhole(file, stats.size);
-    } catch (error) {
-      if (isMissing(error)) return null;
-      throw error;
-    } finally {
-      await file.close();
-    }
+    return (await readFileOnIoThread(this.#pathOf(key), { sha256: false }))?.bytes ?? null;
+  }
+
+  /** {@link get} with the sha256 computed on the same thread as it reads. */
+  async getHashed(key: string): Promise<HashedObject | null> {
+    const read = await readFileOnIoThread(this.#pathOf(key), { sha256: true });
+    return read === null ? null : { bytes: read.bytes, sha256: read.sha256! };
   }
 
   async exists(key: string): Promise<boolean> {
@@ -122,25 +113,6 @@ export class LocalFolderObjectStore implements ObjectStore {
     if (!resolved.startsWith(this.root + path.sep)) throw new AppError('validation-failed', { detail: `object key "${key}" escapes the store` });
     return resolved;
   }
-}
-
-/**
- * `size` bytes from the start of `file`: one read for any size the kernel returns whole (Linux
- * reads up to ~2 GB at once), more only if a read comes back short. An object is replaced by
- * rename, never written in place, so an open file keeps the size fstat gave; should one end
- * early anyway, the bytes read are returned.
- */
-async function readWhole(file: FileHandle, size: number): Promise<Uint8Array> {
-  // Its own ArrayBuffer (not a slice of Node's shared pool), even when small.
-  const buffer = Buffer.allocUnsafeSlow(size);
-  let filled = 0;
-  while (filled < size) {
-    const { bytesRead } = await file.read(buffer, filled, size - filled, filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  return filled === size ? bytes : bytes.slice(0, filled);
 }
 
 function isMissing(error: unknown): boolean {

@@ -105,6 +105,24 @@ describe('index build, storage and search', () => {
     await expect(repository.load(built.manifest.version)).rejects.toMatchObject({ code: 'index-corrupt', detail: expect.stringMatching(/documents\.json.*checksum/) });
   });
 
+  it('verifies every file the same way through a store that cannot hash where it reads (get, then hashed here)', async () => {
+    const local = new LocalFolderObjectStore(root);
+    // An S3-like store: no getHashed.
+    const plain = { kind: 'plain', put: local.put.bind(local), get: local.get.bind(local), exists: local.exists.bind(local), list: local.list.bind(local), delete: local.delete.bind(local) };
+    const viaGet = createIndexRepository(plain);
+    const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'a' });
+    await viaGet.save(built);
+    const [direct, loaded] = await Promise.all([repository.load(built.manifest.version), viaGet.load(built.manifest.version)]);
+    expect(loaded.documents.map((document) => document.id)).toEqual(direct.documents.map((document) => document.id));
+    const documentsFile = path.join(root, 'indexes', built.manifest.version, 'documents.bin');
+    const tampered = Buffer.from(await readFile(documentsFile));
+    tampered[tampered.length - 1]! ^= 0x01;
+    await writeFile(documentsFile, tampered);
+    for (const each of [viaGet, repository]) {
+      await expect(each.load(built.manifest.version)).rejects.toMatchObject({ code: 'index-corrupt', detail: expect.stringMatching(/documents\.bin of [0-9a-f]{16} does not match its checksum/) });
+    }
+  });
+
   it('refuses a JSON documents table whose rows are not { id, title, text } even when its checksum matches', async () => {
     const built = await buildIndexVersion({ documents: LOAN_DOCUMENTS, embedder: fitLexicalEmbedder(LOAN_DOCUMENTS), sourceName: 'a', layout: 'json' });
     await repository.save(built);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -86,5 +87,21 @@ describe('LocalFolderObjectStore', () => {
     expect(text(b)).toBe('beta');
     expect(a!.buffer.byteLength).toBe(5);
     expect(b!.buffer).not.toBe(a!.buffer);
+  });
+
+  it('reads an object with its sha256 computed where it is read, and says null for missing keys and folders', async () => {
+    const large = Uint8Array.from({ length: 6 * 2 ** 20 + 1 }, (_, i) => (i * 7 + (i >> 13)) & 0xff);
+    await store.put('indexes/v1/bm25.bin', large);
+    await store.put('empty', new Uint8Array(0));
+    const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+    const [hashed, empty] = await Promise.all([store.getHashed('indexes/v1/bm25.bin'), store.getHashed('empty')]);
+    expect(hashed!.sha256).toBe(sha256(large));
+    expect(Buffer.compare(hashed!.bytes, large)).toBe(0);
+    expect(hashed!.bytes.buffer.byteLength).toBe(large.length);
+    expect(empty).toEqual({ bytes: new Uint8Array(0), sha256: sha256(new Uint8Array(0)) });
+    expect(await store.getHashed('indexes/v1/missing.bin')).toBeNull();
+    expect(await store.getHashed('indexes')).toBeNull();
+    expect(await store.getHashed('indexes/v1/bm25.bin/below')).toBeNull();
+    await expect(store.getHashed('../escape')).rejects.toMatchObject({ code: 'validation-failed' });
   });
 });
