@@ -5,15 +5,22 @@ export interface ProtectedTerm {
   characteristic: ProtectedCharacteristic;
   /** Global regex; matched text (lower-cased) becomes the flag's `term`. */
   pattern: RegExp;
+  /**
+   * The term's own source when `pattern` is it between {@link LETTER_BEFORE} and
+   * {@link LETTER_AFTER}: terms are combined into one scan with the boundaries written once.
+   */
+  word?: string;
 }
 
-const LETTER_BEFORE = '(?<![\\p{L}\\p{N}])';
-const LETTER_AFTER = '(?![\\p{L}\\p{N}])';
+/** No letter or digit before a term's match, and none after it: a whole word or phrase. */
+export const LETTER_BEFORE = '(?<![\\p{L}\\p{N}])';
+export const LETTER_AFTER = '(?![\\p{L}\\p{N}])';
 
 function terms(characteristic: ProtectedCharacteristic, sources: readonly string[], caseSensitive = false): ProtectedTerm[] {
   return sources.map((source) => ({
     characteristic,
     pattern: new RegExp(`${LETTER_BEFORE}(?:${source})${LETTER_AFTER}`, caseSensitive ? 'gu' : 'giu'),
+    word: source,
   }));
 }
 
