@@ -1,5 +1,6 @@
 import type { KnowledgeDocument } from '../ports/document.ts';
 import type { Passage, WorkedFigure } from '../ports/generator.ts';
+import { findDocumentsById } from '../indexing/document-table-bytes.ts';
 
 /** Per loaded version's documents table: the rule documents looked up so far (undefined: not in the index). */
 const ruleDocumentCache = new WeakMap<readonly KnowledgeDocument[], Map<string, KnowledgeDocument | undefined>>();
@@ -8,7 +9,7 @@ const ruleDocumentCache = new WeakMap<readonly KnowledgeDocument[], Map<string, 
  * Adds, as cited passages, the documents that state the rules of worked figures when retrieval
  * did not bring them (score 0, numbered after the retrieved ones), so every figure's rule is
  * cited. A rule document is found by one scan of the loaded version's documents table the first
- * time a figure names it, and remembered for that version: a handful of rule documents, not an
+ * time a figure names it (comparing id bytes, decoding none), and remembered for that version: a handful of rule documents, not an
  * id map of the whole corpus (6.8 MB and 100,000 decoded ids at 100k documents, rebuilt on the
  * first request with a figure after every swap). A rule document missing from the index is
  * simply not cited.
@@ -28,16 +29,10 @@ export function addRulePassages(passages: Passage[], documents: readonly Knowled
   }
 }
 
-/** Records every id of `ids` not yet looked up, with its document or undefined, in one scan. */
+/** Records every id of `ids` not yet looked up, with its document or undefined, in one scan ({@link findDocumentsById}: id bytes compared, none decoded). */
 function lookUp(documents: readonly KnowledgeDocument[], ids: readonly string[], found: Map<string, KnowledgeDocument | undefined>): void {
   const missing = new Set(ids.filter((id) => !found.has(id)));
   if (missing.size === 0) return;
-  for (const id of missing) found.set(id, undefined);
-  for (const document of documents) {
-    const id = document.id;
-    if (!missing.has(id)) continue;
-    found.set(id, document);
-    missing.delete(id);
-    if (missing.size === 0) return;
-  }
+  const located = findDocumentsById(documents, missing);
+  for (const id of missing) found.set(id, located.get(id));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { KnowledgeDocument } from '../ports/document.ts';
-import type { ObjectStore } from '../ports/object-store.ts';
+import type { ObjectStore, StructureCheck } from '../ports/object-store.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import type { VectorIndex } from '../ports/vector-index.ts';
 import { loadIndex } from '../index/load-index.ts';
@@ -9,8 +9,8 @@ import { IndexManifestSchema, IndexVersionSchema } from './index-manifest.ts';
 import type { IndexManifest } from './index-manifest.ts';
 import type { LoadedIndex } from './loaded-index.ts';
 import { getHashedObject } from './sha256.ts';
-import { readDocumentTable } from './document-table-bytes.ts';
-import { readBm25Postings } from '../retrieval/bm25-postings.ts';
+import { documentTableCheck, readDocumentTable } from './document-table-bytes.ts';
+import { bm25PostingsCheck, readBm25Postings } from '../retrieval/bm25-postings.ts';
 import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
 import { decodeLexicalState } from '../embedding/lexical-embedder-bytes.ts';
 import { DeferredVectorIndex } from './deferred-vector-index.ts';
@@ -110,14 +110,15 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
 
   /**
    * Downloads one file of a version and checks it against its checksum off the event loop (where
-   * the store reads it, when it can: one turn of the event loop per file for the local folder).
-   * AppError 'index-corrupt' naming the file when it is missing or differs.
+   * the store reads it, when it can: one turn of the event loop per file for the local folder,
+   * with `check` run there too; `checked` says whether it did). AppError 'index-corrupt' naming
+   * the file when it is missing, differs or fails the check.
    */
-  async function verified(version: string, key: string, checksum: string): Promise<Uint8Array> {
-    const downloaded = await getHashedObject(store, key);
+  async function verified(version: string, key: string, checksum: string, check?: (file: string, expectSha256: string) => StructureCheck): Promise<{ bytes: Uint8Array; checked: boolean }> {
+    const downloaded = await getHashedObject(store, key, check?.(fileName(key), checksum));
     if (downloaded === null) throw corruptIndexFile(`index ${version} is missing ${key.slice(key.lastIndexOf('/') + 1)}`);
     if (downloaded.sha256 !== checksum) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
-    return downloaded.bytes;
+    return downloaded;
   }
 
   async function load(version: string): Promise<LoadedIndex> {
@@ -133,17 +134,17 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
     const vectors = options.deferVectors?.(manifest) === true ? Promise.resolve(new DeferredVectorIndex(manifest, () => readVectors(manifest))) : readVectors(manifest);
     // A failed vector load is reported once, below, after the other files' checks.
     vectors.catch(() => {});
-    const documentsRead = verified(version, paths.documents, checksums.documents).then((bytes) =>
-      binary ? readDocumentTable(bytes, fileName(paths.documents)) : parseDocumentsTable(bytes, `documents of index ${version}`),
+    const documentsRead = verified(version, paths.documents, checksums.documents, binary ? documentTableCheck : undefined).then(({ bytes, checked }) =>
+      binary ? readDocumentTable(bytes, fileName(paths.documents), { checked }) : parseDocumentsTable(bytes, `documents of index ${version}`),
     );
     const bm25Read =
       checksums.bm25 === undefined
         ? Promise.resolve(undefined)
-        : verified(version, paths.bm25, checksums.bm25).then((bytes) =>
-            binary ? readBm25Postings(bytes, fileName(paths.bm25)) : parseStored(z.unknown(), bytes, `bm25 state of index ${version}`),
+        : verified(version, paths.bm25, checksums.bm25, binary ? bm25PostingsCheck : undefined).then(({ bytes, checked }) =>
+            binary ? readBm25Postings(bytes, fileName(paths.bm25), { checked }) : parseStored(z.unknown(), bytes, `bm25 state of index ${version}`),
           );
     const embedderRead =
-      checksums.embedder === undefined ? Promise.resolve(undefined) : verified(version, paths.embedder, checksums.embedder).then((bytes) => readEmbedderState(manifest, bytes, fileName(paths.embedder)));
+      checksums.embedder === undefined ? Promise.resolve(undefined) : verified(version, paths.embedder, checksums.embedder).then(({ bytes }) => readEmbedderState(manifest, bytes, fileName(paths.embedder)));
     let index: VectorIndex | undefined;
     try {
       const [documents, bm25State, embedderState] = await Promise.all([documentsRead, bm25Read, embedderRead]);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sha256OnIoThread } from '../storage/io-thread.ts';
-import type { HashedObject, ObjectStore } from '../ports/object-store.ts';
+import type { HashedObject, ObjectStore, StructureCheck } from '../ports/object-store.ts';
 
 /** Lower-case hex sha256 over the parts, in order (strings as UTF-8). */
 export function sha256Hex(...parts: readonly (string | Uint8Array)[]): string {
@@ -40,14 +40,15 @@ export async function sha256HexTransferred(bytes: Uint8Array): Promise<{ hex: st
 }
 
 /**
- * An object with its sha256, for checking against a manifest: hashed by the store where it reads
- * it when it can ({@link ObjectStore.getHashed}), else downloaded and hashed off the event loop
- * ({@link sha256HexTransferred}); null when the key does not exist.
+ * An object with its sha256, for checking against a manifest: hashed (and `check` run, when the
+ * sha256 is the expected one) by the store where it reads it when it can
+ * ({@link ObjectStore.getHashed}), else downloaded and hashed off the event loop
+ * ({@link sha256HexTransferred}), `checked` false; null when the key does not exist.
  */
-export async function getHashedObject(store: ObjectStore, key: string): Promise<HashedObject | null> {
-  if (store.getHashed) return store.getHashed(key);
+export async function getHashedObject(store: ObjectStore, key: string, check?: StructureCheck): Promise<HashedObject | null> {
+  if (store.getHashed) return store.getHashed(key, { check });
   const downloaded = await store.get(key);
   if (downloaded === null) return null;
   const { hex, bytes } = await sha256HexTransferred(downloaded);
-  return { bytes, sha256: hex };
+  return { bytes, sha256: hex, checked: false };
 }

@@ -7,9 +7,10 @@ export interface ObjectStore {
   /**
    * Optional: the object with its sha256 (lower-case hex), hashed where the store reads it (the
    * local folder reads and hashes on its I/O thread, one turn of the event loop for the whole
-   * object); null when the key does not exist. Callers without it use `get` and hash themselves.
+   * object), and `check` run there too when the sha256 is the expected one; null when the key
+   * does not exist. Callers without it use `get`, hash and check themselves.
    */
-  getHashed?(key: string): Promise<HashedObject | null>;
+  getHashed?(key: string, options?: { check?: StructureCheck | undefined }): Promise<HashedObject | null>;
   exists(key: string): Promise<boolean>;
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
@@ -19,4 +20,18 @@ export interface ObjectStore {
 export interface HashedObject {
   bytes: Uint8Array;
   sha256: string;
+  /** Whether the requested {@link StructureCheck} ran on these bytes, where they were read, and passed. */
+  checked: boolean;
+}
+
+/**
+ * A structure check a store may run where it reads an object (off the event loop), once the
+ * object's sha256 is `expectSha256`: the export `name` of `module` (a file URL) is called with
+ * (bytes, label) and throws an AppError when the bytes are malformed.
+ */
+export interface StructureCheck {
+  module: string;
+  name: string;
+  label: string;
+  expectSha256: string;
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors/app-error.ts';
+import type { StructureCheck } from '../ports/object-store.ts';
 import { encodeJsonHeader, joinJsonHeadedFile, PREAMBLE_BYTES, readJsonHeader } from './json-headed-file.ts';
 import { runSteps, runStepsYielding, type Steps } from './stepwise.ts';
 import { firstUnsortedTerm, SortedTermDictionary, sortTermsByBytes, type TermDictionary } from './sorted-term-dictionary.ts';
@@ -149,12 +150,30 @@ export function decodeBm25Postings(bytes: Uint8Array, file: string): Bm25Posting
   return runSteps(decodeSteps(bytes, file));
 }
 
-/** {@link decodeBm25Postings} in time-boxed runs with turns of the event loop between them (a serving instance's load). */
-export function readBm25Postings(bytes: Uint8Array, file: string): Promise<Bm25Postings> {
-  return runStepsYielding(decodeSteps(bytes, file));
+/**
+ * {@link decodeBm25Postings} in time-boxed runs with turns of the event loop between them (a
+ * serving instance's load). `checked`: {@link checkBm25Postings} already passed on these bytes
+ * (where they were read), so only the O(1) header and size checks run again.
+ */
+export function readBm25Postings(bytes: Uint8Array, file: string, options: { checked?: boolean } = {}): Promise<Bm25Postings> {
+  return runStepsYielding(decodeSteps(bytes, file, options.checked === true));
 }
 
-function* decodeSteps(bytes: Uint8Array, file: string): Steps<Bm25Postings> {
+/**
+ * Every check of {@link decodeBm25Postings}: what a store runs where it reads bm25.bin
+ * ({@link bm25PostingsCheck}). AppError 'index-corrupt' naming `file`.
+ * @public (called by name on the I/O thread)
+ */
+export function checkBm25Postings(bytes: Uint8Array, file: string): void {
+  runSteps(decodeSteps(bytes, file));
+}
+
+/** {@link checkBm25Postings} as a structure check for a store to run where it reads the file (ObjectStore.getHashed). */
+export function bm25PostingsCheck(file: string, expectSha256: string): StructureCheck {
+  return { module: import.meta.url, name: 'checkBm25Postings', label: file, expectSha256 };
+}
+
+function* decodeSteps(bytes: Uint8Array, file: string, checked = false): Steps<Bm25Postings> {
   const invalid = `${file} is not a valid BM25 postings file`;
   const refuse = (why: string) => new AppError('index-corrupt', { detail: `${invalid}: ${why}` });
   // Float64Array views need 8-byte alignment; an object store may hand back a view at any offset.
@@ -193,21 +212,24 @@ function* decodeSteps(bytes: Uint8Array, file: string): Steps<Bm25Postings> {
   const weights = withScoring ? take((offset) => new Float32Array(aligned.buffer, offset, postings), 4 * postings) : undefined;
   const blob = Buffer.from(aligned.buffer, at, termBytes);
   if (termOffsets[0] !== 0 || termOffsets[terms] !== termBytes || offsets[0] !== 0 || offsets[terms] !== postings) throw refuse('its offsets do not span its sections');
-  for (let t = 0; t < terms; t++) {
-    if (termOffsets[t + 1]! < termOffsets[t]! || offsets[t + 1]! < offsets[t]!) throw refuse(`the offsets of term ${t} go backwards`);
+  // The O(terms + postings) checks; skipped when checkBm25Postings passed on these bytes where they were read.
+  if (!checked) {
+    for (let t = 0; t < terms; t++) {
+      if (termOffsets[t + 1]! < termOffsets[t]! || offsets[t + 1]! < offsets[t]!) throw refuse(`the offsets of term ${t} go backwards`);
+    }
+    const unsorted = firstUnsortedTerm(blob, termOffsets);
+    if (unsorted !== -1) throw refuse(`term ${unsorted} is not after term ${unsorted - 1} in byte order`);
+    for (let first = 0; first < terms; ) {
+      const last = termsUpTo(offsets, first, POSTINGS_PER_STEP);
+      const bad = firstMisplacedPosting(offsets, documents, documentCount, first, last);
+      if (bad !== -1) throw refuse(`posting ${bad} of term ${termOf(offsets, bad)} names document ${documents[bad]}`);
+      if (weights !== undefined && firstNotFiniteOrNegative(weights, offsets[first]!, offsets[last]!) !== -1) throw refuse('a posting weight is not a finite non-negative number');
+      first = last;
+      yield;
+    }
+    if (lengthNorms !== undefined && firstNotFiniteOrNegative(lengthNorms, 0, documentCount) !== -1) throw refuse('a length norm is not a finite non-negative number');
+    if (idf !== undefined && firstNotFiniteOrNegative(idf, 0, terms) !== -1) throw refuse('an IDF is not a finite non-negative number');
   }
-  const unsorted = firstUnsortedTerm(blob, termOffsets);
-  if (unsorted !== -1) throw refuse(`term ${unsorted} is not after term ${unsorted - 1} in byte order`);
-  for (let first = 0; first < terms; ) {
-    const last = termsUpTo(offsets, first, POSTINGS_PER_STEP);
-    const bad = firstMisplacedPosting(offsets, documents, documentCount, first, last);
-    if (bad !== -1) throw refuse(`posting ${bad} of term ${termOf(offsets, bad)} names document ${documents[bad]}`);
-    if (weights !== undefined && firstNotFiniteOrNegative(weights, offsets[first]!, offsets[last]!) !== -1) throw refuse('a posting weight is not a finite non-negative number');
-    first = last;
-    yield;
-  }
-  if (lengthNorms !== undefined && firstNotFiniteOrNegative(lengthNorms, 0, documentCount) !== -1) throw refuse('a length norm is not a finite non-negative number');
-  if (idf !== undefined && firstNotFiniteOrNegative(idf, 0, terms) !== -1) throw refuse('an IDF is not a finite non-negative number');
   return {
     kind: 'bm25-postings',
     k1: header.k1,

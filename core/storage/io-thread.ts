@@ -1,10 +1,14 @@
 import { Worker } from 'node:worker_threads';
+import { AppError, type ProblemCode } from '../../shared/errors/app-error.ts';
+import type { StructureCheck } from '../ports/object-store.ts';
 
 /** A file read whole by the I/O thread, with its sha256 when asked for. */
 export interface ThreadRead {
   bytes: Uint8Array;
   /** Lower-case hex sha256 of `bytes` (when requested). */
   sha256?: string;
+  /** Whether the requested structure check ran on these bytes and passed (it runs only when their sha256 is the expected one). */
+  checked: boolean;
 }
 
 interface Reply {
@@ -12,6 +16,8 @@ interface Reply {
   buffer?: ArrayBuffer;
   hex?: string;
   missing?: true;
+  checked?: true;
+  invalid?: { code: ProblemCode; detail: string };
   error?: { message: string; code?: string };
 }
 
@@ -80,13 +86,15 @@ export async function sha256OnIoThread(buffer: ArrayBuffer): Promise<{ hex: stri
 
 /**
  * Reads the file at `path` whole on the I/O thread (into its own ArrayBuffer), with its sha256
- * when `sha256` is true; null when there is no such file (or it is a folder). Other failures
- * reject with an Error carrying the system `code`.
+ * when `sha256` is true, and runs `check` there too when that sha256 is the one it expects;
+ * null when there is no such file (or it is a folder). A failed check rejects with the AppError
+ * it threw (code and detail); other failures with an Error carrying the system `code`.
  */
-export async function readFileOnIoThread(path: string, options: { sha256: boolean }): Promise<ThreadRead | null> {
-  const reply = await ask({ path, sha256: options.sha256 });
+export async function readFileOnIoThread(path: string, options: { sha256: boolean; check?: StructureCheck | undefined }): Promise<ThreadRead | null> {
+  const reply = await ask({ path, sha256: options.sha256, ...(options.check && options.sha256 ? { check: options.check } : {}) });
   if (reply.missing) return null;
   if (reply.error) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+  if (reply.invalid) throw new AppError(reply.invalid.code, { detail: reply.invalid.detail });
   const bytes = new Uint8Array(reply.buffer!);
-  return reply.hex === undefined ? { bytes } : { bytes, sha256: reply.hex };
+  return { bytes, ...(reply.hex === undefined ? {} : { sha256: reply.hex }), checked: reply.checked === true };
 }

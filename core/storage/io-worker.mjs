@@ -1,9 +1,14 @@
 // The I/O helper thread behind io-thread.ts, kept for the process's life. Plain JavaScript so it
 // runs the same under node, tsx and vitest. Messages are answered one at a time, in order:
 //   { id, buffer }          (ArrayBuffer, transferred) -> { id, hex, buffer }: its sha256, the buffer transferred back;
-//   { id, path, sha256 }    -> { id, buffer, hex? }: the whole file read into its own ArrayBuffer
-//                              (transferred), hashed when sha256 is true; { id, missing: true } when
-//                              there is no such file; { id, error: { message, code } } on any other failure.
+//   { id, path, sha256, check? } -> { id, buffer, hex?, checked?, invalid? }: the whole file read into
+//                              its own ArrayBuffer (transferred), hashed when sha256 is true;
+//                              { id, missing: true } when there is no such file; { id, error:
+//                              { message, code } } on any other failure.
+// check { module, name, label, expectSha256 }: when the file's sha256 is expectSha256, the export
+// `name` of `module` (a file URL, TypeScript allowed) is called with (bytes, label) here, off the
+// event loop of the thread that asked; it throws when the bytes are malformed. The reply then
+// says checked: true, or invalid: { code, detail } with what it threw.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
@@ -31,7 +36,39 @@ function readWhole(path) {
   }
 }
 
+/** The check modules, loaded on the first check (with tsx's loader registered then, once: ~0.1 s). */
+let registered = null;
+const checks = new Map();
+async function checkFunction(module, name) {
+  registered ??= import('tsx/esm/api').then(({ register }) => register());
+  await registered;
+  if (!checks.has(module)) checks.set(module, import(module));
+  const loaded = await checks.get(module);
+  if (typeof loaded[name] !== 'function') throw new Error(`${module} exports no function ${name}`);
+  return loaded[name];
+}
+
+/** Runs a requested structure check on bytes whose sha256 is the expected one: { checked: true } or { invalid }. */
+async function structureCheck(check, bytes, hex) {
+  if (check === undefined || hex !== check.expectSha256) return {};
+  const run = await checkFunction(check.module, check.name);
+  try {
+    run(bytes, check.label);
+    return { checked: true };
+  } catch (error) {
+    return { invalid: { code: error?.code ?? 'index-corrupt', detail: String(error?.detail ?? error?.message ?? error) } };
+  }
+}
+
+// One message at a time, in order (each waits for the one before, checks included).
+let queue = Promise.resolve();
 parentPort.on('message', (message) => {
+  queue = queue.then(() => answer(message)).catch((error) => {
+    parentPort.postMessage({ id: message.id, error: { message: String(error?.message ?? error), code: error?.code } });
+  });
+});
+
+async function answer(message) {
   const { id } = message;
   if (message.path === undefined) {
     const { buffer } = message;
@@ -50,6 +87,11 @@ parentPort.on('message', (message) => {
     parentPort.postMessage({ id, missing: true });
     return;
   }
-  const reply = message.sha256 ? { id, buffer: bytes.buffer, hex: hexOf(bytes) } : { id, buffer: bytes.buffer };
-  parentPort.postMessage(reply, [bytes.buffer]);
-});
+  if (!message.sha256) {
+    parentPort.postMessage({ id, buffer: bytes.buffer }, [bytes.buffer]);
+    return;
+  }
+  const hex = hexOf(bytes);
+  const checked = await structureCheck(message.check, bytes, hex);
+  parentPort.postMessage({ id, buffer: bytes.buffer, hex, ...checked }, [bytes.buffer]);
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HashedObject, ObjectStore } from '../ports/object-store.ts';
+import type { HashedObject, ObjectStore, StructureCheck } from '../ports/object-store.ts';
 import { readFileOnIoThread } from './io-thread.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { OWNER_ONLY_DIRECTORY_MODE, OWNER_ONLY_FILE_MODE } from './owner-only.ts';
@@ -51,10 +51,10 @@ export class LocalFolderObjectStore implements ObjectStore {
     return (await readFileOnIoThread(this.#pathOf(key), { sha256: false }))?.bytes ?? null;
   }
 
-  /** {@link get} with the sha256 computed on the same thread as it reads. */
-  async getHashed(key: string): Promise<HashedObject | null> {
-    const read = await readFileOnIoThread(this.#pathOf(key), { sha256: true });
-    return read === null ? null : { bytes: read.bytes, sha256: read.sha256! };
+  /** {@link get} with the sha256 computed, and the structure check run, on the same thread as it reads. */
+  async getHashed(key: string, options: { check?: StructureCheck | undefined } = {}): Promise<HashedObject | null> {
+    const read = await readFileOnIoThread(this.#pathOf(key), { sha256: true, check: options.check });
+    return read === null ? null : { bytes: read.bytes, sha256: read.sha256!, checked: read.checked };
   }
 
   async exists(key: string): Promise<boolean> {

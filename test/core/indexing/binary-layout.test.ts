@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fitLexicalEmbedder } from '../../../core/embedding/lexical-embedder-state.ts';
 import { buildIndexVersion } from '../../../core/indexing/build-index.ts';
-import { decodeDocumentTable, encodeDocumentTable } from '../../../core/indexing/document-table-bytes.ts';
+import { decodeDocumentTable, encodeDocumentTable, findDocumentsById } from '../../../core/indexing/document-table-bytes.ts';
 import { createIndexRepository, type IndexRepository } from '../../../core/indexing/index-repository.ts';
 import type { KnowledgeDocument } from '../../../core/ports/document.ts';
 import { decodeBm25Postings, encodeBm25Postings, readBm25Postings } from '../../../core/retrieval/bm25-postings.ts';
@@ -248,3 +248,23 @@ describe('versions in both layouts', () => {
     await expect(loaded.index.search(query, 1)).rejects.toMatchObject({ code: 'internal' });
   });
 });
+
+describe('findDocumentsById', () => {
+  it('finds rows of a read table by their id bytes, as a plain array finds them by id: first row of each, multi-byte ids, missing and same-length ids', () => {
+    const documents = [...ODD_DOCUMENTS, { id: 'plain', title: 'A second row with the same id', text: 'later' }, { id: 'plaim', title: 'One byte off', text: 'x' }];
+    const table = decodeDocumentTable(encodeDocumentTable(documents), 'documents.bin');
+    const wanted = new Set(['plain', 'unicode-ü-東京-🏠', 'plaim', 'plaix', 'empty-url', 'missing']);
+    const fromTable = findDocumentsById(table, wanted);
+    const fromArray = findDocumentsById(documents, wanted);
+    const summary = (found: Map<string, KnowledgeDocument>) => [...found].map(([id, document]) => [id, document.id, document.title]).sort();
+    expect(summary(fromTable)).toEqual(summary(fromArray));
+    expect(summary(fromTable)).toEqual([
+      ['empty-url', 'empty-url', 'Empty link'],
+      ['plaim', 'plaim', 'One byte off'],
+      ['plain', 'plain', 'FHA loans'],
+      ['unicode-ü-東京-🏠', 'unicode-ü-東京-🏠', 'Préstamo hipotecario — 住宅ローン'],
+    ]);
+    expect(findDocumentsById(table, new Set()).size).toBe(0);
+  });
+});
+

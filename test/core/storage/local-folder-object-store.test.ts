@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
+import { documentTableCheck, encodeDocumentTable } from '../../../core/indexing/document-table-bytes.ts';
 import { AppError } from '../../../shared/errors/app-error.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -98,10 +99,28 @@ describe('LocalFolderObjectStore', () => {
     expect(hashed!.sha256).toBe(sha256(large));
     expect(Buffer.compare(hashed!.bytes, large)).toBe(0);
     expect(hashed!.bytes.buffer.byteLength).toBe(large.length);
-    expect(empty).toEqual({ bytes: new Uint8Array(0), sha256: sha256(new Uint8Array(0)) });
+    expect(empty).toEqual({ bytes: new Uint8Array(0), sha256: sha256(new Uint8Array(0)), checked: false });
     expect(await store.getHashed('indexes/v1/missing.bin')).toBeNull();
     expect(await store.getHashed('indexes')).toBeNull();
     expect(await store.getHashed('indexes/v1/bm25.bin/below')).toBeNull();
     await expect(store.getHashed('../escape')).rejects.toMatchObject({ code: 'validation-failed' });
+  });
+
+  it('runs a structure check where it reads an object, only when the object is the one expected', async () => {
+    const table = encodeDocumentTable([{ id: 'a', title: 'A', text: 'alpha' }, { id: 'b', title: 'B', text: 'beta' }]);
+    const broken = table.slice();
+    // The first field's end offset past the next one's: the offsets go backwards, the sizes still add up.
+    new DataView(broken.buffer).setUint32(20, 200, true);
+    await store.put('good.bin', table);
+    await store.put('broken.bin', broken);
+    const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+    const good = await store.getHashed('good.bin', { check: documentTableCheck('good.bin', sha256(table)) });
+    expect(good).toMatchObject({ sha256: sha256(table), checked: true });
+    await expect(store.getHashed('broken.bin', { check: documentTableCheck('broken.bin', sha256(broken)) })).rejects.toMatchObject({
+      code: 'index-corrupt',
+      detail: 'broken.bin is not a valid documents table: offset 2 goes backwards',
+    });
+    // Another object than the one expected is not checked: the caller refuses it by its checksum.
+    expect(await store.getHashed('broken.bin', { check: documentTableCheck('broken.bin', sha256(table)) })).toMatchObject({ sha256: sha256(broken), checked: false });
   });
 });
