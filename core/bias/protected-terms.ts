@@ -206,7 +206,10 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   { characteristic: 'national_origin', pattern: /[\u{1F1E6}-\u{1F1FF}]{2}/gu },
   { characteristic: 'color', pattern: /[\u{1F3FB}-\u{1F3FF}]/gu },
   // "29F, first-time buyer": age and sex in the shorthand of forums, upper case only ("29m" may be millions).
-  ...terms('sex', ['\\d{2}[MF]'], true),
+  // A courtesy title before a name ("Mrs. Lopez here", "Mr Okafor"): it names the sex (and, for
+  // Mrs/Miss, the marital status) of the one who signs. Capitalised and before a capitalised word
+  // only, so "miss a payment" is not one.
+  ...terms('sex', ['\\d{2}[MF]', '(?:Mrs?|Ms|Mx|Miss)\\.?(?= \\p{Lu})'], true),
 ];
 
 /**

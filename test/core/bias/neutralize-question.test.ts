@@ -126,6 +126,9 @@ describe('neutralizeQuestion', () => {
     ['race', 'Im hispanc and my mortgage just got transferred. Can they charge a late fee?', 'My mortgage just got transferred. Can they charge a late fee?'],
     ['race', 'Im caucasion and my mortgage just got transferred. Can they charge a late fee?', 'My mortgage just got transferred. Can they charge a late fee?'],
     ['sex', '29F, first-time buyer: how much should I expect a home appraisal to cost?', 'First-time buyer: how much should I expect a home appraisal to cost?'],
+    // A courtesy title names the sex of the one who signs.
+    ['sex', 'Mrs. Lopez here. When can I get the PMI taken off my conventional loan?', 'When can I get the PMI taken off my conventional loan?'],
+    ['sex', 'Hi, this is Mr Okafor: when can I get the PMI taken off my conventional loan?', 'Hi, this is Okafor: when can I get the PMI taken off my conventional loan?'],
     ['age', "I'm seventy-three and someone emailed me saying my servicer changed. Is it real?", 'Someone emailed me saying my servicer changed. Is it real?'],
     ['religion', "I wear a cross necklace to work every day, and I'm financing a car. Can the dealer require GAP coverage?", "I'm financing a car. Can the dealer require GAP coverage?"],
     ['public_assistance', 'As a food-stamp household, what would a car title loan typically cost?', 'What would a car title loan typically cost?'],
@@ -235,6 +238,7 @@ describe('neutralizeQuestion', () => {
     // Words one letter from a basis that are not misspellings of it.
     'Is Indiana a good state for USDA loans?',
     'Does my $29m business count?',
+    'What if I miss a payment on my HELOC?',
     'Can we close before Christmas?',
     'We engaged a lawyer for the closing. What does that cost?',
     'What are the benefits of a 15-year loan?',
