@@ -127,10 +127,11 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
     const paths = keys(version, manifest.layout);
     const binary = manifest.layout !== undefined;
     const { checksums } = manifest;
-    // Serving instances load new versions while answering requests: each file is downloaded,
-    // verified on the hashing thread and read (typed-array views checked in slices, with turns
-    // of the event loop between them) on its own, so a small file is read while a large one is
-    // still hashed.
+    // Serving instances load new versions while answering requests: each file is downloaded and
+    // verified on its own (from a local folder: read, hashed and structure-checked on the I/O
+    // thread, one turn of the event loop; from S3: hashed on that thread, then checked here in
+    // slices with turns of the event loop between them), so a small file is read while a large
+    // one is still hashed.
     const vectors = options.deferVectors?.(manifest) === true ? Promise.resolve(new DeferredVectorIndex(manifest, () => readVectors(manifest))) : readVectors(manifest);
     // A failed vector load is reported once, below, after the other files' checks.
     vectors.catch(() => {});
