@@ -107,6 +107,10 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?:(?:a|one|two|three|\\d+) (?:years?|months?) (?:after|since) )?convert(?:ed|ing)? to (?:catholicism|islam|judaism|christianity|hinduism|buddhism|sikhism|mormonism|protestantism)',
     'jewish', 'jews?', 'judaism', 'hindus?', 'hinduism', 'buddhists?', 'buddhism', 'sikhs?', 'atheists?', 'mormons?',
     'evangelicals?', 'church(?:es|goers?)?', 'mosques?', 'synagogues?', 'sharia',
+    // A house of worship with the day it is attended ("I go to mosque every Friday"): the day says the faith too.
+    `(?:church|mosque|synagogue|temple|mass|shul|gurdwara|services) (?:every|on) (?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the sabbath|sabbath)`,
+    // Clergy named as one's own ("our pastor suggested I ask", "my rabbi").
+    '(?<=\\b(?:my|our|the) )(?:pastors?|rabbis?|imams?|priests?|reverends?|clergy(?:man|woman)?|deacons?|bishops?|gurus?|monks?|nuns?|ministers?(?= (?:said|suggested|told|says|recommended|advised|thinks)))',
     // Denominations and other faiths, as borrowers name their own.
     'baptists?', 'methodists?', 'lutherans?', 'presbyterians?', 'pentecostals?', 'episcopalians?', 'adventists?', 'quakers?',
     'amish', 'mennonites?', `jehovah${APOSTROPHE}?s witness(?:es)?`, 'latter[- ]day saints?', 'lds', 'orthodox (?:christians?|jews?|jewish|church)',
@@ -124,6 +128,10 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'foreigners?', 'foreign nationals?', 'non-?citizens?', 'citizenship', 'undocumented', 'green card(?: holders?)?',
     'permanent residents?', 'visa holders?', 'refugees?', 'asylum seekers?', 'ancestry', 'english proficiency',
     `(?:does not|doesn${APOSTROPHE}t|do not|don${APOSTROPHE}t|cannot|can${APOSTROPHE}t) speak english`,
+    // "English is my second language", "not a native speaker": the language one grew up with.
+    `(?:english|spanish|[a-z]+) (?:is|isn${APOSTROPHE}t|is not) (?:not )?my (?:first|second|third|native|primary|mother) (?:language|tongue)`,
+    `(?:my )?(?:first|native|primary|mother) (?:language|tongue) (?:is|isn${APOSTROPHE}t|is not) (?:not )?[a-z]+`,
+    `(?:an? )?(?:non-?native|not a native) (?:english )?speaker`,
     // "Mexican-American", "Chinese American": the whole compound is one mention.
     '(?:mexican|chinese|arab|filipino|vietnamese|korean|nigerian|haitian|cuban)[- ]americans?',
     'mexicans?', 'chinese', '(?<!american )indians?', 'arabs?', 'filipinos?', 'vietnamese', 'koreans?', 'nigerians?',
@@ -165,6 +173,10 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "Since my wedding in June", "Relationship status: separated".
     'weddings?', 'honeymoon', `(?:relationship|marital) status:? (?:single|married|divorced|separated|widowed|engaged|in a relationship|it${APOSTROPHE}s complicated)`,
     `(?:we${APOSTROPHE}re|we are|i${APOSTROPHE}m|i am|just got|recently got|got) engaged`,
+    // "Recently engaged.", "newly engaged, can we…": said of oneself ("we engaged a lawyer" is not).
+    '(?<=\\b(?:recently|newly|just) )engaged(?! (?:an?|the|with|in|our|my|some)\\b)',
+    // "I've never been married" goes whole ("married" alone would leave "I've never been").
+    `(?:i${APOSTROPHE}ve|i have|we${APOSTROPHE}ve|we have) never (?:been )?married`, 'never(?: been)? married',
     'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?)',
     `(?:being|are|am|is|you${APOSTROPHE}re|i${APOSTROPHE}m) single(?![-\\p{L}])`,
   ]),
