@@ -254,6 +254,8 @@ function tidySelfDescription(text: string): string {
       .replace(/(^|[.!?]\s+)(?:Speaking|Asking|Writing)\s+(?=(?:when|what|how|can|could|do|does|is|are|should|will|which|who|why|where)\b)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
       // "Our pastor suggested I ask: what…" leaves "Our suggested I ask: what…".
       .replace(/(^|[.!?]\s+)(?:My|Our) (?:suggested|says|said|told me|thinks|recommended|advised|wants)\b[^:,.?!]*[:,]\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      // "We turned 30 and the loan has 30 years left" leaves "We and the loan has…".
+      .replace(/(^|[.!?]\s+)(?:I|We)\s+(?:just\s+|both\s+)?and\s+(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
       // "Millennial here: what is…" leaves "Borrower here: what is…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:an? )?${SELF_NOUN} )?here\\s*[:,!.—–-]+\\s*`, 'giu'), '$1')
       // "As someone with brown skin, can I…" leaves "As someone with, can I…"; "As someone who is Muslim, are there…" leaves

@@ -82,7 +82,7 @@ const COUNTRIES = [
 export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ...terms('race', [
     'races?', 'racial(?:ly)?', 'ethnicity', 'ethnicities', 'ethnic', 'blacks?', 'whites?', 'african[- ]americans?',
-    'asian(?:[- ]americans?)?', 'asians', 'hispanics?', 'latin[oa]s?', 'latinx', 'caucasians?', 'native americans?',
+    'asian(?:[- ]americans?)?', 'asians', 'hispanics?', 'latin[oa]s?', 'latinx', 'afro-?(?:latin[oax]s?|caribbeans?|cubans?|brazilians?|americans?)', 'caucasians?', 'native americans?',
     'american indians?', 'alaska natives?', 'pacific islanders?', 'native hawaiians?', 'people of colou?r',
     // Tribal nations, as borrowers name their own ("I'm Navajo"); tribal land stays (it bears on Section 184 and USDA).
     'navajo', 'cherokee', 'lakota', 'dakota sioux', 'sioux', 'apache', 'hopi', 'ojibwe', 'ojibwa', 'chippewa', 'choctaw', 'chickasaw',
@@ -107,6 +107,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?:(?:a|one|two|three|\\d+) (?:years?|months?) (?:after|since) )?convert(?:ed|ing)? to (?:catholicism|islam|judaism|christianity|hinduism|buddhism|sikhism|mormonism|protestantism)',
     'jewish', 'jews?', 'judaism', 'hindus?', 'hinduism', 'buddhists?', 'buddhism', 'sikhs?', 'atheists?', 'mormons?',
     'evangelicals?', 'church(?:es|goers?)?', 'mosques?', 'synagogues?', 'sharia',
+    // "I keep kosher", "we eat halal": the observance says the faith (a halal mortgage is a product, and stays).
+    '(?:keeps?|keeping|kept|eats?|eating) (?:kosher|halal)',
     // A house of worship with the day it is attended ("I go to mosque every Friday"): the day says the faith too.
     `(?:church|mosque|synagogue|temple|mass|shul|gurdwara|services) (?:every|on) (?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the sabbath|sabbath)`,
     // Clergy named as one's own ("our pastor suggested I ask", "my rabbi").
@@ -154,6 +156,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'gals?', '(?<=\\b(?:a|one) )(?:guy|dude)(?= who\\b)',
     // Pronouns given as a signature ("Jordan (she/her)").
     '(?:she|he|they)\\/(?:her|hers|him|his|them|theirs)',
+    // "My partner (she) and I": a pronoun given as an aside.
+    '\\((?:she|he|her|him)\\)',
     'gays?', 'lesbians?', 'bisexuals?', 'transgender', '(?:trans|cis) (?:m[ae]n|wom[ae]n|people|persons?)', 'cisgender', 'lgbt[a-z+]*',
     'queer', 'non-?binary', 'sexual orientation', 'gender identity', 'same-sex', 'homosexuals?', 'heterosexuals?',
     // "a straight couple" (a bare "straight" is too often something else: "three straight months").
@@ -182,10 +186,12 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ]),
   ...terms('age', [
     `(?:your|their|his|her|my|an? applicant${APOSTROPHE}?s|the applicant${APOSTROPHE}?s|an? borrower${APOSTROPHE}?s|the borrower${APOSTROPHE}?s) age`,
+    // "I turn 65 next month": the birthday goes with the age.
+    `(?<=\\b(?:I|we|I${APOSTROPHE}ll|we${APOSTROPHE}ll|I will|we will|I${APOSTROPHE}m|I am|we${APOSTROPHE}re|we are|both|just) )turn(?:s|ed|ing)? \\d{2}(?: years? old)?(?: (?:next|this|last) (?:month|year|week|spring|summer|fall|autumn|winter)| soon| in (?:a|one|two|three|\\d+) (?:months?|weeks?|years?))?`,
     'ages? \\d{2}', 'aged \\d{2}', '\\d{2}[- ]years?[- ]old', '\\d{2} ?(?:y\\/o|yo|yrs? old)', 'years of age', '(?:over|under) the age of', 'elderly',
     'senior citizens?', 'seniors?(?! (?:lien|loan|debt|note|lender|underwriter|loan officer|vice|manager))',
-    'older (?:applicants?|borrowers?|people|adults|persons?|americans|homeowners?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
-    '(?:younger|young) (?:applicants?|borrowers?|people|adults|persons?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
+    'older (?:applicants?|borrowers?|people|adults?|persons?|americans|homeowners?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
+    '(?:younger|young) (?:applicants?|borrowers?|people|adults?|persons?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
     // "an older Black man", "a young Asian couple": the age word with another trait between.
     '(?:older|younger|young)(?= \\p{L}+ (?:applicants?|borrowers?|people|adults|persons?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)(?![\\p{L}\\p{N}]))', 'retirees?', 'millennials?',
     '(?:baby )?boomers?', 'gen(?:eration)? z', 'too old', 'too young', 'teenagers?',
