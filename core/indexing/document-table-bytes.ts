@@ -90,9 +90,6 @@ export function documentTableCheck(file: string, expectSha256: string): Structur
   return { module: import.meta.url, name: 'checkDocumentTable', label: file, expectSha256 };
 }
 
-/** Rows wrapped in one step (≈ 1 ms; {@link readDocumentTable} groups steps into runs between turns of the event loop). */
-const ROWS_PER_STEP = 10_000;
-
 function* decodeSteps(bytes: Uint8Array, file: string, options: { checked: boolean; rows: boolean } = { checked: false, rows: true }): Steps<KnowledgeDocument[]> {
   const refuse = (why: string) => new AppError('index-corrupt', { detail: `${file} is not a valid documents table: ${why}` });
   if (bytes.length < HEADER_BYTES) throw refuse(`${bytes.length} bytes is shorter than its header`);
@@ -117,13 +114,37 @@ function* decodeSteps(bytes: Uint8Array, file: string, options: { checked: boole
   const hasUrl = aligned.subarray(flagsAt, flagsAt + count);
   const blob = Buffer.from(aligned.buffer, aligned.byteOffset + blobAt, blobLength);
   const table: StoredDocumentTable = { offsets, hasUrl, blob };
-  const documents = new Array<KnowledgeDocument>(count);
-  for (let start = 0; start < count; start += ROWS_PER_STEP) {
-    wrapRows(table, documents, start, Math.min(count, start + ROWS_PER_STEP));
-    yield;
-  }
+  const documents = lazyRows(table, count);
   TABLES.set(documents, table);
   return documents;
+}
+
+/**
+ * The table's rows as an array whose row objects are made on first read: a load allocates one
+ * array of `count` empty slots, not `count` objects (100k of them took 5–18 ms of the serving
+ * thread per load, and more in the garbage collection the new version's buffers start), and a
+ * request reads only the rows it shows. Every index below `count` reads as present (`in`,
+ * `forEach`, `map`, `concat`, iteration and JSON all see every row); rows are read-only.
+ */
+function lazyRows(table: StoredDocumentTable, count: number): KnowledgeDocument[] {
+  const rows = new Array<KnowledgeDocument>(count);
+  const rowOf = (key: string | symbol): number => {
+    if (typeof key !== 'string' || key.length === 0 || key.length > 10) return -1;
+    const first = key.charCodeAt(0);
+    if (first < 48 || first > 57 || (first === 48 && key.length > 1)) return -1;
+    const row = Number(key);
+    return Number.isInteger(row) && row < count ? row : -1;
+  };
+  return new Proxy(rows, {
+    get(target, key, receiver) {
+      const row = rowOf(key);
+      if (row === -1) return Reflect.get(target, key, receiver);
+      return (target[row] ??= new StoredDocument(table, row));
+    },
+    has(target, key) {
+      return rowOf(key) !== -1 || Reflect.has(target, key);
+    },
+  });
 }
 
 /** The table behind each array of rows this module returned, for {@link findDocumentsById}. */
@@ -174,10 +195,6 @@ function firstDecrease(values: Uint32Array): number {
   return -1;
 }
 
-function wrapRows(table: StoredDocumentTable, documents: KnowledgeDocument[], start: number, end: number): void {
-  for (let i = start; i < end; i++) documents[i] = new StoredDocument(table, i);
-}
-
 interface StoredDocumentTable {
   offsets: Uint32Array;
   hasUrl: Uint8Array;
@@ -185,9 +202,9 @@ interface StoredDocumentTable {
 }
 
 /**
- * One row of a binary documents table: its fields are decoded from the shared UTF-8 blob on
- * each read (≈ a microsecond for a passage), so loading 100k documents allocates one small
- * object each and no strings. Read-only; `toJSON` gives the plain object.
+ * One row of a binary documents table, made when the row is first read ({@link lazyRows}): its
+ * fields are decoded from the shared UTF-8 blob on each read (≈ a microsecond for a passage), so
+ * a row holds no strings. Read-only; `toJSON` gives the plain object.
  */
 class StoredDocument implements KnowledgeDocument {
   readonly #table: StoredDocumentTable;

@@ -249,6 +249,26 @@ describe('versions in both layouts', () => {
   });
 });
 
+describe('rows of a read documents table', () => {
+  it('read as a plain array whose rows are made on first read: every index present, each row the same object, nothing past the end', () => {
+    const documents = decodeDocumentTable(encodeDocumentTable(ODD_DOCUMENTS), 'documents.bin');
+    expect(Array.isArray(documents)).toBe(true);
+    expect(documents.length).toBe(ODD_DOCUMENTS.length);
+    expect(0 in documents && 4 in documents).toBe(true);
+    expect(5 in documents).toBe(false);
+    expect(documents[5]).toBeUndefined();
+    expect(documents[1]).toBe(documents[1]);
+    const plain = (rows: readonly KnowledgeDocument[]) => JSON.parse(JSON.stringify(rows)) as unknown;
+    const visited: string[] = [];
+    documents.forEach((document) => visited.push(document.id));
+    expect(visited).toEqual(ODD_DOCUMENTS.map((document) => document.id));
+    expect(documents.map((document) => document.title)).toEqual(ODD_DOCUMENTS.map((document) => document.title));
+    expect([...documents].map((document) => document.text)).toEqual(ODD_DOCUMENTS.map((document) => document.text));
+    expect(plain(documents.concat([{ id: 'extra', title: 'Extra', text: 'x' }]))).toEqual(plain([...ODD_DOCUMENTS, { id: 'extra', title: 'Extra', text: 'x' }]));
+    expect(documents.findIndex((document) => document.url === '')).toBe(2);
+  });
+});
+
 describe('findDocumentsById', () => {
   it('finds rows of a read table by their id bytes, as a plain array finds them by id: first row of each, multi-byte ids, missing and same-length ids', () => {
     const documents = [...ODD_DOCUMENTS, { id: 'plain', title: 'A second row with the same id', text: 'later' }, { id: 'plaim', title: 'One byte off', text: 'x' }];
