@@ -388,16 +388,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('console in headless Chromium',
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     const previous = page.getByRole('button', { name: 'Previous page' });
     const next = page.getByRole('button', { name: 'Next page' });
-    const firstUser = () => page.locator('table.stack-narrow tbody tr td').first().textContent();
-    await page.locator('table.stack-narrow tbody tr').first().waitFor();
+    // The users table is the page's first table; the signing keys' table below it may fill first.
+    const users = page.locator('table.stack-narrow').first();
+    const firstUser = () => users.locator('tbody tr td').first().textContent();
+    await users.locator('tbody tr').first().waitFor();
     const onFirst = await firstUser();
     expect(await previous.isDisabled()).toBe(true);
     expect(await next.isEnabled()).toBe(true);
     await next.click();
-    await page.waitForFunction((shown) => document.querySelector('table.stack-narrow tbody tr td')?.textContent !== shown, onFirst);
+    await page.waitForFunction((shown) => document.querySelector('table.stack-narrow')?.querySelector('tbody tr td')?.textContent !== shown, onFirst);
     expect(await previous.isEnabled()).toBe(true);
     await previous.click();
-    await page.waitForFunction((shown) => document.querySelector('table.stack-narrow tbody tr td')?.textContent === shown, onFirst);
+    await page.waitForFunction((shown) => document.querySelector('table.stack-narrow')?.querySelector('tbody tr td')?.textContent === shown, onFirst);
     expect(await previous.isDisabled()).toBe(true);
     await context.close();
   }, 60_000);
