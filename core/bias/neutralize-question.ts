@@ -87,7 +87,8 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   // "Does my skin color change…" — the trait as a subject becomes "it".
   [
     'color',
-    pattern('(?:my|our) (?:skin colou?r|skin tone|complexion)'),
+    // ("My complexion is olive." is a statement of the trait, removed whole below, not made "It is olive.")
+    pattern('(?:my|our) (?:skin colou?r|skin tone|complexion)(?! (?:is|was)\\b)'),
     'it',
   ],
   ['race', pattern('(?:my|our) (?:race|ethnicity)'), 'it'],
@@ -252,8 +253,8 @@ function tidySelfDescription(text: string): string {
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*[,:]\\s*`, 'giu'), '$1')
       // "Speaking as a Korean-American, when can I…" leaves "Speaking when can I…".
       .replace(/(^|[.!?]\s+)(?:Speaking|Asking|Writing)\s+(?=(?:when|what|how|can|could|do|does|is|are|should|will|which|who|why|where)\b)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
-      // "Our pastor suggested I ask: what…" leaves "Our suggested I ask: what…".
-      .replace(/(^|[.!?]\s+)(?:My|Our) (?:suggested|says|said|told me|thinks|recommended|advised|wants)\b[^:,.?!]*[:,]\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      // "Our pastor suggested I ask: what…" leaves "Our suggested I ask: what…" ("The church's pastor asked me:", "The 's asked me:").
+      .replace(/(^|[.!?]\s+)(?:My|Our|The)(?: ['’]s)? (?:suggested|says|said|told me|asked me|thinks|recommended|advised|wants)\b[^:,.?!]*[:,]\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
       // "We turned 30 and the loan has 30 years left" leaves "We and the loan has…".
       .replace(/(^|[.!?]\s+)(?:I|We)\s+(?:just\s+|both\s+)?and\s+(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
       // "Millennial here: what is…" leaves "Borrower here: what is…".

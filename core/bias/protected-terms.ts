@@ -82,7 +82,7 @@ const COUNTRIES = [
 export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ...terms('race', [
     'races?', 'racial(?:ly)?', 'ethnicity', 'ethnicities', 'ethnic', 'blacks?', 'whites?', 'african[- ]americans?',
-    'asian(?:[- ]americans?)?', 'asians', 'hispanics?', 'latin[oa]s?', 'latinx', 'afro-?(?:latin[oax]s?|caribbeans?|cubans?|brazilians?|americans?)', 'caucasians?', 'native americans?',
+    'asian(?:[- ]americans?)?', 'asians', 'hispanics?', 'latin[oa]s?', 'latinx', '(?:black|white|asian|hispanic|latin[oax]|native|indigenous|minority)-owned', 'afro-?(?:latin[oax]s?|caribbeans?|cubans?|brazilians?|americans?)', 'caucasians?', 'native americans?',
     'american indians?', 'alaska natives?', 'pacific islanders?', 'native hawaiians?', 'people of colou?r',
     // Tribal nations, as borrowers name their own ("I'm Navajo"); tribal land stays (it bears on Section 184 and USDA).
     'navajo', 'cherokee', 'lakota', 'dakota sioux', 'sioux', 'apache', 'hopi', 'ojibwe', 'ojibwa', 'chippewa', 'choctaw', 'chickasaw',
@@ -112,7 +112,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // A house of worship with the day it is attended ("I go to mosque every Friday"): the day says the faith too.
     `(?:church|mosque|synagogue|temple|mass|shul|gurdwara|services) (?:every|on) (?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the sabbath|sabbath)`,
     // Clergy named as one's own ("our pastor suggested I ask", "my rabbi").
-    '(?<=\\b(?:my|our|the) )(?:pastors?|rabbis?|imams?|priests?|reverends?|clergy(?:man|woman)?|deacons?|bishops?|gurus?|monks?|nuns?|ministers?(?= (?:said|suggested|told|says|recommended|advised|thinks)))',
+    `(?<=\\b(?:my|our|the) |\\p{L}${APOSTROPHE}s )(?:pastors?|rabbis?|imams?|priests?|reverends?|clergy(?:man|woman)?|deacons?|bishops?|gurus?|monks?|nuns?|ministers?(?= (?:said|suggested|told|says|recommended|advised|thinks)))`,
     // Denominations and other faiths, as borrowers name their own.
     'baptists?', 'methodists?', 'lutherans?', 'presbyterians?', 'pentecostals?', 'episcopalians?', 'adventists?', 'quakers?',
     'amish', 'mennonites?', `jehovah${APOSTROPHE}?s witness(?:es)?`, 'latter[- ]day saints?', 'lds', 'orthodox (?:christians?|jews?|jewish|church)',
@@ -208,7 +208,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ]),
   ...terms('public_assistance', [
     'public assistance', 'welfare', 'food[- ]stamps?', 'tanf', 'social security (?:income|benefits?|payments?|checks?|disability)',
-    'ssdi', 'supplemental security income', 'disability (?:income|benefits?|payments?)', 'medicaid', 'section 8',
+    'ssdi', 'supplemental security income', 'disability (?:income|benefits?|payments?)', 'medicaid', 'section 8(?: (?:housing )?vouchers?(?: holders?)?)?', 'housing choice vouchers?(?: holders?)?',
+    // "I use EBT for groceries": the benefit card (SNAP), with what it buys.
+    '(?:use|used|using|pay with|paid with|paying with) (?:an? |my |our )?ebt(?: cards?)?(?: (?:for|at) (?:groceries|food|the grocery store))?',
     'housing (?:choice )?vouchers?', 'government assistance',
     // Reg B commentary 2(z)-3 lists unemployment compensation among public assistance programs.
     'unemployment (?:benefits?|compensation|insurance|income|checks?)', '(?:rental|housing) assistance', 'ebt cards?',
@@ -219,7 +221,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "I'm on unemployment", "collecting unemployment": the benefit, not the unemployment rate.
     '(?<=(?:on|collect|collecting|get|getting|receive|receiving) )unemployment(?! (?:rates?|benefits?|compensation|insurance|income|checks?))',
   ]),
-  ...terms('public_assistance', ['SNAP', 'SSI', 'WIC'], true),
+  ...terms('public_assistance', ['SNAP', 'SSI', 'WIC', 'EBT'], true),
   // A flag emoji names a country (two regional-indicator letters); a skin-tone modifier names a colour (🙋🏿).
   { characteristic: 'national_origin', pattern: /[\u{1F1E6}-\u{1F1FF}]{2}/gu },
   { characteristic: 'color', pattern: /[\u{1F3FB}-\u{1F3FF}]/gu },
