@@ -78,12 +78,17 @@ export interface AmountRange {
   high: number;
 }
 
-/** `inputs[field]` times `low` and `high`, in cents, once the amount is checked; cited to `rule`. */
-export function amountRange<F extends string>(field: F, inputs: Readonly<Record<F, number>>, low: number, high: number, rule: string): Calculation<Record<F, number>, AmountRange> {
+/** A calculation of one amount, `inputs[field]`: `compute` runs once {@link checkAmount} accepts it; cited to `rule`. */
+export function ofAmount<F extends string, R>(field: F, inputs: Readonly<Record<F, number>>, compute: (amount: number) => R, rule: string): Calculation<Record<F, number>, R> {
   const amount = inputs[field];
   const problem = checkAmount(field, amount);
   if (problem) return problem;
-  return { ok: true, inputs: { ...inputs } as Record<F, number>, result: { low: cents(amount * low), high: cents(amount * high) }, rule };
+  return { ok: true, inputs: { ...inputs } as Record<F, number>, result: compute(amount), rule };
+}
+
+/** `inputs[field]` times `low` and `high`, in cents, once the amount is checked; cited to `rule`. */
+export function amountRange<F extends string>(field: F, inputs: Readonly<Record<F, number>>, low: number, high: number, rule: string): Calculation<Record<F, number>, AmountRange> {
+  return ofAmount(field, inputs, (amount) => ({ low: cents(amount * low), high: cents(amount * high) }), rule);
 }
 
 /** A yearly range with the monthly twelfths of each end. */

@@ -1,4 +1,4 @@
-import { amountRange, cents, checkAmount, checkPercent, invalid, type AmountRange, type Calculation } from './calculation.ts';
+import { amountRange, cents, checkAmount, ofAmount, checkPercent, invalid, type AmountRange, type Calculation } from './calculation.ts';
 
 export const PERSONAL_LOAN_RULE = 'personal-loans';
 export const CLOSING_COSTS_RULE = 'closing-costs-loan-estimate-closing-disclosure';
@@ -51,15 +51,18 @@ export interface FeeTolerance {
  * corpus's rule: such fees "can rise no more than 10% in total").
  */
 export function thirdPartyFeeTolerance(inputs: { estimated: number }): Calculation<{ estimated: number }, FeeTolerance> {
-  const problem = checkAmount('estimated', inputs.estimated);
-  if (problem) return problem;
-  const increase = cents(inputs.estimated * 0.1);
-  return { ok: true, inputs: { ...inputs }, result: { maxAtClosing: cents(inputs.estimated + increase), increase }, rule: CLOSING_COSTS_RULE };
+  return ofAmount(
+    'estimated',
+    inputs,
+    (estimated) => {
+      const increase = cents(estimated * 0.1);
+      return { maxAtClosing: cents(estimated + increase), increase };
+    },
+    CLOSING_COSTS_RULE,
+  );
 }
 
 /** A qualified mortgage's cap on points and fees for larger loans (the corpus's rule: generally 3% of the loan amount). */
 export function qmPointsAndFeesCap(inputs: { loanAmount: number }): Calculation<{ loanAmount: number }, { cap: number }> {
-  const problem = checkAmount('loanAmount', inputs.loanAmount);
-  if (problem) return problem;
-  return { ok: true, inputs: { ...inputs }, result: { cap: cents(inputs.loanAmount * 0.03) }, rule: QM_RULE };
+  return ofAmount('loanAmount', inputs, (loanAmount) => ({ cap: cents(loanAmount * 0.03) }), QM_RULE);
 }

@@ -1,4 +1,4 @@
-import { cents, checkAmount, invalid, yearlyRange, type Calculation, type YearlyRange } from './calculation.ts';
+import { cents, ofAmount, invalid, yearlyRange, type Calculation, type YearlyRange } from './calculation.ts';
 import { amortizationSchedule } from './amortization-schedule.ts';
 import type { LoanTerms } from './monthly-payment.ts';
 
@@ -27,14 +27,7 @@ export interface PmiBalances {
 
 /** The 80% and 78% balances alone: they need only the original value (the months need the loan's schedule too). */
 export function pmiBalances(inputs: { originalValue: number }): Calculation<{ originalValue: number }, PmiBalances> {
-  const problem = checkAmount('originalValue', inputs.originalValue);
-  if (problem) return problem;
-  return {
-    ok: true,
-    inputs: { ...inputs },
-    result: { requestBalance: cents(inputs.originalValue * 0.8), automaticBalance: cents(inputs.originalValue * 0.78) },
-    rule: PMI_RULE,
-  };
+  return ofAmount('originalValue', inputs, (value) => ({ requestBalance: cents(value * 0.8), automaticBalance: cents(value * 0.78) }), PMI_RULE);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { amountRange, cents, checkAmount, type AmountRange, type Calculation } from './calculation.ts';
+import { amountRange, cents, ofAmount, type AmountRange, type Calculation } from './calculation.ts';
 
 export const HOMEBUYER_STEPS_RULE = 'first-time-homebuyer-steps';
 export const GIFT_FUNDS_RULE = 'gift-funds-down-payment';
@@ -22,8 +22,13 @@ export interface GiftTaxFiling {
  * 2025 without a gift tax return; larger gifts need Form 709 but rarely owe tax).
  */
 export function giftTaxFiling(inputs: { gift: number }): Calculation<{ gift: number }, GiftTaxFiling> {
-  const problem = checkAmount('gift', inputs.gift);
-  if (problem) return problem;
-  const over = cents(Math.max(0, inputs.gift - ANNUAL_GIFT_EXCLUSION));
-  return { ok: true, inputs: { ...inputs }, result: { overExclusion: over, form709: over > 0 }, rule: GIFT_FUNDS_RULE };
+  return ofAmount(
+    'gift',
+    inputs,
+    (gift) => {
+      const over = cents(Math.max(0, gift - ANNUAL_GIFT_EXCLUSION));
+      return { overExclusion: over, form709: over > 0 };
+    },
+    GIFT_FUNDS_RULE,
+  );
 }

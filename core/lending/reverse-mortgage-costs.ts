@@ -1,4 +1,4 @@
-import { cents, checkAmount, type Calculation } from './calculation.ts';
+import { cents, checkAmount, ofAmount, type Calculation } from './calculation.ts';
 
 export const HECM_RULE = 'reverse-mortgages-hecm-basics';
 /** The HECM maximum claim amount as of 2025 (the corpus). */
@@ -13,10 +13,15 @@ export interface HecmUpfrontPremium {
 
 /** A HECM's upfront mortgage insurance premium (the corpus's rule: 2% of the maximum claim amount, capped at $1,209,750 as of 2025). */
 export function hecmUpfrontPremium(inputs: { homeValue: number }): Calculation<{ homeValue: number }, HecmUpfrontPremium> {
-  const problem = checkAmount('homeValue', inputs.homeValue);
-  if (problem) return problem;
-  const maximumClaim = Math.min(inputs.homeValue, HECM_MAX_CLAIM);
-  return { ok: true, inputs: { ...inputs }, result: { maximumClaim, upfrontPremium: cents(maximumClaim * 0.02) }, rule: HECM_RULE };
+  return ofAmount(
+    'homeValue',
+    inputs,
+    (homeValue) => {
+      const maximumClaim = Math.min(homeValue, HECM_MAX_CLAIM);
+      return { maximumClaim, upfrontPremium: cents(maximumClaim * 0.02) };
+    },
+    HECM_RULE,
+  );
 }
 
 export interface HecmHeirsPayoff {
