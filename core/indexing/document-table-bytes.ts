@@ -132,8 +132,9 @@ function lazyRows(table: StoredDocumentTable, count: number): KnowledgeDocument[
     if (typeof key !== 'string' || key.length === 0 || key.length > 10) return -1;
     const first = key.charCodeAt(0);
     if (first < 48 || first > 57 || (first === 48 && key.length > 1)) return -1;
+    // Only a canonical index names a row ("1e3" and "01" do not, as on any array).
     const row = Number(key);
-    return Number.isInteger(row) && row < count ? row : -1;
+    return Number.isInteger(row) && row < count && String(row) === key ? row : -1;
   };
   return new Proxy(rows, {
     get(target, key, receiver) {

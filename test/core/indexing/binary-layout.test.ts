@@ -257,6 +257,8 @@ describe('rows of a read documents table', () => {
     expect(0 in documents && 4 in documents).toBe(true);
     expect(5 in documents).toBe(false);
     expect(documents[5]).toBeUndefined();
+    expect((documents as unknown as Record<string, unknown>)['1e0']).toBeUndefined();
+    expect('1e0' in documents).toBe(false);
     expect(documents[1]).toBe(documents[1]);
     const plain = (rows: readonly KnowledgeDocument[]) => JSON.parse(JSON.stringify(rows)) as unknown;
     const visited: string[] = [];
