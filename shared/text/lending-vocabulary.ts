@@ -218,13 +218,24 @@ export function normaliseLendingText(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/[\u2010-\u2013]/g, '-');
 }
 
-/** The vocabulary entries `text` mentions, each with the words that matched. */
+/**
+ * The vocabulary entries `text` mentions, each with the words of its first mention, run on through
+ * mentions that follow it directly ("FICO score" is one mention of the credit score, not "FICO").
+ */
 export function findLendingTerms(text: string): { entry: Entry; mention: string }[] {
   const lower = normaliseLendingText(text);
   const found: { entry: Entry; mention: string }[] = [];
   for (const entry of LENDING_VOCABULARY) {
-    const match = entry.pattern.exec(lower);
-    if (match !== null) found.push({ entry, mention: match[0] });
+    const matches = lower.matchAll(new RegExp(entry.pattern.source, 'g'));
+    const first = matches.next();
+    if (first.done) continue;
+    const start = first.value.index;
+    let end = start + first.value[0].length;
+    for (const next of matches) {
+      if (!/^[\s-]?$/.test(lower.slice(end, next.index))) break;
+      end = next.index + next[0].length;
+    }
+    found.push({ entry, mention: lower.slice(start, end) });
   }
   return found;
 }

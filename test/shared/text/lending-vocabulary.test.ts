@@ -81,6 +81,13 @@ describe('lending vocabulary', () => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
 
+  it('reads names that follow each other as one mention, and a later separate mention not at all', () => {
+    const mention = (text: string, id: string) => findLendingTerms(text).find((found) => found.entry.id === id)?.mention;
+    expect(mention('What goes into my FICO score?', 'credit-score')).toBe('fico score');
+    expect(mention('Is a FICO-score of 620 enough?', 'credit-score')).toBe('fico-score');
+    expect(mention('My FICO is fine, but what about my score with Experian?', 'credit-score')).toBe('fico');
+  });
+
   it('does not read stopping payments (default) or a balance paid down as forbearance or negative amortization', () => {
     const ids = (text: string) => findLendingTerms(text).map((found) => found.entry.id);
     expect(ids('What happens if I stop making payments on my mortgage?')).not.toContain('forbearance');
