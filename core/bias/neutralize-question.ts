@@ -78,6 +78,17 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   // "My spouse and I" — a second applicant, whoever they are.
   ['marital_status', pattern('(?:my|our) (?:spouse|husband|wife|domestic partner|fianc[ée]e?|partner)'), 'my co-borrower'],
   ['sex', pattern('(?:my|our) (?:girlfriend|boyfriend)'), 'my co-borrower'],
+  // "My daughter wants to buy…", "our dad would co-sign": a relative, whichever sex.
+  ['sex', pattern('(my|our|his|her|their) (?:daughter|son|stepdaughter|stepson)s'), '$1 children'],
+  ['sex', pattern('(my|our|his|her|their) (?:daughter|son|stepdaughter|stepson)'), '$1 child'],
+  ['sex', pattern('(my|our|his|her|their) (?:daughters|sons)-in-law'), '$1 children-in-law'],
+  ['sex', pattern('(my|our|his|her|their) (?:daughter|son|mother|father|sister|brother)-in-law'), '$1 in-law'],
+  ['sex', pattern('(my|our|his|her|their) (?:mother|father|mom|dad|mum|mommy|daddy|stepmother|stepfather|stepmom|stepdad)(s?)'), '$1 parent$2'],
+  ['sex', pattern('(my|our|his|her|their) (?:grandmother|grandfather|grandma|grandpa|granny|grandmom|granddad)(s?)'), '$1 grandparent$2'],
+  ['sex', pattern('(my|our|his|her|their) (?:granddaughter|grandson)s'), '$1 grandchildren'],
+  ['sex', pattern('(my|our|his|her|their) (?:granddaughter|grandson)'), '$1 grandchild'],
+  ['sex', pattern('(my|our|his|her|their) (?:sister|brother|stepsister|stepbrother)(s?)'), '$1 sibling$2'],
+  ['sex', pattern('(my|our|his|her|their) (?:aunt|uncle|niece|nephew)(s?)'), '$1 relative$2'],
   // "Just a gal who welds for a living" — someone who does, whoever they are.
   ['sex', pattern('(?:a|an|one) (?:gal|guy|dude|chick|lady|woman|man|girl|boy)(?= who\\b)'), 'someone'],
   // "Since my wedding in June" — the month stays, the event goes.
@@ -129,11 +140,13 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
   // 1. Rule-bearing mentions, rewritten to one neutral form.
   if (INCOME_CONTEXT.test(text)) text = canonicalPublicAssistance(text, kept);
   for (const [category, regex, replacement] of REWRITES) {
-    text = text.replace(regex, () => {
-      removed.add(category);
-      return replacement;
-    });
+    const rewritten = text.replace(regex, replacement);
+    if (rewritten !== text) removed.add(category);
+    text = rewritten;
   }
+
+  // A first name says the asker's sex (and often their origin): "Hi, I'm Jennifer." goes whole.
+  text = withoutOwnName(text, () => removed.add('sex'));
 
   // 2. Every other protected mention goes.
   const spans = distinctSpans(findSpans(text)).filter((span) => {
@@ -148,6 +161,7 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
   if (spans.length > 0) text = firstPerson(removeTerms(text, spans), text);
   // "Can a stay-at-home mom get a card in her own name?": with the sex cut, the pronoun says it again.
   if (spans.some((span) => span.category === 'sex')) text = text.replace(/\b(?:his|her)\b(?= (?:own|name|income|credit|score|job|loan|mortgage|application|house|home|car|card|debts?|payments?|savings)\b)/giu, 'their');
+  text = neutralPronouns(text, () => removed.add('sex'));
   text = tidySelfDescription(text);
 
   if (!/\p{L}{2,}/u.test(text.replace(/\b(?:I|am|are|is|we|a|an|the|it)\b/giu, ''))) text = question.trim();
@@ -168,6 +182,51 @@ const ANSWER_DECIDING_RULES: ReadonlySet<RuleBearingReason> = new Set(['hecm-age
  */
 export function answerDecidingTerms(question: string): ReadonlySet<string> {
   return new Set(neutralizeQuestion(question).kept.filter((entry) => ANSWER_DECIDING_RULES.has(entry.reason)).map((entry) => entry.term));
+}
+
+/** An introduction by first name ("Hi, I'm Jennifer.", "My name is Robert and…", "This is Ana here:"), or a signature after thanks. */
+const OWN_NAME =
+  /(?:^|(?<=[.!?]\s+))(?:(?:[Hh]i|[Hh]ello|[Hh]ey|[Gg]ood (?:morning|afternoon|evening))[,!.]?\s+)?(?:(?:[Mm]y name is|[Mm]y name['’]s|I['’]m|I am|[Tt]his is)\s+)(\p{Lu}\p{Ll}+(?:[- ]\p{Lu}\p{Ll}+)?)(?:\s+here)?(?:\s*[,.!:;—–-]+\s*|\s+(?=and\b)|\s*$)/gu;
+const SIGNATURE = /(?:^|\s+)(?:[Tt]hanks|[Tt]hank you|[Tt]hx|[Cc]heers|[Rr]egards|[Bb]est|[Ss]incerely)(?: so much| in advance)?\s*[,!.—–-]+\s*(\p{Lu}\p{Ll}+)[.!]?\s*$/u;
+
+function withoutOwnName(text: string, onRemoved: () => void): string {
+  // A capitalised word that is a protected term ("I'm Hispanic.", "I am Catholic.") is left to the lexicon, which records its basis.
+  const isName = (word: string) => findProtectedTermSpans(word).length === 0 && !/^(?:Not|Just|Also|So|Very|Here|Looking|Trying|Buying|Retired|Self)$/u.test(word);
+  let out = text.replace(OWN_NAME, (match: string, name: string) => {
+    if (!isName(name.split(/[- ]/u)[0]!)) return match;
+    onRemoved();
+    // "My name is Robert and I…" keeps "I…"; "Hi, I'm Jennifer. What…" keeps "What…".
+    return '';
+  });
+  out = out.replace(SIGNATURE, (match: string, name: string) => {
+    if (!isName(name)) return match;
+    onRemoved();
+    return '';
+  });
+  return out.replace(/^\s*and\s+/iu, '');
+}
+
+/** "She's asking for me", "my son wants to buy his first home": a third person's pronouns, whichever sex. */
+const GENDERED_PRONOUN = /\b(?:she|he)(['’](?:s|ll|d))?\b|\b(?:herself|himself)\b|\b(?:her|him|his|hers)\b/giu;
+
+function neutralPronouns(text: string, onRemoved: () => void): string {
+  return text.replace(GENDERED_PRONOUN, (match: string, contraction: string | undefined, offset: number) => {
+    onRemoved();
+    const lower = match.toLowerCase();
+    const upper = /^\p{Lu}/u.test(match);
+    let neutral: string;
+    if (lower.startsWith('she') || lower.startsWith('he') && !lower.startsWith('her')) {
+      const ending = contraction === undefined ? '' : contraction.slice(1).toLowerCase();
+      neutral = ending === 's' ? 'they’re' : ending === '' ? 'they' : `they’${ending}`;
+      if (contraction !== undefined && /^['’]s$/u.test(contraction) && /^\s+(?:got|been|had)\b/u.test(text.slice(offset + match.length))) neutral = 'they’ve';
+    } else if (lower === 'herself' || lower === 'himself') neutral = 'themselves';
+    else if (lower === 'hers') neutral = 'theirs';
+    else if (lower === 'him') neutral = 'them';
+    // "her" before a noun is a possessive ("her first home"), otherwise an object ("I asked her"); "his" is a possessive.
+    else if (lower === 'her') neutral = /^\s+(?:to|for|with|about|on|in|at|from|by|and|or|if|when|that|as|too|so|out|up|down|back|off)\b|^\s*(?:[,.;:!?)]|$)/u.test(text.slice(offset + match.length)) ? 'them' : 'their';
+    else neutral = 'their';
+    return upper ? neutral.charAt(0).toUpperCase() + neutral.slice(1) : neutral;
+  });
 }
 
 function findSpans(text: string): Span[] {

@@ -150,10 +150,12 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:${DEMONYMS}|mexican|chinese|korean|filipino|vietnamese|nigerian|haitian|cuban|indian|arab|african|european|asian|latin american)[- ]born`,
   ]),
   ...terms('sex', [
-    'sex', 'sexes', 'genders?', 'males?', 'females?', 'wom[ae]n', 'm[ae]n', 'girls?', 'boys?', 'lad(?:y|ies)',
+    'sex', 'sexes', 'genders?', 'males?', 'females?', 'wom[ae]n', 'm[ae]n', 'girls?', 'boys?', 'lad(?:y|ies)', 'gentlem[ae]n',
+    // "As a businesswoman", "a women-owned business", "Sis, should I…" (a form of address by sex).
+    '(?:business|sales|chair|council|congress)(?:wom[ae]n|m[ae]n)', '(?:wom[ae]n|female|male)[- ]owned', 'sis', 'bro',
     'pregnant', 'pregnanc(?:y|ies)', 'maternity(?: leave)?', 'paternity(?: leave)?', 'childbearing', 'birth control',
     // "Just a gal who welds", "a guy who…" (a bare "guy" is everyday filler: "you guys").
-    'gals?', '(?<=\\b(?:a|one) )(?:guy|dude)(?= who\\b)',
+    'gals?', '(?<=\\b(?:a|one) )(?:guy|dude)(?= who\\b)', '(?:guy|dude)(?= here\\b)',
     // Pronouns given as a signature ("Jordan (she/her)").
     '(?:she|he|they)\\/(?:her|hers|him|his|them|theirs)',
     // "My partner (she) and I": a pronoun given as an aside.
@@ -229,7 +231,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   // A courtesy title before a name ("Mrs. Lopez here", "Mr Okafor"): it names the sex (and, for
   // Mrs/Miss, the marital status) of the one who signs. Capitalised and before a capitalised word
   // only, so "miss a payment" is not one.
-  ...terms('sex', ['\\d{2}[MF]', '(?:Mrs?|Ms|Mx|Miss)\\.?(?= \\p{Lu})'], true),
+  // "(F, 41)", "(41, M)", "(F41)": the same shorthand with the age beside it in parentheses.
+  ...terms('sex', ['\\d{2}[MF]', '(?:Mrs?|Ms|Mx|Miss)\\.?(?= \\p{Lu})', '\\((?:[MF],? ?\\d{2}|\\d{2},? ?[MF])\\)'], true),
 ];
 
 /**

@@ -128,7 +128,20 @@ describe('neutralizeQuestion', () => {
     ['sex', '29F, first-time buyer: how much should I expect a home appraisal to cost?', 'First-time buyer: how much should I expect a home appraisal to cost?'],
     // A courtesy title names the sex of the one who signs.
     ['sex', 'Mrs. Lopez here. When can I get the PMI taken off my conventional loan?', 'When can I get the PMI taken off my conventional loan?'],
-    ['sex', 'Hi, this is Mr Okafor: when can I get the PMI taken off my conventional loan?', 'Hi, this is Okafor: when can I get the PMI taken off my conventional loan?'],
+    ['sex', 'Hi, this is Mr Okafor: when can I get the PMI taken off my conventional loan?', 'When can I get the PMI taken off my conventional loan?'],
+    // A first name says the sex (and often the origin) of the one who asks or signs.
+    ['sex', "Hi, I'm Jennifer. What credit score do I need for an FHA loan?", 'What credit score do I need for an FHA loan?'],
+    ['sex', 'My name is David and I want to know how PMI works.', 'I want to know how PMI works.'],
+    ['sex', 'How long is a rate lock good for? Thanks, Emily', 'How long is a rate lock good for?'],
+    // A relative named by sex, and a third person's pronouns: whose sex it is does not change the advice.
+    ['sex', 'My dad wants to co-sign my car loan. Is that risky for him?', 'My parent wants to co-sign my car loan. Is that risky for them?'],
+    ['sex', 'My daughter wants to buy her first home. What down payment does she need?', 'My child wants to buy their first home. What down payment does they need?'],
+    ['sex', "He's been late twice. Can he still co-sign?", 'They’ve been late twice. Can they still co-sign?'],
+    ['sex', 'My aunt left me her house. Can I get a cash-out refinance?', 'My relative left me their house. Can I get a cash-out refinance?'],
+    // "As a gentleman", "businesswoman", "(F, 41)", "girl here", "Sis,".
+    ['sex', 'As a gentleman with a 640 score, FHA or conventional?', 'As a borrower with a 640 score, FHA or conventional?'],
+    ['sex', 'As a businesswoman, how do lenders count self-employment income?', 'How do lenders count self-employment income?'],
+    ['sex', 'I (F, 41) want to refinance. When does it break even?', 'I want to refinance. When does it break even?'],
     // Clergy, a house of worship with its day, the language one grew up with, being engaged or never married.
     ['religion', 'Our pastor suggested I ask: what credit score do I need for an FHA loan?', 'What credit score do I need for an FHA loan?'],
     ['religion', 'My rabbi says I should ask: do I need PMI with 10% down?', 'Do I need PMI with 10% down?'],
@@ -168,7 +181,7 @@ describe('neutralizeQuestion', () => {
     ['religion', "I'm finally house hunting, a year after converting to Catholicism. Could a condo's tiny reserve fund stop a conventional loan?", "I'm finally house hunting. Could a condo's tiny reserve fund stop a conventional loan?"],
     ['religion', 'Diwali season is expensive for us Hindus, and our escrow analysis showed a $900 shortage. Do we pay it all at once?', 'Holiday season is expensive for us, and our escrow analysis showed a $900 shortage. Do we pay it all at once?'],
     ['race', "Since I'm Black and the first in my family to buy a home: will a lump sum lower my payment?", "Since I'm the first in my family to buy a home: will a lump sum lower my payment?"],
-    ['color', 'My uncle wants to sell his mobile home to me (the darkest-skinned one in the family). Can I get a mortgage for it?', 'My uncle wants to sell his mobile home to me. Can I get a mortgage for it?'],
+    ['color', 'My uncle wants to sell his mobile home to me (the darkest-skinned one in the family). Can I get a mortgage for it?', 'My relative wants to sell their mobile home to me. Can I get a mortgage for it?'],
     ['color', 'Someone with a really pale complexion asking: how many months of bank statements will a lender want?', 'How many months of bank statements will a lender want?'],
     ['public_assistance', 'As someone on food stamps shopping for my first mortgage, what does 5/6 mean in a 5/6 ARM?', 'As someone shopping for my first mortgage, what does 5/6 mean in a 5/6 ARM?'],
     ['public_assistance', 'We (a TANF household) locked our rate last week. Can the lender change our locked rate?', 'We locked our rate last week. Can the lender change our locked rate?'],
@@ -267,9 +280,10 @@ describe('neutralizeQuestion', () => {
     'Can we close before Christmas?',
     'We engaged a lawyer for the closing. What does that cost?',
     'What are the benefits of a 15-year loan?',
-    // A relative is not the borrower: "my mother" stays (an asker's "I'm a mom" does not).
-    'My mother lives with us now. Can I claim her as a dependent on my taxes?',
-    'Can my dad co-sign my mortgage?',
+    // A name that is not a person's, after "I'm" or "this is".
+    "I'm FHA approved. What now?",
+    "This is Wells Fargo's offer: is it good?",
+    'What is the best rate to lock?',
   ])('leaves a question with no protected attribute unchanged: %s', (question) => {
     expect(neutralizeQuestion(question)).toEqual({ text: question, changed: false, removed: [], kept: [] });
   });
