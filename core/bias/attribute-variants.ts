@@ -155,7 +155,7 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
       }
       // "I am Muslim and…" → "I am and…" (tidied to "I …"): a bare predicate is cut, not made "borrower".
       const predicate = PREDICATE_BEFORE.test(text.slice(0, from));
-      text = replaceAt(text, from, to, predicate ? '' : neutralFor(text.slice(from, to), text.slice(to)));
+      text = replaceAt(text, from, to, predicate ? '' : neutralFor(text.slice(from, to), text.slice(to), text.slice(0, from)));
     }
     // "My skin is very dark, and I'm wondering…" → "I'm wondering…": a clause cut from the front
     // leaves no joining word behind.
@@ -198,8 +198,13 @@ function replaceAt(text: string, start: number, end: number, replacement: string
   return before + replacement + after;
 }
 
-function neutralFor(original: string, following: string): string {
-  if (!PERSON_NOUN.test(original) || FOLLOWING_NOUN.test(following)) return '';
+/** A term used as a noun after "a"/"an", ending its phrase ("from a Pacific Islander:", "I'm a German and…"). */
+function usedAsNoun(preceding: string, following: string): boolean {
+  return /(?:^|\s)(?:a|an)\s+$/iu.test(preceding) && /^\s*(?:[,.;:!?)]|(?:and|or|but|who|with)\b|$)/u.test(following);
+}
+
+function neutralFor(original: string, following: string, preceding = ''): string {
+  if (!(PERSON_NOUN.test(original) || usedAsNoun(preceding, following)) || FOLLOWING_NOUN.test(following)) return '';
   const plural = /(?:s|people|men|women|ladies|wives|elderly|minorities)$/iu.test(original) && !/ss$/iu.test(original);
   return plural ? 'borrowers' : 'borrower';
 }

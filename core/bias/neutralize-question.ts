@@ -273,7 +273,9 @@ function canonicalPublicAssistance(text: string, kept: NeutralizedQuestion['kept
         const to = span.end - sentence.start;
         // "my SSI income" → "my public assistance income", not "… income income".
         const rest = out.slice(to).replace(/^\s+(?:income|benefits?|payments?|checks?)\b/iu, '');
-        out = `${out.slice(0, from)}public assistance income${rest}`;
+        // "As a SNAP recipient, …" → "As a public assistance income recipient, …": the person stays a person.
+        const person = / (?:recipients?|beneficiar(?:y|ies)|participants?)$/iu.exec(out.slice(from, to))?.[0] ?? '';
+        out = `${out.slice(0, from)}public assistance income${person.toLowerCase()}${rest}`;
       }
       return out.replace(/public assistance income(?:\s*(?:,|and|or|&)\s*public assistance income)+/gu, 'public assistance income');
     })
@@ -372,6 +374,17 @@ function tidySelfDescription(text: string): string {
       // Hashtags and a signature close a post, not a question: "…? #firsthome #justdivorced", "…? — Dana (devout Sikh)".
       .replace(/(?:\s+#[\p{L}\p{N}_]+)+\s*$/u, '')
       .replace(/\s+[—–-]+\s*\p{Lu}[\p{L}'’-]*\s*(?:\([^)]*\))?\s*$/u, '')
+      // "Hi! I'm a Nigerian and what's…" leaves "Hi! I'm a borrower and what's…": the created asker goes with the
+      // greeting, and "Quick question from a Muslim: what…" loses its preamble, which says nothing ("borrower",
+      // "quick" and "question" would change retrieval against the question asked without them).
+      .replace(/^\s*(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening))(?: there| all| everyone| everybody| guys| folks| team)?\s*[!,.:;—–-]*\s*)+/iu, '')
+      .replace(new RegExp(`^\\s*(?:(?:a|one|my)\\s+)?(?:(?:quick|simple|short|dumb|silly|random|basic|newbie|general)\\s+)?(?:question|q)(?:\\s+(?:from|by)\\s+(?:an?\\s+)?${SELF_NOUN})?\\s*(?:here)?\\s*[:,—–-]+\\s*`, 'iu'), '')
+      .replace(/(^|[.!?]\s+)(?:I am|I['’]m|we are|we['’]re) (?:an? )?borrowers? and\s+(?=(\p{L}+))/giu, (_match, before: string, next: string) =>
+        // "…and which loan…", "…and i freelance…" go on by themselves; "…and want to buy…" needs its subject back.
+        /^(?:what|which|how|when|why|where|who|whose|can|could|do|does|did|is|are|should|would|will|may|might|must|am|i|we|my|our|it|the|a|an|this|that|there|if|since|because|after|before)$/iu.test(next) || /^(?:i|we)['’]/iu.test(next)
+          ? before
+          : `${before}I `,
+      )
       .replace(/\s{2,}/gu, ' ')
       .trim()
       .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())

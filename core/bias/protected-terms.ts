@@ -155,7 +155,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?:business|sales|chair|council|congress)(?:wom[ae]n|m[ae]n)', '(?:wom[ae]n|female|male)[- ]owned', 'sis', 'bro',
     'pregnant', 'pregnanc(?:y|ies)', 'maternity(?: leave)?', 'paternity(?: leave)?', 'childbearing', 'birth control',
     // "Just a gal who welds", "a guy who…" (a bare "guy" is everyday filler: "you guys").
-    'gals?', '(?<=\\b(?:a|one) )(?:guy|dude)(?= who\\b)', '(?:guy|dude)(?= here\\b)',
+    'gals?', '(?<=\\b(?:a|one) )(?:guy|dude)', '(?:guy|dude)(?= here\\b)',
     // Pronouns given as a signature ("Jordan (she/her)").
     '(?:she|he|they)\\/(?:her|hers|him|his|them|theirs)',
     // "My partner (she) and I": a pronoun given as an aside.
@@ -193,7 +193,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'ages? \\d{2}', 'aged \\d{2}', '\\d{2}[- ]years?[- ]old', '\\d{2} ?(?:y\\/o|yo|yrs? old)', 'years of age', '(?:over|under) the age of', 'elderly',
     'senior citizens?', 'seniors?(?! (?:lien|loan|debt|note|lender|underwriter|loan officer|vice|manager))',
     'older (?:applicants?|borrowers?|people|adults?|persons?|americans|homeowners?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
-    '(?:younger|young) (?:applicants?|borrowers?|people|adults?|persons?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
+    '(?:younger|young) (?:applicants?|borrowers?|people|adults?|persons?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?|professionals?|famil(?:y|ies)|earners?|employees?|graduates?|grads?)',
     // "an older Black man", "a young Asian couple": the age word with another trait between.
     '(?:older|younger|young)(?= \\p{L}+ (?:applicants?|borrowers?|people|adults|persons?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)(?![\\p{L}\\p{N}]))', 'retirees?', 'millennials?',
     '(?:baby )?boomers?', 'gen(?:eration)? z', 'too old', 'too young', 'teenagers?',
@@ -214,6 +214,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "I use EBT for groceries": the benefit card (SNAP), with what it buys.
     '(?:use|used|using|pay with|paid with|paying with) (?:an? |my |our )?ebt(?: cards?)?(?: (?:for|at) (?:groceries|food|the grocery store))?',
     'housing (?:choice )?vouchers?', 'government assistance',
+    // "a SNAP recipient", "welfare beneficiaries": the person goes with the benefit.
+    '(?:snap|ssi|ssdi|wic|ebt|tanf|welfare|food[- ]stamps?|medicaid|section 8|public assistance|disability|unemployment|social security) (?:recipients?|beneficiar(?:y|ies)|participants?)',
     // Reg B commentary 2(z)-3 lists unemployment compensation among public assistance programs.
     'unemployment (?:benefits?|compensation|insurance|income|checks?)', '(?:rental|housing) assistance', 'ebt cards?',
     // "I'm on disability", "TANF cash assistance", "state benefits".

@@ -7,7 +7,10 @@ export type DetectedLanguage = 'en' | 'es' | 'fr' | 'pt' | 'de' | 'it' | 'unknow
  * listed and ties are broken by the others.
  */
 const PROFILES: Readonly<Record<Exclude<DetectedLanguage, 'unknown'>, ReadonlySet<string>>> = {
-  en: new Set(['the', 'and', 'is', 'are', 'what', 'how', 'can', 'do', 'does', 'my', 'i', 'for', 'with', 'of', 'to', 'should', 'will', 'have', 'if', 'need', 'loan', 'mortgage', 'credit', 'score', 'rate', 'down', 'payment', 'much', 'which', 'get', 'an', 'it', 'on', 'we', 'you', 'your', 'home']),
+  en: new Set(['the', 'and', 'is', 'are', 'what', 'how', 'can', 'do', 'does', 'my', 'i', 'for', 'with', 'of', 'to', 'should', 'will', 'have', 'if', 'need', 'loan', 'mortgage', 'credit', 'score', 'rate', 'down', 'payment', 'much', 'which', 'get', 'an', 'it', 'on', 'we', 'you', 'your', 'home',
+    // English's own article and function words, so that "a" (French "has") counted four times in "As a man, …
+    // could a condo … a tiny reserve fund … a conventional loan?" does not outvote it.
+    'a', 'from', 'could', 'would', 'at', 'or', 'be', 'this', 'that', 'there', 'was', 'our', 'us', 'am', 'not', 'any', 'about', 'when', 'but', 'by', 'they', 'their', 'in', 'after', 'before', 'getting', 'keep', 'buy', 'house', 'pay']),
   es: new Set(['el', 'la', 'los', 'las', 'que', 'cual', 'como', 'puedo', 'necesito', 'para', 'una', 'un', 'mi', 'mis', 'con', 'por', 'del', 'es', 'son', 'tengo', 'hipoteca', 'prestamo', 'credito', 'cuanto', 'cuanta', 'pago', 'inicial', 'y', 'o', 'se', 'si', 'lo', 'al', 'pero', 'mas', 'debo', 'puntaje', 'tasa', 'casa', 'estoy', 'soy', 'quiero', 'obtener', 'tiene', 'hay']),
   fr: new Set(['le', 'la', 'les', 'des', 'est', 'que', 'quel', 'quelle', 'comment', 'puis', 'je', 'pour', 'une', 'un', 'mon', 'ma', 'mes', 'avec', 'par', 'du', 'sont', 'ai', 'pret', 'hypothecaire', 'combien', 'et', 'ou', 'ce', 'qui', 'dois', 'taux', 'maison', 'suis', 'veux', 'obtenir', 'il', 'y', 'a', 'faut', 'apport', 'nous', 'vous', 'pas', 'ne']),
   pt: new Set(['o', 'os', 'as', 'que', 'qual', 'como', 'posso', 'preciso', 'para', 'uma', 'um', 'meu', 'minha', 'com', 'por', 'do', 'da', 'dos', 'e', 'sao', 'tenho', 'hipoteca', 'emprestimo', 'credito', 'quanto', 'pontuacao', 'taxa', 'casa', 'estou', 'sou', 'quero', 'obter', 'nao', 'financiamento', 'entrada', 'voce', 'eu', 'no', 'na', 'em']),

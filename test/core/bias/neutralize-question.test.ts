@@ -104,7 +104,7 @@ describe('neutralizeQuestion', () => {
     // Citizenship stays; where a citizen was born goes, a city before the country with it; "U.S." ends no sentence.
     ['national_origin', "I'm a U.S. citizen born in Lagos, Nigeria. How soon must a lender tell me why I was denied?", "I'm a U.S. citizen. How soon must a lender tell me why I was denied?"],
     ['national_origin', "How long will a Chapter 7 bankruptcy stay on my credit report? My family is from Côte d'Ivoire.", 'How long will a Chapter 7 bankruptcy stay on my credit report?'],
-    ['national_origin', 'Quick q from a proud Mexican-American: can a conventional loan buy a rental?', 'Quick q: can a conventional loan buy a rental?'],
+    ['national_origin', 'Quick q from a proud Mexican-American: can a conventional loan buy a rental?', 'Can a conventional loan buy a rental?'],
     ['color', 'Dark-skinned borrower with a quick question — what is a qualified mortgage?', 'What is a qualified mortgage?'],
     ['marital_status', 'Recently divorced (ugh, long story) and trying to figure this out: what is a rapid rescore?', 'Trying to figure this out: what is a rapid rescore?'],
     ['public_assistance', 'How long does the company have to respond to a CFPB complaint? (im on unemployment btw)', 'How long does the company have to respond to a CFPB complaint?'],

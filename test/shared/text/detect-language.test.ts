@@ -13,6 +13,9 @@ describe('detectLanguage', () => {
     ['en', 'What credit score do I need for an FHA loan?'],
     ['en', 'Can I use gift money for my down payment?'],
     ['en', 'Is a 620 score enough for a $200,000 home?'],
+    // Four "a"s (French "has") in an English question with few of the usual function words.
+    ['en', "As a man, i'm finally house hunting. Could a condo building with a tiny reserve fund keep me from getting a conventional loan?"],
+    ['fr', "J'ai un score de 620, est-ce que je peux obtenir un prêt FHA?"],
   ])('%s: %s', (language, text) => {
     expect(detectLanguage(text)).toBe(language);
   });
