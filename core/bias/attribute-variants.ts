@@ -168,7 +168,7 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
     const isStatement = !sentence.text.trim().endsWith('?');
     // Numbers count as content ("I am a woman with a 580 credit score." keeps the 580).
-    const words = text.match(/\p{L}[\p{L}'’-]*|\d[\d,.%]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?|i['’]m|we['’]re|both|also|originally|very|really|just|pretty|quite|come|came|from|background|heritage|descent)$/iu.test(word)) ?? [];
+    const words = text.match(/\p{L}[\p{L}'’-]*|\d[\d,.%]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?|i['’]m|we['’]re|both|also|originally|very|really|just|pretty|quite|come|came|from|background|heritage|descent|person|persons|people|individual|someone)$/iu.test(word)) ?? [];
     // …unless what is left joins on to the cut one ("I am divorced and receive alimony." → "I receive alimony.").
     const joinsOn = /\b(?:I|we)\s+(?:am|are)\s+and\s+\p{L}/iu.test(text);
     const hasNumber = words.some((word) => /^\d/u.test(word));

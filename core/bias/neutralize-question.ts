@@ -385,6 +385,14 @@ function tidySelfDescription(text: string): string {
           ? before
           : `${before}I `,
       )
+      // "I'm female, if that matters." and "— asking as a Black person" leave "If that matters." and "— asking": asides about the cut.
+      .replace(/(^|[.!?]\s+|,\s*)(?:if (?:that|it) (?:matters|helps|makes a difference|is relevant)|(?:just )?(?:fyi|fwiw|btw|for what it['’]s worth))\s*[.!]*(?=\s*(?:$|[.!?]|\p{Lu}))/gu, (_match, before: string) => (before.startsWith(',') ? '' : before))
+      .replace(/\s*[—–-]+\s*(?:asking|writing|speaking)(?:\s+as)?\s*[.!]?\s*$/iu, '')
+      .replace(/\s+(?:fyi|fwiw|btw)\s*[.!]*\s*$/iu, '')
+      // "What is PMI? I'm Black btw" leaves "What is PMI? I'm".
+      .replace(/([.!?])\s+(?:I['’]m|I am|we['’]re|we are)\s*[.!]?\s*$/iu, '$1')
+      // "As a Muslim who…", "As a Black person who…", "As a woman who…": one asker, "someone who".
+      .replace(/\b(as|for) (?:an? )?(?:person|borrower|individual) who\b/giu, '$1 someone who')
       .replace(/\s{2,}/gu, ' ')
       .trim()
       .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())

@@ -129,6 +129,17 @@ describe('neutralizeQuestion', () => {
     // A courtesy title names the sex of the one who signs.
     ['sex', 'Mrs. Lopez here. When can I get the PMI taken off my conventional loan?', 'When can I get the PMI taken off my conventional loan?'],
     ['sex', 'Hi, this is Mr Okafor: when can I get the PMI taken off my conventional loan?', 'When can I get the PMI taken off my conventional loan?'],
+    // What a cut leaves around the question goes with it, and so does a greeting or preamble the question had anyway.
+    ['national_origin', 'Quick question from a Nigerian: what credit score do I need for a conventional loan?', 'What credit score do I need for a conventional loan?'],
+    ['national_origin', "Hi! I'm a Nigerian and what's the upfront mortgage insurance premium on an FHA loan?", "What's the upfront mortgage insurance premium on an FHA loan?"],
+    ['race', "I'm a Black borrower and want to buy a condo. What is HOA approval?", 'I want to buy a condo. What is HOA approval?'],
+    ['sex', "What documents do I need to apply for a mortgage? I'm female, if that matters.", 'What documents do I need to apply for a mortgage?'],
+    ['race', 'What credit score do I need for an FHA loan? — asking as a Black person', 'What credit score do I need for an FHA loan?'],
+    ['race', "What is PMI? i'm Black btw", 'What is PMI?'],
+    ['religion', 'As a Muslim who just moved here, can I get a jumbo loan?', 'As someone who just moved here, can I get a jumbo loan?'],
+    ['race', 'As a Black person who just moved here, can I get a jumbo loan?', 'As someone who just moved here, can I get a jumbo loan?'],
+    ['race', "I'm a Pacific Islander and i freelance. Does that lower my income?", 'I freelance. Does that lower my income?'],
+    ['public_assistance', 'When can I get the PMI taken off my conventional loan? For context, I\'m a SNAP recipient.', 'When can I get the PMI taken off my conventional loan?'],
     // A first name says the sex (and often the origin) of the one who asks or signs.
     ['sex', "Hi, I'm Jennifer. What credit score do I need for an FHA loan?", 'What credit score do I need for an FHA loan?'],
     ['sex', 'My name is David and I want to know how PMI works.', 'I want to know how PMI works.'],
@@ -286,6 +297,14 @@ describe('neutralizeQuestion', () => {
     'What is the best rate to lock?',
   ])('leaves a question with no protected attribute unchanged: %s', (question) => {
     expect(neutralizeQuestion(question)).toEqual({ text: question, changed: false, removed: [], kept: [] });
+  });
+
+  it('drops a greeting and a "quick question" preamble from any question, so one asked with or without them reads the same', () => {
+    expect(neutralizeQuestion('Hello there, quick question: what is PMI?')).toEqual({ text: 'What is PMI?', changed: true, removed: [], kept: [] });
+    expect(text('Hi! Can I cancel PMI at 80%?')).toBe('Can I cancel PMI at 80%?');
+    // Not a preamble: the asker is content ("first-time buyer"), and "if that matters to the lender" is part of the question.
+    expect(text('Question from a first-time buyer: what is PMI?')).toBe('Question from a first-time buyer: what is PMI?');
+    expect(text('Is PMI required, if that matters to the lender?')).toBe('Is PMI required, if that matters to the lender?');
   });
 
   it('drops the hashtags and signature that close a post, whatever they say, so the question reads the same with or without them', () => {
