@@ -152,14 +152,21 @@ export function scoreSentences(
   const weightedShare = (part: (term: string) => number) =>
     questionWeight === 0 ? 0 : question.terms.reduce((sum, term) => sum + part(term) * weight(term), 0) / questionWeight;
 
-  const passageCoverage = passages.map((passage) => {
-    const terms = analyzePassageText(passage.text).termsWithTitle(passage.title);
-    return share((term) => terms.has(term));
+  // A title naming what the question names another way ("Private Mortgage Insurance: …" for "PMI") holds the question's words for it.
+  const titleTerms = passages.map((passage) => {
+    const { terms, entities } = analyzePassageTitle(passage.title);
+    const aliased = [...question.entities.mentions].filter(
+      ([entity]) => (entities.programs as ReadonlySet<string>).has(entity) || (entities.concepts as ReadonlySet<string>).has(entity),
+    );
+    return aliased.length === 0 ? terms : new Set([...terms, ...aliased.flatMap(([, mention]) => tokenize(mention))]);
   });
-  const titleTerms = passages.map((passage) => analyzePassageTitle(passage.title).terms);
   const byScore = passages.map((passage, i) => [passage.score, i] as const).sort((a, b) => b[0] - a[0]);
   const top = byScore[0];
   const margin = top === undefined || top[0] <= 0 ? 0 : (top[0] - Math.max(0, byScore[1]?.[0] ?? 0)) / top[0];
+  const passageCoverage = passages.map((passage, i) => {
+    const terms = analyzePassageText(passage.text).termsWithTitle(passage.title);
+    return share((term) => terms.has(term) || titleTerms[i]!.has(term));
+  });
   const titleCoverage = titleTerms.map((terms) => share((term) => terms.has(term)));
   const askedEntities = new Set<string>([...question.entities.programs, ...question.entities.concepts]);
   const aboutAsked = passages.map((passage) => {

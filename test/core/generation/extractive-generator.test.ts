@@ -241,6 +241,14 @@ describe('ExtractiveGenerator: the answer first', () => {
     expect(result.citations).toEqual([...new Set(sentences.map(({ citation }) => citation!))].sort((a, b) => a - b));
   });
 
+  it('reads a passage title that names the asked concept in full as holding the question\'s abbreviation ("PMI")', () => {
+    const sentence = 'You may request cancellation once the balance reaches 80% of the original value.';
+    const score = (title: string) =>
+      scoreSentences(analyzeQuestion('When can I cancel PMI?'), [{ citation: 1, id: 'doc', title, text: sentence, score: 1 }], '').ranked[0]!.score;
+    // The same whether the title abbreviates it or spells it out.
+    expect(score('Private Mortgage Insurance: Cost and How to Remove It')).toBeCloseTo(score('PMI: Cost and How to Remove It'), 6);
+  });
+
   it('brings the sentence a pronoun-led sentence leans on', async () => {
     const pmi: Passage[] = [
       {
