@@ -151,7 +151,7 @@ const BEFORE: ReadonlyArray<[RegExp, FigureRole]> = [
   [/(?:owe|owes|owed|borrow|borrows|borrowed|borrowing|loan (?:of|for|amount of|amount is|is)|balance (?:of|is)|mortgage (?:of|for)|take out|taking(?: out)?|financ\w*|refinanc\w*)(?: a| an| about| around)?\s*$/, 'loanAmount'],
   [/(?:apprais(?:al|ed|es|e)\w*(?: (?:came|comes|come) (?:back|in))?(?: (?:at|for|of|was|is|only|just))*)\s*$/, 'appraisedValue'],
   [/(?:(?:agreed|offered|contracted|going) to pay|offer(?:ed)?(?: of)?|contract price (?:of|is)|purchase price (?:of|is|was))\s*$/, 'propertyValue'],
-  [/(?:worth|valued at|price (?:of|is)|priced at|bought (?:(?:it|(?:my|our|the|a|this|that) (?:\w+ )?(?:house|home|place|condo|townhouse|property)) )?for|buy(?:ing)?(?: a| an)?|purchas\w*(?: a| an)?|sells? for|costs)\s*$/, 'propertyValue'],
+  [/(?:worth|valued at|price (?:of|is)|priced at|(?:bought|buy(?:ing)?|purchas(?:e|ed|ing)) (?:(?:it|(?:my|our|the|a|this|that) (?:\w+ )?(?:house|home|place|condo|townhouse|property)) )?for|buy(?:ing)?(?: a| an)?|purchas\w*(?: a| an)?|sells? for|costs)\s*$/, 'propertyValue'],
 ];
 
 /**

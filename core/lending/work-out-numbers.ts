@@ -273,14 +273,18 @@ function withDerived(figures: BorrowerFigures): BorrowerFigures {
   if (derived.propertyValue === undefined && derived.loanAmount === undefined && derived.downPayment !== undefined && derived.downPaymentPercent !== undefined && derived.downPaymentPercent > 0) {
     derived.propertyValue = (derived.downPayment * 100) / derived.downPaymentPercent;
   }
-  if (derived.downPayment === undefined && derived.downPaymentPercent !== undefined && derived.propertyValue !== undefined && derived.loanAmount === undefined) {
-    derived.downPayment = (derived.propertyValue * derived.downPaymentPercent) / 100;
+  // The down payment is a share of the price, and the loan is the price less it, even when a lower
+  // appraisal sets the value the LTV is measured against ("$250k, $25k down, appraised at $240k":
+  // a $225,000 loan, an LTV of 93.75%).
+  const price = derived.priceAndAppraisal?.price ?? derived.propertyValue;
+  if (derived.downPayment === undefined && derived.downPaymentPercent !== undefined && price !== undefined && derived.loanAmount === undefined) {
+    derived.downPayment = (price * derived.downPaymentPercent) / 100;
   }
-  if (derived.loanAmount === undefined && derived.propertyValue !== undefined && derived.downPayment !== undefined && derived.downPayment < derived.propertyValue) {
-    derived.loanAmount = derived.propertyValue - derived.downPayment;
+  if (derived.loanAmount === undefined && price !== undefined && derived.downPayment !== undefined && derived.downPayment < price) {
+    derived.loanAmount = price - derived.downPayment;
   }
-  if (derived.downPaymentPercent === undefined && derived.downPayment !== undefined && derived.propertyValue !== undefined && derived.propertyValue > 0) {
-    derived.downPaymentPercent = (derived.downPayment / derived.propertyValue) * 100;
+  if (derived.downPaymentPercent === undefined && derived.downPayment !== undefined && price !== undefined && price > 0) {
+    derived.downPaymentPercent = (derived.downPayment / price) * 100;
   }
   return derived;
 }

@@ -77,6 +77,11 @@ describe('readFigures', () => {
     expect(merged).toMatchObject({ propertyValue: 400_000, priceAndAppraisal: { price: 425_000, appraised: 400_000 }, loanAmount: 360_000 });
   });
 
+  it('reads "buying a house for $250k" as the price, beside a down payment and a lower appraisal', () => {
+    const { merged } = readFigures("buying a house for $250k, putting $25k down, but the appraisal came back at only $240k. what's my LTV going to be?");
+    expect(merged).toMatchObject({ propertyValue: 240_000, priceAndAppraisal: { price: 250_000, appraised: 240_000 }, downPayment: 25_000 });
+  });
+
   it('a loan-to-value cap is a cap, not an (implausible) interest rate; two terms are both kept', () => {
     const cap = readFigures('The bank caps combined loan-to-value at 85%.');
     expect(cap.problems).toEqual([]);

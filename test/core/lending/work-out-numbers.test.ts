@@ -40,6 +40,12 @@ describe('workOutNumbers', () => {
     expect(ids(query, profile)).toEqual(expected);
   });
 
+  it('takes the loan as the price less the down payment when a lower appraisal sets the value the LTV is measured on', () => {
+    const [ltv] = workOutNumbers('We agreed to pay $250,000 and put $25,000 down, but the appraisal came back at $240,000. What is our LTV?').figures;
+    expect(ltv).toMatchObject({ id: 'loan-to-value', inputs: { loanAmount: 225_000, propertyValue: 240_000 } });
+    expect(ltv!.text).toContain('93.75%');
+  });
+
   it('the README example compares FHA and conventional for that borrower in numbers', () => {
     const texts = workOutNumbers('What are my options for a $200,000 home with a 620 credit score?', { propertyValue: 200_000, creditScore: 620 }).figures.map((figure) => figure.text).join(' ');
     for (const fact of ['$7,000', '$193,000', '$3,377.50', '$1,061.50', '$6,000', 'private mortgage insurance']) expect(texts).toContain(fact);
