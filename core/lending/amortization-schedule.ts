@@ -31,3 +31,18 @@ export function amortizationSchedule(terms: LoanTerms): Calculation<LoanTerms, A
   }
   return { ok: true, inputs: { ...terms }, result: rows, rule: PAYMENT_RULE };
 }
+
+export interface FirstPaymentSplit {
+  payment: number;
+  /** The first month's interest: the whole balance times the annual rate / 12. */
+  interest: number;
+  principal: number;
+}
+
+/** How the first level payment divides between interest and principal (the corpus: "$300,000 times 0.065 divided by 12"). */
+export function firstPaymentSplit(terms: LoanTerms): Calculation<LoanTerms, FirstPaymentSplit> {
+  const schedule = amortizationSchedule(terms);
+  if (!schedule.ok) return schedule;
+  const first = schedule.result[0]!;
+  return { ...schedule, result: { payment: first.payment, interest: first.interest, principal: first.principal } };
+}

@@ -7,6 +7,7 @@ import { downPayment } from './down-payment.ts';
 import { CASH_OUT_TYPICAL_CAP_PERCENT, equityBorrowingLimit } from './equity-borrowing-limit.ts';
 import { fhaMinimumDownPayment, fhaMortgageInsurance, FHA_RULE, FHA_UPFRONT_PERCENT } from './fha-mortgage-insurance.ts';
 import { loanToValue } from './loan-to-value.ts';
+import { firstPaymentSplit } from './amortization-schedule.ts';
 import { monthlyPayment } from './monthly-payment.ts';
 import { pmiBalances, pmiCancellation, pmiCostRange } from './pmi-cancellation.ts';
 import { asksStudentLoanPaymentCounted } from './student-loan-payment.ts';
@@ -131,7 +132,17 @@ export function workOutNumbers(query: string, profile?: BorrowerProfile): Worked
   // A payment the borrower states ("the house payment would be $1,800") is an input, not a question.
   const statesPayment = housingPayment !== undefined && loanAmount === undefined;
   const interestOnly = /interest[- ]only/.test(text);
-  if (interestOnly && /\bpayments?\b|\bjumps?\b|\bcosts?\b|\bhow much\b|\bafford\b/.test(text) && !statesPayment) {
+  // "How much of my very first payment goes to interest?": the first month's interest and principal.
+  const asksSplit =
+    !interestOnly &&
+    /\b(?:goes?|go|going|applied|put) to(?:wards?)? (?:the )?(?:interest|principal)\b|\b(?:interest|principal) (?:portion|part|share)\b|\bhow much (?:of (?:it|my|the|each|that|this) )?(?:\w+ ){0,3}(?:is|are) (?:interest|principal)\b/.test(text);
+  if (asksSplit) {
+    if (loanAmount === undefined || rates.length === 0 || termYears === undefined) need('the loan amount, the interest rate and the term', 'how the first payment divides');
+    else
+      add('first-payment-split', 'First payment: interest and principal', firstPaymentSplit({ principal: loanAmount, annualRatePercent: rates[0]!, termYears }), (inputs, result) =>
+        `Of the first ${formatMoney(result.payment)} payment on a ${formatMoney(inputs.principal)} loan at ${formatPercent(inputs.annualRatePercent)} over ${inputs.termYears} years, ${formatMoney(result.interest)} is interest (${formatMoney(inputs.principal)} × ${formatPercent(inputs.annualRatePercent)} ÷ 12) and ${formatMoney(result.principal)} goes to principal; the interest share shrinks with every payment.`,
+      );
+  } else if (interestOnly && /\bpayments?\b|\bjumps?\b|\bcosts?\b|\bhow much\b|\bafford\b/.test(text) && !statesPayment) {
     workOutInterestOnly(text, numbers, read.figures, add, need);
   } else if (/monthly payment|payment (?:be|would be|will be)|pay (?:each|every|per|a) month|\bp&i\b|principal and interest/.test(text) && !wantsBreakEven && !statesPayment) {
     if (loanAmount === undefined || rates.length === 0 || termYears === undefined) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amortizationSchedule } from '../../../core/lending/amortization-schedule.ts';
+import { amortizationSchedule, firstPaymentSplit } from '../../../core/lending/amortization-schedule.ts';
 import type { Calculation } from '../../../core/lending/calculation.ts';
 import { debtToIncome } from '../../../core/lending/debt-to-income.ts';
 import { discountPoints } from '../../../core/lending/discount-points.ts';
@@ -48,6 +48,10 @@ describe('lending calculations on the corpus’s own worked examples', () => {
     expect(Math.round(schedule[0]!.principal)).toBe(271);
     expect(schedule).toHaveLength(360);
     expect(schedule.at(-1)!.balance).toBe(0);
+  });
+
+  it("first payment: $260,000 at 7.5% for 30 years is $1,625 of interest and $192.96 of principal", () => {
+    expect(ok(firstPaymentSplit({ principal: 260_000, annualRatePercent: 7.5, termYears: 30 })).result).toEqual({ payment: 1817.96, interest: 1625, principal: 192.96 });
   });
 
   it('DTI: $1,650 on $6,000 is 27.5% front-end; $2,450 is about 40.8% back-end', () => {
@@ -193,6 +197,7 @@ describe('bad and extreme inputs give a typed reason, never NaN or Infinity', ()
     ['negative rate', () => monthlyPayment({ principal: 1000, annualRatePercent: -1, termYears: 30 }), 'negative'],
     ['zero term', () => monthlyPayment({ principal: 1000, annualRatePercent: 6, termYears: 0 }), 'zero'],
     ['term over 50 years', () => amortizationSchedule({ principal: 1000, annualRatePercent: 6, termYears: 80 }), 'out-of-range'],
+    ['negative principal (first payment)', () => firstPaymentSplit({ principal: -1, annualRatePercent: 6, termYears: 30 }), 'negative'],
     ['zero income (DTI)', () => debtToIncome({ grossMonthlyIncome: 0, otherMonthlyDebts: 100 }), 'zero'],
     ['zero income (28/36)', () => rule2836({ grossMonthlyIncome: 0 }), 'zero'],
     ['negative debts', () => rule2836({ grossMonthlyIncome: 5000, monthlyDebts: -1 }), 'negative'],

@@ -25,6 +25,7 @@ describe('workOutNumbers', () => {
     ['How much house payment can I afford?', { annualIncome: 120_000, monthlyDebt: 500 }, ['rule-28-36']],
     ["What's the LTV if I buy a $350,000 house with $35,000 down?", undefined, ['loan-to-value']],
     ['What would the monthly payment be on a $250,000 30-year mortgage at 6%?', undefined, ['monthly-payment']],
+    ['Just closed on a $260,000 mortgage at 7.5% fixed for 30 years. How much of my very first payment goes to interest?', undefined, ['first-payment-split']],
     ['Refinancing would cost me $4,800 and save $160 a month. When do I break even?', undefined, ['refinance-break-even']],
     ['What do 2 points cost on a $275k loan?', undefined, ['discount-points']],
     ['I bought for $250,000 with a $237,500 loan at 6.5% for 30 years. When can I drop PMI?', undefined, ['pmi-cancellation']],
