@@ -112,7 +112,14 @@ export const LENDING_VOCABULARY = [
   { id: 'escrow', kind: 'concept', names: ['escrow'], pattern: /\bescrow\b/ },
   { id: 'rate-lock', kind: 'concept', names: ['rate lock'], pattern: /\brate locks?\b|\block(?:ed|ing)? (?:in )?(?:the |my |a )?rate\b/ },
   { id: 'bankruptcy', kind: 'concept', names: ['bankruptcy'], pattern: /\bbankrupt|\bbk\b|\bch(?:apter|\.)? ?(?:7|13)\b/ },
-  { id: 'foreclosure', kind: 'concept', names: ['foreclosure'], pattern: /\bforeclos/ },
+  // "Two months behind on my mortgage", "missed two house payments": the road to foreclosure, which the counselling guide answers.
+  {
+    id: 'foreclosure',
+    kind: 'concept',
+    names: ['foreclosure'],
+    pattern:
+      /\bforeclos|\bbehind on (?:my |our |the )?(?:mortgage|house|home)(?: payments?)?\b|\b(?:\w+ )?months? behind on (?:my |our |the )?(?:mortgage|house|home|payments)\b|\bmissed (?:\w+ ){0,2}(?:mortgage|house|home) payments?\b/,
+  },
   { id: 'appraisal', kind: 'concept', names: ['appraisal'], pattern: /\bappraisals?\b|\bappraised\b/ },
   { id: 'preapproval', kind: 'concept', names: ['preapproval', 'pre-approval'], pattern: /\bpre-?approv|\bpre-?qual(?:if|\b|s\b)/ },
   { id: 'arm', kind: 'concept', names: ['ARM', 'adjustable-rate mortgage'], pattern: /\barms?\b|adjustable[- ]rate/ },
@@ -142,7 +149,7 @@ export const LENDING_VOCABULARY = [
     id: 'military-service',
     kind: 'concept',
     names: ['active duty', 'service member'],
-    pattern: /\bactive[- ]duty\b|\bservice ?members?\b|\bdeploy(?:ed|ment|ing)?\b|\benlist(?:ed|ing)?\b|\bcalled up\b|\bmilitary\b|\bscra\b|\bin the (?:army|navy|air force|marines|marine corps|coast guard|national guard|reserves?)\b/,
+    pattern: /\bactive[- ]duty\b|\bservice ?members?\b|\bdeploy(?:ed|ment|ing)?\b|\benlist(?:ed|ing)?\b|\bcalled up\b|\bmilitary\b|\bscra\b|\b(?:got|been|was|were|just|being) (?:re)?activated\b(?! (?:my|the|a|an|it|this|that)\b)|\breservists?\b|\bthe reserves\b|\bnational guard\b|\bmobiliz(?:ed|ation)\b|\bin the (?:army|navy|air force|marines|marine corps|coast guard|national guard|reserves?)\b/,
   },
   // And the signs in a borrower's words: paying in gift cards, approval "no matter my credit", a fee wired to stop a foreclosure.
   {

@@ -77,6 +77,10 @@ describe('lending vocabulary', () => {
     ['The agent shrugged at my prequal letter.', 'preapproval'],
     ['Is there a ceiling on what the house itself can cost with a USDA loan?', 'loan-limit'],
     ['FHA also sets county loan limits, which as of 2025 run from $524,225 in lower-cost areas.', 'loan-limit'],
+    ["I'm two months behind on my mortgage payments. Where can I get free help?", 'foreclosure'],
+    ['We missed two house payments after the layoff.', 'foreclosure'],
+    ['Just got activated from the reserves. Can the rate on my car loan be lowered?', 'military-service'],
+    ['My husband is in the National Guard and was mobilized.', 'military-service'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
@@ -95,6 +99,8 @@ describe('lending vocabulary', () => {
     expect(ids('Most lenders will go up to 45% with strong reserves.')).not.toContain('loan-limit');
     expect(ids('HELOC rates are usually variable, set at the prime rate plus a margin.')).not.toContain('securities-backed-loan');
     expect(ids('Never pay loan fees by gift card or cryptocurrency.')).not.toContain('crypto-backed-loan');
+    expect(ids('I just activated my new credit card.')).not.toContain('military-service');
+    expect(ids('Is it true that the payment gets behind the curve?')).not.toContain('foreclosure');
     expect(ids('Any tips for a first-time buyer?')).not.toContain('total-interest-percentage');
     expect(ids('I put 20% of my pay into savings and have no debts.')).not.toContain('dti');
     expect(ids('Can I use a gift card balance toward closing costs?')).not.toContain('fraud');
