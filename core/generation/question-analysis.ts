@@ -71,6 +71,9 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
     'receive', 'received', 'receiving',
     // Hearsay around a claim ("everyone keeps telling me…, is that actually true?").
     'everyone', 'everybody', 'telling', 'told', 'actually', 'true', 'looking',
+    // …from a coworker who swears it, lol.
+    'lol', 'lmao', 'haha', 'omg', 'tbh', 'idk', 'imo', 'btw', 'pls', 'plz', 'coworker', 'coworkers', 'colleague', 'colleagues',
+    'swear', 'swears', 'swore', 'insists', 'claims',
   ].map(stem),
 );
 

@@ -126,7 +126,7 @@ export const LENDING_VOCABULARY = [
   { id: 'refinance', kind: 'concept', names: ['refinance'], pattern: /\brefinanc|\brefis?\b/ },
   { id: 'funding-fee', kind: 'concept', names: ['funding fee'], pattern: /\bfunding fee\b/ },
   { id: 'gift-funds', kind: 'concept', names: ['gift funds', 'gift money', 'gift letter'], pattern: /\bgifts?\b|\bgifted\b/ },
-  { id: 'credit-report', kind: 'concept', names: ['credit report', 'credit bureau'], pattern: /\bcredit reports?\b|\bcredit bureaus?\b|\bdisput/ },
+  { id: 'credit-report', kind: 'concept', names: ['credit report', 'credit bureau'], pattern: /\bcredit reports?\b|\bcredit bureaus?\b|\bdisput|\b(?:experian|equifax|transunion)\b|\bcollection accounts?\b/ },
   { id: 'condo', kind: 'concept', names: ['condo', 'condominium'], pattern: /\bcondo(?:minium)?s?\b/ },
   { id: 'hoa', kind: 'concept', names: ['HOA', 'homeowners association'], pattern: /\bhoa\b|homeowners(?:'|’)? association/ },
   { id: 'cfpb', kind: 'concept', names: ['CFPB', 'Consumer Financial Protection Bureau'], pattern: /\bcfpb\b|consumer financial protection bureau/ },
@@ -171,7 +171,8 @@ export const LENDING_VOCABULARY = [
   // "Somebody opened a card using my name" is identity theft, whatever word the borrower has for it.
   { id: 'identity-theft', kind: 'concept', names: ['identity theft'], pattern: /\bidentity theft\b|\bstole my identity\b|\bidentity (?:was |got )?stolen\b|\b(?:in|using|under) my name\b|\bfraud alerts?\b|\bcredit freezes?\b|\bfreeze my credit\b/ },
   { id: 'debt-consolidation', kind: 'concept', names: ['debt consolidation'], pattern: /\bconsolidat/ },
-  { id: 'predatory-lending', kind: 'concept', names: ['predatory lending'], pattern: /\bpredatory\b|\bloan flipping\b|\bequity stripping\b|\brefinanc\w* [^.?!]{0,40}\b(?:three|four|five|six|several|many|\d) times\b/ },
+  // "…told me to put my income as higher than it really is": a loan officer encouraging you to overstate income.
+  { id: 'predatory-lending', kind: 'concept', names: ['predatory lending'], pattern: /\bpredatory\b|\bloan flipping\b|\bequity stripping\b|\b(?:inflat|overstat|exaggerat|fudg|pad)\w* (?:my |our |the |your )?(?:income|salary|pay)\b|\b(?:income|salary|pay) (?:down )?(?:as )?(?:higher|more) than (?:it |i |we )?(?:really |actually )?(?:is|make|earn)\b|\blie about (?:my |our )?(?:income|salary)\b|\b(?:put|list|write|report) (?:down )?(?:a |my |our )?(?:higher|bigger) (?:income|salary)\b|\brefinanc\w* [^.?!]{0,40}\b(?:three|four|five|six|several|many|\d) times\b/ },
   { id: 'housing-counselor', kind: 'concept', names: ['housing counselor', 'HUD-approved counselor'], pattern: /\bhousing counsel(?:or|ors|ing)\b|\bhud[- ]approved\b/ },
   { id: 'ecoa', kind: 'concept', names: ['Equal Credit Opportunity Act', 'ECOA', 'Regulation B'], pattern: /\becoa\b|equal credit opportunity|\bregulation b\b|\breg b\b/ },
   { id: 'fair-housing', kind: 'concept', names: ['Fair Housing Act'], pattern: /\bfair housing\b|\bhousing discrimination\b/ },

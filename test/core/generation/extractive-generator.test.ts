@@ -74,6 +74,8 @@ describe('question analysis', () => {
     // Named without a negation it stays.
     expect([...analyzeQuestion('FHA or conventional: which needs less down?').entities.programs].sort()).toEqual(['conventional', 'fha']);
     expect(analyzeQuestion("I can't afford my house anymore. What other ways out do I have?").terms).toEqual(['afford', 'hous']);
+    // Hearsay and chat filler say nothing about the subject.
+    expect(analyzeQuestion('lol my coworker swears USDA loans are only for farmers').terms).toEqual(['usda', 'loan', 'onli', 'farmer']);
   });
 
   it('matches a word family the stemmer splits ("foreclose" in the question, "foreclosure" in the passage)', () => {

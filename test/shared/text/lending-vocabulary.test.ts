@@ -81,6 +81,9 @@ describe('lending vocabulary', () => {
     ['We missed two house payments after the layoff.', 'foreclosure'],
     ['Just got activated from the reserves. Can the rate on my car loan be lowered?', 'military-service'],
     ['My husband is in the National Guard and was mobilized.', 'military-service'],
+    ["There's a collection account on my Experian report that isn't mine.", 'credit-report'],
+    ['The loan guy told me to put my income as higher than it really is on the application.', 'predatory-lending'],
+    ['My loan officer suggested I put a higher salary on the application.', 'predatory-lending'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
