@@ -88,7 +88,7 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   // "does the lender have to give me the loan?": is it committed to fund it.
   [/\b(?:has|have|had) to (?:give|lend|approve) (?:me|us|you) (?:the |a |my |our )?(?:loan|mortgage|money)\b/g, 'commits to fund the loan'],
   // "get my name off the loan": remove me from it.
-  [/\b(?:get|gets|getting|take|taking|took) (?:my|his|her|their|our) names? off\b/g, 'remove me from'],
+  [/\b(?:get|gets|getting|take|taking|took) (?:(?:my|his|her|their|our) names?|him|her|them|me|us) off\b/g, 'remove me from'],
   // "get rid of my PMI": remove it.
   [/\b(?:get|gets|getting|got) rid of\b/g, 'remove'],
   // "my home has gone up a lot in value": it gained value (as the guide says).

@@ -107,7 +107,7 @@ export const LENDING_VOCABULARY = [
   { id: 'apr', kind: 'concept', names: ['APR', 'annual percentage rate'], pattern: /\baprs?\b|annual percentage rate|\b(?:yearly|annual|annualized) (?:interest )?rate\b/ },
   { id: 'discount-points', kind: 'concept', names: ['discount points'], pattern: /\bpoints?\b/ },
   { id: 'credit-score', kind: 'concept', names: ['credit score', 'FICO'], pattern: /\bcredit scores?\b|\bfico\b|\bscores?\b/ },
-  { id: 'down-payment', kind: 'concept', names: ['down payment'], pattern: /\bdown ?payments?\b|\bput(?:ting)? down\b|\b\d+(?:\.\d+)?% down\b/ },
+  { id: 'down-payment', kind: 'concept', names: ['down payment'], pattern: /\bdown ?payments?\b|(?<!\bearnest money\b[^.?!]{0,40})\bput(?:ting)? down\b|\b\d+(?:\.\d+)?% down\b/ },
   { id: 'closing-costs', kind: 'concept', names: ['closing costs'], pattern: /\bclosing costs?\b/ },
   { id: 'escrow', kind: 'concept', names: ['escrow'], pattern: /\bescrow\b/ },
   { id: 'rate-lock', kind: 'concept', names: ['rate lock'], pattern: /\brate locks?\b|\block(?:ed|ing)? (?:in )?(?:the |my |a )?rate\b/ },
@@ -127,6 +127,21 @@ export const LENDING_VOCABULARY = [
   { id: 'funding-fee', kind: 'concept', names: ['funding fee'], pattern: /\bfunding fee\b/ },
   { id: 'gift-funds', kind: 'concept', names: ['gift funds', 'gift money', 'gift letter'], pattern: /\bgifts?\b|\bgifted\b/ },
   { id: 'credit-report', kind: 'concept', names: ['credit report', 'credit bureau'], pattern: /\bcredit reports?\b|\bcredit bureaus?\b|\bdisput|\b(?:experian|equifax|transunion)\b|\bcollection accounts?\b/ },
+  // "will all those credit pulls tank my score?": hard inquiries, and shopping for a rate counting as one.
+  {
+    id: 'credit-inquiry',
+    kind: 'concept',
+    names: ['credit inquiry', 'hard inquiry'],
+    pattern: /\binquir(?:y|ies)\b|\bcredit (?:pulls?|checks?)\b|\b(?:pull|pulls|pulled|pulling|run|runs|ran|check|checks|checked) (?:my |our |your )?credit\b|\brate shopping\b/,
+  },
+  // "how much of my credit card limits should I be using?": utilization.
+  {
+    id: 'credit-utilization',
+    kind: 'concept',
+    names: ['credit utilization'],
+    pattern: /\butiliz|\b(?:how much|what (?:share|part|percent(?:age)?)) of (?:my |our |the |your )?(?:credit )?(?:card )?(?:limits?|credit lines?|available credit)\b|\bbalance[- ]to[- ]limit\b/,
+  },
+  { id: 'earnest-money', kind: 'concept', names: ['earnest money'], pattern: /\bearnest money\b|\bgood[- ]faith deposit\b/ },
   { id: 'condo', kind: 'concept', names: ['condo', 'condominium'], pattern: /\bcondo(?:minium)?s?\b/ },
   { id: 'hoa', kind: 'concept', names: ['HOA', 'homeowners association'], pattern: /\bhoa\b|homeowners(?:'|’)? association/ },
   { id: 'cfpb', kind: 'concept', names: ['CFPB', 'Consumer Financial Protection Bureau'], pattern: /\bcfpb\b|consumer financial protection bureau/ },

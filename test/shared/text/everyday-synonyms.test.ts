@@ -65,6 +65,7 @@ describe('everyday synonyms', () => {
     expect(rewriteEverydayPhrases('so my monthly payment can never go up?')).toBe('so my monthly payment can never rise?');
     expect(everydaySynonyms(stem('rise'))).toContain(stem('increase'));
     expect(rewriteEverydayPhrases('how can i get my name off the loan?')).toBe('how can i remove me from the loan?');
+    expect(rewriteEverydayPhrases('how do we get him off the loan now?')).toBe('how do we remove me from the loan now?');
     expect(rewriteEverydayPhrases('the bank turned me down for a heloc')).toBe('the bank denied for a heloc');
     expect(rewriteEverydayPhrases('turn down the heat')).toBe('turn down the heat');
     expect(rewriteEverydayPhrases('what do i pay at closing?')).toBe('what do i pay at closing?');

@@ -84,6 +84,9 @@ describe('lending vocabulary', () => {
     ["There's a collection account on my Experian report that isn't mine.", 'credit-report'],
     ['The loan guy told me to put my income as higher than it really is on the application.', 'predatory-lending'],
     ['My loan officer suggested I put a higher salary on the application.', 'predatory-lending'],
+    ['If I get quotes from 4 lenders, will all those credit pulls tank my score?', 'credit-inquiry'],
+    ['How much of my credit card limits should I be using?', 'credit-utilization'],
+    ['How much earnest money do buyers usually put down with an offer?', 'earnest-money'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
@@ -103,6 +106,9 @@ describe('lending vocabulary', () => {
     expect(ids('HELOC rates are usually variable, set at the prime rate plus a margin.')).not.toContain('securities-backed-loan');
     expect(ids('Never pay loan fees by gift card or cryptocurrency.')).not.toContain('crypto-backed-loan');
     expect(ids('I just activated my new credit card.')).not.toContain('military-service');
+    // Earnest money is a deposit with the offer, not the down payment.
+    expect(ids('How much earnest money do buyers usually put down with an offer?')).not.toContain('down-payment');
+    expect(ids('How much should we put down on a $300,000 house?')).toContain('down-payment');
     expect(ids('Is it true that the payment gets behind the curve?')).not.toContain('foreclosure');
     expect(ids('Any tips for a first-time buyer?')).not.toContain('total-interest-percentage');
     expect(ids('I put 20% of my pay into savings and have no debts.')).not.toContain('dti');
