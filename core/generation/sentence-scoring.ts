@@ -179,6 +179,7 @@ export function scoreSentences(
   const askedPrograms = question.entities.programs.size > 0 ? question.entities.programs : findLendingEntities(profileText).programs;
   const askedConcepts = question.entities.concepts;
   const cue = question.cue;
+  const ownNumbers = question.numbers.length === 0 ? null : new RegExp(`(?<![\\d.,])(?:${question.numbers.map((n) => n.replace('.', '\\.')).join('|')})(?![\\d]|[.,]\\d)`, 'g');
 
   const ranked: ScoredSentence[] = [];
   // A question term that is part of a program's or concept's name counts as present in a
@@ -222,7 +223,8 @@ export function scoreSentences(
       weights.profile * profileMatch +
       (question.numbers.length === 0 ? 0 : (weights.number * question.numbers.filter((number) => sentence.terms.has(number)).length) / question.numbers.length);
     // A sentence without what the question asks for (a number, a time span…) answers it less.
-    if (cue !== null && !cue.test(sentence.text)) score *= 1 - (question.specificCue ? weights.specificCue : weights.intentCue);
+    // The question's own numbers ("a 15-year … a 30-year") are not what it asks for: a sentence repeating them still lacks the answer's number.
+    if (cue !== null && !cue.test(ownNumbers === null ? sentence.text : sentence.text.replace(ownNumbers, ''))) score *= 1 - (question.specificCue ? weights.specificCue : weights.intentCue);
     // What the whole passage covers is evidence about its source, not about this sentence's wording: added after the cue.
     score +=
       weights.passage * (passageCoverage[sentence.passageOrder] ?? 0) +

@@ -251,6 +251,13 @@ describe('ExtractiveGenerator: the answer first', () => {
     expect(score('Private Mortgage Insurance: Cost and How to Remove It')).toBeCloseTo(score('PMI: Cost and How to Remove It'), 6);
   });
 
+  it("does not take the question's own number for the number it asks for", () => {
+    const asked = analyzeQuestion('Everyone says you need 20% down. What is the least I can put down on a house?');
+    const text = 'Many buyers believe a house needs 20% down. A house can be bought with as little as three percent down through some programs, and FHA allows 3.5% down.';
+    const [first] = scoreSentences(asked, [{ citation: 1, id: 'down', title: 'Down payments', text, score: 1 }], '').ranked;
+    expect(first!.text).toMatch(/^A house can be bought/);
+  });
+
   it('brings the sentence a pronoun-led sentence leans on', async () => {
     const pmi: Passage[] = [
       {
