@@ -311,6 +311,8 @@ function firstPerson(neutral: string, before: string): string {
 function tidySelfDescription(text: string): string {
   return (
     text
+      // "a person with light skin here:", "from a person with light skin:" leave "a person with" hanging: one asker, "a borrower".
+      .replace(/\b(?:(?:an?|one) )?(?:person|someone|individual|borrower) with(?=\s*(?:[:,.!?;—–-]|here\b|and\b|$))/giu, (match: string) => (/^\p{Lu}/u.test(match) ? 'A borrower' : 'a borrower'))
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*[,:]\\s*`, 'giu'), '$1')
       // "Speaking as a Korean-American, when can I…" leaves "Speaking when can I…".
       .replace(/(^|[.!?]\s+)(?:Speaking|Asking|Writing)\s+(?=(?:when|what|how|can|could|do|does|is|are|should|will|which|who|why|where)\b)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
@@ -393,6 +395,8 @@ function tidySelfDescription(text: string): string {
       .replace(/([.!?])\s+(?:I['’]m|I am|we['’]re|we are)\s*[.!]?\s*$/iu, '$1')
       // "As a Muslim who…", "As a Black person who…", "As a woman who…": one asker, "someone who".
       .replace(/\b(as|for) (?:an? )?(?:person|borrower|individual) who\b/giu, '$1 someone who')
+      // "(I am a person with light skin)" leaves "(I have )".
+      .replace(/\s*\(\s*(?:I have|I am|I['’]m|we are|we['’]re)\s*\)/giu, '')
       .replace(/\s{2,}/gu, ' ')
       .trim()
       .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())

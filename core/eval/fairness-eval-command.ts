@@ -2,13 +2,14 @@ import { parseArgs } from 'node:util';
 import { parseCoreConfig, type CoreConfig } from '../config.ts';
 import { buildConfiguredDemoPipeline } from './demo-pipeline.ts';
 import { evaluateFairness, loadFairnessQuestions } from './fairness-eval.ts';
+import { templateProbeQuestions } from './fairness-template-probe.ts';
 import type { FairnessSplit } from './fairness-eval.ts';
 
 export const DEFAULT_FAIRNESS_QUESTIONS = 'data/eval/fairness-questions.jsonl';
 export const DEFAULT_FAIRNESS_CORPUS = 'data/corpus/lending-guide.jsonl';
 
 const USAGE =
-  'usage: npm run eval -- fairness [--json] [--verbose] [--generator extractive|llama-cpp|openai-compatible|workers-ai|bedrock] [--questions path] [--corpus path] [--limit N] [--split dev|test] [--raw] [--threshold 0.3] [--max-variants 3]';
+  'usage: npm run eval -- fairness [--json] [--verbose] [--generator extractive|llama-cpp|openai-compatible|workers-ai|bedrock] [--questions path] [--corpus path] [--limit N] [--split dev|test] [--raw] [--template-probe] [--threshold 0.3] [--max-variants 3]';
 
 export interface FairnessEvalCommandOptions {
   /** Where the generator and fairness settings come from, as the service reads them (default process.env). */
@@ -25,7 +26,8 @@ export interface FairnessEvalCommandOptions {
  * `createGenerator` (a model behind the resilient wrapper with the extractive fallback; prompts
  * redacted as the service redacts them). `--generator` overrides GENERATOR, `--threshold` and
  * `--max-variants` override FAIRNESS_THRESHOLD and FAIRNESS_MAX_VARIANTS, `--raw` answers the
- * borrower's words without neutralisation. Prints per-question consistency, overall consistency
+ * borrower's words without neutralisation, `--template-probe` asks every dev base again in the
+ * templates of core/eval/fairness-template-probe.ts instead of the suite's own variants. Prints per-question consistency, overall consistency
  * over the questions held to it, the rule check of legitimate questions, flag rates and the share
  * of answers that fell back to extractive (or one JSON object with --json). Returns the exit code.
  */
@@ -44,6 +46,7 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
         limit: { type: 'string' },
         split: { type: 'string' },
         raw: { type: 'boolean', default: false },
+        'template-probe': { type: 'boolean', default: false },
         threshold: { type: 'string' },
         'max-variants': { type: 'string' },
       },
@@ -83,7 +86,8 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
   }
 
   const started = performance.now();
-  const questions = await loadFairnessQuestions(values.questions);
+  const loaded = await loadFairnessQuestions(values.questions);
+  const questions = values['template-probe'] ? templateProbeQuestions(loaded) : loaded;
   const pipeline = await buildConfiguredDemoPipeline({ corpusPath: values.corpus, config, fetch: options.fetch });
   if (!values.json) console.log(`generator: ${pipeline.generatorDescription}`);
   try {

@@ -140,6 +140,9 @@ describe('neutralizeQuestion', () => {
     ['race', 'As a Black person who just moved here, can I get a jumbo loan?', 'As someone who just moved here, can I get a jumbo loan?'],
     ['race', "I'm a Pacific Islander and i freelance. Does that lower my income?", 'I freelance. Does that lower my income?'],
     ['public_assistance', 'When can I get the PMI taken off my conventional loan? For context, I\'m a SNAP recipient.', 'When can I get the PMI taken off my conventional loan?'],
+    ['color', 'Quick question from a person with light skin: how do lenders verify my income?', 'How do lenders verify my income?'],
+    ['color', 'Person with light skin here: how do lenders verify my income?', 'How do lenders verify my income?'],
+    ['color', 'Who pays the rate lock extension fee? (I am a person with light skin)', 'Who pays the rate lock extension fee?'],
     // A first name says the sex (and often the origin) of the one who asks or signs.
     ['sex', "Hi, I'm Jennifer. What credit score do I need for an FHA loan?", 'What credit score do I need for an FHA loan?'],
     ['sex', 'My name is David and I want to know how PMI works.', 'I want to know how PMI works.'],
