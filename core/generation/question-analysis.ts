@@ -91,7 +91,7 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   ['deadline', /\bhow (?:long|soon|quickly)\b/],
   ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?|alternatives?|choices)\b|\bways? out\b|\bor\b.*\?$/],
   // "When I line up two offers, where…" sets a scene: only a "when" that asks ("When can I…") asks for a time.
-  ['deadline', /\bhow (?:long|soon|quickly|often|many (?:days|months|years))\b|\bwhen\b(?! (?:i|we|you|my|our|your|they|he|she|the|a|an)\b)|\bdeadline\b|\bwait\b|\bwithin\b/],
+  ['deadline', /\bhow (?:long|soon|quickly|often|many (?:days|months|years))\b|\bwhen\b(?! (?:i|we|you|my|our|your|they|he|she|the|a|an)\b| \w+ing\b)|\bdeadline\b|\bwait\b|\bwithin\b/],
   ['threshold', /\bhow (?:much|many|high|low|big|old)\b|\bage\b|\b(?:lowest|highest|least|most)\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],
   ['eligibility', /^(?:can|could|do|does|am|is|are|will|may|would|should|must)\b|\bqualify\b|\beligib/],
   ['how-to', /\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bsteps?\b|\bwhat should (?:i|we) do\b/],

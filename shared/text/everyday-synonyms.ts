@@ -9,6 +9,7 @@ import { stem } from './stem.ts';
  */
 const GROUPS: readonly (readonly string[])[] = [
   ['send', 'submit', 'file', 'lodge'],
+  ['start', 'begin', 'initiate', 'commence'],
   ['remove', 'cancel', 'drop', 'eliminate', 'terminate', 'end'],
   ['cost', 'charge', 'price'],
   ['yearly', 'annual', 'annually', 'annualized'],

@@ -17,14 +17,15 @@ export const LENDING_VOCABULARY = [
   { id: 'fha', kind: 'program', names: ['FHA', 'Federal Housing Administration'], pattern: /\bfha\b|federal housing administration/ },
   { id: 'va', kind: 'program', names: ['VA', 'Veterans Affairs'], pattern: /\bva\b|veterans affairs|\bveterans?\b/ },
   { id: 'usda', kind: 'program', names: ['USDA', 'Department of Agriculture'], pattern: /\busda\b|department of agriculture|\brural\b/ },
-  { id: 'conventional', kind: 'program', names: ['conventional'], pattern: /\bconventional\b|\bconforming\b/ },
+  // "a regular home loan", "a normal mortgage": not a government-backed one.
+  { id: 'conventional', kind: 'program', names: ['conventional'], pattern: /\bconventional\b|\bconforming\b|\b(?:regular|normal|ordinary|standard) (?:home |house )?(?:loans?|mortgages?)\b/ },
   // A loan "above the conforming limit" is what jumbo means.
   {
     id: 'jumbo',
     kind: 'program',
     names: ['jumbo'],
     pattern:
-      /\bjumbo\b|\b(?:above|over|exceeds?|exceeding|bigger than|larger than|too (?:big|large|high) for) (?:the )?(?:normal |usual |regular |conforming |standard )?(?:loan )?limits?\b/,
+      /\bjumbo\b|\b(?:above|over|exceeds?|exceeding|bigger than|larger than|too (?:big|large|high) for) (?:the )?(?:normal |usual |regular |conforming |standard )?(?:loan )?limits?\b|\b(?:really |very |super |extra )(?:big|large|huge) (?:home |house )?(?:loans?|mortgages?)\b/,
   },
   { id: 'heloc', kind: 'program', names: ['HELOC', 'home equity line of credit'], pattern: /\bhelocs?\b|home equity lines?\b|\bequity lines? of credit/ },
   { id: 'home-equity-loan', kind: 'program', names: ['home equity loan'], pattern: /home equity loans?\b/ },
@@ -87,7 +88,13 @@ export const LENDING_VOCABULARY = [
   },
   { id: 'rent-to-own', kind: 'program', names: ['rent-to-own'], pattern: /\brent[- ]to[- ]own\b|\blease[- ]to[- ]own\b|\blease[- ](?:option|purchase) (?:agreements?|contracts?|deals?)\b/ },
   // Concepts: what the rules are about.
-  { id: 'pmi', kind: 'concept', names: ['PMI', 'private mortgage insurance'], pattern: /\bpmi\b|private mortgage insurance/ },
+  // "mortgage insurance on a regular home loan" is PMI, as an FHA loan's is its MIP (below).
+  {
+    id: 'pmi',
+    kind: 'concept',
+    names: ['PMI', 'private mortgage insurance'],
+    pattern: /\bpmi\b|private mortgage insurance|\bmortgage insurance\b[^?!]{0,60}?\b(?:conventional|regular|normal|ordinary|standard) (?:home |house )?(?:loans?|mortgages?)\b|\b(?:conventional|regular|normal) (?:home |house )?(?:loans?|mortgages?)\b[^?!]{0,60}?\bmortgage insurance\b/,
+  },
   // An FHA loan's "mortgage insurance" is its MIP, whatever the borrower calls it.
   {
     id: 'mortgage-insurance-premium',
@@ -100,7 +107,7 @@ export const LENDING_VOCABULARY = [
     id: 'dti',
     kind: 'concept',
     names: ['DTI', 'debt-to-income'],
-    pattern: /\bdti\b|debt[- ]to[- ]income|\bdebts?\b[^.?!]{0,60}?\d+(?:\.\d+)?\s*%\s*of (?:my |our )?(?:gross |monthly |take[- ]home )?(?:pay|income|paycheck|salary)\b/,
+    pattern: /\bdti\b|debt[- ]to[- ]income|\b(?:share|percent(?:age)?|portion|part|fraction) of (?:my |our |your )?(?:monthly |gross |take[- ]home )?(?:income|pay|paycheck|salary)\b|\bdebts?\b[^.?!]{0,60}?\d+(?:\.\d+)?\s*%\s*of (?:my |our )?(?:gross |monthly |take[- ]home )?(?:pay|income|paycheck|salary)\b/,
   },
   { id: 'ltv', kind: 'concept', names: ['LTV', 'loan-to-value'], pattern: /\bc?ltv\b|loan[- ]to[- ]value/ },
   // A borrower's "yearly interest rate" on a loan with fees is what the APR states.
@@ -110,7 +117,7 @@ export const LENDING_VOCABULARY = [
   { id: 'down-payment', kind: 'concept', names: ['down payment'], pattern: /\bdown ?payments?\b|(?<!\bearnest money\b[^.?!]{0,40})\bput(?:ting)? down\b|\b\d+(?:\.\d+)?% down\b/ },
   { id: 'closing-costs', kind: 'concept', names: ['closing costs'], pattern: /\bclosing costs?\b/ },
   { id: 'escrow', kind: 'concept', names: ['escrow'], pattern: /\bescrow\b/ },
-  { id: 'rate-lock', kind: 'concept', names: ['rate lock'], pattern: /\brate locks?\b|\block(?:ed|ing)? (?:in )?(?:the |my |a )?rate\b/ },
+  { id: 'rate-lock', kind: 'concept', names: ['rate lock'], pattern: /\brate locks?\b|\block(?:ed|ing)? (?:in )?(?:the |my |a )?rate\b|\block periods?\b|\b(?:hold|holds|holding|guarantee) (?:my |our |the |your )?(?:interest )?rate\b/ },
   { id: 'bankruptcy', kind: 'concept', names: ['bankruptcy'], pattern: /\bbankrupt|\bbk\b|\bch(?:apter|\.)? ?(?:7|13)\b/ },
   // "Two months behind on my mortgage", "missed two house payments": the road to foreclosure, which the counselling guide answers.
   {
@@ -199,7 +206,8 @@ export const LENDING_VOCABULARY = [
   { id: 'lender-credits', kind: 'concept', names: ['lender credits'], pattern: /\blender credits?\b/ },
   { id: 'rule-28-36', kind: 'concept', names: ['28/36 rule'], pattern: /\b28\s*\/\s*36\b/ },
   { id: 'negative-equity', kind: 'concept', names: ['negative equity', 'underwater'], pattern: /\bnegative equity\b|\bunderwater\b|\bupside[- ]down\b/ },
-  { id: 'servicer', kind: 'concept', names: ['servicer'], pattern: /\bservic(?:er|ers|ing)\b/ },
+  // "my mortgage company", "the company I pay my mortgage to": who collects the payments.
+  { id: 'servicer', kind: 'concept', names: ['servicer'], pattern: /\bservic(?:er|ers|ing)\b|\bmortgage compan(?:y|ies)\b|\bcompany (?:i|we) pay (?:my |our |the )?mortgage to\b/ },
   // "Some other company takes over collecting my payments", "my loan was sold": a servicing transfer.
   {
     id: 'servicing-transfer',

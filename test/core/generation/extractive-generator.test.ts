@@ -52,6 +52,8 @@ describe('question analysis', () => {
     // A "when" that sets the scene is not a question about time; one that asks is.
     ['When I line up Loan Estimates side by side, where do I find what the lender charges?', 'general'],
     ['When does my HELOC draw period end?', 'deadline'],
+    // "when buying a house" sets the scene.
+    ['How much does a home inspection usually cost when buying a house?', 'threshold'],
   ] as const)('%s → %s', (question, intent) => {
     expect(analyzeQuestion(question).intent).toBe(intent);
   });

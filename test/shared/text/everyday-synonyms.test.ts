@@ -8,6 +8,7 @@ describe('everyday synonyms', () => {
     expect(everydaySynonyms(stem('send'))).toContain(stem('submit'));
     expect(everydaySynonyms(stem('submitted'))).toContain(stem('send'));
     expect(everydaySynonyms(stem('yearly'))).toContain(stem('annual'));
+    expect(everydaySynonyms(stem('start'))).toContain(stem('begin'));
     expect(everydaySynonyms(stem('wiped'))).toContain(stem('forgiven'));
     expect(everydaySynonyms(stem('under'))).toContain(stem('below'));
     expect(everydaySynonyms(stem('warning'))).toContain(stem('notice'));

@@ -87,6 +87,12 @@ describe('lending vocabulary', () => {
     ['If I get quotes from 4 lenders, will all those credit pulls tank my score?', 'credit-inquiry'],
     ['How much of my credit card limits should I be using?', 'credit-utilization'],
     ['How much earnest money do buyers usually put down with an offer?', 'earnest-money'],
+    ['When does mortgage insurance on a regular home loan come off by itself?', 'pmi'],
+    ['Can I get a regular home loan with 5% down?', 'conventional'],
+    ['For a really big home loan, how much savings do lenders want?', 'jumbo'],
+    ['What share of my monthly income can my house payment be?', 'dti'],
+    ['How long can a lender hold my interest rate?', 'rate-lock'],
+    ['If I send my mortgage company a letter about a mistake, how fast must they answer?', 'servicer'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
   });
