@@ -64,6 +64,26 @@ describe('createBoundedMemo', () => {
   });
 });
 
+describe('a memo under churn', () => {
+  // A memo that evicts on nearly every miss (the stems of a large corpus) keeps exactly the most recently used.
+  it.each(['lru', 'insertion'] as const)('%s: after 60,000 keys through 1,000 places, the kept keys are the right 1,000', (order) => {
+    const memo = createBoundedMemo<number>({ maxEntries: 1_000, order });
+    const used: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const key = i % 4 === 0 && i > 0 ? `k${i - 2}` : `k${i}`;
+      if (memo.get(key) === undefined) memo.set(key, i);
+      if (order === 'lru' || !used.includes(key)) {
+        const at = used.indexOf(key);
+        if (order === 'lru' && at >= 0) used.splice(at, 1);
+        used.push(key);
+        if (used.length > 1_000) used.shift();
+      }
+    }
+    expect(memo.size).toBe(1_000);
+    expect(used.every((key) => memo.has(key))).toBe(true);
+  });
+});
+
 describe('a memo bounded by its keys’ total length', () => {
   it('lets the first in line go until a new entry fits, and never keeps a key longer than the whole bound', () => {
     const memo = createBoundedMemo<number>({ maxEntries: 100, maxTotalKeyLength: 10 });
