@@ -81,8 +81,8 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   // "My daughter wants to buy…", "our dad would co-sign": a relative, whichever sex.
   ['sex', pattern('(my|our|his|her|their) (?:daughter|son|stepdaughter|stepson)s'), '$1 children'],
   ['sex', pattern('(my|our|his|her|their) (?:daughter|son|stepdaughter|stepson)'), '$1 child'],
-  ['sex', pattern('(my|our|his|her|their) (?:daughters|sons)-in-law'), '$1 children-in-law'],
-  ['sex', pattern('(my|our|his|her|their) (?:daughter|son|mother|father|sister|brother)-in-law'), '$1 in-law'],
+  // (A son- or daughter-in-law is read by the rows above: "my child-in-law".)
+  ['sex', pattern('(my|our|his|her|their) (?:mother|father|sister|brother)-in-law'), '$1 in-law'],
   ['sex', pattern('(my|our|his|her|their) (?:mother|father|mom|dad|mum|mommy|daddy|stepmother|stepfather|stepmom|stepdad)(s?)'), '$1 parent$2'],
   ['sex', pattern('(my|our|his|her|their) (?:grandmother|grandfather|grandma|grandpa|granny|grandmom|granddad)(s?)'), '$1 grandparent$2'],
   ['sex', pattern('(my|our|his|her|their) (?:granddaughter|grandson)s'), '$1 grandchildren'],
@@ -159,8 +159,7 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
   });
   for (const span of spans) removed.add(span.category);
   if (spans.length > 0) text = firstPerson(removeTerms(text, spans), text);
-  // "Can a stay-at-home mom get a card in her own name?": with the sex cut, the pronoun says it again.
-  if (spans.some((span) => span.category === 'sex')) text = text.replace(/\b(?:his|her)\b(?= (?:own|name|income|credit|score|job|loan|mortgage|application|house|home|car|card|debts?|payments?|savings)\b)/giu, 'their');
+  // "Can a stay-at-home mom get a card in her own name?", "she's asking for me": a pronoun says the sex again.
   text = neutralPronouns(text, () => removed.add('sex'));
   text = tidySelfDescription(text);
 
