@@ -249,6 +249,9 @@ export function normaliseLendingText(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/[\u2010-\u2013]/g, '-');
 }
 
+/** Each entry with its pattern made global once, for matchAll (which works on a copy, so the shared one keeps no state). */
+const GLOBAL_PATTERNS: readonly (readonly [Entry, RegExp])[] = LENDING_VOCABULARY.map((entry) => [entry, new RegExp(entry.pattern.source, `${entry.pattern.flags}g`)]);
+
 /**
  * The vocabulary entries `text` mentions, each with the words of its first mention, run on through
  * mentions that follow it directly ("FICO score" is one mention of the credit score, not "FICO").
@@ -256,8 +259,8 @@ export function normaliseLendingText(text: string): string {
 export function findLendingTerms(text: string): { entry: Entry; mention: string }[] {
   const lower = normaliseLendingText(text);
   const found: { entry: Entry; mention: string }[] = [];
-  for (const entry of LENDING_VOCABULARY) {
-    const matches = lower.matchAll(new RegExp(entry.pattern.source, 'g'));
+  for (const [entry, everywhere] of GLOBAL_PATTERNS) {
+    const matches = lower.matchAll(everywhere);
     const first = matches.next();
     if (first.done) continue;
     const start = first.value.index;
