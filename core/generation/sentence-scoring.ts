@@ -152,13 +152,17 @@ export function scoreSentences(
   const weightedShare = (part: (term: string) => number) =>
     questionWeight === 0 ? 0 : question.terms.reduce((sum, term) => sum + part(term) * weight(term), 0) / questionWeight;
 
-  // A title naming what the question names another way ("Private Mortgage Insurance: …" for "PMI") holds the question's words for it.
+  // A question term that is part of a program's or concept's name counts as present in a sentence
+  // or title naming that program or concept another way ("private mortgage insurance" ~ "PMI").
+  const aliasTerms = [...question.entities.mentions].map(([entity, mention]) => [entity, tokenize(mention)] as const);
+  const aliasedBy = (named: LendingEntities): string[] =>
+    aliasTerms.flatMap(([entity, terms]) =>
+      (named.programs as ReadonlySet<string>).has(entity) || (named.concepts as ReadonlySet<string>).has(entity) ? terms : [],
+    );
   const titleTerms = passages.map((passage) => {
     const { terms, entities } = analyzePassageTitle(passage.title);
-    const aliased = [...question.entities.mentions].filter(
-      ([entity]) => (entities.programs as ReadonlySet<string>).has(entity) || (entities.concepts as ReadonlySet<string>).has(entity),
-    );
-    return aliased.length === 0 ? terms : new Set([...terms, ...aliased.flatMap(([, mention]) => tokenize(mention))]);
+    const aliased = aliasedBy(entities);
+    return aliased.length === 0 ? terms : new Set([...terms, ...aliased]);
   });
   const byScore = passages.map((passage, i) => [passage.score, i] as const).sort((a, b) => b[0] - a[0]);
   const top = byScore[0];
@@ -182,17 +186,8 @@ export function scoreSentences(
   const ownNumbers = question.numbers.length === 0 ? null : new RegExp(`(?<![\\d.,])(?:${question.numbers.map((n) => n.replace('.', '\\.')).join('|')})(?![\\d]|[.,]\\d)`, 'g');
 
   const ranked: ScoredSentence[] = [];
-  // A question term that is part of a program's or concept's name counts as present in a
-  // sentence naming that program or concept another way ("private mortgage insurance" ~ "PMI").
-  const aliasTerms = new Map<string, string[]>();
-  for (const [entity, mention] of question.entities.mentions) aliasTerms.set(entity, tokenize(mention));
   for (const [index, sentence] of all.entries()) {
-    const aliased = new Set<string>();
-    for (const [entity, terms] of aliasTerms) {
-      if ((sentence.entities.programs as ReadonlySet<string>).has(entity) || (sentence.entities.concepts as ReadonlySet<string>).has(entity)) {
-        for (const term of terms) aliased.add(term);
-      }
-    }
+    const aliased = new Set(aliasedBy(sentence.entities));
     const present = (term: string) => sentence.terms.has(term) || aliased.has(term) || everydaySynonyms(term).some((synonym) => sentence.terms.has(synonym));
     const previous = sentence.position === 0 ? undefined : all[index - 1];
     const title = titleTerms[sentence.passageOrder]!;
