@@ -113,7 +113,7 @@ function* decodeSteps(bytes: Uint8Array, file: string, options: { checked: boole
   yield;
   const hasUrl = aligned.subarray(flagsAt, flagsAt + count);
   const blob = Buffer.from(aligned.buffer, aligned.byteOffset + blobAt, blobLength);
-  const table: StoredDocumentTable = { offsets, hasUrl, blob };
+  const table: StoredDocumentTable = { offsets, hasUrl, blob, retired: false };
   const documents = lazyRows(table, count);
   TABLES.set(documents, table);
   return documents;
@@ -173,6 +173,7 @@ export function findDocumentsById(documents: readonly KnowledgeDocument[], ids: 
     const bytes = encoder.encode(id);
     byLength.set(bytes.length, [...(byLength.get(bytes.length) ?? []), { id, bytes }]);
   }
+  if (table.retired) throw retiredRead();
   const { offsets, blob } = table;
   for (let row = 0; row < documents.length && found.size < ids.size; row++) {
     const start = offsets[FIELDS * row]!;
@@ -200,6 +201,25 @@ interface StoredDocumentTable {
   offsets: Uint32Array;
   hasUrl: Uint8Array;
   blob: Buffer;
+  /**
+   * Its version was closed and its bytes handed back for reuse (a pooled read): a read now fails
+   * loudly rather than decode whatever the buffer holds next (another version's text).
+   */
+  retired: boolean;
+}
+
+/**
+ * Marks the table behind `documents` (an array this module returned; any other is left alone)
+ * as closed: reading one of its rows afterwards throws AppError 'internal'. Called when a
+ * version's files go back to a buffer pool.
+ */
+export function retireDocumentTable(documents: readonly KnowledgeDocument[]): void {
+  const table = TABLES.get(documents);
+  if (table !== undefined) table.retired = true;
+}
+
+function retiredRead(): AppError {
+  return new AppError('internal', { detail: 'a document of a closed index version was read after its files were released for reuse' });
 }
 
 /**
@@ -217,6 +237,7 @@ class StoredDocument implements KnowledgeDocument {
   }
 
   #field(field: number): string {
+    if (this.#table.retired) throw retiredRead();
     const { offsets, blob } = this.#table;
     const at = FIELDS * this.#row + field;
     return blob.toString('utf8', offsets[at]!, offsets[at + 1]!);
@@ -235,6 +256,7 @@ class StoredDocument implements KnowledgeDocument {
   }
 
   get url(): string | undefined {
+    if (this.#table.retired) throw retiredRead();
     return this.#table.hasUrl[this.#row] === 1 ? this.#field(3) : undefined;
   }
 

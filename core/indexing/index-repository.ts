@@ -9,7 +9,8 @@ import { IndexManifestSchema, IndexVersionSchema } from './index-manifest.ts';
 import type { IndexManifest } from './index-manifest.ts';
 import type { LoadedIndex } from './loaded-index.ts';
 import { getHashedObject } from './sha256.ts';
-import { documentTableCheck, readDocumentTable } from './document-table-bytes.ts';
+import { documentTableCheck, readDocumentTable, retireDocumentTable } from './document-table-bytes.ts';
+import { releasingOnClose } from './releasing-on-close.ts';
 import { bm25PostingsCheck, readBm25Postings } from '../retrieval/bm25-postings.ts';
 import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
 import { decodeLexicalState } from '../embedding/lexical-embedder-bytes.ts';
@@ -63,6 +64,13 @@ export interface IndexRepositoryOptions {
    * load (see DeferredVectorIndex). Default: never.
    */
   deferVectors?: (manifest: IndexManifest) => boolean;
+  /**
+   * A serving instance's loads: the binary documents table and BM25 postings are read into the
+   * store's reusable buffers where it has them (ObjectStore.getHashed `pooled`; the local folder
+   * does), and closing the loaded version's `index` hands them back, so the next version reuses
+   * them instead of allocating ~100 MB per 100k documents at every swap. Default: off.
+   */
+  pooledFiles?: boolean;
 }
 
 /**
@@ -114,9 +122,16 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
    * with `check` run there too; `checked` says whether it did). AppError 'index-corrupt' naming
    * the file when it is missing, differs or fails the check.
    */
-  async function verified(version: string, key: string, checksum: string, check?: (file: string, expectSha256: string) => StructureCheck): Promise<{ bytes: Uint8Array; checked: boolean }> {
-    const downloaded = await getHashedObject(store, key, check?.(fileName(key), checksum));
+  async function verified(
+    version: string,
+    key: string,
+    checksum: string,
+    check?: (file: string, expectSha256: string) => StructureCheck,
+    releases?: Array<() => void>,
+  ): Promise<{ bytes: Uint8Array; checked: boolean }> {
+    const downloaded = await getHashedObject(store, key, check?.(fileName(key), checksum), { pooled: releases !== undefined });
     if (downloaded === null) throw corruptIndexFile(`index ${version} is missing ${key.slice(key.lastIndexOf('/') + 1)}`);
+    if (downloaded.release) releases?.push(downloaded.release);
     if (downloaded.sha256 !== checksum) throw corruptIndexFile(`${fileName(key)} does not match its checksum`);
     return downloaded;
   }
@@ -132,16 +147,19 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
     // thread, one turn of the event loop; from S3: hashed on that thread, then checked here in
     // slices with turns of the event loop between them), so a small file is read while a large
     // one is still hashed.
+    // Pooled reads (pooledFiles, binary layout): each one's release, called when the version
+    // closes, or at once when the load fails.
+    const releases: Array<() => void> | undefined = options.pooledFiles === true && binary ? [] : undefined;
     const vectors = options.deferVectors?.(manifest) === true ? Promise.resolve(new DeferredVectorIndex(manifest, () => readVectors(manifest))) : readVectors(manifest);
     // A failed vector load is reported once, below, after the other files' checks.
     vectors.catch(() => {});
-    const documentsRead = verified(version, paths.documents, checksums.documents, binary ? documentTableCheck : undefined).then(({ bytes, checked }) =>
+    const documentsRead = verified(version, paths.documents, checksums.documents, binary ? documentTableCheck : undefined, releases).then(({ bytes, checked }) =>
       binary ? readDocumentTable(bytes, fileName(paths.documents), { checked }) : parseDocumentsTable(bytes, `documents of index ${version}`),
     );
     const bm25Read =
       checksums.bm25 === undefined
         ? Promise.resolve(undefined)
-        : verified(version, paths.bm25, checksums.bm25, binary ? bm25PostingsCheck : undefined).then(({ bytes, checked }) =>
+        : verified(version, paths.bm25, checksums.bm25, binary ? bm25PostingsCheck : undefined, releases).then(({ bytes, checked }) =>
             binary ? readBm25Postings(bytes, fileName(paths.bm25), { checked }) : parseStored(z.unknown(), bytes, `bm25 state of index ${version}`),
           );
     const embedderRead =
@@ -153,9 +171,18 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
       index = await vectors;
       // binary-v2 keeps the embedder state out of the manifest; the loaded manifest carries it, as the earlier layouts' did.
       const loadedManifest = embedderState === undefined ? manifest : { ...manifest, embedder: { ...manifest.embedder, state: embedderState } };
-      return bm25State === undefined ? { manifest: loadedManifest, index, documents } : { manifest: loadedManifest, index, documents, bm25State };
+      const served = releases?.length ? releasingOnClose(index, () => {
+        retireDocumentTable(documents);
+        for (const release of releases) release();
+      }) : index;
+      return bm25State === undefined ? { manifest: loadedManifest, index: served, documents } : { manifest: loadedManifest, index: served, documents, bm25State };
     } catch (error) {
       if (index === undefined) void vectors.then((loaded) => loaded.close(), () => {});
+      if (releases !== undefined) {
+        // Every pooled read settles first, so none still in flight keeps its buffer; nothing read from them escaped.
+        await Promise.allSettled([documentsRead, bm25Read]);
+        for (const release of releases) release();
+      }
       throw error;
     }
   }

@@ -43,10 +43,11 @@ export async function sha256HexTransferred(bytes: Uint8Array): Promise<{ hex: st
  * An object with its sha256, for checking against a manifest: hashed (and `check` run, when the
  * sha256 is the expected one) by the store where it reads it when it can
  * ({@link ObjectStore.getHashed}), else downloaded and hashed off the event loop
- * ({@link sha256HexTransferred}), `checked` false; null when the key does not exist.
+ * ({@link sha256HexTransferred}), `checked` false; null when the key does not exist. `pooled`: see
+ * ObjectStore.getHashed (the result may then carry a `release` the caller must call).
  */
-export async function getHashedObject(store: ObjectStore, key: string, check?: StructureCheck): Promise<HashedObject | null> {
-  if (store.getHashed) return store.getHashed(key, { check });
+export async function getHashedObject(store: ObjectStore, key: string, check?: StructureCheck, options: { pooled?: boolean } = {}): Promise<HashedObject | null> {
+  if (store.getHashed) return store.getHashed(key, { check, ...(options.pooled ? { pooled: true } : {}) });
   const downloaded = await store.get(key);
   if (downloaded === null) return null;
   const { hex, bytes } = await sha256HexTransferred(downloaded);

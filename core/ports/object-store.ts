@@ -8,9 +8,12 @@ export interface ObjectStore {
    * Optional: the object with its sha256 (lower-case hex), hashed where the store reads it (the
    * local folder reads and hashes on its I/O thread, one turn of the event loop for the whole
    * object), and `check` run there too when the sha256 is the expected one; null when the key
-   * does not exist. Callers without it use `get`, hash and check themselves.
+   * does not exist. Callers without it use `get`, hash and check themselves. `pooled`: the caller
+   * will call the result's `release` once nothing reads the bytes any more, and the store may
+   * read into a buffer it reuses after that (the local folder does); a store that does not gives
+   * no `release`.
    */
-  getHashed?(key: string, options?: { check?: StructureCheck | undefined }): Promise<HashedObject | null>;
+  getHashed?(key: string, options?: { check?: StructureCheck | undefined; pooled?: boolean }): Promise<HashedObject | null>;
   exists(key: string): Promise<boolean>;
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
@@ -22,6 +25,8 @@ export interface HashedObject {
   sha256: string;
   /** Whether the requested {@link StructureCheck} ran on these bytes, where they were read, and passed. */
   checked: boolean;
+  /** A pooled read's: hands the bytes' buffer back to the store for reuse; nothing may read them afterwards. */
+  release?: () => void;
 }
 
 /**

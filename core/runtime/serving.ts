@@ -72,6 +72,8 @@ export async function createServing(config: ServingConfig, dependencies: Serving
     },
     // Ranking with BM25 alone searches no vectors: a load skips index.faiss until a search needs it.
     deferVectors: (manifest) => resolveRetrievalMode(config.RETRIEVAL, manifest.embedder.id) === 'bm25',
+    // A version's large files in reusable buffers, handed back when it closes: a swap allocates nothing (docs/benchmarks.md).
+    pooledFiles: true,
   });
   const embedders =
     dependencies.embedders ??

@@ -9,11 +9,19 @@ export interface ThreadRead {
   sha256?: string;
   /** Whether the requested structure check ran on these bytes and passed (it runs only when their sha256 is the expected one). */
   checked: boolean;
+  /**
+   * A pooled read only: gives the bytes' buffer back to the pool, for a later pooled read to
+   * overwrite. Nothing may read `bytes` (or a view of them) afterwards. Idempotent.
+   */
+  release?: () => void;
 }
 
 interface Reply {
   id: number;
   buffer?: ArrayBuffer;
+  slot?: number;
+  length?: number;
+  created?: SharedArrayBuffer;
   hex?: string;
   missing?: true;
   checked?: true;
@@ -30,6 +38,8 @@ interface IoThread {
   worker: Worker;
   pending: Map<number, Pending>;
   next: number;
+  /** The shared-buffer pool's slots, numbered as the thread numbers them (see io-worker.mjs). */
+  slots: SharedArrayBuffer[];
 }
 
 const workerUrl = new URL('./io-worker.mjs', import.meta.url);
@@ -48,7 +58,7 @@ function ioThread(): IoThread {
   if (thread !== null) return thread;
   // Plain JavaScript: no loader (tsx) inherited.
   const worker = new Worker(workerUrl, { execArgv: [] });
-  const started: IoThread = { worker, pending: new Map(), next: 0 };
+  const started: IoThread = { worker, pending: new Map(), next: 0, slots: [] };
   const fail = (error: unknown) => {
     if (thread === started) thread = null;
     for (const { reject } of started.pending.values()) reject(error);
@@ -89,12 +99,37 @@ export async function sha256OnIoThread(buffer: ArrayBuffer): Promise<{ hex: stri
  * when `sha256` is true, and runs `check` there too when that sha256 is the one it expects;
  * null when there is no such file (or it is a folder). A failed check rejects with the AppError
  * it threw (code and detail); other failures with an Error carrying the system `code`.
+ *
+ * `pooled`: into a buffer of the process's shared-buffer pool instead, kept until `release` (see
+ * {@link ThreadRead.release}). A serving instance reads each index version's large files so:
+ * a new ArrayBuffer of ~100 MB per version raised V8's external memory by that much at every
+ * swap, and the full garbage collection that set off took ~150 ms of CPU from V8's helper
+ * threads on a 2-core machine while requests waited for a core; a released buffer is reused by
+ * the next version's file (the smallest free one it fits, made with a quarter of headroom), so a
+ * swap in a steady corpus allocates nothing. Free buffers stay with the process (resident).
  */
-export async function readFileOnIoThread(path: string, options: { sha256: boolean; check?: StructureCheck | undefined }): Promise<ThreadRead | null> {
-  const reply = await ask({ path, sha256: options.sha256, ...(options.check && options.sha256 ? { check: options.check } : {}) });
+export async function readFileOnIoThread(path: string, options: { sha256: boolean; check?: StructureCheck | undefined; pooled?: boolean }): Promise<ThreadRead | null> {
+  const io = ioThread();
+  const reply = await ask({ path, sha256: options.sha256, ...(options.pooled ? { pooled: true } : {}), ...(options.check && options.sha256 ? { check: options.check } : {}) });
+  if (reply.created) io.slots[reply.slot!] = reply.created;
   if (reply.missing) return null;
   if (reply.error) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
   if (reply.invalid) throw new AppError(reply.invalid.code, { detail: reply.invalid.detail });
-  const bytes = new Uint8Array(reply.buffer!);
-  return { bytes, ...(reply.hex === undefined ? {} : { sha256: reply.hex }), checked: reply.checked === true };
+  const hashed = { ...(reply.hex === undefined ? {} : { sha256: reply.hex }), checked: reply.checked === true };
+  if (reply.slot === undefined) return { bytes: new Uint8Array(reply.buffer!), ...hashed };
+  const slot = reply.slot;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    // The same thread (a new one after a crash has a new pool and never hears of this slot).
+    if (thread === io) io.worker.postMessage({ releaseSlot: slot });
+  };
+  return { bytes: new Uint8Array(io.slots[slot]!, 0, reply.length!), ...hashed, release };
+}
+
+/** The shared-buffer pool: its buffers and their total size (bytes), for tests and figures. */
+export function ioThreadPool(): { buffers: number; bytes: number } {
+  const slots = thread?.slots ?? [];
+  return { buffers: slots.length, bytes: slots.reduce((total, slot) => total + slot.byteLength, 0) };
 }

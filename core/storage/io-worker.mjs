@@ -1,10 +1,15 @@
 // The I/O helper thread behind io-thread.ts, kept for the process's life. Plain JavaScript so it
 // runs the same under node, tsx and vitest. Messages are answered one at a time, in order:
 //   { id, buffer }          (ArrayBuffer, transferred) -> { id, hex, buffer }: its sha256, the buffer transferred back;
-//   { id, path, sha256, check? } -> { id, buffer, hex?, checked?, invalid? }: the whole file read into
+//   { id, path, sha256, check?, pooled? } -> { id, buffer, hex?, checked?, invalid? }: the whole file read into
 //                              its own ArrayBuffer (transferred), hashed when sha256 is true;
 //                              { id, missing: true } when there is no such file; { id, error:
 //                              { message, code } } on any other failure.
+//     pooled: true reads into a slot of the shared-buffer pool instead and answers { id, slot,
+//     length, created?, hex?, checked?, invalid? } (no buffer): the smallest free slot that holds
+//     the file, else a new SharedArrayBuffer with headroom (`created`, sent once; the asking thread
+//     keeps it as slot `slot`). The slot stays taken until a { releaseSlot } message (no answer).
+//     A slot the reply marks invalid, or a failed read, is freed here.
 // check { module, name, label, expectSha256 }: when the file's sha256 is expectSha256, the export
 // `name` of `module` (a file URL, TypeScript allowed) is called with (bytes, label) here, off the
 // event loop of the thread that asked; it throws when the bytes are malformed. The reply then
@@ -16,24 +21,73 @@ import { parentPort } from 'node:worker_threads';
 const MISSING = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
 const hexOf = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-/** The file's bytes in a buffer of its size (a file is replaced by rename, never written in place), or null when it is not a file. */
-function readWhole(path) {
+/**
+ * The shared-buffer pool: slot i is slots[i] (the asking thread holds the same buffers under the
+ * same numbers), taken while its bytes are in use there. A slot is made with a quarter of
+ * headroom, rounded up to a MiB, so the next version of a growing file still fits it.
+ */
+const slots = [];
+const taken = new Set();
+const MIB = 2 ** 20;
+const capacityFor = (size) => Math.max(MIB, Math.ceil((size * 1.25) / MIB) * MIB);
+
+/** The smallest free slot that holds `size` bytes, taken; else a new one (`created`). */
+function takeSlot(size) {
+  let best = -1;
+  for (let i = 0; i < slots.length; i++) {
+    if (taken.has(i) || slots[i].byteLength < size) continue;
+    if (best === -1 || slots[i].byteLength < slots[best].byteLength) best = i;
+  }
+  if (best === -1) {
+    best = slots.length;
+    slots.push(new SharedArrayBuffer(capacityFor(size)));
+    taken.add(best);
+    return { slot: best, created: slots[best] };
+  }
+  taken.add(best);
+  return { slot: best };
+}
+
+/** Frees a slot taken for a read that failed; one made for it is dropped (the asking thread never saw it). */
+function giveBack(target) {
+  taken.delete(target.slot);
+  if (target.created && target.slot === slots.length - 1) slots.pop();
+}
+
+/**
+ * The file's bytes (a file is replaced by rename, never written in place), or null when it is not
+ * a file: in a buffer of its size, or at the start of a pool slot (`pooled`; the view says which).
+ */
+function readWhole(path, pooled) {
   const fd = openSync(path, 'r');
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return null;
-    const buffer = new ArrayBuffer(stats.size);
-    const bytes = new Uint8Array(buffer);
-    let filled = 0;
-    while (filled < bytes.length) {
-      const read = readSync(fd, bytes, filled, bytes.length - filled, filled);
-      if (read === 0) break;
-      filled += read;
+    const target = pooled ? takeSlot(stats.size) : null;
+    const bytes = target ? new Uint8Array(slots[target.slot], 0, stats.size) : new Uint8Array(new ArrayBuffer(stats.size));
+    let filled;
+    try {
+      filled = fill(fd, bytes);
+    } catch (error) {
+      if (target) giveBack(target);
+      throw error;
     }
-    return filled === bytes.length ? bytes : bytes.slice(0, filled);
+    if (filled === bytes.length) return { bytes, target };
+    return { bytes: target ? bytes.subarray(0, filled) : bytes.slice(0, filled), target };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads the file into `bytes` from its start; the count read (less at an early end of file). */
+function fill(fd, bytes) {
+  let filled = 0;
+  while (filled < bytes.length) {
+    const read = readSync(fd, bytes, filled, bytes.length - filled, filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return filled;
 }
 
 /** The check modules, loaded on the first check (with tsx's loader registered then, once: ~0.1 s). */
@@ -63,6 +117,10 @@ async function structureCheck(check, bytes, hex) {
 // One message at a time, in order (each waits for the one before, checks included).
 let queue = Promise.resolve();
 parentPort.on('message', (message) => {
+  if (message.releaseSlot !== undefined) {
+    queue = queue.then(() => void taken.delete(message.releaseSlot));
+    return;
+  }
   queue = queue.then(() => answer(message)).catch((error) => {
     parentPort.postMessage({ id: message.id, error: { message: String(error?.message ?? error), code: error?.code } });
   });
@@ -75,23 +133,33 @@ async function answer(message) {
     parentPort.postMessage({ id, hex: hexOf(new Uint8Array(buffer)), buffer }, [buffer]);
     return;
   }
-  let bytes;
+  let read;
   try {
-    bytes = readWhole(message.path);
+    read = readWhole(message.path, message.pooled === true);
   } catch (error) {
     if (MISSING.has(error?.code)) parentPort.postMessage({ id, missing: true });
     else parentPort.postMessage({ id, error: { message: String(error?.message ?? error), code: error?.code } });
     return;
   }
-  if (bytes === null) {
+  if (read === null) {
     parentPort.postMessage({ id, missing: true });
     return;
   }
-  if (!message.sha256) {
-    parentPort.postMessage({ id, buffer: bytes.buffer }, [bytes.buffer]);
+  const { bytes, target } = read;
+  let hashed;
+  let checked;
+  try {
+    hashed = message.sha256 ? { hex: hexOf(bytes) } : {};
+    checked = message.sha256 ? await structureCheck(message.check, bytes, hashed.hex) : {};
+  } catch (error) {
+    if (target) giveBack(target);
+    throw error;
+  }
+  if (target === null) {
+    parentPort.postMessage({ id, buffer: bytes.buffer, ...hashed, ...checked }, [bytes.buffer]);
     return;
   }
-  const hex = hexOf(bytes);
-  const checked = await structureCheck(message.check, bytes, hex);
-  parentPort.postMessage({ id, buffer: bytes.buffer, hex, ...checked }, [bytes.buffer]);
+  // Malformed bytes are refused there: their slot is free again at once.
+  if (checked.invalid) taken.delete(target.slot);
+  parentPort.postMessage({ id, slot: target.slot, length: bytes.length, ...(target.created ? { created: target.created } : {}), ...hashed, ...checked });
 }

@@ -51,10 +51,14 @@ export class LocalFolderObjectStore implements ObjectStore {
     return (await readFileOnIoThread(this.#pathOf(key), { sha256: false }))?.bytes ?? null;
   }
 
-  /** {@link get} with the sha256 computed, and the structure check run, on the same thread as it reads. */
-  async getHashed(key: string, options: { check?: StructureCheck | undefined } = {}): Promise<HashedObject | null> {
-    const read = await readFileOnIoThread(this.#pathOf(key), { sha256: true, check: options.check });
-    return read === null ? null : { bytes: read.bytes, sha256: read.sha256!, checked: read.checked };
+  /**
+   * {@link get} with the sha256 computed, and the structure check run, on the same thread as it
+   * reads; `pooled` reads into the I/O thread's shared-buffer pool (readFileOnIoThread).
+   */
+  async getHashed(key: string, options: { check?: StructureCheck | undefined; pooled?: boolean } = {}): Promise<HashedObject | null> {
+    const read = await readFileOnIoThread(this.#pathOf(key), { sha256: true, check: options.check, pooled: options.pooled === true });
+    if (read === null) return null;
+    return { bytes: read.bytes, sha256: read.sha256!, checked: read.checked, ...(read.release ? { release: read.release } : {}) };
   }
 
   async exists(key: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
+import { ioThreadPool } from '../../../core/storage/io-thread.ts';
 import { documentTableCheck, encodeDocumentTable } from '../../../core/indexing/document-table-bytes.ts';
 import { AppError } from '../../../shared/errors/app-error.ts';
 
@@ -122,5 +123,60 @@ describe('LocalFolderObjectStore', () => {
     });
     // Another object than the one expected is not checked: the caller refuses it by its checksum.
     expect(await store.getHashed('broken.bin', { check: documentTableCheck('broken.bin', sha256(table)) })).toMatchObject({ sha256: sha256(broken), checked: false });
+  });
+
+  it('reads pooled objects into shared buffers it reuses once released, never while held; a refused read frees its buffer', async () => {
+    const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+    const pattern = (length: number, seed: number) => Uint8Array.from({ length }, (_, i) => (i * seed + (i >> 9)) & 0xff);
+    const a = pattern(3 * 2 ** 20, 31);
+    // A little longer than `a`: a buffer made for `a` has room for it (a quarter of headroom).
+    const b = pattern(3 * 2 ** 20 + 4_096, 17);
+    const large = pattern(5 * 2 ** 20, 7);
+    await store.put('a.bin', a);
+    await store.put('b.bin', b);
+    await store.put('large.bin', large);
+
+    const first = await store.getHashed('a.bin', { pooled: true });
+    expect(first!.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(first!.bytes.byteOffset).toBe(0);
+    expect(first!.sha256).toBe(sha256(a));
+    expect(Buffer.compare(first!.bytes, a)).toBe(0);
+    const made = ioThreadPool().buffers;
+    // `a` is still held: `b` gets a buffer of its own.
+    const second = await store.getHashed('b.bin', { pooled: true });
+    expect(second!.bytes.buffer).not.toBe(first!.bytes.buffer);
+    expect(ioThreadPool().buffers).toBe(made + 1);
+    expect(Buffer.compare(first!.bytes, a)).toBe(0);
+
+    first!.release!();
+    first!.release!();
+    const reused = await store.getHashed('b.bin', { pooled: true });
+    expect(reused!.bytes.buffer).toBe(first!.bytes.buffer);
+    expect(reused!.sha256).toBe(sha256(b));
+    expect(Buffer.compare(reused!.bytes, b)).toBe(0);
+    expect(ioThreadPool().buffers).toBe(made + 1);
+
+    // Larger than every free buffer: a new one.
+    second!.release!();
+    const bigger = await store.getHashed('large.bin', { pooled: true });
+    expect([first!.bytes.buffer, second!.bytes.buffer]).not.toContain(bigger!.bytes.buffer);
+    expect(Buffer.compare(bigger!.bytes, large)).toBe(0);
+    expect(ioThreadPool().buffers).toBe(made + 2);
+
+    // A read refused by its structure check gives its buffer back at once.
+    const broken = encodeDocumentTable([{ id: 'a', title: 'A', text: 'x'.repeat(3 * 2 ** 20) }]);
+    new DataView(broken.buffer).setUint32(20, 2 ** 30, true);
+    await store.put('broken.bin', broken);
+    await expect(store.getHashed('broken.bin', { pooled: true, check: documentTableCheck('broken.bin', sha256(broken)) })).rejects.toMatchObject({ code: 'index-corrupt' });
+    const afterRefusal = await store.getHashed('a.bin', { pooled: true });
+    expect(afterRefusal!.bytes.buffer).toBe(second!.bytes.buffer);
+    expect(ioThreadPool().buffers).toBe(made + 2);
+
+    // Missing objects take no buffer; reads not asked to pool are unchanged.
+    expect(await store.getHashed('missing.bin', { pooled: true })).toBeNull();
+    const plainRead = await store.getHashed('a.bin');
+    expect(plainRead!.bytes.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(plainRead!.release).toBeUndefined();
+    for (const read of [reused, bigger, afterRefusal]) read!.release!();
   });
 });
