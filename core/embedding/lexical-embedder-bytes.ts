@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors/app-error.ts';
+import type { StructureCheck } from '../ports/object-store.ts';
 import { encodeJsonHeader, joinJsonHeadedFile, PREAMBLE_BYTES, readJsonHeader } from '../retrieval/json-headed-file.ts';
 import { firstUnsortedTerm, SortedTermDictionary, sortTermsByBytes } from '../retrieval/sorted-term-dictionary.ts';
 import { LEXICAL_EMBEDDER_ID, type LexicalEmbedderState, type StoredDocumentFrequencies } from './lexical-embedder.ts';
@@ -49,7 +50,7 @@ export function encodeLexicalState(state: LexicalEmbedderState): Uint8Array {
  * frequencies positive), O(terms), ≈ 2 ms at 100k terms. AppError 'index-corrupt' naming `file` when
  * it is malformed or truncated. `bytes` must not be modified afterwards.
  */
-export function decodeLexicalState(bytes: Uint8Array, file: string): StoredLexicalState {
+export function decodeLexicalState(bytes: Uint8Array, file: string, options: { checked?: boolean } = {}): StoredLexicalState {
   const invalid = `${file} is not a valid lexical embedder state`;
   const refuse = (why: string) => new AppError('index-corrupt', { detail: `${invalid}: ${why}` });
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
@@ -76,6 +77,8 @@ export function decodeLexicalState(bytes: Uint8Array, file: string): StoredLexic
   const frequencies = new Uint32Array(aligned.buffer, aligned.byteOffset + frequenciesAt, terms);
   const blob = Buffer.from(aligned.buffer, aligned.byteOffset + blobAt, termBytes);
   if (offsets[0] !== 0 || offsets[terms] !== termBytes) throw refuse('its offsets do not span the terms');
+  // The O(terms) checks ran where the file was read ({@link lexicalStateCheck}).
+  if (options.checked === true) return new StoredLexicalState(header, new SortedTermDictionary(blob, offsets), frequencies);
   for (let t = 0; t < terms; t++) {
     if (offsets[t + 1]! < offsets[t]!) throw refuse(`the offsets of term ${t} go backwards`);
     if (frequencies[t] === 0) throw refuse(`term ${t} has a document frequency of 0`);
@@ -83,6 +86,20 @@ export function decodeLexicalState(bytes: Uint8Array, file: string): StoredLexic
   const unsorted = firstUnsortedTerm(blob, offsets);
   if (unsorted !== -1) throw refuse(`term ${unsorted} is not after term ${unsorted - 1} in byte order`);
   return new StoredLexicalState(header, new SortedTermDictionary(blob, offsets), frequencies);
+}
+
+/**
+ * Every check of {@link decodeLexicalState}, for a store to run where it reads embedder.bin
+ * ({@link lexicalStateCheck}). AppError 'index-corrupt' naming `file`.
+ * @public (called by name on the I/O thread)
+ */
+export function checkLexicalState(bytes: Uint8Array, file: string): void {
+  decodeLexicalState(bytes, file);
+}
+
+/** {@link checkLexicalState} as a structure check for a store to run where it reads the file (ObjectStore.getHashed). */
+export function lexicalStateCheck(file: string, expectSha256: string): StructureCheck {
+  return { module: import.meta.url, name: 'checkLexicalState', label: file, expectSha256 };
 }
 
 /** Whether an embedder state is a table read by {@link decodeLexicalState} (rather than the JSON state). */

@@ -13,7 +13,7 @@ import { documentTableCheck, readDocumentTable, retireDocumentTable } from './do
 import { releasingOnClose } from './releasing-on-close.ts';
 import { bm25PostingsCheck, readBm25Postings } from '../retrieval/bm25-postings.ts';
 import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
-import { decodeLexicalState } from '../embedding/lexical-embedder-bytes.ts';
+import { decodeLexicalState, lexicalStateCheck } from '../embedding/lexical-embedder-bytes.ts';
 import { DeferredVectorIndex } from './deferred-vector-index.ts';
 import { corruptIndexFile } from './corrupt-index-file.ts';
 
@@ -163,7 +163,11 @@ export function createIndexRepository(store: ObjectStore, options: IndexReposito
             binary ? readBm25Postings(bytes, fileName(paths.bm25), { checked }) : parseStored(z.unknown(), bytes, `bm25 state of index ${version}`),
           );
     const embedderRead =
-      checksums.embedder === undefined ? Promise.resolve(undefined) : verified(version, paths.embedder, checksums.embedder).then(({ bytes }) => readEmbedderState(manifest, bytes, fileName(paths.embedder)));
+      checksums.embedder === undefined
+        ? Promise.resolve(undefined)
+        : verified(version, paths.embedder, checksums.embedder, manifest.embedder.id === LEXICAL_EMBEDDER_ID ? lexicalStateCheck : undefined).then(({ bytes, checked }) =>
+            readEmbedderState(manifest, bytes, fileName(paths.embedder), checked),
+          );
     let index: VectorIndex | undefined;
     try {
       const [documents, bm25State, embedderState] = await Promise.all([documentsRead, bm25Read, embedderRead]);
@@ -263,10 +267,10 @@ function storedManifest(manifest: IndexManifest): IndexManifest {
   return { ...manifest, embedder };
 }
 
-/** `embedder.bin`: the one embedder with stored state is the lexical one. */
-function readEmbedderState(manifest: IndexManifest, bytes: Uint8Array, file: string): unknown {
+/** `embedder.bin`: the one embedder with stored state is the lexical one (`checked`: its O(n) checks ran where it was read). */
+function readEmbedderState(manifest: IndexManifest, bytes: Uint8Array, file: string, checked: boolean): unknown {
   if (manifest.embedder.id !== LEXICAL_EMBEDDER_ID) throw corruptIndexFile(`${file} is stored for ${manifest.embedder.id}, which keeps no state`);
-  return decodeLexicalState(bytes, file);
+  return decodeLexicalState(bytes, file, { checked });
 }
 
 function checkedVersion(version: string): string {

@@ -1,5 +1,10 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeLexicalState, encodeLexicalState, isStoredLexicalState } from '../../../core/embedding/lexical-embedder-bytes.ts';
+import { checkLexicalState, decodeLexicalState, encodeLexicalState, isStoredLexicalState, lexicalStateCheck } from '../../../core/embedding/lexical-embedder-bytes.ts';
+import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
 import { lexicalEmbedderFromManifest } from '../../../core/embedding/lexical-embedder-state.ts';
 import { LexicalEmbedder } from '../../../core/embedding/lexical-embedder.ts';
 
@@ -70,6 +75,32 @@ describe('lexical embedder state file (embedder.bin)', () => {
     const unsorted = bytes.slice();
     unsorted[blobAt] = 0xff;
     expect(refused(unsorted)).toThrow(/term 1 is not after term 0 in byte order/);
+  });
+
+  it('runs its O(n) checks where a store reads the file (lexicalStateCheck) and skips them when told they passed there', async () => {
+    const bytes = encodeLexicalState(LexicalEmbedder.fit(corpus).toJSON());
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    const zeroFrequency = bytes.slice();
+    new DataView(zeroFrequency.buffer).setUint32(12 + headerLength + 4 * (LexicalEmbedder.fit(corpus).toJSON().terms.length + 1), 0, true);
+    expect(() => checkLexicalState(zeroFrequency, 'embedder.bin of 0123456789abcdef')).toThrow(/term 0 has a document frequency of 0/);
+    expect(() => decodeLexicalState(zeroFrequency, 'embedder.bin of 0123456789abcdef', { checked: true })).not.toThrow();
+    // The header and sizes are checked either way.
+    expect(() => decodeLexicalState(bytes.subarray(0, bytes.length - 1), 'embedder.bin of 0123456789abcdef', { checked: true })).toThrow(/not a valid lexical embedder state/);
+    const root = await mkdtemp(path.join(tmpdir(), 'apfa-lexical-check-'));
+    try {
+      const store = new LocalFolderObjectStore(root);
+      await store.put('embedder.bin', zeroFrequency);
+      const sha256 = createHash('sha256').update(zeroFrequency).digest('hex');
+      await expect(store.getHashed('embedder.bin', { check: lexicalStateCheck('embedder.bin of 0123456789abcdef', sha256) })).rejects.toMatchObject({
+        code: 'index-corrupt',
+        detail: expect.stringMatching(/term 0 has a document frequency of 0/),
+      });
+      await store.put('embedder.bin', bytes);
+      const good = createHash('sha256').update(bytes).digest('hex');
+      expect(await store.getHashed('embedder.bin', { check: lexicalStateCheck('embedder.bin of 0123456789abcdef', good) })).toMatchObject({ checked: true });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('keeps refusing a JSON state that does not hash to the manifest modelHash', () => {

@@ -71,7 +71,7 @@ describe('pooled version loads', () => {
     const file = path.join(root, 'indexes', version, 'bm25.bin');
     const original = await readFile(file);
     const tampered = Buffer.from(original);
-    tampered[tampered.length - 1] ^= 0xff;
+    tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 0xff;
     await writeFile(file, tampered);
     await expect(pooled.load(version)).rejects.toMatchObject({ code: 'index-corrupt', detail: `bm25.bin of ${version} does not match its checksum` });
     await writeFile(file, original);
