@@ -9,7 +9,13 @@
  *   rebuild  — the sync request → the publish announcement on the swap channel (the worker busy
  *              on the same 2 cores as the API);
  *   swap     — the announcement → the API serves the new version (download, verify, load, warm,
- *              swap, while answering).
+ *              swap, while answering);
+ *   activation — after the rebuilds, `--activations` swaps back and forth between the last two
+ *              versions through the admin API (POST /admin/index/versions/{v}/activate, the
+ *              rollback path: the same load, verify, warm and swap, with no build before it),
+ *              each from the request to its answer, a quarter of `--steady-seconds` apart: many
+ *              more swap windows than three rebuilds give, so the swap p99 rests on ~1,000
+ *              requests rather than ~130 (where it is the second-slowest request).
  * Reports p50/p99/max per phase, failed requests (must be 0), the API's own load+swap time per
  * swap (from its log), the API's longest event-loop lag per phase (its /metrics), and its RSS:
  * sampled every 100 ms while steady, and its exact peak during each swap (VmHWM, reset through
@@ -23,7 +29,8 @@
  * The issue's figures (issue 18 items 4 and 5), in `results`:
  *   loadMs                 the API's load+swap of a 100k version, median over the swaps (the direct
  *                          binary-v2 median with --load-only);
- *   swapP99OverSteadyP99   advice p99 during swaps / steady p99, same run;
+ *   swapP99OverSteadyP99   advice p99 during swaps (after rebuilds and by activation together) /
+ *                          steady p99, same run; each kind's own ratio is in `swapP99OverSteadyP99ByKind`;
  *   peakRssOverVersionRss  the API's RSS added at the peak of a swap (VmHWM − RSS at the
  *                          announcement), worst swap, / the RSS one loaded 100k version adds.
  * `--load-only` skips the processes (a full 100k run takes long on a contended 2-core machine).
@@ -31,7 +38,7 @@
  * BENCH_KEY_PREFIX (default `bench:`), BENCH_API_PORT and BENCH_WORKER_PORT (default 0: any free
  * port) keep concurrent runs apart on a shared machine.
  *
- * `npm run bench:swap [-- --docs 100000 --swaps 3 --clients 4 --steady-seconds 8 --load-docs 100000 --load-repeats 3 --load-only]`
+ * `npm run bench:swap [-- --docs 100000 --swaps 3 --activations 12 --clients 4 --steady-seconds 8 --load-docs 100000 --load-repeats 3 --load-only]`
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -63,14 +70,15 @@ const clients = argument('clients', 4);
 const steadySeconds = argument('steady-seconds', 8);
 const loadDocuments = argument('load-docs', 100_000);
 const loadRepeats = argument('load-repeats', 3);
+const activations = argument('activations', 12);
 const loadOnly = process.argv.includes('--load-only');
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'bench-admin-password-123';
 
-type Phase = 'steady' | 'rebuild' | 'swap';
+type Phase = 'steady' | 'rebuild' | 'swap' | 'activation';
 let phase: Phase = 'steady';
-const samples: Record<Phase, number[]> = { steady: [], rebuild: [], swap: [] };
+const samples: Record<Phase, number[]> = { steady: [], rebuild: [], swap: [], activation: [] };
 const failures: string[] = [];
 const versionsAnswered = new Set<string>();
 
@@ -245,6 +253,8 @@ async function swapInProcesses() {
     console.log(`API at ${url}, worker running; building the first version of ${documents} documents`);
     // A first 100k build took over 10 minutes on this machine at a load average of 9: 30 allowed.
     let current = await until(() => servedVersion(url), 'the first version', 30 * 60_000);
+    const firstVersion = current;
+    const activationMs: number[] = [];
     const firstBuildS = round((performance.now() - firstStarted) / 1000, 1);
     // Access tokens live at most 15 minutes and a rebuild on a loaded machine can take 10: renewed every 5.
     const signIn = async () => {
@@ -317,6 +327,19 @@ async function swapInProcesses() {
         await new Promise((resolve) => setTimeout(resolve, steadySeconds * 1000));
         steadyLagMaxMs.push(await eventLoopLagMaxMs(url, token));
       }
+      // Back and forth between the last two versions (a rollback and a roll forward each time), ending on the latest.
+      const pair = [swapRuns.at(-2)?.version ?? firstVersion, current];
+      for (let i = 0; i < activations; i++) {
+        const target = pair[i % 2]!;
+        phase = 'activation';
+        const started = performance.now();
+        const response = await fetch(`${url}/admin/index/versions/${target}/activate`, { method: 'POST', headers: { authorization: `Bearer ${token()}` } });
+        if (response.status !== 200) throw new Error(`activating ${target} failed: ${response.status} ${await response.text()}`);
+        activationMs.push(round(performance.now() - started, 1));
+        phase = 'steady';
+        await new Promise((resolve) => setTimeout(resolve, (steadySeconds * 1000) / 4));
+      }
+      if (activations % 2 === 1) current = pair[0]!;
     } finally {
       await traffic.stop();
       rss.stop();
@@ -325,7 +348,7 @@ async function swapInProcesses() {
     const steadyRss = rss.steady.sort((a, b) => a - b);
     const steadyRssMiB = round(percentile(steadyRss, 50) / 2 ** 20, 1);
     const steadyP99 = summary(samples.steady).p99Ms;
-    const swapP99 = summary(samples.swap).p99Ms;
+    const swapP99 = summary([...samples.swap, ...samples.activation]).p99Ms;
     const loads = swapRuns.map((run) => run.apiLoadAndSwapMs).filter((ms): ms is number => ms !== null);
     return {
       documents,
@@ -339,10 +362,17 @@ async function swapInProcesses() {
       versionsAnswered: versionsAnswered.size,
       failedRequests: failures.length,
       failureSamples: failures.slice(0, 5),
-      latency: { steady: summary(samples.steady), rebuild: summary(samples.rebuild), swap: summary(samples.swap) },
+      latency: {
+        steady: summary(samples.steady),
+        rebuild: summary(samples.rebuild),
+        swap: summary(samples.swap),
+        activation: summary(samples.activation),
+        allSwaps: summary([...samples.swap, ...samples.activation]),
+      },
+      activations: { count: activationMs.length, requestMs: activationMs },
       apiEventLoopLagMaxMs: { steady: steadyLagMaxMs, swaps: swapRuns.map((run) => run.apiEventLoopLagMaxMs) },
       notes: [
-        'steady: no build running; rebuild: sync request → publish announcement, with the worker on the same 2 cores as the API; swap: announcement → the API serves the version.',
+        'steady: no build running; rebuild: sync request → publish announcement, with the worker on the same 2 cores as the API; swap: announcement → the API serves the version; activation: POST /admin/index/versions/{v}/activate → its answer, back and forth between the last two versions; allSwaps: swap and activation together (swapP99OverSteadyP99).',
         'apiLoadAndSwapMs: what the API logged for download + checksum verification + load + warm-up + swap of that version, while answering the 4 clients.',
         'apiRssBeforeMiB: the API RSS in the last 100 ms sample before the announcement (one version live); apiPeakRssMiB: its peak until the new version served (VmHWM when peakExact); steadyRssMiB: the median of 100 ms samples outside builds and swaps.',
         'apiEventLoopLagMaxMs: the API\'s own longest event-loop lag (prom-client, 10 ms resolution) per steady period and per swap; with 4 clients it includes the requests\' own synchronous work.',
@@ -351,6 +381,10 @@ async function swapInProcesses() {
       loadMsPerInstance: swapRuns.map((run) => run.apiLoadAndSwapMs),
       loadMsMedian: loads.length > 0 ? round(percentile([...loads].sort((a, b) => a - b), 50), 1) : null,
       swapP99OverSteadyP99: round(swapP99 / steadyP99, 2),
+      swapP99OverSteadyP99ByKind: {
+        afterRebuild: round(summary(samples.swap).p99Ms / steadyP99, 2),
+        activation: samples.activation.length > 0 ? round(summary(samples.activation).p99Ms / steadyP99, 2) : null,
+      },
       steadyRssMiB,
       swapAddedRssMiB: swapRuns.map((run) => round(run.apiPeakRssMiB - run.apiRssBeforeMiB, 1)),
       peakRssOverSteadyRss: round(Math.max(...swapRuns.map((run) => run.apiPeakRssMiB)) / steadyRssMiB, 2),
@@ -463,6 +497,7 @@ const figures = {
   directLoadUnderSimulatedTrafficMs: direct.binaryV2UnderTraffic.loadMsMedian,
   directMaxEventLoopBlockMs: direct.binaryV2.maxEventLoopBlockMs,
   swapP99OverSteadyP99: swap?.swapP99OverSteadyP99 ?? null,
+  swapP99OverSteadyP99ByKind: swap?.swapP99OverSteadyP99ByKind ?? null,
   // Issue 18 item 5: the RSS a swap adds at its peak, in loaded versions (≥ 1: the new version is
   // resident while the old one still answers).
   peakRssOverVersionRss: worstSwapAddedMiB === null ? null : round(worstSwapAddedMiB / versionRssMiB, 2),
