@@ -1,4 +1,5 @@
-import type { VectorHit, VectorIndex } from '../ports/vector-index.ts';
+import { wrappedVectorIndex } from '../index/wrapped-vector-index.ts';
+import type { VectorIndex } from '../ports/vector-index.ts';
 
 /**
  * The same index, whose `close` (once) also calls `release`: a loaded version's pooled files
@@ -8,18 +9,7 @@ import type { VectorHit, VectorIndex } from '../ports/vector-index.ts';
  */
 export function releasingOnClose(index: VectorIndex, release: () => void): VectorIndex {
   let closed = false;
-  return {
-    get dimension() {
-      return index.dimension;
-    },
-    get size() {
-      return index.size;
-    },
-    get kind() {
-      return index.kind;
-    },
-    search: (query: Float32Array, k: number): Promise<VectorHit[]> => index.search(query, k),
-    toBytes: () => index.toBytes(),
+  return wrappedVectorIndex(index, {
     close() {
       if (closed) return;
       closed = true;
@@ -29,5 +19,5 @@ export function releasingOnClose(index: VectorIndex, release: () => void): Vecto
         release();
       }
     },
-  };
+  });
 }
