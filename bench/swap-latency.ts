@@ -51,6 +51,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { indexSwapChannel, parseSwapMessage } from '../core/jobs/swap-message.ts';
 import { ADVICE_QUESTIONS } from './support/advice-questions.ts';
+import { childPids, cpuSeconds } from './support/process-cpu.ts';
 import { percentile, round, saveResults } from './support/results.ts';
 import { removeBenchKeys } from './support/remove-bench-keys.ts';
 import { benchServiceEnv } from './support/service-env.ts';
@@ -149,6 +150,29 @@ function startTraffic(url: string, token: () => string) {
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   return { requests: sorted.length, p50Ms: round(percentile(sorted, 50), 1), p99Ms: round(percentile(sorted, 99), 1), maxMs: round(sorted.at(-1) ?? Number.NaN, 1) };
+}
+
+/** CPU ms used during a window by the API, the worker core with its job-sandbox processes, and this process (the clients). */
+interface ProcessCpuMs {
+  api: number;
+  worker: number;
+  bench: number;
+}
+
+/** Reads the processes' CPU time (/proc, 10 ms ticks) at a window's start; `since` gives what each used until now. */
+function watchCpu(apiPid: number, workerPid: number) {
+  const read = (): ProcessCpuMs => ({
+    api: cpuSeconds(apiPid) * 1000,
+    worker: [workerPid, ...childPids(workerPid, /./)].reduce((sum, pid) => sum + cpuSeconds(pid), 0) * 1000,
+    bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+  });
+  return {
+    read,
+    since(before: ProcessCpuMs): ProcessCpuMs {
+      const now = read();
+      return { api: round(now.api - before.api), worker: round(now.worker - before.worker), bench: round(now.bench - before.bench) };
+    },
+  };
 }
 
 /** A line of /proc/<pid>/status in bytes (VmRSS, VmHWM), or NaN. */
@@ -255,6 +279,7 @@ async function swapInProcesses() {
     let current = await until(() => servedVersion(url), 'the first version', 30 * 60_000);
     const firstVersion = current;
     const activationMs: number[] = [];
+    const activationCpuMs: ProcessCpuMs[] = [];
     const firstBuildS = round((performance.now() - firstStarted) / 1000, 1);
     // Access tokens live at most 15 minutes and a rebuild on a loaded machine can take 10: renewed every 5.
     const signIn = async () => {
@@ -270,6 +295,7 @@ async function swapInProcesses() {
     const token = () => accessToken;
 
     const rss = watchRss(api.child.pid!);
+    const cpu = watchCpu(api.child.pid!, worker.child.pid!);
     const traffic = startTraffic(url, token);
     const swapRuns: Array<{
       version: string;
@@ -280,6 +306,7 @@ async function swapInProcesses() {
       apiPeakRssMiB: number;
       peakExact: boolean;
       apiEventLoopLagMaxMs: number | null;
+      cpuMs: ProcessCpuMs;
       loadAverage1m: number;
     }> = [];
     const steadyLagMaxMs: Array<number | null> = [];
@@ -302,11 +329,13 @@ async function swapInProcesses() {
         const announcedAt = performance.now();
         phase = 'swap';
         const rssBefore = rss.swapStarted();
+        const cpuBefore = cpu.read();
         const loadAverage1m = round(loadavg()[0]!, 2);
         void eventLoopLagMaxMs(url, token);
         await until(async () => ((await servedVersion(url)) === version ? version : null), `version ${version} served`);
         const servedAt = performance.now();
         phase = 'steady';
+        const cpuMs = cpu.since(cpuBefore);
         const peak = rss.swapEnded();
         const swapLag = await eventLoopLagMaxMs(url, token);
         // The API logs the swap just after it starts serving the version.
@@ -320,6 +349,7 @@ async function swapInProcesses() {
           apiPeakRssMiB: round(peak.peak / 2 ** 20, 1),
           peakExact: peak.exact,
           apiEventLoopLagMaxMs: swapLag,
+          cpuMs,
           loadAverage1m,
         });
         console.log(JSON.stringify(swapRuns.at(-1)));
@@ -332,10 +362,12 @@ async function swapInProcesses() {
       for (let i = 0; i < activations; i++) {
         const target = pair[i % 2]!;
         phase = 'activation';
+        const cpuBefore = cpu.read();
         const started = performance.now();
         const response = await fetch(`${url}/admin/index/versions/${target}/activate`, { method: 'POST', headers: { authorization: `Bearer ${token()}` } });
         if (response.status !== 200) throw new Error(`activating ${target} failed: ${response.status} ${await response.text()}`);
         activationMs.push(round(performance.now() - started, 1));
+        activationCpuMs.push(cpu.since(cpuBefore));
         phase = 'steady';
         await new Promise((resolve) => setTimeout(resolve, (steadySeconds * 1000) / 4));
       }
@@ -369,7 +401,7 @@ async function swapInProcesses() {
         activation: summary(samples.activation),
         allSwaps: summary([...samples.swap, ...samples.activation]),
       },
-      activations: { count: activationMs.length, requestMs: activationMs },
+      activations: { count: activationMs.length, requestMs: activationMs, cpuMs: activationCpuMs },
       apiEventLoopLagMaxMs: { steady: steadyLagMaxMs, swaps: swapRuns.map((run) => run.apiEventLoopLagMaxMs) },
       notes: [
         'steady: no build running; rebuild: sync request → publish announcement, with the worker on the same 2 cores as the API; swap: announcement → the API serves the version; activation: POST /admin/index/versions/{v}/activate → its answer, back and forth between the last two versions; allSwaps: swap and activation together (swapP99OverSteadyP99).',
@@ -377,6 +409,7 @@ async function swapInProcesses() {
         'apiRssBeforeMiB: the API RSS in the last 100 ms sample before the announcement (one version live); apiPeakRssMiB: its peak until the new version served (VmHWM when peakExact); steadyRssMiB: the median of 100 ms samples outside builds and swaps.',
         'apiEventLoopLagMaxMs: the API\'s own longest event-loop lag (prom-client, 10 ms resolution) per steady period and per swap; with 4 clients it includes the requests\' own synchronous work.',
         'loadAverage1m: the machine\'s 1-minute load average at the announcement (os.loadavg; 2 cores shared with other work).',
+        'cpuMs (per swap and per activation): CPU ms the API, the worker core with its job-sandbox processes, and this process (the clients) used in that window (/proc, 10 ms ticks; a sandbox process that exited in the window is missed).',
       ],
       loadMsPerInstance: swapRuns.map((run) => run.apiLoadAndSwapMs),
       loadMsMedian: loads.length > 0 ? round(percentile([...loads].sort((a, b) => a - b), 50), 1) : null,
