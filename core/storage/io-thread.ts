@@ -21,7 +21,9 @@ interface Reply {
   buffer?: ArrayBuffer;
   slot?: number;
   length?: number;
-  created?: SharedArrayBuffer;
+  /** New pool slots (a slot and its spare), numbered from `createdFrom`. */
+  created?: SharedArrayBuffer[];
+  createdFrom?: number;
   hex?: string;
   missing?: true;
   checked?: true;
@@ -105,13 +107,14 @@ export async function sha256OnIoThread(buffer: ArrayBuffer): Promise<{ hex: stri
  * a new ArrayBuffer of ~100 MB per version raised V8's external memory by that much at every
  * swap, and the full garbage collection that set off took ~150 ms of CPU from V8's helper
  * threads on a 2-core machine while requests waited for a core; a released buffer is reused by
- * the next version's file (the smallest free one it fits, made with a quarter of headroom), so a
- * swap in a steady corpus allocates nothing. Free buffers stay with the process (resident).
+ * the next version's file (the smallest free one it fits, made with a quarter of headroom and a
+ * spare beside it), so a swap in a steady corpus allocates nothing, the first one included. Free
+ * buffers stay with the process (resident once used).
  */
 export async function readFileOnIoThread(path: string, options: { sha256: boolean; check?: StructureCheck | undefined; pooled?: boolean }): Promise<ThreadRead | null> {
   const io = ioThread();
   const reply = await ask({ path, sha256: options.sha256, ...(options.pooled ? { pooled: true } : {}), ...(options.check && options.sha256 ? { check: options.check } : {}) });
-  if (reply.created) io.slots[reply.slot!] = reply.created;
+  reply.created?.forEach((buffer, i) => (io.slots[reply.createdFrom! + i] = buffer));
   if (reply.missing) return null;
   if (reply.error) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
   if (reply.invalid) throw new AppError(reply.invalid.code, { detail: reply.invalid.detail });

@@ -6,9 +6,9 @@
 //                              { id, missing: true } when there is no such file; { id, error:
 //                              { message, code } } on any other failure.
 //     pooled: true reads into a slot of the shared-buffer pool instead and answers { id, slot,
-//     length, created?, hex?, checked?, invalid? } (no buffer): the smallest free slot that holds
-//     the file, else a new SharedArrayBuffer with headroom (`created`, sent once; the asking thread
-//     keeps it as slot `slot`). The slot stays taken until a { releaseSlot } message (no answer).
+//     length, created?, createdFrom?, hex?, checked?, invalid? } (no buffer): the smallest free slot
+//     that holds the file, else two new SharedArrayBuffers with headroom, the slot and a spare
+//     (`created`, sent once; the asking thread keeps them as slots createdFrom, createdFrom + 1). The slot stays taken until a { releaseSlot } message (no answer).
 //     A slot the reply marks invalid, or a failed read, is freed here.
 // check { module, name, label, expectSha256 }: when the file's sha256 is expectSha256, the export
 // `name` of `module` (a file URL, TypeScript allowed) is called with (bytes, label) here, off the
@@ -38,14 +38,17 @@ const hexOf = (bytes) => createHash('sha256').update(bytes).digest('hex');
 /**
  * The shared-buffer pool: slot i is slots[i] (the asking thread holds the same buffers under the
  * same numbers), taken while its bytes are in use there. A slot is made with a quarter of
- * headroom, rounded up to a MiB, so the next version of a growing file still fits it.
+ * headroom, rounded up to a MiB, so the next version of a growing file still fits it, and with a
+ * spare of the same size beside it: the next version's file is read into the spare while this
+ * one serves, so the first swap allocates nothing either (the memory V8 counts grows at the
+ * first load, before any swap; a spare's pages are untouched, not resident, until then).
  */
 const slots = [];
 const taken = new Set();
 const MIB = 2 ** 20;
 const capacityFor = (size) => Math.max(MIB, Math.ceil((size * 1.25) / MIB) * MIB);
 
-/** The smallest free slot that holds `size` bytes, taken; else a new one (`created`). */
+/** The smallest free slot that holds `size` bytes, taken; else a new one and its spare (`created`, from slot `createdFrom`). */
 function takeSlot(size) {
   let best = -1;
   for (let i = 0; i < slots.length; i++) {
@@ -53,19 +56,20 @@ function takeSlot(size) {
     if (best === -1 || slots[i].byteLength < slots[best].byteLength) best = i;
   }
   if (best === -1) {
-    best = slots.length;
-    slots.push(new SharedArrayBuffer(capacityFor(size)));
-    taken.add(best);
-    return { slot: best, created: slots[best] };
+    const createdFrom = slots.length;
+    const capacity = capacityFor(size);
+    slots.push(new SharedArrayBuffer(capacity), new SharedArrayBuffer(capacity));
+    taken.add(createdFrom);
+    return { slot: createdFrom, created: slots.slice(createdFrom), createdFrom };
   }
   taken.add(best);
   return { slot: best };
 }
 
-/** Frees a slot taken for a read that failed; one made for it is dropped (the asking thread never saw it). */
+/** Frees a slot taken for a read that failed; the ones made for it are dropped (the asking thread never saw them). */
 function giveBack(target) {
   taken.delete(target.slot);
-  if (target.created && target.slot === slots.length - 1) slots.pop();
+  if (target.created) slots.length = target.createdFrom;
 }
 
 /**
@@ -175,5 +179,5 @@ async function answer(message) {
   }
   // Malformed bytes are refused there: their slot is free again at once.
   if (checked.invalid) taken.delete(target.slot);
-  parentPort.postMessage({ id, slot: target.slot, length: bytes.length, ...(target.created ? { created: target.created } : {}), ...hashed, ...checked });
+  parentPort.postMessage({ id, slot: target.slot, length: bytes.length, ...(target.created ? { created: target.created, createdFrom: target.createdFrom } : {}), ...hashed, ...checked });
 }
