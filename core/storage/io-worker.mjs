@@ -8,8 +8,9 @@
 //     pooled: true reads into a slot of the shared-buffer pool instead and answers { id, slot,
 //     length, created?, createdFrom?, hex?, checked?, invalid? } (no buffer): the smallest free slot
 //     that holds the file, else two new SharedArrayBuffers with headroom, the slot and a spare
-//     (`created`, sent once; the asking thread keeps them as slots createdFrom, createdFrom + 1). The slot stays taken until a { releaseSlot } message (no answer).
-//     A slot the reply marks invalid, or a failed read, is freed here.
+//     (`created`, sent once; the asking thread keeps them as slots createdFrom, createdFrom + 1).
+//     The slot stays taken until a { releaseSlot } message (no answer); a slot the reply marks
+//     invalid, or a failed read's, is freed here.
 // check { module, name, label, expectSha256 }: when the file's sha256 is expectSha256, the export
 // `name` of `module` (a file URL, TypeScript allowed) is called with (bytes, label) here, off the
 // event loop of the thread that asked; it throws when the bytes are malformed. The reply then
