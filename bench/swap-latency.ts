@@ -161,11 +161,14 @@ interface ProcessCpuMs {
 
 /** Reads the processes' CPU time (/proc, 10 ms ticks) at a window's start; `since` gives what each used until now. */
 function watchCpu(apiPid: number, workerPid: number) {
-  const read = (): ProcessCpuMs => ({
-    api: cpuSeconds(apiPid) * 1000,
-    worker: [workerPid, ...childPids(workerPid, /./)].reduce((sum, pid) => sum + cpuSeconds(pid), 0) * 1000,
-    bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
-  });
+  const read = (): ProcessCpuMs => {
+    const own = process.cpuUsage();
+    return {
+      api: cpuSeconds(apiPid) * 1000,
+      worker: [workerPid, ...childPids(workerPid, /./)].reduce((sum, pid) => sum + cpuSeconds(pid), 0) * 1000,
+      bench: (own.user + own.system) / 1000,
+    };
+  };
   return {
     read,
     since(before: ProcessCpuMs): ProcessCpuMs {
@@ -379,8 +382,14 @@ async function swapInProcesses() {
     }
     const steadyRss = rss.steady.sort((a, b) => a - b);
     const steadyRssMiB = round(percentile(steadyRss, 50) / 2 ** 20, 1);
-    const steadyP99 = summary(samples.steady).p99Ms;
-    const swapP99 = summary([...samples.swap, ...samples.activation]).p99Ms;
+    const latency = {
+      steady: summary(samples.steady),
+      rebuild: summary(samples.rebuild),
+      swap: summary(samples.swap),
+      activation: summary(samples.activation),
+      allSwaps: summary([...samples.swap, ...samples.activation]),
+    };
+    const steadyP99 = latency.steady.p99Ms;
     const loads = swapRuns.map((run) => run.apiLoadAndSwapMs).filter((ms): ms is number => ms !== null);
     return {
       documents,
@@ -394,13 +403,7 @@ async function swapInProcesses() {
       versionsAnswered: versionsAnswered.size,
       failedRequests: failures.length,
       failureSamples: failures.slice(0, 5),
-      latency: {
-        steady: summary(samples.steady),
-        rebuild: summary(samples.rebuild),
-        swap: summary(samples.swap),
-        activation: summary(samples.activation),
-        allSwaps: summary([...samples.swap, ...samples.activation]),
-      },
+      latency,
       activations: { count: activationMs.length, requestMs: activationMs, cpuMs: activationCpuMs },
       apiEventLoopLagMaxMs: { steady: steadyLagMaxMs, swaps: swapRuns.map((run) => run.apiEventLoopLagMaxMs) },
       notes: [
@@ -413,10 +416,10 @@ async function swapInProcesses() {
       ],
       loadMsPerInstance: swapRuns.map((run) => run.apiLoadAndSwapMs),
       loadMsMedian: loads.length > 0 ? round(percentile([...loads].sort((a, b) => a - b), 50), 1) : null,
-      swapP99OverSteadyP99: round(swapP99 / steadyP99, 2),
+      swapP99OverSteadyP99: round(latency.allSwaps.p99Ms / steadyP99, 2),
       swapP99OverSteadyP99ByKind: {
-        afterRebuild: round(summary(samples.swap).p99Ms / steadyP99, 2),
-        activation: samples.activation.length > 0 ? round(summary(samples.activation).p99Ms / steadyP99, 2) : null,
+        afterRebuild: round(latency.swap.p99Ms / steadyP99, 2),
+        activation: samples.activation.length > 0 ? round(latency.activation.p99Ms / steadyP99, 2) : null,
       },
       steadyRssMiB,
       swapAddedRssMiB: swapRuns.map((run) => round(run.apiPeakRssMiB - run.apiRssBeforeMiB, 1)),

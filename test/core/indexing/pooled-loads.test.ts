@@ -8,7 +8,7 @@ import { buildIndexVersion } from '../../../core/indexing/build-index.ts';
 import { createIndexRepository } from '../../../core/indexing/index-repository.ts';
 import { findDocumentsById } from '../../../core/indexing/document-table-bytes.ts';
 import { createServingIndexPreparer } from '../../../core/serving/prepare-serving-index.ts';
-import { ioThreadPool } from '../../../core/storage/io-thread.ts';
+import { ioThreadPoolBuffers } from '../../../core/storage/io-thread.ts';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
 import { LOAN_DOCUMENTS } from './loan-documents.ts';
 
@@ -39,7 +39,7 @@ describe('pooled version loads', () => {
     const expected = await reference.retriever.retrieve('FHA down payment credit score', 5);
 
     const first = await pooled.load(version);
-    const buffers = ioThreadPool().buffers;
+    const buffers = ioThreadPoolBuffers();
     const serving = await prepare(first);
     expect(await serving.retriever.retrieve('FHA down payment credit score', 5)).toEqual(expected);
     expect(first.documents.map(({ id }) => id)).toEqual(LOAN_DOCUMENTS.map(({ id }) => id));
@@ -52,13 +52,13 @@ describe('pooled version loads', () => {
 
     // The same two files again: into the buffers the closed version gave back.
     const second = await pooled.load(version);
-    expect(ioThreadPool().buffers).toBe(buffers);
+    expect(ioThreadPoolBuffers()).toBe(buffers);
     expect(await (await prepare(second)).retriever.retrieve('FHA down payment credit score', 5)).toEqual(expected);
     expect(second.documents[0]).toMatchObject({ id: LOAN_DOCUMENTS[0]!.id, title: LOAN_DOCUMENTS[0]!.title, text: LOAN_DOCUMENTS[0]!.text });
 
     // While `second` is open its buffers are not reused: a third load takes two more.
     const third = await pooled.load(version);
-    expect(ioThreadPool().buffers).toBe(buffers + 2);
+    expect(ioThreadPoolBuffers()).toBe(buffers + 2);
     expect(second.documents[3]!.text).toBe(LOAN_DOCUMENTS[3]!.text);
     second.index.close();
     third.index.close();
@@ -67,7 +67,7 @@ describe('pooled version loads', () => {
   it('gives a failed load’s buffers back: a tampered bm25.bin is refused naming it, and the next load reuses them', async () => {
     const pooled = createIndexRepository(store(), { pooledFiles: true, deferVectors: () => true });
     (await pooled.load(version)).index.close();
-    const buffers = ioThreadPool().buffers;
+    const buffers = ioThreadPoolBuffers();
     const file = path.join(root, 'indexes', version, 'bm25.bin');
     const original = await readFile(file);
     const tampered = Buffer.from(original);
@@ -76,7 +76,7 @@ describe('pooled version loads', () => {
     await expect(pooled.load(version)).rejects.toMatchObject({ code: 'index-corrupt', detail: `bm25.bin of ${version} does not match its checksum` });
     await writeFile(file, original);
     const loaded = await pooled.load(version);
-    expect(ioThreadPool().buffers).toBe(buffers);
+    expect(ioThreadPoolBuffers()).toBe(buffers);
     expect(loaded.documents[2]!.id).toBe(LOAN_DOCUMENTS[2]!.id);
     loaded.index.close();
   });
@@ -87,14 +87,14 @@ describe('pooled version loads', () => {
     const live = createLiveIndex(await prepare(await pooled.load(version)));
     const lease = live.acquire()!;
     live.swap(await prepare(await pooled.load(version)));
-    const buffers = ioThreadPool().buffers;
+    const buffers = ioThreadPoolBuffers();
     // Retired but leased: still the same text.
     expect(lease.serving.loaded.documents[4]!.text).toBe(LOAN_DOCUMENTS[4]!.text);
     lease.release();
     expect(() => lease.serving.loaded.documents[4]!.text).toThrow(expect.objectContaining({ code: 'internal' }));
     // Its buffers serve the next version.
     live.swap(await prepare(await pooled.load(version)));
-    expect(ioThreadPool().buffers).toBe(buffers);
+    expect(ioThreadPoolBuffers()).toBe(buffers);
     expect(live.current()!.loaded.documents[4]!.text).toBe(LOAN_DOCUMENTS[4]!.text);
     live.close();
   });

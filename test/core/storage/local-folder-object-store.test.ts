@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFolderObjectStore } from '../../../core/storage/local-folder-object-store.ts';
-import { ioThreadPool } from '../../../core/storage/io-thread.ts';
+import { ioThreadPoolBuffers } from '../../../core/storage/io-thread.ts';
 import { documentTableCheck, encodeDocumentTable } from '../../../core/indexing/document-table-bytes.ts';
 import { AppError } from '../../../shared/errors/app-error.ts';
 
@@ -136,19 +136,19 @@ describe('LocalFolderObjectStore', () => {
     await store.put('b.bin', b);
     await store.put('large.bin', large);
 
-    const before = ioThreadPool().buffers;
+    const before = ioThreadPoolBuffers();
     const first = await store.getHashed('a.bin', { pooled: true });
     expect(first!.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(first!.bytes.byteOffset).toBe(0);
     expect(first!.sha256).toBe(sha256(a));
     expect(Buffer.compare(first!.bytes, a)).toBe(0);
     // `a`'s buffer was made with a spare of its size beside it.
-    const made = ioThreadPool().buffers;
+    const made = ioThreadPoolBuffers();
     expect(made).toBe(before + 2);
     // `a` is still held: `b` goes into the spare, and nothing new is made.
     const second = await store.getHashed('b.bin', { pooled: true });
     expect(second!.bytes.buffer).not.toBe(first!.bytes.buffer);
-    expect(ioThreadPool().buffers).toBe(made);
+    expect(ioThreadPoolBuffers()).toBe(made);
     expect(Buffer.compare(first!.bytes, a)).toBe(0);
 
     first!.release!();
@@ -157,14 +157,14 @@ describe('LocalFolderObjectStore', () => {
     expect(reused!.bytes.buffer).toBe(first!.bytes.buffer);
     expect(reused!.sha256).toBe(sha256(b));
     expect(Buffer.compare(reused!.bytes, b)).toBe(0);
-    expect(ioThreadPool().buffers).toBe(made);
+    expect(ioThreadPoolBuffers()).toBe(made);
 
     // Larger than every free buffer: a new one, and its spare.
     second!.release!();
     const bigger = await store.getHashed('large.bin', { pooled: true });
     expect([first!.bytes.buffer, second!.bytes.buffer]).not.toContain(bigger!.bytes.buffer);
     expect(Buffer.compare(bigger!.bytes, large)).toBe(0);
-    expect(ioThreadPool().buffers).toBe(made + 2);
+    expect(ioThreadPoolBuffers()).toBe(made + 2);
 
     // A read refused by its structure check gives its buffer back at once.
     const broken = encodeDocumentTable([{ id: 'a', title: 'A', text: 'x'.repeat(3 * 2 ** 20) }]);
@@ -173,7 +173,7 @@ describe('LocalFolderObjectStore', () => {
     await expect(store.getHashed('broken.bin', { pooled: true, check: documentTableCheck('broken.bin', sha256(broken)) })).rejects.toMatchObject({ code: 'index-corrupt' });
     const afterRefusal = await store.getHashed('a.bin', { pooled: true });
     expect(afterRefusal!.bytes.buffer).toBe(second!.bytes.buffer);
-    expect(ioThreadPool().buffers).toBe(made + 2);
+    expect(ioThreadPoolBuffers()).toBe(made + 2);
 
     // Missing objects take no buffer; reads not asked to pool are unchanged.
     expect(await store.getHashed('missing.bin', { pooled: true })).toBeNull();
