@@ -39,7 +39,9 @@ const CUES: Record<QuestionIntent, RegExp | null> = {
   threshold: /\d|\bno (?:[\w-]+ ){0,2}(?:maximum|minimum|limit|cap|ceiling)s?\b/i,
   deadline:
     /\b(?:\d+|one|two|three|four|five|six|seven|ten|twelve|several|few|many)[- ](?:business |calendar )?(?:days?|weeks?|months?|years?)\b|\b\d+(?:st|nd|rd|th) (?:day|week|month|year)\b|\b\d+ (?:to|or) \d+\b|\bevery (?:day|week|month|year)\b|\b(?:daily|weekly|annually)\b|\bwithin\b|\buntil\b|\bonce\b|\bafter\b/i,
-  comparison: /\bwhile\b|\bwhereas\b|\bunlike\b|\bthan\b|\bboth\b|\beither\b|\binstead\b|\bcompar/i,
+  // Also a comparative, which states one thing against the other ("…a rate roughly half a point lower").
+  comparison:
+    /\bwhile\b|\bwhereas\b|\bunlike\b|\bthan\b|\bboth\b|\beither\b|\binstead\b|\bcompar|\b(?:lower|higher|cheaper|less|more|fewer|better|worse|faster|sooner|larger|smaller|greater|shorter|longer)\b/i,
   eligibility: /\beligib|\bqualif|\brequire|\bmust\b|\bnot\b|\bno\b|\bneither\b|\bnor\b|\bnever\b|\bonly\b|\ballow|\bcan(?:not|'t)?\b|\bmay\b|\bunless\b|\blimits?\b|\bbans?\b|\bbars?\b|\bprohibit/i,
   // Steps, also after a condition ("If you suspect fraud, call your bank at once…").
   'how-to': /^(?:if you\b[^,]*,\s*)?(?:to |contact|ask|pay|request|file|call|start|check|compare|get|keep|send|submit|report|alert|dispute|write|apply)\b|\byou can\b|\byou may\b|\bcan (?:submit|file|call|request|contact|ask|apply)\b/i,
@@ -89,6 +91,10 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   ['how-to', /\b(?:any|some) ways? (?:to|around|out of)\b/],
   // "How soon is my servicer supposed to reach out about options?" asks for a time, whatever it names.
   ['deadline', /\bhow (?:long|soon|quickly)\b/],
+  // A yes/no question offering alternatives ("Does the VA set a minimum score, or is that up to the
+  // lender?", "Can I use a conventional loan, or do I need another kind?") asks which is true, not
+  // for the two side by side: no cue, unless it names a comparison ("…or FHA, which is cheaper?").
+  ['general', /^(?:can|could|do|does|am|is|are|will|may|would|should|must)\b(?!.*\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?|alternatives?|choices)\b).*\bor\b.*\?$/],
   ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?|alternatives?|choices)\b|\bways? out\b|\bor\b.*\?$/],
   // "When I line up two offers, where…" sets a scene: only a "when" that asks ("When can I…") asks for a time.
   ['deadline', /\bhow (?:long|soon|quickly|often|many (?:days|months|years))\b|\bwhen\b(?! (?:i|we|you|my|our|your|they|he|she|the|a|an)\b| \w+ing\b)|\bdeadline\b|\bwait\b|\bwithin\b/],
@@ -143,7 +149,8 @@ function ruledOutMention(lower: string, mention: string): boolean {
  * a lead, so it is not done.
  */
 function readIntent(lower: string): QuestionIntent {
-  const questions = lower.match(/[^.?!]*\?/g);
+  // "…an ARM?? and…": the second mark of "??" ends no question of its own.
+  const questions = lower.match(/[^.?!]*\?/g)?.filter((question) => /\p{L}/u.test(question));
   const asked = (questions?.[questions.length - 1] ?? lower).trim();
   const rule = (text: string) => INTENT_RULES.find(([, pattern]) => pattern.test(text))?.[0];
   return rule(asked) ?? rule(lower) ?? 'general';

@@ -134,6 +134,28 @@ describe('question analysis', () => {
     expect(analyzeQuestion("What's the most a lender can charge in points and fees?").intent).toBe('threshold');
   });
 
+  it('reads a yes/no question offering alternatives as asking which is true, not for a comparison', () => {
+    const vaScore = analyzeQuestion('Does the VA itself make you have a certain credit score for a home loan, or is that just up to the bank?');
+    expect(vaScore.intent).toBe('general');
+    expect(vaScore.cue).toBeNull();
+    expect(analyzeQuestion('Can I use a conventional mortgage to buy a rental property, or do I need some other kind of loan for that?').intent).toBe('general');
+    // Naming a comparison keeps it one; a question not asked yes/no stays one too.
+    expect(analyzeQuestion('Should I go FHA or conventional, which is cheaper?').intent).toBe('comparison');
+    expect(analyzeQuestion('FHA or conventional for a 640 score?').intent).toBe('comparison');
+  });
+
+  it('takes a comparative as what answers a comparison ("…half a point lower")', () => {
+    const analysis = analyzeQuestion('How much lower is the interest rate on a 15-year mortgage compared to a 30-year?');
+    expect(analysis.intent).toBe('comparison');
+    expect(analysis.cue!.test('A 15-year fixed mortgage typically carries a rate roughly half a percentage point to a full point lower.')).toBe(true);
+    expect(analysis.cue!.test('A middle path is taking a 30-year loan and paying it on a 15-year schedule.')).toBe(false);
+  });
+
+  it('reads the question before a doubled question mark ("Is this OK?? I really…"), not an empty one after it', () => {
+    // The empty "?" after "??" used to leave the whole text to decide, where "$1,800" made it a limit question.
+    expect(analyzeQuestion('The loan guy told me to put my income as higher than it is on the application. Is this OK?? I really want this house').intent).toBe('eligibility');
+  });
+
   it('reads "is there a ceiling" as a limit question that a sentence saying there is none answers', () => {
     const analysis = analyzeQuestion('Is there a ceiling on what the house can cost if I go with a USDA guaranteed loan?');
     expect(analysis.intent).toBe('threshold');
