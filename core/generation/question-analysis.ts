@@ -85,6 +85,11 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   ['definition', /\bwhat (?:does|do) .* mean\b|\bmeaning of\b|\bdefine\b|\bdefinition\b/],
   // "Is it true that…" checks a claim: the answer confirms or corrects it, whatever the claim is about.
   ['general', /^(?:is|isn['’]?t) it (?:true|right|correct|the case)\b/],
+  // A verdict asked on the scene described ("…they want a $400 fee first. is that allowed??", "can they
+  // even do that"): whether it is permitted, whatever numbers the scene gives…
+  ['eligibility', /\b(?:is|are|was) (?:that|this|it) (?:even |really |actually |legally )?(?:allowed|normal|legal|legit|ok|okay|fair)\b|\bcan (?:they|he|she|it|the \w+) (?:even |really |legally )?do (?:that|this)\b/],
+  // …or whether a claim holds ("my coworker swears… is he right??", "whats the catch", "something feels off"): no cue.
+  ['general', /\b(?:is|are|was) (?:that|this|it|he|she|they) (?:even |really |actually )?(?:true|right|correct|real)\b|\bwhat['’]?s the catch\b|\bfeels? off\b|\bsus\b/],
   // "Which card should I pay off first if I want to pay the least interest?" asks to choose, not for a number.
   ['general', /\bwhich (?:one|card|loan|debt|balance|option|account)s? (?:should|do|would|to)\b/],
   // "Any way to not be jumbo??": steps, whatever numbers the scene gives.

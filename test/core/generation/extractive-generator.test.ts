@@ -144,6 +144,21 @@ describe('question analysis', () => {
     expect(analyzeQuestion('FHA or conventional for a 640 score?').intent).toBe('comparison');
   });
 
+  it('reads a verdict asked on the scene ("is that allowed??", "whats the catch") over the numbers the scene gives', () => {
+    // Permission: the eligibility cue (may, only, cannot…), not "a number" because of "$400".
+    expect(analyzeQuestion("They want a $400 'application fee' before they'll send me a loan estimate. I havent agreed yet, is that allowed??").intent).toBe('eligibility');
+    expect(analyzeQuestion('4 days before closing the lender switched us to an ARM. can they even do that').intent).toBe('eligibility');
+    // A claim to check: no cue.
+    for (const question of [
+      'dealer says he can knock my car payment way down if i just go 84 months instead of 60. whats the catch with that',
+      'my coworker swears USDA loans are only for farmers. we live 30 min outside the city, is he right??',
+      'They refinanced her loan three times in four years. Something feels off?',
+    ]) {
+      expect(analyzeQuestion(question).intent).toBe('general');
+      expect(analyzeQuestion(question).cue).toBeNull();
+    }
+  });
+
   it('takes a comparative as what answers a comparison ("…half a point lower")', () => {
     const analysis = analyzeQuestion('How much lower is the interest rate on a 15-year mortgage compared to a 30-year?');
     expect(analysis.intent).toBe('comparison');
