@@ -327,6 +327,11 @@ function tidySelfDescription(text: string): string {
       .replace(new RegExp(`\\s+(?:for|as) (?:someone|a person|one) who(?: (?:is|am|are)|['’]s)(?:\\s+${DEGREE})?\\s*(?=[?.!,])`, 'giu'), '')
       // "I'm from Mexico originally but live in Texas now" leaves "I'm originally but live…".
       .replace(/\b(I|we|We)(?:['’](?:m|re)| am| are) originally (?:but|and) /gu, '$1 ')
+      // "I'm on SSDI and drowning in debt" leaves "I'm on and drowning…".
+      .replace(/\b(I['’]m|I am|we['’]re|we are) on (?:and|but) /giu, '$1 ')
+      // "…45% right now — I'm 19, by the way — what should I…" leaves "right now —, by the way — what…": an aside left
+      // with nothing but filler goes, and what follows it starts a sentence again.
+      .replace(/\s*[—–]\s*[,;]?\s*(?:(?:by the way|btw|fwiw|just so you know|for what it['’]s worth)\s*)?[,;]?\s*[—–]\s*(\p{L})/giu, (_match, letter: string) => `. ${letter.toUpperCase()}`)
       // "Our family is Muslim and we want…" leaves "Our family is and we want…".
       .replace(/(^|[.!?]\s+)(?:our|my) (?:family|household) (?:is|are)\s+(?:and\s+|,\s*)/giu, '$1')
       // "my wife and I (both Catholic)" leaves "(both)".

@@ -201,7 +201,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'near(?:ing)? retirement age', 'retirement age',
     // A bare age said of oneself ("I'm 67.", "I just turned 30 and…"), not "I'm 30 days late" or "I'm 35% done"
     // ("I'm 67 years old" is the years-old term above).
-    `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|(?:i |we )?just turned|turning) \\d{2}(?=\\s*(?:$|[.,;!?]|and\\b|y\\/?o\\b))`,
+    `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|(?:i |we )?just turned|turning) \\d{2}(?=\\s*(?:$|[.,;!?—–)]|and\\b|y\\/?o\\b))`,
     // A form line ("Year born: 1956") and an age after the asker's noun ("I'm a teacher, 67, and…").
     '(?:year (?:born|of birth)|birth year|date of birth|dob):? (?:19|20)\\d\\d',
     `(?<=(?:i${APOSTROPHE}m|i am) (?:an? )?\\p{L}+, )\\d{2}(?=,)`,

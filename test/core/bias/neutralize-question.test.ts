@@ -315,6 +315,17 @@ describe('neutralizeQuestion', () => {
     expect(neutralizeQuestion('Is a 2-1 buydown worth it? — Dana')).toMatchObject({ text: 'Is a 2-1 buydown worth it?', removed: [] });
   });
 
+  it('leaves no husk where a cut mention stood in an aside or after "on"', () => {
+    const base = 'My credit card utilization is 45% right now. What should I get it under before applying for a mortgage?';
+    expect(text('My credit card utilization is 45% right now — I\'m 19, by the way — what should I get it under before applying for a mortgage?')).toBe(base);
+    expect(text('My credit card utilization is 45% right now — I\'m 68 — what should I get it under before applying for a mortgage?')).toBe(base);
+    expect(text("I'm on SSDI and drowning in credit card debt. Can a debt settlement company charge me fees first?")).toBe(
+      "I'm drowning in credit card debt. Can a debt settlement company charge me fees first?",
+    );
+    // An aside with content stays.
+    expect(text('My utilization is 45% — mostly one card — what should I get it under?')).toBe('My utilization is 45% — mostly one card — what should I get it under?');
+  });
+
   it.each(['Muslim', 'I am Black.', 'As a woman?', 'immigrants'])('never returns an empty question: %s', (question) => {
     expect(text(question).trim().length).toBeGreaterThan(0);
   });
