@@ -76,6 +76,8 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
     // …from a coworker who swears it, lol.
     'lol', 'lmao', 'haha', 'omg', 'tbh', 'idk', 'imo', 'btw', 'pls', 'plz', 'coworker', 'coworkers', 'colleague', 'colleagues',
     'swear', 'swears', 'swore', 'insists', 'claims',
+    // Chat spellings that say nothing about the subject ("am i supposed to get it?? lender hasnt sent nothing yet").
+    'hasnt', 'havent', 'hadnt', 'didnt', 'wouldnt', 'couldnt', 'shouldnt', 'aint', 'nothing', 'yet', 'supposed', 'b4',
   ].map(stem),
 );
 
@@ -91,7 +93,7 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   // …or whether a claim holds ("my coworker swears… is he right??", "whats the catch", "something feels off"): no cue.
   ['general', /\b(?:is|are|was) (?:that|this|it|he|she|they) (?:even |really |actually )?(?:true|right|correct|real)\b|\bwhat['’]?s the catch\b|\bfeels? off\b|\bsus\b/],
   // "Which card should I pay off first if I want to pay the least interest?" asks to choose, not for a number.
-  ['general', /\bwhich (?:one|card|loan|debt|balance|option|account)s? (?:should|do|would|to)\b/],
+  ['general', /\bwhich (?:one|card|loan|debt|balance|option|account|score)s? (?:should|do|does|would|will|is|to)\b/],
   // "Any way to not be jumbo??": steps, whatever numbers the scene gives.
   ['how-to', /\b(?:any|some) ways? (?:to|around|out of)\b/],
   // "How soon is my servicer supposed to reach out about options?" asks for a time, whatever it names.

@@ -34,6 +34,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['sales', 'revenue', 'receipts'],
   ['warning', 'notice', 'notify', 'notified', 'notification'],
   ['rental', 'investment'],
+  ['rented', 'leased'],
   ['repay', 'repaid', 'repayment', 'repaying'],
   ['liable', 'liability', 'responsible'],
   ['forgive', 'forgiven', 'forgiveness', 'wipe', 'wiped', 'erase', 'erased'],

@@ -117,7 +117,7 @@ export const LENDING_VOCABULARY = [
   { id: 'down-payment', kind: 'concept', names: ['down payment'], pattern: /\bdown ?payments?\b|(?<!\bearnest money\b[^.?!]{0,40})\bput(?:ting)? down\b|\b\d+(?:\.\d+)?% down\b/ },
   { id: 'closing-costs', kind: 'concept', names: ['closing costs'], pattern: /\bclosing costs?\b/ },
   { id: 'escrow', kind: 'concept', names: ['escrow'], pattern: /\bescrow\b/ },
-  { id: 'rate-lock', kind: 'concept', names: ['rate lock'], pattern: /\brate locks?\b|\block(?:ed|ing)? (?:in )?(?:the |my |a )?rate\b|\block periods?\b|\b(?:hold|holds|holding|guarantee) (?:my |our |the |your )?(?:interest )?rate\b/ },
+  { id: 'rate-lock', kind: 'concept', names: ['rate lock'], pattern: /\brate locks?\b|\block(?:ed|ing)? (?:in )?(?:the |my |a )?rate\b|\block periods?\b|\brate (?:we|i|you) locked\b|\b(?:hold|holds|holding|guarantee) (?:my |our |the |your )?(?:interest )?rate\b/ },
   { id: 'bankruptcy', kind: 'concept', names: ['bankruptcy'], pattern: /\bbankrupt|\bbk\b|\bch(?:apter|\.)? ?(?:7|13)\b/ },
   // "Two months behind on my mortgage", "missed two house payments": the road to foreclosure, which the counselling guide answers.
   {
@@ -125,7 +125,7 @@ export const LENDING_VOCABULARY = [
     kind: 'concept',
     names: ['foreclosure'],
     pattern:
-      /\bforeclos|\bbehind on (?:my |our |the )?(?:mortgage|house|home)(?: payments?)?\b|\b(?:\w+ )?months? behind on (?:my |our |the )?(?:mortgage|house|home|payments)\b|\bmissed (?:\w+ ){0,2}(?:mortgage|house|home) payments?\b/,
+      /\bforeclos|\bbehind on (?:my |our |the )?(?:mortgage|house|home)(?: payments?)?\b|\b(?:\w+ )?months? behind on (?:my |our |the )?(?:mortgage|house|home|payments)\b|\bmissed (?:\w+ ){0,2}(?:mortgage|house|home) payments?\b|\blos(?:e|ing) (?:my|our|the|your) (?:house|home)\b/,
   },
   { id: 'appraisal', kind: 'concept', names: ['appraisal'], pattern: /\bappraisals?\b|\bappraised\b/ },
   { id: 'preapproval', kind: 'concept', names: ['preapproval', 'pre-approval'], pattern: /\bpre-?approv|\bpre-?qual(?:if|\b|s\b)/ },

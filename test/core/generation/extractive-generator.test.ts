@@ -76,6 +76,10 @@ describe('question analysis', () => {
     // Named without a negation it stays.
     expect([...analyzeQuestion('FHA or conventional: which needs less down?').entities.programs].sort()).toEqual(['conventional', 'fha']);
     expect(analyzeQuestion("I can't afford my house anymore. What other ways out do I have?").terms).toEqual(['afford', 'hous']);
+    // Chat spellings and contractions without their apostrophe say nothing either.
+    expect(analyzeQuestion('closing disclosure how many days b4 closing am i supposed to get it?? lender hasnt sent nothing yet').terms).toEqual(
+      ['close', 'disclosur', 'dai', 'lender', 'sent'],
+    );
     // Hearsay and chat filler say nothing about the subject.
     expect(analyzeQuestion('lol my coworker swears USDA loans are only for farmers').terms).toEqual(['usda', 'loan', 'onli', 'farmer']);
   });
@@ -123,6 +127,10 @@ describe('question analysis', () => {
     const analysis = analyzeQuestion('I have balances on several credit cards. Which one should I pay off first if I want to pay the least interest?');
     expect(analysis.intent).toBe('general');
     expect(analysis.cue).toBeNull();
+  });
+
+  it('reads "which one will the lender go by" as a choice, whatever the scores it lists', () => {
+    expect(analyzeQuestion('My three credit scores are 702, 688 and 715. Which one will the mortgage company actually go by?').intent).toBe('general');
   });
 
   it('reads "any way to…" as a question asking for steps, whatever numbers set the scene', () => {

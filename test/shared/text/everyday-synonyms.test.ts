@@ -13,6 +13,7 @@ describe('everyday synonyms', () => {
     expect(everydaySynonyms(stem('under'))).toContain(stem('below'));
     expect(everydaySynonyms(stem('warning'))).toContain(stem('notice'));
     expect(everydaySynonyms(stem('rental'))).toContain(stem('investment'));
+    expect(everydaySynonyms(stem('rented'))).toContain(stem('leased'));
     expect(everydaySynonyms(stem('limit'))).toEqual(expect.arrayContaining([stem('caps'), stem('capped')]));
     expect(everydaySynonyms(stem('remove'))).toEqual(expect.arrayContaining([stem('cancel'), stem('drop')]));
     expect(everydaySynonyms(stem('paperwork'))).toContain(stem('documents'));

@@ -92,6 +92,8 @@ describe('lending vocabulary', () => {
     ['For a really big home loan, how much savings do lenders want?', 'jumbo'],
     ['What share of my monthly income can my house payment be?', 'dti'],
     ['How long can a lender hold my interest rate?', 'rate-lock'],
+    ['Closing got pushed back and the rate we locked runs out next week.', 'rate-lock'],
+    ['Where can I get free help if I might lose my house?', 'foreclosure'],
     ['If I send my mortgage company a letter about a mistake, how fast must they answer?', 'servicer'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
