@@ -133,7 +133,7 @@ export const LENDING_VOCABULARY = [
   { id: 'refinance', kind: 'concept', names: ['refinance'], pattern: /\brefinanc|\brefis?\b/ },
   { id: 'funding-fee', kind: 'concept', names: ['funding fee'], pattern: /\bfunding fee\b/ },
   { id: 'gift-funds', kind: 'concept', names: ['gift funds', 'gift money', 'gift letter'], pattern: /\bgifts?\b|\bgifted\b/ },
-  { id: 'credit-report', kind: 'concept', names: ['credit report', 'credit bureau'], pattern: /\bcredit reports?\b|\bcredit bureaus?\b|\bdisput|\b(?:experian|equifax|transunion)\b|\bcollection accounts?\b/ },
+  { id: 'credit-report', kind: 'concept', names: ['credit report', 'credit bureau'], pattern: /\bcredit reports?\b|\bcredit bureaus?\b|\bdisput|\b(?:experian|equifax|transunion)\b|\bcollection accounts?\b|\b(?:went|gone|sent) to collections?\b/ },
   // "will all those credit pulls tank my score?": hard inquiries, and shopping for a rate counting as one.
   {
     id: 'credit-inquiry',
@@ -199,8 +199,8 @@ export const LENDING_VOCABULARY = [
   { id: 'ecoa', kind: 'concept', names: ['Equal Credit Opportunity Act', 'ECOA', 'Regulation B'], pattern: /\becoa\b|equal credit opportunity|\bregulation b\b|\breg b\b/ },
   { id: 'fair-housing', kind: 'concept', names: ['Fair Housing Act'], pattern: /\bfair housing\b|\bhousing discrimination\b/ },
   { id: 'interest-only', kind: 'concept', names: ['interest-only', 'negative amortization'], pattern:
-      /\binterest[- ]only\b|\bnegative amortization\b|\bpayment[- ]option arms?\b|\bow(?:e|es|ing) more than (?:i|we|you|they) (?:originally )?borrow(?:ed)?\b|\b(?:loan )?balance (?:grows|grew|goes up|increases|rises)\b/ },
-  { id: 'qualified-mortgage', kind: 'concept', names: ['qualified mortgage', 'ability-to-repay'], pattern: /\bqualified mortgages?\b|\bability[- ]to[- ]repay\b|\bnon-?qm\b/ },
+      /\binterest[- ]only\b|\bnegative amortization\b|\bpayment[- ]option arms?\b|\bow(?:e|es|ing) more than (?:i|we|you|they) (?:originally )?borrow(?:ed)?\b|\b(?:loan )?balance (?:grows|grew|growing|go up|goes up|going up|went up|increases|rises)\b/ },
+  { id: 'qualified-mortgage', kind: 'concept', names: ['qualified mortgage', 'ability-to-repay'], pattern: /\bqualified mortgages?\b|\bability[- ]to[- ]repay\b|\bnon-?qm\b|\bsafe[- ]harbor\b/ },
   { id: 'home-inspection', kind: 'concept', names: ['home inspection'], pattern: /\b(?:home )?inspections?\b|\binspectors?\b/ },
   { id: 'income-driven-repayment', kind: 'concept', names: ['income-driven repayment', 'IDR'], pattern: /\bincome[- ]driven\b|\bidr\b|\bincome[- ]based repayment\b|\bpslf\b|public service loan forgiveness/ },
   { id: 'lender-credits', kind: 'concept', names: ['lender credits'], pattern: /\blender credits?\b/ },

@@ -94,6 +94,9 @@ describe('lending vocabulary', () => {
     ['How long can a lender hold my interest rate?', 'rate-lock'],
     ['Closing got pushed back and the rate we locked runs out next week.', 'rate-lock'],
     ['Where can I get free help if I might lose my house?', 'foreclosure'],
+    ['paid off an old hospital bill that went to collections but its still there', 'credit-report'],
+    ['Is there a legal limit on points and fees on a standard safe-harbor mortgage?', 'qualified-mortgage'],
+    ['Why would my loan balance go up if I pay every month?', 'interest-only'],
     ['If I send my mortgage company a letter about a mistake, how fast must they answer?', 'servicer'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
