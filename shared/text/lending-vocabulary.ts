@@ -201,6 +201,8 @@ export const LENDING_VOCABULARY = [
   { id: 'interest-only', kind: 'concept', names: ['interest-only', 'negative amortization'], pattern:
       /\binterest[- ]only\b|\bnegative amortization\b|\bpayment[- ]option arms?\b|\bow(?:e|es|ing) more than (?:i|we|you|they) (?:originally )?borrow(?:ed)?\b|\b(?:loan )?balance (?:grows|grew|growing|go up|goes up|going up|went up|increases|rises)\b/ },
   { id: 'qualified-mortgage', kind: 'concept', names: ['qualified mortgage', 'ability-to-repay'], pattern: /\bqualified mortgages?\b|\bability[- ]to[- ]repay\b|\bnon-?qm\b|\bsafe[- ]harbor\b/ },
+  // "How much should I set aside each year for home repairs?": the upkeep budget the homeownership guide estimates.
+  { id: 'home-maintenance', kind: 'concept', names: ['maintenance and repairs'], pattern: /\bmaintenance and repairs\b|\b(?:set aside|budget|save|put away)\b[^.?!]{0,40}\b(?:repairs?|maintenance|upkeep)\b|\b(?:repairs?|maintenance|upkeep)\b[^.?!]{0,20}\b(?:budget|each year|per year|a year|every year)\b/ },
   { id: 'home-inspection', kind: 'concept', names: ['home inspection'], pattern: /\b(?:home )?inspections?\b|\binspectors?\b/ },
   { id: 'income-driven-repayment', kind: 'concept', names: ['income-driven repayment', 'IDR'], pattern: /\bincome[- ]driven\b|\bidr\b|\bincome[- ]based repayment\b|\bpslf\b|public service loan forgiveness/ },
   { id: 'lender-credits', kind: 'concept', names: ['lender credits'], pattern: /\blender credits?\b/ },

@@ -97,6 +97,8 @@ describe('lending vocabulary', () => {
     ['paid off an old hospital bill that went to collections but its still there', 'credit-report'],
     ['Is there a legal limit on points and fees on a standard safe-harbor mortgage?', 'qualified-mortgage'],
     ['Why would my loan balance go up if I pay every month?', 'interest-only'],
+    ['How much should I set aside each year for home repairs?', 'home-maintenance'],
+    ['What do repairs and maintenance usually run per year on an older house?', 'home-maintenance'],
     ['If I send my mortgage company a letter about a mistake, how fast must they answer?', 'servicer'],
   ])('reads everyday wording as the entry it means: "%s" → %s', (query, id) => {
     expect(findLendingTerms(query).map((found) => found.entry.id)).toContain(id);
