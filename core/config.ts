@@ -58,6 +58,11 @@ export const CoreConfigSchema = z.object({
   /** Indexes with at least this many vectors are searched on a worker thread, off the HTTP event loop. */
   SEARCH_WORKER_MIN_VECTORS: z.coerce.number().int().min(0).default(20_000),
   RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(4),
+  /**
+   * The extractive generator's learned answer vocabulary (docs/answer-quality.md), written by `npm run eval -- vocabulary`
+   * for the demo corpus; `off` for none (a knowledge base of your own: relearn it with your questions, or turn it off).
+   */
+  ANSWER_VOCABULARY: z.string().min(1).default(resolve(repoRoot, 'data/answer-vocabulary.json')),
   /** `npm start` on a fresh install waits this long for the first index build before serving. */
   FIRST_INDEX_TIMEOUT_SECONDS: z.coerce.number().min(0).max(3600).default(300),
   INDEX_POLL_SECONDS: z.coerce.number().min(0.2).max(3600).default(10),

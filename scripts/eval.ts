@@ -3,6 +3,7 @@
  *
  *   npm run eval -- fairness [--json] [--verbose] [--limit N] [--generator kind]   (the configured GENERATOR; see core/eval/fairness-eval-command.ts)
  *   npm run eval -- answers [--split dev|test|all] [--json] [--verbose] [--limit N] [--generator kind]   (answer quality; see core/eval/answer-quality-eval-command.ts)
+ *   npm run eval -- vocabulary [--questions path] [--corpus path] [--out path]   (learns the answer vocabulary from the dev questions; see core/eval/answer-vocabulary-command.ts)
  *   npm run eval -- beir <dir> [--json] [--retrieval auto|dense|bm25|hybrid] [--limit N] [--split test]
  *     [--k1 1.2] [--b 0.75] [--title-boost 2] [--bigram-weight 1] [--dimension 384]
  *     [--fusion rrf|weighted] [--rrf-k 60] [--weights dense,bm25] [--candidates 100] [--expansion none|lending]
@@ -38,6 +39,10 @@ import type { FusionMethod } from '../core/retrieval/hybrid-retriever.ts';
 if (process.argv[2] === 'fairness') {
   const { runFairnessEvalCommand } = await import('../core/eval/fairness-eval-command.ts');
   process.exit(await runFairnessEvalCommand(process.argv.slice(3)));
+}
+if (process.argv[2] === 'vocabulary') {
+  const { runAnswerVocabularyCommand } = await import('../core/eval/answer-vocabulary-command.ts');
+  process.exit(await runAnswerVocabularyCommand(process.argv.slice(3)));
 }
 if (process.argv[2] === 'answers') {
   const { runAnswerQualityEvalCommand } = await import('../core/eval/answer-quality-eval-command.ts');

@@ -7,9 +7,8 @@ import { decodeBm25Postings } from '../retrieval/bm25-postings.ts';
 import type { Embedder } from '../ports/embedder.ts';
 import type { Generator } from '../ports/generator.ts';
 import { createGenerator } from '../generation/create-generator.ts';
-import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
 import { redactPersonalData } from '../privacy/personal-data.ts';
-import { advicePipelineSettings } from '../runtime/advice.ts';
+import { advicePipelineSettings, createExtractiveGenerator } from '../runtime/advice.ts';
 import { createServingIndexPreparer } from '../serving/prepare-serving-index.ts';
 import { createDocumentSource } from '../sources/create-document-source.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
@@ -96,7 +95,7 @@ export async function buildConfiguredDemoPipeline(options: {
   /** HTTP client for model providers (tests). */
   fetch?: typeof globalThis.fetch | undefined;
 }): Promise<ConfiguredDemoPipeline> {
-  const extractive = new ExtractiveGenerator();
+  const extractive = createExtractiveGenerator(options.config);
   const created = createGenerator(options.config.generator, {
     fallback: extractive,
     redact: (text) => redactPersonalData(text).text,

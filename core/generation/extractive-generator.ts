@@ -1,5 +1,6 @@
 import type { GenerationInput, GenerationResult, Generator } from '../ports/generator.ts';
 import { assembleAnswer, selectSentences, type SelectionOptions } from './answer-assembly.ts';
+import type { AnswerVocabulary } from './answer-vocabulary.ts';
 import { profileTerms } from './profile-summary.ts';
 import { analyzeQuestion } from './question-analysis.ts';
 import { DEFAULT_REFUSAL_THRESHOLDS, refusalFeatures, shouldAnswer, type RefusalThresholds } from './refusal-decision.ts';
@@ -28,6 +29,8 @@ export interface ExtractiveGeneratorOptions {
   refusal?: Partial<RefusalThresholds>;
   /** Overrides of the sentence-scoring weights. */
   weights?: Partial<ScoringWeights>;
+  /** Words that answer a question's words without sharing them (answer-vocabulary.ts); none by default. */
+  answerVocabulary?: AnswerVocabulary | undefined;
 }
 
 /**
@@ -46,6 +49,7 @@ export class ExtractiveGenerator implements Generator {
   readonly #selection: SelectionOptions;
   readonly #refusal: RefusalThresholds;
   readonly #weights: ScoringWeights;
+  readonly #vocabulary: AnswerVocabulary | undefined;
 
   constructor(options: ExtractiveGeneratorOptions = {}) {
     const maxSentences = options.maxSentences ?? 5;
@@ -59,13 +63,14 @@ export class ExtractiveGenerator implements Generator {
     };
     this.#refusal = { ...DEFAULT_REFUSAL_THRESHOLDS, ...options.refusal };
     this.#weights = { ...DEFAULT_SCORING_WEIGHTS, ...options.weights };
+    this.#vocabulary = options.answerVocabulary;
   }
 
   async generate(input: GenerationInput): Promise<GenerationResult> {
     input.signal?.throwIfAborted();
     const { figures = [], figureProblems = [] } = input;
     const question = analyzeQuestion(input.query);
-    const scores = scoreSentences(question, input.passages, profileTerms(input.profile), this.#weights);
+    const scores = scoreSentences(question, input.passages, profileTerms(input.profile), this.#weights, this.#vocabulary);
     // Figures worked out from the borrower's numbers answer a lending question by themselves (each
     // cites the rule it applies), however the borrower worded it: only a question with none is refused.
     if (figures.length === 0 && !shouldAnswer(refusalFeatures(input.query, question, scores), this.#refusal)) {

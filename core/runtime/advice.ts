@@ -6,6 +6,7 @@ import { LexiconBiasChecker } from '../bias/lexicon-bias-checker.ts';
 import type { CoreConfig } from '../config.ts';
 import { createGenerator } from '../generation/create-generator.ts';
 import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
+import { loadAnswerVocabulary } from '../generation/load-answer-vocabulary.ts';
 import { DEFAULT_BUDGET_MS } from '../generation/resilient-generator.ts';
 import { englishWords } from '../advice/english-words.ts';
 import { createAdviceHistory, type AdviceHistory } from '../history/advice-history.ts';
@@ -18,7 +19,7 @@ import { createClosers } from './closers.ts';
 
 type AdviceConfig = Pick<
   CoreConfig,
-  'KEY_PREFIX' | 'generator' | 'RETRIEVAL_TOP_K' | 'FAIRNESS_COUNTERFACTUAL' | 'FAIRNESS_THRESHOLD' | 'FAIRNESS_MAX_VARIANTS' | 'HISTORY_RETENTION_DAYS'
+  'KEY_PREFIX' | 'generator' | 'RETRIEVAL_TOP_K' | 'ANSWER_VOCABULARY' | 'FAIRNESS_COUNTERFACTUAL' | 'FAIRNESS_THRESHOLD' | 'FAIRNESS_MAX_VARIANTS' | 'HISTORY_RETENTION_DAYS'
 >;
 
 /** What answering needs besides the live index: metrics, the generator, the fairness check, history. */
@@ -68,6 +69,11 @@ export function advicePipelineSettings(config: Pick<CoreConfig, 'generator' | 'R
   };
 }
 
+/** The extractive generator, the default and every model's fallback, with the configured answer vocabulary. */
+export function createExtractiveGenerator(config: Pick<CoreConfig, 'ANSWER_VOCABULARY'>): ExtractiveGenerator {
+  return new ExtractiveGenerator({ answerVocabulary: loadAnswerVocabulary(config.ANSWER_VOCABULARY) });
+}
+
 export async function createAdvice(config: AdviceConfig, dependencies: AdviceDependencies): Promise<Advice> {
   const { sql, audit, logger, metrics } = dependencies;
   const closers = createClosers();
@@ -78,7 +84,7 @@ export async function createAdvice(config: AdviceConfig, dependencies: AdviceDep
   if (dependencies.serves) settings.isEnglishWord?.('warm');
   const fairnessMetrics = registerFairnessMetrics(metrics.registry);
 
-  const extractive = new ExtractiveGenerator();
+  const extractive = createExtractiveGenerator(config);
   const created = createGenerator(config.generator, {
     fallback: extractive,
     redact,

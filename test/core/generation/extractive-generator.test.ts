@@ -433,3 +433,24 @@ describe('ExtractiveGenerator: determinism', () => {
     await expect(generator.generate({ ...input, signal: AbortSignal.abort() })).rejects.toThrow();
   });
 });
+
+describe('the answer vocabulary in sentence scoring', () => {
+  it('ranks a sentence whose words answer the question’s words without sharing them higher', async () => {
+    const { tokenize } = await import('../../../shared/text/tokenize.ts');
+    const question = analyzeQuestion('How much of my credit card limit should I be using?');
+    const passages = retrieved('credit-cards-revolving-debt', 'improving-credit-before-applying');
+    const guideline = (vocabulary?: Map<string, Map<string, number>>) =>
+      scoreSentences(question, passages, '', undefined, vocabulary).ranked.findIndex((sentence) => sentence.text.startsWith('Staying under 30%'));
+    const [limit] = tokenize('limit');
+    const vocabulary = new Map([[limit!, new Map(tokenize('guideline').map((term) => [term, 10] as const))]]);
+    const without = guideline();
+    expect(without).toBeGreaterThan(2);
+    expect(guideline(vocabulary)).toBeLessThan(2);
+    // The generator scores with the vocabulary it is given: "revolving" answering "limit" makes that sentence the lead.
+    const ask = async (generator: ExtractiveGenerator) =>
+      answerSentences((await generator.generate({ query: 'How much of my credit card limit should I be using?', passages })).text)[0]?.sentence;
+    expect(await ask(new ExtractiveGenerator())).toMatch(/^The Credit CARD Act/);
+    const revolving = new Map([[limit!, new Map(tokenize('revolving').map((term) => [term, 10] as const))]]);
+    expect(await ask(new ExtractiveGenerator({ answerVocabulary: revolving }))).toMatch(/^Credit cards are revolving credit/);
+  });
+});
