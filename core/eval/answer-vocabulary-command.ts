@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { answerQuestion } from '../advice/answer-question.ts';
+import { AppError } from '../../shared/errors/app-error.ts';
 import { parseCoreConfig } from '../config.ts';
 import { learnAnswerVocabulary, serializeAnswerVocabulary, type VocabularyExample } from '../generation/answer-vocabulary.ts';
 import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
@@ -50,8 +51,10 @@ export async function runAnswerVocabularyCommand(args: readonly string[], env: R
     for (const question of questions) {
       recorder.last = undefined;
       const request = question.profile === undefined ? { query: question.query } : { query: question.query, profile: question.profile };
-      // A question answered with a notice or a problem gave the generator nothing: it teaches nothing.
-      await answerQuestion(pipeline.deps, request).catch(() => undefined);
+      // A question answered with a problem (AppError) gave the generator nothing: it teaches nothing. Any other error stops the run.
+      await answerQuestion(pipeline.deps, request).catch((error: unknown) => {
+        if (!(error instanceof AppError) || error.code === 'internal') throw error;
+      });
       const input = recorder.last as GenerationInput | undefined;
       if (input === undefined) continue;
       examples.push({
