@@ -26,8 +26,9 @@ describe('learning the answer vocabulary', () => {
 
   it('links a question term to the terms of answering sentences seen with it in two questions, weighted by how much likelier they are there', () => {
     const vocabulary = learnAnswerVocabulary(examples);
-    // "limit" was asked 3 times; "guideline" answered twice, and 2 of its 7 retrieved sentences held it: ((2 + 1) / (1/3 + 1/3 + 0 + 1)).
-    expect(vocabulary.get('limit')?.get('guideline')).toBeCloseTo(Math.log(3 / (1 / 3 + 1 / 3 + 1)), 3);
+    // "limit" was asked 3 times; "guideline" answered twice, and a third of the retrieved sentences held it in two of them: (2 + 0.5) / (1/3 + 1/3 + 0 + 0.5).
+    expect(vocabulary.get('limit')?.get('guideline')).toBeCloseTo(Math.log(2.5 / (1 / 3 + 1 / 3 + 0.5)), 3);
+    expect(learnAnswerVocabulary(examples, { smoothing: 1 }).get('limit')?.get('guideline')).toBeCloseTo(Math.log(3 / (1 / 3 + 1 / 3 + 1)), 3);
     expect(vocabulary.get('limit')?.get('30')).toBeGreaterThan(0);
     // Seen once ("300", and every term of "card" asked once per question as "card"/"cards"): never.
     expect(vocabulary.get('limit')?.has('300')).toBe(false);
