@@ -116,6 +116,12 @@ const DEGREE = '(?:very|quite|pretty|really|fairly|rather)';
 
 const SELF_NOUN = '(?:borrower|applicant|buyer|homebuyer|homeowner|person|individual|customer|client|recipient)s?';
 
+/** "Quick question:", "Question from a borrower —", repeated ("Quick question from a woman: quick question: what…"): they say nothing. */
+const QUESTION_PREAMBLES = new RegExp(
+  `^\\s*(?:(?:(?:a|one|my)\\s+)?(?:(?:quick|simple|short|dumb|silly|random|basic|newbie|general)\\s+)?(?:question|q)(?:\\s+(?:from|by)\\s+(?:an?\\s+)?${SELF_NOUN})?\\s*(?:here)?\\s*[:,—–-]+\\s*)+`,
+  'iu',
+);
+
 /**
  * Removes mentions of protected characteristics that do not bear on a lending rule from a
  * borrower's question, so retrieval, sentence selection and generation see the same text whoever
@@ -384,13 +390,15 @@ function tidySelfDescription(text: string): string {
       // greeting, and "Quick question from a Muslim: what…" loses its preamble, which says nothing ("borrower",
       // "quick" and "question" would change retrieval against the question asked without them).
       .replace(/^\s*(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening))(?: there| all| everyone| everybody| guys| folks| team)?\s*[!,.:;—–-]*\s*)+/iu, '')
-      .replace(new RegExp(`^\\s*(?:(?:a|one|my)\\s+)?(?:(?:quick|simple|short|dumb|silly|random|basic|newbie|general)\\s+)?(?:question|q)(?:\\s+(?:from|by)\\s+(?:an?\\s+)?${SELF_NOUN})?\\s*(?:here)?\\s*[:,—–-]+\\s*`, 'iu'), '')
+      .replace(QUESTION_PREAMBLES, '')
       .replace(/(^|[.!?]\s+)(?:I am|I['’]m|we are|we['’]re) (?:an? )?borrowers? and\s+(?=(\p{L}+))/giu, (_match, before: string, next: string) =>
         // "…and which loan…", "…and i freelance…" go on by themselves; "…and want to buy…" needs its subject back.
-        /^(?:what|which|how|when|why|where|who|whose|can|could|do|does|did|is|are|should|would|will|may|might|must|am|i|we|my|our|it|the|a|an|this|that|there|if|since|because|after|before)$/iu.test(next) || /^(?:i|we)['’]/iu.test(next)
+        /^(?:what|which|how|when|why|where|who|whose|can|could|do|does|did|is|are|should|would|will|may|might|must|am|i|we|my|our|it|the|a|an|this|that|there|if|since|because|after|before|quick|simple|short|question|q)$/iu.test(next) || /^(?:i|we)['’]/iu.test(next)
           ? before
           : `${before}I `,
       )
+      // "Hi! I'm a Muslim and quick question: what…" leaves "quick question: what…" once the asker goes.
+      .replace(QUESTION_PREAMBLES, '')
       // "I'm female, if that matters." and "— asking as a Black person" leave "If that matters." and "— asking": asides about the cut.
       .replace(/(^|[.!?]\s+|,\s*)(?:if (?:that|it) (?:matters|helps|makes a difference|is relevant)|(?:just )?(?:fyi|fwiw|btw|for what it['’]s worth))\s*[.!]*(?=\s*(?:$|[.!?]|\p{Lu}))/gu, (_match, before: string) => (before.startsWith(',') ? '' : before))
       .replace(/\s*[—–-]+\s*(?:asking|writing|speaking)(?:\s+as)?\s*[.!]?\s*$/iu, '')

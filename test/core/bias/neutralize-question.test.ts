@@ -305,6 +305,9 @@ describe('neutralizeQuestion', () => {
   it('drops a greeting and a "quick question" preamble from any question, so one asked with or without them reads the same', () => {
     expect(neutralizeQuestion('Hello there, quick question: what is PMI?')).toEqual({ text: 'What is PMI?', changed: true, removed: [], kept: [] });
     expect(text('Hi! Can I cancel PMI at 80%?')).toBe('Can I cancel PMI at 80%?');
+    // Repeated, or uncovered once the asker goes.
+    expect(text('Quick question from a woman: quick question: what is PMI?')).toBe('What is PMI?');
+    expect(text("Hi! I'm a Muslim and quick question: what is PMI?")).toBe('What is PMI?');
     // Not a preamble: the asker is content ("first-time buyer"), and "if that matters to the lender" is part of the question.
     expect(text('Question from a first-time buyer: what is PMI?')).toBe('Question from a first-time buyer: what is PMI?');
     expect(text('Is PMI required, if that matters to the lender?')).toBe('Is PMI required, if that matters to the lender?');
