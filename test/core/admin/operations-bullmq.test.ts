@@ -32,7 +32,8 @@ describe('admin operations on the BullMQ runner', () => {
     expect(response.status, await response.clone().text()).toBe(202);
     const { jobId } = (await response.json()) as { jobId: string };
     const swap = (await swapped) as Extract<JobEvent, { type: 'index.swapped' }>;
-    await expect.poll(() => harness.operations.live.current()?.loaded.manifest.version).toBe(swap.version);
+    // The swap event comes before this instance has loaded the version; on a busy machine that takes more than poll's default second.
+    await expect.poll(() => harness.operations.live.current()?.loaded.manifest.version, { timeout: 20_000 }).toBe(swap.version);
 
     const detail = (await (await call(`/admin/jobs/embedding/${jobId}`, admin)).json()) as { state: string; result: unknown };
     expect(detail).toMatchObject({ state: 'completed', result: { skipped: false, documents: 55 } });
