@@ -43,7 +43,8 @@ export async function runAnswerVocabularyCommand(args: readonly string[], env: R
     return 2;
   }
   const questions = (await loadAnswerQuestions(values.questions)).filter((question) => question.split === 'dev' && question.expect === 'answer');
-  const config = parseCoreConfig({ ...env, GENERATOR: 'extractive', ANSWER_VOCABULARY: 'off' });
+  const config = parseCoreConfig({ ...env, GENERATOR: 'extractive' });
+  // No vocabulary: what it learns from must not depend on an earlier one.
   const recorder = recordingGenerator(new ExtractiveGenerator());
   const pipeline = await buildDemoPipeline({ corpusPath: values.corpus, config, generator: recorder.generator });
   const examples: VocabularyExample[] = [];

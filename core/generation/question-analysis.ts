@@ -81,6 +81,9 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(
   ].map(stem),
 );
 
+/** Words that ask for things side by side ("vs", "difference between", "options"). */
+const COMPARISON_WORDS = '(?:vs\\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?|alternatives?|choices)';
+
 /** First matching rule wins, so "How long…" is a deadline even though it starts with "how". */
 const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   // "What does it mean when…" asks what something is, whatever follows.
@@ -101,8 +104,8 @@ const INTENT_RULES: readonly (readonly [QuestionIntent, RegExp])[] = [
   // A yes/no question offering alternatives ("Does the VA set a minimum score, or is that up to the
   // lender?", "Can I use a conventional loan, or do I need another kind?") asks which is true, not
   // for the two side by side: no cue, unless it names a comparison ("…or FHA, which is cheaper?").
-  ['general', /^(?:can|could|do|does|am|is|are|will|may|would|should|must)\b(?!.*\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?|alternatives?|choices)\b).*\bor\b.*\?$/],
-  ['comparison', /\b(?:vs\.?|versus|compared? (?:to|with)|difference between|differ|better|cheaper|options?|alternatives?|choices)\b|\bways? out\b|\bor\b.*\?$/],
+  ['general', new RegExp(`^(?:can|could|do|does|am|is|are|will|may|would|should|must)\\b(?!.*\\b${COMPARISON_WORDS}\\b).*\\bor\\b.*\\?$`)],
+  ['comparison', new RegExp(`\\b${COMPARISON_WORDS}\\b|\\bways? out\\b|\\bor\\b.*\\?$`)],
   // "When I line up two offers, where…" sets a scene: only a "when" that asks ("When can I…") asks for a time.
   ['deadline', /\bhow (?:long|soon|quickly|often|many (?:days|months|years))\b|\bwhen\b(?! (?:i|we|you|my|our|your|they|he|she|the|a|an)\b| \w+ing\b)|\bdeadline\b|\bwait\b|\bwithin\b/],
   ['threshold', /\bhow (?:much|many|high|low|big|old)\b|\bage\b|\b(?:lowest|highest|least|most)\b|\bwhat (?:credit )?score\b|\bminimum\b|\bmaximum\b|\blimits?\b|\bcaps?\b|\bcosts?\b|\bfees?\b|\bpercent|\bgood\b|\bcalculat|\bafford|\bspend\b|\bborrow\b|\d/],
