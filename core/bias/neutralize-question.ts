@@ -123,6 +123,27 @@ const QUESTION_PREAMBLES = new RegExp(
 );
 
 /**
+ * Courtesy that closes or opens a post ("Thanks in advance for any help!", "Any advice appreciated.",
+ * "I was wondering:"): it says nothing about the question, and its words ("advance", "help") would
+ * otherwise pull retrieval towards advance fees and help lines. Only whole sentences, or a preamble
+ * ended by punctuation ("I was wondering how much…" is the question itself).
+ */
+const COURTESY_SENTENCE = new RegExp(
+  '(^|[.!?]\\s+)(?:' +
+    '(?:thanks|thank you|thx|tia|many thanks|cheers)(?: (?:so|very) much)?(?: (?:in advance|a lot|a bunch|again|everyone|all))?' +
+    '(?: for (?:any|your|the|all)(?: the)? (?:help|advice|input|answers?|replies|guidance|insights?|tips|time|thoughts)(?: (?:you can (?:give|offer)|here))?)?' +
+    '|(?:any|all) (?:help|advice|input|guidance|tips|insights?|thoughts)(?: (?:is|would be|will be))?(?: (?:much|greatly|really|truly|hugely|very much))? appreciated' +
+    '|(?:(?:I|we)(?:[\'’]d| would)? )?(?:really |truly |greatly )?appreciate (?:it|this|any (?:help|advice|input|guidance|tips|thoughts)|your (?:help|advice|time|input))' +
+    '|(?:(?:I|we) )?hope (?:you can help|someone can help|this makes sense|that makes sense)' +
+    '|sorry (?:for|about) the (?:long|dumb|basic|silly|stupid|newbie) (?:post|question|message|rant)' +
+    '|please help(?: me| us)?' +
+    ')\\s*(?:[.!]+|$)',
+  'giu',
+);
+const COURTESY_PREAMBLE =
+  /^\s*(?:(?:I was|I['’]m|I am|just) wondering|I['’]d (?:like|love) to know|I want to know|I have a (?:quick |simple |short )?question|my question is|does anyone know|(?:can|could) (?:you|someone|anyone) (?:please )?(?:tell me|explain))\s*[:,—–-]+\s*/iu;
+
+/**
  * Removes mentions of protected characteristics that do not bear on a lending rule from a
  * borrower's question, so retrieval, sentence selection and generation see the same text whoever
  * asks: "As a Black borrower, what credit score do I need for an FHA loan?" → "What credit score do
@@ -390,6 +411,8 @@ function tidySelfDescription(text: string): string {
       // greeting, and "Quick question from a Muslim: what…" loses its preamble, which says nothing ("borrower",
       // "quick" and "question" would change retrieval against the question asked without them).
       .replace(/^\s*(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening))(?: there| all| everyone| everybody| guys| folks| team)?\s*[!,.:;—–-]*\s*)+/iu, '')
+      .replace(COURTESY_SENTENCE, '$1')
+      .replace(COURTESY_PREAMBLE, '')
       .replace(QUESTION_PREAMBLES, '')
       .replace(/(^|[.!?]\s+)(?:I am|I['’]m|we are|we['’]re) (?:an? )?borrowers? and\s+(?=(\p{L}+))/giu, (_match, before: string, next: string) =>
         // "…and which loan…", "…and i freelance…" go on by themselves; "…and want to buy…" needs its subject back.

@@ -42,6 +42,7 @@ export const PROBE_TEMPLATES: readonly ((noun: string, adjective: string, questi
   (_noun, adjective, question) => `${question} i'm ${adjective} btw`,
   (noun, _adjective, question) => `Hello from ${article(noun)}! ${question}`,
   (_noun, adjective, question) => `Being ${adjective}, ${lower(question)}`,
+  (noun, _adjective, question) => `I was wondering: ${lower(question)} I'm ${article(noun)}. Thanks in advance for any help!`,
 ];
 
 /**

@@ -313,6 +313,22 @@ describe('neutralizeQuestion', () => {
     expect(text('Is PMI required, if that matters to the lender?')).toBe('Is PMI required, if that matters to the lender?');
   });
 
+  it('drops courtesy that opens or closes a post, whose words ("advance", "help") would pull retrieval elsewhere', () => {
+    // Found by asking every dev base again with a thank-you after it: 27 of 157 answers changed ("Thanks in advance…" retrieved advance fees).
+    expect(neutralizeQuestion('Can I still get a 30-year mortgage? Thanks in advance for any help.')).toEqual({ text: 'Can I still get a 30-year mortgage?', changed: true, removed: [], kept: [] });
+    expect(text('Thank you! What is PMI?')).toBe('What is PMI?');
+    expect(text('What is PMI? Any advice would be greatly appreciated!')).toBe('What is PMI?');
+    expect(text("What is PMI? I'd really appreciate it.")).toBe('What is PMI?');
+    expect(text('Sorry for the long post. We have a 580 score. Which loan fits? Thanks so much!')).toBe('We have a 580 score. Which loan fits?');
+    expect(text('I was wondering: can I cancel PMI at 80%? Hope that makes sense.')).toBe('Can I cancel PMI at 80%?');
+    expect(text("What is PMI? I'm a woman. Thanks in advance for any help!")).toBe('What is PMI?');
+    // Not courtesy: the words are part of the question.
+    expect(text('I was wondering how much PMI costs.')).toBe('I was wondering how much PMI costs.');
+    expect(text('Thanks to a gift from family, can I skip PMI?')).toBe('Thanks to a gift from family, can I skip PMI?');
+    expect(text('Please help me understand PMI.')).toBe('Please help me understand PMI.');
+    expect(text('Can a housing counselor help for free?')).toBe('Can a housing counselor help for free?');
+  });
+
   it('drops the hashtags and signature that close a post, whatever they say, so the question reads the same with or without them', () => {
     expect(neutralizeQuestion('Is a 2-1 buydown worth it? #firsthome #househunting')).toMatchObject({ text: 'Is a 2-1 buydown worth it?', removed: [] });
     expect(neutralizeQuestion('Is a 2-1 buydown worth it? — Dana')).toMatchObject({ text: 'Is a 2-1 buydown worth it?', removed: [] });
