@@ -12,6 +12,7 @@ import type { Embedder } from '../ports/embedder.ts';
 import type { Generator, GenerationInput, GenerationResult, Passage } from '../ports/generator.ts';
 import type { LiveIndex, ServingIndex } from './live-index.ts';
 import { addRulePassages } from './rule-passages.ts';
+import { topicTerms, withoutSceneSentences } from './scene-sentences.ts';
 import { correctSpelling, type IsWord } from '../../shared/text/spelling.ts';
 import { workOutNumbers, type WorkedNumbers } from '../lending/work-out-numbers.ts';
 
@@ -159,6 +160,9 @@ async function answerWith(
   const neutral = deps.neutralizeQuestions === false ? request.query : neutralizeQuestion(request.query).text;
   // Misspelt words read as the knowledge base's own ("apprasal" → "appraisal"), where the retriever knows its vocabulary.
   const query = retriever.documentFrequency === undefined ? neutral : correctSpelling(neutral, (term) => retriever.documentFrequency!(term), { isWord: deps.isEnglishWord }).text;
+  // Retrieval and the extractive generator read it without the statements that only set the scene
+  // ("A friend told me to ask here."); a model, which can read the tone, gets it whole (GenerationInput.focus).
+  const focused = withoutSceneSentences(query, topicTerms(loaded.documents));
   const stage = async <T>(name: PipelineStage, run: () => Promise<T>): Promise<[T, number]> => {
     const t0 = now();
     const value = await (deps.traceStage ? deps.traceStage(name, run) : run());
@@ -173,8 +177,8 @@ async function answerWith(
   const depth = selective ? Math.max(deps.topK, deps.candidatePassages ?? EXTRACTIVE_CANDIDATE_PASSAGES) : deps.topK;
   // BM25-only retrieval needs no query vector; dense and hybrid reuse the one embedded here.
   const needsVector = retriever.kind !== 'bm25';
-  const [vector, embedMs] = await stage('embed', async () => (needsVector ? embedder.embed([query]) : undefined));
-  const [hits, searchMs] = await stage('search', () => retriever.retrieve(query, depth, { queryVector: vector }));
+  const [vector, embedMs] = await stage('embed', async () => (needsVector ? embedder.embed([focused]) : undefined));
+  const [hits, searchMs] = await stage('search', () => retriever.retrieve(focused, depth, { queryVector: vector }));
   // A cosine floor only means something for dense scores; BM25 and fused hits already share a query term.
   const minScore = retriever.kind === 'dense' ? (deps.minScore ?? 0) : 0;
   const passages: Passage[] = [];
@@ -199,6 +203,7 @@ async function answerWith(
   const [generation, generateMs] = await stage('generate', () =>
     deps.generator.generate({
       query,
+      focus: focused,
       profile: request.profile,
       passages,
       signal,

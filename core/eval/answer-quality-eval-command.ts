@@ -10,9 +10,11 @@ import { buildConfiguredDemoPipeline } from './demo-pipeline.ts';
 export const DEFAULT_ANSWER_QUESTIONS = 'data/eval/answer-questions.jsonl';
 export const DEFAULT_ANSWER_CORPUS = 'data/corpus/lending-guide.jsonl';
 export const DEFAULT_ANSWER_RESULTS = 'bench/results/answer-quality.json';
+/** Where `--with-scene` runs write, so they never replace the plain run's results. */
+export const DEFAULT_SCENE_RESULTS = 'bench/results/answer-quality-with-scene.json';
 
 const USAGE =
-  'usage: npm run eval -- answers [--split dev|test|all] [--json] [--verbose] [--generator extractive|llama-cpp|openai-compatible|workers-ai|bedrock] [--questions path] [--corpus path] [--limit N] [--out path]';
+  'usage: npm run eval -- answers [--split dev|test|all] [--json] [--verbose] [--generator extractive|llama-cpp|openai-compatible|workers-ai|bedrock] [--questions path] [--corpus path] [--limit N] [--with-scene "statement"] [--out path]';
 
 export interface AnswerQualityEvalCommandOptions {
   /** Where the generator and pipeline settings come from, as the service reads them (default process.env). */
@@ -29,7 +31,10 @@ export interface AnswerQualityEvalCommandOptions {
  * generator (GENERATOR and LLM_* through `createGenerator`; `--generator` overrides). Prints fact
  * recall, lead, right document cited and refusal precision/recall/accuracy per split (one JSON
  * object with --json; what failed per question with --verbose) and writes them to
- * bench/results/answer-quality.json (`--out`). Returns 0 (targets are read by people), 2 on bad flags.
+ * bench/results/answer-quality.json (`--out`). `--with-scene "A friend told me to ask here."` asks
+ * every question after that statement, as a borrower who sets the scene would (written to
+ * bench/results/answer-quality-with-scene.json unless `--out` says). Returns 0 (targets are read by
+ * people), 2 on bad flags.
  */
 export async function runAnswerQualityEvalCommand(args: readonly string[], options: AnswerQualityEvalCommandOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
@@ -45,7 +50,8 @@ export async function runAnswerQualityEvalCommand(args: readonly string[], optio
         questions: { type: 'string', default: DEFAULT_ANSWER_QUESTIONS },
         corpus: { type: 'string', default: DEFAULT_ANSWER_CORPUS },
         limit: { type: 'string' },
-        out: { type: 'string', default: DEFAULT_ANSWER_RESULTS },
+        'with-scene': { type: 'string' },
+        out: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -55,6 +61,9 @@ export async function runAnswerQualityEvalCommand(args: readonly string[], optio
   if (split !== 'dev' && split !== 'test' && split !== 'all') return usageError(`--split must be dev, test or all, got '${split}'`);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) return usageError(`--limit must be a positive integer, got '${values.limit}'`);
+  const scene = values['with-scene']?.trim();
+  if (scene !== undefined && !/\p{L}/u.test(scene)) return usageError('--with-scene must be a statement with words in it');
+  const out = values.out ?? (scene === undefined ? DEFAULT_ANSWER_RESULTS : DEFAULT_SCENE_RESULTS);
 
   let config: CoreConfig;
   try {
@@ -65,7 +74,8 @@ export async function runAnswerQualityEvalCommand(args: readonly string[], optio
 
   const started = performance.now();
   const all = await loadAnswerQuestions(values.questions);
-  const questions = pick(all, split, limit);
+  const picked = pick(all, split, limit);
+  const questions = scene === undefined ? picked : picked.map((question) => ({ ...question, query: `${scene} ${question.query}` }));
   const pipeline = await buildConfiguredDemoPipeline({ corpusPath: values.corpus, config, fetch: options.fetch });
   if (!values.json) console.log(`generator: ${pipeline.generatorDescription}; embedder: ${pipeline.embedder}; retrieval: ${config.RETRIEVAL}; corpus ${pipeline.documents} documents`);
   try {
@@ -79,20 +89,21 @@ export async function runAnswerQualityEvalCommand(args: readonly string[], optio
       generatorDescription: pipeline.generatorDescription,
       retrieval: config.RETRIEVAL,
       questionsFile: values.questions,
+      ...(scene !== undefined ? { scene } : {}),
       split,
       ...(limit !== undefined ? { limit } : {}),
       seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
       results,
     };
-    await mkdir(dirname(values.out), { recursive: true });
-    await writeFile(values.out, `${JSON.stringify({ ...report, perQuestion: rows.map(brief) }, null, 2)}\n`);
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify({ ...report, perQuestion: rows.map(brief) }, null, 2)}\n`);
     if (values.json) {
       console.log(JSON.stringify({ ...report, ...(values.verbose ? { perQuestion: rows.map(brief) } : {}) }));
       return 0;
     }
     if (values.verbose) printFailures(rows);
     console.table(Object.fromEntries(Object.entries(results).map(([name, metrics]) => [name, formatted(metrics)])));
-    console.log(`targets (issue 14): fact recall ≥ 0.9, lead ≥ 0.8, right document ≥ 0.9, refusals correct both ways ≥ 0.95; written to ${values.out}; ${report.seconds}s`);
+    console.log(`targets (issue 14): fact recall ≥ 0.9, lead ≥ 0.8, right document ≥ 0.9, refusals correct both ways ≥ 0.95; written to ${out}; ${report.seconds}s`);
     return 0;
   } finally {
     await pipeline.close();

@@ -69,10 +69,13 @@ export class ExtractiveGenerator implements Generator {
   async generate(input: GenerationInput): Promise<GenerationResult> {
     input.signal?.throwIfAborted();
     const { figures = [], figureProblems = [] } = input;
-    const question = analyzeQuestion(input.query);
+    const asked = input.focus ?? input.query;
+    const question = analyzeQuestion(asked);
     const scores = scoreSentences(question, input.passages, profileTerms(input.profile), this.#weights, this.#vocabulary);
     // Figures worked out from the borrower's numbers answer a lending question by themselves (each
     // cites the rule it applies), however the borrower worded it: only a question with none is refused.
+    // Whether it is about borrowing at all reads the whole text: a scene that is not ("My landlord is
+    // keeping my deposit.") makes the question it frames off-topic, whatever the asked sentence says.
     if (figures.length === 0 && !shouldAnswer(refusalFeatures(input.query, question, scores), this.#refusal)) {
       input.onToken?.(NOT_COVERED_ANSWER);
       return { text: NOT_COVERED_ANSWER, citations: [], generator: this.id };
@@ -81,7 +84,7 @@ export class ExtractiveGenerator implements Generator {
     const maxSentences = Math.max(this.#selection.minSentences, this.#selection.maxSentences - Math.min(figures.length, 2));
     const selected = selectSentences(scores.ranked, scores.all, { ...this.#selection, maxSentences });
     // A question that states numbers ("620", "$620k") asks about them: its worked figures open the answer.
-    const figuresFirst = figures.length > 0 && /\d/.test(input.query);
+    const figuresFirst = figures.length > 0 && /\d/.test(asked);
     const { text, citations } = assembleAnswer(selected, figures, figureProblems, input.passages, figuresFirst);
     // Written all at once: a streaming caller gets the whole answer as one token.
     input.onToken?.(text);

@@ -53,8 +53,8 @@ const CUES: Record<QuestionIntent, RegExp | null> = {
 const AGE_QUESTION = /\bhow old\b|\bages?\b|\bminimum age\b/;
 const AGE_CUE = /\bages?\b|\baged\b|\bolder\b|\byoung(?:er|est)\b|\bat least \d{2}\b/i;
 
-/** Words that shape a question but say nothing about its subject. */
-const QUESTION_WORDS: ReadonlySet<string> = new Set(
+/** Words that shape a question but say nothing about its subject (stems). */
+export const QUESTION_WORDS: ReadonlySet<string> = new Set(
   [
     'need', 'needs', 'want', 'know', 'tell', 'much', 'many', 'long', 'good', 'best', 'like', 'way', 'ways', 'thing',
     'things', 'take', 'make', 'let', 'go', 'work', 'works', 'happen', 'happens', 'really', 'actually', 'possible',

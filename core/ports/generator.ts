@@ -14,6 +14,12 @@ export interface Passage {
 
 export interface GenerationInput {
   query: string;
+  /**
+   * The question without the statements that only set the scene ("A friend told me to ask here.",
+   * core/advice/scene-sentences.ts), for a generator that selects from the passages by the
+   * question's words (extractive); a model reads `query`, tone included. Defaults to `query`.
+   */
+  focus?: string | undefined;
   profile?: BorrowerProfile | undefined;
   passages: readonly Passage[];
   signal?: AbortSignal | undefined;

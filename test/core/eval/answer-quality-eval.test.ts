@@ -182,10 +182,29 @@ describe('npm run eval -- answers', () => {
     expect(written.perQuestion).toHaveLength(6);
   });
 
+  it('--with-scene asks each question after the statement, records it, and writes apart from the plain results', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'answer-quality-'));
+    dirs.push(dir);
+    const plainOut = join(dir, 'plain.json');
+    const sceneOut = join(dir, 'scene.json');
+    const scene = 'I have a 580 credit score and $900 of monthly debts.';
+    expect((await run(['--split', 'dev', '--limit', '5', '--out', plainOut])).code).toBe(0);
+    expect((await run(['--split', 'dev', '--limit', '5', '--with-scene', scene, '--out', sceneOut])).code).toBe(0);
+    const plain = JSON.parse(await readFile(plainOut, 'utf8'));
+    const withScene = JSON.parse(await readFile(sceneOut, 'utf8'));
+    expect(plain.scene).toBeUndefined();
+    expect(withScene).toMatchObject({ scene, split: 'dev', limit: 5 });
+    expect(withScene.perQuestion.map((row: { id: string }) => row.id)).toEqual(plain.perQuestion.map((row: { id: string }) => row.id));
+    // A statement with the borrower's numbers is read: some answer changes.
+    const starts = (report: { perQuestion: { adviceStart: string }[] }) => report.perQuestion.map((row) => row.adviceStart);
+    expect(starts(withScene)).not.toEqual(starts(plain));
+  });
+
   it('exits 2 on bad flags', async () => {
     expect((await run(['--split', 'train'])).code).toBe(2);
     expect((await run(['--limit', 'many'])).code).toBe(2);
     expect((await run(['--bogus'])).code).toBe(2);
     expect((await run(['--generator', 'nonsense'])).code).toBe(2);
+    expect((await run(['--with-scene', ' ... '])).code).toBe(2);
   });
 });

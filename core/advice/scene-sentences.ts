@@ -1,0 +1,57 @@
+import { everydaySynonyms } from '../../shared/text/everyday-synonyms.ts';
+import { findLendingTerms } from '../../shared/text/lending-vocabulary.ts';
+import { sentences } from '../../shared/text/sentences.ts';
+import { tokenize } from '../../shared/text/tokenize.ts';
+import { QUESTION_WORDS } from '../generation/question-analysis.ts';
+
+/** Stemmed words of the knowledge base's titles, question words aside: the topics it is about ("loan", "escrow", "foreclosur"…). */
+export type TopicTerms = ReadonlySet<string>;
+
+const topicsByDocuments = new WeakMap<readonly { title: string }[], TopicTerms>();
+
+/** The title words of an index's documents, worked out once per loaded index. */
+export function topicTerms(documents: readonly { title: string }[]): TopicTerms {
+  let terms = topicsByDocuments.get(documents);
+  if (terms === undefined) topicsByDocuments.set(documents, (terms = new Set(documents.flatMap((document) => tokenize(document.title)).filter((term) => !QUESTION_WORDS.has(term)))));
+  return terms;
+}
+
+/** A sentence that asks: it ends in "?" (closing quotes or brackets aside). */
+const ASKS = /\?+["'”’)\]]*$/u;
+
+/**
+ * The question without the statements around it that only set the scene — "A friend told me to
+ * ask here.", "Be gentle, I'm still learning.", "It's been a stressful month." — which name no number, no
+ * lending term (shared/text/lending-vocabulary.ts), no everyday money word ("job", "house",
+ * "income": shared/text/everyday-synonyms.ts) and no word of the knowledge base's titles. Their
+ * words say nothing about what is asked, yet a retriever and a sentence scorer weigh them like the
+ * question's: asking every dev base of the fairness suite again after "A friend told me to ask here."
+ * changed 25 of 157 answers (4 after this). A statement naming any of those stays ("I finished my
+ * loan application three weeks ago.", "I'm tired of paying the mortgage insurance."): it is the
+ * borrower's situation. The title words are a blunt test: a scene that happens to use one ("This is
+ * all new to me." beside a title "…Before a New Mortgage") stays, and still moves the answer.
+ *
+ * Only when the asked sentences stand on their own — they name a lending term or two topic words:
+ * "How do I get it back?" after "My landlord is keeping my deposit." is about the statement, which
+ * stays. A text that asks nothing ("whats the catch") is left whole. Deterministic.
+ */
+export function withoutSceneSentences(text: string, topics: TopicTerms): string {
+  const all = sentences(text);
+  const asked = all.filter((sentence) => ASKS.test(sentence));
+  if (asked.length === 0 || asked.length === all.length || !standsAlone(asked.join(' '), topics)) return text;
+  const kept = all.filter((sentence) => ASKS.test(sentence) || namesTheSubject(sentence, topics));
+  return kept.length === all.length ? text : kept.join(' ');
+}
+
+function namesTheSubject(sentence: string, topics: TopicTerms): boolean {
+  return /\d/u.test(sentence) || findLendingTerms(sentence).length > 0 || subjectWords(sentence, topics).size > 0;
+}
+
+function standsAlone(asked: string, topics: TopicTerms): boolean {
+  return findLendingTerms(asked).length > 0 || subjectWords(asked, topics).size >= 2;
+}
+
+/** Title words and everyday money words in `text`, distinct stems. */
+function subjectWords(text: string, topics: TopicTerms): Set<string> {
+  return new Set(tokenize(text).filter((term) => topics.has(term) || everydaySynonyms(term).length > 0));
+}

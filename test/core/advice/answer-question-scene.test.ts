@@ -1,0 +1,51 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { answerQuestion } from '../../../core/advice/answer-question.ts';
+import { parseCoreConfig } from '../../../core/config.ts';
+import { buildDemoPipeline } from '../../../core/eval/demo-pipeline.ts';
+import type { GenerationInput, GenerationResult, Generator } from '../../../core/ports/generator.ts';
+import { createExtractiveGenerator } from '../../../core/runtime/advice.ts';
+import { NOT_COVERED_ANSWER } from '../../../core/generation/extractive-generator.ts';
+
+/** Records what the generator is given. */
+class RecordingGenerator implements Generator {
+  readonly id = 'recording';
+  input: GenerationInput | undefined;
+  async generate(input: GenerationInput): Promise<GenerationResult> {
+    this.input = input;
+    return { text: 'Quoted [1].', citations: [1], generator: this.id };
+  }
+}
+
+const config = parseCoreConfig({ FAIRNESS_COUNTERFACTUAL: 'off' });
+const corpusPath = 'data/corpus/lending-guide.jsonl';
+const asked = 'What credit score do I need for a jumbo loan?';
+const withScene = `This is all so confusing to me. ${asked} Be gentle!`;
+
+describe('answerQuestion reads the question without statements that only set the scene', async () => {
+  const recording = new RecordingGenerator();
+  const recorded = await buildDemoPipeline({ corpusPath, config, generator: recording });
+  const extractive = await buildDemoPipeline({ corpusPath, config, generator: createExtractiveGenerator(config) });
+  afterAll(async () => {
+    await recorded.close();
+    await extractive.close();
+  });
+
+  it('retrieves for the asked sentence and gives a model the whole text, tone included', async () => {
+    const plain = await answerQuestion(recorded.deps, { query: asked });
+    const scene = await answerQuestion(recorded.deps, { query: withScene });
+    expect(recording.input).toMatchObject({ query: withScene, focus: asked });
+    expect(scene.sources.map((source) => source.id)).toEqual(plain.sources.map((source) => source.id));
+  });
+
+  it('gives the extractive answer the question gets without the scene', async () => {
+    const plain = await answerQuestion(extractive.deps, { query: asked });
+    const scene = await answerQuestion(extractive.deps, { query: withScene });
+    expect(plain.advice).toMatch(/700 to 720/);
+    expect(scene.advice).toBe(plain.advice);
+  });
+
+  it('still refuses a question whose scene is off-topic', async () => {
+    const answer = await answerQuestion(extractive.deps, { query: 'My landlord is keeping my whole security deposit for normal wear and tear. How do I get it back?' });
+    expect(answer.advice).toBe(NOT_COVERED_ANSWER);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { topicTerms, withoutSceneSentences } from '../../../core/advice/scene-sentences.ts';
+
+const documents = [
+  { title: 'Fair Lending Rights Under ECOA and Regulation B' },
+  { title: 'Home Equity Loans vs. HELOCs' },
+  { title: 'Bankruptcy, Foreclosure, and Waiting Periods Before a New Mortgage' },
+];
+const topics = topicTerms(documents);
+const focus = (text: string) => withoutSceneSentences(text, topics);
+
+describe('withoutSceneSentences', () => {
+  it('drops statements that name nothing the knowledge base is about, wherever they stand', () => {
+    expect(focus('This is all great to learn. What is a HELOC draw period?')).toBe('What is a HELOC draw period?');
+    expect(focus('A friend told me to ask here. What credit score do I need for an FHA loan?')).toBe('What credit score do I need for an FHA loan?');
+    expect(focus('What is PMI? It has been a stressful month. Be gentle with me!')).toBe('What is PMI?');
+  });
+
+  it('keeps a statement that names a number, a lending term, a title word or an everyday money word: it is the borrower’s situation', () => {
+    for (const statement of ['I have a 580 credit score.', 'I am paying PMI.', 'We went through a foreclosure.', 'I lost my job.', 'We want to buy a house.']) {
+      const text = `${statement} Can I get an FHA loan?`;
+      expect(focus(text)).toBe(text);
+    }
+  });
+
+  it('keeps every statement when the asked sentence does not stand on its own ("How do I get it back?" is about the statement)', () => {
+    const text = 'My landlord is keeping my whole security deposit. How do I get it back?';
+    expect(focus(text)).toBe(text);
+  });
+
+  it('leaves a text with no asked sentence, or only asked sentences, as it is', () => {
+    expect(focus('saw a debt settlement ad. whats the catch')).toBe('saw a debt settlement ad. whats the catch');
+    expect(focus('What is a HELOC? What is PMI?')).toBe('What is a HELOC? What is PMI?');
+  });
+
+  it('reads question words in titles as no topic ("Rights" is not the "right place to ask")', () => {
+    expect(topics.has('right')).toBe(false);
+    expect([...topics]).toEqual(expect.arrayContaining(['heloc', 'foreclosur', 'bankruptci']));
+    expect(focus('I hope this is the right place to ask. What is a HELOC?')).toBe('What is a HELOC?');
+  });
+
+  it('works the topics out once per loaded index', () => {
+    expect(topicTerms(documents)).toBe(topics);
+    expect(topicTerms([...documents])).not.toBe(topics);
+  });
+});
