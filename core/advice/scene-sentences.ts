@@ -26,7 +26,7 @@ const ASKS = /\?+["'”’)\]]*$/u;
  * "income": shared/text/everyday-synonyms.ts) and no word of the knowledge base's titles. Their
  * words say nothing about what is asked, yet a retriever and a sentence scorer weigh them like the
  * question's: asking every dev base of the fairness suite again after "A friend told me to ask here."
- * changed 25 of 157 answers (4 after this). A statement naming any of those stays ("I finished my
+ * changed 25 of 157 answers (6 after this). A statement naming any of those stays ("I finished my
  * loan application three weeks ago.", "I'm tired of paying the mortgage insurance."): it is the
  * borrower's situation. The title words are a blunt test: a scene that happens to use one ("This is
  * all new to me." beside a title "…Before a New Mortgage") stays, and still moves the answer.
