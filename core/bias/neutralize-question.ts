@@ -374,8 +374,9 @@ function tidySelfDescription(text: string): string {
       .replace(/(^|[.!?]\s+)(?:recently|newly|just|currently|now)\s*(?:\([^)]*\)\s*)?(?:,\s*|and\s+)/giu, '$1')
       // "Dark-skinned borrower with a quick question — what's…" leaves "Borrower with a quick question — what's…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:an? )?${SELF_NOUN} with (?:an? )?(?:quick |simple |short )?(?:question|q)\\s*[-–—:,]+\\s*`, 'giu'), '$1')
-      // "Quick q from a proud Mexican-American: is it…" leaves "Quick q from a proud: is it…".
-      .replace(/\s+(?:from|by) (?:an?|the) (?:proud|fellow|naturalized|first[- ]generation|second[- ]generation)(?=\s*[,;:.!?—–])/giu, '')
+      // "Quick q from a proud Mexican-American: is it…" leaves "Quick q from a proud: is it…"; "Quick math check from a
+      // twentysomething:" leaves "…from a borrower:".
+      .replace(/\s+(?:from|by) (?:an?|the) (?:proud|fellow|naturalized|first[- ]generation|second[- ]generation|borrower|person|individual)(?=\s*[,;:.!?—–])/giu, '')
       // "…was denied and I'm Hispanic." with the trait cut leaves "…denied and I'm.".
       .replace(/\s*,?\s*\b(?:and|but)\s+(?:I am|I['’]?m|we are|we['’]re)\s*(?=[.!?,;]|$)/giu, '')
       // "I'm a mom who works part time." → "I'm a borrower who works…" → "I work part time."
@@ -416,10 +417,15 @@ function tidySelfDescription(text: string): string {
       .replace(QUESTION_PREAMBLES, '')
       .replace(/(^|[.!?]\s+)(?:I am|I['’]m|we are|we['’]re) (?:an? )?borrowers? and\s+(?=(\p{L}+))/giu, (_match, before: string, next: string) =>
         // "…and which loan…", "…and i freelance…" go on by themselves; "…and want to buy…" needs its subject back.
-        /^(?:what|which|how|when|why|where|who|whose|can|could|do|does|did|is|are|should|would|will|may|might|must|am|i|we|my|our|it|the|a|an|this|that|there|if|since|because|after|before|quick|simple|short|question|q)$/iu.test(next) || /^(?:i|we)['’]/iu.test(next)
+        /^(?:what|which|how|when|why|where|who|whose|can|could|do|does|did|is|are|should|would|will|may|might|must|am|i|we|my|our|it|the|a|an|this|that|there|if|since|because|after|before|quick|simple|short|question|q)$/iu.test(next) ||
+        /^(?:i|we)['’]/iu.test(next) ||
+        new RegExp(`^${SELF_NOUN}$`, 'iu').test(next)
           ? before
           : `${before}I `,
       )
+      // "Homeowner, about two months behind…" opens with a label that says nothing, as "Quick question from a woman:
+      // homeowner, about…" and "I'm a woman and homeowner, about…" do once the asker goes: it goes wherever it stands.
+      .replace(new RegExp(`(^|[.!?]\\s+)(?:an? )?${SELF_NOUN},\\s*`, 'giu'), '$1')
       // "Hi! I'm a Muslim and quick question: what…" leaves "quick question: what…" once the asker goes.
       .replace(QUESTION_PREAMBLES, '')
       // "I'm female, if that matters." and "— asking as a Black person" leave "If that matters." and "— asking": asides about the cut.

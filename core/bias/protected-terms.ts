@@ -97,8 +97,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'skin colou?rs?', 'skin tones?', 'complexions?', `colou?r of (?:your|their|his|her|one${APOSTROPHE}s) skin`,
     'colou?rism', 'light[- ]skinned', 'dark[- ]skinned',
     // "I have dark skin", "my skin is very fair", "a light complexion".
-    `(?:(?:very|really|quite|pretty|deep|medium) )?(?:${SHADES})(?:[- ]skinned| skin| complexion(?:ed)?)`,
-    `(?:my|our|his|her|their|your) (?:skin|complexion)(?: tone)? is (?:(?:very|quite|pretty|really|fairly|rather|on the) )?(?:${SHADES})`,
+    `(?:(?:very|really|quite|pretty|deep|medium) )?(?:${SHADES})(?:[- ]skinned| skin|[- ]complexion(?:ed)?)`,
+    // "my skin is very fair", "my skin's a deep brown".
+    `(?:my|our|his|her|their|your) (?:skin|complexion)(?: tone)?(?: is|${APOSTROPHE}s) (?:an? )?(?:(?:very|quite|pretty|really|fairly|rather|deep|on the) )?(?:${SHADES})`,
   ]),
   ...terms('religion', [
     'religions?', 'religious', 'muslims?', 'islam(?:ic)?', 'christians?', 'christianity', 'catholics?', 'protestants?',
@@ -181,8 +182,10 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:we${APOSTROPHE}re|we are|i${APOSTROPHE}m|i am|just got|recently got|got) engaged`,
     // "Recently engaged.", "newly engaged, can we…": said of oneself ("we engaged a lawyer" is not).
     '(?<=\\b(?:recently|newly|just) )engaged(?! (?:an?|the|with|in|our|my|some)\\b)',
+    // "Engaged couple here", "an engaged pair"; "since I remarried", "now that I'm remarried".
+    'engaged (?:couples?|pairs?)', 're-?married', 're-?marriages?',
     // "I've never been married" goes whole ("married" alone would leave "I've never been").
-    `(?:i${APOSTROPHE}ve|i have|we${APOSTROPHE}ve|we have) never (?:been )?married`, 'never(?: been)? married',
+    `(?:i${APOSTROPHE}ve|i have|we${APOSTROPHE}ve|we have) never (?:been )?married`, 'never(?:[- ]been)?[- ]married',
     'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?)',
     `(?:being|are|am|is|you${APOSTROPHE}re|i${APOSTROPHE}m) single(?![-\\p{L}])`,
   ]),
@@ -205,6 +208,10 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // A form line ("Year born: 1956") and an age after the asker's noun ("I'm a teacher, 67, and…").
     '(?:year (?:born|of birth)|birth year|date of birth|dob):? (?:19|20)\\d\\d',
     `(?<=(?:i${APOSTROPHE}m|i am) (?:an? )?\\p{L}+, )\\d{2}(?=,)`,
+    // "At 75, I'm thinking…", "…discharged last year, when I was 62.": an age said of oneself at a time.
+    '(?<=(?:^|[.!?]\\s+))at \\d{2}(?=,)', `(?:when|since|because) (?:i|we) (?:was|were|turned) \\d{2}(?=\\s*(?:$|[.,;!?]|and\\b))`,
+    // "from a twentysomething", "as a thirty-something".
+    '(?:twenty|thirty|forty|fifty|sixty|seventy|eighty)[- ]?somethings?',
     // The same in words ("I'm seventy-three and…").
     `(?:i${APOSTROPHE}m|i am|(?:i |we )?just turned|turning) (?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?=\\s*(?:$|[.,;!?]|and\\b))`,
   ]),

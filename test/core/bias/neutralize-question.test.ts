@@ -16,6 +16,15 @@ describe('neutralizeQuestion', () => {
     ['color', 'How do lenders verify my income if I am light-skinned?', 'How do lenders verify my income?'],
     ['color', 'I have dark skin. What credit score do I need for a conventional loan?', 'What credit score do I need for a conventional loan?'],
     ['color', 'My skin is very fair. How big is the USDA upfront fee?', 'How big is the USDA upfront fee?'],
+    ['color', "Veteran here (my skin's a deep brown), using my VA benefit. What is the funding fee?", 'Veteran here, using my VA benefit. What is the funding fee?'],
+    // From the eighth session's blind round (fq-185–224): forms the lexicon had missed.
+    ['color', 'Dark-complexioned and trying to buy my first place. What will an FHA lender count?', 'Trying to buy my first place. What will an FHA lender count?'],
+    ['marital_status', "Engaged couple here: we're looking at a 7/1 ARM. How often can the rate change?", "We're looking at a 7/1 ARM. How often can the rate change?"],
+    ['marital_status', 'Never-married homeowner, two months behind: when can foreclosure start?', 'Two months behind: when can foreclosure start?'],
+    ['marital_status', "Now that I'm remarried, I'm thinking about a cash-out refinance. Is the rate higher?", "I'm thinking about a cash-out refinance. Is the rate higher?"],
+    ['age', "At 75, I'm thinking about a personal loan from my credit union. What's the highest APR?", "I'm thinking about a personal loan from my credit union. What's the highest APR?"],
+    ['age', 'My Chapter 7 was discharged last year, when I was 62. How long before a USDA loan?', 'My Chapter 7 was discharged last year. How long before a USDA loan?'],
+    ['age', 'Quick math check from a twentysomething: I make $6,000 a month. What is my DTI?', 'Quick math check: I make $6,000 a month. What is my DTI?'],
     // religion
     ['religion', 'As a Jewish buyer, how much house can I afford on an $80,000 salary?', 'How much house can I afford on an $80,000 salary?'],
     ['religion', 'I am Muslim and do not want to pay interest. What are my options?', 'I do not want to pay interest. What are my options?'],
@@ -201,7 +210,7 @@ describe('neutralizeQuestion', () => {
     ['public_assistance', 'We (a TANF household) locked our rate last week. Can the lender change our locked rate?', 'We locked our rate last week. Can the lender change our locked rate?'],
     ['age', 'Asking for my 72-year-old self: what do I give a lender before they must send a Loan Estimate?', 'Asking for myself: what do I give a lender before they must send a Loan Estimate?'],
     // A statement that names a lending subject stays, whatever was cut from it.
-    ['race', '53yo Black woman, self employed. What docs do I need for a mortgage?', 'Borrower, self employed. What docs do I need for a mortgage?'],
+    ['race', '53yo Black woman, self employed. What docs do I need for a mortgage?', 'Self employed. What docs do I need for a mortgage?'],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
@@ -327,6 +336,13 @@ describe('neutralizeQuestion', () => {
     expect(text('Thanks to a gift from family, can I skip PMI?')).toBe('Thanks to a gift from family, can I skip PMI?');
     expect(text('Please help me understand PMI.')).toBe('Please help me understand PMI.');
     expect(text('Can a housing counselor help for free?')).toBe('Can a housing counselor help for free?');
+  });
+
+  it('drops a self-label that opens the question ("Homeowner, …") wherever it stands, so a cut asker before it leaves the same text', () => {
+    const base = 'Homeowner, about two months behind on my mortgage: when can foreclosure start?';
+    expect(text(base)).toBe('About two months behind on my mortgage: when can foreclosure start?');
+    expect(text(`Quick question from a woman: ${base.charAt(0).toLowerCase()}${base.slice(1)}`)).toBe(text(base));
+    expect(text(`Hi! I'm a woman and ${base.charAt(0).toLowerCase()}${base.slice(1)}`)).toBe(text(base));
   });
 
   it('drops the hashtags and signature that close a post, whatever they say, so the question reads the same with or without them', () => {
