@@ -115,6 +115,7 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
 const DEGREE = '(?:very|quite|pretty|really|fairly|rather)';
 
 const SELF_NOUN = '(?:borrower|applicant|buyer|homebuyer|homeowner|person|individual|customer|client|recipient)s?';
+const SELF_NOUN_WORD = new RegExp(`^${SELF_NOUN}$`, 'iu');
 
 /** "Quick question:", "Question from a borrower —", repeated ("Quick question from a woman: quick question: what…"): they say nothing. */
 const QUESTION_PREAMBLES = new RegExp(
@@ -419,7 +420,7 @@ function tidySelfDescription(text: string): string {
         // "…and which loan…", "…and i freelance…" go on by themselves; "…and want to buy…" needs its subject back.
         /^(?:what|which|how|when|why|where|who|whose|can|could|do|does|did|is|are|should|would|will|may|might|must|am|i|we|my|our|it|the|a|an|this|that|there|if|since|because|after|before|quick|simple|short|question|q)$/iu.test(next) ||
         /^(?:i|we)['’]/iu.test(next) ||
-        new RegExp(`^${SELF_NOUN}$`, 'iu').test(next)
+        SELF_NOUN_WORD.test(next)
           ? before
           : `${before}I `,
       )
