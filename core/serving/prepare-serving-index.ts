@@ -1,4 +1,5 @@
 import type { ServingIndex } from '../advice/live-index.ts';
+import { prepareTopicTerms } from '../advice/scene-sentences.ts';
 import type { EmbedderProvider } from '../embedding/embedder-provider.ts';
 import { LEXICAL_EMBEDDER_ID } from '../embedding/lexical-embedder.ts';
 import type { LoadedIndex } from '../indexing/loaded-index.ts';
@@ -83,6 +84,8 @@ export function createServingIndexPreparer(options: {
       bm25: query,
       hybrid: { fusion: options.retrieval.fusion ?? defaults.fusion, weights: options.retrieval.weights ?? defaults.weights },
     });
+    // The title words that tell a question's scene from its subject (advice/scene-sentences.ts), before the first request needs them.
+    await prepareTopicTerms(loaded.documents);
     return { loaded, embedder, retriever };
   };
 }

@@ -1,4 +1,5 @@
 import type { ServingIndex } from '../advice/live-index.ts';
+import { prepareTopicTerms } from '../advice/scene-sentences.ts';
 import type { EmbedderProvider } from '../embedding/embedder-provider.ts';
 import type { SegmentLoader } from '../segments/segment-loader.ts';
 import { servingIndexOfChain } from '../segments/segmented-serving.ts';
@@ -19,12 +20,15 @@ export function createChainServing(options: { loader: SegmentLoader; embedders: 
     try {
       const embedder = await options.embedders.forManifest(loaded.chain.base.loaded.manifest);
       const defaults = hybridDefaults(embedder.id);
-      return servingIndexOfChain(loaded, {
+      const served = servingIndexOfChain(loaded, {
         mode: resolveRetrievalMode(options.retrieval.mode, embedder.id),
         embedder,
         bm25: bm25QueryOptions(options.retrieval.queryExpansion),
         hybrid: { fusion: options.retrieval.fusion ?? defaults.fusion, weights: options.retrieval.weights ?? defaults.weights },
       });
+      // As createServingIndexPreparer does: the title words before the first request needs them.
+      await prepareTopicTerms(served.loaded.documents);
+      return served;
     } catch (error) {
       loaded.close();
       throw error;

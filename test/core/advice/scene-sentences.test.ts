@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topicTerms, withoutSceneSentences } from '../../../core/advice/scene-sentences.ts';
+import { prepareTopicTerms, topicTerms, withoutSceneSentences } from '../../../core/advice/scene-sentences.ts';
 
 const documents = [
   { title: 'Fair Lending Rights Under ECOA and Regulation B' },
@@ -42,5 +42,15 @@ describe('withoutSceneSentences', () => {
   it('works the topics out once per loaded index', () => {
     expect(topicTerms(documents)).toBe(topics);
     expect(topicTerms([...documents])).not.toBe(topics);
+  });
+
+  it('works them out in steps when an index is prepared, and a request then reads what was prepared', async () => {
+    // More titles than one step holds, so the work-out yields between steps.
+    const many = Array.from({ length: 350 }, (_, i) => ({ title: i % 2 === 0 ? `Escrow guide ${i}` : 'Home Equity Loans vs. HELOCs' }));
+    const prepared = await prepareTopicTerms(many);
+    expect([...prepared]).toEqual(expect.arrayContaining(['escrow', 'heloc', 'equiti']));
+    expect(topicTerms(many)).toBe(prepared);
+    expect(await prepareTopicTerms(many)).toBe(prepared);
+    expect(prepared).toEqual(topicTerms([...many]));
   });
 });
