@@ -5,7 +5,7 @@ import { answerQuestion } from '../advice/answer-question.ts';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { parseCoreConfig } from '../config.ts';
 import { learnAnswerVocabulary, serializeAnswerVocabulary, type VocabularyExample } from '../generation/answer-vocabulary.ts';
-import { ExtractiveGenerator } from '../generation/extractive-generator.ts';
+import { ExtractiveGenerator, selectionText } from '../generation/extractive-generator.ts';
 import { analyzePassageText } from '../generation/passage-analysis.ts';
 import { analyzeQuestion } from '../generation/question-analysis.ts';
 import type { GenerationInput, Generator } from '../ports/generator.ts';
@@ -59,7 +59,7 @@ export async function runAnswerVocabularyCommand(args: readonly string[], env: R
       const input = recorder.last as GenerationInput | undefined;
       if (input === undefined) continue;
       examples.push({
-        questionTerms: analyzeQuestion(input.query).terms,
+        questionTerms: analyzeQuestion(selectionText(input)).terms,
         sentences: input.passages.flatMap((passage) =>
           analyzePassageText(passage.text).sentences.map((sentence) => ({
             terms: sentence.terms,

@@ -34,6 +34,15 @@ export interface ExtractiveGeneratorOptions {
 }
 
 /**
+ * The text the extractive generator selects sentences by: the question without the statements that
+ * only set the scene, when the pipeline gives it (`focus`), else the question. Its answer vocabulary
+ * is learned from the same text (core/eval/answer-vocabulary-command.ts).
+ */
+export function selectionText(input: Pick<GenerationInput, 'query' | 'focus'>): string {
+  return input.focus ?? input.query;
+}
+
+/**
  * Composes answers only from sentences of the retrieved passages: no model, no invented facts.
  * The question is read first (its intent, the programs and concepts it names, its terms and
  * numbers); every sentence is scored on how well it answers that (sentence-scoring.ts), and a
@@ -69,7 +78,7 @@ export class ExtractiveGenerator implements Generator {
   async generate(input: GenerationInput): Promise<GenerationResult> {
     input.signal?.throwIfAborted();
     const { figures = [], figureProblems = [] } = input;
-    const asked = input.focus ?? input.query;
+    const asked = selectionText(input);
     const question = analyzeQuestion(asked);
     const scores = scoreSentences(question, input.passages, profileTerms(input.profile), this.#weights, this.#vocabulary);
     // Figures worked out from the borrower's numbers answer a lending question by themselves (each
