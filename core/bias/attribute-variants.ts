@@ -21,6 +21,9 @@ const PERSON_NOUN =
 /** A person noun right after a term makes the term an adjective ("Muslim applicant"), which is cut, not replaced. */
 const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home) )?(?:applicants?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?|nurses?|teachers?|engineers?|doctors?|electricians?|plumbers?|welders?|drivers?|employees?|contractors?|freelancers?|mechanics?|farmers?|chefs?|cooks?|servers?|accountants?|lawyers?|programmers?|developers?|designers?|professionals?|entrepreneurs?|guys?|gals?|ladies|moms?|dads?)\b/iu;
 
+/** An adverb that only qualifies the term after it ("newly divorced", "recently widowed", "devoutly Catholic"). */
+const TERM_ADVERB = /\b(?:newly|recently|just|currently|now|still|freshly|happily|unhappily|legally|formerly|proudly|devoutly|openly|deeply|fully|very) $/iu;
+
 /** "I am", "I'm" (or "Im"), "we are", "we're": the asker stating what they are. */
 const ASKER_IS = "(?:I am|I['’]?m|we are|we['’]re)";
 /** "I'm a …" before a cut person noun ("I'm a woman shopping for…"). */
@@ -125,7 +128,10 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
   }
   const out: string[] = [];
   for (const sentence of sentences) {
-    const inside = spans.filter((span) => span.start >= sentence.start && span.end <= sentence.end);
+    // "a newly divorced borrower", "as a recently widowed woman": the adverb goes with its term.
+    const inside = spans
+      .filter((span) => span.start >= sentence.start && span.end <= sentence.end)
+      .map((span) => ({ start: span.start - (TERM_ADVERB.exec(query.slice(sentence.start, span.start))?.[0].length ?? 0), end: span.end }));
     if (inside.length === 0) {
       out.push(sentence.text);
       continue;
@@ -134,6 +140,14 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     for (const span of [...inside].reverse()) {
       const from = span.start - sentence.start;
       const to = span.end - sentence.start;
+      // "Can someone over 60 get…", "How much should someone in their 60s save…", "Can someone who is Muslim get…",
+      // "Can a person with light skin get…":
+      // the asker as the question's subject, "a borrower" (which becomes "I").
+      const someone = /\b(?:does|do|did|can|could|should|would|will|might|may|must)\s+((?:someone|somebody|anyone|anybody|a person)(?:\s+who\s+(?:is|was)(?:\s+an?)?|\s+with)?\s+)$/iu.exec(text.slice(0, from));
+      if (someone && QUESTION_VERB.test(text.slice(to))) {
+        text = `${text.slice(0, from - someone[1]!.length)}a borrower${text.slice(to)}`;
+        continue;
+      }
       // "As an immigrant, what rate…" → "What rate…": the whole self-description goes.
       const asClause = /(?:^|\s)as\s+(?:an?\s+)?$/iu.exec(text.slice(0, from));
       if (asClause && /^\s*,/u.test(text.slice(to))) {
@@ -163,7 +177,8 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     const front = inside.find((span) => sentence.text.slice(0, span.start - sentence.start).trim() === '');
     if (front) {
       const subject = SUBJECT_FIRST.exec(sentence.text.slice(front.start - sentence.start).trimStart())?.[0];
-      text = text.replace(/^\s*[,;:]?\s*(?:and|but|so)\s+/iu, subject && /^\s*and\s+\p{L}+ing\b/iu.test(text) ? `${subject} ` : '');
+      // An aside that followed the cut was about it ("Recently divorced (ugh, long story) and trying to…").
+      text = text.replace(/^\s*(?:\([^)]*\)\s*)?[,;:]?\s*(?:and|but|so)\s+/iu, subject && /^\s*and\s+\p{L}+ing\b/iu.test(text) ? `${subject} ` : '');
     }
     // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
     const isStatement = !sentence.text.trim().endsWith('?');
@@ -198,9 +213,22 @@ function replaceAt(text: string, start: number, end: number, replacement: string
   return before + replacement + after;
 }
 
-/** A term used as a noun after "a"/"an", ending its phrase ("from a Pacific Islander:", "I'm a German and…"). */
+/** Verbs a borrower's question puts after its subject ("Can a Latina get…", "How does a 68-year-old dispute…"). */
+const QUESTION_VERB =
+  /^\s+(?:(?:still|also|ever|even|really|actually|just|usually|typically|legally|realistically) )?(?:get|qualify|expect|pay|need|know|apply|buy|borrow|use|have|be|do|refinance|afford|put|pull|dispute|save|find|choose|pick|lock|take|make|rent|sell|owe|receive|claim|count|show|prove|report|file|remove|fix|build|improve|start|keep|stop|avoid|handle|protect|check|request|ask|want|go|deal|face|lose|consider|add|include|co-?sign|assume|access|open|close|move|sign|transfer|switch|shop|compare|negotiate|tell|learn|see|try|look|work|live|hold|cancel|drop|waive|deduct|complain|appeal|challenge|contest|freeze|order|obtain|secure|become|stay|earn|spend|withdraw|cash|tap|convert|finance|repay|rebuild|establish|prepare|plan|estimate|calculate|figure|decide|verify|end|wait|set|send|submit|list|think|worry|trust|beat|bring|come|skip|change|lower|raise|reduce|cut|qualifies|gets|needs|pays|has|is|can|should|must|would|will|could|may|might)\b/iu;
+
+/**
+ * A term used as a noun after "a"/"an": ending its phrase ("from a Pacific Islander:", "I'm a German and…"),
+ * or as the subject of the question's verb ("Can a Latina get…", "What rate should a 68-year-old expect?").
+ */
 function usedAsNoun(preceding: string, following: string): boolean {
-  return /(?:^|\s)(?:a|an)\s+$/iu.test(preceding) && /^\s*(?:[,.;:!?)]|(?:and|or|but|who|with)\b|$)/u.test(following);
+  if (!/(?:^|\s)(?:a|an)\s+$/iu.test(preceding)) return false;
+  // An adjective goes on to its noun; a preposition, an adverb or a determiner after the term says it was the noun
+  // ("…treat a Latina differently", "…charge a Muslim more", "a Nigerian in Texas").
+  if (/^\s*(?:[,.;:!?)]|(?:and|or|but|who|with|in|from|on|at|by|as|than|because|since|so|too|more|less|differently|unfairly|fairly|higher|lower|worse|better|extra|the|a|an|any|anything|something)\b|$)/u.test(following)) return true;
+  // "Is it harder for a Latina to get approved?"
+  if (/\bfor\s+(?:a|an)\s+$/iu.test(preceding) && /^\s+to\s+\p{L}/u.test(following)) return true;
+  return /\b(?:does|do|did|can|could|should|would|will|might|may|must|is|was|for|to|if|when|once|after|before|that)\s+(?:a|an)\s+$/iu.test(preceding) && QUESTION_VERB.test(following);
 }
 
 function neutralFor(original: string, following: string, preceding = ''): string {
@@ -253,7 +281,10 @@ function tidy(text: string): string {
     .replace(/\b(someone|anyone|people|borrowers?) on\s+(?=(?:get|qualify|apply|borrow|use|have|be|still|refinance)\b)/giu, '$1 ')
     .replace(/\s+(?:with|and|of|from)\s+(?:an?|the)?\s*(?=\s[-–—]\s|[,;:.!?]|$)/gu, '')
     // "Because I'm Latino, will…" leaves "Because I'm, will…"; "Even though I'm 70, can I…" leaves "Even though, can I…".
-    .replace(new RegExp(`\\b(?:because|since|though|although|even though|given that|now that|as)\\s+${ASKER_IS}\\s*(?=[,;:.!?]|$)`, 'giu'), '')
+    .replace(new RegExp(`[ \\t]*\\b(?:because|since|though|although|even though|given that|now that|as|if|when|considering(?: that)?|seeing as)\\s+${ASKER_IS}(?:\\s+an?\\s+borrowers?)?\\s*(?=[,;:.!?]|$)`, 'giu'), '')
+    // "…, given that I am 67?" leaves "…, given that?"; "…when I'm 70?" leaves "…when?".
+    .replace(/,?\s+(?:because|since|though|although|even though|given that|now that|considering(?: that)?|seeing as)\s*(?=[.!?]|$)/giu, '')
+    .replace(/(?<!\b(?:and|or|but|so|then|if so))[ \t]+(?:if|when)(?=\?$)/giu, '')
     .replace(/(^|[.!?]\s+)(?:even though|though|although|because|since|despite|given that|now that)\s*,\s*/giu, '$1')
     // "Does it matter that I'm gay when applying…" leaves "that I'm when applying".
     .replace(new RegExp(`\\b(that|if)\\s+${ASKER_IS}(?:\\s+on)?\\s+(?=(?:when|while|if)\\b)`, 'giu'), '')

@@ -186,10 +186,13 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
     return false;
   });
   for (const span of spans) removed.add(span.category);
-  if (spans.length > 0) text = firstPerson(removeTerms(text, spans), text);
+  const beforeCuts = text;
+  if (spans.length > 0) text = firstPerson(removeTerms(text, spans), beforeCuts);
   // "Can a stay-at-home mom get a card in her own name?", "she's asking for me": a pronoun says the sex again.
   text = neutralPronouns(text, () => removed.add('sex'));
   text = tidySelfDescription(text);
+  // Tidying makes askers too ("Can two women get…" → "Can co-borrowers get…" → "Can we get…").
+  if (spans.length > 0) text = withoutCreatedAsAsker(firstPerson(text, beforeCuts), beforeCuts);
 
   if (!/\p{L}{2,}/u.test(text.replace(/\b(?:I|am|are|is|we|a|an|the|it)\b/giu, ''))) text = question.trim();
   return { text, changed: text !== question, removed: [...removed], kept };
@@ -309,7 +312,7 @@ function canonicalPublicAssistance(text: string, kept: NeutralizedQuestion['kept
     .join('');
 }
 
-const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|may|is|are|for|to)\\s+(?:(?:an?|the)\\s+)?(${SELF_NOUN}|couples?|famil(?:y|ies)|seniors|immigrants)\\b`, 'giu');
+const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|may|is|are|for|to)\\s+(?:(?:an?|the)\\s+)?(${SELF_NOUN}|couples?|famil(?:y|ies)|co-borrowers|seniors|immigrants)\\b`, 'giu');
 
 /**
  * "What rate can an elderly borrower get?" is the asker's question: once the attribute is cut,
@@ -327,11 +330,20 @@ function firstPerson(neutral: string, before: string): string {
     if (/^(?:is|are)$/iu.test(auxiliary) && !/(?:^|[.!?,;:—–-]\s*|\b(?:and|but|or|so|if|when|how|what|why|where|which|whether|who)\s+)$/iu.test(neutral.slice(0, offset))) return match;
     const verb = auxiliary.toLowerCase();
     const object = verb === 'for' || verb === 'to';
-    const pronoun = /^(?:couples?|famil(?:y|ies))$/iu.test(noun) ? (object ? 'us' : 'we') : object ? 'me' : 'I';
+    const pronoun = /^(?:couples?|famil(?:y|ies)|co-borrowers)$/iu.test(noun) ? (object ? 'us' : 'we') : object ? 'me' : 'I';
     const agreed = verb === 'does' ? 'do' : verb === 'is' || verb === 'are' ? (pronoun === 'I' ? 'am' : 'are') : auxiliary;
     const cased = /^\p{Lu}/u.test(auxiliary) ? agreed.charAt(0).toUpperCase() + agreed.slice(1) : agreed;
     return `${cased} ${pronoun}`;
   });
+}
+
+/** "…as a couple?" closing a question: what a cut leaves of "…as a Black couple?", "…as two women?". */
+const AS_ASKER_AT_END = /\s+as (?:an? )?(?:couple|family|household|pair|co-borrowers|borrowers?)(?=\s*[?.!]?\s*$)/giu;
+
+/** {@link AS_ASKER_AT_END} goes where the cut made it (a question that said "…apply as a couple?" keeps it). */
+function withoutCreatedAsAsker(neutral: string, before: string): string {
+  const count = (text: string) => [...text.matchAll(AS_ASKER_AT_END)].length;
+  return count(neutral) > count(before) ? neutral.replace(AS_ASKER_AT_END, '') : neutral;
 }
 
 /** Cleans what removal leaves around a self-description: "As a borrower, can I…" → "Can I…". */
@@ -370,9 +382,6 @@ function tidySelfDescription(text: string): string {
       .replace(/\b(?:two|2|a couple of) borrowers\b|\ban? borrower and (?:an? )?borrower\b/giu, 'co-borrowers')
       // "…an immigrant from El Salvador - can I…" leaves "I'm a borrower - can I…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:I am|I['’]m|we are|we['’]re) (?:an? )?${SELF_NOUN}\\s*[-–—,;:]\\s*`, 'giu'), '$1')
-      // "Recently widowed, can I…" with the status cut leaves "Recently, can I…"; "Recently divorced (ugh, long
-      // story) and trying to…" leaves "Recently (ugh, long story) and trying to…": the aside was about the status.
-      .replace(/(^|[.!?]\s+)(?:recently|newly|just|currently|now)\s*(?:\([^)]*\)\s*)?(?:,\s*|and\s+)/giu, '$1')
       // "Dark-skinned borrower with a quick question — what's…" leaves "Borrower with a quick question — what's…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:an? )?${SELF_NOUN} with (?:an? )?(?:quick |simple |short )?(?:question|q)\\s*[-–—:,]+\\s*`, 'giu'), '$1')
       // "Quick q from a proud Mexican-American: is it…" leaves "Quick q from a proud: is it…"; "Quick math check from a

@@ -210,6 +210,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?<=(?:i${APOSTROPHE}m|i am) (?:an? )?\\p{L}+, )\\d{2}(?=,)`,
     // "At 75, I'm thinking…", "…discharged last year, when I was 62.": an age said of oneself at a time.
     '(?<=(?:^|[.!?]\\s+))at \\d{2}(?=,)', `(?:when|since|because) (?:i|we) (?:was|were|turned) \\d{2}(?=\\s*(?:$|[.,;!?]|and\\b))`,
+    // "someone over 60", "borrowers under 30", "I'm past 65": an age as a bound, said of a person (not "over 50%", "over 30 days").
+    `(?<=\\b(?:someone|somebody|anyone|anybody|people|folks|persons?|borrowers?|applicants?|buyers?|homebuyers?|homeowners?|retirees?|i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|both) )(?:over|under|past|above|older than|younger than) \\d{2}(?: years?(?: old| of age)?)?(?!\\s*(?:%|percent|days?|weeks?|months?|k\\b|[,.]\\d|\\d))`,
     // "from a twentysomething", "as a thirty-something".
     '(?:twenty|thirty|forty|fifty|sixty|seventy|eighty)[- ]?somethings?',
     // The same in words ("I'm seventy-three and…").

@@ -1,3 +1,4 @@
+import { withAskerPossessive } from './asker-possessive.ts';
 import { stem } from './stem.ts';
 
 /**
@@ -114,5 +115,5 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
 
 /** `text` (lower case) with each everyday phrase of the table replaced by the guide's word. */
 export function rewriteEverydayPhrases(text: string): string {
-  return PHRASES.reduce((rewritten, [pattern, word]) => rewritten.replace(pattern, word), text);
+  return PHRASES.reduce((rewritten, [pattern, word]) => rewritten.replace(pattern, word), withAskerPossessive(text));
 }

@@ -1,3 +1,4 @@
+import { withAskerPossessive } from './asker-possessive.ts';
 import { tokenize } from './tokenize.ts';
 
 /**
@@ -248,7 +249,7 @@ export type LendingConcept = Extract<Entry, { kind: 'concept' }>['id'];
 
 /** Lower case, NFKC, dashes as '-': the form {@link LendingTermEntry.pattern} runs on. */
 export function normaliseLendingText(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\u2010-\u2013]/g, '-');
+  return withAskerPossessive(text.normalize('NFKC').toLowerCase().replace(/[\u2010-\u2013]/g, '-'));
 }
 
 /** Each entry with its pattern made global once, for matchAll (which works on a copy, so the shared one keeps no state). */

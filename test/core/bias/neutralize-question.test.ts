@@ -211,6 +211,27 @@ describe('neutralizeQuestion', () => {
     ['age', 'Asking for my 72-year-old self: what do I give a lender before they must send a Loan Estimate?', 'Asking for myself: what do I give a lender before they must send a Loan Estimate?'],
     // A statement that names a lending subject stays, whatever was cut from it.
     ['race', '53yo Black woman, self employed. What docs do I need for a mortgage?', 'Self employed. What docs do I need for a mortgage?'],
+    // The asker as the question's subject or object, a noun with no noun after it (2026-12-07 probes).
+    ['race', 'What rate should a Latina expect on a 15-year loan?', 'What rate should I expect on a 15-year loan?'],
+    ['age', 'How does a 68-year-old dispute a mistake on a credit report?', 'How do I dispute a mistake on a credit report?'],
+    ['race', 'Is it harder for a Latino to get approved for a jumbo loan?', 'Is it harder for me to get approved for a jumbo loan?'],
+    ['religion', 'Do lenders charge a Muslim more for a mortgage?', 'Do lenders charge a borrower more for a mortgage?'],
+    ['national_origin', 'Can a Haitian in Florida get a USDA loan?', 'Can I in Florida get a USDA loan?'],
+    ['age', 'Can someone over 60 get a 30-year mortgage?', 'Can I get a 30-year mortgage?'],
+    ['age', 'How much should someone in their 60s save for closing costs?', 'How much should I save for closing costs?'],
+    ['religion', 'Can someone who is Muslim get an FHA loan?', 'Can I get an FHA loan?'],
+    ['marital_status', 'Can a newly divorced borrower refinance a HELOC?', 'Can I refinance a HELOC?'],
+    ['marital_status', 'As a recently widowed woman, can I keep the mortgage?', 'Can I keep the mortgage?'],
+    // The trait in a clause closing the question.
+    ['sex', "Can I get an FHA loan if I'm a woman?", 'Can I get an FHA loan?'],
+    ['religion', "Can I get an FHA loan if I'm Muslim?", 'Can I get an FHA loan?'],
+    ['age', 'Can I get an FHA loan, given that I am 67?', 'Can I get an FHA loan?'],
+    ['marital_status', "Can I refinance since I'm divorced?", 'Can I refinance?'],
+    ['age', "Can I refinance when I'm 70?", 'Can I refinance?'],
+    // A couple: "we", and no "as a couple" left behind.
+    ['race', 'Do we have to pay the escrow shortage all at once as a Black couple?', 'Do we have to pay the escrow shortage all at once?'],
+    ['sex', 'Can two women get a joint mortgage?', 'Can we get a joint mortgage?'],
+    ['religion', 'Can we refinance as a Muslim family?', 'Can we refinance?'],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
@@ -278,6 +299,11 @@ describe('neutralizeQuestion', () => {
   it.each([
     'What credit score do I need for an FHA loan?',
     'Can I use gift money for my down payment?',
+    // "as a couple" the borrower wrote stays; an amount or a count after "over" is not an age.
+    'Can we apply as a couple?',
+    'Is a DTI over 50% too high?',
+    "I'm over 30 days late. What now?",
+    'Can I refinance, and if so when?',
     'Is a single-family home eligible for a USDA loan?',
     'What does being in the black mean for my credit?',
     'How long does it take to close on a home?',

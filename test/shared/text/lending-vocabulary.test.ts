@@ -130,6 +130,14 @@ describe('lending vocabulary', () => {
     expect(ids('Is the FHA upfront fee guaranteed to be financed?')).not.toContain('fraud');
   });
 
+  it('reads the asker’s possessive one way: "pull their credit" and "run your credit" are a hard inquiry, as "pull my credit" is', () => {
+    const inquiry = (text: string) => findLendingTerms(text).some(({ entry }) => entry.id === 'credit-inquiry');
+    expect(inquiry('How often can I pull my credit?')).toBe(true);
+    expect(inquiry('How often can a borrower pull their credit?')).toBe(true);
+    expect(inquiry('Will the lender run your credit?')).toBe(true);
+    expect(inquiry('How often can I pull the weeds?')).toBe(false);
+  });
+
   it('adds nothing for a query naming no program or concept, and never repeats the query’s own terms', () => {
     expect(lendingQueryExpansion('What is the weather like in Paris?')).toEqual([]);
     expect(lendingQueryExpansion('PMI private mortgage insurance')).toEqual([]);

@@ -7,6 +7,11 @@ describe('tokenize', () => {
     expect(tokenize('What are the Requirements for FHA loans?')).toEqual(['requir', 'fha', 'loan']);
   });
 
+  it('drops every pronoun: "us" is not the stem of "use", "someone" is not a topic', () => {
+    expect(tokenize('My mom wants to give us money')).toEqual(['mom', 'want', 'give', 'monei']);
+    expect(tokenize('Can someone use it for themselves?')).toEqual(['us']);
+  });
+
   it('keeps numbers whole: thousands separators dropped, decimals kept and trimmed', () => {
     expect(tokenize('A $200,000 home, 3.5% down, 3.50 points, $1,250.00 fee')).toEqual([
       '200000', 'home', '3.5', 'down', '3.5', 'point', '1250', 'fee',
