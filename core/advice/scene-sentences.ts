@@ -54,9 +54,10 @@ const ASKS = /\?+["'”’)\]]*$/u;
  * borrower's situation. The title words are a blunt test: a scene that happens to use one ("This is
  * all new to me." beside a title "…Before a New Mortgage") stays, and still moves the answer.
  *
- * Only when the asked sentences stand on their own — they name a lending term or two topic words:
- * "How do I get it back?" after "My landlord is keeping my deposit." is about the statement, which
- * stays. A text that asks nothing ("whats the catch") is left whole. Deterministic.
+ * Only when the asked sentences stand on their own — they name a lending term or two topic words,
+ * and do not ask about something a statement said: "How do I get it back?" after "My landlord is
+ * keeping my deposit." and "Does it count as income for a mortgage?" after "I receive alimony." are
+ * about the statement, which stays. A text that asks nothing ("whats the catch") is left whole. Deterministic.
  */
 export function withoutSceneSentences(text: string, topics: TopicTerms): string {
   const all = sentences(text);
@@ -71,7 +72,19 @@ function namesTheSubject(sentence: string, topics: TopicTerms): boolean {
 }
 
 function standsAlone(asked: string, topics: TopicTerms): boolean {
-  return findLendingTerms(asked).length > 0 || subjectWords(asked, topics).size >= 2;
+  return !refersBack(asked) && (findLendingTerms(asked).length > 0 || subjectWords(asked, topics).size >= 2);
+}
+
+/**
+ * "I receive alimony. Does it count as income?", "My lender sent a letter. Should I sign it?": the
+ * question is about what a statement said. A pronoun that asks about something ("does it…", "count
+ * them") refers back; "is it worth…", "how long does it take…", "does it matter…" do not.
+ */
+const REFERS_BACK =
+  /\b(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have)\s+(?:it|that|this|they|these|those)\b(?!\s+(?:take|takes|matter|matters|worth|possible|better|true|smart|ok|okay|wise|a good idea|normal|too late|harder|easier|legal|necessary|required|cheaper|safe|bad|common|mean|make sense|help|hurt|cost))|\b(?:count|use|report|keep|include|list|treat|consider|deduct|claim|sign|pay|accept|trust|send|cash|refuse|cancel|dispute|fix|remove)\s+(?:it|that|this|them|those|these)\b/iu;
+
+function refersBack(asked: string): boolean {
+  return REFERS_BACK.test(asked);
 }
 
 /** Title words and everyday money words in `text`, distinct stems. */

@@ -28,6 +28,14 @@ describe('withoutSceneSentences', () => {
     expect(focus(text)).toBe(text);
   });
 
+  it('keeps the statement a question refers back to ("Does it count…" after "I receive alimony."), not one beside "Is it worth…"', () => {
+    for (const text of ['I receive alimony. Does it count as income for a mortgage?', 'The lender mailed a notice. Should I sign it before the HELOC closes?']) {
+      expect(focus(text)).toBe(text);
+    }
+    expect(focus('A friend told me to ask here. Is it worth paying points on a HELOC?')).toBe('Is it worth paying points on a HELOC?');
+    expect(focus('A friend told me to ask here. How long does it take to get a HELOC?')).toBe('How long does it take to get a HELOC?');
+  });
+
   it('leaves a text with no asked sentence, or only asked sentences, as it is', () => {
     expect(focus('saw a debt settlement ad. whats the catch')).toBe('saw a debt settlement ad. whats the catch');
     expect(focus('What is a HELOC? What is PMI?')).toBe('What is a HELOC? What is PMI?');
