@@ -19,7 +19,7 @@ const PERSON_NOUN =
   /(?:^|\s)(?:m[ae]n|wom[ae]n|males?|females?|girls?|boys?|lad(?:y|ies)|gentlem[ae]n|guys?|dudes?|gals?|business(?:wom[ae]n|m[ae]n)|mothers?|moms?|fathers?|dads?|parents?|persons?|people|applicants?|borrowers?|immigrants?|refugees?|foreigners?|nationals?|non-?citizens?|holders?|residents?|seekers?|retirees?|seniors?|citizens?|elderly|teenagers?|millennials?|boomers?|widow(?:s|ers?)?|divorcees?|spouses?|husbands?|wi(?:fe|ves)|newlyweds?|partners?|couples?|muslims?|christians?|catholics?|protestants?|jews?|hindus?|buddhists?|sikhs?|atheists?|mormons?|evangelicals?|blacks|whites|hispanics|latin[oa]s|asians|caucasians|minorities|americans?|mexicans?|indians?|arabs?|filipinos?|koreans?|nigerians?|haitians?|cubans?|gays|lesbians?|bisexuals|homosexuals|heterosexuals|transgender people|divorcee)$/iu;
 
 /** A person noun right after a term makes the term an adjective ("Muslim applicant"), which is cut, not replaced. */
-const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home) )?(?:applicants?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?|nurses?|teachers?|engineers?|doctors?|electricians?|plumbers?|welders?|drivers?|employees?|contractors?|freelancers?|mechanics?|farmers?|chefs?|cooks?|servers?|accountants?|lawyers?|programmers?|developers?|designers?|professionals?|entrepreneurs?|guys?|gals?|ladies|moms?|dads?)\b/iu;
+const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home) )?(?:applicants?|co-borrowers?|child(?:ren)?|siblings?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?|nurses?|teachers?|engineers?|doctors?|electricians?|plumbers?|welders?|drivers?|employees?|contractors?|freelancers?|mechanics?|farmers?|chefs?|cooks?|servers?|accountants?|lawyers?|programmers?|developers?|designers?|professionals?|entrepreneurs?|guys?|gals?|ladies|moms?|dads?)\b/iu;
 
 /** An adverb that only qualifies the term after it ("newly divorced", "recently widowed", "devoutly Catholic"). */
 const TERM_ADVERB = /\b(?:newly|recently|just|currently|now|still|freshly|happily|unhappily|legally|formerly|proudly|devoutly|openly|deeply|fully|very) $/iu;
@@ -183,9 +183,13 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
     const isStatement = !sentence.text.trim().endsWith('?');
     // Numbers count as content ("I am a woman with a 580 credit score." keeps the 580).
-    const words = text.match(/\p{L}[\p{L}'’-]*|\d[\d,.%]*/gu)?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?|i['’]m|we['’]re|both|also|originally|very|really|just|pretty|quite|come|came|from|background|heritage|descent|person|persons|people|individual|someone)$/iu.test(word)) ?? [];
-    // …unless what is left joins on to the cut one ("I am divorced and receive alimony." → "I receive alimony.").
-    const joinsOn = /\b(?:I|we)\s+(?:am|are)\s+and\s+\p{L}/iu.test(text);
+    const words = contentWords(text);
+    // "My parents think I'm too young for this, but I'm finally house hunting." → "I'm finally house hunting.":
+    // a clause the cut left with nothing to say goes, the rest of the statement stays.
+    if (isStatement) text = withoutEmptiedClauses(text, sentence.text);
+    // …unless what is left joins on to the cut one ("I am divorced and receive alimony." → "I receive alimony.";
+    // "Never married and buying solo.", "As a woman, buying solo." → "Buying solo.").
+    const joinsOn = /\b(?:I|we)(?:\s+(?:am|are)|['’](?:m|re))\s+(?:(?:an?\s+)?(?:borrowers?|person|someone)(?:\s+with)?\s+)?and\s+\p{L}/iu.test(text) || /^\s*\p{L}+ing\b/u.test(text);
     const hasNumber = words.some((word) => /^\d/u.test(word));
     // Military and veteran status are not protected and decide VA and SCRA rules: "I'm a Hispanic veteran." keeps "I'm a veteran.".
     const service = /\b(?:veterans?|military|service ?members?|active[- ]duty|deployed|national guard|reservists?)\b/iu.test(text);
@@ -197,6 +201,35 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
   }
   const result = tidy(out.join(''));
   return result;
+}
+
+/** The words of what a cut left that say something (numbers count: "I am a woman with a 580 credit score." keeps the 580). */
+function contentWords(text: string): string[] {
+  return (
+    text
+      .match(/\p{L}[\p{L}'’-]*|\d[\d,.%]*/gu)
+      ?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?|i['’]m|we['’]re|both|also|originally|very|really|just|pretty|quite|come|came|from|background|heritage|descent|person|persons|people|individual|someone)$/iu.test(word)) ?? []
+  );
+}
+
+/** Where a statement's clauses meet: ", but", ", and", ", so", ", yet", ";". */
+const CLAUSE_BREAK = /(,\s+(?:but|and|so|yet)\s+|;\s+)/iu;
+/** Words that say nothing of their own in a clause about the borrower ("My parents think…", "…say that…"). */
+const CLAUSE_FILLER =
+  /^(?:think|thinks|thought|say|says|said|feel|feels|felt|know|knows|keep|keeps|telling|for|this|that|it|so|told|tell|me|everyone|people|parents?|kids?|grandkids?|children|family|friends?|relatives?|coworkers?)$/iu;
+
+/**
+ * `cut` (a statement after its cuts) without the clauses at its front that the cut emptied: changed from
+ * `original`'s and left with no word that says something ("I'm a teacher, 67, and…" keeps "I'm a teacher").
+ * Only when the clauses still line up.
+ */
+function withoutEmptiedClauses(cut: string, original: string): string {
+  const after = cut.split(CLAUSE_BREAK);
+  const before = original.split(CLAUSE_BREAK);
+  if (after.length < 3 || after.length !== before.length) return cut;
+  let first = 0;
+  while (first < after.length - 1 && after[first] !== before[first] && contentWords(after[first]!).every((word) => CLAUSE_FILLER.test(word))) first += 2;
+  return first === 0 ? cut : after.slice(first).join('');
 }
 
 /** Replaces text[start, end) and makes a preceding "a"/"an" agree with the word that now follows. */
@@ -215,7 +248,7 @@ function replaceAt(text: string, start: number, end: number, replacement: string
 
 /** Verbs a borrower's question puts after its subject ("Can a Latina get…", "How does a 68-year-old dispute…"). */
 const QUESTION_VERB =
-  /^\s+(?:(?:still|also|ever|even|really|actually|just|usually|typically|legally|realistically) )?(?:get|qualify|expect|pay|need|know|apply|buy|borrow|use|have|be|do|refinance|afford|put|pull|dispute|save|find|choose|pick|lock|take|make|rent|sell|owe|receive|claim|count|show|prove|report|file|remove|fix|build|improve|start|keep|stop|avoid|handle|protect|check|request|ask|want|go|deal|face|lose|consider|add|include|co-?sign|assume|access|open|close|move|sign|transfer|switch|shop|compare|negotiate|tell|learn|see|try|look|work|live|hold|cancel|drop|waive|deduct|complain|appeal|challenge|contest|freeze|order|obtain|secure|become|stay|earn|spend|withdraw|cash|tap|convert|finance|repay|rebuild|establish|prepare|plan|estimate|calculate|figure|decide|verify|end|wait|set|send|submit|list|think|worry|trust|beat|bring|come|skip|change|lower|raise|reduce|cut|qualifies|gets|needs|pays|has|is|can|should|must|would|will|could|may|might)\b/iu;
+  /^\s+(?:(?:still|also|ever|even|really|actually|just|usually|typically|legally|realistically) )?(?:get|qualify|expect|pay|need|know|apply|buy|borrow|use|have|be|do|refinance|afford|put|pull|dispute|save|find|choose|pick|lock|take|make|rent|sell|owe|receive|claim|count|show|prove|report|file|remove|fix|build|improve|start|keep|stop|avoid|handle|protect|check|request|ask|want|go|deal|face|lose|consider|add|include|co-?sign|assume|access|open|close|move|sign|transfer|switch|shop|compare|negotiate|tell|learn|see|try|look|work|live|hold|cancel|drop|waive|deduct|complain|appeal|challenge|contest|freeze|order|obtain|secure|become|stay|earn|spend|withdraw|cash|tap|convert|finance|repay|rebuild|establish|prepare|plan|estimate|calculate|figure|decide|verify|end|wait|set|send|submit|list|think|worry|trust|beat|bring|come|skip|change|lower|raise|reduce|cut|throw|put|pick|qualifies|gets|needs|pays|has|is|can|should|must|would|will|could|may|might)(?:s|es)?\b/iu;
 
 /**
  * A term used as a noun after "a"/"an": ending its phrase ("from a Pacific Islander:", "I'm a German and…"),
@@ -231,7 +264,16 @@ function usedAsNoun(preceding: string, following: string): boolean {
   return /\b(?:does|do|did|can|could|should|would|will|might|may|must|is|was|for|to|if|when|once|after|before|that)\s+(?:a|an)\s+$/iu.test(preceding) && QUESTION_VERB.test(following);
 }
 
+/** A relative named by sex after a possessive ("my Black dad", "her Catholic husband"), and the word for them that names none. */
+const RELATIVE = /^(?:(m[ao]ms?|mothers?|dads?|fathers?)|(husbands?|wi(?:fe|ves)|spouses?|partners?)|(sons?|daughters?)|(brothers?|sisters?))$/iu;
+
 function neutralFor(original: string, following: string, preceding = ''): string {
+  const relative = RELATIVE.exec(original.trim());
+  if (relative && /\b(?:my|our|his|her|their|your)\s+(?:\S+\s+)?$/iu.test(preceding) && !FOLLOWING_NOUN.test(following)) {
+    const plural = /s$/iu.test(original.trim()) || /^wives$/iu.test(original.trim());
+    const word = relative[1] ? 'parent' : relative[2] ? 'co-borrower' : relative[3] ? 'child' : 'sibling';
+    return plural ? (word === 'child' ? 'children' : `${word}s`) : word;
+  }
   if (!(PERSON_NOUN.test(original) || usedAsNoun(preceding, following)) || FOLLOWING_NOUN.test(following)) return '';
   const plural = /(?:s|people|men|women|ladies|wives|elderly|minorities)$/iu.test(original) && !/ss$/iu.test(original);
   return plural ? 'borrowers' : 'borrower';

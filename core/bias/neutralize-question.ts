@@ -95,7 +95,7 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   ['marital_status', pattern('(?:my|our) (?:wedding|divorce|marriage|separation|honeymoon|engagement) in'), ''],
   // "Diwali season", "the Christmas season" — a season of spending, whose holiday it is.
   ['religion', pattern('(?:diwali|ramadan|eid|hanukkah|chanukah|passover|christmas|easter|vaisakhi|lunar new year)(?= season)'), 'holiday'],
-  // "Does my skin color change…" — the trait as a subject becomes "it".
+  // "My skin color has never mattered." — the trait as a subject becomes "it" (in a statement: see below).
   [
     'color',
     // ("My complexion is olive." is a statement of the trait, removed whole below, not made "It is olive.")
@@ -142,7 +142,7 @@ const COURTESY_SENTENCE = new RegExp(
   'giu',
 );
 const COURTESY_PREAMBLE =
-  /^\s*(?:(?:I was|I['’]m|I am|just) wondering|I['’]d (?:like|love) to know|I want to know|I have a (?:quick |simple |short )?question|my question is|does anyone know|(?:can|could) (?:you|someone|anyone) (?:please )?(?:tell me|explain))\s*[:,—–-]+\s*/iu;
+  /^\s*(?:(?:I was|I['’]m|I am|I['’]ve been|I have been|just|been) wondering|I['’]d (?:like|love) to know|I want to know|I have a (?:quick |simple |short )?question|my question is|does anyone know|(?:can|could) (?:you|someone|anyone) (?:please )?(?:tell me|explain))\s*[:,—–-]+\s*/iu;
 
 /**
  * Removes mentions of protected characteristics that do not bear on a lending rule from a
@@ -168,7 +168,11 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
   // 1. Rule-bearing mentions, rewritten to one neutral form.
   if (INCOME_CONTEXT.test(text)) text = canonicalPublicAssistance(text, kept);
   for (const [category, regex, replacement] of REWRITES) {
-    const rewritten = text.replace(regex, replacement);
+    // A basis named in the question is its topic and stays ("Can a lender ask about my religion?"); in a statement it goes.
+    const rewritten =
+      replacement === 'it'
+        ? text.replace(regex, (match: string, ...rest: unknown[]) => (sentenceAt(text, rest.find((value) => typeof value === 'number') as number).trim().endsWith('?') ? match : 'it'))
+        : text.replace(regex, replacement);
     if (rewritten !== text) removed.add(category);
     text = rewritten;
   }
@@ -266,9 +270,31 @@ function findSpans(text: string): Span[] {
       spans.push({ category, term: match[0].toLowerCase(), start: match.index, end: match.index + match[0].length });
     }
   }
-  // Consumer-rights mentions inside the question sentence are its topic ("How do I dispute…?").
-  return spans.filter((span) => span.category !== 'credit_rights' || !sentenceAt(text, span.start).trim().endsWith('?'));
+  // Consumer-rights mentions inside the question sentence are its topic ("How do I dispute…?"), and so is
+  // the name of a basis ("Can a lender ask about my religion?", "Do we have to answer the race and
+  // ethnicity questions?"): it says no value, so every variant of a question keeps it alike.
+  const asked = (span: Span) => sentenceAt(text, span.start).trim().endsWith('?');
+  const topics: Span[] = [];
+  return spans.filter((span) => {
+    if (span.category === 'credit_rights') return !asked(span);
+    if (!BASIS_NAME.test(span.term) || !asked(span)) return true;
+    const before = text.slice(0, span.start);
+    const listed = topics.some((topic) => /^\s*(?:,|or|and|,\s*or|,\s*and)\s+(?:(?:my|our|your|their)\s+)?$/iu.test(text.slice(topic.end, span.start)));
+    if (listed || BASIS_TOPIC_BEFORE.test(before) || BASIS_TOPIC_AFTER.test(text.slice(span.end))) {
+      topics.push(span);
+      return false;
+    }
+    return true;
+  });
 }
+
+/** Where a basis named in a question is what it asks about: "ask about my religion", "because of my race", "the race … questions". */
+const BASIS_TOPIC_BEFORE =
+  /\b(?:about|ask(?:s|ed|ing)?|because of|based on|basis of|consider(?:s|ed|ing)?|us(?:e|es|ed|ing)|answer(?:s|ed|ing)?|discriminat\w*(?: against me)?(?: over| for| on)?|record(?:s|ed)?|collect(?:s|ed)?|disclose|report|share|state|list|include|leave out|skip)\s+(?:the\s+|my\s+|our\s+|your\s+|their\s+|an?\s+applicant['’]s\s+)?$/iu;
+const BASIS_TOPIC_AFTER = /^\s*(?:(?:and|or)\s+\p{L}+\s+)?(?:matters?|affects?|counts?|hurts?|helps?|plays?|factors?|questions?|box(?:es)?|fields?|sections?|information|data)\b/iu;
+
+/** The name of a protected basis, not a value of it ("race", not "Black"; "my age", not "67"). */
+const BASIS_NAME = /^(?:races?|ethnicit(?:y|ies)|religions?|national origins?|sex|gender|marital status|(?:(?:my|your|their|his|her|our) )?age|skin colou?r|skin tone|familial status)$/u;
 
 function ruleBearing(span: Span, text: string): RuleBearingReason | undefined {
   if (span.category === 'age' && HECM_CONTEXT.test(text)) return 'hecm-age';
@@ -312,7 +338,7 @@ function canonicalPublicAssistance(text: string, kept: NeutralizedQuestion['kept
     .join('');
 }
 
-const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|may|is|are|for|to)\\s+(?:(?:an?|the)\\s+)?(${SELF_NOUN}|couples?|famil(?:y|ies)|co-borrowers|seniors|immigrants)\\b`, 'giu');
+const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|may|is|are|for|to)\\s+(?:(?:an?|the|this)\\s+)?(${SELF_NOUN}|couples?|famil(?:y|ies)|co-borrowers|seniors|immigrants)\\b`, 'giu');
 
 /**
  * "What rate can an elderly borrower get?" is the asker's question: once the attribute is cut,
@@ -322,7 +348,8 @@ const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|
  */
 function firstPerson(neutral: string, before: string): string {
   const count = (text: string, phrase: string) => [...text.matchAll(GENERIC_ASKER)].filter((match) => match[0].toLowerCase() === phrase).length;
-  return neutral.replace(GENERIC_ASKER, (match: string, auxiliary: string, noun: string, offset: number) => {
+  return neutral
+    .replace(GENERIC_ASKER, (match: string, auxiliary: string, noun: string, offset: number) => {
     if (count(neutral, match.toLowerCase()) <= count(before, match.toLowerCase())) return match;
     // "We are a couple…" states who asks; only an auxiliary that opens a question takes "I"/"we".
     if (/\b(?:I|we|they|you|who|that)\s*$/iu.test(neutral.slice(0, offset))) return match;
@@ -333,8 +360,11 @@ function firstPerson(neutral: string, before: string): string {
     const pronoun = /^(?:couples?|famil(?:y|ies)|co-borrowers)$/iu.test(noun) ? (object ? 'us' : 'we') : object ? 'me' : 'I';
     const agreed = verb === 'does' ? 'do' : verb === 'is' || verb === 'are' ? (pronoun === 'I' ? 'am' : 'are') : auxiliary;
     const cased = /^\p{Lu}/u.test(auxiliary) ? agreed.charAt(0).toUpperCase() + agreed.slice(1) : agreed;
+    // "Why would a borrower's Loan Estimate…": the asker's own, "Why would my Loan Estimate…".
+    if (/^['’]s\b/u.test(neutral.slice(offset + match.length))) return `${auxiliary} ${pronoun === 'I' || pronoun === 'me' ? 'my' : 'our'}\u0000`;
     return `${cased} ${pronoun}`;
-  });
+    })
+    .replace(/\u0000['’]s\b/gu, '');
 }
 
 /** "…as a couple?" closing a question: what a cut leaves of "…as a Black couple?", "…as two women?". */
@@ -390,6 +420,8 @@ function tidySelfDescription(text: string): string {
       // "…was denied and I'm Hispanic." with the trait cut leaves "…denied and I'm.".
       .replace(/\s*,?\s*\b(?:and|but)\s+(?:I am|I['’]?m|we are|we['’]re)\s*(?=[.!?,;]|$)/giu, '')
       // "I'm a mom who works part time." → "I'm a borrower who works…" → "I work part time."
+      // "I'm a trans guy who's been thinking…" → "I've been thinking…".
+      .replace(new RegExp(`\\b(?:I am|I['’]m) (?:an? )?${SELF_NOUN} who(?:['’]s| has) been\\b`, 'gu'), 'I’ve been')
       .replace(new RegExp(`\\b(?:I am|I['’]m) (?:an? )?${SELF_NOUN} who (\\p{L}+?)(s|es)?\\b`, 'gu'), (_match: string, verb: string, ending: string | undefined) =>
         verb === 'ha' && ending === 's' ? 'I have' : verb === 'i' && ending === 's' ? 'I am' : `I ${verb}`,
       )
@@ -431,7 +463,9 @@ function tidySelfDescription(text: string): string {
         /^(?:i|we)['’]/iu.test(next) ||
         SELF_NOUN_WORD.test(next)
           ? before
-          : `${before}I `,
+          : /^\p{L}+ing$/iu.test(next)
+            ? `${before}I'm `
+            : `${before}I `,
       )
       // "Homeowner, about two months behind…" opens with a label that says nothing, as "Quick question from a woman:
       // homeowner, about…" and "I'm a woman and homeowner, about…" do once the asker goes: it goes wherever it stands.
@@ -446,8 +480,30 @@ function tidySelfDescription(text: string): string {
       .replace(/([.!?])\s+(?:I['’]m|I am|we['’]re|we are)\s*[.!]?\s*$/iu, '$1')
       // "As a Muslim who…", "As a Black person who…", "As a woman who…": one asker, "someone who".
       .replace(/\b(as|for) (?:an? )?(?:person|borrower|individual) who\b/giu, '$1 someone who')
+      // A third person's "he"/"she" became "they": "does he have to…" → "do they have to…".
+      .replace(/\b([Dd])oes they\b/gu, '$1o they')
+      .replace(/\b([Ii]s|[Hh]as|[Ww]as) they\b/gu, (_match, verb: string) => `${({ is: 'are', has: 'have', was: 'were' } as Record<string, string>)[verb.toLowerCase()]!.replace(/^./u, (c) => (verb[0] === verb[0]!.toUpperCase() ? c.toUpperCase() : c))} they`)
+      .replace(/\b([Tt]hey) (is|has|was)\b/gu, (_match, they: string, verb: string) => `${they} ${({ is: 'are', has: 'have', was: 'were' } as Record<string, string>)[verb]}`)
       // "(I am a person with light skin)" leaves "(I have )".
       .replace(/\s*\(\s*(?:I have|I am|I['’]m|we are|we['’]re)\s*\)/giu, '')
+      // What cuts leave of an aside in brackets: "(fwiw I'm dark-skinned, if that matters)" → "(fwiw I'm, if that
+      // matters)", "(asking as a gay man)" → "(asking as a borrower)", "(Vietnamese, female)" → "(, borrower)".
+      .replace(
+        new RegExp(
+          `\\s*\\(\\s*(?:(?:fwiw|fyi|btw|just so you know)\\s*)?(?:(?:asking|writing|speaking) as\\s*)?(?:I am|I['’]m|we are|we['’]re)?\\s*(?:an?\\s+)?(?:${SELF_NOUN})?\\s*[,;]?\\s*(?:borrowers?|if (?:that|it) (?:matters|helps))?\\s*\\)`,
+          'giu',
+        ),
+        '',
+      )
+      // "Asking for my sister, who's dark-skinned:" leaves "…my sibling, who's:".
+      .replace(/,\s*who(?:['’]s| is| are)\s*(?=[:;,.!?—–]|$)/giu, '')
+      // "…my debt-to-income, me being an atheist?" leaves "…, me being borrower?".
+      .replace(/,?\s+(?:me|us|myself)?\s*being (?:an? )?borrowers?(?=\s*[?.!,;]|$)/giu, '')
+      // "im originaly from guatemala" leaves "im originaly"; "for folks my age (68)" leaves "for folks (68)".
+      .replace(/,?\s*\b(?:i['’]?m|i am|we['’]?re|we are)\s+(?:originally|originaly|orginally)\s*(?=[.,;!?—–]|$)/giu, '')
+      .replace(/(^|[.!?]\s+)(?:[Ff]or|[Aa]mong) (?:folks|people|borrowers|someone)(?: \(\d{2}\))?\s*,\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      // "Our imam suggested I ask someone…" leaves "Our suggested I ask…" (the colon case is read above).
+      .replace(/(^|[.!?]\s+)(?:My|Our|The)(?: ['’]s)? (?=(?:suggested|says|said|told|asked|thinks|recommended|advised|wants)\b)/gu, '$1Someone ')
       .replace(/\s{2,}/gu, ' ')
       .trim()
       .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())

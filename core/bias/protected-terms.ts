@@ -97,9 +97,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'skin colou?rs?', 'skin tones?', 'complexions?', `colou?r of (?:your|their|his|her|one${APOSTROPHE}s) skin`,
     'colou?rism', 'light[- ]skinned', 'dark[- ]skinned',
     // "I have dark skin", "my skin is very fair", "a light complexion".
-    `(?:(?:very|really|quite|pretty|deep|medium) )?(?:${SHADES})(?:[- ]skinned| skin|[- ]complexion(?:ed)?)`,
+    `(?:(?:very|really|quite|pretty|deep|medium)[- ])?(?:${SHADES})(?:[- ]skinned| skin|[- ]complexion(?:ed)?)`,
     // "my skin is very fair", "my skin's a deep brown".
-    `(?:my|our|his|her|their|your) (?:skin|complexion)(?: tone)?(?: is|${APOSTROPHE}s) (?:an? )?(?:(?:very|quite|pretty|really|fairly|rather|deep|on the) )?(?:${SHADES})`,
+    `(?:my|our|his|her|their|your) (?:skin|complexion)(?: tone)?(?: is|${APOSTROPHE}s) (?:an? )?(?:(?:very|quite|pretty|really|fairly|rather|deep|on the) )?(?:${SHADES})(?: side)?`,
   ]),
   ...terms('religion', [
     'religions?', 'religious', 'muslims?', 'islam(?:ic)?', 'christians?', 'christianity', 'catholics?', 'protestants?',
@@ -115,7 +115,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // Clergy named as one's own ("our pastor suggested I ask", "my rabbi").
     `(?<=\\b(?:my|our|the) |\\p{L}${APOSTROPHE}s )(?:pastors?|rabbis?|imams?|priests?|reverends?|clergy(?:man|woman)?|deacons?|bishops?|gurus?|monks?|nuns?|ministers?(?= (?:said|suggested|told|says|recommended|advised|thinks)))`,
     // Denominations and other faiths, as borrowers name their own.
-    'baptists?', 'methodists?', 'lutherans?', 'presbyterians?', 'pentecostals?', 'episcopalians?', 'adventists?', 'quakers?',
+    '(?:southern |american |independent )?baptists?', 'methodists?', 'lutherans?', 'presbyterians?', 'pentecostals?', 'episcopalians?', 'adventists?', 'quakers?',
     'amish', 'mennonites?', `jehovah${APOSTROPHE}?s witness(?:es)?`, 'latter[- ]day saints?', 'lds', 'orthodox (?:christians?|jews?|jewish|church)',
     'wiccans?', 'pagans?', 'agnostics?', `shi${APOSTROPHE}?(?:a|ite)s?`, 'sunnis?', 'rastafarians?', 'taoists?', 'jains?', 'zoroastrians?',
     `baha${APOSTROPHE}?is?`, 'unitarians?', 'gurdwaras?',
@@ -161,7 +161,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?:she|he|they)\\/(?:her|hers|him|his|them|theirs)',
     // "My partner (she) and I": a pronoun given as an aside.
     '\\((?:she|he|her|him)\\)',
-    'gays?', 'lesbians?', 'bisexuals?', 'transgender', '(?:trans|cis) (?:m[ae]n|wom[ae]n|people|persons?)', 'cisgender', 'lgbt[a-z+]*',
+    'gays?', 'lesbians?', 'bisexuals?', 'transgender', '(?:trans|cis) (?:m[ae]n|wom[ae]n|people|persons?|guys?|gals?|girls?|boys?|dudes?|ladies|lady|folks?)', 'cisgender', 'lgbt[a-z+]*',
     'queer', 'non-?binary', 'sexual orientation', 'gender identity', 'same-sex', 'homosexuals?', 'heterosexuals?',
     // "a straight couple" (a bare "straight" is too often something else: "three straight months").
     'straight(?= (?:couples?|m[ae]n|wom[ae]n|guys?|girls?|people|persons?|borrowers?|applicants?))',
@@ -190,7 +190,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:being|are|am|is|you${APOSTROPHE}re|i${APOSTROPHE}m) single(?![-\\p{L}])`,
   ]),
   ...terms('age', [
-    `(?:your|their|his|her|my|an? applicant${APOSTROPHE}?s|the applicant${APOSTROPHE}?s|an? borrower${APOSTROPHE}?s|the borrower${APOSTROPHE}?s) age`,
+    `(?:your|their|his|her|my|an? applicant${APOSTROPHE}?s|the applicant${APOSTROPHE}?s|an? borrower${APOSTROPHE}?s|the borrower${APOSTROPHE}?s) age(?: \\(\\d{2}\\))?`,
     // "I turn 65 next month": the birthday goes with the age.
     `(?<=\\b(?:I|we|I${APOSTROPHE}ll|we${APOSTROPHE}ll|I will|we will|I${APOSTROPHE}m|I am|we${APOSTROPHE}re|we are|both|just) )turn(?:s|ed|ing)? \\d{2}(?: years? old)?(?: (?:next|this|last) (?:month|year|week|spring|summer|fall|autumn|winter)| soon| in (?:a|one|two|three|\\d+) (?:months?|weeks?|years?))?`,
     'ages? \\d{2}', 'aged \\d{2}', '\\d{2}[- ]years?[- ]old', '\\d{2} ?(?:y\\/o|yo|yrs? old)', 'years of age', '(?:over|under) the age of', 'elderly',
@@ -199,7 +199,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?:younger|young) (?:applicants?|borrowers?|people|adults?|persons?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?|professionals?|famil(?:y|ies)|earners?|employees?|graduates?|grads?)',
     // "an older Black man", "a young Asian couple": the age word with another trait between.
     '(?:older|younger|young)(?= \\p{L}+ (?:applicants?|borrowers?|people|adults|persons?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)(?![\\p{L}\\p{N}]))', 'retirees?', 'millennials?',
-    '(?:baby )?boomers?', 'gen(?:eration)? z', 'too old', 'too young', 'teenagers?',
+    '(?:baby )?boomers?', 'gen(?:eration)? z', 'teenagers?',
+    // "…think I'm too young for this": the age judgement with whom it is said of.
+    `(?:(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are) )?(?:way |much |a bit |a little )?too (?:old|young)(?: for (?:this|that|it|a mortgage|a loan|a (?:15|30)[- ]year(?: loan| mortgage)?))?`,
     'in (?:my|your|their|his|her) (?:20|30|40|50|60|70|80|90)s', 'in (?:my|your|their|his|her) (?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)',
     'near(?:ing)? retirement age', 'retirement age',
     // A bare age said of oneself ("I'm 67.", "I just turned 30 and…"), not "I'm 30 days late" or "I'm 35% done"

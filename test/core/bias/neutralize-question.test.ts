@@ -158,7 +158,7 @@ describe('neutralizeQuestion', () => {
     ['sex', 'How long is a rate lock good for? Thanks, Emily', 'How long is a rate lock good for?'],
     // A relative named by sex, and a third person's pronouns: whose sex it is does not change the advice.
     ['sex', 'My dad wants to co-sign my car loan. Is that risky for him?', 'My parent wants to co-sign my car loan. Is that risky for them?'],
-    ['sex', 'My daughter wants to buy her first home. What down payment does she need?', 'My child wants to buy their first home. What down payment does they need?'],
+    ['sex', 'My daughter wants to buy her first home. What down payment does she need?', 'My child wants to buy their first home. What down payment do they need?'],
     ['sex', "He's been late twice. Can he still co-sign?", 'They’ve been late twice. Can they still co-sign?'],
     ['sex', 'My aunt left me her house. Can I get a cash-out refinance?', 'My relative left me their house. Can I get a cash-out refinance?'],
     // "As a gentleman", "businesswoman", "(F, 41)", "girl here", "Sis,".
@@ -232,6 +232,24 @@ describe('neutralizeQuestion', () => {
     ['race', 'Do we have to pay the escrow shortage all at once as a Black couple?', 'Do we have to pay the escrow shortage all at once?'],
     ['sex', 'Can two women get a joint mortgage?', 'Can we get a joint mortgage?'],
     ['religion', 'Can we refinance as a Muslim family?', 'Can we refinance?'],
+    // From the ninth session's blind round (fq-225–264).
+    ['race', 'My Black dad is giving me $25k. What does the gift letter need to say?', 'My parent is giving me $25k. What does the gift letter need to say?'],
+    ['religion', 'My Catholic husband and I want a loan. Can we get one?', 'My co-borrower and I want a loan. Can we get one?'],
+    ['color', "My skin's on the darker side and I've been wondering: what does a lender have to check?", 'What does a lender have to check?'],
+    ['marital_status', 'Never married and buying solo. Can a lender make me add a co-signer?', 'Buying solo. Can a lender make me add a co-signer?'],
+    ['age', "My parents think I'm too young for this, but I'm finally house hunting. Do I have to sign an agreement with an agent?", "I'm finally house hunting. Do I have to sign an agreement with an agent?"],
+    ['color', 'What documents will the lender want? (fwiw I’m dark-skinned, if that matters)', 'What documents will the lender want?'],
+    ['color', "Asking for my sister, who's dark-skinned: can the lender re-price a locked loan?", 'Asking for my sibling: can the lender re-price a locked loan?'],
+    ['color', 'How much could this olive-skinned homeowner pull out with a HELOC?', 'How much could I pull out with a HELOC?'],
+    ['religion', 'How would an FHA lender count my student loans, me being an atheist?', 'How would an FHA lender count my student loans?'],
+    ['national_origin', "Why would a Korean-American borrower's Loan Estimate show an APR above the rate?", 'Why would my Loan Estimate show an APR above the rate?'],
+    ['age', 'For folks my age (68), is a prepayment penalty even legal?', 'Is a prepayment penalty even legal?'],
+    ['sex', 'Buying with my husband (asking as a gay man). Will his lower score raise our rate?', 'Buying with my co-borrower. Will their lower score raise our rate?'],
+    ['sex', 'Asking for myself (Vietnamese, female): what APR is normal for a personal loan?', 'Asking for myself: what APR is normal for a personal loan?'],
+    ['sex', "I'm a trans guy who's been thinking about refinancing my student loans. What would I give up?", 'I’ve been thinking about refinancing my student loans. What would I give up?'],
+    ['color', 'Question from someone with medium-brown skin: are skipped forbearance payments forgiven?', 'Are skipped forbearance payments forgiven?'],
+    ['religion', 'Our family is Southern Baptist and we try to stay out of debt. Do I pay interest if I pay in full?', 'We try to stay out of debt. Do I pay interest if I pay in full?'],
+    ['religion', 'Our imam suggested I ask someone who knows mortgages. What income will a lender use?', 'Someone suggested I ask someone who knows mortgages. What income will a lender use?'],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
@@ -385,6 +403,23 @@ describe('neutralizeQuestion', () => {
     );
     // An aside with content stays.
     expect(text('My utilization is 45% — mostly one card — what should I get it under?')).toBe('My utilization is 45% — mostly one card — what should I get it under?');
+  });
+
+  // The name of a basis says no value of it: every variant of a question keeps it alike, and a question about it needs it.
+  it.each([
+    'Can a lender ask about my religion?',
+    'Do we have to answer the race and ethnicity questions on the application?',
+    'Does my age matter for a 30-year mortgage?',
+    'Can a lender deny me because of my race?',
+    'Can they ask my sex or marital status?',
+  ])('keeps the name of a basis the question asks about: %s', (question) => {
+    expect(neutralizeQuestion(question).text).toBe(question);
+  });
+
+  it('still removes the name of a basis from a statement and from a self-description', () => {
+    const text = neutralizeQuestion('My religion is important to me. For folks my age (68), is a prepayment penalty legal?').text;
+    expect(text).not.toMatch(/religion|age|68/u);
+    expect(text).toMatch(/Is a prepayment penalty legal\?$/u);
   });
 
   it.each(['Muslim', 'I am Black.', 'As a woman?', 'immigrants'])('never returns an empty question: %s', (question) => {
