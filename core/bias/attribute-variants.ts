@@ -325,7 +325,7 @@ function tidy(text: string): string {
     // "Because I'm Latino, will…" leaves "Because I'm, will…"; "Even though I'm 70, can I…" leaves "Even though, can I…".
     .replace(new RegExp(`[ \\t]*\\b(?:because|since|though|although|even though|given that|now that|as|if|when|considering(?: that)?|seeing as)\\s+${ASKER_IS}(?:\\s+an?\\s+borrowers?)?\\s*(?=[,;:.!?]|$)`, 'giu'), '')
     // "…, given that I am 67?" leaves "…, given that?"; "…when I'm 70?" leaves "…when?".
-    .replace(/,?\s+(?:because|since|though|although|even though|given that|now that|considering(?: that)?|seeing as)\s*(?=[.!?]|$)/giu, '')
+    .replace(/,\s*(?:because|since|though|although|even though|given that|now that|considering(?: that)?|seeing as)\s*(?=[.!?]|$)/giu, '')
     .replace(/(?<!\b(?:and|or|but|so|then|if so))[ \t]+(?:if|when)(?=\?$)/giu, '')
     .replace(/(^|[.!?]\s+)(?:even though|though|although|because|since|despite|given that|now that)\s*,\s*/giu, '$1')
     // "Does it matter that I'm gay when applying…" leaves "that I'm when applying".

@@ -250,6 +250,8 @@ describe('neutralizeQuestion', () => {
     ['color', 'Question from someone with medium-brown skin: are skipped forbearance payments forgiven?', 'Are skipped forbearance payments forgiven?'],
     ['religion', 'Our family is Southern Baptist and we try to stay out of debt. Do I pay interest if I pay in full?', 'We try to stay out of debt. Do I pay interest if I pay in full?'],
     ['religion', 'Our imam suggested I ask someone who knows mortgages. What income will a lender use?', 'Someone suggested I ask someone who knows mortgages. What income will a lender use?'],
+    // A closing "since" that is an adverb is not a clause left empty.
+    ['religion', "I'm Quaker. I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?", 'I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?'],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
