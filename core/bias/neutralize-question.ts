@@ -338,7 +338,7 @@ function canonicalPublicAssistance(text: string, kept: NeutralizedQuestion['kept
     .join('');
 }
 
-const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|may|is|are|for|to)\\s+(?:(?:an?|the|this)\\s+)?(${SELF_NOUN}|couples?|famil(?:y|ies)|co-borrowers|seniors|immigrants)\\b`, 'giu');
+const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|may|is|are|for|to)\\s+(?:(?:an?|the|this)\\s+)?(${SELF_NOUN}|couples?|famil(?:y|ies)|co-borrowers|seniors|immigrants)\\b(['’]s\\b)?`, 'giu');
 
 /**
  * "What rate can an elderly borrower get?" is the asker's question: once the attribute is cut,
@@ -348,8 +348,7 @@ const GENERIC_ASKER = new RegExp(`\\b(does|do|can|could|should|would|will|might|
  */
 function firstPerson(neutral: string, before: string): string {
   const count = (text: string, phrase: string) => [...text.matchAll(GENERIC_ASKER)].filter((match) => match[0].toLowerCase() === phrase).length;
-  return neutral
-    .replace(GENERIC_ASKER, (match: string, auxiliary: string, noun: string, offset: number) => {
+  return neutral.replace(GENERIC_ASKER, (match: string, auxiliary: string, noun: string, possessive: string | undefined, offset: number) => {
     if (count(neutral, match.toLowerCase()) <= count(before, match.toLowerCase())) return match;
     // "We are a couple…" states who asks; only an auxiliary that opens a question takes "I"/"we".
     if (/\b(?:I|we|they|you|who|that)\s*$/iu.test(neutral.slice(0, offset))) return match;
@@ -361,10 +360,9 @@ function firstPerson(neutral: string, before: string): string {
     const agreed = verb === 'does' ? 'do' : verb === 'is' || verb === 'are' ? (pronoun === 'I' ? 'am' : 'are') : auxiliary;
     const cased = /^\p{Lu}/u.test(auxiliary) ? agreed.charAt(0).toUpperCase() + agreed.slice(1) : agreed;
     // "Why would a borrower's Loan Estimate…": the asker's own, "Why would my Loan Estimate…".
-    if (/^['’]s\b/u.test(neutral.slice(offset + match.length))) return `${auxiliary} ${pronoun === 'I' || pronoun === 'me' ? 'my' : 'our'}\u0000`;
+    if (possessive) return `${auxiliary} ${pronoun === 'I' || pronoun === 'me' ? 'my' : 'our'}`;
     return `${cased} ${pronoun}`;
-    })
-    .replace(/\u0000['’]s\b/gu, '');
+  });
 }
 
 /** "…as a couple?" closing a question: what a cut leaves of "…as a Black couple?", "…as two women?". */
@@ -480,10 +478,9 @@ function tidySelfDescription(text: string): string {
       .replace(/([.!?])\s+(?:I['’]m|I am|we['’]re|we are)\s*[.!]?\s*$/iu, '$1')
       // "As a Muslim who…", "As a Black person who…", "As a woman who…": one asker, "someone who".
       .replace(/\b(as|for) (?:an? )?(?:person|borrower|individual) who\b/giu, '$1 someone who')
-      // A third person's "he"/"she" became "they": "does he have to…" → "do they have to…".
-      .replace(/\b([Dd])oes they\b/gu, '$1o they')
-      .replace(/\b([Ii]s|[Hh]as|[Ww]as) they\b/gu, (_match, verb: string) => `${({ is: 'are', has: 'have', was: 'were' } as Record<string, string>)[verb.toLowerCase()]!.replace(/^./u, (c) => (verb[0] === verb[0]!.toUpperCase() ? c.toUpperCase() : c))} they`)
-      .replace(/\b([Tt]hey) (is|has|was)\b/gu, (_match, they: string, verb: string) => `${they} ${({ is: 'are', has: 'have', was: 'were' } as Record<string, string>)[verb]}`)
+      // A third person's "he"/"she" became "they": "does he have to…" → "do they have to…", "she is 70" → "they are 70".
+      .replace(/\b(does|is|has|was) they\b/giu, (_match, verb: string) => `${withCaseOf(verb, THEY_AGREES[verb.toLowerCase()]!)} they`)
+      .replace(/\b(they) (does|is|has|was)\b/giu, (_match, they: string, verb: string) => `${they} ${THEY_AGREES[verb.toLowerCase()]!}`)
       // "(I am a person with light skin)" leaves "(I have )".
       .replace(/\s*\(\s*(?:I have|I am|I['’]m|we are|we['’]re)\s*\)/giu, '')
       // What cuts leave of an aside in brackets: "(fwiw I'm dark-skinned, if that matters)" → "(fwiw I'm, if that
@@ -508,6 +505,14 @@ function tidySelfDescription(text: string): string {
       .trim()
       .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
   );
+}
+
+/** The verb "they" takes for the one "he"/"she" took. */
+const THEY_AGREES: Readonly<Record<string, string>> = { does: 'do', is: 'are', has: 'have', was: 'were' };
+
+/** `word` capitalised as `like` is. */
+function withCaseOf(like: string, word: string): string {
+  return /^\p{Lu}/u.test(like) ? word.charAt(0).toUpperCase() + word.slice(1) : word;
 }
 
 function sentenceAt(text: string, index: number): string {
