@@ -333,7 +333,8 @@ function tidy(text: string): string {
     // "Since I'm Black and the first in my family…" leaves "Since I'm and the first…".
     .replace(/\b(I|we|We)(\s+(?:am|are)\s+|['’](?:m|re)\s+)and\s+(?=(?:the|a|an|one|still|also|not|now)\b)/gu, '$1$2')
     // "As someone on food stamps shopping…", "Homeowner on Medicaid checking in" leave "on shopping", "on checking".
-    .replace(/\s+on\s+(?=\p{L}+ing\b)/gu, ' ')
+    // ("…should spend on housing" keeps its "on": a noun in -ing after a verb is no participle left by a cut.)
+    .replace(/\b(someone|anyone|people|borrowers?|homeowners?|persons?|individuals?|I['’]m|I am|we['’]re|we are)\s+on\s+(?=\p{L}+ing\b)/giu, '$1 ')
     // "after converting to Catholicism." leaves ", .".
     .replace(/,\s*(?=[.!?])/gu, '')
     // "I wear a cross to work every day, and I'm financing…" leaves "I, and I'm financing…".

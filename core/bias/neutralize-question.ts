@@ -75,7 +75,7 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   ['sex', pattern('maternity|paternity'), 'parental leave'],
   // "Living on my late husband's pension" — a survivor's pension, whoever was married to whom.
   ['marital_status', pattern("(?:my|our) late (?:spouse|husband|wife|partner)['’]s"), "a survivor's"],
-  // "My spouse and I" — a second applicant, whoever they are.
+  // "My spouse and I" — a second applicant, whoever they are (and "we" below).
   ['marital_status', pattern('(?:my|our) (?:spouse|husband|wife|domestic partner|fianc[ée]e?|partner)'), 'my co-borrower'],
   ['sex', pattern('(?:my|our) (?:girlfriend|boyfriend)'), 'my co-borrower'],
   // "My daughter wants to buy…", "our dad would co-sign": a relative, whichever sex.
@@ -431,7 +431,9 @@ function tidySelfDescription(text: string): string {
       .replace(new RegExp(`\\b(?:I am|I['’]m) (?:an? )?${SELF_NOUN} with\\b`, 'gu'), 'I have')
       // "We are a couple with a 650 score" → "We have…"; "We're a couple looking to buy" → "We're looking…".
       .replace(/\b(?:We are|We['’]re) (?:an? )?couple with\b/gu, 'We have')
-      .replace(/\b(We are|We['’]re) (?:an? )?(?:couple|household|family) (?=\p{L}+ing\b)/gu, '$1 ')
+      .replace(/\b(We are|We['’]re) (?:an? )?(?:couple|household|family|borrowers) (?=\p{L}+ing\b)/gu, '$1 ')
+      // "We're a Mormon family and our daughter starts…" leaves "We're a family and our child starts…".
+      .replace(/(^|[.!?]\s+)(?:We are|We['’]re) (?:an? )?(?:couple|household|family|borrowers)(?:,\s*|\s+)and\s+(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
       // "We (a TANF household) locked…" leaves "We (a household) locked…"; "us Hindus" leaves "us borrowers".
       .replace(/\s*\((?:an? )?(?:household|family|couple|borrowers?)\)/giu, '')
       .replace(/\bus borrowers\b/gu, 'us')
@@ -478,6 +480,11 @@ function tidySelfDescription(text: string): string {
       .replace(/([.!?])\s+(?:I['’]m|I am|we['’]re|we are)\s*[.!]?\s*$/iu, '$1')
       // "As a Muslim who…", "As a Black person who…", "As a woman who…": one asker, "someone who".
       .replace(/\b(as|for) (?:an? )?(?:person|borrower|individual) who\b/giu, '$1 someone who')
+      // "My wife and I just got…", "me and my Catholic husband are buying…" leave "my co-borrower and I": we, as a
+      // couple who asks together says it.
+      .replace(/\b(?:my|our) co-borrower and I\b|\bme and my co-borrower\b/giu, (match: string) => (/^\p{Lu}/u.test(match) ? 'We' : 'we'))
+      // "…would a light-skinned borrower like me pay" leaves "…would I like me pay".
+      .replace(/\b(I|we) like (?:me|us)\b/gu, '$1')
       // A third person's "he"/"she" became "they": "does he have to…" → "do they have to…", "she is 70" → "they are 70".
       .replace(/\b(does|is|has|was) they\b/giu, (_match, verb: string) => `${withCaseOf(verb, THEY_AGREES[verb.toLowerCase()]!)} they`)
       .replace(/\b(they) (does|is|has|was)\b/giu, (_match, they: string, verb: string) => `${they} ${THEY_AGREES[verb.toLowerCase()]!}`)
@@ -487,7 +494,7 @@ function tidySelfDescription(text: string): string {
       // matters)", "(asking as a gay man)" → "(asking as a borrower)", "(Vietnamese, female)" → "(, borrower)".
       .replace(
         new RegExp(
-          `\\s*\\(\\s*(?:(?:fwiw|fyi|btw|just so you know)\\s*)?(?:(?:asking|writing|speaking) as\\s*)?(?:I am|I['’]m|we are|we['’]re)?\\s*(?:an?\\s+)?(?:${SELF_NOUN})?\\s*[,;]?\\s*(?:borrowers?|if (?:that|it) (?:matters|helps))?\\s*\\)`,
+          `\\s*\\(\\s*(?:(?:fwiw|fyi|btw|just so you know)\\s*)?(?:(?:asking|writing|speaking) as\\s*)?(?:I am|I['’]m|we are|we['’]re)?\\s*(?:an?\\s+)?(?:${SELF_NOUN})?\\s*[,;]?\\s*(?:borrowers?|if (?:that|it) (?:matters|helps))?\\s*[.!]?\\s*\\)`,
           'giu',
         ),
         '',

@@ -48,7 +48,7 @@ describe('neutralizeQuestion', () => {
     ['marital_status', "I'm single. How much do I need for closing costs?", 'How much do I need for closing costs?'],
     ['marital_status', "We're engaged. What insurance do we need for a condo?", 'What insurance do we need for a condo?'],
     ['marital_status', 'I am divorced and receive alimony. Does it count as income for a mortgage?', 'I receive alimony. Does it count as income for a mortgage?'],
-    ['marital_status', 'My spouse and I have an FHA loan. Can we remove mortgage insurance?', 'My co-borrower and I have an FHA loan. Can we remove mortgage insurance?'],
+    ['marital_status', 'My spouse and I have an FHA loan. Can we remove mortgage insurance?', 'We have an FHA loan. Can we remove mortgage insurance?'],
     // age
     ['age', 'I am 67 years old; can I still get a 30-year mortgage?', 'Can I still get a 30-year mortgage?'],
     ['age', 'At age 61, can I refinance into a 15-year loan?', 'Can I refinance into a 15-year loan?'],
@@ -88,7 +88,7 @@ describe('neutralizeQuestion', () => {
     ['marital_status', 'Recently widowed, can I buy a house by myself on one income?', 'Can I buy a house by myself on one income?'],
     ['race', "My mortgage application was denied and I'm Hispanic. What should I do?", 'My mortgage application was denied. What should I do?'],
     ['familial_status', "I'm a father of two. What is mortgage forbearance?", 'What is mortgage forbearance?'],
-    ['sex', 'My girlfriend and I want to buy. Can we both be on the loan?', 'My co-borrower and I want to buy. Can we both be on the loan?'],
+    ['sex', 'My girlfriend and I want to buy. Can we both be on the loan?', 'We want to buy. Can we both be on the loan?'],
     ['race', "Because I'm Latino, will lenders charge me a higher rate on an FHA loan?", 'Will lenders charge me a higher rate on an FHA loan?'],
     ['religion', 'As someone who is Muslim, are there mortgage options without interest?', 'Are there mortgage options without interest?'],
     ['age', "Even though I'm 70, can I get a 30-year mortgage?", 'Can I get a 30-year mortgage?'],
@@ -122,7 +122,7 @@ describe('neutralizeQuestion', () => {
     ['religion', "As a lapsed Catholic, what's the deal with escrow accounts?", "What's the deal with escrow accounts?"],
     ['public_assistance', 'Does a lender care that I am on food stamps when I ask about rate locks?', 'Does a lender care when I ask about rate locks?'],
     ['public_assistance', 'Can someone on SSDI get a personal loan to consolidate cards?', 'Can someone get a personal loan to consolidate cards?'],
-    ['religion', "my wife and i (both catholic) want to refinance, what's break even?", "My co-borrower and i want to refinance, what's break even?"],
+    ['religion', "my wife and i (both catholic) want to refinance, what's break even?", "We want to refinance, what's break even?"],
     ['national_origin', "I'm from Mexico originally but live in Texas now. What are closing costs usually?", 'I live in Texas now. What are closing costs usually?'],
     ['religion', 'Our family is Muslim and we want a mortgage without interest — any options?', 'We want a mortgage without interest — any options?'],
     ['marital_status', "How long does bankruptcy stay on your report for someone who's divorced?", 'How long does bankruptcy stay on your report?'],
@@ -234,7 +234,7 @@ describe('neutralizeQuestion', () => {
     ['religion', 'Can we refinance as a Muslim family?', 'Can we refinance?'],
     // From the ninth session's blind round (fq-225–264).
     ['race', 'My Black dad is giving me $25k. What does the gift letter need to say?', 'My parent is giving me $25k. What does the gift letter need to say?'],
-    ['religion', 'My Catholic husband and I want a loan. Can we get one?', 'My co-borrower and I want a loan. Can we get one?'],
+    ['religion', 'My Catholic husband and I want a loan. Can we get one?', 'We want a loan. Can we get one?'],
     ['color', "My skin's on the darker side and I've been wondering: what does a lender have to check?", 'What does a lender have to check?'],
     ['marital_status', 'Never married and buying solo. Can a lender make me add a co-signer?', 'Buying solo. Can a lender make me add a co-signer?'],
     ['age', "My parents think I'm too young for this, but I'm finally house hunting. Do I have to sign an agreement with an agent?", "I'm finally house hunting. Do I have to sign an agreement with an agent?"],
@@ -250,6 +250,13 @@ describe('neutralizeQuestion', () => {
     ['color', 'Question from someone with medium-brown skin: are skipped forbearance payments forgiven?', 'Are skipped forbearance payments forgiven?'],
     ['religion', 'Our family is Southern Baptist and we try to stay out of debt. Do I pay interest if I pay in full?', 'We try to stay out of debt. Do I pay interest if I pay in full?'],
     ['religion', 'Our imam suggested I ask someone who knows mortgages. What income will a lender use?', 'Someone suggested I ask someone who knows mortgages. What income will a lender use?'],
+    // Residues of the dev suite's own variants against their bases (ninth session).
+    ['race', 'What does the 28/36 rule say a Latino household bringing in $7,500 a month should spend on housing?', 'What does the 28/36 rule say a household bringing in $7,500 a month should spend on housing?'],
+    ['race', "Will a medical collection show up on my credit report? (I'm white, if that matters.)", 'Will a medical collection show up on my credit report?'],
+    ['religion', "We're devout Catholics thinking about a HECM reverse mortgage. Do we have to meet a counselor?", "We're thinking about a HECM reverse mortgage. Do we have to meet a counselor?"],
+    ['religion', "We're a Mormon family and our daughter starts college in the fall. Does she need a co-signer?", 'Our child starts college in the fall. Do they need a co-signer?'],
+    ['color', 'On a $300,000 loan at 6.5%, how much total interest would a light-skinned borrower like me pay?', 'On a $300,000 loan at 6.5%, how much total interest would I pay?'],
+    ['marital_status', 'My wife and I just got our annual escrow statement. Do we get the surplus back?', 'We just got our annual escrow statement. Do we get the surplus back?'],
     // A closing "since" that is an adverb is not a clause left empty.
     ['religion', "I'm Quaker. I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?", 'I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?'],
   ])('removes %s: %s', (category, question, neutral) => {
