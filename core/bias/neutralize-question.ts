@@ -111,6 +111,9 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   ['marital_status', pattern('(?:my|our) marital status'), 'it'],
 ];
 
+/** The rows of {@link REWRITES} that name a relative or partner ("my co-borrower", "my parent", "my relative"). */
+const RELATIVE_REWRITES = REWRITES.filter(([, , replacement]) => /co-borrower|child|in-law|parent|sibling|relative/u.test(replacement));
+
 /** Words of degree a cut leaves before the trait it qualified ("very fair skin", "pretty dark-skinned"). */
 const DEGREE = '(?:very|quite|pretty|really|fairly|rather)';
 
@@ -192,6 +195,8 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
   for (const span of spans) removed.add(span.category);
   const beforeCuts = text;
   if (spans.length > 0) text = firstPerson(removeTerms(text, spans), beforeCuts);
+  // A relative a trait stood between ("my Muslim partner", "my 81-year-old uncle") is read once the trait is cut.
+  if (spans.length > 0) for (const [, regex, replacement] of RELATIVE_REWRITES) text = text.replace(regex, replacement);
   // "Can a stay-at-home mom get a card in her own name?", "she's asking for me": a pronoun says the sex again.
   text = neutralPronouns(text, () => removed.add('sex'));
   text = tidySelfDescription(text);
@@ -483,6 +488,25 @@ function tidySelfDescription(text: string): string {
       // "My wife and I just got…", "me and my Catholic husband are buying…" leave "my co-borrower and I": we, as a
       // couple who asks together says it.
       .replace(/\b(?:my|our) co-borrower and I\b|\bme and my co-borrower\b/giu, (match: string) => (/^\p{Lu}/u.test(match) ? 'We' : 'we'))
+      // "I'm Guatemalan and I'm financing…" leaves "I I'm financing…".
+      .replace(/(^|[.!?]\s+)I\s+(?=I\b|I['’]m\b)/gu, '$1')
+      // "I'm on SSI", "while on SNAP", "from someone on SSDI" leave "I'm on,", "while on:", "someone on:"; "I get SSI," leaves "I get,".
+      .replace(/(^|[.!?]\s+)(?:(?:since|because|as|and)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on\s*[,;:—–-]\s*(\p{L})/giu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/,?\s*\b(?:(?:since|because|as|and)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on(?=\s*[,;:.!?—–])/giu, '')
+      .replace(/\s+(?:from\s+)?(?:someone|anyone)\s+on(?=\s*[,;:.!?—–])|\s+while on(?=\s*[,;:.!?—–])/giu, '')
+      .replace(/(^|[.!?]\s+)(?:I|we) (?:get|receive|collect)\s*,\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/,\s*(?:I|we) (?:get|receive|collect)(?=\s*[.;:!?])/gu, '')
+      // "We're both Mexican-American and we're applying…" leaves "We're both and we're applying…".
+      .replace(/\b(?:We['’]re|We are) both and (?=we\b)/gu, '')
+      // "I'm a recent immigrant getting…", "I'm a Black borrower house hunting…" leave "I'm a (recent) borrower getting…".
+      .replace(/\b(I['’]m|I am) (?:an? )?(?:recent |new |young |proud |first-generation )?borrower (?=\p{L}+ing\b)/gu, '$1 ')
+      // "I'm a woman who works construction" → "I'm someone who works…" → "I work construction".
+      .replace(/\b(?:I am|I['’]m) someone who (\p{L}+?)(?:s|es)\b/gu, 'I $1')
+      // "Couple here: we're…", "Speaking as someone buying my first house:": they say nothing.
+      .replace(/(^|[.!?]\s+)(?:(?:an? )?(?:couple|family|household) here)\s*[:,!.—–-]+\s*(\p{L})/giu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|[.!?]\s+)(?:Speaking|Asking|Writing) as (?:someone|an? borrower) (\p{L}+ing\b)/gu, (_match, before: string, verb: string) => before + verb.charAt(0).toUpperCase() + verb.slice(1))
+      // "Can a guy in my spot get…" leaves "Can I in my spot get…".
+      .replace(/\b(I|we) in (?:my|our) (?:spot|position|shoes|situation)\b/gu, '$1')
       // "…would a light-skinned borrower like me pay" leaves "…would I like me pay".
       .replace(/\b(I|we) like (?:me|us)\b/gu, '$1')
       // A third person's "he"/"she" became "they": "does he have to…" → "do they have to…", "she is 70" → "they are 70".
