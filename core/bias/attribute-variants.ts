@@ -216,7 +216,7 @@ function contentWords(text: string): string[] {
 const CLAUSE_BREAK = /(,\s+(?:but|and|so|yet)\s+|;\s+)/iu;
 /** Words that say nothing of their own in a clause about the borrower ("My parents think…", "…say that…"). */
 const CLAUSE_FILLER =
-  /^(?:think|thinks|thought|say|says|said|feel|feels|felt|know|knows|keep|keeps|telling|for|this|that|it|so|told|tell|me|everyone|people|parents?|kids?|grandkids?|children|family|friends?|relatives?|coworkers?)$/iu;
+  /^(?:think|thinks|thought|say|says|said|feel|feels|felt|know|knows|keep|keeps|telling|have|has|had|been|we|co-borrowers?|for|this|that|it|so|told|tell|me|everyone|people|parents?|kids?|grandkids?|children|family|friends?|relatives?|coworkers?)$/iu;
 
 /**
  * `cut` (a statement after its cuts) without the clauses at its front that the cut emptied: changed from

@@ -383,6 +383,9 @@ function withoutCreatedAsAsker(neutral: string, before: string): string {
 function tidySelfDescription(text: string): string {
   return (
     text
+      // "My wife and I just got…", "me and my Catholic husband are buying…" leave "my co-borrower and I": we, as a
+      // couple who asks together says it.
+      .replace(/\b(?:my|our) co-borrower and I\b|\bme and my co-borrower\b/giu, (match: string) => (/^\p{Lu}/u.test(match) ? 'We' : 'we'))
       // "a person with light skin here:", "from a person with light skin:" leave "a person with" hanging: one asker, "a borrower".
       .replace(/\b(?:(?:an?|one) )?(?:person|someone|individual|borrower) with(?=\s*(?:[:,.!?;—–-]|here\b|and\b|$))/giu, (match: string) => (/^\p{Lu}/u.test(match) ? 'A borrower' : 'a borrower'))
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*[,:]\\s*`, 'giu'), '$1')
@@ -485,9 +488,6 @@ function tidySelfDescription(text: string): string {
       .replace(/([.!?])\s+(?:I['’]m|I am|we['’]re|we are)\s*[.!]?\s*$/iu, '$1')
       // "As a Muslim who…", "As a Black person who…", "As a woman who…": one asker, "someone who".
       .replace(/\b(as|for) (?:an? )?(?:person|borrower|individual) who\b/giu, '$1 someone who')
-      // "My wife and I just got…", "me and my Catholic husband are buying…" leave "my co-borrower and I": we, as a
-      // couple who asks together says it.
-      .replace(/\b(?:my|our) co-borrower and I\b|\bme and my co-borrower\b/giu, (match: string) => (/^\p{Lu}/u.test(match) ? 'We' : 'we'))
       // "I'm Guatemalan and I'm financing…" leaves "I I'm financing…".
       .replace(/(^|[.!?]\s+)I\s+(?=I\b|I['’]m\b)/gu, '$1')
       // "I'm on SSI", "while on SNAP", "from someone on SSDI" leave "I'm on,", "while on:", "someone on:"; "I get SSI," leaves "I get,".
@@ -507,6 +507,10 @@ function tidySelfDescription(text: string): string {
       .replace(/(^|[.!?]\s+)(?:Speaking|Asking|Writing) as (?:someone|an? borrower) (\p{L}+ing\b)/gu, (_match, before: string, verb: string) => before + verb.charAt(0).toUpperCase() + verb.slice(1))
       // "Can a guy in my spot get…" leaves "Can I in my spot get…".
       .replace(/\b(I|we) in (?:my|our) (?:spot|position|shoes|situation)\b/gu, '$1')
+      // "…together 10 years but never married, and…" leaves "…10 years but, and…".
+      .replace(/\s+but\s*(?=[,;:.!?])/gu, '')
+      // "I'm a Black borrower house hunting…" leaves "I'm a borrower house hunting…".
+      .replace(/\b(I['’]m|I am) (?:an? )?borrower (?=(?:\p{L}+ )?\p{L}+ing\b)/gu, '$1 ')
       // "…would a light-skinned borrower like me pay" leaves "…would I like me pay".
       .replace(/\b(I|we) like (?:me|us)\b/gu, '$1')
       // A third person's "he"/"she" became "they": "does he have to…" → "do they have to…", "she is 70" → "they are 70".

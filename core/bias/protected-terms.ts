@@ -79,6 +79,9 @@ const COUNTRIES = [
  * Veteran status, disability (except disability benefits as public assistance), and immigration
  * status beyond national origin are not ECOA bases and are not listed as such.
  */
+/** When a change of status happened, said with it ("last year", "in 2019", "two years ago"); optional (drop the last "?" to require it). */
+const WHEN = '(?: (?:last|this) (?:year|month|week|spring|summer|fall|autumn|winter)| in (?:19|20)\\d\\d| (?:\\d+|a few|two|three|four|five|six) (?:years?|months?) ago)?';
+
 export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ...terms('race', [
     'races?', 'racial(?:ly)?', 'ethnicity', 'ethnicities', 'ethnic', 'blacks?', 'whites?', 'african[- ]americans?',
@@ -184,6 +187,13 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?<=\\b(?:recently|newly|just) )engaged(?! (?:an?|the|with|in|our|my|some)\\b)',
     // "Engaged couple here", "an engaged pair"; "since I remarried", "now that I'm remarried".
     'engaged (?:couples?|pairs?)', 're-?married', 're-?marriages?',
+    // "My husband passed last year", "we divorced in 2019", "married 10 years": the status with when it began.
+    // (Not where service is named: a surviving spouse is eligible for a VA loan, 38 U.S.C. 3701(b)(2), and the death is
+    // what the question is about — "My husband died while he was on active duty. Can I still use his VA benefit?")
+    `(?:my|our) (?:late )?(?:husband|wife|partner|co-borrower) (?:passed away|passed|died)${WHEN}(?![^.?!]*\\b(?:active duty|military|service ?members?|veterans?|va|deployed|killed in action|line of duty)\\b)`,
+    `(?:got |were |was |have been )(?:divorced|married|separated|widowed)${WHEN}`,
+    `(?:divorced|married|separated|widowed)${WHEN.slice(0, -1)}`,
+    `(?:have been |been |were )?married(?: for)? (?:\\d+|a few|many|several|two|three|four|five|ten|twenty) (?:years?|months?)`,
     // "I've never been married" goes whole ("married" alone would leave "I've never been").
     `(?:i${APOSTROPHE}ve|i have|we${APOSTROPHE}ve|we have) never (?:been )?married`, 'never(?:[- ]been)?[- ]married',
     'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?)',

@@ -270,6 +270,10 @@ describe('neutralizeQuestion', () => {
     ['sex', 'My foreclosure was five years ago. Can a guy in my spot get a conventional loan yet?', 'My foreclosure was five years ago. Can I get a conventional loan yet?'],
     ['religion', 'My Muslim partner and I run a catering business. Will the lender use our revenue?', 'We run a catering business. Will the lender use our revenue?'],
     ['age', 'My 81-year-old uncle got offered a 5/6 ARM. How much can his rate jump?', 'My relative got offered a 5/6 ARM. How much can their rate jump?'],
+    ['marital_status', "My husband passed last year and now it's just me house hunting. How much should I set aside for maintenance?", "Now it's just me house hunting. How much should I set aside for maintenance?"],
+    ['marital_status', "My husband and I divorced last year and now it's just me house hunting. How much should I set aside for maintenance?", "Now it's just me house hunting. How much should I set aside for maintenance?"],
+    ['marital_status', 'My wife and I have been married 10 years, and we need to borrow about $900,000. Is that a jumbo loan?', 'We need to borrow about $900,000. Is that a jumbo loan?'],
+    ['marital_status', 'I got married in 2019. Can I refinance the loan I took out alone?', 'Can I refinance the loan I took out alone?'],
     // A closing "since" that is an adverb is not a clause left empty.
     ['religion', "I'm Quaker. I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?", 'I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?'],
   ])('removes %s: %s', (category, question, neutral) => {
@@ -425,6 +429,12 @@ describe('neutralizeQuestion', () => {
     );
     // An aside with content stays.
     expect(text('My utilization is 45% — mostly one card — what should I get it under?')).toBe('My utilization is 45% — mostly one card — what should I get it under?');
+  });
+
+  it('keeps a spouse’s death where service is named: a surviving spouse’s VA eligibility is what is asked', () => {
+    expect(neutralizeQuestion('My husband died while he was on active duty. Can I still use his VA home loan benefit?').text).toBe(
+      'My co-borrower died while they were on active duty. Can I still use their VA home loan benefit?',
+    );
   });
 
   // The name of a basis says no value of it: every variant of a question keeps it alike, and a question about it needs it.
