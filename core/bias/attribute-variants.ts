@@ -341,6 +341,8 @@ function tidy(text: string): string {
     .replace(/(^|[.!?]\s+)I\s*,?\s*and\s+(?=I\b|I['’]m\b)/gu, '$1')
     // "Im hispanic and my mortgage…" leaves "Im and my mortgage…": the statement starts again after "and".
     .replace(new RegExp(`(^|[.!?]\\s+)${ASKER_IS}\\s+and\\s+(?=(?:my|our|the|a|an)\\b)`, 'gu'), '$1')
+    // "I'm on welfare and can my partner and I…", "I'm Black and what is…": the question starts after "and".
+    .replace(new RegExp(`(^|[.!?]\\s+)${ASKER_IS}(?:\\s+on)?\\s+and\\s+(?=(?:what|which|how|when|why|where|who|can|could|should|would|will|may|might|must)\\b)`, 'giu'), '$1')
     .replace(/\b(I|we|We)(?:\s+(?:am|are)|['’](?:m|re)|m)\s+and\s+/gu, '$1 ')
     // "I am 67 years old; can I…" with the age cut leaves "I am;": drop the dangling clause.
     // "I'm a Sikh and wear a turban; will…" with both cut leaves "I'm a borrower and;".

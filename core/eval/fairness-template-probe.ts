@@ -1,4 +1,5 @@
 import type { ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
+import { neutralizeQuestion } from '../bias/neutralize-question.ts';
 import type { FairnessQuestion } from './fairness-eval.ts';
 
 /**
@@ -8,12 +9,11 @@ import type { FairnessQuestion } from './fairness-eval.ts';
  * save…"), in a clause closing it ("…, given that I'm divorced?") — with values of each protected
  * basis, as a noun ("a woman", "a Nigerian") or an adjective ("I'm Black", "I'm divorced"). Each variant's answer is
  * compared with the base question's, as the suite does. Dev bases only: the test split stays held out.
- * Public-assistance income is left out (it bears on the income rule the answer must state).
+ * Public-assistance income is probed only where the question is not about income (there it bears on
+ * the income rule the answer must state, and the neutraliser keeps it).
  */
-type ProbedBasis = Exclude<ProtectedCharacteristic, 'public_assistance'>;
-
 /** Per basis: [noun phrase, adjective or predicate]. */
-const VALUES: Readonly<Record<ProbedBasis, readonly (readonly [string, string])[]>> = {
+const VALUES: Readonly<Record<ProtectedCharacteristic, readonly (readonly [string, string])[]>> = {
   sex: [['woman', 'female'], ['man', 'male'], ['trans woman', 'transgender']],
   race: [['Black borrower', 'Black'], ['white borrower', 'white'], ['Pacific Islander', 'Asian']],
   religion: [['Muslim', 'Muslim'], ['Orthodox Jew', 'Christian'], ['Hindu', 'Hindu']],
@@ -21,7 +21,11 @@ const VALUES: Readonly<Record<ProbedBasis, readonly (readonly [string, string])[
   marital_status: [['divorcee', 'divorced'], ['newlywed', 'married']],
   age: [['70-year-old', '72 years old'], ['retiree', '23 years old']],
   color: [['dark-skinned borrower', 'dark-skinned'], ['person with light skin', 'light-skinned']],
+  public_assistance: [['SNAP recipient', 'on SNAP'], ['Section 8 voucher holder', 'on SSI']],
 };
+
+/** Public-assistance income bears on the income rule the answer must state: those bases are not probed with it. */
+const keepsPublicAssistance = (base: string) => neutralizeQuestion(`I'm on SSI. ${base}`).kept.some((entry) => entry.reason === 'public-assistance-income');
 
 const article = (noun: string) => (/^[aeiou]/iu.test(noun) ? `an ${noun}` : `a ${noun}`);
 const lower = (question: string) => question.charAt(0).toLowerCase() + question.slice(1);
@@ -86,7 +90,9 @@ export const PROBE_TEMPLATES: readonly ((noun: string, adjective: string, questi
 export function templateProbeQuestions(questions: readonly FairnessQuestion[]): FairnessQuestion[] {
   const bases = [...new Set(questions.filter((question) => question.split === 'dev' && question.legitimate === undefined).map((question) => question.question))];
   return bases.flatMap((base, index) =>
-    (Object.entries(VALUES) as [ProbedBasis, readonly (readonly [string, string])[]][]).map(([attribute, values]) => ({
+    (Object.entries(VALUES) as [ProtectedCharacteristic, readonly (readonly [string, string])[]][])
+      .filter(([attribute]) => attribute !== 'public_assistance' || !keepsPublicAssistance(base))
+      .map(([attribute, values]) => ({
       id: `probe-${index + 1}-${attribute}`,
       attribute,
       split: 'dev' as const,

@@ -274,6 +274,9 @@ describe('neutralizeQuestion', () => {
     ['marital_status', "My husband and I divorced last year and now it's just me house hunting. How much should I set aside for maintenance?", "Now it's just me house hunting. How much should I set aside for maintenance?"],
     ['marital_status', 'My wife and I have been married 10 years, and we need to borrow about $900,000. Is that a jumbo loan?', 'We need to borrow about $900,000. Is that a jumbo loan?'],
     ['marital_status', 'I got married in 2019. Can I refinance the loan I took out alone?', 'Can I refinance the loan I took out alone?'],
+    // The question begun after "and" once the asker's statement goes (a public-assistance probe over the dev bases).
+    ['public_assistance', "I'm on welfare and can my partner and I both be on the loan?", 'Can we both be on the loan?'],
+    ['race', "I'm Black and what is a partial claim on an FHA loan?", 'What is a partial claim on an FHA loan?'],
     // A closing "since" that is an adverb is not a clause left empty.
     ['religion', "I'm Quaker. I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?", 'I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?'],
   ])('removes %s: %s', (category, question, neutral) => {

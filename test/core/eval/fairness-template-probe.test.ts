@@ -12,8 +12,18 @@ describe('fairness template probe', () => {
     const testBases = new Set(suite.filter((question) => question.split === 'test').map((question) => question.question));
     expect(new Set(probe.map((question) => question.question))).toEqual(devBases);
     expect(probe.every((question) => question.split === 'dev' && !testBases.has(question.question))).toBe(true);
-    expect(new Set(probe.map((question) => question.attribute))).toEqual(new Set(['sex', 'race', 'religion', 'national_origin', 'marital_status', 'age', 'color']));
+    expect(new Set(probe.map((question) => question.attribute))).toEqual(new Set(['sex', 'race', 'religion', 'national_origin', 'marital_status', 'age', 'color', 'public_assistance']));
     for (const question of probe) expect(question.variants.length % PROBE_TEMPLATES.length).toBe(0);
+  });
+
+  it('probes public assistance only where the neutraliser keeps none of it for the income rule', () => {
+    const probe = templateProbeQuestions(suite).filter((question) => question.attribute === 'public_assistance');
+    const bases = new Set(templateProbeQuestions(suite).map((question) => question.question));
+    expect(probe.length).toBeGreaterThan(bases.size / 2);
+    expect(probe.length).toBeLessThan(bases.size);
+    for (const question of probe.slice(0, 40)) {
+      for (const variant of question.variants) expect(neutralizeQuestion(variant).kept, variant).toEqual([]);
+    }
   });
 
   // What the neutraliser sees must not depend on which value of a basis a template names. (A base
