@@ -388,7 +388,7 @@ function tidySelfDescription(text: string): string {
       .replace(/\b(?:my|our) co-borrower and I\b|\bme and my co-borrower\b/giu, (match: string) => (/^\p{Lu}/u.test(match) ? 'We' : 'we'))
       // "a person with light skin here:", "from a person with light skin:" leave "a person with" hanging: one asker, "a borrower".
       .replace(/\b(?:(?:an?|one) )?(?:person|someone|individual|borrower) with(?=\s*(?:[:,.!?;—–-]|here\b|and\b|$))/giu, (match: string) => (/^\p{Lu}/u.test(match) ? 'A borrower' : 'a borrower'))
-      .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*[,:]\\s*`, 'giu'), '$1')
+      .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age|\\s+on)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*[,:]\\s*`, 'giu'), '$1')
       // "Speaking as a Korean-American, when can I…" leaves "Speaking when can I…".
       .replace(/(^|[.!?]\s+)(?:Speaking|Asking|Writing)\s+(?=(?:when|what|how|can|could|do|does|is|are|should|will|which|who|why|where)\b)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
       // "Our pastor suggested I ask: what…" leaves "Our suggested I ask: what…" ("The church's pastor asked me:", "The 's asked me:").
@@ -492,7 +492,7 @@ function tidySelfDescription(text: string): string {
       .replace(/(^|[.!?]\s+)I\s+(?=I\b|I['’]m\b)/gu, '$1')
       // "I'm on SSI", "while on SNAP", "from someone on SSDI" leave "I'm on,", "while on:", "someone on:"; "I get SSI," leaves "I get,".
       .replace(/(^|[.!?]\s+)(?:(?:since|because|as|and)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on\s*[,;:—–-]\s*(\p{L})/giu, (_match, before: string, letter: string) => before + letter.toUpperCase())
-      .replace(/,?\s*\b(?:(?:since|because|as|and)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on(?=\s*[,;:.!?—–])/giu, '')
+      .replace(/,?\s*\b(?:(?:since|because|as|and|given that|now that|considering(?: that)?|seeing as|if|when)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on(?=\s*[,;:.!?—–])/giu, '')
       .replace(/\s+(?:from\s+)?(?:someone|anyone)\s+on(?=\s*[,;:.!?—–])|\s+while on(?=\s*[,;:.!?—–])/giu, '')
       .replace(/(^|[.!?]\s+)(?:I|we) (?:get|receive|collect)\s*,\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
       .replace(/,\s*(?:I|we) (?:get|receive|collect)(?=\s*[.;:!?])/gu, '')

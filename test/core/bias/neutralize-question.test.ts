@@ -277,6 +277,8 @@ describe('neutralizeQuestion', () => {
     // The question begun after "and" once the asker's statement goes (a public-assistance probe over the dev bases).
     ['public_assistance', "I'm on welfare and can my partner and I both be on the loan?", 'Can we both be on the loan?'],
     ['race', "I'm Black and what is a partial claim on an FHA loan?", 'What is a partial claim on an FHA loan?'],
+    ['public_assistance', 'Being on SNAP, should I take a home equity line of credit?', 'Should I take a home equity line of credit?'],
+    ['public_assistance', "Do I need private mortgage insurance with 10% down, given that I'm on SNAP?", 'Do I need private mortgage insurance with 10% down?'],
     // A closing "since" that is an adverb is not a clause left empty.
     ['religion', "I'm Quaker. I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?", 'I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?'],
   ])('removes %s: %s', (category, question, neutral) => {
