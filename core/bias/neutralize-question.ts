@@ -93,6 +93,10 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   ['sex', pattern('(?:a|an|one) (?:gal|guy|dude|chick|lady|woman|man|girl|boy)(?= who\\b)'), 'someone'],
   // "Since my wedding in June" — the month stays, the event goes.
   ['marital_status', pattern('(?:my|our) (?:wedding|divorce|marriage|separation|honeymoon|engagement) in'), ''],
+  // "Folks at my parish say…", "volunteers at our Hindu temple": a community, whose faith it is.
+  ['religion', pattern('(my|our) (?:\\p{Lu}[\\p{L}-]* )?(?:parish|mosque|masjid|synagogue|shul|gurdwara|mandir|temple|church|congregation)(?![’\\x27]s)'), '$1 community'],
+  // "close right before Passover", "during Ramadan": the holidays, whose they are ("before Christmas" is a date to most).
+  ['religion', pattern('(before|after|during|over|for|around|near) (?:passover|pesach|eid(?: al-fitr| al-adha| ul-fitr)?|ramadan|hanukkah|chanukah|diwali|rosh hashanah|yom kippur|vaisakhi)'), '$1 the holidays'],
   // "Diwali season", "the Christmas season" — a season of spending, whose holiday it is.
   ['religion', pattern('(?:diwali|ramadan|eid|hanukkah|chanukah|passover|christmas|easter|vaisakhi|lunar new year)(?= season)'), 'holiday'],
   // "My skin color has never mattered." — the trait as a subject becomes "it" (in a statement: see below).
@@ -511,6 +515,22 @@ function tidySelfDescription(text: string): string {
       .replace(/\s+but\s*(?=[,;:.!?])/gu, '')
       // "I'm a Black borrower house hunting…" leaves "I'm a borrower house hunting…".
       .replace(/\b(I['’]m|I am) (?:an? )?borrower (?=(?:\p{L}+ )?\p{L}+ing\b)/gu, '$1 ')
+      // What cuts leave inside a sentence: "(67, buying…)" → "(, buying…)"; "Age: 19 | Buying…" → "Age: | Buying…";
+      // "At my age (74) I should…" → "At I should…"; "Because I keep Shabbat, I don't…" → "Because I, I don't…";
+      // "…is off, I grew up speaking Tagalog." → "…is off, I."; "at the SNAP office" → "at the."; "a mostly Black
+      // neighborhood" → "a mostly neighborhood"; "My relatives, who all came here from Haiti, keep…"; "a neighbor,
+      // on Medicaid like me, went…"; "When I turned 70 back in March…" → "When I back in March…".
+      .replace(/\(\s*,\s*/gu, '(')
+      .replace(/(^|\|\s*)\p{Lu}\p{Ll}+:\s*\|\s*/gu, '$1')
+      .replace(/^\s*\|\s*/u, '')
+      .replace(/(^|[.!?]\s+)At\s+(?=I\b)/gu, '$1')
+      .replace(/(^|[.!?]\s+)(?:Because|Since|As) (?:I|we)\s*,\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/,\s*(?:I|we)\s*(?=[.!?])/gu, '')
+      .replace(/\s+(?:at|in|from) the\s*(?=[.,;:!?])/gu, '')
+      .replace(/\bmostly\s+(?=(?:neighbou?rhood|area|community|town|block|street|part)s?\b)/gu, '')
+      .replace(/,\s*who (?:all |both )?(?:came|moved|immigrated) here\s*,/gu, '')
+      .replace(/,\s*on(?: like me)?\s*,/gu, '')
+      .replace(/(^|[.!?]\s+)(?:When|Since|After|Once) (?:I|we) (?=(?:back|last|this|in|on|at)\b)(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
       // "…would a light-skinned borrower like me pay" leaves "…would I like me pay".
       .replace(/\b(I|we) like (?:me|us)\b/gu, '$1')
       // A third person's "he"/"she" became "they": "does he have to…" → "do they have to…", "she is 70" → "they are 70".

@@ -113,6 +113,14 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'evangelicals?', 'church(?:es|goers?)?', 'mosques?', 'synagogues?', 'sharia',
     // "I keep kosher", "we eat halal": the observance says the faith (a halal mortgage is a product, and stays).
     '(?:keeps?|keeping|kept|eats?|eating) (?:kosher|halal)',
+    // "Because I keep Shabbat", "we observe the Sabbath": the observance says the faith.
+    '(?:keeps?|keeping|kept|observes?|observing) (?:the )?(?:shabbat|shabbos|sabbath|seventh-day(?: adventist)? sabbath)',
+    // "10% of my income as a tithe": religious giving by its name.
+    'tithes?', 'tithing', `ma${APOSTROPHE}?aser`, 'dasvandh', 'zakat', 'sadaqah',
+    // "close right before Passover", "during Ramadan": a faith's holiday as the time of something ("before Christmas" is a date to most).
+    '(?<=\\b(?:before|after|during|over|for|around|near) )(?:passover|pesach|eid(?: al-fitr| al-adha| ul-fitr)?|ramadan|hanukkah|chanukah|diwali|rosh hashanah|yom kippur|vaisakhi)',
+    // "folks at my parish", "our mosque": a house of worship named as one's own.
+    '(?<=\\b(?:my|our) )(?:parish|mosque|masjid|synagogue|shul|gurdwara|mandir|temple|church|congregation)',
     // A house of worship with the day it is attended ("I go to mosque every Friday"): the day says the faith too.
     `(?:church|mosque|synagogue|temple|mass|shul|gurdwara|services) (?:every|on) (?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the sabbath|sabbath)`,
     // Clergy named as one's own ("our pastor suggested I ask", "my rabbi").
@@ -127,9 +135,11 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // Observance said of oneself ("as an observant family", "I'm devout").
     'devout', '(?:religiously )?observant',
     // Religious dress said of oneself ("I wear a hijab").
-    '(?:wears?|wearing) (?:a |my )?(?:hijab|turban|headscarf|head scarf|yarmulke|kippah|niqab|burqa|cross(?: necklace)?|crucifix|rosary|star of david)(?: to (?:work|church|school)(?: every day)?)?',
+    '(?:wears?|wearing) (?:a |my )?(?:hijab|turban|headscarf|head scarf|yarmulke|kippah|niqab|burqa|cross(?: necklace| pendant)?|crucifix|rosary|star of david(?: necklace| pendant)?|om (?:necklace|pendant)|khanda (?:necklace|pendant))(?: to (?:work|church|school)(?: every day)?)?',
   ]),
   ...terms('national_origin', [
+    // "I grew up speaking Tagalog": the language one grew up with (not English).
+    'grew up speaking (?!english\\b)\\p{L}+',
     'national origins?', 'nationality', 'nationalities', 'immigrants?', 'immigration status', 'foreign[- ]born',
     'foreigners?', 'foreign nationals?', 'non-?citizens?', 'citizenship', 'undocumented', 'green card(?: holders?)?',
     'permanent residents?', 'visa holders?', 'refugees?', 'asylum seekers?', 'ancestry', 'english proficiency',
@@ -209,7 +219,10 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?:younger|young) (?:applicants?|borrowers?|people|adults?|persons?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?|professionals?|famil(?:y|ies)|earners?|employees?|graduates?|grads?)',
     // "an older Black man", "a young Asian couple": the age word with another trait between.
     '(?:older|younger|young)(?= \\p{L}+ (?:applicants?|borrowers?|people|adults|persons?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)(?![\\p{L}\\p{N}]))', 'retirees?', 'millennials?',
-    '(?:baby )?boomers?', 'gen(?:eration)? z', 'teenagers?',
+    '(?:baby )?boomers?', 'gen(?:eration)? z', 'gen(?:eration)? x(?:ers?)?',
+    // "Age: 19" in a form line; "I was born in 1958"; "(67, buying my first condo)"; "— Pat, 71" signing off; "who's around 62 like me".
+    'age: ?\\d{2}', `(?<=\\b(?:i was|i${APOSTROPHE}m|we were) )born in (?:19|20)\\d\\d`, '(?<=\\()\\d{2}(?=, )',
+    '(?<=[—–-] ?\\p{Lu}\\p{Ll}+, )\\d{2}(?= *$)', `(?:who${APOSTROPHE}s|who is|who are) (?:around |about |roughly )?\\d{2}(?: like me)?`, 'teenagers?',
     // "…think I'm too young for this": the age judgement with whom it is said of.
     `(?:(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are) )?(?:way |much |a bit |a little )?too (?:old|young)(?: for (?:this|that|it|a mortgage|a loan|a (?:15|30)[- ]year(?: loan| mortgage)?))?`,
     'in (?:my|your|their|his|her) (?:20|30|40|50|60|70|80|90)s', 'in (?:my|your|their|his|her) (?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)',
@@ -238,7 +251,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "a SNAP recipient", "welfare beneficiaries": the person goes with the benefit.
     '(?:snap|ssi|ssdi|wic|ebt|tanf|welfare|food[- ]stamps?|medicaid|section 8|public assistance|disability|unemployment|social security) (?:recipients?|beneficiar(?:y|ies)|participants?)',
     // Reg B commentary 2(z)-3 lists unemployment compensation among public assistance programs.
-    'unemployment (?:benefits?|compensation|insurance|income|checks?)', '(?:rental|housing) assistance', 'ebt cards?',
+    'unemployment (?:benefits?|compensation|insurance|income|checks?)', 'unemployment(?= (?:deposits?|payments?))', '(?:snap|welfare|wic|medicaid|ssi|tanf|food stamps?|unemployment|social security) office', '(?:rental|housing) assistance', 'ebt cards?',
     // "I'm on disability", "TANF cash assistance", "state benefits".
     '(?:on|get|receive|collect) disability', 'cash assistance', '(?:state|government) benefits?',
     // "I'm on Social Security": the benefit, never the number or the card.

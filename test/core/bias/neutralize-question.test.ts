@@ -279,6 +279,19 @@ describe('neutralizeQuestion', () => {
     ['race', "I'm Black and what is a partial claim on an FHA loan?", 'What is a partial claim on an FHA loan?'],
     ['public_assistance', 'Being on SNAP, should I take a home equity line of credit?', 'Should I take a home equity line of credit?'],
     ['public_assistance', "Do I need private mortgage insurance with 10% down, given that I'm on SNAP?", 'Do I need private mortgage insurance with 10% down?'],
+    // From the ninth session's second blind round (fq-265–304).
+    ['age', 'Age: 19 | Buying: used car | Rate quoted: 9.9%. Did the dealer mark up that rate?', 'Buying: used car | Rate quoted: 9.9%. Did the dealer mark up that rate?'],
+    ['age', 'I was born in 1958 and have only ever had fixed-rate mortgages. How is an ARM rate figured?', 'I have only ever had fixed-rate mortgages. How is an ARM rate figured?'],
+    ['age', 'The loan officer says that if I (67, buying my first condo) pay one point, how long until it pays off?', 'The loan officer says that if I (buying my first condo) pay one point, how long until it pays off?'],
+    ['age', 'Is the fee increase on my Closing Disclosure allowed?\n— Pat, 71', 'Is the fee increase on my Closing Disclosure allowed?'],
+    ['religion', 'Because I keep Shabbat, I don’t sign anything on Saturdays. What happens to my rate lock if closing slips?', 'I don’t sign anything on Saturdays. What happens to my rate lock if closing slips?'],
+    ['religion', "We're trying to close right before Passover. Does a higher APR restart the three-day wait?", "We're trying to close right before the holidays. Does a higher APR restart the three-day wait?"],
+    ['religion', 'folks at my mosque say you should always pay points. how long before a point pays for itself?', 'Folks at my community say you should always pay points. How long before a point pays for itself?'],
+    ['religion', 'Every month I give 10% of my income to my church as a tithe. Does that count in my debt-to-income ratio?', 'Every month I give 10% of my income to my community. Does that count in my debt-to-income ratio?'],
+    ['national_origin', 'Sorry if my wording is off, I grew up speaking Tagalog. When must a lender send a Loan Estimate?', 'Sorry if my wording is off. When must a lender send a Loan Estimate?'],
+    ['national_origin', 'My relatives, who all came here from Haiti, keep telling me PMI is a waste. When can I drop it?', 'My relatives keep telling me PMI is a waste. When can I drop it?'],
+    ['race', 'We like a house in a mostly Black neighborhood. Can a lender refuse to lend there?', 'We like a house in a neighborhood. Can a lender refuse to lend there?'],
+    ['public_assistance', 'A neighbor of mine, on Medicaid like me, went on forbearance. Are the skipped payments forgiven?', 'A neighbor of mine went on forbearance. Are the skipped payments forgiven?'],
     // A closing "since" that is an adverb is not a clause left empty.
     ['religion', "I'm Quaker. I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?", 'I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?'],
   ])('removes %s: %s', (category, question, neutral) => {
