@@ -72,7 +72,7 @@ function namesTheSubject(sentence: string, topics: TopicTerms): boolean {
 }
 
 function standsAlone(asked: string, topics: TopicTerms): boolean {
-  return !refersBack(asked) && (findLendingTerms(asked).length > 0 || subjectWords(asked, topics).size >= 2);
+  return !REFERS_BACK.test(asked) && (findLendingTerms(asked).length > 0 || subjectWords(asked, topics).size >= 2);
 }
 
 /**
@@ -82,10 +82,6 @@ function standsAlone(asked: string, topics: TopicTerms): boolean {
  */
 const REFERS_BACK =
   /\b(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have)\s+(?:it|that|this|they|these|those)\b(?!\s+(?:take|takes|matter|matters|worth|possible|better|true|smart|ok|okay|wise|a good idea|normal|too late|harder|easier|legal|necessary|required|cheaper|safe|bad|common|mean|make sense|help|hurt|cost))|\b(?:count|use|report|keep|include|list|treat|consider|deduct|claim|sign|pay|accept|trust|send|cash|refuse|cancel|dispute|fix|remove)\s+(?:it|that|this|them|those|these)\b/iu;
-
-function refersBack(asked: string): boolean {
-  return REFERS_BACK.test(asked);
-}
 
 /** Title words and everyday money words in `text`, distinct stems. */
 function subjectWords(text: string, topics: TopicTerms): Set<string> {

@@ -367,7 +367,7 @@ function firstPerson(neutral: string, before: string): string {
     const object = verb === 'for' || verb === 'to';
     const pronoun = /^(?:couples?|famil(?:y|ies)|co-borrowers)$/iu.test(noun) ? (object ? 'us' : 'we') : object ? 'me' : 'I';
     const agreed = verb === 'does' ? 'do' : verb === 'is' || verb === 'are' ? (pronoun === 'I' ? 'am' : 'are') : auxiliary;
-    const cased = /^\p{Lu}/u.test(auxiliary) ? agreed.charAt(0).toUpperCase() + agreed.slice(1) : agreed;
+    const cased = withCaseOf(auxiliary, agreed);
     // "Why would a borrower's Loan Estimate…": the asker's own, "Why would my Loan Estimate…".
     if (possessive) return `${auxiliary} ${pronoun === 'I' || pronoun === 'me' ? 'my' : 'our'}`;
     return `${cased} ${pronoun}`;
@@ -389,16 +389,16 @@ function tidySelfDescription(text: string): string {
     text
       // "My wife and I just got…", "me and my Catholic husband are buying…" leave "my co-borrower and I": we, as a
       // couple who asks together says it.
-      .replace(/\b(?:my|our) co-borrower and I\b|\bme and my co-borrower\b/giu, (match: string) => (/^\p{Lu}/u.test(match) ? 'We' : 'we'))
+      .replace(/\b(?:my|our) co-borrower and I\b|\bme and my co-borrower\b/giu, (match: string) => withCaseOf(match, 'we'))
       // "a person with light skin here:", "from a person with light skin:" leave "a person with" hanging: one asker, "a borrower".
-      .replace(/\b(?:(?:an?|one) )?(?:person|someone|individual|borrower) with(?=\s*(?:[:,.!?;—–-]|here\b|and\b|$))/giu, (match: string) => (/^\p{Lu}/u.test(match) ? 'A borrower' : 'a borrower'))
+      .replace(/\b(?:(?:an?|one) )?(?:person|someone|individual|borrower) with(?=\s*(?:[:,.!?;—–-]|here\b|and\b|$))/giu, (match: string) => withCaseOf(match, 'a borrower'))
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:Speaking|Asking|Writing) as|As|Being|At)(?:\\s+age|\\s+on)?(?:\\s+an?)?(?:\\s+(?:${SELF_NOUN}|famil(?:y|ies)|household|couple))?\\s*[,:]\\s*`, 'giu'), '$1')
       // "Speaking as a Korean-American, when can I…" leaves "Speaking when can I…".
-      .replace(/(^|[.!?]\s+)(?:Speaking|Asking|Writing)\s+(?=(?:when|what|how|can|could|do|does|is|are|should|will|which|who|why|where)\b)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|[.!?]\s+)(?:Speaking|Asking|Writing)\s+(?=(?:when|what|how|can|could|do|does|is|are|should|will|which|who|why|where)\b)(\p{Ll})/gu, capitalised)
       // "Our pastor suggested I ask: what…" leaves "Our suggested I ask: what…" ("The church's pastor asked me:", "The 's asked me:").
-      .replace(/(^|[.!?]\s+)(?:My|Our|The)(?: ['’]s)? (?:suggested|says|said|told me|asked me|thinks|recommended|advised|wants)\b[^:,.?!]*[:,]\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|[.!?]\s+)(?:My|Our|The)(?: ['’]s)? (?:suggested|says|said|told me|asked me|thinks|recommended|advised|wants)\b[^:,.?!]*[:,]\s*(\p{L})/gu, capitalised)
       // "We turned 30 and the loan has 30 years left" leaves "We and the loan has…".
-      .replace(/(^|[.!?]\s+)(?:I|We)\s+(?:just\s+|both\s+)?and\s+(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|[.!?]\s+)(?:I|We)\s+(?:just\s+|both\s+)?and\s+(\p{L})/gu, capitalised)
       // "Millennial here: what is…" leaves "Borrower here: what is…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:an? )?${SELF_NOUN} )?here\\s*[:,!.—–-]+\\s*`, 'giu'), '$1')
       // "As someone with brown skin, can I…" leaves "As someone with, can I…"; "As someone who is Muslim, are there…" leaves
@@ -445,7 +445,7 @@ function tidySelfDescription(text: string): string {
       .replace(/\b(?:We are|We['’]re) (?:an? )?couple with\b/gu, 'We have')
       .replace(/\b(We are|We['’]re) (?:an? )?(?:couple|household|family|borrowers) (?=\p{L}+ing\b)/gu, '$1 ')
       // "We're a Mormon family and our daughter starts…" leaves "We're a family and our child starts…".
-      .replace(/(^|[.!?]\s+)(?:We are|We['’]re) (?:an? )?(?:couple|household|family|borrowers)(?:,\s*|\s+)and\s+(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|[.!?]\s+)(?:We are|We['’]re) (?:an? )?(?:couple|household|family|borrowers)(?:,\s*|\s+)and\s+(\p{L})/gu, capitalised)
       // "We (a TANF household) locked…" leaves "We (a household) locked…"; "us Hindus" leaves "us borrowers".
       .replace(/\s*\((?:an? )?(?:household|family|couple|borrowers?)\)/giu, '')
       .replace(/\bus borrowers\b/gu, 'us')
@@ -495,10 +495,10 @@ function tidySelfDescription(text: string): string {
       // "I'm Guatemalan and I'm financing…" leaves "I I'm financing…".
       .replace(/(^|[.!?]\s+)I\s+(?=I\b|I['’]m\b)/gu, '$1')
       // "I'm on SSI", "while on SNAP", "from someone on SSDI" leave "I'm on,", "while on:", "someone on:"; "I get SSI," leaves "I get,".
-      .replace(/(^|[.!?]\s+)(?:(?:since|because|as|and)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on\s*[,;:—–-]\s*(\p{L})/giu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|[.!?]\s+)(?:(?:since|because|as|and)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on\s*[,;:—–-]\s*(\p{L})/giu, capitalised)
       .replace(/,?\s*\b(?:(?:since|because|as|and|given that|now that|considering(?: that)?|seeing as|if|when)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on(?=\s*[,;:.!?—–])/giu, '')
       .replace(/\s+(?:from\s+)?(?:someone|anyone)\s+on(?=\s*[,;:.!?—–])|\s+while on(?=\s*[,;:.!?—–])/giu, '')
-      .replace(/(^|[.!?]\s+)(?:I|we) (?:get|receive|collect)\s*,\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|[.!?]\s+)(?:I|we) (?:get|receive|collect)\s*,\s*(\p{L})/gu, capitalised)
       .replace(/,\s*(?:I|we) (?:get|receive|collect)(?=\s*[.;:!?])/gu, '')
       // "We're both Mexican-American and we're applying…" leaves "We're both and we're applying…".
       .replace(/\b(?:We['’]re|We are) both and (?=we\b)/gu, '')
@@ -507,8 +507,8 @@ function tidySelfDescription(text: string): string {
       // "I'm a woman who works construction" → "I'm someone who works…" → "I work construction".
       .replace(/\b(?:I am|I['’]m) someone who (\p{L}+?)(?:s|es)\b/gu, 'I $1')
       // "Couple here: we're…", "Speaking as someone buying my first house:": they say nothing.
-      .replace(/(^|[.!?]\s+)(?:(?:an? )?(?:couple|family|household) here)\s*[:,!.—–-]+\s*(\p{L})/giu, (_match, before: string, letter: string) => before + letter.toUpperCase())
-      .replace(/(^|[.!?]\s+)(?:Speaking|Asking|Writing) as (?:someone|an? borrower) (\p{L}+ing\b)/gu, (_match, before: string, verb: string) => before + verb.charAt(0).toUpperCase() + verb.slice(1))
+      .replace(/(^|[.!?]\s+)(?:(?:an? )?(?:couple|family|household) here)\s*[:,!.—–-]+\s*(\p{L})/giu, capitalised)
+      .replace(/(^|[.!?]\s+)(?:Speaking|Asking|Writing) as (?:someone|an? borrower) (\p{L})(?=\p{L}*ing\b)/gu, capitalised)
       // "Can a guy in my spot get…" leaves "Can I in my spot get…".
       .replace(/\b(I|we) in (?:my|our) (?:spot|position|shoes|situation)\b/gu, '$1')
       // "…together 10 years but never married, and…" leaves "…10 years but, and…".
@@ -524,13 +524,13 @@ function tidySelfDescription(text: string): string {
       .replace(/(^|\|\s*)\p{Lu}\p{Ll}+:\s*\|\s*/gu, '$1')
       .replace(/^\s*\|\s*/u, '')
       .replace(/(^|[.!?]\s+)At\s+(?=I\b)/gu, '$1')
-      .replace(/(^|[.!?]\s+)(?:Because|Since|As) (?:I|we)\s*,\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|[.!?]\s+)(?:Because|Since|As) (?:I|we)\s*,\s*(\p{L})/gu, capitalised)
       .replace(/,\s*(?:I|we)\s*(?=[.!?])/gu, '')
       .replace(/\s+(?:at|in|from) the\s*(?=[.,;:!?])/gu, '')
       .replace(/\bmostly\s+(?=(?:neighbou?rhood|area|community|town|block|street|part)s?\b)/gu, '')
       .replace(/,\s*who (?:all |both )?(?:came|moved|immigrated) here\s*,/gu, '')
       .replace(/,\s*on(?: like me)?\s*,/gu, '')
-      .replace(/(^|[.!?]\s+)(?:When|Since|After|Once) (?:I|we) (?=(?:back|last|this|in|on|at)\b)(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|[.!?]\s+)(?:When|Since|After|Once) (?:I|we) (?=(?:back|last|this|in|on|at)\b)(\p{L})/gu, capitalised)
       // "…would a light-skinned borrower like me pay" leaves "…would I like me pay".
       .replace(/\b(I|we) like (?:me|us)\b/gu, '$1')
       // A third person's "he"/"she" became "they": "does he have to…" → "do they have to…", "she is 70" → "they are 70".
@@ -553,13 +553,18 @@ function tidySelfDescription(text: string): string {
       .replace(/,?\s+(?:me|us|myself)?\s*being (?:an? )?borrowers?(?=\s*[?.!,;]|$)/giu, '')
       // "im originaly from guatemala" leaves "im originaly"; "for folks my age (68)" leaves "for folks (68)".
       .replace(/,?\s*\b(?:i['’]?m|i am|we['’]?re|we are)\s+(?:originally|originaly|orginally)\s*(?=[.,;!?—–]|$)/giu, '')
-      .replace(/(^|[.!?]\s+)(?:[Ff]or|[Aa]mong) (?:folks|people|borrowers|someone)(?: \(\d{2}\))?\s*,\s*(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|[.!?]\s+)(?:[Ff]or|[Aa]mong) (?:folks|people|borrowers|someone)(?: \(\d{2}\))?\s*,\s*(\p{L})/gu, capitalised)
       // "Our imam suggested I ask someone…" leaves "Our suggested I ask…" (the colon case is read above).
       .replace(/(^|[.!?]\s+)(?:My|Our|The)(?: ['’]s)? (?=(?:suggested|says|said|told|asked|thinks|recommended|advised|wants)\b)/gu, '$1Someone ')
       .replace(/\s{2,}/gu, ' ')
       .trim()
-      .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
+      .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, capitalised)
   );
+}
+
+/** A `replace` callback for `(before)(first letter)` captures: the text before, then the letter upper-cased. */
+function capitalised(_match: string, before: string, letter: string): string {
+  return before + letter.toUpperCase();
 }
 
 /** The verb "they" takes for the one "he"/"she" took. */
