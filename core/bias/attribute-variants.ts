@@ -264,6 +264,9 @@ function usedAsNoun(preceding: string, following: string): boolean {
   return /\b(?:does|do|did|can|could|should|would|will|might|may|must|is|was|for|to|if|when|once|after|before|that)\s+(?:a|an)\s+$/iu.test(preceding) && QUESTION_VERB.test(following);
 }
 
+/** Someone a possessive can own ("my wife", "our dad", "my people"): not a group's name used as an adjective. */
+const OWN_PERSON = /^(?:m[ae]n|wom[ae]n|girls?|boys?|lad(?:y|ies)|gentlem[ae]n|guys?|dudes?|gals?|mothers?|moms?|fathers?|dads?|parents?|persons?|people|applicants?|borrowers?|spouses?|husbands?|wi(?:fe|ves)|partners?|couples?|widow(?:s|ers?)?|divorcees?|newlyweds?)$/iu;
+
 /** A relative named by sex after a possessive ("my Black dad", "her Catholic husband"), and the word for them that names none. */
 const RELATIVE = /^(?:(m[ao]ms?|mothers?|dads?|fathers?)|(husbands?|wi(?:fe|ves)|spouses?|partners?)|(sons?|daughters?)|(brothers?|sisters?))$/iu;
 
@@ -275,6 +278,8 @@ function neutralFor(original: string, following: string, preceding = ''): string
     return plural ? (word === 'child' ? 'children' : `${word}s`) : word;
   }
   if (!(PERSON_NOUN.test(original) || usedAsNoun(preceding, following)) || FOLLOWING_NOUN.test(following)) return '';
+  // "my boomer brain", "our Muslim household budget": a group's name after a possessive describes what follows.
+  if (/\b(?:my|our|his|her|their|your)\s+$/iu.test(preceding) && !OWN_PERSON.test(original.trim()) && /^\s+\p{L}/u.test(following)) return '';
   const plural = /(?:s|people|men|women|ladies|wives|elderly|minorities)$/iu.test(original) && !/ss$/iu.test(original);
   return plural ? 'borrowers' : 'borrower';
 }

@@ -294,6 +294,8 @@ describe('neutralizeQuestion', () => {
     ['public_assistance', 'A neighbor of mine, on Medicaid like me, went on forbearance. Are the skipped payments forgiven?', 'A neighbor of mine went on forbearance. Are the skipped payments forgiven?'],
     // A closing "since" that is an adverb is not a clause left empty.
     ['religion', "I'm Quaker. I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?", 'I sold my condo four years ago and have rented since. Would I still count as a first-time buyer?'],
+    // Tenth session: a group's name after a possessive describes what follows, it names no asker.
+    ['age', 'my boomer brain cant do apr math lol. whats an apr on $15 per $100', 'My brain cant do apr math lol. Whats an apr on $15 per $100'],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
