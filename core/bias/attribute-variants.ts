@@ -19,10 +19,13 @@ const PERSON_NOUN =
   /(?:^|\s)(?:m[ae]n|wom[ae]n|males?|females?|girls?|boys?|lad(?:y|ies)|gentlem[ae]n|guys?|dudes?|gals?|business(?:wom[ae]n|m[ae]n)|mothers?|moms?|fathers?|dads?|parents?|persons?|people|applicants?|borrowers?|immigrants?|refugees?|foreigners?|nationals?|non-?citizens?|holders?|residents?|seekers?|retirees?|seniors?|citizens?|elderly|teenagers?|millennials?|boomers?|widow(?:s|ers?)?|divorcees?|spouses?|husbands?|wi(?:fe|ves)|newlyweds?|partners?|couples?|muslims?|christians?|catholics?|protestants?|jews?|hindus?|buddhists?|sikhs?|atheists?|mormons?|evangelicals?|blacks|whites|hispanics|latin[oa]s|asians|caucasians|minorities|americans?|mexicans?|indians?|arabs?|filipinos?|koreans?|nigerians?|haitians?|cubans?|gays|lesbians?|bisexuals|homosexuals|heterosexuals|transgender people|divorcee)$/iu;
 
 /** A person noun right after a term makes the term an adjective ("Muslim applicant"), which is cut, not replaced. */
-const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home) )?(?:applicants?|co-borrowers?|child(?:ren)?|siblings?|neighbou?rhoods?|communit(?:y|ies)|areas?|towns?|blocks?|partners?|spouses?|husbands?|wi(?:fe|ves)|fianc[ée]e?s?|uncles?|aunts?|nephews?|nieces?|cousins?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?|nurses?|teachers?|engineers?|doctors?|electricians?|plumbers?|welders?|drivers?|employees?|contractors?|freelancers?|mechanics?|farmers?|chefs?|cooks?|servers?|accountants?|lawyers?|programmers?|developers?|designers?|professionals?|entrepreneurs?|guys?|gals?|ladies|moms?|dads?)\b/iu;
+const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home|army|navy|air force|marine|coast guard|national guard|military|school|bus|truck|small[- ]business) )?(?:vets?|soldiers?|sailors?|marines?|airm[ae]n|officers?|schoolteachers?|professors?|pastors?|firefighters?|cops?|truckers?|landlords?|tenants?|renters?|investors?|realtors?|agents?|coworkers?|colleagues?|neighbou?rs?|friends?|roommates?|bosses?|managers?|caregivers?|therapists?|dentists?|pharmacists?|physicians?|scientists?|artists?|musicians?|writers?|authors?|applicants?|co-borrowers?|child(?:ren)?|siblings?|neighbou?rhoods?|communit(?:y|ies)|areas?|towns?|blocks?|partners?|spouses?|husbands?|wi(?:fe|ves)|fianc[ée]e?s?|uncles?|aunts?|nephews?|nieces?|cousins?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?|nurses?|teachers?|engineers?|doctors?|electricians?|plumbers?|welders?|drivers?|employees?|contractors?|freelancers?|mechanics?|farmers?|chefs?|cooks?|servers?|accountants?|lawyers?|programmers?|developers?|designers?|professionals?|entrepreneurs?|guys?|gals?|ladies|moms?|dads?)\b/iu;
 
 /** An adverb that only qualifies the term after it ("newly divorced", "recently widowed", "devoutly Catholic"). */
 const TERM_ADVERB = /\b(?:newly|recently|just|currently|now|still|freshly|happily|unhappily|legally|formerly|proudly|devoutly|openly|deeply|fully|very) $/iu;
+
+/** What goes with a cut term after it: "Fair-skinned here (…)", "Class of '82 here, and…", "we're on WIC rn." — the label's "here", when it is true. */
+const TERM_TAIL = /^\s+(?:here(?=\s*(?:\(|,\s*(?:and|but|so)\b))|(?:rn|right now|currently|at the moment|atm|these days)(?=\s*(?:[,.;:!?()—–-]|$)))/iu;
 
 /** "I am", "I'm" (or "Im"), "we are", "we're": the asker stating what they are. */
 const ASKER_IS = "(?:I am|I['’]?m|we are|we['’]re)";
@@ -32,6 +35,12 @@ const DOING_ASKER = new RegExp(`\\b${ASKER_IS}\\s+(an?\\s+)$`, 'iu');
 const PREDICATE_BEFORE = new RegExp(`\\b(?:${ASKER_IS}|I was|(?:family|household) (?:is|are))\\s+$`, 'iu');
 /** The subject a cut at the front of a sentence took with it ("We're engaged and buying…"). */
 const SUBJECT_FIRST = new RegExp(`^${ASKER_IS}\\b`, 'iu');
+
+/** "who is also", ", who's a lot", ", who gets", "who goes to the same": a relative clause up to a cut term. */
+const RELATIVE_CLAUSE_BEFORE =
+  /(?:\s*,)?\s+who(?:['’]s| is| are| was| were| gets| get| receives| collects| goes to| go to| attends| attend)?(?:\s+(?:also|too|both|all|the same|a lot|much|even|very|really|quite|pretty|on))*(?:\s+an?)?\s*$/iu;
+/** What the clause goes on with after the cut: a comparison ("than me", "like me", "as me", "too") and where it ends. */
+const RELATIVE_CLAUSE_AFTER = /^(?:\s+(?:than|like|as) (?:me|us|I am|we are)|\s+(?:too|also|as well))?\s*(?:,|(?=[.!?;:)—–]|\s+(?:told|said|says|thinks|suggested|agreed|wants|has|had|is|was|keeps|asked|offered|and)\b)|$)/iu;
 
 /** Counterparts used for swaps, by basis; the first whose `from` matches the term is used. */
 const SWAPS: Readonly<Record<ProtectedCharacteristic, readonly (readonly [RegExp, string])[]>> = {
@@ -123,7 +132,9 @@ export function distinctSpans<T extends { start: number; end: number }>(spans: r
 export function removeTerms(query: string, spans: readonly { start: number; end: number }[]): string {
   const sentences: { text: string; start: number; end: number }[] = [];
   // "U.S." and "e.g." do not end a sentence ("I'm a U.S. citizen born in Lagos.").
-  for (const match of query.matchAll(/(?:\b(?:U\.S|e\.g|i\.e|etc|Mr|Mrs|Ms|Dr|St|Jr|Sr)\.|[^.!?])+[.!?]*\s*/gu)) {
+  // A line break ends one too: a list item ("- I'm on SSDI") or a signature line is a statement of its own.
+  for (const match of query.matchAll(/(?:\b(?:U\.S|e\.g|i\.e|etc|Mr|Mrs|Ms|Dr|St|Jr|Sr)\.|[^.!?\n])+(?:[.!?]+[ \t]*|\n+|$)\s*/gu)) {
+    if (match[0] === '') continue;
     sentences.push({ text: match[0], start: match.index, end: match.index + match[0].length });
   }
   const out: string[] = [];
@@ -131,12 +142,19 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     // "a newly divorced borrower", "as a recently widowed woman": the adverb goes with its term.
     const inside = spans
       .filter((span) => span.start >= sentence.start && span.end <= sentence.end)
-      .map((span) => ({ start: span.start - (TERM_ADVERB.exec(query.slice(sentence.start, span.start))?.[0].length ?? 0), end: span.end }));
+      .map((span) => ({
+        start: span.start - (TERM_ADVERB.exec(query.slice(sentence.start, span.start))?.[0].length ?? 0),
+        end: span.end + (TERM_TAIL.exec(query.slice(span.end, sentence.end))?.[0].length ?? 0),
+      }));
     if (inside.length === 0) {
       out.push(sentence.text);
       continue;
     }
     let text = sentence.text;
+    // "Fair-skinned here (seriously, the palest person I know).": an aside right after a cut term is about it.
+    const asidesOfCuts = inside
+      .map((span) => /^\s*\([^()]*\)/u.exec(query.slice(span.end, sentence.end))?.[0])
+      .filter((aside): aside is string => aside !== undefined && !SAYS_SOMETHING_ELSE.test(aside));
     for (const span of [...inside].reverse()) {
       const from = span.start - sentence.start;
       const to = span.end - sentence.start;
@@ -148,10 +166,22 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
         text = `${text.slice(0, from - someone[1]!.length)}a borrower${text.slice(to)}`;
         continue;
       }
+      // "my coworker who is also black told me…", "my relative, who gets SSDI, has…": a relative clause whose
+      // predicate was the trait goes whole (with what it compared: "who's a lot darker-skinned than me").
+      const relative = RELATIVE_CLAUSE_BEFORE.exec(text.slice(0, from));
+      const rest = RELATIVE_CLAUSE_AFTER.exec(text.slice(to));
+      // (Not "for someone who is dark-skinned": that someone is the asker, read below.)
+      if (relative && rest && !/(?<![\p{L}-])(?:someone|somebody|anyone|anybody|person|one|people|folks|borrowers?|applicants?)$/iu.test(text.slice(0, relative.index))) {
+        const closing = rest[0].endsWith(',') && relative[0].trimStart().startsWith(',');
+        text = text.slice(0, relative.index) + (closing ? '' : rest[0].endsWith(',') ? ',' : '') + text.slice(to + rest[0].length);
+        continue;
+      }
       // "As an immigrant, what rate…" → "What rate…": the whole self-description goes.
       const asClause = /(?:^|\s)as\s+(?:an?\s+)?$/iu.exec(text.slice(0, from));
       if (asClause && /^\s*,/u.test(text.slice(to))) {
-        text = text.slice(0, asClause.index) + text.slice(to).replace(/^\s*,\s*/u, ' ');
+        // ("After four years out of the workforce as a stay-at-home dad, I'm back…" keeps its comma.)
+        const opens = /^\s*(?:(?:speaking|asking|writing|being|just)\s*)?$/iu.test(text.slice(0, asClause.index));
+        text = text.slice(0, asClause.index) + text.slice(to).replace(/^\s*,\s*/u, opens ? ' ' : ', ');
         continue;
       }
       // "As a woman buying my first home, what…" → "As someone buying my first home, what…": the
@@ -171,6 +201,11 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
       const predicate = PREDICATE_BEFORE.test(text.slice(0, from));
       text = replaceAt(text, from, to, predicate ? '' : neutralFor(text.slice(from, to), text.slice(to), text.slice(0, from)));
     }
+    for (const aside of asidesOfCuts) text = text.replace(aside, '');
+    // "(I'm Black too)", "(I was born in Kenya, for context)", "(engaged since Christmas)": an aside a cut left with nothing to say.
+    text = text.replace(/\s*\(([^()]*)\)/gu, (aside: string, inner: string) =>
+      !sentence.text.includes(aside.trim()) && contentWords(inner).every((word) => ASIDE_FILLER.test(word)) ? '' : aside,
+    );
     // "My skin is very dark, and I'm wondering…" → "I'm wondering…": a clause cut from the front
     // leaves no joining word behind.
     // A cut that took the subject with it ("We're engaged and buying…") gives the subject back.
@@ -178,12 +213,16 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     if (front) {
       const subject = SUBJECT_FIRST.exec(sentence.text.slice(front.start - sentence.start).trimStart())?.[0];
       // An aside that followed the cut was about it ("Recently divorced (ugh, long story) and trying to…").
-      text = text.replace(/^\s*(?:\([^)]*\)\s*)?[,;:]?\s*(?:and|but|so)\s+/iu, subject && /^\s*and\s+\p{L}+ing\b/iu.test(text) ? `${subject} ` : '');
+      // "I'm 64 and moved across the state…" gives "I moved…" (a verb), as "We're engaged and buying…" gives "We're buying…".
+      const verb = subject !== undefined && /^\s*and\s+(?:(?:just|recently|also|still|now)\s+)?(?!(?:retired|married|divorced|widowed|separated|engaged|disabled|employed|self-employed|unemployed|single|based|located|interested|pre-?approved|approved|ready|worried|new|done)\b)(?:\p{L}+ed|have|had|want|need|live|work|own|rent|make|earn|got|get|plan|hope|pay|owe|use|rent)\b/iu.test(text);
+      const given = subject && /^\s*and\s+\p{L}+ing\b/iu.test(text) ? `${subject} ` : verb ? `${subject!.replace(/(?:['’](?:m|re)| am| are)$/iu, '')} ` : '';
+      text = text.replace(/^\s*(?:\([^)]*\)\s*)?[,;:]?\s*(?:and|but|so)\s+/iu, given);
     }
     // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
     const isStatement = !sentence.text.trim().endsWith('?');
-    // Numbers count as content ("I am a woman with a 580 credit score." keeps the 580).
-    const words = contentWords(text);
+    // Numbers count as content ("I am a woman with a 580 credit score." keeps the 580); "Edit: since a few people
+    // asked, I'm a woman." says no more than its trait.
+    const words = contentWords(text.replace(POSTSCRIPT, ''));
     // "My parents think I'm too young for this, but I'm finally house hunting." → "I'm finally house hunting.":
     // a clause the cut left with nothing to say goes, the rest of the statement stays.
     if (isStatement) text = withoutEmptiedClauses(text, sentence.text);
@@ -211,6 +250,15 @@ function contentWords(text: string): string[] {
       ?.filter((word) => !/^(?:i|am|a|an|the|and|or|at|on|of|in|my|we|are|is|be|to|with|borrowers?|i['’]m|we['’]re|both|also|originally|very|really|just|pretty|quite|come|came|from|background|heritage|descent|person|persons|people|individual|someone)$/iu.test(word)) ?? []
   );
 }
+
+/** Words an aside about the borrower says around a trait ("(I'm Black too)", "(I was born in Kenya, for context)"). */
+const ASIDE_FILLER =
+  /^(?:too|also|as|well|me|us|than|lot|bit|little|much|more|less|who|whom|whose|which|who['’]s|was|were|been|for|context|fwiw|fyi|btw|by|way|seriously|honestly|obviously|yes|yeah|if|that|it|matters|helps|since|ago|years?|months?|know|you|they|them|like|same|goes|go|gets|get|receives|got|january|february|march|april|may|june|july|august|september|october|november|december|christmas|thanksgiving|last|year|spring|summer|fall|winter)$/iu;
+/** An aside that says something besides the trait before it: service, a number, a lending word. */
+const SAYS_SOMETHING_ELSE = /\d|\b(?:veterans?|military|service ?members?|active[- ]duty|va|loans?|mortgages?|credit|income|debt|rates?|down payment|closing)\b/iu;
+/** "Edit: since a few people asked,", "P.S. for context:": a postscript's opening, which says nothing. */
+const POSTSCRIPT =
+  /^\s*(?:edit|update|eta|p\.?s\.?|context)\s*[:.—–-]*\s*(?:(?:since|because|as) (?:a few |some |several |many )?(?:people|folks|of you|you all|y['’]all|someone) (?:asked|wondered|were wondering)|for context)?\s*[,:]?\s*/iu;
 
 /** Where a statement's clauses meet: ", but", ", and", ", so", ", yet", ";". */
 const CLAUSE_BREAK = /(,\s+(?:but|and|so|yet)\s+|;\s+)/iu;
@@ -281,6 +329,8 @@ function neutralFor(original: string, following: string, preceding = ''): string
   // "my boomer brain", "our Muslim household budget": a group's name after a possessive describes what follows.
   if (/\b(?:my|our|his|her|their|your)\s+$/iu.test(preceding) && !OWN_PERSON.test(original.trim()) && /^\s+\p{L}/u.test(following)) return '';
   const plural = /(?:s|people|men|women|ladies|wives|elderly|minorities)$/iu.test(original) && !/ss$/iu.test(original);
+  // "the numbers lady at work", "the only woman in the office": someone described, not the asker — a person.
+  if (/\bthe\s+(?:\p{L}+\s+)?$/iu.test(preceding)) return plural ? 'people' : 'person';
   return plural ? 'borrowers' : 'borrower';
 }
 
@@ -314,7 +364,19 @@ function tidy(text: string): string {
   return text
     .replace(/[ \t]+/gu, ' ')
     .replace(/\s+([,.;:!?])/gu, '$1')
+    // "Between work, Bible study, and everything else" leaves "work, , and": the cut item's commas go.
+    // ("…last spring, 14 years after leaving Ghana, and now I want…" keeps the comma before a clause.)
+    .replace(/,\s*,\s*(and|or)\s(?!(?:I|we|now|then|it|they|my|our|the|so|still|this|that|there)\b)/gu, ' $1 ')
     .replace(/,\s*,/gu, ',')
+    // "which, after the separation, honestly feels" leaves "which, after the, honestly": the aside goes whole.
+    .replace(/,\s*(?:after|before|since|during|with|without|despite|following|because of)(?:\s+(?:being|the|my|our|a|an|his|her|their|getting))*\s*,\s*/giu, ' ')
+    // "…because of my accent, so I…" leaves "because of,"; "even with SNAP we didn't…" leaves "even with we".
+    .replace(/\s+(?:because of|due to|thanks to)\s*(?=[,;:.!?]|$)/giu, '')
+    .replace(/\b(?:even )?(?:with|without|despite|on)\s+(?=(?:I|we|they)\b(?!['’]s))/gu, '')
+    // "…that we sold in 2018 when we divorced, and…" leaves "when we,".
+    .replace(/\s+(?:when|after|since|before|once|until)\s+(?:I|we)\s*(?=[,;:.!?])/gu, '')
+    // "We've been married for 12 years, and we're…" leaves "We've, and we're…".
+    .replace(/(^|[.!?]\s+)(?:I|We)(?:['’]ve| have)(?: been)?\s*,\s*(?:and|but|so)\s+(\p{L})/gu, (_match, before: string, letter: string) => before + letter.toUpperCase())
     .replace(/\b(?:a|an|A|An) (a|an|the|and|or)\b/gu, '$1')
     .replace(/\b(?:a|an|A|An)([,.;:!?])/gu, '$1')
     // "I am Christian and do not want…" with the term cut leaves "I am and do not want…".

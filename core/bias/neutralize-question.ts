@@ -75,6 +75,8 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   ['sex', pattern('maternity|paternity'), 'parental leave'],
   // "Living on my late husband's pension" — a survivor's pension, whoever was married to whom.
   ['marital_status', pattern("(?:my|our) late (?:spouse|husband|wife|partner)['’]s"), "a survivor's"],
+  // "My late wife always handled the money", "child support from my ex-husband", "my ex": a former partner, however it ended.
+  ['marital_status', pattern('(my|our) (?:(?:late|former|deceased|previous|first) (?:spouse|husband|wife|partner)|ex(?:-| )?(?:spouse|husband|wife|partner)|ex(?![\\p{L}-]))'), '$1 former partner'],
   // "My spouse and I" — a second applicant, whoever they are (and "we" below).
   ['marital_status', pattern('(?:my|our) (?:spouse|husband|wife|domestic partner|fianc[ée]e?|partner)'), 'my co-borrower'],
   ['sex', pattern('(?:my|our) (?:girlfriend|boyfriend)'), 'my co-borrower'],
@@ -96,7 +98,8 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   // "Folks at my parish say…", "volunteers at our Hindu temple": a community, whose faith it is.
   ['religion', pattern('(my|our) (?:\\p{Lu}[\\p{L}-]* )?(?:parish|mosque|masjid|synagogue|shul|gurdwara|mandir|temple|church|congregation)(?![’\\x27]s)'), '$1 community'],
   // "close right before Passover", "during Ramadan": the holidays, whose they are ("before Christmas" is a date to most).
-  ['religion', pattern('(before|after|during|over|for|around|near) (?:passover|pesach|eid(?: al-fitr| al-adha| ul-fitr)?|ramadan|hanukkah|chanukah|diwali|rosh hashanah|yom kippur|vaisakhi)'), '$1 the holidays'],
+  // (A fast for the day is the observance itself, cut whole: "Fasting today for Yom Kippur, so…".)
+  ['religion', pattern('(?<!(?:fasting|observing|celebrating)(?: today| tonight| this week| this month| all day)? )(before|after|during|over|for|around|near) (?:passover|pesach|eid(?: al-fitr| al-adha| ul-fitr)?|ramadan|hanukkah|chanukah|diwali|rosh hashanah|yom kippur|vaisakhi)'), '$1 the holidays'],
   // "Diwali season", "the Christmas season" — a season of spending, whose holiday it is.
   ['religion', pattern('(?:diwali|ramadan|eid|hanukkah|chanukah|passover|christmas|easter|vaisakhi|lunar new year)(?= season)'), 'holiday'],
   // "My skin color has never mattered." — the trait as a subject becomes "it" (in a statement: see below).
@@ -126,7 +129,7 @@ const SELF_NOUN_WORD = new RegExp(`^${SELF_NOUN}$`, 'iu');
 
 /** "Quick question:", "Question from a borrower —", repeated ("Quick question from a woman: quick question: what…"): they say nothing. */
 const QUESTION_PREAMBLES = new RegExp(
-  `^\\s*(?:(?:(?:a|one|my)\\s+)?(?:(?:quick|simple|short|dumb|silly|random|basic|newbie|general)\\s+)?(?:question|q)(?:\\s+(?:from|by)\\s+(?:an?\\s+)?${SELF_NOUN})?\\s*(?:here)?\\s*[:,—–-]+\\s*)+`,
+  `^\\s*(?:(?:(?:a|one|my)\\s+)?(?:(?:quick|simple|short|dumb|silly|random|basic|newbie|general)\\s+)?(?:question|q)(?:\\s+(?:from|by)\\s+(?:an?\\s+)?${SELF_NOUN})?\\s*(?:here)?\\s*(?:[:,—–-]+|\\.(?=\\s+\\p{L}))\\s*)+`,
   'iu',
 );
 
@@ -230,7 +233,8 @@ export function answerDecidingTerms(question: string): ReadonlySet<string> {
 /** An introduction by first name ("Hi, I'm Jennifer.", "My name is Robert and…", "This is Ana here:"), or a signature after thanks. */
 const OWN_NAME =
   /(?:^|(?<=[.!?]\s+))(?:(?:[Hh]i|[Hh]ello|[Hh]ey|[Gg]ood (?:morning|afternoon|evening))[,!.]?\s+)?(?:(?:[Mm]y name is|[Mm]y name['’]s|I['’]m|I am|[Tt]his is)\s+)(\p{Lu}\p{Ll}+(?:[- ]\p{Lu}\p{Ll}+)?)(?:\s+here)?(?:\s*[,.!:;—–-]+\s*|\s+(?=and\b)|\s*$)/gu;
-const SIGNATURE = /(?:^|\s+)(?:[Tt]hanks|[Tt]hank you|[Tt]hx|[Cc]heers|[Rr]egards|[Bb]est|[Ss]incerely)(?: so much| in advance)?\s*[,!.—–-]+\s*(\p{Lu}\p{Ll}+)[.!]?\s*$/u;
+// "Thank you,\nJ. Carter", "Best, Dana Lee": initials and a surname sign too.
+const SIGNATURE = /(?:^|\s+)(?:[Tt]hanks|[Tt]hank you|[Tt]hx|[Cc]heers|[Rr]egards|[Bb]est|[Ss]incerely)(?: so much| in advance)?\s*[,!.—–-]+\s*(?:(?:Mr|Mrs|Ms|Mx|Miss|Dr)\.?\s+)?(?:\p{Lu}\.\s*)*(\p{Lu}\p{Ll}+)(?:\s+(?:\p{Lu}\.\s*)*\p{Lu}\p{Ll}+)?[.!]?\s*$/u;
 
 function withoutOwnName(text: string, onRemoved: () => void): string {
   // A capitalised word that is a protected term ("I'm Hispanic.", "I am Catholic.") is left to the lexicon, which records its basis.
@@ -266,7 +270,8 @@ function neutralPronouns(text: string, onRemoved: () => void): string {
     else if (lower === 'hers') neutral = 'theirs';
     else if (lower === 'him') neutral = 'them';
     // "her" before a noun is a possessive ("her first home"), otherwise an object ("I asked her"); "his" is a possessive.
-    else if (lower === 'her') neutral = /^\s+(?:to|for|with|about|on|in|at|from|by|and|or|if|when|that|as|too|so|out|up|down|back|off)\b|^\s*(?:[,.;:!?)]|$)/u.test(text.slice(offset + match.length)) ? 'them' : 'their';
+    // ("offered her a loan", "gave her the keys": an object before the thing given.)
+    else if (lower === 'her') neutral = /^\s+(?:to|for|with|about|on|in|at|from|by|and|or|if|when|that|as|too|so|out|up|down|back|off|a|an|the|some|any|one|more|less)\b|^\s*(?:[,.;:!?)]|$)/u.test(text.slice(offset + match.length)) ? 'them' : 'their';
     else neutral = 'their';
     return upper ? neutral.charAt(0).toUpperCase() + neutral.slice(1) : neutral;
   });
@@ -450,7 +455,7 @@ function tidySelfDescription(text: string): string {
       .replace(/\s*\((?:an? )?(?:household|family|couple|borrowers?)\)/giu, '')
       .replace(/\bus borrowers\b/gu, 'us')
       // "Context: trans man, bought…" leaves "Context: borrower, bought…".
-      .replace(new RegExp(`([:—–-]\\s*)(?:an? )?${SELF_NOUN},\\s*`, 'giu'), '$1')
+      .replace(new RegExp(`(:\\s*|\\s[—–-]\\s*)(?:an? )?${SELF_NOUN},\\s*`, 'giu'), '$1')
       // "(DARK-SKINNED HOMEOWNER HERE)" leaves "(HOMEOWNER HERE)", as a question may say to begin with: it says nothing.
       .replace(new RegExp(`\\s*\\((?:an? )?${SELF_NOUN} here\\)`, 'giu'), '')
       // "(the darkest-skinned one in the family)" leaves "(the one in the family)".
@@ -466,6 +471,8 @@ function tidySelfDescription(text: string): string {
       // greeting, and "Quick question from a Muslim: what…" loses its preamble, which says nothing ("borrower",
       // "quick" and "question" would change retrieval against the question asked without them).
       .replace(/^\s*(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening))(?: there| all| everyone| everybody| guys| folks| team)?\s*[!,.:;—–-]*\s*)+/iu, '')
+      // "Shalom, everyone!" with the greeting cut (a faith's words) leaves "everyone!".
+      .replace(/^\s*(?:everyone|everybody|all|folks|friends|y['’]all)\s*[!,.:;—–-]+\s*/iu, '')
       .replace(COURTESY_SENTENCE, '$1')
       .replace(COURTESY_PREAMBLE, '')
       .replace(QUESTION_PREAMBLES, '')

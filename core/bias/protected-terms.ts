@@ -74,13 +74,18 @@ const COUNTRIES = [
  *   "single-family home" and "a single payment" do not match; "separated" only as "legally separated".
  * - "age" only when it is a person's ("your age", "age 62", "45 years old"), never "age of credit
  *   history"; "senior" not before lien/loan/debt/note. "retiree" counts as an age proxy.
- * - SNAP, SSI and WIC are matched case-sensitively (as acronyms), so "snap" the verb does not match.
+ * - SNAP is matched case-sensitively (as an acronym) or after "on", so "snap" the verb does not match; SSI, WIC
+ *   and EBT are no English words and match in any case.
  * - "single mother/father" count for both sex and marital status.
  * Veteran status, disability (except disability benefits as public assistance), and immigration
  * status beyond national origin are not ECOA bases and are not listed as such.
  */
 /** When a change of status happened, said with it ("last year", "in 2019", "two years ago"); optional (drop the last "?" to require it). */
-const WHEN = '(?: (?:last|this) (?:year|month|week|spring|summer|fall|autumn|winter)| in (?:19|20)\\d\\d| (?:\\d+|a few|two|three|four|five|six) (?:years?|months?) ago)?';
+const WHEN =
+  '(?: (?:last|this|next) (?:year|month|week|spring|summer|fall|autumn|winter)| in (?:19|20)\\d\\d| in (?:MONTHS)| (?:\\d+|a few|two|three|four|five|six) (?:years?|months?) ago| since (?:(?:19|20)\\d\\d|last \\p{L}+|MONTHS|christmas|thanksgiving|new year(?:[\'’]s)?|the (?:spring|summer|fall|winter|holidays)))?'.replaceAll(
+    'MONTHS',
+    'january|february|march|april|may|june|july|august|september|october|november|december',
+  );
 
 export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ...terms('race', [
@@ -125,6 +130,14 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:church|mosque|synagogue|temple|mass|shul|gurdwara|services) (?:every|on) (?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the sabbath|sabbath)`,
     // Clergy named as one's own ("our pastor suggested I ask", "my rabbi").
     `(?<=\\b(?:my|our|the) |\\p{L}${APOSTROPHE}s )(?:pastors?|rabbis?|imams?|priests?|reverends?|clergy(?:man|woman)?|deacons?|bishops?|gurus?|monks?|nuns?|ministers?(?= (?:said|suggested|told|says|recommended|advised|thinks)))`,
+    // "Bible study", "Quran class": scripture and its study; rites of passage ("our child's bar mitzvah", "First Communion").
+    `(?:bible|quran|qur${APOSTROPHE}an|koran|torah|talmud|gita|scripture)(?: (?:study|studies|class(?:es)?|groups?|camp|school))?`,
+    `b[ae]t mitzvahs?|bar mitzvahs?|b${APOSTROPHE}nai mitzvah|(?:first (?:holy )?)communions?|baptisms?|christenings?|confirmation (?:class(?:es)?|ceremony|classes)|hajj|umrah`,
+    // "Fasting today for Ash Wednesday, so…": a fast for a faith's day says the faith.
+    '(?:fasting|observing|celebrating) (?:today |tonight |this (?:week|month) |all day )?(?:for |during |because of )?(?:passover|pesach|eid(?: al-fitr| al-adha| ul-fitr)?|ramadan|hanukkah|chanukah|diwali|rosh hashanah|yom kippur|vaisakhi|lent|ash wednesday|good friday)',
+    '(?<=\\b(?:before|after|during|over|for|around|near) )(?:lent|ash wednesday)',
+    // A greeting in a faith's words ("Assalamu alaikum, everyone!", "Shalom,").
+    `a?s?-?s?salaa?mu?[ -]?(?:alaikum|alaykum|aleikum)|salaam|shalom|namaste|sat sri akal|jai shri krishna|praise (?:the lord|god|allah|jesus)|insh?a${APOSTROPHE}?allah|mash${APOSTROPHE}?allah|god willing`,
     // Denominations and other faiths, as borrowers name their own.
     '(?:southern |american |independent )?baptists?', 'methodists?', 'lutherans?', 'presbyterians?', 'pentecostals?', 'episcopalians?', 'adventists?', 'quakers?',
     'amish', 'mennonites?', `jehovah${APOSTROPHE}?s witness(?:es)?`, 'latter[- ]day saints?', 'lds', 'orthodox (?:christians?|jews?|jewish|church)',
@@ -159,7 +172,12 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'born (?:abroad|overseas|outside (?:the )?(?:u\\.?s\\.?|united states|country))',
     // "We are both from Mexico", "originally from Poland", "born in Vietnam".
     // "born in Lagos, Nigeria": a city before the country goes with it.
-    `(?:from|born in|raised in|native of|immigrated from|emigrated from) (?:\\p{L}[\\p{L}.'’-]*(?: \\p{L}[\\p{L}.'’-]*)?,? )?(?:the )?(?:${COUNTRIES})`,
+    // "my family back in the Philippines", "14 years after leaving Ghana", "grew up in Peru".
+    `(?:(?:\\d+|a few|many|several|two|three|four|five|ten|twenty) (?:years?|months?) (?:after|since) (?:leaving|fleeing|coming from) |(?:from|born in|raised in|native of|immigrated from|emigrated from|grew up in|back (?:home )?in|(?:after|since|before) (?:leaving|fleeing)|left|fled) )(?:\\p{L}[\\p{L}.'’-]*(?: \\p{L}[\\p{L}.'’-]*)?,? )?(?:the )?(?:${COUNTRIES})`,
+    // "my Manila-born cousin", "Lagos-born": a birthplace as an adjective (not "first-born", "newborn").
+    '(?<!\\p{L}\\.)(?!(?:first|new|still|twin|free|high|well|native|u\\.?s\\.?|american)-born)\\p{L}[\\p{L}.]*-born',
+    // "because of my accent", "a thick Scottish accent": the accent one speaks with.
+    '(?:my|our|an?|his|her|their) (?:(?:thick|heavy|strong|slight|noticeable|foreign|\\p{L}+) )?accents?(?! (?:walls?|lighting|colou?rs?|pieces?|tiles?)\\b)',
     // "a Korean-born customer", "Mexican-born".
     `(?:${DEMONYMS}|mexican|chinese|korean|filipino|vietnamese|nigerian|haitian|cuban|indian|arab|african|european|asian|latin american)[- ]born`,
   ]),
@@ -170,6 +188,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'pregnant', 'pregnanc(?:y|ies)', 'maternity(?: leave)?', 'paternity(?: leave)?', 'childbearing', 'birth control',
     // "Just a gal who welds", "a guy who…" (a bare "guy" is everyday filler: "you guys").
     'gals?', '(?<=\\b(?:a|one) )(?:guy|dude)', '(?:guy|dude)(?= here\\b)',
+    // "the numbers guy at work": a role said with the sex of who has it.
+    '(?<=\\bthe \\p{L}+ )(?:guy|dude)(?= (?:at|in|of|for|on)\\b)',
+    'stay[- ]at[- ]home (?:moms?|mums?|dads?|mothers?|fathers?|wi(?:fe|ves)|husbands?)',
     // Pronouns given as a signature ("Jordan (she/her)").
     '(?:she|he|they)\\/(?:her|hers|him|his|them|theirs)',
     // "My partner (she) and I": a pronoun given as an aside.
@@ -202,8 +223,11 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // what the question is about — "My husband died while he was on active duty. Can I still use his VA benefit?")
     `(?:my|our) (?:late )?(?:husband|wife|partner|co-borrower) (?:passed away|passed|died)${WHEN}(?![^.?!]*\\b(?:active duty|military|service ?members?|veterans?|va|deployed|killed in action|line of duty)\\b)`,
     `(?:got |were |was |have been )(?:divorced|married|separated|widowed)${WHEN}`,
-    `(?:divorced|married|separated|widowed)${WHEN.slice(0, -1)}`,
-    `(?:have been |been |were )?married(?: for)? (?:\\d+|a few|many|several|two|three|four|five|ten|twenty) (?:years?|months?)`,
+    `(?:divorced|married|separated|widowed|engaged)${WHEN.slice(0, -1)}`,
+    `(?:have been |been |were )?(?:married|common[- ]law (?:partners|spouses|married)|in a (?:civil union|domestic partnership)|engaged)(?: for)? (?:\\d+|a few|many|several|two|three|four|five|ten|twenty) (?:years?|months?)`,
+    // "common-law partners", "our common-law marriage"; "after the separation" (not "separation of duties").
+    'common[- ]law (?:partners?|spouses?|marriages?|husbands?|wi(?:fe|ves)|relationships?)',
+    '(?<=\\b(?:the|my|our|a|his|her|their) )separation(?! (?:of|from (?:service|the military)|pay|date)\\b)',
     // "I've never been married" goes whole ("married" alone would leave "I've never been").
     `(?:i${APOSTROPHE}ve|i have|we${APOSTROPHE}ve|we have) never (?:been )?married`, 'never(?:[- ]been)?[- ]married',
     'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?)',
@@ -213,7 +237,11 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:your|their|his|her|my|an? applicant${APOSTROPHE}?s|the applicant${APOSTROPHE}?s|an? borrower${APOSTROPHE}?s|the borrower${APOSTROPHE}?s) age(?: \\(\\d{2}\\))?`,
     // "I turn 65 next month": the birthday goes with the age.
     `(?<=\\b(?:I|we|I${APOSTROPHE}ll|we${APOSTROPHE}ll|I will|we will|I${APOSTROPHE}m|I am|we${APOSTROPHE}re|we are|both|just) )turn(?:s|ed|ing)? \\d{2}(?: years? old)?(?: (?:next|this|last) (?:month|year|week|spring|summer|fall|autumn|winter)| soon| in (?:a|one|two|three|\\d+) (?:months?|weeks?|years?))?`,
-    'ages? \\d{2}', 'aged \\d{2}', '\\d{2}[- ]years?[- ]old', '\\d{2} ?(?:y\\/o|yo|yrs? old)', 'years of age', '(?:over|under) the age of', 'elderly',
+    'ages? \\d{2}', 'aged \\d{2}',
+    // "Class of '82 here", "class of 2016": the year one graduated (high school) says the age.
+    `class of (?:['’]\\d{2}|(?:19|20)\\d\\d)(?= here\\b|[\\s,.;:!?)]|$)`,
+    // "I'll be 70 in March, and…": the age to come, with its subject and when.
+    `(?:i|we)(?:${APOSTROPHE}ll| will) (?:both )?be \\d{2}(?: years old)?${WHEN}(?=\\s*(?:$|[.,;!?—–)]|and\\b))`, '\\d{2}[- ]years?[- ]old', '\\d{2} ?(?:y\\/o|yo|yrs? old)', 'years of age', '(?:over|under) the age of', 'elderly',
     'senior citizens?', 'seniors?(?! (?:lien|loan|debt|note|lender|underwriter|loan officer|vice|manager))',
     'older (?:applicants?|borrowers?|people|adults?|persons?|americans|homeowners?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?)',
     '(?:younger|young) (?:applicants?|borrowers?|people|adults?|persons?|workers?|m[ae]n|wom[ae]n|couples?|buyers?|homebuyers?|professionals?|famil(?:y|ies)|earners?|employees?|graduates?|grads?)',
@@ -243,7 +271,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:i${APOSTROPHE}m|i am|(?:i |we )?just turned|turning) (?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?=\\s*(?:$|[.,;!?]|and\\b))`,
   ]),
   ...terms('public_assistance', [
-    'public assistance', 'welfare', 'food[- ]stamps?', 'tanf', 'social security (?:income|benefits?|payments?|checks?|disability)',
+    // SSI, WIC and EBT are no English words in lower case either ("we're on wic rn"); "snap" is, so only after "on".
+    'public assistance', 'welfare', 'food[- ]stamps?', 'tanf', 'ssi', 'wic', 'ebt', '(?<=\\bon )snap(?= benefits|\\s*[,.;:!?)]|\\s+(?:and|but|so|rn|right now|now|since|for)\\b|$)', 'social security (?:income|benefits?|payments?|checks?|disability)',
     'ssdi', 'supplemental security income', 'disability (?:income|benefits?|payments?)', 'medicaid', 'section 8(?: (?:housing )?vouchers?(?: holders?)?)?', 'housing choice vouchers?(?: holders?)?',
     // "I use EBT for groceries": the benefit card (SNAP), with what it buys.
     '(?:use|used|using|pay with|paid with|paying with) (?:an? |my |our )?ebt(?: cards?)?(?: (?:for|at) (?:groceries|food|the grocery store))?',
@@ -259,7 +288,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "I'm on unemployment", "collecting unemployment": the benefit, not the unemployment rate.
     '(?<=(?:on|collect|collecting|get|getting|receive|receiving) )unemployment(?! (?:rates?|benefits?|compensation|insurance|income|checks?))',
   ]),
-  ...terms('public_assistance', ['SNAP', 'SSI', 'WIC', 'EBT'], true),
+  ...terms('public_assistance', ['SNAP'], true),
   // A flag emoji names a country (two regional-indicator letters); a skin-tone modifier names a colour (🙋🏿).
   { characteristic: 'national_origin', pattern: /[\u{1F1E6}-\u{1F1FF}]{2}/gu },
   { characteristic: 'color', pattern: /[\u{1F3FB}-\u{1F3FF}]/gu },
