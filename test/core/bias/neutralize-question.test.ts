@@ -499,6 +499,8 @@ describe('neutralizeQuestion', () => {
     'Does my age matter for a 30-year mortgage?',
     'Can a lender deny me because of my race?',
     'Can they ask my sex or marital status?',
+    // ("What is my race?" had read "What is my?".)
+    'What is my race on the application if both my parents are from different backgrounds?',
   ])('keeps the name of a basis the question asks about: %s', (question) => {
     expect(neutralizeQuestion(question).text).toBe(question);
   });
