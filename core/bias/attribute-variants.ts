@@ -16,7 +16,7 @@ export interface QuestionVariant {
 
 /** A term that names a person or group, replaced by a neutral noun rather than dropped. */
 const PERSON_NOUN =
-  /(?:^|\s)(?:m[ae]n|wom[ae]n|males?|females?|girls?|boys?|lad(?:y|ies)|gentlem[ae]n|guys?|dudes?|gals?|business(?:wom[ae]n|m[ae]n)|mothers?|moms?|fathers?|dads?|parents?|persons?|people|applicants?|borrowers?|immigrants?|refugees?|foreigners?|nationals?|non-?citizens?|holders?|residents?|seekers?|retirees?|seniors?|citizens?|elderly|teenagers?|millennials?|boomers?|widow(?:s|ers?)?|divorcees?|spouses?|husbands?|wi(?:fe|ves)|newlyweds?|partners?|couples?|muslims?|christians?|catholics?|protestants?|jews?|hindus?|buddhists?|sikhs?|atheists?|mormons?|evangelicals?|blacks|whites|hispanics|latin[oa]s|asians|caucasians|minorities|americans?|mexicans?|indians?|arabs?|filipinos?|koreans?|nigerians?|haitians?|cubans?|gays|lesbians?|bisexuals|homosexuals|heterosexuals|transgender people|divorcee)$/iu;
+  /(?:^|\s)(?:m[ae]n|wom[ae]n|males?|females?|girls?|boys?|lad(?:y|ies)|gentlem[ae]n|guys?|dudes?|gals?|business(?:wom[ae]n|m[ae]n)|mothers?|moms?|fathers?|dads?|parents?|persons?|people|applicants?|borrowers?|immigrants?|refugees?|foreigners?|nationals?|non-?citizens?|holders?|residents?|seekers?|retirees?|seniors?|citizens?|elderly|teenagers?|millennials?|boomers?|widow(?:s|ers?)?|divorc[eé]es?|spouses?|husbands?|wi(?:fe|ves)|newlyweds?|partners?|couples?|muslims?|christians?|catholics?|protestants?|jews?|hindus?|buddhists?|sikhs?|atheists?|mormons?|evangelicals?|blacks|whites|hispanics|latin[oa]s|asians|caucasians|minorities|americans?|mexicans?|indians?|arabs?|filipinos?|koreans?|nigerians?|haitians?|cubans?|gays|lesbians?|bisexuals|homosexuals|heterosexuals|transgender people|divorcee)$/iu;
 
 /** A person noun right after a term makes the term an adjective ("Muslim applicant"), which is cut, not replaced. */
 const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home|army|navy|air force|marine|coast guard|national guard|military|school|bus|truck|small[- ]business) )?(?:vets?|soldiers?|sailors?|marines?|airm[ae]n|officers?|schoolteachers?|professors?|pastors?|firefighters?|cops?|truckers?|landlords?|tenants?|renters?|investors?|realtors?|agents?|coworkers?|colleagues?|neighbou?rs?|friends?|roommates?|bosses?|managers?|caregivers?|therapists?|dentists?|pharmacists?|physicians?|scientists?|artists?|musicians?|writers?|authors?|applicants?|co-borrowers?|child(?:ren)?|siblings?|neighbou?rhoods?|communit(?:y|ies)|areas?|towns?|blocks?|partners?|spouses?|husbands?|wi(?:fe|ves)|fianc[ée]e?s?|uncles?|aunts?|nephews?|nieces?|cousins?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?|nurses?|teachers?|engineers?|doctors?|electricians?|plumbers?|welders?|drivers?|employees?|contractors?|freelancers?|mechanics?|farmers?|chefs?|cooks?|servers?|accountants?|lawyers?|programmers?|developers?|designers?|professionals?|entrepreneurs?|guys?|gals?|ladies|moms?|dads?)\b/iu;
@@ -32,7 +32,7 @@ const ASKER_IS = "(?:I am|I['’]?m|we are|we['’]re)";
 /** "I'm a …" before a cut person noun ("I'm a woman shopping for…"). */
 const DOING_ASKER = new RegExp(`\\b${ASKER_IS}\\s+(an?\\s+)$`, 'iu');
 /** A cut term that is a bare predicate ("I am Muslim and…", "Our family is Hindu"). */
-const PREDICATE_BEFORE = new RegExp(`\\b(?:${ASKER_IS}|I was|(?:family|household) (?:is|are))\\s+$`, 'iu');
+const PREDICATE_BEFORE = new RegExp(`\\b(?:${ASKER_IS}(?:\\s+(?:both|all))?|I was|(?:family|household) (?:is|are))\\s+$`, 'iu');
 /** The subject a cut at the front of a sentence took with it ("We're engaged and buying…"). */
 const SUBJECT_FIRST = new RegExp(`^${ASKER_IS}\\b`, 'iu');
 
@@ -174,6 +174,13 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
       if (relative && rest && !/(?<![\p{L}-])(?:someone|somebody|anyone|anybody|person|one|people|folks|borrowers?|applicants?)$/iu.test(text.slice(0, relative.index))) {
         const closing = rest[0].endsWith(',') && relative[0].trimStart().startsWith(',');
         text = text.slice(0, relative.index) + (closing ? '' : rest[0].endsWith(',') ? ',' : '') + text.slice(to + rest[0].length);
+        continue;
+      }
+      // "people like you, being Hispanic, usually…", "people like you, from Honduras, usually…": an aside that was
+      // only the trait goes with its commas (a list's item, "short, dark-skinned, tattooed", keeps one).
+      const asideOpen = /,\s*(being\s+|as\s+(?:an?\s+)?)?$/iu.exec(text.slice(0, from));
+      if (asideOpen && /^\s*,/u.test(text.slice(to)) && (asideOpen[1] !== undefined || /^(?:from|born|raised|originally)\b/iu.test(text.slice(from, to)))) {
+        text = `${text.slice(0, asideOpen.index)} ${text.slice(to).replace(/^\s*,\s*/u, '')}`;
         continue;
       }
       // "As an immigrant, what rate…" → "What rate…": the whole self-description goes.
@@ -364,6 +371,18 @@ function tidy(text: string): string {
   return text
     .replace(/[ \t]+/gu, ' ')
     .replace(/\s+([,.;:!?])/gu, '$1')
+    // "people like you, being Hispanic, usually…", "I'll take care of you, we're both Catholic, so…", "Will I, a 25-year-old
+    // woman, need…", "The sellers, a Black couple, offered…": an aside the cut left with no word of its own goes whole.
+    .replace(/,\s*(?:we['’]re|we are|I['’]m|I am)(?:\s+(?:both|all))?\s*,\s*/giu, ', ')
+    .replace(/,\s*(?:an?\s+)?(?:borrowers?|person|someone|couple|pair|family|household)\s*,\s*/giu, ' ')
+    // "The HOA president, a Vietnamese immigrant who has lived…" leaves "a borrower who".
+    .replace(/,\s*an?\s+borrower\s+who\b/giu, ', who')
+    // "Numbers check before I apply: I'm Black, I gross…" leaves "I'm, I gross".
+    .replace(/([:;]\s*)(?:I['’]m|I am|we['’]re|we are)\s*,\s*/giu, '$1')
+    // "I'm a 34-year-old woman likely to relocate…" leaves "I'm a borrower likely to…".
+    .replace(/\b(I['’]m|I am|we['’]re|we are) (?:an? )?borrowers? (?=(?:likely|about|planning|ready|able|unable|eligible|interested|new|used|going|hoping|trying|set|due)\b)/giu, '$1 ')
+    // "As a 70-year-old widow living alone" leaves "As a borrower living alone": as "As a woman living alone" does, "As someone…".
+    .replace(/(^|[.!?]\s+)(As|as) (?:an? )?borrower (?=\p{L}+ing\b)/gu, (_match, before: string, as: string) => `${before}${as} someone `)
     // "Between work, Bible study, and everything else" leaves "work, , and": the cut item's commas go.
     // ("…last spring, 14 years after leaving Ghana, and now I want…" keeps the comma before a clause.)
     .replace(/,\s*,\s*(and|or)\s(?!(?:I|we|now|then|it|they|my|our|the|so|still|this|that|there)\b)/gu, ' $1 ')
@@ -371,7 +390,7 @@ function tidy(text: string): string {
     // "which, after the separation, honestly feels" leaves "which, after the, honestly": the aside goes whole.
     .replace(/,\s*(?:after|before|since|during|with|without|despite|following|because of)(?:\s+(?:being|the|my|our|a|an|his|her|their|getting))*\s*,\s*/giu, ' ')
     // "…because of my accent, so I…" leaves "because of,"; "even with SNAP we didn't…" leaves "even with we".
-    .replace(/\s+(?:because of|due to|thanks to)\s*(?=[,;:.!?]|$)/giu, '')
+    .replace(/\s+(?:because of|due to|thanks to)(?:\s+(?:my|our))?\s*(?=[,;:.!?]|$)/giu, '')
     .replace(/\b(?:even )?(?:with|without|despite|on)\s+(?=(?:I|we|they)\b(?!['’]s))/gu, '')
     // "…that we sold in 2018 when we divorced, and…" leaves "when we,".
     .replace(/\s+(?:when|after|since|before|once|until)\s+(?:I|we)\s*(?=[,;:.!?])/gu, '')
@@ -387,7 +406,7 @@ function tidy(text: string): string {
     // "(I'm Black)" cut leaves "(I'm )"; "an immigrant from El Salvador with a green card - can I…" leaves "with a -".
     .replace(new RegExp(`\\s*\\(\\s*(?:${ASKER_IS}\\s*)?(?:an?\\s+borrowers?\\s*)?\\)`, 'giu'), '')
     // "Can someone on SSDI get…" leaves "someone on get…".
-    .replace(/\b(someone|anyone|people|borrowers?) on\s+(?=(?:get|qualify|apply|borrow|use|have|be|still|refinance)\b)/giu, '$1 ')
+    .replace(/\b(someone|anyone|people|borrowers?|folks) on\s+(?=(?:get|qualify|apply|borrow|use|have|be|still|refinance|like)\b)/giu, '$1 ')
     .replace(/\s+(?:with|and|of|from)\s+(?:an?|the)?\s*(?=\s[-–—]\s|[,;:.!?]|$)/gu, '')
     // "Because I'm Latino, will…" leaves "Because I'm, will…"; "Even though I'm 70, can I…" leaves "Even though, can I…".
     .replace(new RegExp(`[ \\t]*\\b(?:because|since|though|although|even though|given that|now that|as|if|when|considering(?: that)?|seeing as)\\s+${ASKER_IS}(?:\\s+an?\\s+borrowers?)?\\s*(?=[,;:.!?]|$)`, 'giu'), '')

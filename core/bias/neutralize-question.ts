@@ -190,15 +190,16 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
   // A first name says the asker's sex (and often their origin): "Hi, I'm Jennifer." goes whole.
   text = withoutOwnName(text, () => removed.add('sex'));
 
-  // 2. Every other protected mention goes.
-  const spans = distinctSpans(findSpans(text)).filter((span) => {
-    const reason = ruleBearing(span, text);
-    if (reason === undefined) return true;
-    // The canonical "public assistance income" written in step 1 is already recorded by program.
-    const canonical = reason === 'public-assistance-income' && kept.some((entry) => entry.reason === reason);
-    if (!canonical && !kept.some((entry) => entry.term === span.term)) kept.push({ category: span.category, term: span.term, reason });
-    return false;
-  });
+  // 2. Every other protected mention goes — but a trait given as the reason for how a lender treats the borrower
+  // ("turn me down because I'm Muslim") is what the question is about: it becomes the basis's name ("because of my
+  // religion"), alike for every value, and the name stays.
+  let spans = spansToCut(text, kept);
+  const reframed = withTraitsAsBases(text, spans);
+  if (reframed !== text) {
+    for (const span of spans) removed.add(span.category);
+    text = reframed;
+    spans = spansToCut(text, kept);
+  }
   for (const span of spans) removed.add(span.category);
   const beforeCuts = text;
   if (spans.length > 0) text = firstPerson(removeTerms(text, spans), beforeCuts);
@@ -212,6 +213,57 @@ export function neutralizeQuestion(question: string): NeutralizedQuestion {
 
   if (!/\p{L}{2,}/u.test(text.replace(/\b(?:I|am|are|is|we|a|an|the|it)\b/giu, ''))) text = question.trim();
   return { text, changed: text !== question, removed: [...removed], kept };
+}
+
+/** The protected mentions of `text` to cut: those that bear on no rule (the others are recorded in `kept`). */
+function spansToCut(text: string, kept: NeutralizedQuestion['kept']): Span[] {
+  return distinctSpans(findSpans(text)).filter((span) => {
+    const reason = ruleBearing(span, text);
+    if (reason === undefined) return true;
+    // The canonical "public assistance income" written in step 1 is already recorded by program.
+    const canonical = reason === 'public-assistance-income' && kept.some((entry) => entry.reason === reason);
+    if (!canonical && !kept.some((entry) => entry.term === span.term)) kept.push({ category: span.category, term: span.term, reason });
+    return false;
+  });
+}
+
+/** A trait given as the reason for a treatment: "because I'm", "because of my", "based on being", "for being". */
+const AS_REASON = /\b(?:because (?:I['’]m|I am|we['’]re|we are|I was|we were|(?:I|we) (?:get|receive|collect|use|draw)|(?:I['’]m|I am|we['’]re|we are) on)|(?:because of|based on|due to|on account of|over) (?:my|our|me being|us being|being)|for being)\s+(?:(?:an?|so|too|very)\s+)?$/iu;
+/** What a lender, an appraiser or an agent does to a borrower. */
+const TREATMENT =
+  /\b(?:den(?:y|ies|ied|ial)|turn(?:s|ed|ing)? (?:me|us|them|people) down|reject\w*|refus\w*|charg\w*|treat\w*|discriminat\w*|lowball\w*|steer\w*|approv\w*|offer\w*|quot\w*|pric\w*|penali[sz]\w*|profil\w*|target\w*|singl\w* (?:me|us) out|pass(?:ed)? over|judg\w*|look\w* down|disqualif\w*|cut\w*|lower\w*|reduc\w*|requir\w*|demand\w*|hold (?:it )?against|held (?:it )?against|count (?:it )?against)/iu;
+/** What lies between two traits of one reason ("a Black woman", "Muslim and Arab", "70-year-old"). */
+const BETWEEN_TRAITS = /^[\s-]*(?:(?:and|or)\s+)?(?:an?\s+)?$/iu;
+/** The name of each basis, as a question about it says it (and as {@link BASIS_NAME} keeps it). */
+const BASIS_NAMES: Readonly<Record<NeutralizedCategory, string | undefined>> = {
+  race: 'race', color: 'skin color', religion: 'religion', national_origin: 'national origin', sex: 'sex', marital_status: 'marital status',
+  age: 'age', public_assistance: 'receipt of public assistance', familial_status: 'familial status', disability: 'disability', credit_rights: undefined,
+};
+
+/**
+ * "Can a lender turn me down because I'm Muslim?" → "…because of my religion?"; "charge me more for being a Black
+ * woman" → "…because of my race and sex": the question keeps its subject, the treatment and the law on it, and
+ * reads the same for every value of the trait.
+ */
+function withTraitsAsBases(text: string, spans: readonly Span[]): string {
+  let out = text;
+  const ordered = [...spans].sort((a, b) => a.start - b.start);
+  for (let i = ordered.length - 1; i >= 0; i -= 1) {
+    // Take the run of traits that ends at span i and starts right after a reason frame.
+    let first = i;
+    while (first > 0 && BETWEEN_TRAITS.test(text.slice(ordered[first - 1]!.end, ordered[first]!.start))) first -= 1;
+    const frame = AS_REASON.exec(text.slice(0, ordered[first]!.start));
+    // Only the reason for how someone treats the borrower ("turn me down", "charge me more", "lowballed"), not for
+    // the borrower's own choice ("Because I'm 67, should I get a 15-year loan?").
+    if (!frame || !TREATMENT.test(sentenceAt(text, ordered[first]!.start))) continue;
+    const names = [...new Set(ordered.slice(first, i + 1).map((span) => BASIS_NAMES[span.category]))];
+    if (names.some((name) => name === undefined)) continue;
+    const preposition = /^(?:based on|due to|on account of|over)\b/iu.exec(frame[0].trimStart().replace(/^\W+/u, ''))?.[0] ?? 'because of';
+    const whose = /\b(?:we|we['’]re|us|our)\b/iu.test(frame[0]) ? 'our' : 'my';
+    out = `${out.slice(0, frame.index)}${withCaseOf(frame[0].trimStart(), preposition)} ${whose} ${names.join(' and ')}${out.slice(ordered[i]!.end)}`;
+    i = first;
+  }
+  return out;
 }
 
 /**
@@ -291,10 +343,13 @@ function findSpans(text: string): Span[] {
   const topics: Span[] = [];
   return spans.filter((span) => {
     if (span.category === 'credit_rights') return !asked(span);
-    if (!BASIS_NAME.test(span.term) || !asked(span)) return true;
     const before = text.slice(0, span.start);
+    // ("I was turned down because of my race." keeps it too: it is the reason the statement gives.)
+    const named = BASIS_NAME.test(span.term) || (span.term === 'public assistance' && /\breceipt of\s+$/iu.test(before));
+    if (!named) return true;
     const listed = topics.some((topic) => /^\s*(?:,|or|and|,\s*or|,\s*and)\s+(?:(?:my|our|your|their)\s+)?$/iu.test(text.slice(topic.end, span.start)));
-    if (listed || BASIS_TOPIC_BEFORE.test(before) || BASIS_TOPIC_AFTER.test(text.slice(span.end))) {
+    const reason = /\b(?:because of|based on|due to|on account of)\s+(?:my|our)\s+(?:receipt of\s+)?$/iu.test(before);
+    if (listed || reason || (asked(span) && (BASIS_TOPIC_BEFORE.test(before) || BASIS_TOPIC_AFTER.test(text.slice(span.end))))) {
       topics.push(span);
       return false;
     }
@@ -502,10 +557,10 @@ function tidySelfDescription(text: string): string {
       // "I'm Guatemalan and I'm financing…" leaves "I I'm financing…".
       .replace(/(^|[.!?]\s+)I\s+(?=I\b|I['’]m\b)/gu, '$1')
       // "I'm on SSI", "while on SNAP", "from someone on SSDI" leave "I'm on,", "while on:", "someone on:"; "I get SSI," leaves "I get,".
-      .replace(/(^|[.!?]\s+)(?:(?:since|because|as|and)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on\s*[,;:—–-]\s*(\p{L})/giu, capitalised)
+      .replace(/(^|[.!?]\s+)(?:(?:since|because|as|and)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on\s*[,;:—–-]\s*(?:(?:and|but|so)\s+)?(\p{L})/giu, capitalised)
       .replace(/,?\s*\b(?:(?:since|because|as|and|given that|now that|considering(?: that)?|seeing as|if|when)\s+)?(?:I['’]m|I am|we['’]re|we are)\s+on(?=\s*[,;:.!?—–])/giu, '')
       .replace(/\s+(?:from\s+)?(?:someone|anyone)\s+on(?=\s*[,;:.!?—–])|\s+while on(?=\s*[,;:.!?—–])/giu, '')
-      .replace(/(^|[.!?]\s+)(?:I|we) (?:get|receive|collect)\s*,\s*(\p{L})/gu, capitalised)
+      .replace(/(^|[.!?]\s+)(?:I|we|We) (?:get|receive|collect)\s*,\s*(?:(?:and|but|so)\s+)?(\p{L})/gu, capitalised)
       .replace(/,\s*(?:I|we) (?:get|receive|collect)(?=\s*[.;:!?])/gu, '')
       // "We're both Mexican-American and we're applying…" leaves "We're both and we're applying…".
       .replace(/\b(?:We['’]re|We are) both and (?=we\b)/gu, '')

@@ -204,7 +204,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?<!(?:my|our|his|her|their|your|the|elderly|aging|${APOSTROPHE}s) )(?:mothers?|fathers?|moms?|mums?|dads?)`,
   ]),
   ...terms('marital_status', [
-    'marital status', 'married', 'marriages?', 'unmarried', 'divorced?', 'divorcees?', 'widow(?:s|ed|ers?)?',
+    'marital status', 'married', 'marriages?', 'unmarried', 'divorced?', 'divorc[eé]es?',
+    // "someone single like you": single said of a person.
+    `(?<=\\b(?:someone|somebody|anyone|people|folks|persons?|guys?|gals?|women|men) )single(?= like (?:me|you|us|them)\\b)`, 'widow(?:s|ed|ers?)?',
     // "Since I'm separated": said of oneself (a bare "separated" is too often something else).
     `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|recently|just got) separated`,
     'spouses?', 'spousal', 'husbands?', 'wi(?:fe|ves)', 'legally separated', 'domestic partners?(?:hips?)?',
@@ -238,6 +240,10 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "I turn 65 next month": the birthday goes with the age.
     `(?<=\\b(?:I|we|I${APOSTROPHE}ll|we${APOSTROPHE}ll|I will|we will|I${APOSTROPHE}m|I am|we${APOSTROPHE}re|we are|both|just) )turn(?:s|ed|ing)? \\d{2}(?: years? old)?(?: (?:next|this|last) (?:month|year|week|spring|summer|fall|autumn|winter)| soon| in (?:a|one|two|three|\\d+) (?:months?|weeks?|years?))?`,
     'ages? \\d{2}', 'aged \\d{2}',
+    // "#over60", "#under30", "#genz": an age as a hashtag.
+    '(?<=#)(?:over|under|age|turning)_?\\d{2}s?', '(?<=#)(?:gen_?z|gen_?x|boomers?|millennials?)(?:life)?',
+    // "charge me more for being 70": a bare age after "being" (not "being 30 days late").
+    '(?<=\\bbeing )\\d{2}(?![\\d,.%]\\d?)(?!\\s*(?:%|percent|days?|weeks?|months?|minutes?|hours?|k\\b|dollars?|grand|points?))',
     // "Class of '82 here", "class of 2016": the year one graduated (high school) says the age.
     `class of (?:['’]\\d{2}|(?:19|20)\\d\\d)(?= here\\b|[\\s,.;:!?)]|$)`,
     // "I'll be 70 in March, and…": the age to come, with its subject and when.
@@ -309,6 +315,7 @@ export const NON_PROTECTED_PHRASES: readonly RegExp[] = [
   /black[- ]?list(?:s|ed)?/giu,
   /black and white/giu,
   /white (?:paper|papers|house|glove)/giu,
+  /white picket fences?/giu,
   /white[- ]label(?:ed)?/giu,
   /church (?:st|street|road|rd|avenue|ave|lane)\b/giu,
 ];

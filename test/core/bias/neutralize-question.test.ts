@@ -89,7 +89,6 @@ describe('neutralizeQuestion', () => {
     ['race', "My mortgage application was denied and I'm Hispanic. What should I do?", 'My mortgage application was denied. What should I do?'],
     ['familial_status', "I'm a father of two. What is mortgage forbearance?", 'What is mortgage forbearance?'],
     ['sex', 'My girlfriend and I want to buy. Can we both be on the loan?', 'We want to buy. Can we both be on the loan?'],
-    ['race', "Because I'm Latino, will lenders charge me a higher rate on an FHA loan?", 'Will lenders charge me a higher rate on an FHA loan?'],
     ['religion', 'As someone who is Muslim, are there mortgage options without interest?', 'Are there mortgage options without interest?'],
     ['age', "Even though I'm 70, can I get a 30-year mortgage?", 'Can I get a 30-year mortgage?'],
     ['race', "What down payment do I need (I'm Black) for a USDA loan?", 'What down payment do I need for a USDA loan?'],
@@ -331,6 +330,22 @@ describe('neutralizeQuestion', () => {
     ["public_assistance", "We're on SNAP, and honestly, even with SNAP we didn't think we'd save anything. How big an emergency fund should we keep?", "Honestly, we didn't think we'd save anything. How big an emergency fund should we keep?"],
     ["public_assistance", "quick q, we're on wic rn. if we take out a heloc to pay off cards, is the interest still tax deductible", "If we take out a heloc to pay off cards, is the interest still tax deductible"],
     ["public_assistance", "Some details:\n- I own the land outright\n- I'm on SSDI\nCan I get a regular mortgage for a manufactured home?", "Some details:\n- I own the land outright\nCan I get a regular mortgage for a manufactured home?"],
+    // From the fourth blind round of that session (fq-345–384): asides in a quotation, appositives, "I'm, …" after a
+    // colon, "someone single like you", "#over60", "divorcée".
+    ["race", "My agent told me, \"people like you, being Hispanic, usually go FHA,\" but I have a 760 score. Would conventional be cheaper?", "My agent told me, \"people like you usually go FHA,\" but I have a 760 score. Would conventional be cheaper?"],
+    ["race", "The sellers, a Black couple, offered to pay $6,000 toward my closing costs. Can that go toward my down payment?", "The sellers offered to pay $6,000 toward my closing costs. Can that go toward my down payment?"],
+    ["race", "Numbers check before I apply: I'm Black, I gross $7,200 a month. What is my DTI?", "Numbers check before I apply: I gross $7,200 a month. What is my DTI?"],
+    ["religion", "The loan officer said, \"I'll take care of you, we're both Catholic, so just put down a higher income.\" Is that a red flag?", "The loan officer said, \"I'll take care of you, so just put down a higher income.\" Is that a red flag?"],
+    ["national_origin", "The loan officer told me, \"people like you, from Honduras, usually need a co-signer.\" Can a lender require one?", "The loan officer told me, \"people like you usually need a co-signer.\" Can a lender require one?"],
+    ["national_origin", "The HOA president, a Vietnamese immigrant who has lived here for 30 years, says dues are behind. Will that block a conventional loan?", "The HOA president, who has lived here for 30 years, says dues are behind. Will that block a conventional loan?"],
+    ["sex", "I'm a 34-year-old woman likely to relocate in about 4 years. Which loan offer is cheaper for me?", "I'm likely to relocate in about 4 years. Which loan offer is cheaper for me?"],
+    ["sex", "Will I, a 25-year-old woman, need a cosigner for my auto loan?", "Will I need a cosigner for my auto loan?"],
+    ["marital_status", "As a 70-year-old divorcée living alone, I got a letter offering to pay my property taxes if I sign my house over. Should I do it?", "As someone living alone, I got a letter offering to pay my property taxes if I sign my house over. Should I do it?"],
+    ["marital_status", "My parent keeps saying, \"someone single like you should close all those old credit cards.\" Will closing them hurt my score?", "My parent keeps saying, \"someone like you should close all those old credit cards.\" Will closing them hurt my score?"],
+    ["age", "Can we drop PMI early with a new appraisal? #homeowners #over60", "Can we drop PMI early with a new appraisal?"],
+    ["public_assistance", "We get SNAP, and our Loan Estimate showed $1,250 in title fees. Are increases allowed?", "Our Loan Estimate showed $1,250 in title fees. Are increases allowed?"],
+    ["public_assistance", "My sibling swears, \"people on SSI like us shouldn't check our own credit scores.\" Is that true?", "My sibling swears, \"people like us shouldn't check our own credit scores.\" Is that true?"],
+    ["public_assistance", "I'm on SSI, and a website offering free credit reports asked for my Social Security number. Is that legit?", "A website offering free credit reports asked for my Social Security number. Is that legit?"],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
@@ -503,6 +518,32 @@ describe('neutralizeQuestion', () => {
     'What is my race on the application if both my parents are from different backgrounds?',
   ])('keeps the name of a basis the question asks about: %s', (question) => {
     expect(neutralizeQuestion(question).text).toBe(question);
+  });
+
+  // A trait given as the reason for how a lender treats the borrower is what the question asks about: it becomes the
+  // basis's name, alike for every value, and the fair-lending answer stays in reach.
+  it.each([
+    ["Can a mortgage lender turn me down because I'm Muslim, even when my credit is strong?", 'Can a mortgage lender turn me down because of my religion, even when my credit is strong?', 'religion'],
+    ["Can a lender charge me a higher rate because I'm a woman?", 'Can a lender charge me a higher rate because of my sex?', 'sex'],
+    ['Could a bank cut my credit line because of my dark skin?', 'Could a bank cut my credit line because of my skin color?', 'color'],
+    ["I was denied because I'm a Black woman. What can I do?", 'I was denied because of my race and sex. What can I do?', 'race'],
+    ['Can a lender turn me down because I get SSI?', 'Can a lender turn me down because of my receipt of public assistance?', 'public_assistance'],
+    ['Can they charge me more for being 70?', 'Can they charge me more because of my age?', 'age'],
+    ["Because I'm Latino, will lenders charge me a higher rate on an FHA loan?", 'Because of my race, will lenders charge me a higher rate on an FHA loan?', 'race'],
+    ["Could the appraiser have lowballed it because we're from Pakistan?", 'Could the appraiser have lowballed it because of our national origin?', 'national_origin'],
+  ])('names the basis of a trait given as the reason: %s', (question, neutral, category) => {
+    const result = neutralizeQuestion(question);
+    expect(result.text).toBe(neutral);
+    expect(result.removed).toContain(category);
+  });
+
+  it("leaves a reason for the borrower's own choice to be cut: Because I'm 67, should I…", () => {
+    expect(text("Because I'm 67, should I get a 15-year loan?")).toBe('Should I get a 15-year loan?');
+  });
+
+  it('gives every value of a trait given as the reason the same text', () => {
+    const values = ['Muslim', 'Catholic', 'Jewish', 'an atheist'];
+    expect(new Set(values.map((value) => text(`Can a lender turn me down because I'm ${value}?`))).size).toBe(1);
   });
 
   it('still removes the name of a basis from a statement and from a self-description', () => {
