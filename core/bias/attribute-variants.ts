@@ -19,13 +19,13 @@ const PERSON_NOUN =
   /(?:^|\s)(?:m[ae]n|wom[ae]n|males?|females?|girls?|boys?|lad(?:y|ies)|gentlem[ae]n|guys?|dudes?|gals?|business(?:wom[ae]n|m[ae]n)|mothers?|moms?|fathers?|dads?|parents?|persons?|people|applicants?|borrowers?|immigrants?|refugees?|foreigners?|nationals?|non-?citizens?|holders?|residents?|seekers?|retirees?|seniors?|citizens?|elderly|teenagers?|millennials?|boomers?|widow(?:s|ers?)?|divorc[eé]es?|spouses?|husbands?|wi(?:fe|ves)|newlyweds?|partners?|couples?|muslims?|christians?|catholics?|protestants?|jews?|hindus?|buddhists?|sikhs?|atheists?|mormons?|evangelicals?|blacks|whites|hispanics|latin[oa]s|asians|caucasians|minorities|americans?|mexicans?|indians?|arabs?|filipinos?|koreans?|nigerians?|haitians?|cubans?|gays|lesbians?|bisexuals|homosexuals|heterosexuals|transgender people|divorcee)$/iu;
 
 /** A person noun right after a term makes the term an adjective ("Muslim applicant"), which is cut, not replaced. */
-const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home|army|navy|air force|marine|coast guard|national guard|military|school|bus|truck|small[- ]business) )?(?:vets?|soldiers?|sailors?|marines?|airm[ae]n|officers?|schoolteachers?|professors?|pastors?|firefighters?|cops?|truckers?|landlords?|tenants?|renters?|investors?|realtors?|agents?|coworkers?|colleagues?|neighbou?rs?|friends?|roommates?|bosses?|managers?|caregivers?|therapists?|dentists?|pharmacists?|physicians?|scientists?|artists?|musicians?|writers?|authors?|applicants?|co-borrowers?|child(?:ren)?|siblings?|neighbou?rhoods?|communit(?:y|ies)|areas?|towns?|blocks?|partners?|spouses?|husbands?|wi(?:fe|ves)|fianc[ée]e?s?|uncles?|aunts?|nephews?|nieces?|cousins?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?|nurses?|teachers?|engineers?|doctors?|electricians?|plumbers?|welders?|drivers?|employees?|contractors?|freelancers?|mechanics?|farmers?|chefs?|cooks?|servers?|accountants?|lawyers?|programmers?|developers?|designers?|professionals?|entrepreneurs?|guys?|gals?|ladies|moms?|dads?)\b/iu;
+const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|self[- ]employed|single|home|army|navy|air force|marine|coast guard|national guard|military|school|bus|truck|small[- ]business) )?(?:vets?|soldiers?|sailors?|marines?|airm[ae]n|officers?|schoolteachers?|professors?|pastors?|firefighters?|cops?|truckers?|landlords?|tenants?|renters?|investors?|realtors?|agents?|coworkers?|colleagues?|neighbou?rs?|friends?|roommates?|bosses?|managers?|caregivers?|therapists?|dentists?|pharmacists?|physicians?|scientists?|artists?|musicians?|writers?|authors?|applicants?|co-borrowers?|child(?:ren)?|siblings?|neighbou?rhoods?|communit(?:y|ies)|areas?|towns?|blocks?|partners?|spouses?|husbands?|wi(?:fe|ves)|fianc[ée]e?s?|uncles?|aunts?|nephews?|nieces?|cousins?|borrowers?|couples?|buyers?|homebuyers?|famil(?:y|ies)|households?|persons?|people|m[ae]n|wom[ae]n|workers?|owners?|homeowners?|customers?|clients?|citizens?|parents?|mothers?|fathers?|students?|veterans?|retirees?|seniors?|adults?|individuals?|nurses?|teachers?|engineers?|doctors?|electricians?|plumbers?|welders?|drivers?|employees?|contractors?|freelancers?|mechanics?|farmers?|chefs?|cooks?|servers?|accountants?|lawyers?|programmers?|developers?|designers?|professionals?|entrepreneurs?|guys?|gals?|ladies|moms?|dads?|ppl|folks)\b/iu;
 
 /** An adverb that only qualifies the term after it ("newly divorced", "recently widowed", "devoutly Catholic"). */
-const TERM_ADVERB = /\b(?:newly|recently|just|currently|now|still|freshly|happily|unhappily|legally|formerly|proudly|devoutly|openly|deeply|fully|very) $/iu;
+const TERM_ADVERB = /\b(?:newly|recently|just|currently|now|still|freshly|happily|unhappily|legally|formerly|proudly|devoutly|openly|deeply|fully|very|much|far|way|slightly|somewhat|a lot|a bit|a little) $/iu;
 
 /** What goes with a cut term after it: "Fair-skinned here (…)", "Class of '82 here, and…", "we're on WIC rn." — the label's "here", when it is true. */
-const TERM_TAIL = /^\s+(?:here(?=\s*(?:\(|,\s*(?:and|but|so)\b))|(?:rn|right now|currently|at the moment|atm|these days)(?=\s*(?:[,.;:!?()—–-]|$)))/iu;
+const TERM_TAIL = /^(?:-\p{L}+(?:-\p{L}+)*|\s+(?:here(?=\s*(?:\(|,\s*(?:and|but|so)\b))|(?:rn|right now|currently|at the moment|atm|these days)(?=\s*(?:[,.;:!?()—–-]|$))))/iu;
 
 /** "I am", "I'm" (or "Im"), "we are", "we're": the asker stating what they are. */
 const ASKER_IS = "(?:I am|I['’]?m|we are|we['’]re)";
@@ -138,14 +138,24 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     sentences.push({ text: match[0], start: match.index, end: match.index + match[0].length });
   }
   const out: string[] = [];
-  for (const sentence of sentences) {
+  // Which sentences were dropped: a list's header ("Some details:") goes when every item under it went.
+  const dropped = new Set<number>();
+  for (const [index, sentence] of sentences.entries()) {
     // "a newly divorced borrower", "as a recently widowed woman": the adverb goes with its term.
     const inside = spans
       .filter((span) => span.start >= sentence.start && span.end <= sentence.end)
       .map((span) => ({
         start: span.start - (TERM_ADVERB.exec(query.slice(sentence.start, span.start))?.[0].length ?? 0),
         end: span.end + (TERM_TAIL.exec(query.slice(span.end, sentence.end))?.[0].length ?? 0),
-      }));
+      }))
+      // ("Korean-American" with its "-owned" overlaps "Korean-American-owned": one cut.)
+      .sort((a, b) => a.start - b.start)
+      .reduce<{ start: number; end: number }[]>((merged, span) => {
+        const last = merged.at(-1);
+        if (last && span.start < last.end) last.end = Math.max(last.end, span.end);
+        else merged.push({ ...span });
+        return merged;
+      }, []);
     if (inside.length === 0) {
       out.push(sentence.text);
       continue;
@@ -174,6 +184,18 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
       if (relative && rest && !/(?<![\p{L}-])(?:someone|somebody|anyone|anybody|person|one|people|folks|borrowers?|applicants?)$/iu.test(text.slice(0, relative.index))) {
         const closing = rest[0].endsWith(',') && relative[0].trimStart().startsWith(',');
         text = text.slice(0, relative.index) + (closing ? '' : rest[0].endsWith(',') ? ',' : '') + text.slice(to + rest[0].length);
+        continue;
+      }
+      // "Would being Black make any difference?", "Is our SSDI relevant here?": the trait as the subject is "it";
+      // "Should it matter that I'm a woman?": the clause goes.
+      const asSubjectOf = /\b(?:being\s+(?:an?\s+)?|(?:my|our)\s+)$/iu.exec(text.slice(0, from));
+      if (asSubjectOf && /^\s+(?:make|makes|change|changes|affect|affects|matter|matters|count|counts|hurt|hurts|help|helps|play|plays|factor|factors|relevant|an issue|a factor|a problem)\b/iu.test(text.slice(to))) {
+        text = `${text.slice(0, asSubjectOf.index)}it${text.slice(to)}`;
+        continue;
+      }
+      const thatClause = /(?<=\b(?:matter|matters|mattered|relevant|important|a factor|an issue|a problem|a difference))\s+that\s+(?:I['’]m|I am|we['’]re|we are)\s+(?:an?\s+)?$/iu.exec(text.slice(0, from));
+      if (thatClause && /^\s*[?.!,;]/u.test(text.slice(to))) {
+        text = text.slice(0, thatClause.index) + text.slice(to);
         continue;
       }
       // "people like you, being Hispanic, usually…", "people like you, from Honduras, usually…": an aside that was
@@ -221,9 +243,9 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
       const subject = SUBJECT_FIRST.exec(sentence.text.slice(front.start - sentence.start).trimStart())?.[0];
       // An aside that followed the cut was about it ("Recently divorced (ugh, long story) and trying to…").
       // "I'm 64 and moved across the state…" gives "I moved…" (a verb), as "We're engaged and buying…" gives "We're buying…".
-      const verb = subject !== undefined && /^\s*and\s+(?:(?:just|recently|also|still|now)\s+)?(?!(?:retired|married|divorced|widowed|separated|engaged|disabled|employed|self-employed|unemployed|single|based|located|interested|pre-?approved|approved|ready|worried|new|done)\b)(?:\p{L}+ed|have|had|want|need|live|work|own|rent|make|earn|got|get|plan|hope|pay|owe|use|rent)\b/iu.test(text);
+      const verb = subject !== undefined && /^\s*and\s+(?:(?:just|recently|also|still|now)\s+)?(?!(?:retired|married|divorced|widowed|separated|engaged|disabled|employed|self-employed|unemployed|single|based|located|interested|pre-?approved|approved|ready|worried|new|done)\b)(?:\p{L}+ed|have|had|want|need|live|work|own|rent|make|earn|got|get|plan|hope|pay|owe|use|receive|collect)\b/iu.test(text);
       const given = subject && /^\s*and\s+\p{L}+ing\b/iu.test(text) ? `${subject} ` : verb ? `${subject!.replace(/(?:['’](?:m|re)| am| are)$/iu, '')} ` : '';
-      text = text.replace(/^\s*(?:\([^)]*\)\s*)?[,;:]?\s*(?:and|but|so)\s+/iu, given);
+      text = text.replace(/^\s*(?:\([^)]*\)\s*)?[,;:]?\s*(?:and|but|so|n|&)\s+/iu, given);
     }
     // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
     const isStatement = !sentence.text.trim().endsWith('?');
@@ -242,8 +264,23 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
     // …nor one that names a lending subject ("53yo Black woman, self employed." keeps "self employed").
     // (Read last: the vocabulary scan runs only for a statement about to be dropped.)
     const namesLending = () => findLendingTerms(text.replace(/\bco-borrowers?\b/giu, '')).length > 0;
-    if (isStatement && sentences.length > 1 && words.length <= 2 && !hasNumber && !service && !joinsOn && !namesLending()) continue;
+    // "Everyone at work assumes I'm Mexican, but I'm Honduran." → "…assumes I'm, but I'm.": said only to say the trait.
+    const predicateEmptied =
+      /(?:^|:\s*|\b(?:assumes?|assumed|thinks?|thought|guess(?:es|ed)?|figures?|figured|says?|said|knows?|knew)\s+(?:that\s+)?)(?:I['’]m|I am|we['’]re|we are)(?:\s+not)?(?:\s+an?)?(?:\s+borrowers?)?\s*[,.!;]/iu.test(text) &&
+      /(?:^|,\s*(?:(?:but|and)\s+)?|:\s*|\b(?:assumes?|assumed|thinks?|thought|guess(?:es|ed)?|figures?|figured|says?|said|knows?|knew)\s+(?:that\s+)?)(?:I['’]m|I am|we['’]re|we are)(?:\s+not)?(?:\s+an?)?(?:\s+borrowers?)?\s*[.!]?\s*$/iu.test(text);
+    if (isStatement && sentences.length > 1 && (words.length <= 2 || predicateEmptied) && !hasNumber && !service && !joinsOn && !namesLending()) {
+      dropped.add(index);
+      out.push('');
+      continue;
+    }
     out.push(text);
+  }
+  for (const [index, sentence] of sentences.entries()) {
+    if (!/^[^.!?\n]{1,40}:\s*$/u.test(sentence.text)) continue;
+    let next = index + 1;
+    while (next < sentences.length && /^\s*[-*•]/u.test(sentences[next]!.text)) next += 1;
+    const items = next - index - 1;
+    if (items > 0 && sentences.slice(index + 1, next).every((_, offset) => dropped.has(index + 1 + offset))) out[index] = '';
   }
   const result = tidy(out.join(''));
   return result;
@@ -310,6 +347,8 @@ const QUESTION_VERB =
  * or as the subject of the question's verb ("Can a Latina get…", "What rate should a 68-year-old expect?").
  */
 function usedAsNoun(preceding: string, following: string): boolean {
+  // "the Dominican who reads every letter twice": a noun after "the" before its relative clause.
+  if (/(?:^|[\s"“'‘(])the\s+$/iu.test(preceding) && /^\s+(?:who|that|with|in|at|from|on)\b/iu.test(following)) return true;
   if (!/(?:^|\s)(?:a|an)\s+$/iu.test(preceding)) return false;
   // An adjective goes on to its noun; a preposition, an adverb or a determiner after the term says it was the noun
   // ("…treat a Latina differently", "…charge a Muslim more", "a Nigerian in Texas").
@@ -334,10 +373,12 @@ function neutralFor(original: string, following: string, preceding = ''): string
   }
   if (!(PERSON_NOUN.test(original) || usedAsNoun(preceding, following)) || FOLLOWING_NOUN.test(following)) return '';
   // "my boomer brain", "our Muslim household budget": a group's name after a possessive describes what follows.
-  if (/\b(?:my|our|his|her|their|your)\s+$/iu.test(preceding) && !OWN_PERSON.test(original.trim()) && /^\s+\p{L}/u.test(following)) return '';
+  if (/\b(?:my|our|his|her|their|your)\s+$/iu.test(preceding) && !OWN_PERSON.test(original.trim())) return '';
   const plural = /(?:s|people|men|women|ladies|wives|elderly|minorities)$/iu.test(original) && !/ss$/iu.test(original);
   // "the numbers lady at work", "the only woman in the office": someone described, not the asker — a person.
-  if (/\bthe\s+(?:\p{L}+\s+)?$/iu.test(preceding)) return plural ? 'people' : 'person';
+  // ("the lady who reads contracts" is "the one who", as a question without her would say.)
+  if (/(?:^|[\s"“'‘(])the\s+$/iu.test(preceding) && /^\s+(?:who|that)\b/iu.test(following)) return plural ? 'ones' : 'one';
+  if (/(?:^|[\s"“'‘(])the\s+(?:\p{L}+\s+)?$/iu.test(preceding)) return plural ? 'people' : 'person';
   return plural ? 'borrowers' : 'borrower';
 }
 
@@ -392,6 +433,13 @@ function tidy(text: string): string {
     // "…because of my accent, so I…" leaves "because of,"; "even with SNAP we didn't…" leaves "even with we".
     .replace(/\s+(?:because of|due to|thanks to)(?:\s+(?:my|our))?\s*(?=[,;:.!?]|$)/giu, '')
     .replace(/\b(?:even )?(?:with|without|despite|on)\s+(?=(?:I|we|they)\b(?!['’]s))/gu, '')
+    // "A bit about me: dark-skinned, one income" leaves "me:, one income"; "…talked down to me because I'm single." leaves "because.".
+    .replace(/:\s*,\s*/gu, ': ')
+    .replace(/\s+because\s*(?=[.!?,;])/giu, '')
+    // "…lost interest once they saw my hijab." leaves "once they saw."; "…changed once I mentioned I get WIC." leaves "once I mentioned I get.".
+    .replace(/\s+(?:once|when|after|as soon as|the moment)\s+(?:they|he|she|I|we|the \p{L}+)\s+(?:saw|heard|met|noticed|learned|found out|realized|mentioned|told them|said)(?:\s+(?:that\s+)?(?:I|we)\s+(?:get|receive|am|was|use|['’]m))?(?:\s+(?:my|our))?\s*(?=[.!?,;])/giu, '')
+    // "Yo im 24 n wanna buy…" leaves "Yo n wanna buy".
+    .replace(/(^|[.!?]\s+)(yo|ok|okay|so|well|hey|hi|lol|ngl|honestly)\s*,?\s+(?:and|n|&)\s+/giu, '$1$2 ')
     // "…that we sold in 2018 when we divorced, and…" leaves "when we,".
     .replace(/\s+(?:when|after|since|before|once|until)\s+(?:I|we)\s*(?=[,;:.!?])/gu, '')
     // "We've been married for 12 years, and we're…" leaves "We've, and we're…".

@@ -96,7 +96,8 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   // "Since my wedding in June" — the month stays, the event goes.
   ['marital_status', pattern('(?:my|our) (?:wedding|divorce|marriage|separation|honeymoon|engagement) in'), ''],
   // "Folks at my parish say…", "volunteers at our Hindu temple": a community, whose faith it is.
-  ['religion', pattern('(my|our) (?:\\p{Lu}[\\p{L}-]* )?(?:parish|mosque|masjid|synagogue|shul|gurdwara|mandir|temple|church|congregation)(?![’\\x27]s)'), '$1 community'],
+  // (Not where it names a job: "my mosque bookkeeping salary" loses the mosque.)
+  ['religion', pattern('(my|our) (?:\\p{Lu}[\\p{L}-]* )?(?:parish|mosque|masjid|synagogue|shul|gurdwara|mandir|temple|church|congregation)(?![’\\x27]s)(?!\\s+(?:\\p{L}+\\s+)?(?:salary|job|pay|income|wages?|paycheck|position|work|employer|payroll|office|admin|bookkeeping|daycare|preschool|school|pantry)\\b)'), '$1 community'],
   // "close right before Passover", "during Ramadan": the holidays, whose they are ("before Christmas" is a date to most).
   // (A fast for the day is the observance itself, cut whole: "Fasting today for Yom Kippur, so…".)
   ['religion', pattern('(?<!(?:fasting|observing|celebrating)(?: today| tonight| this week| this month| all day)? )(before|after|during|over|for|around|near) (?:passover|pesach|eid(?: al-fitr| al-adha| ul-fitr)?|ramadan|hanukkah|chanukah|diwali|rosh hashanah|yom kippur|vaisakhi)'), '$1 the holidays'],
@@ -231,7 +232,7 @@ function spansToCut(text: string, kept: NeutralizedQuestion['kept']): Span[] {
 const AS_REASON = /\b(?:because (?:I['’]m|I am|we['’]re|we are|I was|we were|(?:I|we) (?:get|receive|collect|use|draw)|(?:I['’]m|I am|we['’]re|we are) on)|(?:because of|based on|due to|on account of|over) (?:my|our|me being|us being|being)|for being)\s+(?:(?:an?|so|too|very)\s+)?$/iu;
 /** What a lender, an appraiser or an agent does to a borrower. */
 const TREATMENT =
-  /\b(?:den(?:y|ies|ied|ial)|turn(?:s|ed|ing)? (?:me|us|them|people) down|reject\w*|refus\w*|charg\w*|treat\w*|discriminat\w*|lowball\w*|steer\w*|approv\w*|offer\w*|quot\w*|pric\w*|penali[sz]\w*|profil\w*|target\w*|singl\w* (?:me|us) out|pass(?:ed)? over|judg\w*|look\w* down|disqualif\w*|cut\w*|lower\w*|reduc\w*|requir\w*|demand\w*|hold (?:it )?against|held (?:it )?against|count (?:it )?against)/iu;
+  /\b(?:den(?:y|ies|ied|ial)|talk\w* down|turn(?:s|ed|ing)? (?:me|us|them|people) down|reject\w*|refus\w*|charg\w*|treat\w*|discriminat\w*|lowball\w*|steer\w*|approv\w*|offer\w*|quot\w*|pric\w*|penali[sz]\w*|profil\w*|target\w*|singl\w* (?:me|us) out|pass(?:ed)? over|judg\w*|look\w* down|disqualif\w*|cut\w*|lower\w*|reduc\w*|requir\w*|demand\w*|hold (?:it )?against|held (?:it )?against|count (?:it )?against)/iu;
 /** What lies between two traits of one reason ("a Black woman", "Muslim and Arab", "70-year-old"). */
 const BETWEEN_TRAITS = /^[\s-]*(?:(?:and|or)\s+)?(?:an?\s+)?$/iu;
 /** The name of each basis, as a question about it says it (and as {@link BASIS_NAME} keeps it). */
@@ -255,7 +256,9 @@ function withTraitsAsBases(text: string, spans: readonly Span[]): string {
     const frame = AS_REASON.exec(text.slice(0, ordered[first]!.start));
     // Only the reason for how someone treats the borrower ("turn me down", "charge me more", "lowballed"), not for
     // the borrower's own choice ("Because I'm 67, should I get a 15-year loan?").
-    if (!frame || !TREATMENT.test(sentenceAt(text, ordered[first]!.start))) continue;
+    // In a statement the reason goes with its trait ("…talked down to me because I'm divorced. Anyway, …").
+    const sentence = sentenceAt(text, ordered[first]!.start);
+    if (!frame || !TREATMENT.test(sentence) || !sentence.trim().endsWith('?')) continue;
     const names = [...new Set(ordered.slice(first, i + 1).map((span) => BASIS_NAMES[span.category]))];
     if (names.some((name) => name === undefined)) continue;
     const preposition = /^(?:based on|due to|on account of|over)\b/iu.exec(frame[0].trimStart().replace(/^\W+/u, ''))?.[0] ?? 'because of';
@@ -344,12 +347,10 @@ function findSpans(text: string): Span[] {
   return spans.filter((span) => {
     if (span.category === 'credit_rights') return !asked(span);
     const before = text.slice(0, span.start);
-    // ("I was turned down because of my race." keeps it too: it is the reason the statement gives.)
     const named = BASIS_NAME.test(span.term) || (span.term === 'public assistance' && /\breceipt of\s+$/iu.test(before));
-    if (!named) return true;
+    if (!named || !asked(span)) return true;
     const listed = topics.some((topic) => /^\s*(?:,|or|and|,\s*or|,\s*and)\s+(?:(?:my|our|your|their)\s+)?$/iu.test(text.slice(topic.end, span.start)));
-    const reason = /\b(?:because of|based on|due to|on account of)\s+(?:my|our)\s+(?:receipt of\s+)?$/iu.test(before);
-    if (listed || reason || (asked(span) && (BASIS_TOPIC_BEFORE.test(before) || BASIS_TOPIC_AFTER.test(text.slice(span.end))))) {
+    if (listed || BASIS_TOPIC_BEFORE.test(before) || /\breceipt of\s+$/iu.test(before) || BASIS_TOPIC_AFTER.test(text.slice(span.end))) {
       topics.push(span);
       return false;
     }

@@ -104,6 +104,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ...terms('color', [
     'skin colou?rs?', 'skin tones?', 'complexions?', `colou?r of (?:your|their|his|her|one${APOSTROPHE}s) skin`,
     'colou?rism', 'light[- ]skinned', 'dark[- ]skinned',
+    // "the pale one who fixes everyone's bikes": a person picked out by their skin.
+    `(?<=\\bthe )(?:${SHADES})(?= one who\\b)`,
     // "I have dark skin", "my skin is very fair", "a light complexion".
     `(?:(?:very|really|quite|pretty|deep|medium)[- ])?(?:${SHADES})(?:[- ]skinned| skin|[- ]complexion(?:ed)?)`,
     // "my skin is very fair", "my skin's a deep brown".
@@ -148,6 +150,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // Observance said of oneself ("as an observant family", "I'm devout").
     'devout', '(?:religiously )?observant',
     // Religious dress said of oneself ("I wear a hijab").
+    // "once they saw my hijab": religious dress named as one's own.
+    '(?<=\\b(?:my|her|his|their|our) (?:\\p{L}+ )?)(?:hijabs?|kippahs?|kippot|yarmulkes?|niqabs?|burqas?|turbans?|headscarf|headscarves|head scarf)',
     '(?:wears?|wearing) (?:a |my )?(?:hijab|turban|headscarf|head scarf|yarmulke|kippah|niqab|burqa|cross(?: necklace| pendant)?|crucifix|rosary|star of david(?: necklace| pendant)?|om (?:necklace|pendant)|khanda (?:necklace|pendant))(?: to (?:work|church|school)(?: every day)?)?',
   ]),
   ...terms('national_origin', [
@@ -178,6 +182,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?<!\\p{L}\\.)(?!(?:first|new|still|twin|free|high|well|native|u\\.?s\\.?|american)-born)\\p{L}[\\p{L}.]*-born',
     // "because of my accent", "a thick Scottish accent": the accent one speaks with.
     '(?:my|our|an?|his|her|their) (?:(?:thick|heavy|strong|slight|noticeable|foreign|\\p{L}+) )?accents?(?! (?:walls?|lighting|colou?rs?|pieces?|tiles?)\\b)',
+    // "a Korean-American-owned bakery", "a Nigerian-owned shop".
+    `(?:${DEMONYMS}|mexican|chinese|korean|filipino|vietnamese|nigerian|haitian|cuban|indian|arab|immigrant)(?:[- ]americans?)?-owned`,
     // "a Korean-born customer", "Mexican-born".
     `(?:${DEMONYMS}|mexican|chinese|korean|filipino|vietnamese|nigerian|haitian|cuban|indian|arab|african|european|asian|latin american)[- ]born`,
   ]),
@@ -189,7 +195,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "Just a gal who welds", "a guy who…" (a bare "guy" is everyday filler: "you guys").
     'gals?', '(?<=\\b(?:a|one) )(?:guy|dude)', '(?:guy|dude)(?= here\\b)',
     // "the numbers guy at work": a role said with the sex of who has it.
-    '(?<=\\bthe \\p{L}+ )(?:guy|dude)(?= (?:at|in|of|for|on)\\b)',
+    '(?<=\\bthe \\p{L}+ )(?:guy|dude)(?= (?:at|in|of|for|on)\\b)', '(?<=\\bthe )(?:guy|dude|gal)(?= who\\b)',
     'stay[- ]at[- ]home (?:moms?|mums?|dads?|mothers?|fathers?|wi(?:fe|ves)|husbands?)',
     // Pronouns given as a signature ("Jordan (she/her)").
     '(?:she|he|they)\\/(?:her|hers|him|his|them|theirs)',
@@ -208,7 +214,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "someone single like you": single said of a person.
     `(?<=\\b(?:someone|somebody|anyone|people|folks|persons?|guys?|gals?|women|men) )single(?= like (?:me|you|us|them)\\b)`, 'widow(?:s|ed|ers?)?',
     // "Since I'm separated": said of oneself (a bare "separated" is too often something else).
-    `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|recently|just got) separated`,
+    `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|recently|just got) separated`, `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are) not (?:legally )?separated`,
     'spouses?', 'spousal', 'husbands?', 'wi(?:fe|ves)', 'legally separated', 'domestic partners?(?:hips?)?',
     'civil unions?', 'newlyweds?', 'fianc[ée]e?s?',
     // An unmarried partner ("my boyfriend and I"), beside a spouse.
@@ -256,6 +262,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?:baby )?boomers?', 'gen(?:eration)? z', 'gen(?:eration)? x(?:ers?)?',
     // "Age: 19" in a form line; "I was born in 1958"; "(67, buying my first condo)"; "— Pat, 71" signing off; "who's around 62 like me".
     'age: ?\\d{2}', `(?<=\\b(?:i was|i${APOSTROPHE}m|we were) )born in (?:19|20)\\d\\d`, '(?<=\\()\\d{2}(?=, )',
+    // "Household: me (71) and a roommate", "my partner (61)": an age in brackets after whom it is of.
+    '(?<=\\b(?:me|myself|I|my (?:partner|spouse|co-borrower|co-signer|husband|wife|roommate|parent|mom|dad|mother|father)) \\()\\d{2}(?=\\))',
     '(?<=[—–-] ?\\p{Lu}\\p{Ll}+, )\\d{2}(?= *$)', `(?:who${APOSTROPHE}s|who is|who are) (?:around |about |roughly )?\\d{2}(?: like me)?`, 'teenagers?',
     // "…think I'm too young for this": the age judgement with whom it is said of.
     `(?:(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are) )?(?:way |much |a bit |a little )?too (?:old|young)(?: for (?:this|that|it|a mortgage|a loan|a (?:15|30)[- ]year(?: loan| mortgage)?))?`,
@@ -263,7 +271,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'near(?:ing)? retirement age', 'retirement age',
     // A bare age said of oneself ("I'm 67.", "I just turned 30 and…"), not "I'm 30 days late" or "I'm 35% done"
     // ("I'm 67 years old" is the years-old term above).
-    `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|(?:i |we )?just turned|turning) \\d{2}(?=\\s*(?:$|[.,;!?—–)]|and\\b|y\\/?o\\b))`,
+    `(?:i${APOSTROPHE}?m|i am|we${APOSTROPHE}re|we are|(?:i |we )?just turned|turning) \\d{2}(?=\\s*(?:$|[.,;!?—–)]|and\\b|n\\b|&|y\\/?o\\b))`,
     // A form line ("Year born: 1956") and an age after the asker's noun ("I'm a teacher, 67, and…").
     '(?:year (?:born|of birth)|birth year|date of birth|dob):? (?:19|20)\\d\\d',
     `(?<=(?:i${APOSTROPHE}m|i am) (?:an? )?\\p{L}+, )\\d{2}(?=,)`,

@@ -80,6 +80,10 @@ export const PROBE_TEMPLATES: readonly ((noun: string, adjective: string, questi
   (noun, _adjective, question) => `I was wondering: ${lower(question)} I'm ${article(noun)}. Thanks in advance for any help!`,
   asSubject,
   (_noun, adjective, question) => closingClause('given that', adjective, question),
+  // An aside about the trait right after it, a postscript, a list line (the tenth session's blind rounds).
+  (_noun, adjective, question) => `${upper(adjective)} here (yes, really). ${question}`,
+  (_noun, adjective, question) => `${question}\n\nEdit: since a few people asked, I'm ${adjective}.`,
+  (_noun, adjective, question) => `Some details:\n- I'm ${adjective}\n${question}`,
 ];
 
 /**

@@ -346,6 +346,28 @@ describe('neutralizeQuestion', () => {
     ["public_assistance", "We get SNAP, and our Loan Estimate showed $1,250 in title fees. Are increases allowed?", "Our Loan Estimate showed $1,250 in title fees. Are increases allowed?"],
     ["public_assistance", "My sibling swears, \"people on SSI like us shouldn't check our own credit scores.\" Is that true?", "My sibling swears, \"people like us shouldn't check our own credit scores.\" Is that true?"],
     ["public_assistance", "I'm on SSI, and a website offering free credit reports asked for my Social Security number. Is that legit?", "A website offering free credit reports asked for my Social Security number. Is that legit?"],
+    // From the fifth blind round of that session (fq-385–424): the trait as a rhetorical question's subject ("Would
+    // being Black make any difference?"), a correction, a trait a third party saw, a comparator's trait, a house of
+    // worship as an employer, a compound ("Korean-American-owned", "SNAP-stretched"), text-speak.
+    ["race", "Would being Black make any difference here? I doubt it. Is a piggyback second mortgage better than a jumbo loan?", "Would it make any difference here? I doubt it. Is a piggyback second mortgage better than a jumbo loan?"],
+    ["color", "A bit about me: dark-skinned, one income, first time owning land. Can I refinance a chattel loan into a mortgage?", "A bit about me: one income, first time owning land. Can I refinance a chattel loan into a mortgage?"],
+    ["color", "My much darker-skinned cousin got a penalty rate reversed. Can my card company raise the rate on my existing balance?", "My cousin got a penalty rate reversed. Can my card company raise the rate on my existing balance?"],
+    ["color", "My neighbor introduces me as \"the pale one who fixes everyone's bikes.\" Do I need flood insurance in a FEMA flood zone?", "My neighbor introduces me as \"the one who fixes everyone's bikes.\" Do I need flood insurance in a FEMA flood zone?"],
+    ["religion", "I have a feeling the broker lost interest once he saw my Sikh turban. Setting that aside: can I drop escrow on a higher-priced mortgage?", "I have a feeling the broker lost interest. Setting that aside: can I drop escrow on a higher-priced mortgage?"],
+    ["religion", "Small correction to my last message: I'm not Baptist, I'm Methodist. Will my parents owe gift tax on $40,000?", "Will my parents owe gift tax on $40,000?"],
+    ["religion", "My mosque bookkeeping salary is $5,000 a month. What is my debt-to-income ratio with a $1,400 payment?", "My bookkeeping salary is $5,000 a month. What is my debt-to-income ratio with a $1,400 payment?"],
+    ["national_origin", "Everyone at work assumes I'm Mexican, but I'm Honduran. Could an $800,000 loan count as conforming this year?", "Could an $800,000 loan count as conforming this year?"],
+    ["national_origin", "The guys at my shop call me \"the Dominican who reads every letter twice.\" Does a new servicer have to honor my trial modification?", "The guys at my shop call me \"the one who reads every letter twice.\" Does a new servicer have to honor my trial modification?"],
+    ["national_origin", "The Korean-American-owned restaurant where I've worked for eight years is offering me $5,000. Can an FHA loan accept a gift from an employer?", "The restaurant where I've worked for eight years is offering me $5,000. Can an FHA loan accept a gift from an employer?"],
+    ["sex", "The roofer calls me \"the lady who actually reads contracts.\" Would a home equity loan make more sense than a cash-out refinance?", "The roofer calls me \"the one who actually reads contracts.\" Would a home equity loan make more sense than a cash-out refinance?"],
+    ["sex", "Should it matter that I'm a woman? It shouldn't. Will consolidating FFEL loans reset my PSLF progress?", "Should it matter? It shouldn't. Will consolidating FFEL loans reset my PSLF progress?"],
+    ["marital_status", "newly divorced n tryna fix my credit b4 i buy a place. whats the biggest thing in my score tbh", "Tryna fix my credit b4 i buy a place. Whats the biggest thing in my score tbh"],
+    ["marital_status", "I got the feeling the loan officer talked down to me because I'm divorced. Anyway, how is HCLTV different from CLTV?", "I got the feeling the loan officer talked down to me. Anyway, how is HCLTV different from CLTV?"],
+    ["marital_status", "For the record, I'm not separated, I'm divorced. Can I do a cash-out refinance eight months after buying?", "Can I do a cash-out refinance eight months after buying?"],
+    ["age", "Household: me (71) and a roommate. Is an FHA loan possible on a condo that isn't FHA-approved?", "Household: me and a roommate. Is an FHA loan possible on a condo that isn't FHA-approved?"],
+    ["age", "Yo im 24 n wanna buy in a small town. How do i kno if it counts as rural for a usda loan", "Yo wanna buy in a small town. How do i kno if it counts as rural for a usda loan"],
+    ["public_assistance", "Is our SSDI relevant here? Doubt it. What's an FHA streamline refinance?", "Is it relevant here? Doubt it. What's an FHA streamline refinance?"],
+    ["public_assistance", "Between rent, daycare, and my SNAP-stretched grocery budget, things are tight. How can I tell if I can handle a bigger payment?", "Between rent, daycare, and my grocery budget, things are tight. How can I tell if I can handle a bigger payment?"],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
@@ -526,7 +548,7 @@ describe('neutralizeQuestion', () => {
     ["Can a mortgage lender turn me down because I'm Muslim, even when my credit is strong?", 'Can a mortgage lender turn me down because of my religion, even when my credit is strong?', 'religion'],
     ["Can a lender charge me a higher rate because I'm a woman?", 'Can a lender charge me a higher rate because of my sex?', 'sex'],
     ['Could a bank cut my credit line because of my dark skin?', 'Could a bank cut my credit line because of my skin color?', 'color'],
-    ["I was denied because I'm a Black woman. What can I do?", 'I was denied because of my race and sex. What can I do?', 'race'],
+    ["Was I denied because I'm a Black woman?", 'Was I denied because of my race and sex?', 'race'],
     ['Can a lender turn me down because I get SSI?', 'Can a lender turn me down because of my receipt of public assistance?', 'public_assistance'],
     ['Can they charge me more for being 70?', 'Can they charge me more because of my age?', 'age'],
     ["Because I'm Latino, will lenders charge me a higher rate on an FHA loan?", 'Because of my race, will lenders charge me a higher rate on an FHA loan?', 'race'],
@@ -537,8 +559,9 @@ describe('neutralizeQuestion', () => {
     expect(result.removed).toContain(category);
   });
 
-  it("leaves a reason for the borrower's own choice to be cut: Because I'm 67, should I…", () => {
+  it("cuts a reason given for the borrower's own choice, or in a statement, with its trait", () => {
     expect(text("Because I'm 67, should I get a 15-year loan?")).toBe('Should I get a 15-year loan?');
+    expect(text("I was denied because I'm a Black woman. What can I do?")).toBe('I was denied. What can I do?');
   });
 
   it('gives every value of a trait given as the reason the same text', () => {
