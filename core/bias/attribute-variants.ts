@@ -24,8 +24,12 @@ const FOLLOWING_NOUN = /^\s+(?:(?:first[- ]time|new|young|older|retired|working|
 /** An adverb that only qualifies the term after it ("newly divorced", "recently widowed", "devoutly Catholic"). */
 const TERM_ADVERB = /\b(?:newly|recently|just|currently|now|still|freshly|happily|unhappily|legally|formerly|proudly|devoutly|openly|deeply|fully|very|much|far|way|slightly|somewhat|a lot|a bit|a little) $/iu;
 
-/** What goes with a cut term after it: "Fair-skinned here (…)", "Class of '82 here, and…", "we're on WIC rn." — the label's "here", when it is true. */
-const TERM_TAIL = /^(?:-\p{L}+(?:-\p{L}+)*|\s+(?:here(?=\s*(?:\(|,\s*(?:and|but|so)\b))|(?:rn|right now|currently|at the moment|atm|these days)(?=\s*(?:[,.;:!?()—–-]|$))))/iu;
+/**
+ * What goes with a cut term after it: a compound built on it ("SNAP-stretched"), an arrival after an origin ("I grew up
+ * in Ecuador and moved here as a kid."), a label's "here" ("Fair-skinned here (…)", "Class of '82 here, and…"), when
+ * it is true ("we're on WIC rn.").
+ */
+const TERM_TAIL = /^(?:-\p{L}+(?:-\p{L}+)*|\s+and (?:then )?(?:moved|came|immigrated) (?:here|to (?:the )?(?:u\.?s\.?a?|united states|america|this country))(?: (?:as (?:a )?(?:kid|child|teen(?:ager)?|baby)|when I was (?:a )?(?:kid|child|little|young|\d+)|in (?:19|20)\d\d|\d+ (?:years?|yrs?) ago))?(?=\s*[.,;!?]|$)|\s+(?:here(?=\s*(?:\(|,\s*(?:and|but|so)\b))|(?:rn|right now|currently|at the moment|atm|these days)(?=\s*(?:[,.;:!?()—–-]|$))))/iu;
 
 /** "I am", "I'm" (or "Im"), "we are", "we're": the asker stating what they are. */
 const ASKER_IS = "(?:I am|I['’]?m|we are|we['’]re)";
@@ -171,7 +175,7 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
       // "Can someone over 60 get…", "How much should someone in their 60s save…", "Can someone who is Muslim get…",
       // "Can a person with light skin get…":
       // the asker as the question's subject, "a borrower" (which becomes "I").
-      const someone = /\b(?:does|do|did|can|could|should|would|will|might|may|must)\s+((?:someone|somebody|anyone|anybody|a person)(?:\s+who\s+(?:is|was)(?:\s+an?)?|\s+with)?\s+)$/iu.exec(text.slice(0, from));
+      const someone = /\b(?:does|do|did|can|could|should|would|will|might|may|must)\s+((?:someone|somebody|anyone|anybody|a person)(?:\s+who\s+(?:is|was)(?:\s+an?)?|\s+with|\s+on)?\s+)$/iu.exec(text.slice(0, from));
       if (someone && QUESTION_VERB.test(text.slice(to))) {
         text = `${text.slice(0, from - someone[1]!.length)}a borrower${text.slice(to)}`;
         continue;
@@ -244,8 +248,9 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
       // An aside that followed the cut was about it ("Recently divorced (ugh, long story) and trying to…").
       // "I'm 64 and moved across the state…" gives "I moved…" (a verb), as "We're engaged and buying…" gives "We're buying…".
       const verb = subject !== undefined && /^\s*and\s+(?:(?:just|recently|also|still|now)\s+)?(?!(?:retired|married|divorced|widowed|separated|engaged|disabled|employed|self-employed|unemployed|single|based|located|interested|pre-?approved|approved|ready|worried|new|done)\b)(?:\p{L}+ed|have|had|want|need|live|work|own|rent|make|earn|got|get|plan|hope|pay|owe|use|receive|collect)\b/iu.test(text);
-      const given = subject && /^\s*and\s+\p{L}+ing\b/iu.test(text) ? `${subject} ` : verb ? `${subject!.replace(/(?:['’](?:m|re)| am| are)$/iu, '')} ` : '';
-      text = text.replace(/^\s*(?:\([^)]*\)\s*)?[,;:]?\s*(?:and|but|so|n|&)\s+/iu, given);
+      const given = subject && /^\s*and\s+(?:\p{L}+ing|on|in|at|behind|ahead|about|still|currently|now|already|ready|not)\b/iu.test(text) ? `${subject} ` : verb ? `${subject!.replace(/(?:['’](?:m|re)| am| are)$/iu, '')} ` : '';
+      // ("I'm 67, retired and loving it." leaves ", retired…": the comma goes too.)
+      text = text.replace(/^\s*(?:\([^)]*\)\s*)?(?:[,;:—–]\s*(?:(?:and|but|so|n|&)\s+)?|(?:and|but|so|n|&)\s+)/iu, (match: string) => (/(?:and|but|so|n|&)\s+$/iu.test(match) ? given : ''));
     }
     // "I am a single mother. Can I…?" → "Can I…?": a statement left with almost nothing is dropped.
     const isStatement = !sentence.text.trim().endsWith('?');
@@ -297,7 +302,7 @@ function contentWords(text: string): string[] {
 
 /** Words an aside about the borrower says around a trait ("(I'm Black too)", "(I was born in Kenya, for context)"). */
 const ASIDE_FILLER =
-  /^(?:too|also|as|well|me|us|than|lot|bit|little|much|more|less|who|whom|whose|which|who['’]s|was|were|been|for|context|fwiw|fyi|btw|by|way|seriously|honestly|obviously|yes|yeah|if|that|it|matters|helps|since|ago|years?|months?|know|you|they|them|like|same|goes|go|gets|get|receives|got|january|february|march|april|may|june|july|august|september|october|november|december|christmas|thanksgiving|last|year|spring|summer|fall|winter)$/iu;
+  /^(?:too|also|as|well|me|us|than|lot|bit|little|much|more|less|who|whom|whose|which|who['’]s|was|were|been|for|context|fwiw|fyi|btw|by|way|seriously|honestly|obviously|yes|yeah|if|that|it|matters|helps|since|ago|years?|months?|know|you|they|them|like|same|goes|go|gets|get|receives|got|january|february|march|april|may|june|july|august|september|october|november|december|christmas|thanksgiving|last|year|spring|summer|fall|winter|redhead|blonde|brunette|record)$/iu;
 /** An aside that says something besides the trait before it: service, a number, a lending word. */
 const SAYS_SOMETHING_ELSE = /\d|\b(?:veterans?|military|service ?members?|active[- ]duty|va|loans?|mortgages?|credit|income|debt|rates?|down payment|closing)\b/iu;
 /** "Edit: since a few people asked,", "P.S. for context:": a postscript's opening, which says nothing. */
@@ -433,6 +438,13 @@ function tidy(text: string): string {
     // "…because of my accent, so I…" leaves "because of,"; "even with SNAP we didn't…" leaves "even with we".
     .replace(/\s+(?:because of|due to|thanks to)(?:\s+(?:my|our))?\s*(?=[,;:.!?]|$)/giu, '')
     .replace(/\b(?:even )?(?:with|without|despite|on)\s+(?=(?:I|we|they)\b(?!['’]s))/gu, '')
+    // "…, and we're both Vietnamese." leaves "and we're both."; "…, and my family gets SNAP." leaves "and my family gets.".
+    .replace(/,?\s*\b(?:and|but)\s+(?:we['’]re|we are|I['’]m|I am)(?:\s+(?:both|all))\s*(?=[.!?])/giu, '')
+    .replace(/,?\s*\b(?:and|but)\s+(?:my|our)\s+(?:family|household|kids?|parents?|children)\s+(?:gets?|receives?|collects?|uses?|is on|are on)\s*(?=[.!?])/giu, '')
+    // "I'm on forbearance right now, and I'm 31." leaves "right now,.".
+    .replace(/,\s*(?=[.!?])/gu, '')
+    // "…and as immigrants we don't know…" leaves "as borrowers we".
+    .replace(/,?\s*\bas (?:an? )?borrowers?\s+(?=(?:we|I)\b)/giu, ' ')
     // "A bit about me: dark-skinned, one income" leaves "me:, one income"; "…talked down to me because I'm single." leaves "because.".
     .replace(/:\s*,\s*/gu, ': ')
     .replace(/\s+because\s*(?=[.!?,;])/giu, '')
@@ -448,13 +460,13 @@ function tidy(text: string): string {
     .replace(/\b(?:a|an|A|An)([,.;:!?])/gu, '$1')
     // "I am Christian and do not want…" with the term cut leaves "I am and do not want…".
     // "We're married and buying…" leaves "We're and buying…": a participle or a preposition keeps its "are" ("I'm elderly and on social security").
-    .replace(/\b(I|we|We)(\s+(?:am|are)\s+|['’](?:m|re)\s+)and\s+(?=\p{L}+ing\b|(?:on|in|at|from|under|over|out|into|with|without)\b)/gu, '$1$2')
+    .replace(/\b(I|we|We)(\s+(?:am|are)\s+|['’](?:m|re)\s+)and\s+(?=\p{L}+ing\b|\d|(?:on|in|at|from|under|over|out|into|with|without|about|behind|ahead)\b)/gu, '$1$2')
     // "I'm a veteran and a woman." leaves "I'm a veteran and a borrower.": the added noun says nothing.
     .replace(/,?\s+(?:and|or)\s+(?:an?\s+)?borrowers?(?=\s*[.,;:!?]|$)/gu, '')
     // "(I'm Black)" cut leaves "(I'm )"; "an immigrant from El Salvador with a green card - can I…" leaves "with a -".
     .replace(new RegExp(`\\s*\\(\\s*(?:${ASKER_IS}\\s*)?(?:an?\\s+borrowers?\\s*)?\\)`, 'giu'), '')
     // "Can someone on SSDI get…" leaves "someone on get…".
-    .replace(/\b(someone|anyone|people|borrowers?|folks) on\s+(?=(?:get|qualify|apply|borrow|use|have|be|still|refinance|like)\b)/giu, '$1 ')
+    .replace(/\b(someone|anyone|people|borrowers?|folks|famil(?:y|ies)|households?|couples?) on\s+(?=(?:get|qualify|apply|borrow|use|have|be|still|refinance|like|file|open|dispute|buy|ask|take|sign)\b)/giu, '$1 ')
     .replace(/\s+(?:with|and|of|from)\s+(?:an?|the)?\s*(?=\s[-–—]\s|[,;:.!?]|$)/gu, '')
     // "Because I'm Latino, will…" leaves "Because I'm, will…"; "Even though I'm 70, can I…" leaves "Even though, can I…".
     .replace(new RegExp(`[ \\t]*\\b(?:because|since|though|although|even though|given that|now that|as|if|when|considering(?: that)?|seeing as)\\s+${ASKER_IS}(?:\\s+an?\\s+borrowers?)?\\s*(?=[,;:.!?]|$)`, 'giu'), '')

@@ -295,7 +295,9 @@ function withoutOwnName(text: string, onRemoved: () => void): string {
   // A capitalised word that is a protected term ("I'm Hispanic.", "I am Catholic.") is left to the lexicon, which records its basis.
   const isName = (word: string) => findProtectedTermSpans(word).length === 0 && !/^(?:Not|Just|Also|So|Very|Here|Looking|Trying|Buying|Retired|Self)$/u.test(word);
   let out = text.replace(OWN_NAME, (match: string, name: string) => {
-    if (!isName(name.split(/[- ]/u)[0]!)) return match;
+    // ("I'm Native American." is no name: the whole of it is read, not only "Native"; "Mr Okafor" is one.)
+    const traits = findProtectedTermSpans(name).filter((span) => !/^(?:mrs?|ms|mx|miss)\.?$/iu.test(span.term));
+    if (!isName(name.split(/[- ]/u)[0]!) || traits.length > 0) return match;
     onRemoved();
     // "My name is Robert and I…" keeps "I…"; "Hi, I'm Jennifer. What…" keeps "What…".
     return '';
@@ -459,6 +461,10 @@ function tidySelfDescription(text: string): string {
       // "Our pastor suggested I ask: what…" leaves "Our suggested I ask: what…" ("The church's pastor asked me:", "The 's asked me:").
       .replace(/(^|[.!?]\s+)(?:My|Our|The)(?: ['’]s)? (?:suggested|says|said|told me|asked me|thinks|recommended|advised|wants)\b[^:,.?!]*[:,]\s*(\p{L})/gu, capitalised)
       // "We turned 30 and the loan has 30 years left" leaves "We and the loan has…".
+      // ("We came to this country in 2009 and bought our house…" leaves "We and bought…": the verb keeps its subject.)
+      .replace(/\b(I|We|we)\s+(?:just\s+|both\s+)?and\s+(?=(?:\p{L}+ed|bought|got|made|paid|sold|took|went|have|had|want|need|own|rent|live|work)\b)/gu, '$1 ')
+      // ("I moved here from Brazil 10 yrs ago — lost a house…" leaves "I — lost a house…".)
+      .replace(/(^|[.!?]\s+)(?:I|We)\s*[—–-]+\s*(\p{L})/gu, capitalised)
       .replace(/(^|[.!?]\s+)(?:I|We)\s+(?:just\s+|both\s+)?and\s+(\p{L})/gu, capitalised)
       // "Millennial here: what is…" leaves "Borrower here: what is…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:an? )?${SELF_NOUN} )?here\\s*[:,!.—–-]+\\s*`, 'giu'), '$1')
@@ -550,6 +556,15 @@ function tidySelfDescription(text: string): string {
       // "I'm female, if that matters." and "— asking as a Black person" leave "If that matters." and "— asking": asides about the cut.
       .replace(/(^|[.!?]\s+|,\s*)(?:if (?:that|it) (?:matters|helps|makes a difference|is relevant)|(?:just )?(?:fyi|fwiw|btw|for what it['’]s worth))\s*[.!]*(?=\s*(?:$|[.!?]|\p{Lu}))/gu, (_match, before: string) => (before.startsWith(',') ? '' : before))
       .replace(/\s*[—–-]+\s*(?:asking|writing|speaking)(?:\s+as)?\s*[.!]?\s*$/iu, '')
+      // "…? Asking as a trans man." / "…? I'm Native American, by the way." / "Thanks, a Greek Orthodox reader." leave
+      // "Asking.", "By the way.", "Thanks, a reader.": a closing line with nothing left to say.
+      .replace(/([.!?])\s+(?:(?:just )?asking|by the way|btw|fwiw|for the record|just saying|if (?:that|it)['’]?s relevant|if (?:that|it) is relevant)\s*[.!]?\s*$/iu, '$1')
+      .replace(/([.!?])\s+(?:thanks|thank you|cheers|regards|best)(?: so much)?\s*[,!.]?\s*(?:from\s+)?(?:an?\s+)?(?:\p{L}+\s+)?(?:reader|lurker|borrower|homeowner|buyer|member|person|guy|gal|fan)?\s*[.!]?\s*$/iu, '$1')
+      // "…? I'm on SSI" with no stop leaves "I'm on"; "I've been on SSI for years." leaves "I've been on for years.".
+      .replace(/([.!?])\s+(?:I['’]m|I am|we['’]re|we are)\s+on\s*$/iu, '$1')
+      .replace(/(^|[.!?]\s+)(?:I|we|We)(?:['’]ve| have) been on(?:\s+(?:for|since)\s+[^.!?]*)?\s*[.!]\s*/gu, '$1')
+      // "I'm Catholic and go to Mass every Sunday." leaves "I.".
+      .replace(/(^|[.!?]\s+)(?:I|We)\s*[.!]\s+/gu, '$1')
       .replace(/\s+(?:fyi|fwiw|btw)\s*[.!]*\s*$/iu, '')
       // "What is PMI? I'm Black btw" leaves "What is PMI? I'm".
       .replace(/([.!?])\s+(?:I['’]m|I am|we['’]re|we are)\s*[.!]?\s*$/iu, '$1')
@@ -619,6 +634,7 @@ function tidySelfDescription(text: string): string {
       .replace(/(^|[.!?]\s+)(?:[Ff]or|[Aa]mong) (?:folks|people|borrowers|someone)(?: \(\d{2}\))?\s*,\s*(\p{L})/gu, capitalised)
       // "Our imam suggested I ask someone…" leaves "Our suggested I ask…" (the colon case is read above).
       .replace(/(^|[.!?]\s+)(?:My|Our|The)(?: ['’]s)? (?=(?:suggested|says|said|told|asked|thinks|recommended|advised|wants)\b)/gu, '$1Someone ')
+      .replace(/,\s*(?=[.!?])/gu, '')
       .replace(/\s{2,}/gu, ' ')
       .trim()
       .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, capitalised)

@@ -104,6 +104,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
   ...terms('color', [
     'skin colou?rs?', 'skin tones?', 'complexions?', `colou?r of (?:your|their|his|her|one${APOSTROPHE}s) skin`,
     'colou?rism', 'light[- ]skinned', 'dark[- ]skinned',
+    // "I'm very pale, the kind who burns…": the shade said of oneself.
+    `(?<=\\b(?:i${APOSTROPHE}m|i am) (?:(?:very|really|pretty|quite|so) )?)(?:pale|fair|dark|brown|olive)(?=\\s*[,.!;]|\\s+and\\b)`,
     // "the pale one who fixes everyone's bikes": a person picked out by their skin.
     `(?<=\\bthe )(?:${SHADES})(?= one who\\b)`,
     // "I have dark skin", "my skin is very fair", "a light complexion".
@@ -129,7 +131,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "folks at my parish", "our mosque": a house of worship named as one's own.
     '(?<=\\b(?:my|our) )(?:parish|mosque|masjid|synagogue|shul|gurdwara|mandir|temple|church|congregation)',
     // A house of worship with the day it is attended ("I go to mosque every Friday"): the day says the faith too.
-    `(?:church|mosque|synagogue|temple|mass|shul|gurdwara|services) (?:every|on) (?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the sabbath|sabbath)`,
+    `(?:(?:go|goes|went|attend|attends) to )?(?:church|mosque|synagogue|temple|mass|shul|gurdwara|services) (?:every|on) (?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the sabbath|sabbath)`,
     // Clergy named as one's own ("our pastor suggested I ask", "my rabbi").
     `(?<=\\b(?:my|our|the) |\\p{L}${APOSTROPHE}s )(?:pastors?|rabbis?|imams?|priests?|reverends?|clergy(?:man|woman)?|deacons?|bishops?|gurus?|monks?|nuns?|ministers?(?= (?:said|suggested|told|says|recommended|advised|thinks)))`,
     // "Bible study", "Quran class": scripture and its study; rites of passage ("our child's bar mitzvah", "First Communion").
@@ -142,7 +144,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `a?s?-?s?salaa?mu?[ -]?(?:alaikum|alaykum|aleikum)|salaam|shalom|namaste|sat sri akal|jai shri krishna|praise (?:the lord|god|allah|jesus)|insh?a${APOSTROPHE}?allah|mash${APOSTROPHE}?allah|god willing`,
     // Denominations and other faiths, as borrowers name their own.
     '(?:southern |american |independent )?baptists?', 'methodists?', 'lutherans?', 'presbyterians?', 'pentecostals?', 'episcopalians?', 'adventists?', 'quakers?',
-    'amish', 'mennonites?', `jehovah${APOSTROPHE}?s witness(?:es)?`, 'latter[- ]day saints?', 'lds', 'orthodox (?:christians?|jews?|jewish|church)',
+    'amish', 'mennonites?', `jehovah${APOSTROPHE}?s witness(?:es)?`, 'latter[- ]day saints?', 'lds', '(?:greek |russian |eastern )?orthodox(?: (?:christians?|jews?|jewish|church))?',
     'wiccans?', 'pagans?', 'agnostics?', `shi${APOSTROPHE}?(?:a|ite)s?`, 'sunnis?', 'rastafarians?', 'taoists?', 'jains?', 'zoroastrians?',
     `baha${APOSTROPHE}?is?`, 'unitarians?', 'gurdwaras?',
     // "a lapsed Catholic", "a practicing Muslim": the qualifier goes with the faith.
@@ -246,6 +248,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "I turn 65 next month": the birthday goes with the age.
     `(?<=\\b(?:I|we|I${APOSTROPHE}ll|we${APOSTROPHE}ll|I will|we will|I${APOSTROPHE}m|I am|we${APOSTROPHE}re|we are|both|just) )turn(?:s|ed|ing)? \\d{2}(?: years? old)?(?: (?:next|this|last) (?:month|year|week|spring|summer|fall|autumn|winter)| soon| in (?:a|one|two|three|\\d+) (?:months?|weeks?|years?))?`,
     'ages? \\d{2}', 'aged \\d{2}',
+    // "34 this year." opening a post.
+    '(?<=(?:^|[.!?]\\s+|,\\s+))\\d{2} (?:this|next) (?:year|month)(?=\\s*[.,!])',
     // "#over60", "#under30", "#genz": an age as a hashtag.
     '(?<=#)(?:over|under|age|turning)_?\\d{2}s?', '(?<=#)(?:gen_?z|gen_?x|boomers?|millennials?)(?:life)?',
     // "charge me more for being 70": a bare age after "being" (not "being 30 days late").

@@ -120,7 +120,7 @@ describe('neutralizeQuestion', () => {
     ['age', '70 y/o retiree here — how long does a hard inquiry stay on my report?', 'How long does a hard inquiry stay on my report?'],
     ['religion', "As a lapsed Catholic, what's the deal with escrow accounts?", "What's the deal with escrow accounts?"],
     ['public_assistance', 'Does a lender care that I am on food stamps when I ask about rate locks?', 'Does a lender care when I ask about rate locks?'],
-    ['public_assistance', 'Can someone on SSDI get a personal loan to consolidate cards?', 'Can someone get a personal loan to consolidate cards?'],
+    ['public_assistance', 'Can someone on SSDI get a personal loan to consolidate cards?', 'Can I get a personal loan to consolidate cards?'],
     ['religion', "my wife and i (both catholic) want to refinance, what's break even?", "We want to refinance, what's break even?"],
     ['national_origin', "I'm from Mexico originally but live in Texas now. What are closing costs usually?", 'I live in Texas now. What are closing costs usually?'],
     ['religion', 'Our family is Muslim and we want a mortgage without interest — any options?', 'We want a mortgage without interest — any options?'],
@@ -368,6 +368,22 @@ describe('neutralizeQuestion', () => {
     ["age", "Yo im 24 n wanna buy in a small town. How do i kno if it counts as rural for a usda loan", "Yo wanna buy in a small town. How do i kno if it counts as rural for a usda loan"],
     ["public_assistance", "Is our SSDI relevant here? Doubt it. What's an FHA streamline refinance?", "Is it relevant here? Doubt it. What's an FHA streamline refinance?"],
     ["public_assistance", "Between rent, daycare, and my SNAP-stretched grocery budget, things are tight. How can I tell if I can handle a bigger payment?", "Between rent, daycare, and my grocery budget, things are tight. How can I tell if I can handle a bigger payment?"],
+    // From the sixth blind round of that session (fq-425–464, variants worded as each asker would): closing lines
+    // left with nothing ("Asking.", "By the way.", "Thanks, a reader."), "I'm Native American" is no first name.
+    ["race", "Is it a good idea to use a home equity loan to pay off my credit cards? Asking as a white homeowner.", "Is it a good idea to use a home equity loan to pay off my credit cards?"],
+    ["race", "How long do I have to wait after a foreclosure to get a USDA loan? I'm Native American, by the way.", "How long do I have to wait after a foreclosure to get a USDA loan?"],
+    ["religion", "What is residual income on a VA loan? Thanks, a Greek Orthodox reader.", "What is residual income on a VA loan?"],
+    ["religion", "I'm Catholic and go to Mass every Sunday. Does my car payment count in my debt-to-income ratio?", "Does my car payment count in my debt-to-income ratio?"],
+    ["color", "I'm very pale, the kind who burns in ten minutes. Do down payment grants have to be paid back?", "The kind who burns in ten minutes. Do down payment grants have to be paid back?"],
+    ["national_origin", "My sibling is co-signing my car loan, and we're both Vietnamese. Does the lender have to warn them?", "My sibling is co-signing my car loan. Does the lender have to warn them?"],
+    ["national_origin", "I moved here from Brazil 10 yrs ago — lost a house to foreclosure 5 years ago. How long must I wait for a conventional loan?", "I moved here 10 yrs ago — lost a house to foreclosure 5 years ago. How long must I wait for a conventional loan?"],
+    ["age", "I'm a millennial, 34 this year. Will I need two appraisals for a jumbo loan?", "Will I need two appraisals for a jumbo loan?"],
+    ["age", "I'm 69 and on forbearance right now. Does interest keep adding up?", "I'm on forbearance right now. Does interest keep adding up?"],
+    ["age", "I'm on forbearance right now, and I'm 31. Does interest keep adding up?", "I'm on forbearance right now. Does interest keep adding up?"],
+    ["public_assistance", "Can someone on SSDI file a complaint with the CFPB about a debt collector?", "Can I file a complaint with the CFPB about a debt collector?"],
+    ["public_assistance", "What happens if I only pay the minimum on my credit card? I'm on SSI", "What happens if I only pay the minimum on my credit card?"],
+    ["public_assistance", "I'm shopping for a car loan, and my family gets SNAP. Will checking rates hurt my credit?", "I'm shopping for a car loan. Will checking rates hurt my credit?"],
+    ["public_assistance", "I've been on SSI for years. What is loan flipping?", "What is loan flipping?"],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
