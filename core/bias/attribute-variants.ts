@@ -353,7 +353,7 @@ const QUESTION_VERB =
  */
 function usedAsNoun(preceding: string, following: string): boolean {
   // "the Dominican who reads every letter twice": a noun after "the" before its relative clause.
-  if (/(?:^|[\s"“'‘(])the\s+$/iu.test(preceding) && /^\s+(?:who|that|with|in|at|from|on)\b/iu.test(following)) return true;
+  if (AFTER_THE.test(preceding) && /^\s+(?:who|that|with|in|at|from|on)\b/iu.test(following)) return true;
   if (!/(?:^|\s)(?:a|an)\s+$/iu.test(preceding)) return false;
   // An adjective goes on to its noun; a preposition, an adverb or a determiner after the term says it was the noun
   // ("…treat a Latina differently", "…charge a Muslim more", "a Nigerian in Texas").
@@ -362,6 +362,9 @@ function usedAsNoun(preceding: string, following: string): boolean {
   if (/\bfor\s+(?:a|an)\s+$/iu.test(preceding) && /^\s+to\s+\p{L}/u.test(following)) return true;
   return /\b(?:does|do|did|can|could|should|would|will|might|may|must|is|was|for|to|if|when|once|after|before|that)\s+(?:a|an)\s+$/iu.test(preceding) && QUESTION_VERB.test(following);
 }
+
+/** Right after "the" (in a quotation too: "the Dominican who…"). */
+const AFTER_THE = /(?:^|[\s"“'‘(])the\s+$/iu;
 
 /** Someone a possessive can own ("my wife", "our dad", "my people"): not a group's name used as an adjective. */
 const OWN_PERSON = /^(?:m[ae]n|wom[ae]n|girls?|boys?|lad(?:y|ies)|gentlem[ae]n|guys?|dudes?|gals?|mothers?|moms?|fathers?|dads?|parents?|persons?|people|applicants?|borrowers?|spouses?|husbands?|wi(?:fe|ves)|partners?|couples?|widow(?:s|ers?)?|divorcees?|newlyweds?)$/iu;
@@ -382,7 +385,7 @@ function neutralFor(original: string, following: string, preceding = ''): string
   const plural = /(?:s|people|men|women|ladies|wives|elderly|minorities)$/iu.test(original) && !/ss$/iu.test(original);
   // "the numbers lady at work", "the only woman in the office": someone described, not the asker — a person.
   // ("the lady who reads contracts" is "the one who", as a question without her would say.)
-  if (/(?:^|[\s"“'‘(])the\s+$/iu.test(preceding) && /^\s+(?:who|that)\b/iu.test(following)) return plural ? 'ones' : 'one';
+  if (AFTER_THE.test(preceding) && /^\s+(?:who|that)\b/iu.test(following)) return plural ? 'ones' : 'one';
   if (/(?:^|[\s"“'‘(])the\s+(?:\p{L}+\s+)?$/iu.test(preceding)) return plural ? 'people' : 'person';
   return plural ? 'borrowers' : 'borrower';
 }
@@ -441,8 +444,6 @@ function tidy(text: string): string {
     // "…, and we're both Vietnamese." leaves "and we're both."; "…, and my family gets SNAP." leaves "and my family gets.".
     .replace(/,?\s*\b(?:and|but)\s+(?:we['’]re|we are|I['’]m|I am)(?:\s+(?:both|all))\s*(?=[.!?])/giu, '')
     .replace(/,?\s*\b(?:and|but)\s+(?:my|our)\s+(?:family|household|kids?|parents?|children)\s+(?:gets?|receives?|collects?|uses?|is on|are on)\s*(?=[.!?])/giu, '')
-    // "I'm on forbearance right now, and I'm 31." leaves "right now,.".
-    .replace(/,\s*(?=[.!?])/gu, '')
     // "…and as immigrants we don't know…" leaves "as borrowers we".
     .replace(/,?\s*\bas (?:an? )?borrowers?\s+(?=(?:we|I)\b)/giu, ' ')
     // "A bit about me: dark-skinned, one income" leaves "me:, one income"; "…talked down to me because I'm single." leaves "because.".

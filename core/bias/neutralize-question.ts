@@ -261,9 +261,9 @@ function withTraitsAsBases(text: string, spans: readonly Span[]): string {
     if (!frame || !TREATMENT.test(sentence) || !sentence.trim().endsWith('?')) continue;
     const names = [...new Set(ordered.slice(first, i + 1).map((span) => BASIS_NAMES[span.category]))];
     if (names.some((name) => name === undefined)) continue;
-    const preposition = /^(?:based on|due to|on account of|over)\b/iu.exec(frame[0].trimStart().replace(/^\W+/u, ''))?.[0] ?? 'because of';
+    const preposition = /^(?:based on|due to|on account of|over)\b/iu.exec(frame[0])?.[0] ?? 'because of';
     const whose = /\b(?:we|we['’]re|us|our)\b/iu.test(frame[0]) ? 'our' : 'my';
-    out = `${out.slice(0, frame.index)}${withCaseOf(frame[0].trimStart(), preposition)} ${whose} ${names.join(' and ')}${out.slice(ordered[i]!.end)}`;
+    out = `${out.slice(0, frame.index)}${withCaseOf(frame[0], preposition)} ${whose} ${names.join(' and ')}${out.slice(ordered[i]!.end)}`;
     i = first;
   }
   return out;
@@ -352,7 +352,7 @@ function findSpans(text: string): Span[] {
     const named = BASIS_NAME.test(span.term) || (span.term === 'public assistance' && /\breceipt of\s+$/iu.test(before));
     if (!named || !asked(span)) return true;
     const listed = topics.some((topic) => /^\s*(?:,|or|and|,\s*or|,\s*and)\s+(?:(?:my|our|your|their)\s+)?$/iu.test(text.slice(topic.end, span.start)));
-    if (listed || BASIS_TOPIC_BEFORE.test(before) || /\breceipt of\s+$/iu.test(before) || BASIS_TOPIC_AFTER.test(text.slice(span.end))) {
+    if (listed || BASIS_TOPIC_BEFORE.test(before) || BASIS_TOPIC_AFTER.test(text.slice(span.end))) {
       topics.push(span);
       return false;
     }
@@ -362,7 +362,7 @@ function findSpans(text: string): Span[] {
 
 /** Where a basis named in a question is what it asks about: "ask about my religion", "because of my race", "the race … questions". */
 const BASIS_TOPIC_BEFORE =
-  /\b(?:about|what(?:['’]s| is| are| was)|ask(?:s|ed|ing)?|because of|based on|basis of|consider(?:s|ed|ing)?|us(?:e|es|ed|ing)|answer(?:s|ed|ing)?|discriminat\w*(?: against me)?(?: over| for| on)?|record(?:s|ed)?|collect(?:s|ed)?|disclose|report|share|state|list|include|leave out|skip)\s+(?:the\s+|my\s+|our\s+|your\s+|their\s+|an?\s+applicant['’]s\s+)?$/iu;
+  /\b(?:about|what(?:['’]s| is| are| was)|receipt of|ask(?:s|ed|ing)?|because of|based on|basis of|consider(?:s|ed|ing)?|us(?:e|es|ed|ing)|answer(?:s|ed|ing)?|discriminat\w*(?: against me)?(?: over| for| on)?|record(?:s|ed)?|collect(?:s|ed)?|disclose|report|share|state|list|include|leave out|skip)\s+(?:the\s+|my\s+|our\s+|your\s+|their\s+|an?\s+applicant['’]s\s+)?$/iu;
 const BASIS_TOPIC_AFTER = /^\s*(?:(?:and|or)\s+\p{L}+\s+)?(?:matters?|affects?|counts?|hurts?|helps?|plays?|factors?|questions?|box(?:es)?|fields?|sections?|information|data)\b/iu;
 
 /** The name of a protected basis, not a value of it ("race", not "Black"; "my age", not "67"). */
@@ -558,7 +558,7 @@ function tidySelfDescription(text: string): string {
       .replace(/\s*[—–-]+\s*(?:asking|writing|speaking)(?:\s+as)?\s*[.!]?\s*$/iu, '')
       // "…? Asking as a trans man." / "…? I'm Native American, by the way." / "Thanks, a Greek Orthodox reader." leave
       // "Asking.", "By the way.", "Thanks, a reader.": a closing line with nothing left to say.
-      .replace(/([.!?])\s+(?:(?:just )?asking|by the way|btw|fwiw|for the record|just saying|if (?:that|it)['’]?s relevant|if (?:that|it) is relevant)\s*[.!]?\s*$/iu, '$1')
+      .replace(/([.!?])\s+(?:(?:just )?asking|by the way|for the record|just saying|if (?:that|it)['’]?s relevant|if (?:that|it) is relevant)\s*[.!]?\s*$/iu, '$1')
       .replace(/([.!?])\s+(?:thanks|thank you|cheers|regards|best)(?: so much)?\s*[,!.]?\s*(?:from\s+)?(?:an?\s+)?(?:\p{L}+\s+)?(?:reader|lurker|borrower|homeowner|buyer|member|person|guy|gal|fan)?\s*[.!]?\s*$/iu, '$1')
       // "…? I'm on SSI" with no stop leaves "I'm on"; "I've been on SSI for years." leaves "I've been on for years.".
       .replace(/([.!?])\s+(?:I['’]m|I am|we['’]re|we are)\s+on\s*$/iu, '$1')
