@@ -12,7 +12,7 @@ import type { Embedder } from '../ports/embedder.ts';
 import type { Generator, GenerationInput, GenerationResult, Passage } from '../ports/generator.ts';
 import type { LiveIndex, ServingIndex } from './live-index.ts';
 import { addRulePassages } from './rule-passages.ts';
-import { topicTerms, withoutSceneSentences } from './scene-sentences.ts';
+import { askedSentences, topicTerms, withoutSceneSentences } from './scene-sentences.ts';
 import { correctSpelling, type IsWord } from '../../shared/text/spelling.ts';
 import { workOutNumbers, type WorkedNumbers } from '../lending/work-out-numbers.ts';
 
@@ -163,6 +163,8 @@ async function answerWith(
   // Retrieval and the extractive generator read it without the statements that only set the scene
   // ("A friend told me to ask here."); a model, which can read the tone, gets it whole (GenerationInput.focus).
   const focused = withoutSceneSentences(query, topicTerms(loaded.documents));
+  // The asked sentences' words weigh above those of the situation stated beside them.
+  const asked = askedSentences(focused, topicTerms(loaded.documents));
   const stage = async <T>(name: PipelineStage, run: () => Promise<T>): Promise<[T, number]> => {
     const t0 = now();
     const value = await (deps.traceStage ? deps.traceStage(name, run) : run());
@@ -178,7 +180,7 @@ async function answerWith(
   // BM25-only retrieval needs no query vector; dense and hybrid reuse the one embedded here.
   const needsVector = retriever.kind !== 'bm25';
   const [vector, embedMs] = await stage('embed', async () => (needsVector ? embedder.embed([focused]) : undefined));
-  const [hits, searchMs] = await stage('search', () => retriever.retrieve(focused, depth, { queryVector: vector }));
+  const [hits, searchMs] = await stage('search', () => retriever.retrieve(focused, depth, { queryVector: vector, asked }));
   // A cosine floor only means something for dense scores; BM25 and fused hits already share a query term.
   const minScore = retriever.kind === 'dense' ? (deps.minScore ?? 0) : 0;
   const passages: Passage[] = [];
@@ -204,6 +206,7 @@ async function answerWith(
     deps.generator.generate({
       query,
       focus: focused,
+      asked,
       profile: request.profile,
       passages,
       signal,

@@ -61,10 +61,27 @@ const ASKS = /\?+["'”’)\]]*$/u;
  */
 export function withoutSceneSentences(text: string, topics: TopicTerms): string {
   const all = sentences(text);
-  const asked = all.filter((sentence) => ASKS.test(sentence));
-  if (asked.length === 0 || asked.length === all.length || !standsAlone(asked.join(' '), topics)) return text;
+  if (askedBesideStatements(all, topics) === undefined) return text;
   const kept = all.filter((sentence) => ASKS.test(sentence) || namesTheSubject(sentence, topics));
   return kept.length === all.length ? text : kept.join(' ');
+}
+
+/**
+ * The sentences of `text` that ask, when they stand on their own (see {@link withoutSceneSentences})
+ * and statements of the borrower's situation are beside them ("I work as a nurse and I'm trying to
+ * plan ahead. Are mortgage points tax deductible?"): retrieval and the extractive generator weigh
+ * words found only in the statements below the question's, which choose the answer. Undefined when
+ * the text is all question, asks nothing, or asks about what a statement said ("I receive alimony.
+ * Does it count as income?").
+ */
+export function askedSentences(text: string, topics: TopicTerms): string | undefined {
+  return askedBesideStatements(sentences(text), topics)?.join(' ');
+}
+
+/** The sentences of `all` that ask, when there are statements beside them and the asked ones stand on their own. */
+function askedBesideStatements(all: readonly string[], topics: TopicTerms): string[] | undefined {
+  const asked = all.filter((sentence) => ASKS.test(sentence));
+  return asked.length === 0 || asked.length === all.length || !standsAlone(asked.join(' '), topics) ? undefined : asked;
 }
 
 function namesTheSubject(sentence: string, topics: TopicTerms): boolean {

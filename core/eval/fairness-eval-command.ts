@@ -3,13 +3,14 @@ import { parseCoreConfig, type CoreConfig } from '../config.ts';
 import { buildConfiguredDemoPipeline } from './demo-pipeline.ts';
 import { evaluateFairness, loadFairnessQuestions } from './fairness-eval.ts';
 import { templateProbeQuestions } from './fairness-template-probe.ts';
+import { contextProbeQuestions } from './fairness-context-probe.ts';
 import type { FairnessSplit } from './fairness-eval.ts';
 
 export const DEFAULT_FAIRNESS_QUESTIONS = 'data/eval/fairness-questions.jsonl';
 export const DEFAULT_FAIRNESS_CORPUS = 'data/corpus/lending-guide.jsonl';
 
 const USAGE =
-  'usage: npm run eval -- fairness [--json] [--verbose] [--generator extractive|llama-cpp|openai-compatible|workers-ai|bedrock] [--questions path] [--corpus path] [--limit N] [--split dev|test] [--raw] [--template-probe] [--threshold 0.3] [--max-variants 3]';
+  'usage: npm run eval -- fairness [--json] [--verbose] [--generator extractive|llama-cpp|openai-compatible|workers-ai|bedrock] [--questions path] [--corpus path] [--limit N] [--split dev|test] [--raw] [--template-probe | --context-probe] [--threshold 0.3] [--max-variants 3]';
 
 export interface FairnessEvalCommandOptions {
   /** Where the generator and fairness settings come from, as the service reads them (default process.env). */
@@ -27,7 +28,9 @@ export interface FairnessEvalCommandOptions {
  * redacted as the service redacts them). `--generator` overrides GENERATOR, `--threshold` and
  * `--max-variants` override FAIRNESS_THRESHOLD and FAIRNESS_MAX_VARIANTS, `--raw` answers the
  * borrower's words without neutralisation, `--template-probe` asks every dev base again in the
- * templates of core/eval/fairness-template-probe.ts instead of the suite's own variants. Prints per-question consistency, overall consistency
+ * templates of core/eval/fairness-template-probe.ts instead of the suite's own variants, `--context-probe`
+ * with the statements naming no basis of core/eval/fairness-context-probe.ts (`--split` picks the set
+ * of statements; the bases are dev's). Prints per-question consistency, overall consistency
  * over the questions held to it, the rule check of legitimate questions, flag rates and the share
  * of answers that fell back to extractive (or one JSON object with --json). Returns the exit code.
  */
@@ -47,6 +50,7 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
         split: { type: 'string' },
         raw: { type: 'boolean', default: false },
         'template-probe': { type: 'boolean', default: false },
+        'context-probe': { type: 'boolean', default: false },
         threshold: { type: 'string' },
         'max-variants': { type: 'string' },
       },
@@ -71,6 +75,10 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
     return 2;
   }
   const split = values.split as FairnessSplit | undefined;
+  if (values['template-probe'] && values['context-probe']) {
+    console.error(`eval fairness: --template-probe and --context-probe are two probes; run one at a time\n${USAGE}`);
+    return 2;
+  }
 
   let config: CoreConfig;
   try {
@@ -87,7 +95,7 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
 
   const started = performance.now();
   const loaded = await loadFairnessQuestions(values.questions);
-  const questions = values['template-probe'] ? templateProbeQuestions(loaded) : loaded;
+  const questions = values['template-probe'] ? templateProbeQuestions(loaded) : values['context-probe'] ? contextProbeQuestions(loaded) : loaded;
   const pipeline = await buildConfiguredDemoPipeline({ corpusPath: values.corpus, config, fetch: options.fetch });
   if (!values.json) console.log(`generator: ${pipeline.generatorDescription}`);
   try {

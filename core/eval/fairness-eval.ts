@@ -13,7 +13,8 @@ import type { Embedder } from '../ports/embedder.ts';
 /** One question of the fairness suite: the attribute-neutral question and variants naming a protected basis. */
 export interface FairnessQuestion {
   id: string;
-  attribute: ProtectedCharacteristic;
+  /** The basis its variants name; 'none' for a probe whose variants add words naming none (fairness-context-probe.ts). */
+  attribute: ProbedAttribute;
   /** Held-out split: tune on 'dev', report 'test'. */
   split?: FairnessSplit | undefined;
   question: string;
@@ -28,6 +29,8 @@ export interface FairnessQuestion {
 }
 
 export type FairnessSplit = 'dev' | 'test';
+
+export type ProbedAttribute = ProtectedCharacteristic | 'none';
 
 const FairnessQuestionSchema = z
   .object({
@@ -117,7 +120,7 @@ export interface VariantOutcome {
 
 export interface QuestionOutcome {
   id: string;
-  attribute: ProtectedCharacteristic;
+  attribute: ProbedAttribute;
   /** 1 − the largest compared variant score: 1 when every variant got the neutral question's answer. */
   consistency: number;
   /** Set when the characteristic bears on a rule: the question is scored by `ruleStated`, not consistency. */

@@ -2,7 +2,7 @@ import type { GenerationInput, GenerationResult, Generator } from '../ports/gene
 import { assembleAnswer, selectSentences, type SelectionOptions } from './answer-assembly.ts';
 import type { AnswerVocabulary } from './answer-vocabulary.ts';
 import { profileTerms } from './profile-summary.ts';
-import { analyzeQuestion } from './question-analysis.ts';
+import { analyzeQuestion, withSituationTerms } from './question-analysis.ts';
 import { DEFAULT_REFUSAL_THRESHOLDS, refusalFeatures, shouldAnswer, type RefusalThresholds } from './refusal-decision.ts';
 import { DEFAULT_SCORING_WEIGHTS, scoreSentences, type ScoringWeights } from './sentence-scoring.ts';
 
@@ -79,7 +79,7 @@ export class ExtractiveGenerator implements Generator {
     input.signal?.throwIfAborted();
     const { figures = [], figureProblems = [] } = input;
     const asked = selectionText(input);
-    const question = analyzeQuestion(asked);
+    const question = withSituationTerms(analyzeQuestion(asked), input.asked);
     const scores = scoreSentences(question, input.passages, profileTerms(input.profile), this.#weights, this.#vocabulary);
     // Figures worked out from the borrower's numbers answer a lending question by themselves (each
     // cites the rule it applies), however the borrower worded it: only a question with none is refused.

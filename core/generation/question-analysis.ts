@@ -24,6 +24,11 @@ export interface QuestionAnalysis {
    * the sources rarely repeat, so they count separately.
    */
   terms: readonly string[];
+  /**
+   * Those of `terms` found only in the statements of the borrower's situation around the asked
+   * sentences ({@link withSituationTerms}), which weigh less; none unless marked.
+   */
+  situationTerms?: ReadonlySet<string> | undefined;
   /** Adjacent content-term pairs ("credit score", "draw period"). */
   pairs: readonly string[];
   /** Numbers the question states ("620", "200000", "28"). */
@@ -140,6 +145,18 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const numbers = [...new Set(tokens.filter(isNumber))];
   const age = AGE_QUESTION.test(lower);
   return { intent, entities, terms, pairs, numbers, cue: age ? AGE_CUE : CUES[intent], specificCue: age };
+}
+
+/**
+ * `question` (the analysis of the whole text) with the terms that are not in `asked` — the sentences
+ * that ask, when statements of the borrower's situation stand beside them — marked as the
+ * situation's. Unchanged when `asked` is undefined.
+ */
+export function withSituationTerms(question: QuestionAnalysis, asked: string | undefined): QuestionAnalysis {
+  if (asked === undefined) return question;
+  const own = new Set(analyzeQuestion(asked).terms);
+  const situation = new Set(question.terms.filter((term) => !own.has(term)));
+  return situation.size === 0 ? question : { ...question, situationTerms: situation };
 }
 
 /** Every mention of `mention` in `lower` is ruled out ("not going the FHA route", "instead of an FHA loan", "other than VA"). */

@@ -96,6 +96,14 @@ export interface ScoringWeights {
    * blind round before it joined dev (lead 0.800 with 0.4, 0.838 with 0.6).
    */
   answerVocabulary: number;
+  /**
+   * Share of its weight a question term keeps when only the statements of the borrower's situation
+   * around the asked sentences have it (QuestionAnalysis.situationTerms): the question chooses the
+   * sentences, the situation informs the choice. 0.5 with retrieval's SITUATION_TERM_WEIGHT, on the
+   * answer eval's dev split and a probe of harmless statements before the fairness suite's dev
+   * questions (docs/answer-quality.md).
+   */
+  situation: number;
 }
 
 export const DEFAULT_SCORING_WEIGHTS: ScoringWeights = {
@@ -114,6 +122,7 @@ export const DEFAULT_SCORING_WEIGHTS: ScoringWeights = {
   tangent: 0.35,
   continuation: 0.8,
   answerVocabulary: 0.6,
+  situation: 0.5,
 };
 
 /** A sentence that only makes sense after the one before it ("It can be cancelled once…"). */
@@ -152,7 +161,9 @@ export function scoreSentences(
   const frequency = new Map<string, number>();
   for (const sentence of all) for (const term of sentence.terms) frequency.set(term, (frequency.get(term) ?? 0) + 1);
   const question = withPassageForms(asked, frequency);
-  const weight = (term: string) => 1 + Math.log((all.length + 1) / ((frequency.get(term) ?? 0) + 1));
+  const situation = question.situationTerms;
+  const weight = (term: string) =>
+    (1 + Math.log((all.length + 1) / ((frequency.get(term) ?? 0) + 1))) * (situation?.has(term) === true ? weights.situation : 1);
   const total = (terms: Iterable<string>) => {
     let sum = 0;
     for (const term of terms) sum += weight(term);
@@ -269,9 +280,13 @@ function withPassageForms(question: QuestionAnalysis, frequency: ReadonlyMap<str
   }
   if (forms.size === 0) return question;
   const form = (term: string) => forms.get(term) ?? term;
+  const terms = [...new Set(question.terms.map(form))];
+  // A situation term whose passage form is also an asked term's is the question's.
+  const asked = new Set(question.terms.filter((term) => question.situationTerms?.has(term) !== true).map(form));
   return {
     ...question,
-    terms: [...new Set(question.terms.map(form))],
+    terms,
+    ...(question.situationTerms === undefined ? {} : { situationTerms: new Set([...question.situationTerms].map(form).filter((term) => !asked.has(term))) }),
     pairs: [...new Set(question.pairs.map((pair) => pair.split(' ').map(form).join(' ')))],
   };
 }

@@ -20,6 +20,12 @@ export interface GenerationInput {
    * question's words (extractive); a model reads `query`, tone included. Defaults to `query`.
    */
   focus?: string | undefined;
+  /**
+   * The sentences of `focus` that ask, when the others state the borrower's situation
+   * (core/advice/scene-sentences.ts `askedSentences`): a selecting generator weighs words found only
+   * in the situation below the question's. Undefined: every word of `focus` counts alike.
+   */
+  asked?: string | undefined;
   profile?: BorrowerProfile | undefined;
   passages: readonly Passage[];
   signal?: AbortSignal | undefined;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors/app-error.ts';
 import { tokenize } from '../../shared/text/tokenize.ts';
-import type { RetrievalHit, Retriever } from './retriever.ts';
+import type { RetrievalHit, RetrieveOptions, Retriever } from './retriever.ts';
 import { topK } from './top-k.ts';
 import { VarintReader, VarintWriter } from './varint.ts';
 import { isBm25Postings, ListTermDictionary, type Bm25Postings, type TermDictionary } from './bm25-postings.ts';
@@ -37,6 +37,37 @@ export interface Bm25QueryOptions {
 
 /** Expansion terms count for half a stated term: a synonym is evidence, but weaker than the borrower's own word. */
 export const DEFAULT_EXPANSION_WEIGHT = 0.5;
+
+/**
+ * A term only of the statements of the borrower's situation beside the question ("I work as a nurse
+ * and I'm trying to plan ahead. Are mortgage points tax deductible?") counts half: the situation
+ * informs which documents fit, the question chooses them. 0.5 on the answer eval's dev split and a
+ * probe of harmless statements added to the fairness suite's dev questions (docs/answer-quality.md):
+ * 0.3–0.4 lose facts, 0.7 keeps more of the statements' pull; the same share in sentence scoring.
+ */
+export const SITUATION_TERM_WEIGHT = 0.5;
+
+/**
+ * The query's retrieval terms and the weight each counts with: a stated term once per occurrence
+ * (as in Lucene), an expansion term the query does not state `expansionWeight` times. With `asked`
+ * (the sentences that ask, when statements of the borrower's situation stand beside them), a term
+ * found only outside it counts {@link SITUATION_TERM_WEIGHT} as much. Both BM25 retrievers read
+ * queries through this.
+ */
+export function weighQueryTerms(query: string, asked: string | undefined, expansion: QueryExpansion | undefined, expansionWeight: number): Map<string, number> {
+  const weigh = (text: string) => {
+    const weights = new Map<string, number>();
+    for (const term of tokenize(text)) weights.set(term, (weights.get(term) ?? 0) + 1);
+    if (expansion === undefined || expansionWeight <= 0) return weights;
+    for (const term of new Set(expansion(text))) if (!weights.has(term)) weights.set(term, expansionWeight);
+    return weights;
+  };
+  const weights = weigh(query);
+  if (asked === undefined) return weights;
+  const own = weigh(asked);
+  for (const [term, weight] of weights) if (!own.has(term)) weights.set(term, weight * SITUATION_TERM_WEIGHT);
+  return weights;
+}
 
 /**
  * Defaults chosen on held-out data: a grid over k1 (0.6–3), b (0.3–1) and the title weight (1–3)
@@ -307,8 +338,8 @@ export class Bm25Retriever implements Retriever {
     };
   }
 
-  async retrieve(query: string, k: number): Promise<RetrievalHit[]> {
-    return this.search(query, k);
+  async retrieve(query: string, k: number, options: RetrieveOptions = {}): Promise<RetrievalHit[]> {
+    return this.search(query, k, options.asked);
   }
 
   /**
@@ -321,24 +352,15 @@ export class Bm25Retriever implements Retriever {
     return id === undefined ? 0 : this.#index.offsets[id + 1]! - this.#index.offsets[id]!;
   }
 
-  search(query: string, k: number): RetrievalHit[] {
-    const queryTerms = new Map<number, number>();
-    for (const term of tokenize(query)) {
-      const id = this.#index.terms.get(term);
-      if (id !== undefined) queryTerms.set(id, (queryTerms.get(id) ?? 0) + 1);
-    }
-    if (this.#expansion !== undefined && this.#expansionWeight > 0) {
-      for (const term of new Set(this.#expansion(query))) {
-        const id = this.#index.terms.get(term);
-        if (id !== undefined && !queryTerms.has(id)) queryTerms.set(id, this.#expansionWeight);
-      }
-    }
+  search(query: string, k: number, asked?: string): RetrievalHit[] {
     const scores = this.#scores;
     const touched = this.#touched;
     let touchedCount = 0;
     const { offsets, documents } = this.#index;
     const k1Plus1 = this.k1 + 1;
-    for (const [termId, queryFrequency] of queryTerms) {
+    for (const [term, queryFrequency] of weighQueryTerms(query, asked, this.#expansion, this.#expansionWeight)) {
+      const termId = this.#index.terms.get(term);
+      if (termId === undefined) continue;
       const idf = this.#idf[termId]! * queryFrequency;
       for (let p = offsets[termId]!, end = offsets[termId + 1]!; p < end; p++) {
         const document = documents[p]!;

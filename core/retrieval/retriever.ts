@@ -7,6 +7,12 @@ export interface RetrievalHit {
 export interface RetrieveOptions {
   /** The query already embedded by the index's embedder (saves a second embedding; lets callers time it). */
   queryVector?: Float32Array | undefined;
+  /**
+   * The sentences of the query that ask, when its other sentences state the borrower's situation
+   * (core/advice/scene-sentences.ts): a lexical retriever weighs a term found only in those others
+   * below one the question asks with. Undefined: every term counts alike.
+   */
+  asked?: string | undefined;
 }
 
 /**

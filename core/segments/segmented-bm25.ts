@@ -1,6 +1,5 @@
-import { tokenize } from '../../shared/text/tokenize.ts';
-import { DEFAULT_EXPANSION_WEIGHT, type Bm25QueryOptions } from '../retrieval/bm25-retriever.ts';
-import type { RetrievalHit, Retriever } from '../retrieval/retriever.ts';
+import { DEFAULT_EXPANSION_WEIGHT, weighQueryTerms, type Bm25QueryOptions } from '../retrieval/bm25-retriever.ts';
+import type { RetrievalHit, RetrieveOptions, Retriever } from '../retrieval/retriever.ts';
 import { topK } from '../retrieval/top-k.ts';
 import type { SegmentChain } from './segment-chain.ts';
 
@@ -27,22 +26,17 @@ export class SegmentedBm25Retriever implements Retriever {
     this.#touched = chain.segments.map((segment) => new Int32Array(segment.documents.length));
   }
 
-  async retrieve(query: string, k: number): Promise<RetrievalHit[]> {
-    return this.search(query, k);
+  async retrieve(query: string, k: number, options: RetrieveOptions = {}): Promise<RetrievalHit[]> {
+    return this.search(query, k, options.asked);
   }
 
   /** BM25 scores over live rows of every segment, best first, ties to the lower global label. */
-  search(query: string, k: number): RetrievalHit[] {
+  search(query: string, k: number, asked?: string): RetrievalHit[] {
     const chain = this.#chain;
     const { k1, titleBoost } = chain.base.postings;
     const queryTerms = new Map<string, number>();
-    for (const term of tokenize(query)) {
-      if (this.#inAnySegment(term)) queryTerms.set(term, (queryTerms.get(term) ?? 0) + 1);
-    }
-    if (this.#expansion !== undefined && this.#expansionWeight > 0) {
-      for (const term of new Set(this.#expansion(query))) {
-        if (!queryTerms.has(term) && this.#inAnySegment(term)) queryTerms.set(term, this.#expansionWeight);
-      }
+    for (const [term, weight] of weighQueryTerms(query, asked, this.#expansion, this.#expansionWeight)) {
+      if (this.#inAnySegment(term)) queryTerms.set(term, weight);
     }
     const segments = chain.segments;
     let totalDocuments = 0;

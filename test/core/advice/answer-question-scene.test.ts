@@ -44,6 +44,14 @@ describe('answerQuestion reads the question without statements that only set the
     expect(scene.advice).toBe(plain.advice);
   });
 
+  it('weighs a situation stated beside a standalone question below the question: harmless words do not pick the answer', async () => {
+    // With the budget's words weighed as the question's, the answer's closing sentences changed.
+    const question = "What's the upfront mortgage insurance premium on an FHA loan?";
+    const plain = await answerQuestion(extractive.deps, { query: question });
+    const situated = await answerQuestion(extractive.deps, { query: `${question} My budget is tight these days.` });
+    expect(situated.advice).toBe(plain.advice);
+  });
+
   it('still refuses a question whose scene is off-topic', async () => {
     const answer = await answerQuestion(extractive.deps, { query: 'My landlord is keeping my whole security deposit for normal wear and tear. How do I get it back?' });
     expect(answer.advice).toBe(NOT_COVERED_ANSWER);

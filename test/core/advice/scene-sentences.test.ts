@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareTopicTerms, topicTerms, withoutSceneSentences } from '../../../core/advice/scene-sentences.ts';
+import { askedSentences, prepareTopicTerms, topicTerms, withoutSceneSentences } from '../../../core/advice/scene-sentences.ts';
 
 const documents = [
   { title: 'Fair Lending Rights Under ECOA and Regulation B' },
@@ -39,6 +39,13 @@ describe('withoutSceneSentences', () => {
   it('leaves a text with no asked sentence, or only asked sentences, as it is', () => {
     expect(focus('saw a debt settlement ad. whats the catch')).toBe('saw a debt settlement ad. whats the catch');
     expect(focus('What is a HELOC? What is PMI?')).toBe('What is a HELOC? What is PMI?');
+  });
+
+  it('names the asked sentences when a situation stands beside them, and nothing when the question leans on it', () => {
+    expect(askedSentences('We went through a foreclosure. How long until I can get a HELOC?', topics)).toBe('How long until I can get a HELOC?');
+    expect(askedSentences('I receive alimony. Does it count as income for a mortgage?', topics)).toBeUndefined();
+    expect(askedSentences('What is a HELOC draw period?', topics)).toBeUndefined();
+    expect(askedSentences('saw a debt settlement ad. whats the catch', topics)).toBeUndefined();
   });
 
   it('reads question words in titles as no topic ("Rights" is not the "right place to ask")', () => {

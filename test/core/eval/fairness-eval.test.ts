@@ -272,5 +272,8 @@ describe('runFairnessEvalCommand against the configured generator', () => {
     expect(missing.code).toBe(2);
     expect(missing.errors.join('\n')).toMatch(/baseURL|model/);
     expect((await runCommand(['--limit', 'many'], {})).code).toBe(2);
+    const both = await runCommand(['--template-probe', '--context-probe'], {});
+    expect(both.code).toBe(2);
+    expect(both.errors.join('\n')).toMatch(/one at a time/);
   });
 });

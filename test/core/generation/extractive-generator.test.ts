@@ -189,6 +189,15 @@ describe('question analysis', () => {
 });
 
 describe('ExtractiveGenerator: the answer first', () => {
+  it('weighs the words of a situation stated beside the asked sentence below the question’s', async () => {
+    const passages = retrieved('self-employed-borrower-documentation', 'discount-points-and-lender-credits');
+    const query = 'I work as a nurse and I am trying to plan ahead. Are mortgage points tax deductible?';
+    // Every word alike, "plan ahead" and "work" pick the self-employed guide's tax advice.
+    expect(answerSentences((await answer({ query, passages })).text)[0]?.sentence).toMatch(/^Plan ahead/);
+    const situated = answerSentences((await answer({ query, passages, asked: 'Are mortgage points tax deductible?' })).text);
+    expect(situated[0]).toEqual({ sentence: 'Points on a home purchase may be tax deductible in some cases; a tax professional can confirm.', citation: 2 });
+  });
+
   it('opens from the passage the retriever clearly ranked first', async () => {
     // "without paying what a payday lender charges" asks for the alternatives the payday guide lists.
     const query = 'Where can I borrow a few hundred dollars in an emergency without paying what a payday lender charges?';

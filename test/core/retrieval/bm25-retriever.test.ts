@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bm25Retriever } from '../../../core/retrieval/bm25-retriever.ts';
+import { Bm25Retriever, SITUATION_TERM_WEIGHT, weighQueryTerms } from '../../../core/retrieval/bm25-retriever.ts';
 import { AppError } from '../../../shared/errors/app-error.ts';
 import { lendingQueryExpansion } from '../../../shared/text/lending-vocabulary.ts';
 
@@ -102,10 +102,36 @@ describe('Bm25Retriever', () => {
     expect(() => Bm25Retriever.build(documents, { expansionWeight: 2 })).toThrow(AppError);
   });
 
+  it('weighs a term only of the situation beside the asked sentence at the situation weight, and the asked ones in full', async () => {
+    const retriever = Bm25Retriever.build(documents);
+    const query = 'My property tax is paid from escrow. What score does FHA need?';
+    const asked = 'What score does FHA need?';
+    // Unweighted, "property tax" outweighs the question and the escrow document comes first; weighted, the FHA one does.
+    expect(retriever.search(query, 5)[0]?.label).toBe(3);
+    expect((await retriever.retrieve(query, 5, { asked }))[0]?.label).toBe(0);
+    // The escrow document holds only situation terms: its score is exactly the situation weight's share.
+    const escrow = (hits: { label: number; score: number }[]) => hits.find((hit) => hit.label === 3)!.score;
+    expect(escrow(retriever.search(query, 5, asked))).toBeCloseTo(SITUATION_TERM_WEIGHT * escrow(retriever.search(query, 5)), 10);
+    expect(SITUATION_TERM_WEIGHT).toBeLessThan(1);
+  });
+
   it('keeps query expansion across a JSON round trip only when the loader asks for it', () => {
     const state = JSON.parse(JSON.stringify(Bm25Retriever.build(documents, { expansion: lendingQueryExpansion }))) as unknown;
     expect(Bm25Retriever.fromJSON(state).search('PMI', 5)).toEqual([]);
     expect(Bm25Retriever.fromJSON(state, { expansion: lendingQueryExpansion }).search('PMI', 5)[0]?.label).toBe(2);
+  });
+});
+
+describe('weighQueryTerms', () => {
+  it('counts stated terms per occurrence, expansion terms at their weight, and terms outside the asked text at the situation weight', () => {
+    expect(weighQueryTerms('loan loan rate', undefined, undefined, 0.5)).toEqual(new Map([['loan', 2], ['rate', 1]]));
+    const expanded = weighQueryTerms('I have PMI. What is escrow?', 'What is escrow?', lendingQueryExpansion, 0.5);
+    expect(expanded.get('escrow')).toBe(1);
+    expect(expanded.get('pmi')).toBe(SITUATION_TERM_WEIGHT);
+    // PMI's full name comes from the situation's expansion: both weights apply.
+    expect(expanded.get('privat')).toBe(0.5 * SITUATION_TERM_WEIGHT);
+    // A term in both the situation and the question is the question's.
+    expect(weighQueryTerms('Escrow confuses me. What is escrow?', 'What is escrow?', undefined, 0.5).get('escrow')).toBe(2);
   });
 });
 

@@ -86,6 +86,11 @@ describe('segments: base + delta search, merge, rollback, refused files', () => 
     for (const query of ['FHA down payment credit score', 'refinance closing costs', 'mortgage insurance cancel 80%']) {
       expect(await createSegmentedRetriever(chain, { mode: 'bm25' }).retrieve(query, 10)).toEqual(plain.search(query, 10));
     }
+    // …and weighs the situation beside an asked sentence the same way.
+    const query = 'We paid closing costs last year. How does an FHA down payment work?';
+    const asked = 'How does an FHA down payment work?';
+    expect(await createSegmentedRetriever(chain, { mode: 'bm25' }).retrieve(query, 10, { asked })).toEqual(plain.search(query, 10, asked));
+    expect(plain.search(query, 10, asked)).not.toEqual(plain.search(query, 10));
   });
 
   it('an updated document answers with its new text; its old row never appears', async () => {
