@@ -438,6 +438,9 @@ function tidy(text: string): string {
     .replace(/,\s*,/gu, ',')
     // "which, after the separation, honestly feels" leaves "which, after the, honestly": the aside goes whole.
     .replace(/,\s*(?:after|before|since|during|with|without|despite|following|because of)(?:\s+(?:being|the|my|our|a|an|his|her|their|getting))*\s*,\s*/giu, ' ')
+    // "…renting since the divorce." leaves "since the."; "Since the divorce, money is tight." leaves "Since the, money…": the phrase goes.
+    .replace(/\s+(?:since|after|before|during|following|throughout|through|despite)\s+(?:the|my|our|his|her|their)\s*(?=[,;:.!?]|$)/giu, '')
+    .replace(/(^|[.!?]\s+)(?:since|after|before|during|following|throughout|through|despite)\s+(?:the|my|our|his|her|their)\s*,\s*(\p{L})/giu, (_match, before: string, letter: string) => before + letter.toUpperCase())
     // "…because of my accent, so I…" leaves "because of,"; "even with SNAP we didn't…" leaves "even with we".
     .replace(/\s+(?:because of|due to|thanks to)(?:\s+(?:my|our))?\s*(?=[,;:.!?]|$)/giu, '')
     .replace(/\b(?:even )?(?:with|without|despite|on)\s+(?=(?:I|we|they)\b(?!['’]s))/gu, '')

@@ -68,6 +68,9 @@ const SERVICE_CONTEXT = /\b(?:VA|veterans?|service ?members?|military|active[- ]
 /** USDA and other programs with household-size income limits. */
 const HOUSEHOLD_CONTEXT = /\b(?:USDA|income (?:limits?|caps?)|household income|rural)\b/iu;
 
+/** Support as income received: "receive support", "get monthly support" (before the word "support"). */
+const SUPPORT_RECEIVED = "(?:receiv\\w*|get|gets|getting|got|collect\\w*|draw\\w*|am paid|was awarded|awarded) (?:(?:monthly|regular|court-ordered|some|temporary) )?";
+
 /** Rewrites that keep a mention's meaning without the basis (applied before removal). */
 const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   // "maternity leave" is parental leave: the leave bears on income, the sex does not.
@@ -77,6 +80,10 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   ['marital_status', pattern("(?:my|our) late (?:spouse|husband|wife|partner)['’]s"), "a survivor's"],
   // "My late wife always handled the money", "child support from my ex-husband", "my ex": a former partner, however it ended.
   ['marital_status', pattern('(my|our) (?:(?:late|former|deceased|previous|first) (?:spouse|husband|wife|partner)|ex(?:-| )?(?:spouse|husband|wife|partner)|ex(?![\\p{L}-]))'), '$1 former partner'],
+  // "I am legally separated and receive support": support received is spousal support (an income type, as alimony
+  // is), which says so once the separation goes. Not child support, nor support that is not paid ("my family supports me").
+  ['marital_status', pattern(`(separated|divorced|divorcing|split up)\\b([^.?!]*?\\b${SUPPORT_RECEIVED})support`), '$1$2spousal support'],
+  ['marital_status', pattern(`(${SUPPORT_RECEIVED})support([^.?!]*?\\b(?:separated|divorced|divorce|split up))`), '$1spousal support$2'],
   // "My spouse and I" — a second applicant, whoever they are (and "we" below).
   ['marital_status', pattern('(?:my|our) (?:spouse|husband|wife|domestic partner|fianc[ée]e?|partner)'), 'my co-borrower'],
   ['sex', pattern('(?:my|our) (?:girlfriend|boyfriend)'), 'my co-borrower'],

@@ -330,4 +330,6 @@ export const NON_PROTECTED_PHRASES: readonly RegExp[] = [
   /white picket fences?/giu,
   /white[- ]label(?:ed)?/giu,
   /church (?:st|street|road|rd|avenue|ave|lane)\b/giu,
+  // Income, as alimony is: Reg B 1002.6(b)(5) has it counted, however the marriage ended.
+  /spousal (?:support|maintenance)/giu,
 ];

@@ -72,12 +72,23 @@ export function learnAnswerVocabulary(examples: readonly VocabularyExample[], op
 /**
  * How strongly a sentence's other terms answer the question's terms: per question term the best
  * weight among the sentence terms the question does not itself use, averaged over the question's
- * terms (0 with no vocabulary entry).
+ * terms (0 with no vocabulary entry); a term only of the situation stated beside the question counts
+ * `situationShare` of one, as it does in the rest of sentence scoring.
  */
-export function answerVocabularyMatch(vocabulary: AnswerVocabulary, questionTerms: readonly string[], sentenceTerms: ReadonlySet<string>): number {
+export function answerVocabularyMatch(
+  vocabulary: AnswerVocabulary,
+  questionTerms: readonly string[],
+  sentenceTerms: ReadonlySet<string>,
+  /** Question terms that count `situationShare` of a term (those only of the situation stated beside the question). */
+  situation?: ReadonlySet<string>,
+  situationShare = 1,
+): number {
   if (questionTerms.length === 0) return 0;
   let sum = 0;
+  let total = 0;
   for (const q of questionTerms) {
+    const share = situation?.has(q) === true ? situationShare : 1;
+    total += share;
     const row = vocabulary.get(q);
     if (row === undefined) continue;
     let best = 0;
@@ -85,9 +96,9 @@ export function answerVocabularyMatch(vocabulary: AnswerVocabulary, questionTerm
       const weight = row.get(s);
       if (weight !== undefined && weight > best && !questionTerms.includes(s)) best = weight;
     }
-    sum += best;
+    sum += share * best;
   }
-  return sum / questionTerms.length;
+  return total === 0 ? 0 : sum / total;
 }
 
 const FileSchema = z

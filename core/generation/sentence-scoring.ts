@@ -253,7 +253,7 @@ export function scoreSentences(
     // Fragments such as headings ("FHA loans") match well but read badly as an answer.
     if (sentence.terms.size < 4) score *= 0.8;
     // Words that answer the question without sharing its words ("Staying under 30% is a common guideline" for "How much of my limit…").
-    if (vocabulary !== undefined) score += weights.answerVocabulary * answerVocabularyMatch(vocabulary, asked.terms, sentence.terms);
+    if (vocabulary !== undefined) score += weights.answerVocabulary * answerVocabularyMatch(vocabulary, asked.terms, sentence.terms, asked.situationTerms, weights.situation);
     ranked.push({ ...sentence, coverage, leansOnPrevious, score });
   }
   ranked.sort((a, b) => b.score - a.score || a.passageOrder - b.passageOrder || a.position - b.position);

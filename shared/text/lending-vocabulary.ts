@@ -182,6 +182,8 @@ export const LENDING_VOCABULARY = [
     pattern:
       /\bfraud(?:ulent|ster)?s?\b|\bscam(?:s|mer|mers|med)?\b|\b(?:pay|paid|send|sent|fee|fees)\b[^.?!]{0,40}\bin gift cards?\b|\bguaranteed (?:approval|to (?:approve|stop|fix|remove))\b|\bno matter (?:my|your|our) credit\b|\b(?:stop|save|fix) (?:it|the foreclosure|my credit|your credit) if (?:we|you|i) (?:pay|wire|send)\b/,
   },
+  // Reg B's "alimony, child support, or separate maintenance": one income, whatever a state calls it.
+  { id: 'alimony', kind: 'concept', names: ['alimony', 'spousal support', 'separate maintenance'], pattern: /\balimony\b|\bspousal (?:support|maintenance)\b|\bseparate maintenance\b/ },
   { id: 'cosigner', kind: 'concept', names: ['co-signer', 'co-borrower'], pattern: /\bco-?sign(?:er|ers|ing|ed)?\b|\bco-?borrowers?\b/ },
   { id: 'self-employed', kind: 'concept', names: ['self-employed'], pattern: /\bself[- ]employ(?:ed|ment)\b|\bown (?:my|our|a) (?:own )?business\b|\b1099\b|\bfreelanc/ },
   { id: 'first-time-buyer', kind: 'concept', names: ['first-time homebuyer', 'first-time buyer'], pattern: /\bfirst[- ]time (?:home ?)?buyers?\b|\bfirst[- ]time homebuyers?\b|\bfirst (?:home|house)\b/ },

@@ -48,6 +48,12 @@ describe('neutralizeQuestion', () => {
     ['marital_status', "I'm single. How much do I need for closing costs?", 'How much do I need for closing costs?'],
     ['marital_status', "We're engaged. What insurance do we need for a condo?", 'What insurance do we need for a condo?'],
     ['marital_status', 'I am divorced and receive alimony. Does it count as income for a mortgage?', 'I receive alimony. Does it count as income for a mortgage?'],
+    // Support received beside a separation is spousal support, an income like alimony, and says so once the separation goes.
+    ['marital_status', 'I am legally separated and receive support. Does it count as income for a mortgage?', 'I receive spousal support. Does it count as income for a mortgage?'],
+    ['marital_status', 'We divorced last year and I get support from him every month. Can I use it to qualify?', 'I get spousal support from them every month. Can I use it to qualify?'],
+    ['marital_status', "I'm divorced and my family gives me support. Can I qualify?", 'My family gives me support. Can I qualify?'],
+    ['marital_status', 'I get child support from my ex since the divorce. Does it count?', 'I get child support from my former partner. Does it count?'],
+    ['marital_status', 'Since the divorce, money is tight. Can I qualify for an FHA loan?', 'Money is tight. Can I qualify for an FHA loan?'],
     ['marital_status', 'My spouse and I have an FHA loan. Can we remove mortgage insurance?', 'We have an FHA loan. Can we remove mortgage insurance?'],
     // age
     ['age', 'I am 67 years old; can I still get a 30-year mortgage?', 'Can I still get a 30-year mortgage?'],
@@ -537,6 +543,11 @@ describe('neutralizeQuestion', () => {
     );
     // An aside with content stays.
     expect(text('My utilization is 45% — mostly one card — what should I get it under?')).toBe('My utilization is 45% — mostly one card — what should I get it under?');
+  });
+
+  it('reads spousal support as the income it is, like alimony, not as a marital status', () => {
+    expect(neutralizeQuestion('I receive spousal support. Does it count as income for a mortgage?')).toMatchObject({ changed: false, removed: [] });
+    expect(findProtectedTermSpans('Will the lender count spousal maintenance?')).toEqual([]);
   });
 
   it('keeps a spouse’s death where service is named: a surviving spouse’s VA eligibility is what is asked', () => {

@@ -56,6 +56,18 @@ describe('learning the answer vocabulary', () => {
     expect(answerVocabularyMatch(vocabulary, ['card', 'limit'], new Set(['card', 'fee']))).toBe(0);
     expect(answerVocabularyMatch(vocabulary, [], new Set(['guideline']))).toBe(0);
   });
+
+  it('counts a term only of the situation beside the question at its share, in the match and in the average', () => {
+    const vocabulary = new Map([
+      ['limit', new Map([['guideline', 2]])],
+      ['budget', new Map([['plan', 4]])],
+    ]);
+    const sentence = new Set(['plan', 'guideline']);
+    // Alike: (2 + 4) / 2; "budget" at half: (2 + 0.5 · 4) / 1.5.
+    expect(answerVocabularyMatch(vocabulary, ['limit', 'budget'], sentence)).toBe(3);
+    expect(answerVocabularyMatch(vocabulary, ['limit', 'budget'], sentence, new Set(['budget']), 0.5)).toBeCloseTo(4 / 1.5, 10);
+    expect(answerVocabularyMatch(vocabulary, ['budget'], sentence, new Set(['budget']), 0)).toBe(0);
+  });
 });
 
 describe('reading the answer vocabulary file', () => {

@@ -28,6 +28,7 @@ describe('lending vocabulary', () => {
     ['What is the VA funding fee?', tokenize('Veterans Affairs')],
     ['Does USDA have income limits?', tokenize('Department of Agriculture')],
     ['What is the Federal Housing Administration?', ['fha']],
+    ['Does spousal support count as income?', tokenize('alimony separate maintenance')],
   ])('expands "%s" with the other names of what it mentions', (query, expected) => {
     const extra = lendingQueryExpansion(query);
     expect(extra.sort()).toEqual([...new Set(expected)].filter((term) => !tokenize(query).includes(term)).sort());
