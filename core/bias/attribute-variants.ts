@@ -465,6 +465,8 @@ function tidy(text: string): string {
     // "I am Christian and do not want…" with the term cut leaves "I am and do not want…".
     // "We're married and buying…" leaves "We're and buying…": a participle or a preposition keeps its "are" ("I'm elderly and on social security").
     .replace(/\b(I|we|We)(\s+(?:am|are)\s+|['’](?:m|re)\s+)and\s+(?=\p{L}+ing\b|\d|(?:on|in|at|from|under|over|out|into|with|without|about|behind|ahead)\b)/gu, '$1$2')
+    // …in chat spelling, "since im newly separated and juggling…" leaves "im and juggling".
+    .replace(/\b([Ii]m)\s+and\s+(?=\p{L}+ing\b)/gu, '$1 ')
     // "I'm a veteran and a woman." leaves "I'm a veteran and a borrower.": the added noun says nothing.
     .replace(/,?\s+(?:and|or)\s+(?:an?\s+)?borrowers?(?=\s*[.,;:!?]|$)/gu, '')
     // "(I'm Black)" cut leaves "(I'm )"; "an immigrant from El Salvador with a green card - can I…" leaves "with a -".

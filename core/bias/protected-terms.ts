@@ -195,9 +195,10 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?:business|sales|chair|council|congress)(?:wom[ae]n|m[ae]n)', '(?:wom[ae]n|female|male)[- ]owned', 'sis', 'bro',
     'pregnant', 'pregnanc(?:y|ies)', 'maternity(?: leave)?', 'paternity(?: leave)?', 'childbearing', 'birth control',
     // "Just a gal who welds", "a guy who…" (a bare "guy" is everyday filler: "you guys").
-    'gals?', '(?<=\\b(?:a|one) )(?:guy|dude)', '(?:guy|dude)(?= here\\b)',
+    // "a regular guy", "one young dude": an adjective between changes nothing.
+    'gals?', '(?<=\\b(?:a|one) (?:\\p{L}+ )?)(?:guy|dude)', '(?:guy|dude)(?= here\\b)',
     // "the numbers guy at work": a role said with the sex of who has it.
-    '(?<=\\bthe \\p{L}+ )(?:guy|dude)(?= (?:at|in|of|for|on)\\b)', '(?<=\\bthe )(?:guy|dude|gal)(?= who\\b)',
+    '(?<=\\bthe \\p{L}+ )(?:guy|dude)(?= (?:at|in|of|for|on)\\b)', '(?<=\\bthe )(?:guy|dude|gal)(?= who\\b)', '(?<=\\bthe only )(?:guy|dude|gal)',
     'stay[- ]at[- ]home (?:moms?|mums?|dads?|mothers?|fathers?|wi(?:fe|ves)|husbands?)',
     // Pronouns given as a signature ("Jordan (she/her)").
     '(?:she|he|they)\\/(?:her|hers|him|his|them|theirs)',
@@ -216,7 +217,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     // "someone single like you": single said of a person.
     `(?<=\\b(?:someone|somebody|anyone|people|folks|persons?|guys?|gals?|women|men) )single(?= like (?:me|you|us|them)\\b)`, 'widow(?:s|ed|ers?)?',
     // "Since I'm separated": said of oneself (a bare "separated" is too often something else).
-    `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|recently|just got) separated`, `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are) not (?:legally )?separated`,
+    // (…and in chat spelling, "im newly separated".)
+    `(?:i${APOSTROPHE}m|im|i am|we${APOSTROPHE}re|we are|recently|newly|just got) separated`, `(?:i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are) not (?:legally )?separated`,
     'spouses?', 'spousal', 'husbands?', 'wi(?:fe|ves)', 'legally separated', 'domestic partners?(?:hips?)?',
     'civil unions?', 'newlyweds?', 'fianc[ée]e?s?',
     // An unmarried partner ("my boyfriend and I"), beside a spouse.
@@ -240,7 +242,9 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?<=\\b(?:the|my|our|a|his|her|their) )separation(?! (?:of|from (?:service|the military)|pay|date)\\b)',
     // "I've never been married" goes whole ("married" alone would leave "I've never been").
     `(?:i${APOSTROPHE}ve|i have|we${APOSTROPHE}ve|we have) never (?:been )?married`, 'never(?:[- ]been)?[- ]married',
-    'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?)',
+    // …and before what else the borrower is, which stays ("Single veteran here." → "Veteran here."; not "a single income").
+    'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?|guys?|gals?|lad(?:y|ies)|folks)',
+    'single(?= (?:(?:home ?)?buyers?|homeowners?|veterans?|renters?|adults?|retirees?|seniors?|professionals?)\\b)',
     `(?:being|are|am|is|you${APOSTROPHE}re|i${APOSTROPHE}m) single(?![-\\p{L}])`,
   ]),
   ...terms('age', [
@@ -280,7 +284,8 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     '(?:year (?:born|of birth)|birth year|date of birth|dob):? (?:19|20)\\d\\d',
     `(?<=(?:i${APOSTROPHE}m|i am) (?:an? )?\\p{L}+, )\\d{2}(?=,)`,
     // "At 75, I'm thinking…", "…discharged last year, when I was 62.": an age said of oneself at a time.
-    '(?<=(?:^|[.!?]\\s+))at \\d{2}(?=,)', `(?:when|since|because) (?:i|we) (?:was|were|turned) \\d{2}(?=\\s*(?:$|[.,;!?]|and\\b))`,
+    // …and "…, and at 71 I've spent all week packing" (an age, then the one it is of).
+    '(?<=(?:^|[.!?]\\s+))at \\d{2}(?=,)', '(?<=(?:^|[,;]\\s*|\\band\\s+))at \\d{2}(?= (?:I|we)\\b)', `(?:when|since|because) (?:i|we) (?:was|were|turned) \\d{2}(?=\\s*(?:$|[.,;!?]|and\\b))`,
     // "someone over 60", "borrowers under 30", "I'm past 65": an age as a bound, said of a person (not "over 50%", "over 30 days").
     `(?<=\\b(?:someone|somebody|anyone|anybody|people|folks|persons?|borrowers?|applicants?|buyers?|homebuyers?|homeowners?|retirees?|i${APOSTROPHE}m|i am|we${APOSTROPHE}re|we are|both) )(?:over|under|past|above|older than|younger than) \\d{2}(?: years?(?: old| of age)?)?(?!\\s*(?:%|percent|days?|weeks?|months?|k\\b|[,.]\\d|\\d))`,
     // "from a twentysomething", "as a thirty-something".
@@ -301,12 +306,15 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     'unemployment (?:benefits?|compensation|insurance|income|checks?)', 'unemployment(?= (?:deposits?|payments?))', '(?:snap|welfare|wic|medicaid|ssi|tanf|food stamps?|unemployment|social security) office', '(?:rental|housing) assistance', 'ebt cards?',
     // "I'm on disability", "TANF cash assistance", "state benefits".
     '(?:on|get|receive|collect) disability', 'cash assistance', '(?:state|government) benefits?',
+    // Heating and energy aid (LIHEAP, the Low Income Home Energy Assistance Program).
+    'liheap', '(?:energy|heating|utility) assistance',
     // "I'm on Social Security": the benefit, never the number or the card.
     '(?<=(?:on|collect|collecting|get|getting|receive|receiving|draw|drawing) )social security(?! (?:numbers?|cards?|#|income|benefits?|payments?|checks?|disability))',
     // "I'm on unemployment", "collecting unemployment": the benefit, not the unemployment rate.
     '(?<=(?:on|collect|collecting|get|getting|receive|receiving) )unemployment(?! (?:rates?|benefits?|compensation|insurance|income|checks?))',
   ]),
-  ...terms('public_assistance', ['SNAP'], true),
+  // "my SNAP use": the benefit and its use, one mention (cut, "my" reads "it").
+  ...terms('public_assistance', ['SNAP(?: (?:use|usage))?', 'EBT (?:use|usage)'], true),
   // A flag emoji names a country (two regional-indicator letters); a skin-tone modifier names a colour (🙋🏿).
   { characteristic: 'national_origin', pattern: /[\u{1F1E6}-\u{1F1FF}]{2}/gu },
   { characteristic: 'color', pattern: /[\u{1F3FB}-\u{1F3FF}]/gu },
@@ -328,6 +336,7 @@ export const NON_PROTECTED_PHRASES: readonly RegExp[] = [
   /black and white/giu,
   /white (?:paper|papers|house|glove)/giu,
   /white picket fences?/giu,
+  /fall guys?/giu,
   /white[- ]label(?:ed)?/giu,
   /church (?:st|street|road|rd|avenue|ave|lane)\b/giu,
   // Income, as alimony is: Reg B 1002.6(b)(5) has it counted, however the marriage ended.

@@ -390,6 +390,15 @@ describe('neutralizeQuestion', () => {
     ["public_assistance", "What happens if I only pay the minimum on my credit card? I'm on SSI", "What happens if I only pay the minimum on my credit card?"],
     ["public_assistance", "I'm shopping for a car loan, and my family gets SNAP. Will checking rates hurt my credit?", "I'm shopping for a car loan. Will checking rates hurt my credit?"],
     ["public_assistance", "I've been on SSI for years. What is loan flipping?", "What is loan flipping?"],
+    ["public_assistance", "Does my SNAP use affect my mortgage application?", "Does it affect my mortgage application?"],
+    ["sex", "I'm just a regular guy trying to buy a house. What credit score do I need?", "I'm just a regular borrower trying to buy a house. What credit score do I need?"],
+    ["sex", "I'm just a regular gal trying to buy a house. What credit score do I need?", "I'm just a regular borrower trying to buy a house. What credit score do I need?"],
+    ["age", "Closing is Friday, and at 71 I've spent all week packing. What should I double-check before I sign?", "Closing is Friday, and I've spent all week packing. What should I double-check before I sign?"],
+    ["marital_status", "Single veteran here. Am I past the VA waiting period after a Chapter 7?", "Veteran here. Am I past the VA waiting period after a Chapter 7?"],
+    ["public_assistance", "We get LIHEAP help with heating. Should we refinance from 7.1% to 6.5%?", "We get help with heating. Should we refinance from 7.1% to 6.5%?"],
+    ["marital_status", "I like lender A better, which matters since im newly separated and juggling a million things. Can I ask A to match B?", "I like lender A better, which matters since im juggling a million things. Can I ask A to match B?"],
+    // (What is left says nothing, but is not a husk: left as it reads.)
+    ["sex", "Sent from the IT help desk, where I'm the only guy. Would co-signing a car loan hurt my mortgage chances?", "Sent from the IT help desk, where I'm the only person. Would co-signing a car loan hurt my mortgage chances?"],
   ])('removes %s: %s', (category, question, neutral) => {
     const result = neutralizeQuestion(question);
     expect(result.text).toBe(neutral);
