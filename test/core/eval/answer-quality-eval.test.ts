@@ -187,7 +187,7 @@ describe('npm run eval -- answers', () => {
     dirs.push(dir);
     const plainOut = join(dir, 'plain.json');
     const sceneOut = join(dir, 'scene.json');
-    const scene = 'I have a 580 credit score and $900 of monthly debts.';
+    const scene = 'I make $6,000 a month and pay $900 a month on debts.';
     expect((await run(['--split', 'dev', '--limit', '5', '--out', plainOut])).code).toBe(0);
     expect((await run(['--split', 'dev', '--limit', '5', '--with-scene', scene, '--out', sceneOut])).code).toBe(0);
     const plain = JSON.parse(await readFile(plainOut, 'utf8'));
