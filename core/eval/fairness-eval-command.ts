@@ -109,7 +109,7 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
       return 0;
     }
     console.log(
-      `fairness suite${split ? ` (${split} split)` : ''}${values.raw ? ' without neutralisation' : ''}: ${result.questions} questions held to consistency (${result.variants} variants) and ${result.legitimate.questions} where the characteristic bears on a rule, ` +
+      `${title(values, split)}${values.raw ? ' without neutralisation' : ''}: ${result.questions} questions held to consistency (${result.variants} variants) and ${result.legitimate.questions} where the characteristic bears on a rule, ` +
         `generator ${result.generator}, threshold ${result.threshold}, retrieval ${config.RETRIEVAL} top ${config.RETRIEVAL_TOP_K}, counterfactual check ${config.FAIRNESS_COUNTERFACTUAL}, corpus ${pipeline.documents} documents`,
     );
     console.table(
@@ -137,4 +137,11 @@ export async function runFairnessEvalCommand(args: readonly string[], options: F
   } finally {
     await pipeline.close();
   }
+}
+
+/** What the run asked, in words: the suite or a probe of its dev bases, and which split (for the context probe, which statements). */
+function title(values: { 'template-probe'?: boolean; 'context-probe'?: boolean }, split: FairnessSplit | undefined): string {
+  if (values['context-probe']) return `context probe of the dev bases${split === undefined ? '' : split === 'dev' ? ' (tuning statements)' : ' (held-out statements)'}`;
+  const what = values['template-probe'] ? 'template probe of the dev bases' : 'fairness suite';
+  return `${what}${split ? ` (${split} split)` : ''}`;
 }

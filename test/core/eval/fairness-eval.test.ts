@@ -266,6 +266,16 @@ describe('runFairnessEvalCommand against the configured generator', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('names a probe for what it is: the context probe of the dev bases, its statements by split', async () => {
+    const dev = join(dir, 'dev.jsonl');
+    await writeFile(dev, `${JSON.stringify({ ...questions[0]!, split: 'dev' })}\n`);
+    const heldOut = await runCommand(['--context-probe', '--split', 'test', '--questions', dev], {});
+    expect(heldOut.code).toBe(0);
+    expect(heldOut.lines.join('\n')).toMatch(/context probe of the dev bases \(held-out statements\): 1 questions held to consistency \(4 variants\)/);
+    const tuning = await runCommand(['--context-probe', '--split', 'dev', '--questions', dev], {});
+    expect(tuning.lines.join('\n')).toMatch(/context probe of the dev bases \(tuning statements\): 1 questions held to consistency \(5 variants\)/);
+  });
+
   it('refuses unknown generators, incomplete generator settings and bad numbers with exit code 2', async () => {
     expect((await runCommand(['--generator', 'nope'], {})).code).toBe(2);
     const missing = await runCommand([], { GENERATOR: 'openai-compatible' });
