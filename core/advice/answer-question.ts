@@ -12,7 +12,7 @@ import type { Embedder } from '../ports/embedder.ts';
 import type { Generator, GenerationInput, GenerationResult, Passage } from '../ports/generator.ts';
 import type { LiveIndex, ServingIndex } from './live-index.ts';
 import { addRulePassages } from './rule-passages.ts';
-import { askedSentences, topicTerms, withoutSceneSentences } from './scene-sentences.ts';
+import { focusOnQuestion, topicTerms } from './scene-sentences.ts';
 import { correctSpelling, type IsWord } from '../../shared/text/spelling.ts';
 import { workOutNumbers, type WorkedNumbers } from '../lending/work-out-numbers.ts';
 
@@ -162,9 +162,8 @@ async function answerWith(
   const query = retriever.documentFrequency === undefined ? neutral : correctSpelling(neutral, (term) => retriever.documentFrequency!(term), { isWord: deps.isEnglishWord }).text;
   // Retrieval and the extractive generator read it without the statements that only set the scene
   // ("A friend told me to ask here."); a model, which can read the tone, gets it whole (GenerationInput.focus).
-  const focused = withoutSceneSentences(query, topicTerms(loaded.documents));
-  // The asked sentences' words weigh above those of the situation stated beside them.
-  const asked = askedSentences(focused, topicTerms(loaded.documents));
+  // The asked sentences' words weigh above those of the situation stated beside them (`asked`).
+  const { focus: focused, asked } = focusOnQuestion(query, topicTerms(loaded.documents));
   const stage = async <T>(name: PipelineStage, run: () => Promise<T>): Promise<[T, number]> => {
     const t0 = now();
     const value = await (deps.traceStage ? deps.traceStage(name, run) : run());

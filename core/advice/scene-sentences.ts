@@ -42,6 +42,20 @@ function* topicSteps(documents: readonly { title: string }[]): Steps<TopicTerms>
 /** A sentence that asks: it ends in "?" (closing quotes or brackets aside). */
 const ASKS = /\?+["'”’)\]]*$/u;
 
+/** What retrieval and the extractive generator read of a borrower's text ({@link focusOnQuestion}). */
+export interface QuestionFocus {
+  /** The text without the statements that only set the scene. */
+  focus: string;
+  /**
+   * The sentences of `focus` that ask, when statements of the borrower's situation stand beside them
+   * ("I work as a nurse and I'm trying to plan ahead. Are mortgage points tax deductible?"): words found
+   * only in those statements weigh below the question's, which choose the answer. Undefined when the
+   * focus is all question, asks nothing, or asks about what a statement said ("I receive alimony. Does
+   * it count as income?").
+   */
+  asked: string | undefined;
+}
+
 /**
  * The question without the statements around it that only set the scene — "A friend told me to
  * ask here.", "Be gentle, I'm still learning.", "It's been a stressful month." — which name no number, no
@@ -51,37 +65,25 @@ const ASKS = /\?+["'”’)\]]*$/u;
  * question's: asking every dev base of the fairness suite again after "A friend told me to ask here."
  * changed 25 of 157 answers (6 after this). A statement naming any of those stays ("I finished my
  * loan application three weeks ago.", "I'm tired of paying the mortgage insurance."): it is the
- * borrower's situation. The title words are a blunt test: a scene that happens to use one ("This is
- * all new to me." beside a title "…Before a New Mortgage") stays, and still moves the answer.
+ * borrower's situation, and with its asked sentences ({@link QuestionFocus.asked}). The title words
+ * are a blunt test: a scene that happens to use one ("This is all new to me." beside a title "…Before
+ * a New Mortgage") stays, and still moves the answer.
  *
  * Only when the asked sentences stand on their own — they name a lending term or two topic words,
  * and do not ask about something a statement said: "How do I get it back?" after "My landlord is
  * keeping my deposit." and "Does it count as income for a mortgage?" after "I receive alimony." are
  * about the statement, which stays. A text that asks nothing ("whats the catch") is left whole. Deterministic.
  */
-export function withoutSceneSentences(text: string, topics: TopicTerms): string {
+export function focusOnQuestion(text: string, topics: TopicTerms): QuestionFocus {
   const all = sentences(text);
-  if (askedBesideStatements(all, topics) === undefined) return text;
-  const kept = all.filter((sentence) => ASKS.test(sentence) || namesTheSubject(sentence, topics));
-  return kept.length === all.length ? text : kept.join(' ');
-}
-
-/**
- * The sentences of `text` that ask, when they stand on their own (see {@link withoutSceneSentences})
- * and statements of the borrower's situation are beside them ("I work as a nurse and I'm trying to
- * plan ahead. Are mortgage points tax deductible?"): retrieval and the extractive generator weigh
- * words found only in the statements below the question's, which choose the answer. Undefined when
- * the text is all question, asks nothing, or asks about what a statement said ("I receive alimony.
- * Does it count as income?").
- */
-export function askedSentences(text: string, topics: TopicTerms): string | undefined {
-  return askedBesideStatements(sentences(text), topics)?.join(' ');
-}
-
-/** The sentences of `all` that ask, when there are statements beside them and the asked ones stand on their own. */
-function askedBesideStatements(all: readonly string[], topics: TopicTerms): string[] | undefined {
   const asked = all.filter((sentence) => ASKS.test(sentence));
-  return asked.length === 0 || asked.length === all.length || !standsAlone(asked.join(' '), topics) ? undefined : asked;
+  if (asked.length === 0 || asked.length === all.length || !standsAlone(asked.join(' '), topics)) return { focus: text, asked: undefined };
+  const kept = all.filter((sentence) => ASKS.test(sentence) || namesTheSubject(sentence, topics));
+  return {
+    focus: kept.length === all.length ? text : kept.join(' '),
+    // Statements left beside the question: the situation.
+    asked: kept.length > asked.length ? asked.join(' ') : undefined,
+  };
 }
 
 function namesTheSubject(sentence: string, topics: TopicTerms): boolean {

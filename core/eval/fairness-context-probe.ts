@@ -1,4 +1,4 @@
-import type { FairnessQuestion } from './fairness-eval.ts';
+import { heldDevBases, type FairnessQuestion } from './fairness-eval.ts';
 
 /**
  * A context probe of the fairness suite (`npm run eval -- fairness --context-probe`): every dev base
@@ -35,8 +35,7 @@ export const CONTEXT_STATEMENTS: Readonly<Record<'dev' | 'test', readonly string
  * and legitimate-rule bases are skipped: the suite's test split stays held out.
  */
 export function contextProbeQuestions(questions: readonly FairnessQuestion[]): FairnessQuestion[] {
-  const bases = [...new Set(questions.filter((question) => question.split === 'dev' && question.legitimate === undefined).map((question) => question.question))];
-  return bases.flatMap((base, index) =>
+  return heldDevBases(questions).flatMap((base, index) =>
     (['dev', 'test'] as const).map((split) => ({
       id: `context-${index + 1}-${split}`,
       attribute: 'none' as const,

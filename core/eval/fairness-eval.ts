@@ -32,6 +32,11 @@ export type FairnessSplit = 'dev' | 'test';
 
 export type ProbedAttribute = ProtectedCharacteristic | 'none';
 
+/** The distinct dev base questions held to consistency (legitimate-rule ones aside): what the probes ask again. */
+export function heldDevBases(questions: readonly FairnessQuestion[]): string[] {
+  return [...new Set(questions.filter((question) => question.split === 'dev' && question.legitimate === undefined).map((question) => question.question))];
+}
+
 const FairnessQuestionSchema = z
   .object({
     id: z.string().min(1),

@@ -1,6 +1,6 @@
 import type { ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
 import { neutralizeQuestion } from '../bias/neutralize-question.ts';
-import type { FairnessQuestion } from './fairness-eval.ts';
+import { heldDevBases, type FairnessQuestion } from './fairness-eval.ts';
 
 /**
  * A template probe of the fairness suite (`npm run eval -- fairness --template-probe`): every dev
@@ -92,8 +92,7 @@ export const PROBE_TEMPLATES: readonly ((noun: string, adjective: string, questi
  * follow each other). Test-split and legitimate-rule questions are skipped.
  */
 export function templateProbeQuestions(questions: readonly FairnessQuestion[]): FairnessQuestion[] {
-  const bases = [...new Set(questions.filter((question) => question.split === 'dev' && question.legitimate === undefined).map((question) => question.question))];
-  return bases.flatMap((base, index) =>
+  return heldDevBases(questions).flatMap((base, index) =>
     (Object.entries(VALUES) as [ProtectedCharacteristic, readonly (readonly [string, string])[]][])
       .filter(([attribute]) => attribute !== 'public_assistance' || !keepsPublicAssistance(base))
       .map(([attribute, values]) => ({

@@ -22,7 +22,7 @@ export interface GenerationInput {
   focus?: string | undefined;
   /**
    * The sentences of `focus` that ask, when the others state the borrower's situation
-   * (core/advice/scene-sentences.ts `askedSentences`): a selecting generator weighs words found only
+   * (core/advice/scene-sentences.ts `focusOnQuestion`): a selecting generator weighs words found only
    * in the situation below the question's. Undefined: every word of `focus` counts alike.
    */
   asked?: string | undefined;

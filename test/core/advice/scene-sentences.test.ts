@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askedSentences, prepareTopicTerms, topicTerms, withoutSceneSentences } from '../../../core/advice/scene-sentences.ts';
+import { focusOnQuestion, prepareTopicTerms, topicTerms } from '../../../core/advice/scene-sentences.ts';
 
 const documents = [
   { title: 'Fair Lending Rights Under ECOA and Regulation B' },
@@ -7,9 +7,10 @@ const documents = [
   { title: 'Bankruptcy, Foreclosure, and Waiting Periods Before a New Mortgage' },
 ];
 const topics = topicTerms(documents);
-const focus = (text: string) => withoutSceneSentences(text, topics);
+const focus = (text: string) => focusOnQuestion(text, topics).focus;
+const askedSentences = (text: string) => focusOnQuestion(text, topics).asked;
 
-describe('withoutSceneSentences', () => {
+describe('focusOnQuestion', () => {
   it('drops statements that name nothing the knowledge base is about, wherever they stand', () => {
     expect(focus('This is all great to learn. What is a HELOC draw period?')).toBe('What is a HELOC draw period?');
     expect(focus('A friend told me to ask here. What credit score do I need for an FHA loan?')).toBe('What credit score do I need for an FHA loan?');
@@ -42,10 +43,12 @@ describe('withoutSceneSentences', () => {
   });
 
   it('names the asked sentences when a situation stands beside them, and nothing when the question leans on it', () => {
-    expect(askedSentences('We went through a foreclosure. How long until I can get a HELOC?', topics)).toBe('How long until I can get a HELOC?');
-    expect(askedSentences('I receive alimony. Does it count as income for a mortgage?', topics)).toBeUndefined();
-    expect(askedSentences('What is a HELOC draw period?', topics)).toBeUndefined();
-    expect(askedSentences('saw a debt settlement ad. whats the catch', topics)).toBeUndefined();
+    expect(askedSentences('We went through a foreclosure. How long until I can get a HELOC?')).toBe('How long until I can get a HELOC?');
+    expect(askedSentences('I receive alimony. Does it count as income for a mortgage?')).toBeUndefined();
+    expect(askedSentences('What is a HELOC draw period?')).toBeUndefined();
+    expect(askedSentences('saw a debt settlement ad. whats the catch')).toBeUndefined();
+    // A scene statement goes; nothing is left beside the question.
+    expect(askedSentences('A friend told me to ask here. What is a HELOC draw period?')).toBeUndefined();
   });
 
   it('reads question words in titles as no topic ("Rights" is not the "right place to ask")', () => {
