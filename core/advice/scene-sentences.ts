@@ -1,8 +1,10 @@
+import { classifyRelevance } from '../../shared/policy/relevance.ts';
 import { everydaySynonyms } from '../../shared/text/everyday-synonyms.ts';
 import { findLendingTerms } from '../../shared/text/lending-vocabulary.ts';
 import { sentences } from '../../shared/text/sentences.ts';
 import { tokenize } from '../../shared/text/tokenize.ts';
 import { QUESTION_WORDS } from '../generation/question-analysis.ts';
+import { DEFAULT_REFUSAL_THRESHOLDS } from '../generation/refusal-decision.ts';
 import { runSteps, runStepsYielding, type Steps } from '../retrieval/stepwise.ts';
 
 /** Stemmed words of the knowledge base's titles, question words aside: the topics it is about ("loan", "escrow", "foreclosur"…). */
@@ -70,19 +72,23 @@ export interface QuestionFocus {
  * a New Mortgage") stays, and still moves the answer.
  *
  * Only when the asked sentences stand on their own — they name a lending term or two topic words,
- * and do not ask about something a statement said: "How do I get it back?" after "My landlord is
+ * or are clearly about borrowing by themselves, and do not ask about something a statement said: "How do I get it back?" after "My landlord is
  * keeping my deposit." and "Does it count as income for a mortgage?" after "I receive alimony." are
  * about the statement, which stays. A text that asks nothing ("whats the catch") is left whole. Deterministic.
  */
 export function focusOnQuestion(text: string, topics: TopicTerms): QuestionFocus {
   const all = sentences(text);
   const asked = all.filter((sentence) => ASKS.test(sentence));
-  if (asked.length === 0 || asked.length === all.length || !standsAlone(asked.join(' '), topics)) return { focus: text, asked: undefined };
+  const askedText = asked.join(' ');
+  if (asked.length === 0 || asked.length === all.length) return { focus: text, asked: undefined };
+  const alone = standsAlone(askedText, topics);
+  if (!alone && !asksAboutBorrowing(askedText)) return { focus: text, asked: undefined };
   const kept = all.filter((sentence) => ASKS.test(sentence) || namesTheSubject(sentence, topics));
   return {
     focus: kept.length === all.length ? text : kept.join(' '),
-    // Statements left beside the question: the situation.
-    asked: kept.length > asked.length ? asked.join(' ') : undefined,
+    // Statements left beside a question that stands alone: the situation. Beside a thinner one
+    // ("Can I get a mortgage?" after "I have only been at my job for a year.") they say what it asks, and weigh whole.
+    asked: alone && kept.length > asked.length ? askedText : undefined,
   };
 }
 
@@ -90,8 +96,19 @@ function namesTheSubject(sentence: string, topics: TopicTerms): boolean {
   return /\d/u.test(sentence) || findLendingTerms(sentence).length > 0 || subjectWords(sentence, topics).size > 0;
 }
 
+/** Asked sentences that name a lending term or two title or money words, and do not refer back to a statement. */
 function standsAlone(asked: string, topics: TopicTerms): boolean {
   return !REFERS_BACK.test(asked) && (findLendingTerms(asked).length > 0 || subjectWords(asked, topics).size >= 2);
+}
+
+/**
+ * Asked sentences that are unmistakably about borrowing by themselves — the relevance the refusal
+ * decision calls clear — and do not refer back to a statement: "Do I need a Social Security number
+ * to get a mortgage?" and "Can my partner and I both be on the loan?" name one title word each, yet
+ * a statement beside them that names nothing the knowledge base is about only sets the scene.
+ */
+function asksAboutBorrowing(asked: string): boolean {
+  return !REFERS_BACK.test(asked) && classifyRelevance(asked).score >= DEFAULT_REFUSAL_THRESHOLDS.clearRelevance;
 }
 
 /**

@@ -29,6 +29,18 @@ describe('focusOnQuestion', () => {
     expect(focus(text)).toBe(text);
   });
 
+  it('drops a scene beside a question that names one title word but is clearly about borrowing, and weighs nothing as situation there', () => {
+    const text = 'I have been reading about this for weeks and I am still confused. Do I need a Social Security number to get a mortgage?';
+    expect(focus(text)).toBe('Do I need a Social Security number to get a mortgage?');
+    expect(askedSentences(text)).toBeUndefined();
+    // A statement that names the subject stays, and weighs whole beside so thin a question: it says what is asked.
+    const leaning = 'I have only been at my job for a year. Can I get a mortgage?';
+    expect(focus(leaning)).toBe(leaning);
+    expect(askedSentences(leaning)).toBeUndefined();
+    // Not clearly about borrowing by itself: the statement stays.
+    expect(focus('My neighbor is so loud. Who pays for the repair?')).toBe('My neighbor is so loud. Who pays for the repair?');
+  });
+
   it('keeps the statement a question refers back to ("Does it count…" after "I receive alimony."), not one beside "Is it worth…"', () => {
     for (const text of ['I receive alimony. Does it count as income for a mortgage?', 'The lender mailed a notice. Should I sign it before the HELOC closes?']) {
       expect(focus(text)).toBe(text);
