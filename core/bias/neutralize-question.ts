@@ -1,3 +1,4 @@
+import { TREATMENT } from '../../shared/text/unequal-treatment.ts';
 import type { ProtectedCharacteristic } from '../../shared/contracts/advice.ts';
 import { distinctSpans, removeTerms } from './attribute-variants.ts';
 import { findProtectedTermSpans } from './find-protected-terms.ts';
@@ -237,9 +238,6 @@ function spansToCut(text: string, kept: NeutralizedQuestion['kept']): Span[] {
 
 /** A trait given as the reason for a treatment: "because I'm", "because of my", "based on being", "for being". */
 const AS_REASON = /\b(?:because (?:I['’]m|I am|we['’]re|we are|I was|we were|(?:I|we) (?:get|receive|collect|use|draw)|(?:I['’]m|I am|we['’]re|we are) on)|(?:because of|based on|due to|on account of|over) (?:my|our|me being|us being|being)|for being)\s+(?:(?:an?|so|too|very)\s+)?$/iu;
-/** What a lender, an appraiser or an agent does to a borrower. */
-const TREATMENT =
-  /\b(?:den(?:y|ies|ied|ial)|talk\w* down|turn(?:s|ed|ing)? (?:me|us|them|people) down|reject\w*|refus\w*|charg\w*|treat\w*|discriminat\w*|lowball\w*|steer\w*|approv\w*|offer\w*|quot\w*|pric\w*|penali[sz]\w*|profil\w*|target\w*|singl\w* (?:me|us) out|pass(?:ed)? over|judg\w*|look\w* down|disqualif\w*|cut\w*|lower\w*|reduc\w*|requir\w*|demand\w*|hold (?:it )?against|held (?:it )?against|count (?:it )?against)/iu;
 /** What lies between two traits of one reason ("a Black woman", "Muslim and Arab", "70-year-old"). */
 const BETWEEN_TRAITS = /^[\s-]*(?:(?:and|or)\s+)?(?:an?\s+)?$/iu;
 /** The name of each basis, as a question about it says it (and as {@link BASIS_NAME} keeps it). */
@@ -260,7 +258,9 @@ function withTraitsAsBases(text: string, spans: readonly Span[]): string {
     // Take the run of traits that ends at span i and starts right after a reason frame.
     let first = i;
     while (first > 0 && BETWEEN_TRAITS.test(text.slice(ordered[first - 1]!.end, ordered[first]!.start))) first -= 1;
-    const frame = AS_REASON.exec(text.slice(0, ordered[first]!.start));
+    // A span may carry its own "I'm" ("because I'm 70"): the frame reads up to the trait itself.
+    const own = /^(?:I['’]m|I am|we['’]re|we are)\s+/iu.exec(text.slice(ordered[first]!.start, ordered[first]!.end));
+    const frame = AS_REASON.exec(text.slice(0, ordered[first]!.start + (own?.[0].length ?? 0)));
     // Only the reason for how someone treats the borrower ("turn me down", "charge me more", "lowballed"), not for
     // the borrower's own choice ("Because I'm 67, should I get a 15-year loan?").
     // In a statement the reason goes with its trait ("…talked down to me because I'm divorced. Anyway, …").

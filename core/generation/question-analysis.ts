@@ -1,6 +1,7 @@
 import { stem } from '../../shared/text/stem.ts';
 import { rewriteEverydayPhrases } from '../../shared/text/everyday-synonyms.ts';
 import { tokenize } from '../../shared/text/tokenize.ts';
+import { UNEQUAL_TREATMENT_REASON } from '../../shared/text/unequal-treatment.ts';
 import { findLendingEntities, type LendingEntities } from './lending-entities.ts';
 
 /**
@@ -53,6 +54,10 @@ const CUES: Record<QuestionIntent, RegExp | null> = {
   definition: /\b(?:is|are|means|refers to|works)\b/i,
   general: null,
 };
+
+const UNEQUAL_TREATMENT_REASONS = new RegExp(UNEQUAL_TREATMENT_REASON.source, 'gu');
+/** A question about treatment because of a protected basis is answered by what the law forbids. */
+const RIGHTS_CUE = /\b(?:illegal|unlawful|prohibit\w*|forbid\w*|discriminat\w*|may not|must not|cannot)\b/i;
 
 /** An age question is answered by an age ("at least 62"), not by any number. */
 const AGE_QUESTION = /\bhow old\b|\bages?\b|\bminimum age\b/;
@@ -135,14 +140,20 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     mentions.delete(program);
     for (const term of tokenize(mention)) ruledOut.add(term);
   }
-  const entities: LendingEntities = { ...found, programs, mentions };
-  const tokens = tokenize(rewriteEverydayPhrases(lower)).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
+  const unequal = UNEQUAL_TREATMENT_REASON.test(lower);
+  // "Can a lender turn me down because of my religion?" asks whether the law allows it, not about adverse-action notices.
+  const concepts = unequal ? new Set([...found.concepts].filter((concept) => concept !== 'adverse-action')) : found.concepts;
+  const entities: LendingEntities = { ...found, programs, concepts, mentions };
+  // The reason for an unequal treatment reads as what it is, discrimination, whichever basis or identity it names.
+  const tokens = tokenize(rewriteEverydayPhrases(lower.replace(UNEQUAL_TREATMENT_REASONS, ' discrimination '))).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
   const isNumber = (term: string) => /^\d+(?:\.\d+)?$/.test(term);
   // "70k", "1.2m": the borrower's amounts, worked out by the calculators, never words of the guide.
   const isAmount = (term: string) => /^\d+(?:\.\d+)?(?:k|m|mm)$/.test(term);
   const terms = [...new Set(tokens.filter((term) => !isNumber(term) && !isAmount(term)))];
   const pairs = [...new Set(tokens.slice(1).map((token, i) => `${tokens[i]} ${token}`))];
   const numbers = [...new Set(tokens.filter(isNumber))];
+  // "Can a card issuer deny me because of my religion?" is answered by the law that forbids it.
+  if (unequal) return { intent, entities, terms, pairs, numbers, cue: RIGHTS_CUE, specificCue: true };
   const age = AGE_QUESTION.test(lower);
   return { intent, entities, terms, pairs, numbers, cue: age ? AGE_CUE : CUES[intent], specificCue: age };
 }

@@ -1,5 +1,6 @@
 import { withAskerPossessive } from './asker-possessive.ts';
 import { tokenize } from './tokenize.ts';
+import { UNEQUAL_TREATMENT_REASON } from './unequal-treatment.ts';
 
 /**
  * The lending vocabulary, in one place: each loan program and lending concept with the names
@@ -199,7 +200,14 @@ export const LENDING_VOCABULARY = [
   // "…told me to put my income as higher than it really is": a loan officer encouraging you to overstate income.
   { id: 'predatory-lending', kind: 'concept', names: ['predatory lending'], pattern: /\bpredatory\b|\bloan flipping\b|\bequity stripping\b|\b(?:inflat|overstat|exaggerat|fudg|pad)\w* (?:my |our |the |your )?(?:income|salary|pay)\b|\b(?:income|salary|pay) (?:down )?(?:as )?(?:higher|more) than (?:it |i |we )?(?:really |actually )?(?:is|make|earn)\b|\blie about (?:my |our )?(?:income|salary)\b|\b(?:put|list|write|report) (?:down )?(?:a |my |our )?(?:higher|bigger) (?:income|salary)\b|\brefinanc\w* [^.?!]{0,40}\b(?:three|four|five|six|several|many|\d) times\b/ },
   { id: 'housing-counselor', kind: 'concept', names: ['housing counselor', 'HUD-approved counselor'], pattern: /\bhousing counsel(?:or|ors|ing)\b|\bhud[- ]approved\b/ },
-  { id: 'ecoa', kind: 'concept', names: ['Equal Credit Opportunity Act', 'ECOA', 'Regulation B'], pattern: /\becoa\b|equal credit opportunity|\bregulation b\b|\breg b\b/ },
+  // A question about being treated differently for a protected basis ("…turn me down because of my religion?", the
+  // neutraliser's form of "…because I'm Muslim?") is about the law that forbids it, for every kind of credit.
+  {
+    id: 'ecoa',
+    kind: 'concept',
+    names: ['Equal Credit Opportunity Act', 'ECOA', 'Regulation B'],
+    pattern: new RegExp(`\\becoa\\b|equal credit opportunity|\\bregulation b\\b|\\breg b\\b|${UNEQUAL_TREATMENT_REASON.source}`, 'u'),
+  },
   { id: 'fair-housing', kind: 'concept', names: ['Fair Housing Act'], pattern: /\bfair housing\b|\bhousing discrimination\b/ },
   { id: 'interest-only', kind: 'concept', names: ['interest-only', 'negative amortization'], pattern:
       /\binterest[- ]only\b|\bnegative amortization\b|\bpayment[- ]option arms?\b|\bow(?:e|es|ing) more than (?:i|we|you|they) (?:originally )?borrow(?:ed)?\b|\b(?:loan )?balance (?:grows|grew|growing|go up|goes up|going up|went up|increases|rises)\b/ },

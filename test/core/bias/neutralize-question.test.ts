@@ -587,6 +587,8 @@ describe('neutralizeQuestion', () => {
     ["Was I denied because I'm a Black woman?", 'Was I denied because of my race and sex?', 'race'],
     ['Can a lender turn me down because I get SSI?', 'Can a lender turn me down because of my receipt of public assistance?', 'public_assistance'],
     ['Can they charge me more for being 70?', 'Can they charge me more because of my age?', 'age'],
+    // The age's span holds its own "I'm" (it had read "Can a personal loan lender turn me down?").
+    ["Can a personal loan lender turn me down because I'm 70?", 'Can a personal loan lender turn me down because of my age?', 'age'],
     ["Because I'm Latino, will lenders charge me a higher rate on an FHA loan?", 'Because of my race, will lenders charge me a higher rate on an FHA loan?', 'race'],
     ["Could the appraiser have lowballed it because we're from Pakistan?", 'Could the appraiser have lowballed it because of our national origin?', 'national_origin'],
   ])('names the basis of a trait given as the reason: %s', (question, neutral, category) => {

@@ -1,0 +1,20 @@
+/**
+ * What a lender, an appraiser or an agent does to a borrower ("deny", "turn me down", "charge more",
+ * "lowball", "steer"): a protected characteristic given as the reason for one of these is what a
+ * question asks about (core/bias/neutralize-question.ts keeps it as the basis's name).
+ */
+export const TREATMENT =
+  /\b(?:den(?:y|ies|ied|ial)|talk\w* down|turn(?:s|ed|ing)? (?:me|us|them|people) down|reject\w*|refus\w*|charg\w*|treat\w*|discriminat\w*|lowball\w*|steer\w*|approv\w*|offer\w*|quot\w*|pric\w*|penali[sz]\w*|profil\w*|target\w*|singl\w* (?:me|us) out|pass(?:ed)? over|judg\w*|look\w* down|disqualif\w*|cut\w*|lower\w*|reduc\w*|requir\w*|demand\w*|hold (?:it )?against|held (?:it )?against|count (?:it )?against)/iu;
+
+/**
+ * A protected basis, or the borrower's identity, given as the reason for a treatment in the same
+ * sentence, in lower-case text: "can a card issuer deny me because of my religion?" (the
+ * neutraliser's form of "…because I'm Muslim?"), "charge me more based on our race", "lowballed it
+ * because of who we are". Such a question is about the laws that forbid it (ECOA for every kind of
+ * credit, the Fair Housing Act for housing), not about the product it names.
+ */
+export const UNEQUAL_TREATMENT_REASON = new RegExp(
+  `(?<=${TREATMENT.source}[^.?!]*)\\b(?:because of|based on|due to|on account of) ` +
+    `(?:(?:my|our) (?:race|skin colou?r|colou?r|religion|faith|national origin|ethnicity|heritage|background|sex|gender|marital status|age|receipt of public assistance|appearance|looks|identity)|who (?:i am|we are)|where (?:i['’]m|i am|we['’]re|we are) from|where (?:i|we) come from)\\b`,
+  'u',
+);
