@@ -62,8 +62,9 @@ const EXTRA_TERMS: readonly (readonly [NeutralizedCategory, RegExp])[] = [
 /** The question is about a reverse mortgage, where the youngest borrower's age (62) is the rule. */
 const HECM_CONTEXT = /\b(?:reverse mortgages?|HECMs?|home equity conversion)\b/iu;
 /** The question is about income being counted (Reg B: public assistance counts like any income). */
-// "How much could we borrow against the car?" is about the car's value, not income.
-const INCOME_CONTEXT = /\b(?:income|count(?:s|ed)?|afford|qualify|borrow(?! against)|debt-to-income|DTI|salary|earn(?:ings)?)\b/iu;
+// "How much could we borrow against the car?" is about the car's value, not income; "qualify for an appraisal
+// waiver" about the property, not income.
+const INCOME_CONTEXT = /\b(?:income|count(?:s|ed)?|afford|qualify(?! for (?:an? |the )?(?:appraisal|inspection) waiver)|borrow(?! against)|debt-to-income|DTI|salary|earn(?:ings)?)\b/iu;
 /** VA and service-member rules where a service-connected disability changes the terms (funding fee). */
 const SERVICE_CONTEXT = /\b(?:VA|veterans?|service ?members?|military|active[- ]duty|funding fee|SCRA|MLA)\b/u;
 /** USDA and other programs with household-size income limits. */

@@ -9,12 +9,13 @@ export const TREATMENT =
 /**
  * A protected basis, or the borrower's identity, given as the reason for a treatment in the same
  * sentence, in lower-case text: "can a card issuer deny me because of my religion?" (the
- * neutraliser's form of "…because I'm Muslim?"), "charge me more based on our race", "lowballed it
- * because of who we are". Such a question is about the laws that forbid it (ECOA for every kind of
- * credit, the Fair Housing Act for housing), not about the product it names.
+ * neutraliser's form of "…because I'm Muslim?"), "charge me more based on our race", "turn me down
+ * because of who I am". Such a question is about the law that forbids it (ECOA, for every kind of
+ * credit), not about the product it names. Not an appraiser's ("lowballed the appraisal because of
+ * our race"): ECOA binds creditors, and the appraisal guide covers biased valuations and what to do.
  */
 export const UNEQUAL_TREATMENT_REASON = new RegExp(
-  `(?<=${TREATMENT.source}[^.?!]*)\\b(?:because of|based on|due to|on account of) ` +
+  `(?<!\\b(?:apprais|valuation)[^.?!]*)(?<=${TREATMENT.source}[^.?!]*)\\b(?:because of|based on|due to|on account of) ` +
     `(?:(?:my|our) (?:race|skin colou?r|colou?r|religion|faith|national origin|ethnicity|heritage|background|sex|gender|marital status|age|receipt of public assistance|appearance|looks|identity)|who (?:i am|we are)|where (?:i['’]m|i am|we['’]re|we are) from|where (?:i|we) come from)\\b`,
   'u',
 );

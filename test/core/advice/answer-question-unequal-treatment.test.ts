@@ -31,9 +31,10 @@ describe('a question about being treated differently for a protected characteris
     expect(new Set(answers.map((answer) => answer.advice)).size).toBe(1);
   });
 
-  it('cites the Fair Housing Act beside ECOA when the treatment is a home appraisal', async () => {
-    const answer = await ask('Can an appraiser lowball my house because of my race?');
-    expect(answer.advice).toMatch(ECOA_PROHIBITION);
-    expect(answer.advice).toMatch(/Fair Housing Act[^.]*prohibits discrimination/);
+  it('leaves an appraiser’s treatment to the appraisal guide, which covers biased valuations and what to do', async () => {
+    const answer = await ask('The appraisal came in $12,000 under our contract price. Could the appraiser have lowballed it because we are from Pakistan, and what can we do now?');
+    expect(answer.advice).not.toMatch(ECOA_PROHIBITION);
+    expect(answer.advice).toMatch(/Valuations must not be influenced by the race/);
+    expect(answer.sources.map((source) => source.id)).toContain('appraisals-vs-home-inspections');
   });
 });

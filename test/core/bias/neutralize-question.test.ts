@@ -440,6 +440,11 @@ describe('neutralizeQuestion', () => {
       expect(text('Will lenders count my SSI income?')).toBe('Will lenders count my public assistance income?');
     });
 
+    it('not where "qualify" is about the property: an appraisal waiver bears on no income rule, and the assistance goes', () => {
+      expect(text("I'm on SNAP. Can I qualify for an appraisal waiver?")).toBe('Can I qualify for an appraisal waiver?');
+      expect(text("I'm on SNAP. Can I qualify for a mortgage?")).toBe('I receive public assistance income. Can I qualify for a mortgage?');
+    });
+
     it('Social Security, public assistance under Reg B commentary 2(z)-3, as counted income in a question about qualifying (the age goes)', () => {
       const result = neutralizeQuestion("I'm elderly and on social security, can I still qualify for a mortgage?");
       expect(result.text).toBe("I'm on public assistance income, can I still qualify for a mortgage?");

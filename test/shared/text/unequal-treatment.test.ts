@@ -8,7 +8,6 @@ describe('UNEQUAL_TREATMENT_REASON', () => {
   it.each([
     'Can a car dealer charge me more because of my sex?',
     'Can a credit card company deny me because of my religion?',
-    'Could the appraiser have lowballed it because of our national origin?',
     'Can a mortgage lender turn me down because of who I am, even when my credit is strong?',
     'Could a bank give me a lower credit line because of my appearance?',
     'Can they steer us to a worse loan based on where we are from?',
@@ -20,6 +19,8 @@ describe('UNEQUAL_TREATMENT_REASON', () => {
     // The borrower's own choice, not how someone treats them.
     'Should I get a shorter loan because of my age?',
     'Because of my age, is a reverse mortgage right for me?',
+    // An appraiser's: ECOA binds creditors; the appraisal guide covers biased valuations.
+    'Could the appraiser have lowballed it because of our national origin?',
     // The treatment in another sentence.
     'I was denied last year. Will I need a cosigner because of my age?',
   ])('does not read a reason without a treatment before it in its sentence: %s', (question) => {
