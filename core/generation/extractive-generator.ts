@@ -83,9 +83,8 @@ export class ExtractiveGenerator implements Generator {
     const scores = scoreSentences(question, input.passages, profileTerms(input.profile), this.#weights, this.#vocabulary);
     // Figures worked out from the borrower's numbers answer a lending question by themselves (each
     // cites the rule it applies), however the borrower worded it: only a question with none is refused.
-    // Whether it is about borrowing at all reads the whole text: a scene that is not ("My landlord is
-    // keeping my deposit.") makes the question it frames off-topic, whatever the asked sentence says.
-    if (figures.length === 0 && !shouldAnswer(refusalFeatures(input.query, question, scores), this.#refusal)) {
+    // Whether it is about borrowing at all reads the whole text, or the asked sentences beside a situation (refusalFeatures).
+    if (figures.length === 0 && !shouldAnswer(refusalFeatures(input.query, question, scores, input.asked), this.#refusal)) {
       input.onToken?.(NOT_COVERED_ANSWER);
       return { text: NOT_COVERED_ANSWER, citations: [], generator: this.id };
     }

@@ -53,6 +53,13 @@ describe('answerQuestion reads the question without statements that only set the
     }
   });
 
+  it('reads whether the question is about borrowing from the asked sentence too: a situation of everyday words does not refuse it', async () => {
+    // The statement took the whole text's relevance (15.1 alone) to 12.7, below the bar for weaker matches.
+    const answer = await answerQuestion(extractive.deps, { query: 'I work as a nurse and I am trying to plan ahead. When can I get the PMI taken off my conventional loan?' });
+    expect(answer.advice).not.toBe(NOT_COVERED_ANSWER);
+    expect(answer.sources.map((source) => source.id)).toContain('private-mortgage-insurance-pmi');
+  });
+
   it('still refuses a question whose scene is off-topic', async () => {
     const answer = await answerQuestion(extractive.deps, { query: 'My landlord is keeping my whole security deposit for normal wear and tear. How do I get it back?' });
     expect(answer.advice).toBe(NOT_COVERED_ANSWER);
