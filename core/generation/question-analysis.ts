@@ -1,7 +1,7 @@
 import { stem } from '../../shared/text/stem.ts';
 import { rewriteEverydayPhrases } from '../../shared/text/everyday-synonyms.ts';
 import { tokenize } from '../../shared/text/tokenize.ts';
-import { UNEQUAL_TREATMENT_REASON } from '../../shared/text/unequal-treatment.ts';
+import { APPRAISAL_DISCRIMINATION, CREDIT_DISCRIMINATION } from '../../shared/text/unequal-treatment.ts';
 import { findLendingEntities, type LendingEntities } from './lending-entities.ts';
 
 /**
@@ -55,7 +55,7 @@ const CUES: Record<QuestionIntent, RegExp | null> = {
   general: null,
 };
 
-const UNEQUAL_TREATMENT_REASONS = new RegExp(UNEQUAL_TREATMENT_REASON.source, 'gu');
+const DISCRIMINATION_REASONS = [CREDIT_DISCRIMINATION, APPRAISAL_DISCRIMINATION].map((regex) => new RegExp(regex.source, 'gu'));
 /** A question about treatment because of a protected basis is answered by what the law forbids. */
 const RIGHTS_CUE = /\b(?:illegal|unlawful|prohibit\w*|forbid\w*|discriminat\w*|may not|must not|cannot)\b/i;
 
@@ -140,12 +140,12 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     mentions.delete(program);
     for (const term of tokenize(mention)) ruledOut.add(term);
   }
-  const unequal = UNEQUAL_TREATMENT_REASON.test(lower);
+  const unequal = CREDIT_DISCRIMINATION.test(lower) || APPRAISAL_DISCRIMINATION.test(lower);
   // "Can a lender turn me down because of my religion?" asks whether the law allows it, not about adverse-action notices.
   const concepts = unequal ? new Set([...found.concepts].filter((concept) => concept !== 'adverse-action')) : found.concepts;
   const entities: LendingEntities = { ...found, programs, concepts, mentions };
   // The reason for an unequal treatment reads as what it is, discrimination, whichever basis or identity it names.
-  const tokens = tokenize(rewriteEverydayPhrases(lower.replace(UNEQUAL_TREATMENT_REASONS, ' discrimination '))).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
+  const tokens = tokenize(rewriteEverydayPhrases(DISCRIMINATION_REASONS.reduce((text, reason) => text.replace(reason, ' discrimination '), lower))).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
   const isNumber = (term: string) => /^\d+(?:\.\d+)?$/.test(term);
   // "70k", "1.2m": the borrower's amounts, worked out by the calculators, never words of the guide.
   const isAmount = (term: string) => /^\d+(?:\.\d+)?(?:k|m|mm)$/.test(term);

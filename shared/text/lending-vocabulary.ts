@@ -1,6 +1,6 @@
 import { withAskerPossessive } from './asker-possessive.ts';
 import { tokenize } from './tokenize.ts';
-import { UNEQUAL_TREATMENT_REASON } from './unequal-treatment.ts';
+import { APPRAISAL_DISCRIMINATION, CREDIT_DISCRIMINATION } from './unequal-treatment.ts';
 
 /**
  * The lending vocabulary, in one place: each loan program and lending concept with the names
@@ -206,9 +206,10 @@ export const LENDING_VOCABULARY = [
     id: 'ecoa',
     kind: 'concept',
     names: ['Equal Credit Opportunity Act', 'ECOA', 'Regulation B'],
-    pattern: new RegExp(`\\becoa\\b|equal credit opportunity|\\bregulation b\\b|\\breg b\\b|${UNEQUAL_TREATMENT_REASON.source}`, 'u'),
+    pattern: new RegExp(`\\becoa\\b|equal credit opportunity|\\bregulation b\\b|\\breg b\\b|${CREDIT_DISCRIMINATION.source}`, 'u'),
   },
-  { id: 'fair-housing', kind: 'concept', names: ['Fair Housing Act'], pattern: /\bfair housing\b|\bhousing discrimination\b/ },
+  // An appraiser's treatment for a protected basis ("lowballed it because of our national origin") is one the Fair Housing Act forbids.
+  { id: 'fair-housing', kind: 'concept', names: ['Fair Housing Act'], pattern: new RegExp(`\\bfair housing\\b|\\bhousing discrimination\\b|${APPRAISAL_DISCRIMINATION.source}`, 'u') },
   { id: 'interest-only', kind: 'concept', names: ['interest-only', 'negative amortization'], pattern:
       /\binterest[- ]only\b|\bnegative amortization\b|\bpayment[- ]option arms?\b|\bow(?:e|es|ing) more than (?:i|we|you|they) (?:originally )?borrow(?:ed)?\b|\b(?:loan )?balance (?:grows|grew|growing|go up|goes up|going up|went up|increases|rises)\b/ },
   { id: 'qualified-mortgage', kind: 'concept', names: ['qualified mortgage', 'ability-to-repay'], pattern: /\bqualified mortgages?\b|\bability[- ]to[- ]repay\b|\bnon-?qm\b|\bsafe[- ]harbor\b/ },

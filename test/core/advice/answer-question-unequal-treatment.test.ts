@@ -31,10 +31,17 @@ describe('a question about being treated differently for a protected characteris
     expect(new Set(answers.map((answer) => answer.advice)).size).toBe(1);
   });
 
-  it('leaves an appraiser’s treatment to the appraisal guide, which covers biased valuations and what to do', async () => {
-    const answer = await ask('The appraisal came in $12,000 under our contract price. Could the appraiser have lowballed it because we are from Pakistan, and what can we do now?');
-    expect(answer.advice).not.toMatch(ECOA_PROHIBITION);
-    expect(answer.advice).toMatch(/Valuations must not be influenced by the race/);
-    expect(answer.sources.map((source) => source.id)).toContain('appraisals-vs-home-inspections');
+  it('answers an appraiser’s treatment with the Fair Housing Act and the appraisal guide’s remedy, not ECOA first', async () => {
+    for (const question of [
+      'The appraisal came in $12,000 under our contract price. Could the appraiser have lowballed it because we are from Pakistan, and what can we do now?',
+      // Refused before: "lowball" is no word the relevance model knows, and no concept was named.
+      "Can an appraiser lowball my house because I'm Black?",
+    ]) {
+      const answer = await ask(question);
+      expect(answer.advice).toMatch(/^The Fair Housing Act[^.]*prohibits discrimination[^.]*appraisals/);
+      expect(answer.advice).not.toMatch(ECOA_PROHIBITION);
+    }
+    const remedy = await ask('The appraisal came in $12,000 under our contract price. Could the appraiser have lowballed it because we are from Pakistan, and what can we do now?');
+    expect(remedy.advice).toMatch(/Valuations must not be influenced by the race[^.]*request a reconsideration/);
   });
 });
