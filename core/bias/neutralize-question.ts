@@ -238,7 +238,24 @@ function spansToCut(text: string, kept: NeutralizedQuestion['kept']): Span[] {
 }
 
 /** A trait given as the reason for a treatment: "because I'm", "because of my", "based on being", "for being". */
-const AS_REASON = /\b(?:because (?:I['’]m|I am|we['’]re|we are|I was|we were|(?:I|we) (?:get|receive|collect|use|draw)|(?:I['’]m|I am|we['’]re|we are) on)|(?:because of|based on|due to|on account of|over) (?:my|our|me being|us being|being)|for being)\s+(?:(?:an?|so|too|very)\s+)?$/iu;
+const AS_REASON = /\b(?:(?:because|cuz|cause|bc) (?:I['’]m|I am|we['’]re|we are|I was|we were|(?:I|we) (?:get|receive|collect|use|draw)|(?:I['’]m|I am|we['’]re|we are) on)|(?:because of|cuz of|cause of|bc of|based on|due to|on account of|over) (?:my|our|me being|us being|being)|for being)\s+(?:(?:an?|so|too|very)\s+)?$/iu;
+/**
+ * A statement that gives the trait as the suspected reason for what was done ("I honestly think it's
+ * because I'm Latina."), read up to the reason frame.
+ */
+const SUSPECTED_REASON = /\b(?:think|suspect|feel|believe|bet|guess|sure|wonder if)\b[^.?!]*\b(?:it['’]?s|it is|it was|that['’]?s|that is|that was|this is|was it)\s+(?:(?:only|just|all|partly|really)\s+)?$/iu;
+/**
+ * The reason frame at `reasonStart` (ending at `reasonEnd`) is in a statement that suspects it ("I honestly think
+ * it's because …") and the text then asks whether that is lawful or what to do about it.
+ */
+function suspectedReason(text: string, reasonStart: number, reasonEnd: number): boolean {
+  const sentenceStart = Math.max(text.lastIndexOf('.', reasonStart - 1), text.lastIndexOf('!', reasonStart - 1), text.lastIndexOf('?', reasonStart - 1)) + 1;
+  return SUSPECTED_REASON.test(text.slice(sentenceStart, reasonStart)) && RECOURSE_QUESTION.test(text.slice(reasonEnd));
+}
+
+/** A question about whether a treatment is lawful, or what to do about it ("Is that steering, and is it illegal?", "Who can I report this to?"). */
+const RECOURSE_QUESTION =
+  /\b(?:legal|illegal|allowed|lawful|unlawful|discriminat\w*|steering|redlining|report|complain\w*|file|rights?|can (?:they|he|she|it|the \w+) (?:even |really |legally )?do (?:that|this)|what (?:can|should) (?:i|we) do)\b[^.!?]*\?/iu;
 /** What lies between two traits of one reason ("a Black woman", "Muslim and Arab", "70-year-old"). */
 const BETWEEN_TRAITS = /^[\s-]*(?:(?:and|or)\s+)?(?:an?\s+)?$/iu;
 /** The name of each basis, as a question about it says it (and as {@link BASIS_NAME} keeps it). */
@@ -264,9 +281,13 @@ function withTraitsAsBases(text: string, spans: readonly Span[]): string {
     const frame = AS_REASON.exec(text.slice(0, ordered[first]!.start + (own?.[0].length ?? 0)));
     // Only the reason for how someone treats the borrower ("turn me down", "charge me more", "lowballed"), not for
     // the borrower's own choice ("Because I'm 67, should I get a 15-year loan?").
-    // In a statement the reason goes with its trait ("…talked down to me because I'm divorced. Anyway, …").
+    // In a statement the reason goes with its trait ("…talked down to me because I'm divorced. Anyway, …"), unless the
+    // statement suspects it and the text asks about it.
     const sentence = sentenceAt(text, ordered[first]!.start);
-    if (!frame || !TREATMENT.test(sentence) || !sentence.trim().endsWith('?')) continue;
+    if (!frame) continue;
+    const asked = sentence.trim().endsWith('?') && TREATMENT.test(sentence);
+    // Or a statement giving it as the suspected reason, when the text then asks whether that is lawful or what to do.
+    if (!asked && !suspectedReason(text, frame.index, ordered[i]!.end)) continue;
     const names = [...new Set(ordered.slice(first, i + 1).map((span) => BASIS_NAMES[span.category]))];
     if (names.some((name) => name === undefined)) continue;
     const preposition = /^(?:based on|due to|on account of|over)\b/iu.exec(frame[0])?.[0] ?? 'because of';
@@ -358,7 +379,9 @@ function findSpans(text: string): Span[] {
     if (span.category === 'credit_rights') return !asked(span);
     const before = text.slice(0, span.start);
     const named = BASIS_NAME.test(span.term) || (span.term === 'public assistance' && /\breceipt of\s+$/iu.test(before));
-    if (!named || !asked(span)) return true;
+    // So is the basis a statement gives as the suspected reason for what was done, when the text asks about it.
+    const reason = /\b(?:because of|based on|due to|on account of)\s+(?:my|our)\s+$/iu.exec(before);
+    if (!named || !(asked(span) || (reason !== null && suspectedReason(text, reason.index, span.end)))) return true;
     const listed = topics.some((topic) => /^\s*(?:,|or|and|,\s*or|,\s*and)\s+(?:(?:my|our|your|their)\s+)?$/iu.test(text.slice(topic.end, span.start)));
     if (listed || BASIS_TOPIC_BEFORE.test(before) || BASIS_TOPIC_AFTER.test(text.slice(span.end))) {
       topics.push(span);
@@ -370,7 +393,7 @@ function findSpans(text: string): Span[] {
 
 /** Where a basis named in a question is what it asks about: "ask about my religion", "because of my race", "the race … questions". */
 const BASIS_TOPIC_BEFORE =
-  /\b(?:about|what(?:['’]s| is| are| was)|receipt of|ask(?:s|ed|ing)?|because of|based on|basis of|consider(?:s|ed|ing)?|us(?:e|es|ed|ing)|answer(?:s|ed|ing)?|discriminat\w*(?: against me)?(?: over| for| on)?|record(?:s|ed)?|collect(?:s|ed)?|disclose|report|share|state|list|include|leave out|skip)\s+(?:the\s+|my\s+|our\s+|your\s+|their\s+|an?\s+applicant['’]s\s+)?$/iu;
+  /\b(?:about|what(?:['’]s| is| are| was)|receipt of|ask(?:s|ed|ing)?|because of|based on|basis of|consider(?:s|ed|ing)?|us(?:e|es|ed|ing)|answer(?:s|ed|ing)?|discriminat\w*(?: against me)?(?: over| for| on)?|record(?:s|ed)?|collect(?:s|ed)?|disclose|report|share|state|list|include|leave out|skip|want(?:s|ed)?|need(?:s|ed)?|requir(?:e|es|ed)|request(?:s|ed)?)\s+(?:the\s+|my\s+|our\s+|your\s+|their\s+|an?\s+applicant['’]s\s+)?$/iu;
 const BASIS_TOPIC_AFTER = /^\s*(?:(?:and|or)\s+\p{L}+\s+)?(?:matters?|affects?|counts?|hurts?|helps?|plays?|factors?|questions?|box(?:es)?|fields?|sections?|information|data)\b/iu;
 
 /** The name of a protected basis, not a value of it ("race", not "Black"; "my age", not "67"). */
@@ -474,6 +497,10 @@ function tidySelfDescription(text: string): string {
       // ("I moved here from Brazil 10 yrs ago — lost a house…" leaves "I — lost a house…".)
       .replace(/(^|[.!?]\s+)(?:I|We)\s*[—–-]+\s*(\p{L})/gu, capitalised)
       .replace(/(^|[.!?]\s+)(?:I|We)\s+(?:just\s+|both\s+)?and\s+(\p{L})/gu, capitalised)
+      // "i'm Sikh and wear a turban and i think…" leaves "I'm and and i think…".
+      .replace(/(^|[.!?]\s+)(?:I['’]m|I am|We['’]re|We are)\s+(?:and\s+)+(\p{L})/giu, capitalised)
+      // "The loan officer heard my accent and told me…" leaves "heard and told me…": heard me.
+      .replace(/\b(heard|noticed|mocked|imitated)(?=\s+and\s+(?:then\s+)?(?:told|said|asked|started|laughed|refused|denied|changed|turned|quoted|stopped)\b)/giu, '$1 me')
       // "Millennial here: what is…" leaves "Borrower here: what is…".
       .replace(new RegExp(`(^|[.!?]\\s+)(?:(?:an? )?${SELF_NOUN} )?here\\s*[:,!.—–-]+\\s*`, 'giu'), '$1')
       // "As someone with brown skin, can I…" leaves "As someone with, can I…"; "As someone who is Muslim, are there…" leaves

@@ -244,7 +244,7 @@ export const PROTECTED_TERMS: readonly ProtectedTerm[] = [
     `(?:i${APOSTROPHE}ve|i have|we${APOSTROPHE}ve|we have) never (?:been )?married`, 'never(?:[- ]been)?[- ]married',
     // …and before what else the borrower is, which stays ("Single veteran here." → "Veteran here."; not "a single income").
     'single (?:mothers?|moms?|fathers?|dads?|parents?|wom[ae]n|m[ae]n|persons?|people|applicants?|borrowers?|guys?|gals?|lad(?:y|ies)|folks)',
-    'single(?= (?:(?:home ?)?buyers?|homeowners?|veterans?|renters?|adults?|retirees?|seniors?|professionals?)\\b)',
+    'single(?= (?:(?:home ?)?buyers?|homeowners?|veterans?|renters?|adults?|retirees?|seniors?|professionals?|nurses?|teachers?|grads?|graduates?|students?)\\b)',
     `(?:being|are|am|is|you${APOSTROPHE}re|i${APOSTROPHE}m) single(?![-\\p{L}])`,
   ]),
   ...terms('age', [

@@ -602,6 +602,24 @@ describe('neutralizeQuestion', () => {
     expect(result.removed).toContain(category);
   });
 
+  it('names the basis a statement gives as the suspected reason, when the text asks whether that is lawful or what to do', () => {
+    expect(text("The loan officer wouldn't quote me the regular loan. I honestly think it's because I'm Latina. Is that steering, and is it illegal?")).toBe(
+      "The loan officer wouldn't quote me the regular loan. I honestly think it's because of my race. Is that steering, and is it illegal?",
+    );
+    expect(text("I think it was because I'm Black. What can I do?")).toBe(text("I think it was because I'm white. What can I do?"));
+    expect(text("I think it was because I'm Black. What can I do?")).toBe('I think it was because of my race. What can I do?');
+    // A suspicion the text does not ask about goes with its trait, as an aside does.
+    expect(text("The loan officer was rude and I think it's because I'm divorced. Anyway, what is PMI?")).not.toMatch(/marital|divorced/);
+  });
+
+  it('keeps the basis names an application asks for, and leaves no broken clause where traits went', () => {
+    expect(text('Why does my refinance application want my sex and ethnicity?')).toBe('Why does my refinance application want my sex and ethnicity?');
+    // Had read "I'm and and i think that's it." and "heard and told me".
+    expect(text("i'm Sikh and wear a turban and i think that's it. is there any federal law?")).toBe("I think that's it. Is there any federal law?");
+    expect(text('The loan officer heard my accent and told me no. Is that legal?')).toBe('The loan officer heard me and told me no. Is that legal?');
+    expect(text("I've heard and read that PMI can be removed. When?")).toBe("I've heard and read that PMI can be removed. When?");
+  });
+
   it("cuts a reason given for the borrower's own choice, or in a statement, with its trait", () => {
     expect(text("Because I'm 67, should I get a 15-year loan?")).toBe('Should I get a 15-year loan?');
     expect(text("I was denied because I'm a Black woman. What can I do?")).toBe('I was denied. What can I do?');
