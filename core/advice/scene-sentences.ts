@@ -71,10 +71,10 @@ export interface QuestionFocus {
  * are a blunt test: a scene that happens to use one ("This is all new to me." beside a title "…Before
  * a New Mortgage") stays, and still moves the answer.
  *
- * Only when the asked sentences stand on their own — they name a lending term or two topic words,
- * or are clearly about borrowing by themselves, and do not ask about something a statement said: "How do I get it back?" after "My landlord is
- * keeping my deposit." and "Does it count as income for a mortgage?" after "I receive alimony." are
- * about the statement, which stays. A text that asks nothing ("whats the catch") is left whole. Deterministic.
+ * Only when the asked sentences stand on their own — they name a lending term or two topic words, or
+ * are clearly about borrowing by themselves — and do not ask about something a statement said: "How
+ * do I get it back?" after "My landlord is keeping my deposit." and "Does it count as income for a
+ * mortgage?" after "I receive alimony." are about the statement, which stays. A text that asks nothing ("whats the catch") is left whole. Deterministic.
  */
 export function focusOnQuestion(text: string, topics: TopicTerms): QuestionFocus {
   const all = sentences(text);

@@ -145,7 +145,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const concepts = unequal ? new Set([...found.concepts].filter((concept) => concept !== 'adverse-action')) : found.concepts;
   const entities: LendingEntities = { ...found, programs, concepts, mentions };
   // The reason for an unequal treatment reads as what it is, discrimination, whichever basis or identity it names.
-  const tokens = tokenize(rewriteEverydayPhrases(DISCRIMINATION_REASONS.reduce((text, reason) => text.replace(reason, ' discrimination '), lower))).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
+  const read = DISCRIMINATION_REASONS.reduce((text, reason) => text.replace(reason, ' discrimination '), lower);
+  const tokens = tokenize(rewriteEverydayPhrases(read)).filter((term) => !QUESTION_WORDS.has(term) && !ruledOut.has(term));
   const isNumber = (term: string) => /^\d+(?:\.\d+)?$/.test(term);
   // "70k", "1.2m": the borrower's amounts, worked out by the calculators, never words of the guide.
   const isAmount = (term: string) => /^\d+(?:\.\d+)?(?:k|m|mm)$/.test(term);

@@ -65,9 +65,9 @@ export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
  * Measures the evidence for answering from the scored sentences. Whether the question is about
  * borrowing reads the whole text — a scene that is not ("My landlord is keeping my deposit.") makes
  * the question it frames off-topic — or, where the asked sentences stand on their own beside the
- * borrower's situation (`askedSentences`, core/advice/scene-sentences.ts), those sentences when they read as
- * more clearly about it: "I work as a nurse and I am trying to plan ahead." must not take a PMI
- * question below the bar for weaker matches.
+ * borrower's situation (`askedSentences`, core/advice/scene-sentences.ts), those sentences when they
+ * read as more clearly about it: "I work as a nurse and I am trying to plan ahead." must not take a
+ * PMI question below the bar for weaker matches.
  */
 export function refusalFeatures(query: string, question: QuestionAnalysis, scores: SentenceScores, askedSentences?: string): RefusalFeatures {
   const asked = [...question.entities.programs, ...question.entities.concepts] as string[];

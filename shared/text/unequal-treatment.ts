@@ -8,7 +8,7 @@ export const TREATMENT =
 
 /** A protected basis, or the borrower's identity, given as a reason ("because of my religion", "based on where we are from"). */
 const BASIS_REASON =
-  '\\b(?:because of|based on|due to|on account of) ' +
+  '\\b(?:because of|cuz of|cause of|bc of|based on|due to|on account of) ' +
   "(?:(?:my|our) (?:race|skin colou?r|colou?r|religion|faith|national origin|ethnicity|heritage|background|sex|gender|marital status|age|receipt of public assistance|appearance|looks|identity)|who (?:i am|we are)|where (?:i['’]m|i am|we['’]re|we are) from|where (?:i|we) come from)\\b";
 /** A borrower suspecting why it was done ("i honestly think it's because of my race"). */
 const SUSPICION = '\\b(?:think|suspect|believe|pretty sure|bet)\\b';
@@ -17,9 +17,9 @@ const APPRAISAL = '\\b(?:apprais|valuation)[^.?!]*';
 
 /**
  * A basis or the borrower's identity given as the reason for a creditor's treatment, or as what the
- * borrower suspects was the reason, in the same sentence, in lower-case text: "can a card issuer deny me because of my religion?" (the
- * neutraliser's form of "…because I'm Muslim?"), "charge me more based on our race", "turn me down
- * because of who I am". Such a question is about the law that forbids it — ECOA, for every kind of
+ * borrower suspects was the reason, in the same sentence, in lower-case text: "can a card issuer deny
+ * me because of my religion?" (the neutraliser's form of "…because I'm Muslim?"), "charge me more
+ * based on our race", "turn me down because of who I am", "i think it was because of my race". Such a question is about the law that forbids it — ECOA, for every kind of
  * credit — not about the product it names.
  */
 export const CREDIT_DISCRIMINATION = new RegExp(`(?<!${APPRAISAL})(?<=(?:${TREATMENT.source}|${SUSPICION})[^.?!]*)${BASIS_REASON}`, 'u');
