@@ -393,7 +393,7 @@ function findSpans(text: string): Span[] {
 
 /** Where a basis named in a question is what it asks about: "ask about my religion", "because of my race", "the race … questions". */
 const BASIS_TOPIC_BEFORE =
-  /\b(?:about|what(?:['’]s| is| are| was)|receipt of|ask(?:s|ed|ing)?|because of|cuz of|cause of|bc of|based on|basis of|consider(?:s|ed|ing)?|us(?:e|es|ed|ing)|answer(?:s|ed|ing)?|discriminat\w*(?: against me)?(?: over| for| on)?|record(?:s|ed)?|collect(?:s|ed)?|disclose|report|share|state|list|include|leave out|skip|want(?:s|ed)?|need(?:s|ed)?|requir(?:e|es|ed)|request(?:s|ed)?)\s+(?:the\s+|my\s+|our\s+|your\s+|their\s+|an?\s+applicant['’]s\s+)?$/iu;
+  /\b(?:about|what(?:['’]s| is| are| was)|receipt of|ask(?:s|ed|ing)?|because of|based on|basis of|consider(?:s|ed|ing)?|us(?:e|es|ed|ing)|answer(?:s|ed|ing)?|discriminat\w*(?: against me)?(?: over| for| on)?|record(?:s|ed)?|collect(?:s|ed)?|disclose|report|share|state|list|include|leave out|skip|want(?:s|ed)?|need(?:s|ed)?|requir(?:e|es|ed)|request(?:s|ed)?)\s+(?:the\s+|my\s+|our\s+|your\s+|their\s+|an?\s+applicant['’]s\s+)?$/iu;
 const BASIS_TOPIC_AFTER = /^\s*(?:(?:and|or)\s+\p{L}+\s+)?(?:matters?|affects?|counts?|hurts?|helps?|plays?|factors?|questions?|box(?:es)?|fields?|sections?|information|data)\b/iu;
 
 /** The name of a protected basis, not a value of it ("race", not "Black"; "my age", not "67"). */

@@ -8,7 +8,7 @@ export const TREATMENT =
 
 /** A protected basis, or the borrower's identity, given as a reason ("because of my religion", "based on where we are from"). */
 const BASIS_REASON =
-  '\\b(?:because of|cuz of|cause of|bc of|based on|due to|on account of) ' +
+  '\\b(?:because of|based on|due to|on account of) ' +
   "(?:(?:my|our) (?:race|skin colou?r|colou?r|religion|faith|national origin|ethnicity|heritage|background|sex|gender|marital status|age|receipt of public assistance|appearance|looks|identity)|who (?:i am|we are)|where (?:i['’]m|i am|we['’]re|we are) from|where (?:i|we) come from)\\b";
 /** A borrower suspecting why it was done ("i honestly think it's because of my race"). */
 const SUSPICION = '\\b(?:think|suspect|believe|pretty sure|bet)\\b';
