@@ -81,6 +81,7 @@ export function focusOnQuestion(text: string, topics: TopicTerms): QuestionFocus
   const asked = all.filter((sentence) => ASKS.test(sentence));
   const askedText = asked.join(' ');
   if (asked.length === 0 || asked.length === all.length) return { focus: text, asked: undefined };
+  if (REFERS_BACK.test(askedText)) return { focus: text, asked: undefined };
   const alone = standsAlone(askedText, topics);
   if (!alone && !asksAboutBorrowing(askedText)) return { focus: text, asked: undefined };
   const kept = all.filter((sentence) => ASKS.test(sentence) || namesTheSubject(sentence, topics));
@@ -96,19 +97,18 @@ function namesTheSubject(sentence: string, topics: TopicTerms): boolean {
   return /\d/u.test(sentence) || findLendingTerms(sentence).length > 0 || subjectWords(sentence, topics).size > 0;
 }
 
-/** Asked sentences that name a lending term or two title or money words, and do not refer back to a statement. */
+/** Asked sentences (that do not refer back to a statement) naming a lending term or two title or money words. */
 function standsAlone(asked: string, topics: TopicTerms): boolean {
-  return !REFERS_BACK.test(asked) && (findLendingTerms(asked).length > 0 || subjectWords(asked, topics).size >= 2);
+  return findLendingTerms(asked).length > 0 || subjectWords(asked, topics).size >= 2;
 }
 
 /**
  * Asked sentences that are unmistakably about borrowing by themselves — the relevance the refusal
- * decision calls clear — and do not refer back to a statement: "Do I need a Social Security number
- * to get a mortgage?" and "Can my partner and I both be on the loan?" name one title word each, yet
- * a statement beside them that names nothing the knowledge base is about only sets the scene.
+ * decision calls clear: "Do I need a Social Security number to get a mortgage?" and "Can my partner
+ * and I both be on the loan?" name one title word each, yet a statement beside them that names nothing the knowledge base is about only sets the scene.
  */
 function asksAboutBorrowing(asked: string): boolean {
-  return !REFERS_BACK.test(asked) && classifyRelevance(asked).score >= DEFAULT_REFUSAL_THRESHOLDS.clearRelevance;
+  return classifyRelevance(asked).score >= DEFAULT_REFUSAL_THRESHOLDS.clearRelevance;
 }
 
 /**

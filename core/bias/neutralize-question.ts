@@ -249,8 +249,7 @@ const SUSPECTED_REASON = /\b(?:think|suspect|feel|believe|bet|guess|sure|wonder 
  * it's because …") and the text then asks whether that is lawful or what to do about it.
  */
 function suspectedReason(text: string, reasonStart: number, reasonEnd: number): boolean {
-  const sentenceStart = Math.max(text.lastIndexOf('.', reasonStart - 1), text.lastIndexOf('!', reasonStart - 1), text.lastIndexOf('?', reasonStart - 1)) + 1;
-  return SUSPECTED_REASON.test(text.slice(sentenceStart, reasonStart)) && RECOURSE_QUESTION.test(text.slice(reasonEnd));
+  return SUSPECTED_REASON.test(text.slice(sentenceStartAt(text, reasonStart), reasonStart)) && RECOURSE_QUESTION.test(text.slice(reasonEnd));
 }
 
 /** A question about whether a treatment is lawful, or what to do about it ("Is that steering, and is it illegal?", "Who can I report this to?"). */
@@ -689,8 +688,14 @@ function withCaseOf(like: string, word: string): string {
   return /^\p{Lu}/u.test(like) ? word.charAt(0).toUpperCase() + word.slice(1) : word;
 }
 
+
+/** Where the sentence holding `index` starts: after the last ".", "!" or "?" before it. */
+function sentenceStartAt(text: string, index: number): number {
+  return Math.max(text.lastIndexOf('.', index - 1), text.lastIndexOf('!', index - 1), text.lastIndexOf('?', index - 1)) + 1;
+}
+
 function sentenceAt(text: string, index: number): string {
-  const start = Math.max(text.lastIndexOf('.', index - 1), text.lastIndexOf('!', index - 1), text.lastIndexOf('?', index - 1)) + 1;
+  const start = sentenceStartAt(text, index);
   const end = text.slice(index).search(/[.!?]/u);
   return text.slice(start, end === -1 ? text.length : index + end + 1);
 }
