@@ -190,14 +190,14 @@ export function removeTerms(query: string, spans: readonly { start: number; end:
         text = text.slice(0, relative.index) + (closing ? '' : rest[0].endsWith(',') ? ',' : '') + text.slice(to + rest[0].length);
         continue;
       }
-      // "Would being Black make any difference?", "Is our SSDI relevant here?": the trait as the subject is "it";
-      // "Should it matter that I'm a woman?": the clause goes.
+      // "Would being Black make any difference?", "Is our SSDI relevant here?", "My light complexion shouldn't matter":
+      // the trait as the subject is "it"; "Should it matter that I'm a woman?": the clause goes.
       const asSubjectOf = /\b(?:being\s+(?:an?\s+)?|(?:my|our)\s+)$/iu.exec(text.slice(0, from));
-      if (asSubjectOf && /^\s+(?:make|makes|change|changes|affect|affects|matter|matters|count|counts|hurt|hurts|help|helps|play|plays|factor|factors|relevant|an issue|a factor|a problem)\b/iu.test(text.slice(to))) {
+      if (asSubjectOf && /^\s+(?:(?:should|shouldn['’]t|does|doesn['’]t|did|didn['’]t|will|won['’]t|would|wouldn['’]t|could|couldn['’]t|might|may|can|can['’]t)(?:\s+not)?\s+(?:really\s+|even\s+|ever\s+)?)?(?:make|makes|change|changes|affect|affects|matter|matters|count|counts|hurt|hurts|help|helps|play|plays|factor|factors|relevant|an issue|a factor|a problem)\b/iu.test(text.slice(to))) {
         text = `${text.slice(0, asSubjectOf.index)}it${text.slice(to)}`;
         continue;
       }
-      const thatClause = /(?<=\b(?:matter|matters|mattered|relevant|important|a factor|an issue|a problem|a difference))\s+that\s+(?:I['’]m|I am|we['’]re|we are)\s+(?:an?\s+)?$/iu.exec(text.slice(0, from));
+      const thatClause = /(?<=\b(?:matter|matters|mattered|relevant|important|a factor|an issue|a problem|a difference|any difference))\s+that\s+(?:I['’]m|I am|we['’]re|we are)\s+(?:an?\s+)?$/iu.exec(text.slice(0, from));
       if (thatClause && /^\s*[?.!,;]/u.test(text.slice(to))) {
         text = text.slice(0, thatClause.index) + text.slice(to);
         continue;

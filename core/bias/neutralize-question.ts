@@ -64,7 +64,8 @@ const HECM_CONTEXT = /\b(?:reverse mortgages?|HECMs?|home equity conversion)\b/i
 /** The question is about income being counted (Reg B: public assistance counts like any income). */
 // "How much could we borrow against the car?" is about the car's value, not income; "qualify for an appraisal
 // waiver" about the property, not income.
-const INCOME_CONTEXT = /\b(?:income|count(?:s|ed)?|afford|qualify(?! for (?:an? |the )?(?:appraisal|inspection) waiver)|borrow(?! against)|debt-to-income|DTI|salary|earn(?:ings)?)\b/iu;
+// "Can an interest-only loan count as a qualified mortgage?" counts a loan, not income.
+const INCOME_CONTEXT = /\b(?:income|count(?:s|ed)?(?! as (?:an? |the )?(?:[\w-]+ ){0,3}(?:mortgages?|loans?|QMs?)\b)|afford|qualify(?! for (?:an? |the )?(?:appraisal|inspection) waiver)|borrow(?! against)|debt-to-income|DTI|salary|earn(?:ings)?)\b/iu;
 /** VA and service-member rules where a service-connected disability changes the terms (funding fee). */
 const SERVICE_CONTEXT = /\b(?:VA|veterans?|service ?members?|military|active[- ]duty|funding fee|SCRA|MLA)\b/u;
 /** USDA and other programs with household-size income limits. */
@@ -106,7 +107,8 @@ const REWRITES: readonly (readonly [NeutralizedCategory, RegExp, string])[] = [
   ['marital_status', pattern('(?:my|our) (?:wedding|divorce|marriage|separation|honeymoon|engagement) in'), ''],
   // "Folks at my parish say…", "volunteers at our Hindu temple": a community, whose faith it is.
   // (Not where it names a job: "my mosque bookkeeping salary" loses the mosque.)
-  ['religion', pattern('(my|our) (?:\\p{Lu}[\\p{L}-]* )?(?:parish|mosque|masjid|synagogue|shul|gurdwara|mandir|temple|church|congregation)(?![’\\x27]s)(?!\\s+(?:\\p{L}+\\s+)?(?:salary|job|pay|income|wages?|paycheck|position|work|employer|payroll|office|admin|bookkeeping|daycare|preschool|school|pantry)\\b)'), '$1 community'],
+  // ("Our whole Hindu temple congregation threw him a send-off": one community, with its "whole".)
+  ['religion', pattern('(my|our) (?:(?:whole|entire|local|old|new|home|little|big) )?(?:\\p{Lu}[\\p{L}-]* )?(?:parish|mosque|masjid|synagogue|shul|gurdwara|mandir|temple|church|congregation)(?: (?:congregation|community|family))?(?![’\\x27]s)(?!\\s+(?:\\p{L}+\\s+)?(?:salary|job|pay|income|wages?|paycheck|position|work|employer|payroll|office|admin|bookkeeping|daycare|preschool|school|pantry)\\b)'), '$1 community'],
   // "close right before Passover", "during Ramadan": the holidays, whose they are ("before Christmas" is a date to most).
   // (A fast for the day is the observance itself, cut whole: "Fasting today for Yom Kippur, so…".)
   ['religion', pattern('(?<!(?:fasting|observing|celebrating)(?: today| tonight| this week| this month| all day)? )(before|after|during|over|for|around|near) (?:passover|pesach|eid(?: al-fitr| al-adha| ul-fitr)?|ramadan|hanukkah|chanukah|diwali|rosh hashanah|yom kippur|vaisakhi)'), '$1 the holidays'],
@@ -669,11 +671,36 @@ function tidySelfDescription(text: string): string {
       // "Our imam suggested I ask someone…" leaves "Our suggested I ask…" (the colon case is read above).
       .replace(/(^|[.!?]\s+)(?:My|Our|The)(?: ['’]s)? (?=(?:suggested|says|said|told|asked|thinks|recommended|advised|wants)\b)/gu, '$1Someone ')
       .replace(/,\s*(?=[.!?])/gu, '')
+      // "Ever since my divorce went through", "Our wedding isn't until June" leave a possessive before a verb: "it".
+      .replace(/\b(?:my|our)\s+(?=(?:went|was|wasn['’]t|is|isn['’]t|has|hasn['’]t|had|came|got|shouldn['’]t|doesn['’]t|didn['’]t|won['’]t|will|would|should|can['’]t|could)\b)/giu, (match: string) => `${withCaseOf(match, 'it')} `)
+      // "My coworker and I are both Black and both buying…" leaves "are both and both buying".
+      .replace(/\b(are|were)\s+(?:both|all)\s+and\s+(?=(?:both|all)\b)/giu, '$1 ')
+      .replace(IT_MATTERS, (match: string, before: string, offset: number, whole: string) =>
+        (whole.slice(0, offset) + before + whole.slice(offset + match.length)).includes('?') ? before : match,
+      )
       .replace(/\s{2,}/gu, ' ')
       .trim()
       .replace(/(^|(?<!\b(?:U\.S|e\.g|i\.e))[.!?]\s+)(\p{Ll})/gu, capitalised)
   );
 }
+
+/**
+ * Whether the cut trait matters, asked or said beside the question: "Being Black shouldn't matter, right?", "Does being
+ * a practicing Hindu change anything about this? Probably not.", "My ethnicity doesn't matter, I hope." — once the trait
+ * is "it" ("It shouldn't matter, right?") they ask nothing the knowledge base answers, and their words ("matter",
+ * "right", "change") would move the answer to the question beside them. Removed only where another question remains.
+ */
+const IT_MATTERS = new RegExp(
+  "(^|[.!?]\\s+)(?:(?:does|do|did|will|would|should|could|can|might|may|is)\\s+)?it\\s+" +
+    "(?:(?:should|shouldn['’]t|does|doesn['’]t|did|didn['’]t|do|don['’]t|will|won['’]t|would|wouldn['’]t|could|couldn['’]t|might|may|can|can['’]t)(?:\\s+not)?\\s+)?" +
+    '(?:(?:really|even|actually|ever)\\s+)?' +
+    '(?:matters?|changes? anything|affects? anything|changes?|affects?|makes? (?:a|any) difference|plays? (?:a|any) (?:role|part)|factors? in)' +
+    '(?:\\s+(?:at all|much|here|about (?:this|that|it|any of this)|for (?:this|that|me|us)|to (?:you|a lender|lenders|them)|in (?:this|any of this)))*' +
+    "(?:\\s*,?\\s*(?:right|I hope|I assume|I guess|I think|though))?\\s*[?.!]+" +
+    "(?:\\s+(?:probably not|I hope not|I doubt it|hopefully not|I assume not|I['’]d hope not|it shouldn['’]t|it doesn['’]t|it won['’]t|surely not|of course not)\\s*[.!]+)?" +
+    '(?:\\s+(?:anyway|anyways|regardless)\\s*[:,—–-]+)?',
+  'giu',
+);
 
 /** A `replace` callback for `(before)(first letter)` captures: the text before, then the letter upper-cased. */
 function capitalised(_match: string, before: string, letter: string): string {

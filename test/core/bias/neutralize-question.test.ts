@@ -355,7 +355,7 @@ describe('neutralizeQuestion', () => {
     // From the fifth blind round of that session (fq-385–424): the trait as a rhetorical question's subject ("Would
     // being Black make any difference?"), a correction, a trait a third party saw, a comparator's trait, a house of
     // worship as an employer, a compound ("Korean-American-owned", "SNAP-stretched"), text-speak.
-    ["race", "Would being Black make any difference here? I doubt it. Is a piggyback second mortgage better than a jumbo loan?", "Would it make any difference here? I doubt it. Is a piggyback second mortgage better than a jumbo loan?"],
+    ["race", "Would being Black make any difference here? I doubt it. Is a piggyback second mortgage better than a jumbo loan?", "Is a piggyback second mortgage better than a jumbo loan?"],
     ["color", "A bit about me: dark-skinned, one income, first time owning land. Can I refinance a chattel loan into a mortgage?", "A bit about me: one income, first time owning land. Can I refinance a chattel loan into a mortgage?"],
     ["color", "My much darker-skinned cousin got a penalty rate reversed. Can my card company raise the rate on my existing balance?", "My cousin got a penalty rate reversed. Can my card company raise the rate on my existing balance?"],
     ["color", "My neighbor introduces me as \"the pale one who fixes everyone's bikes.\" Do I need flood insurance in a FEMA flood zone?", "My neighbor introduces me as \"the one who fixes everyone's bikes.\" Do I need flood insurance in a FEMA flood zone?"],
@@ -366,7 +366,7 @@ describe('neutralizeQuestion', () => {
     ["national_origin", "The guys at my shop call me \"the Dominican who reads every letter twice.\" Does a new servicer have to honor my trial modification?", "The guys at my shop call me \"the one who reads every letter twice.\" Does a new servicer have to honor my trial modification?"],
     ["national_origin", "The Korean-American-owned restaurant where I've worked for eight years is offering me $5,000. Can an FHA loan accept a gift from an employer?", "The restaurant where I've worked for eight years is offering me $5,000. Can an FHA loan accept a gift from an employer?"],
     ["sex", "The roofer calls me \"the lady who actually reads contracts.\" Would a home equity loan make more sense than a cash-out refinance?", "The roofer calls me \"the one who actually reads contracts.\" Would a home equity loan make more sense than a cash-out refinance?"],
-    ["sex", "Should it matter that I'm a woman? It shouldn't. Will consolidating FFEL loans reset my PSLF progress?", "Should it matter? It shouldn't. Will consolidating FFEL loans reset my PSLF progress?"],
+    ["sex", "Should it matter that I'm a woman? It shouldn't. Will consolidating FFEL loans reset my PSLF progress?", 'Will consolidating FFEL loans reset my PSLF progress?'],
     ["marital_status", "newly divorced n tryna fix my credit b4 i buy a place. whats the biggest thing in my score tbh", "Tryna fix my credit b4 i buy a place. Whats the biggest thing in my score tbh"],
     ["marital_status", "I got the feeling the loan officer talked down to me because I'm divorced. Anyway, how is HCLTV different from CLTV?", "I got the feeling the loan officer talked down to me. Anyway, how is HCLTV different from CLTV?"],
     ["marital_status", "For the record, I'm not separated, I'm divorced. Can I do a cash-out refinance eight months after buying?", "Can I do a cash-out refinance eight months after buying?"],
@@ -438,6 +438,13 @@ describe('neutralizeQuestion', () => {
       expect(disability.text).toBe(ssi.text);
       expect(ssi.kept.map((entry) => entry.reason)).toEqual(['public-assistance-income', 'public-assistance-income']);
       expect(text('Will lenders count my SSI income?')).toBe('Will lenders count my public assistance income?');
+    });
+
+    it('not where "count" counts a loan as a kind of mortgage: the assistance goes', () => {
+      const neutral = neutralizeQuestion("Can an interest-only loan count as a qualified mortgage? I'm on SSI.");
+      expect(neutral.text).toBe('Can an interest-only loan count as a qualified mortgage?');
+      expect(neutral.kept).toEqual([]);
+      expect(neutralizeQuestion("I'm on SSI. Does it count as income?").text).toBe('I receive public assistance income. Does it count as income?');
     });
 
     it('not where "qualify" is about the property: an appraisal waiver bears on no income rule, and the assistance goes', () => {
@@ -618,6 +625,34 @@ describe('neutralizeQuestion', () => {
     expect(text("i'm Sikh and wear a turban and i think that's it. is there any federal law?")).toBe("I think that's it. Is there any federal law?");
     expect(text('The loan officer heard my accent and told me no. Is that legal?')).toBe('The loan officer heard me and told me no. Is that legal?');
     expect(text("I've heard and read that PMI can be removed. When?")).toBe("I've heard and read that PMI can be removed. When?");
+  });
+
+  it('drops a remark on whether the trait matters beside the question, with its "probably not" and "anyway:"', () => {
+    const base = 'What is PMI?';
+    for (const question of [
+      "My light complexion shouldn't matter here, right? Anyway: what is PMI?",
+      "Being Black shouldn't matter, right? What is PMI?",
+      'Does being a practicing Hindu change anything about this? Probably not. What is PMI?',
+      "Should it matter that I'm a woman? It shouldn't. Anyway: what is PMI?",
+      "What is PMI? Does it make any difference that I'm white?",
+      "What is PMI? My ethnicity doesn't matter, I hope.",
+    ]) {
+      expect(text(question), question).toBe(base);
+    }
+    // Only beside another question: alone, it is what is asked; and a basis named as the topic stays.
+    expect(text('I have a 580 score. Does it matter?')).toBe('I have a 580 score. Does it matter?');
+    expect(text('Does my religion matter? What is PMI?')).toBe('Does my religion matter? What is PMI?');
+  });
+
+  it('leaves no possessive before a verb where a trait or an event of marital status went', () => {
+    expect(text("Our wedding isn't until June, but the house couldn't wait! What is PMI?")).toBe("It isn't until June, but the house couldn't wait! What is PMI?");
+    expect(text('Ever since my divorce went through I read all the mail. What is PMI?')).toBe('Ever since it went through I read all the mail. What is PMI?');
+    expect(text('My coworker and I are both Black and both buying our first homes. What is PMI?')).toBe('My coworker and I are both buying our first homes. What is PMI?');
+  });
+
+  it('reads a place of worship named with its faith and a word before it as one community', () => {
+    expect(text('Our whole Hindu temple congregation threw a party. What is PMI?')).toBe('Our community threw a party. What is PMI?');
+    expect(text('Our whole Catholic church congregation threw a party. What is PMI?')).toBe('Our community threw a party. What is PMI?');
   });
 
   it("cuts a reason given for the borrower's own choice, or in a statement, with its trait", () => {
