@@ -17,11 +17,16 @@ describe('focusOnQuestion', () => {
     expect(focus('What is PMI? It has been a stressful month. Be gentle with me!')).toBe('What is PMI?');
   });
 
-  it('keeps a statement that names a number, a lending term, a title word or an everyday money word: it is the borrower’s situation', () => {
-    for (const statement of ['I have a 580 credit score.', 'I am paying PMI.', 'We went through a foreclosure.', 'I lost my job.', 'We want to buy a house.']) {
+  it('keeps a statement that names a number, a lending term, an everyday money word or two title words: it is the borrower’s situation', () => {
+    for (const statement of ['I have a 580 credit score.', 'I am paying PMI.', 'We went through a foreclosure.', 'I lost my job.', 'I just changed jobs.', 'We are new to home equity.']) {
       const text = `${statement} Can I get an FHA loan?`;
       expect(focus(text)).toBe(text);
     }
+  });
+
+  it('drops a statement whose one title word is a plain word ("new", "waiting"): it sets the scene', () => {
+    expect(focus('This is all new to me. Can I get an FHA loan?')).toBe('Can I get an FHA loan?');
+    expect(focus('I have been waiting all week. Can I get an FHA loan?')).toBe('Can I get an FHA loan?');
   });
 
   it('keeps every statement when the asked sentence does not stand on its own ("How do I get it back?" is about the statement)', () => {
@@ -42,7 +47,11 @@ describe('focusOnQuestion', () => {
   });
 
   it('keeps the statement a question refers back to ("Does it count…" after "I receive alimony."), not one beside "Is it worth…"', () => {
-    for (const text of ['I receive alimony. Does it count as income for a mortgage?', 'The lender mailed a notice. Should I sign it before the HELOC closes?']) {
+    for (const text of [
+      'I receive alimony. Does it count as income for a mortgage?',
+      'The lender mailed a notice. Should I sign it before the HELOC closes?',
+      'I get child support every month. Do I have to tell the mortgage company about it?',
+    ]) {
       expect(focus(text)).toBe(text);
     }
     expect(focus('A friend told me to ask here. Is it worth paying points on a HELOC?')).toBe('Is it worth paying points on a HELOC?');
