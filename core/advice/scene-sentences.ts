@@ -124,8 +124,9 @@ function asksAboutBorrowing(asked: string): boolean {
 
 /**
  * "I receive alimony. Does it count as income?", "My lender sent a letter. Should I sign it?", "I get
- * child support. Do I have to tell the lender about it?": the question is about what a statement said. A pronoun that asks about something ("does it…", "count
- * them") refers back; "is it worth…", "how long does it take…", "does it matter…" do not.
+ * child support. Do I have to tell the lender about it?": the question is about what a statement said.
+ * A pronoun that asks about something ("does it…", "count them", "…about it?") refers back; "is it
+ * worth…", "how long does it take…", "does it matter…" do not.
  */
 const REFERS_BACK =
   /\b(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have)\s+(?:it|that|this|they|these|those)\b(?!\s+(?:take|takes|matter|matters|worth|possible|better|true|smart|ok|okay|wise|a good idea|normal|too late|harder|easier|legal|necessary|required|cheaper|safe|bad|common|mean|make sense|help|hurt|cost))|\b(?:count|use|report|keep|include|list|treat|consider|deduct|claim|sign|pay|accept|trust|send|cash|refuse|cancel|dispute|fix|remove)\s+(?:it|that|this|them|those|these)\b|\babout\s+(?:it|that|them|those)\s*\?/iu;

@@ -672,7 +672,8 @@ function tidySelfDescription(text: string): string {
       .replace(/(^|[.!?]\s+)(?:My|Our|The)(?: ['’]s)? (?=(?:suggested|says|said|told|asked|thinks|recommended|advised|wants)\b)/gu, '$1Someone ')
       .replace(/,\s*(?=[.!?])/gu, '')
       // "Ever since my divorce went through", "Our wedding isn't until June" leave a possessive before a verb: "it".
-      .replace(/\b(?:my|our)\s+(?=(?:went|was|wasn['’]t|is|isn['’]t|has|hasn['’]t|had|came|got|shouldn['’]t|doesn['’]t|didn['’]t|won['’]t|will|would|should|can['’]t|could)\b)/giu, (match: string) => `${withCaseOf(match, 'it')} `)
+      // (Not "will", a noun after "my": "My will leaves the house to my son.")
+      .replace(/\b(?:my|our)\s+(?=(?:went|was|wasn['’]t|is|isn['’]t|has|hasn['’]t|had|came|got|shouldn['’]t|doesn['’]t|didn['’]t|won['’]t|would|should|can['’]t|could)\b)/giu, (match: string) => `${withCaseOf(match, 'it')} `)
       // "My coworker and I are both Black and both buying…" leaves "are both and both buying".
       .replace(/\b(are|were)\s+(?:both|all)\s+and\s+(?=(?:both|all)\b)/giu, '$1 ')
       .replace(IT_MATTERS, (match: string, before: string, offset: number, whole: string) =>

@@ -648,6 +648,7 @@ describe('neutralizeQuestion', () => {
     expect(text("Our wedding isn't until June, but the house couldn't wait! What is PMI?")).toBe("It isn't until June, but the house couldn't wait! What is PMI?");
     expect(text('Ever since my divorce went through I read all the mail. What is PMI?')).toBe('Ever since it went through I read all the mail. What is PMI?');
     expect(text('My coworker and I are both Black and both buying our first homes. What is PMI?')).toBe('My coworker and I are both buying our first homes. What is PMI?');
+    expect(text('My will leaves the house to my son. Can my son assume the mortgage?')).toBe('My will leaves the house to my child. Can my child assume the mortgage?');
   });
 
   it('reads a place of worship named with its faith and a word before it as one community', () => {
