@@ -50,7 +50,7 @@ export interface QuestionFocus {
   focus: string;
   /**
    * The sentences of `focus` that ask, when statements of the borrower's situation stand beside them
-   * ("I work as a nurse and I'm trying to plan ahead. Are mortgage points tax deductible?"): words found
+   * ("I just changed jobs and I'm trying to plan ahead. Are mortgage points tax deductible?"): words found
    * only in those statements weigh below the question's, which choose the answer. Undefined when the
    * focus is all question, asks nothing, or asks about what a statement said ("I receive alimony. Does
    * it count as income?").

@@ -66,7 +66,7 @@ export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
  * borrowing reads the whole text — a scene that is not ("My landlord is keeping my deposit.") makes
  * the question it frames off-topic — or, where the asked sentences stand on their own beside the
  * borrower's situation (`askedSentences`, core/advice/scene-sentences.ts), those sentences when they
- * read as more clearly about it: "I work as a nurse and I am trying to plan ahead." must not take a
+ * read as more clearly about it: "I just changed jobs and I am trying to plan ahead." must not take a
  * PMI question below the bar for weaker matches.
  */
 export function refusalFeatures(query: string, question: QuestionAnalysis, scores: SentenceScores, askedSentences?: string): RefusalFeatures {

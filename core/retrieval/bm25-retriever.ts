@@ -39,7 +39,7 @@ export interface Bm25QueryOptions {
 export const DEFAULT_EXPANSION_WEIGHT = 0.5;
 
 /**
- * A term only of the statements of the borrower's situation beside the question ("I work as a nurse
+ * A term only of the statements of the borrower's situation beside the question ("I just changed jobs
  * and I'm trying to plan ahead. Are mortgage points tax deductible?") counts half: the situation
  * informs which documents fit, the question chooses them. 0.5 on the answer eval's dev split and a
  * probe of harmless statements added to the fairness suite's dev questions (docs/answer-quality.md):
