@@ -169,6 +169,8 @@ describe('background indexing and hot swap across a worker and two API instances
     }
   }, 40_000);
 
+  // The time limit bounds a hang, not the speed: five builds beside constant traffic took 60–90 s on a loaded
+  // two-core machine (2026-12-07, at the session's start code too) and 103 s with room; the assertions are about correctness.
   it('five rebuilds and swaps under constant traffic: not one failed request, both instances end on the final version', async () => {
     const traffic = startTraffic(cluster.apis, token, 2);
     const versions = [firstVersion];
@@ -198,7 +200,7 @@ describe('background indexing and hot swap across a worker and two API instances
     expect(loaded.manifest.count).toBe(BASE_DOCUMENTS + 10);
     expect(loaded.documents.some((document) => document.id === 'e2e-r5-9')).toBe(true);
     loaded.index.close();
-  }, 90_000);
+  }, 240_000);
 
   it('with S3 unavailable the instances keep serving the loaded index, and a swap attempt fails and keeps it', async () => {
     const live = (await servedVersion(cluster.apis[0]!))!;
