@@ -169,18 +169,19 @@ describe('background indexing and hot swap across a worker and two API instances
     }
   }, 40_000);
 
-  // The time limit bounds a hang, not the speed: on a two-core machine on 2026-12-07 five builds beside constant
-  // traffic took 9–14 s each and the test about 100 s (it timed out at 90 s with the code of that morning too); the
-  // assertions are about correctness.
+  // The instances share this test's one event loop. Unpaced traffic (four loops, ~24 ms of CPU per answer) starved the
+  // worker's jobs: rounds took 9–15 s alone and over 30 s inside the whole suite (2026-12-07). One client per instance
+  // with a 40 ms pause keeps requests arriving through every swap (~28 a second) and leaves the rebuilds room: rounds
+  // of 2–3 s alone, ≤ 10 s beside two CPU hogs. The time limits bound a hang; the assertions are about correctness.
   it('five rebuilds and swaps under constant traffic: not one failed request, both instances end on the final version', async () => {
-    const traffic = startTraffic(cluster.apis, token, 2);
+    const traffic = startTraffic(cluster.apis, token, { clients: 1, pauseMs: 40 });
     const versions = [firstVersion];
     try {
       await eventually(async () => (traffic.requests() >= 10 ? true : null), 'traffic to start');
       for (let round = 1; round <= 5; round++) {
         await writeCorpus(cluster.corpusPath, CORPUS, extraDocuments(round, 5 + round));
         await cluster.worker.runtime.jobs.enqueueSync('corpus');
-        const next = await allServeNewVersion(cluster.apis, versions.at(-1)!, 30_000);
+        const next = await allServeNewVersion(cluster.apis, versions.at(-1)!, 60_000);
         versions.push(next);
       }
       // Requests keep landing on the final version for a moment after the last swap.
@@ -208,7 +209,7 @@ describe('background indexing and hot swap across a worker and two API instances
     const older = (await cluster.repository.listVersions()).find((version) => version !== live)!;
     expect(older).toBeDefined();
     for (const api of cluster.apis) api.errors.length = 0;
-    const traffic = startTraffic(cluster.apis, token, 2);
+    const traffic = startTraffic(cluster.apis, token);
     const publisher = new Redis(SHARED_REDIS_URL);
     try {
       await s3.stop();
@@ -244,7 +245,7 @@ describe('Redis unavailable during indexing', () => {
       const api = cluster.apis[0]!;
       const first = await allServeNewVersion([api], null);
       const token = await passwordToken(api);
-      const traffic = startTraffic([api], token, 2);
+      const traffic = startTraffic([api], token);
       let report;
       try {
         await writeCorpus(cluster.corpusPath, CORPUS, extraDocuments(7));

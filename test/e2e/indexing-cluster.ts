@@ -100,9 +100,15 @@ export interface TrafficReport {
 
 /**
  * Keeps authenticated POST /v1/advice requests flowing: `clients` concurrent loops per target
- * until `stop()`. Every answer is read to the end; anything but a 200 is a failure.
+ * until `stop()`, each waiting `pauseMs` between its requests. Every answer is read to the end;
+ * anything but a 200 is a failure. The cluster's instances share the test's one event loop, so
+ * unpaced loops starve the worker's jobs of it; a pause leaves the rebuilds room.
  */
-export function startTraffic(targets: readonly ClusterCore[], token: string, clients = 2): { stop(): Promise<TrafficReport>; requests(): number } {
+export function startTraffic(
+  targets: readonly ClusterCore[],
+  token: string,
+  { clients = 2, pauseMs = 0 }: { clients?: number; pauseMs?: number } = {},
+): { stop(): Promise<TrafficReport>; requests(): number } {
   const report: TrafficReport = { requests: 0, failures: [], versions: new Set() };
   let running = true;
   const loop = async (target: ClusterCore) => {
@@ -125,6 +131,7 @@ export function startTraffic(targets: readonly ClusterCore[], token: string, cli
         report.requests++;
         report.failures.push(`${target.url}: ${String(error)}`);
       }
+      if (pauseMs > 0 && running) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
   const loops = targets.flatMap((target) => Array.from({ length: clients }, () => loop(target)));

@@ -129,7 +129,7 @@ describe('segments through the API: uploads become deltas that every instance se
   it('uploading three documents publishes a delta (no full build) that both instances answer from, under traffic without a failed request', async () => {
     versions.base = await allServeNewVersion(apis, null);
     const buildRuns = await runs();
-    const traffic = startTraffic(apis, token, 1);
+    const traffic = startTraffic(apis, token, { clients: 1 });
     try {
       const upload = await adminCall(apis[0]!, '/admin/documents', {
         method: 'POST',
