@@ -103,14 +103,15 @@ export function focusOnQuestion(text: string, topics: TopicTerms): QuestionFocus
  */
 function namesTheSubject(sentence: string, topics: TopicTerms): boolean {
   if (/\d/u.test(sentence) || findLendingTerms(sentence).length > 0) return true;
-  const terms = tokenize(sentence);
-  if (terms.some((term) => everydaySynonyms(term).length > 0)) return true;
-  return new Set(terms.filter((term) => topics.has(term))).size >= 2 || classifyRelevance(sentence).score >= DEFAULT_REFUSAL_THRESHOLDS.clearRelevance;
+  const { title, everyday } = subjectWords(sentence, topics);
+  return everyday.size > 0 || title.size >= 2 || classifyRelevance(sentence).score >= DEFAULT_REFUSAL_THRESHOLDS.clearRelevance;
 }
 
 /** Asked sentences (that do not refer back to a statement) naming a lending term or two title or money words. */
 function standsAlone(asked: string, topics: TopicTerms): boolean {
-  return findLendingTerms(asked).length > 0 || subjectWords(asked, topics).size >= 2;
+  if (findLendingTerms(asked).length > 0) return true;
+  const { title, everyday } = subjectWords(asked, topics);
+  return new Set([...title, ...everyday]).size >= 2;
 }
 
 /**
@@ -131,7 +132,8 @@ function asksAboutBorrowing(asked: string): boolean {
 const REFERS_BACK =
   /\b(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have)\s+(?:it|that|this|they|these|those)\b(?!\s+(?:take|takes|matter|matters|worth|possible|better|true|smart|ok|okay|wise|a good idea|normal|too late|harder|easier|legal|necessary|required|cheaper|safe|bad|common|mean|make sense|help|hurt|cost))|\b(?:count|use|report|keep|include|list|treat|consider|deduct|claim|sign|pay|accept|trust|send|cash|refuse|cancel|dispute|fix|remove)\s+(?:it|that|this|them|those|these)\b|\babout\s+(?:it|that|them|those)\s*\?/iu;
 
-/** Title words and everyday money words in `text`, distinct stems. */
-function subjectWords(text: string, topics: TopicTerms): Set<string> {
-  return new Set(tokenize(text).filter((term) => topics.has(term) || everydaySynonyms(term).length > 0));
+/** The knowledge base's title words and the everyday money words in `text`, distinct stems (a stem can be both). */
+function subjectWords(text: string, topics: TopicTerms): { title: Set<string>; everyday: Set<string> } {
+  const terms = tokenize(text);
+  return { title: new Set(terms.filter((term) => topics.has(term))), everyday: new Set(terms.filter((term) => everydaySynonyms(term).length > 0)) };
 }
