@@ -25,6 +25,7 @@ import {
   TEST_DATABASE_URL,
   writeCorpus,
   type ClusterCore,
+  type TrafficReport,
 } from './indexing-cluster.ts';
 
 /**
@@ -129,7 +130,9 @@ describe('segments through the API: uploads become deltas that every instance se
   it('uploading three documents publishes a delta (no full build) that both instances answer from, under traffic without a failed request', async () => {
     versions.base = await allServeNewVersion(apis, null);
     const buildRuns = await runs();
-    const traffic = startTraffic(apis, token, { clients: 1 });
+    // Paced as in hot-swap.test.ts: the instances share this test's event loop with the worker.
+    const traffic = startTraffic(apis, token, { clients: 1, pauseMs: 40 });
+    let report: TrafficReport;
     try {
       const upload = await adminCall(apis[0]!, '/admin/documents', {
         method: 'POST',
@@ -142,11 +145,11 @@ describe('segments through the API: uploads become deltas that every instance se
         }),
       });
       expect(upload.status, await upload.clone().text()).toBe(200);
-      versions.added = await allServeNewVersion(apis, versions.base, 30_000);
+      versions.added = await allServeNewVersion(apis, versions.base, 60_000);
     } finally {
-      const report = await traffic.stop();
-      expect(report.failures).toEqual([]);
+      report = await traffic.stop();
     }
+    expect(report.failures).toEqual([]);
     // A delta, not a build: no new run, a segmented live pointer naming base + one delta.
     expect(await runs()).toEqual(buildRuns);
     expect(await readSegmentedLatest(store)).toBe(versions.added);
@@ -165,7 +168,7 @@ describe('segments through the API: uploads become deltas that every instance se
       expect(answer.sources[0]).toMatchObject({ id: 'seg-note-1' });
       expect(answer.sources[0]!.excerpt).toContain('two months');
     }
-  }, 60_000);
+  }, 120_000);
 
   it("an updated document's new text wins and a deleted one never appears", async () => {
     const update = await adminCall(apis[1]!, '/admin/documents', {
