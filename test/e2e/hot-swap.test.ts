@@ -17,7 +17,7 @@ import {
   passwordToken,
   servedVersion,
   startClusterCore,
-  startTraffic,
+  whileTrafficFlows,
   TEST_DATABASE_URL,
   writeCorpus,
   type ClusterCore,
@@ -175,10 +175,8 @@ describe('background indexing and hot swap across a worker and two API instances
   // with a 40 ms pause keeps requests arriving through every swap (~28 a second) and leaves the rebuilds room: rounds
   // of 2–3 s alone, ≤ 10 s beside two CPU hogs. The time limits bound a hang; the assertions are about correctness.
   it('five rebuilds and swaps under constant traffic: not one failed request, both instances end on the final version', async () => {
-    const traffic = startTraffic(cluster.apis, token, { clients: 1, pauseMs: 40 });
     const versions = [firstVersion];
-    let report: TrafficReport;
-    try {
+    const report = await whileTrafficFlows(cluster.apis, token, { clients: 1, pauseMs: 40 }, async (traffic) => {
       await eventually(async () => (traffic.requests() >= 10 ? true : null), 'traffic to start');
       for (let round = 1; round <= 5; round++) {
         await writeCorpus(cluster.corpusPath, CORPUS, extraDocuments(round, 5 + round));
@@ -189,10 +187,7 @@ describe('background indexing and hot swap across a worker and two API instances
       // Requests keep landing on the final version for a moment after the last swap.
       const settled = traffic.requests();
       await eventually(async () => (traffic.requests() >= settled + 10 ? true : null), 'requests after the last swap');
-    } finally {
-      // Stopped here, checked below: a failure inside the rounds is reported as itself, not masked by these checks.
-      report = await traffic.stop();
-    }
+    });
     expect(report.failures).toEqual([]);
     expect(report.requests).toBeGreaterThan(20);
     // Answers came from more than one version: the swaps happened while requests were in flight.
@@ -212,24 +207,24 @@ describe('background indexing and hot swap across a worker and two API instances
     const older = (await cluster.repository.listVersions()).find((version) => version !== live)!;
     expect(older).toBeDefined();
     for (const api of cluster.apis) api.errors.length = 0;
-    const traffic = startTraffic(cluster.apis, token);
     const publisher = new Redis(SHARED_REDIS_URL);
     let report: TrafficReport;
     try {
-      await s3.stop();
-      // A rollback announcement: every instance tries to download the older version from S3 and cannot.
-      expect(await publisher.publish(indexSwapChannel(cluster.prefix), older)).toBeGreaterThanOrEqual(2);
-      for (const api of cluster.apis) {
-        await eventually(
-          async () => (api.errors.some((line) => line.msg === 'index swap failed; keeping the current index' && line.version === older) ? true : null),
-          'the failed swap to be reported',
-        );
-      }
-      const reached = traffic.requests();
-      await eventually(async () => (traffic.requests() >= reached + 10 ? true : null), 'requests after the failed swap');
+      report = await whileTrafficFlows(cluster.apis, token, {}, async (traffic) => {
+        await s3.stop();
+        // A rollback announcement: every instance tries to download the older version from S3 and cannot.
+        expect(await publisher.publish(indexSwapChannel(cluster.prefix), older)).toBeGreaterThanOrEqual(2);
+        for (const api of cluster.apis) {
+          await eventually(
+            async () => (api.errors.some((line) => line.msg === 'index swap failed; keeping the current index' && line.version === older) ? true : null),
+            'the failed swap to be reported',
+          );
+        }
+        const reached = traffic.requests();
+        await eventually(async () => (traffic.requests() >= reached + 10 ? true : null), 'requests after the failed swap');
+      });
     } finally {
       publisher.disconnect();
-      report = await traffic.stop();
     }
     expect(report.failures).toEqual([]);
     expect([...report.versions]).toEqual([live]);
@@ -245,15 +240,14 @@ describe('Redis unavailable during indexing', () => {
     const servers = [redis];
     let cluster: Cluster | undefined;
     try {
-      cluster = await startCluster({ s3, redisUrl: redis.url, dir, apis: 1 });
-      const api = cluster.apis[0]!;
+      const started = await startCluster({ s3, redisUrl: redis.url, dir, apis: 1 });
+      cluster = started;
+      const api = started.apis[0]!;
       const first = await allServeNewVersion([api], null);
       const token = await passwordToken(api);
-      const traffic = startTraffic([api], token);
-      let report;
-      try {
-        await writeCorpus(cluster.corpusPath, CORPUS, extraDocuments(7));
-        const ingest = await cluster.worker.runtime.jobs.enqueueSync('corpus');
+      const report = await whileTrafficFlows([api], token, {}, async (traffic) => {
+        await writeCorpus(started.corpusPath, CORPUS, extraDocuments(7));
+        const ingest = await started.worker.runtime.jobs.enqueueSync('corpus');
         expect(ingest).toMatch(/^ingest\.corpus\./);
         // The job is in Redis (append-only, fsync always); Redis dies before the run is done.
         await redis.stop('SIGKILL');
@@ -262,16 +256,14 @@ describe('Redis unavailable during indexing', () => {
         expect(await servedVersion(api)).toBe(first);
         servers.push(await startOwnRedis({ port: redis.port, dir: redis.dir }));
         const next = await allServeNewVersion([api], first, 40_000);
-        const loaded = await cluster.repository.load(next);
+        const loaded = await started.repository.load(next);
         expect(loaded.documents.map((document) => document.id)).toContain('e2e-r7-4');
         expect(loaded.manifest.count).toBe(BASE_DOCUMENTS + 5);
         loaded.index.close();
-      } finally {
-        report = await traffic.stop();
-      }
+      });
       expect(report.failures).toEqual([]);
-      await cluster.worker.runtime.untilJobsIdle();
-      const counts = await cluster.worker.runtime.jobs.counts();
+      await started.worker.runtime.untilJobsIdle();
+      const counts = await started.worker.runtime.jobs.counts();
       // Two runs (the start-up sync and the one Redis was killed under): every job of both completed.
       expect(counts.embedding.completed).toBe(2 * (1 + 6));
       expect(counts.indexing.completed).toBe(2 * 2);

@@ -104,7 +104,7 @@ export interface TrafficReport {
  * anything but a 200 is a failure. The cluster's instances share the test's one event loop, so
  * unpaced loops starve the worker's jobs of it; a pause leaves the rebuilds room.
  */
-export function startTraffic(
+function startTraffic(
   targets: readonly ClusterCore[],
   token: string,
   { clients = 2, pauseMs = 0 }: { clients?: number; pauseMs?: number } = {},
@@ -143,6 +143,27 @@ export function startTraffic(
       return report;
     },
   };
+}
+
+/**
+ * Runs `during` while {@link startTraffic} keeps requests flowing, and returns the traffic's report.
+ * The traffic is stopped whether `during` succeeds or throws; a throw is what the caller sees, so a
+ * failure inside it is reported as itself, not masked by checks on the report.
+ */
+export async function whileTrafficFlows(
+  targets: readonly ClusterCore[],
+  token: string,
+  options: { clients?: number; pauseMs?: number },
+  during: (traffic: { requests(): number }) => Promise<void>,
+): Promise<TrafficReport> {
+  const traffic = startTraffic(targets, token, options);
+  try {
+    await during(traffic);
+  } catch (error) {
+    await traffic.stop();
+    throw error;
+  }
+  return traffic.stop();
 }
 
 /** The JSONL source the cluster indexes: the lending guide plus `extra` generated documents. */

@@ -21,11 +21,10 @@ import {
   passwordToken,
   servedVersion,
   startClusterCore,
-  startTraffic,
+  whileTrafficFlows,
   TEST_DATABASE_URL,
   writeCorpus,
   type ClusterCore,
-  type TrafficReport,
 } from './indexing-cluster.ts';
 
 /**
@@ -128,12 +127,11 @@ describe('segments through the API: uploads become deltas that every instance se
   });
 
   it('uploading three documents publishes a delta (no full build) that both instances answer from, under traffic without a failed request', async () => {
-    versions.base = await allServeNewVersion(apis, null);
+    const base = await allServeNewVersion(apis, null);
+    versions.base = base;
     const buildRuns = await runs();
     // Paced as in hot-swap.test.ts: the instances share this test's event loop with the worker.
-    const traffic = startTraffic(apis, token, { clients: 1, pauseMs: 40 });
-    let report: TrafficReport;
-    try {
+    const report = await whileTrafficFlows(apis, token, { clients: 1, pauseMs: 40 }, async () => {
       const upload = await adminCall(apis[0]!, '/admin/documents', {
         method: 'POST',
         body: JSON.stringify({
@@ -145,10 +143,8 @@ describe('segments through the API: uploads become deltas that every instance se
         }),
       });
       expect(upload.status, await upload.clone().text()).toBe(200);
-      versions.added = await allServeNewVersion(apis, versions.base, 60_000);
-    } finally {
-      report = await traffic.stop();
-    }
+      versions.added = await allServeNewVersion(apis, base, 60_000);
+    });
     expect(report.failures).toEqual([]);
     // A delta, not a build: no new run, a segmented live pointer naming base + one delta.
     expect(await runs()).toEqual(buildRuns);
